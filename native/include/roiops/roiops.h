@@ -1,0 +1,7 @@
+// The kernel API of roi-ops: plain C++17, no Node-API. Include this one header.
+#pragma once
+#include "roi_align.h"
+#include "roi_pool.h"
+#include "runtime.h"
+#include "status.h"
+#include "tensor.h"

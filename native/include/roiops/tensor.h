@@ -1,0 +1,52 @@
+// Plain views of the buffers a kernel reads and writes. Every size is 64-bit so
+// that N*C*H*W past 2^31 elements addresses correctly.
+#pragma once
+#include <cstdint>
+
+namespace roiops {
+
+enum class Layout : int32_t { nchw = 0, nhwc = 1 };
+
+// A batch of feature maps, [N,C,H,W] or [N,H,W,C] depending on `layout`.
+struct FeatureMap {
+  const float* data = nullptr;
+  int64_t length = 0;  // elements available at `data`
+  int64_t batch = 0, channels = 0, height = 0, width = 0;
+  Layout layout = Layout::nchw;
+};
+
+// K rows of (batchIndex, x1, y1, x2, y2) in image coordinates.
+struct RoiRows {
+  const float* data = nullptr;
+  int64_t length = 0;  // elements available at `data`, must be count * 5
+  int64_t count = 0;
+};
+
+// Where a pooled result goes: [K,C,PH,PW] or [K,PH,PW,C] following the map's layout.
+struct PooledOutput {
+  float* data = nullptr;
+  int64_t length = 0;
+  int32_t* argmax = nullptr;  // optional, same element order as data
+  int64_t argmax_length = 0;
+};
+
+// A flag another thread may raise to stop a running kernel between RoIs. It points
+// into an Int32Array owned by the caller (the async binding), or is null.
+class CancelFlag {
+ public:
+  CancelFlag() = default;
+  explicit CancelFlag(const int32_t* flag) : flag_(flag) {}
+  bool requested() const {
+    if (flag_ == nullptr) return false;
+#if defined(_MSC_VER)
+    return *static_cast<const volatile int32_t*>(flag_) != 0;
+#else
+    return __atomic_load_n(flag_, __ATOMIC_RELAXED) != 0;
+#endif
+  }
+
+ private:
+  const int32_t* flag_ = nullptr;
+};
+
+}  // namespace roiops
