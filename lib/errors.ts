@@ -1,0 +1,49 @@
+// One error factory, so every message has the same shape: the function, the argument,
+// what was expected and what came (DESIGN.md "Style": sharp's lib/is).
+import { types } from 'node:util';
+
+/** A short, bounded description of any value, for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (types.isTypedArray(value)) return `${value.constructor.name}(${value.length})`;
+  if (Array.isArray(value)) {
+    const shown = value.slice(0, 8).map((v) => (typeof v === 'number' ? String(v) : typeof v));
+    return `[${shown.join(',')}${value.length > 8 ? ',...' : ''}] (array)`;
+  }
+  switch (typeof value) {
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return `${String(value)} (${typeof value})`;
+    case 'string':
+      return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)} (string)`;
+    case 'function':
+      return 'a function';
+    default:
+      return `${(value as object).constructor?.name ?? 'Object'} (object)`;
+  }
+}
+
+function expectedMessage(fn: string, argument: string, expected: string, value: unknown): string {
+  return `${fn}: expected ${expected} for ${argument} but received ${describe(value)}`;
+}
+
+/** The value has the wrong type. */
+export function invalidType(fn: string, argument: string, expected: string, value: unknown): TypeError {
+  return new TypeError(expectedMessage(fn, argument, expected, value));
+}
+
+/** The value has the right type but an unusable value. */
+export function invalidValue(fn: string, argument: string, expected: string, value: unknown): RangeError {
+  return new RangeError(expectedMessage(fn, argument, expected, value));
+}
+
+/** A RangeError whose message is written out by the caller (shapes, lengths, rows). */
+export function rangeError(fn: string, message: string): RangeError {
+  return new RangeError(`${fn}: ${message}`);
+}
+
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}

@@ -1,0 +1,49 @@
+// roiPool / roiPoolSync: RoI max pooling (API.md; reference/semantics.md §1.1).
+import { backend } from '../backend/index.js';
+import type { RoiPoolJob } from '../backend/types.js';
+import { rangeError } from '../errors.js';
+import type { AsyncOptions, Boxes, RoiPoolOptions, RoiPoolResult, Tensor, TensorLike } from '../types.js';
+import { read, readOptions } from '../validate.js';
+import { asyncOptions, poolingOptions, preparePooling, runAbortable } from './pooling.js';
+
+const roiPoolOptions = {
+  ...poolingOptions,
+  bins: { read: read.oneOf(['overlap', 'split'] as const), default: 'overlap' as const },
+  returnArgmax: { read: read.boolean, default: false },
+};
+
+function prepare(fn: string, input: unknown, boxes: unknown, options: Record<string, unknown>): RoiPoolJob & { shape: number[] } {
+  const opts = readOptions(fn, options, fn.endsWith('Sync') ? roiPoolOptions : { ...roiPoolOptions, ...asyncOptions });
+  const { job, shape } = preparePooling(fn, input, boxes, opts);
+  if (opts.returnArgmax && job.input.height * job.input.width > 2 ** 31 - 1) {
+    throw rangeError(fn, 'returnArgmax needs a plane of at most 2^31-1 pixels, as argmax is an Int32Array of h*W+w');
+  }
+  const argmax = opts.returnArgmax ? new Int32Array(job.out.length) : null;
+  return { ...job, bins: opts.bins, argmax, shape };
+}
+
+function result(job: RoiPoolJob & { shape: number[] }): RoiPoolResult {
+  return job.argmax ? { data: job.out, shape: job.shape, argmax: job.argmax } : { data: job.out, shape: job.shape };
+}
+
+/** RoI max pooling, blocking the calling thread. See API.md for the options. */
+export function roiPoolSync(input: TensorLike, boxes: Boxes, options: RoiPoolOptions & { returnArgmax: true }): Tensor & { argmax: Int32Array };
+export function roiPoolSync(input: TensorLike, boxes: Boxes, options: RoiPoolOptions): RoiPoolResult;
+export function roiPoolSync(input: TensorLike, boxes: Boxes, options: RoiPoolOptions): RoiPoolResult {
+  const job = prepare('roiPoolSync', input, boxes, options as unknown as Record<string, unknown>);
+  backend().roiPoolSync(job);
+  return result(job);
+}
+
+/** RoI max pooling off the JavaScript thread. See API.md for the options. */
+export function roiPool(
+  input: TensorLike,
+  boxes: Boxes,
+  options: RoiPoolOptions & AsyncOptions & { returnArgmax: true },
+): Promise<Tensor & { argmax: Int32Array }>;
+export function roiPool(input: TensorLike, boxes: Boxes, options: RoiPoolOptions & AsyncOptions): Promise<RoiPoolResult>;
+export async function roiPool(input: TensorLike, boxes: Boxes, options: RoiPoolOptions & AsyncOptions): Promise<RoiPoolResult> {
+  const job = prepare('roiPool', input, boxes, options as unknown as Record<string, unknown>);
+  await runAbortable(options.signal, (abortFlag) => backend().roiPoolAsync(job, abortFlag));
+  return result(job);
+}

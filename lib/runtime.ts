@@ -1,0 +1,30 @@
+// info(), setNumThreads(), getNumThreads() (API.md "Runtime").
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { backend } from './backend/index.js';
+import { packageRoot } from './backend/native.js';
+import type { RuntimeInfo } from './types.js';
+import { read } from './validate.js';
+
+let version: string | undefined;
+
+function packageVersion(): string {
+  version ??= JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string;
+  return version;
+}
+
+/** Which backend and instruction set run the kernels, and with how many threads. */
+export function info(): RuntimeInfo {
+  const b = backend();
+  return { version: packageVersion(), native: b.native, simd: b.simd(), threads: b.getNumThreads() };
+}
+
+/** Sets the number of threads a call may use (default: os.availableParallelism()). */
+export function setNumThreads(threads: number): void {
+  backend().setNumThreads(read.integer(1, 65536)('setNumThreads', 'threads', threads));
+}
+
+export function getNumThreads(): number {
+  return backend().getNumThreads();
+}

@@ -1,0 +1,192 @@
+// Shared validation: small predicates, readers that throw the one error style, and option
+// tables that describe each operator's options as data.
+import { constants as bufferConstants } from 'node:buffer';
+import { types } from 'node:util';
+
+import { formatShape, invalidType, invalidValue, rangeError } from './errors.js';
+import type { Layout } from './types.js';
+
+/** The longest typed array this engine can allocate, in elements (Node 20 on 64-bit: 2^32). */
+export const maxTypedArrayLength: number = bufferConstants.MAX_LENGTH;
+
+export const is = {
+  object: (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null,
+  float32Array: (v: unknown): v is Float32Array => types.isFloat32Array(v),
+  number: (v: unknown): v is number => typeof v === 'number',
+  integer: (v: unknown): v is number => Number.isInteger(v),
+  boolean: (v: unknown): v is boolean => typeof v === 'boolean',
+};
+
+/** Reads one option value, or throws naming `fn` and `argument`. */
+export type Reader<T> = (fn: string, argument: string, value: unknown) => T;
+
+export const read = {
+  integer:
+    (min: number, max: number = Number.MAX_SAFE_INTEGER): Reader<number> =>
+    (fn, argument, value) => {
+      if (!is.number(value)) throw invalidType(fn, argument, 'an integer', value);
+      if (!is.integer(value)) throw invalidValue(fn, argument, 'an integer', value);
+      if (value < min || value > max) {
+        const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
+        throw invalidValue(fn, argument, `an integer ${range}`, value);
+      }
+      return value;
+    },
+  positiveFinite: ((fn, argument, value) => {
+    if (!is.number(value)) throw invalidType(fn, argument, 'a positive finite number', value);
+    if (!(Number.isFinite(value) && value > 0)) throw invalidValue(fn, argument, 'a positive finite number', value);
+    return value;
+  }) as Reader<number>,
+  boolean: ((fn, argument, value) => {
+    if (!is.boolean(value)) throw invalidType(fn, argument, 'a boolean', value);
+    return value;
+  }) as Reader<boolean>,
+  oneOf:
+    <T extends string>(choices: readonly T[]): Reader<T> =>
+    (fn, argument, value) => {
+      const expected = `one of ${choices.map((c) => `'${c}'`).join(', ')}`;
+      if (typeof value !== 'string') throw invalidType(fn, argument, expected, value);
+      if (!(choices as readonly string[]).includes(value)) throw invalidValue(fn, argument, expected, value);
+      return value as T;
+    },
+  float32Array: ((fn, argument, value) => {
+    if (!is.float32Array(value)) throw invalidType(fn, argument, 'a Float32Array', value);
+    return value;
+  }) as Reader<Float32Array>,
+  abortSignal: ((fn, argument, value) => {
+    if (!(value instanceof AbortSignal)) throw invalidType(fn, argument, 'an AbortSignal', value);
+    return value;
+  }) as Reader<AbortSignal>,
+  /** `n` or `[height, width]`, each a positive integer. */
+  outputSize: ((fn, argument, value) => {
+    const expected = 'a positive integer or [height, width]';
+    if (is.number(value)) {
+      const n = read.integer(1)(fn, argument, value);
+      return [n, n];
+    }
+    if (!Array.isArray(value)) throw invalidType(fn, argument, expected, value);
+    if (value.length !== 2) throw invalidValue(fn, argument, expected, value);
+    return [read.integer(1)(fn, `${argument}[0]`, value[0]), read.integer(1)(fn, `${argument}[1]`, value[1])];
+  }) as Reader<[number, number]>,
+};
+
+/** One option: its reader and its default (`required` when it has none). */
+export interface OptionRule<T> {
+  read: Reader<T>;
+  default?: T;
+  required?: boolean;
+}
+
+export type OptionTable = Record<string, OptionRule<unknown>>;
+export type OptionValues<Table extends OptionTable> = {
+  [K in keyof Table]: Table[K] extends OptionRule<infer T> ? T : never;
+};
+
+/**
+ * Reads `options` against `table`: every known key is read or defaulted, an unknown key is a
+ * TypeError (a misspelt option silently ignored is a wrong result nobody notices).
+ */
+export function readOptions<Table extends OptionTable>(fn: string, options: unknown, table: Table): OptionValues<Table> {
+  if (!is.object(options) || Array.isArray(options)) throw invalidType(fn, 'options', 'an options object', options);
+  for (const key of Object.keys(options)) {
+    if (!(key in table)) {
+      throw new TypeError(
+        `${fn}: unknown option options.${key}; expected one of ${Object.keys(table).join(', ')}`,
+      );
+    }
+  }
+  const values: Record<string, unknown> = {};
+  for (const [key, rule] of Object.entries(table)) {
+    const value = options[key];
+    if (value === undefined) {
+      if (rule.required) throw invalidType(fn, `options.${key}`, 'a value (it is required)', value);
+      values[key] = rule.default;
+    } else {
+      values[key] = rule.read(fn, `options.${key}`, value);
+    }
+  }
+  return values as OptionValues<Table>;
+}
+
+/** A validated tensor: its data and its shape as plain integers. */
+export interface TensorView {
+  data: Float32Array;
+  shape: number[];
+}
+
+/**
+ * Reads a TensorLike: `{data, shape}` or onnxruntime's `{data, dims}`, float32 data whose
+ * length matches the shape, of the given rank when `rank` is set.
+ */
+export function readTensor(fn: string, argument: string, value: unknown, rank?: number): TensorView {
+  const expected = 'a tensor {data: Float32Array, shape} or {data: Float32Array, dims}';
+  if (!is.object(value)) throw invalidType(fn, argument, expected, value);
+  if ('type' in value && value.type !== 'float32') {
+    throw invalidType(fn, `${argument}.type`, "'float32' (only float32 tensors are accepted)", value.type);
+  }
+  const data = value.data;
+  if (!is.float32Array(data)) throw invalidType(fn, `${argument}.data`, 'a Float32Array', data);
+  const shapeKey = 'shape' in value && value.shape !== undefined ? 'shape' : 'dims';
+  const rawShape = value[shapeKey];
+  if (!Array.isArray(rawShape)) throw invalidType(fn, `${argument}.shape`, 'an array of dimensions', rawShape);
+  const shape = rawShape.map((d: unknown, i: number) => read.integer(0)(fn, `${argument}.${shapeKey}[${i}]`, d));
+  if (rank !== undefined && shape.length !== rank) {
+    throw invalidValue(fn, `${argument}.${shapeKey}`, `${rank} dimensions`, rawShape);
+  }
+  const elements = shape.reduce((a, b) => a * b, 1);
+  if (data.length !== elements) {
+    throw rangeError(fn, `${argument}.data has ${data.length} elements, shape ${formatShape(shape)} needs ${elements}`);
+  }
+  return { data, shape };
+}
+
+/** A 4-d feature map with its dimensions named, whatever the layout. */
+export interface FeatureMap {
+  data: Float32Array;
+  batch: number;
+  channels: number;
+  height: number;
+  width: number;
+  layout: Layout;
+}
+
+export function readFeatureMap(fn: string, argument: string, value: unknown, layout: Layout): FeatureMap {
+  const { data, shape } = readTensor(fn, argument, value, 4);
+  const [batch, a, b, c] = shape as [number, number, number, number];
+  const map: FeatureMap =
+    layout === 'NCHW'
+      ? { data, batch, channels: a, height: b, width: c, layout }
+      : { data, batch, height: a, width: b, channels: c, layout };
+  if (map.height < 1 || map.width < 1) {
+    throw rangeError(
+      fn,
+      `${argument} has shape ${formatShape(shape)} (${layout}): height and width must be at least 1`,
+    );
+  }
+  return map;
+}
+
+/**
+ * The output tensor's buffer: `out` when given (checked for length and for overlap with the
+ * input), else a new Float32Array. Refuses sizes over the engine's limit before allocating.
+ */
+export function outputBuffer(fn: string, shape: number[], input: Float32Array, out: Float32Array | undefined): Float32Array {
+  const elements = shape.reduce((a, b) => a * b, 1);
+  if (elements > maxTypedArrayLength) {
+    throw rangeError(
+      fn,
+      `the output ${formatShape(shape)} has ${elements} elements, over this engine's typed array limit of ${maxTypedArrayLength}`,
+    );
+  }
+  if (out === undefined) return new Float32Array(elements);
+  if (out.length !== elements) {
+    throw rangeError(fn, `options.out has ${out.length} elements, the output ${formatShape(shape)} needs ${elements}`);
+  }
+  if (overlaps(out, input)) throw rangeError(fn, 'options.out overlaps the input data; pass a separate buffer');
+  return out;
+}
+
+function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  if (a.buffer !== b.buffer || a.byteLength === 0 || b.byteLength === 0) return false;
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
