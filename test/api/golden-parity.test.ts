@@ -1,0 +1,48 @@
+// Every roi_pool_*, roi_align_* and example_* golden vector, through the public API of the
+// backend this project runs (native or JS), in both layouts, sync and async.
+import { describe, expect, it } from 'vitest';
+
+import { roiAlign, roiAlignSync, roiPool, roiPoolSync, type RoiPoolResult } from '../../lib/index.js';
+import { expectConfiguredBackend } from '../helpers/backend.js';
+import { goldenCases, mismatches, toChannelsLast, toleranceFor, type GoldenCase } from '../helpers/golden.js';
+
+const cases = goldenCases(['roi_pool', 'roi_align_0', 'roi_align_1', 'roi_align_max', 'roi_align_onnx_max', 'example_']);
+
+type Layout = 'NCHW' | 'NHWC';
+
+async function run(c: GoldenCase, layout: Layout, form: 'sync' | 'async'): Promise<RoiPoolResult> {
+  const input = layout === 'NCHW' ? c.input : toChannelsLast(c.input);
+  const options = { ...c.params, layout } as never;
+  if (c.op === 'roiPool') {
+    const poolOptions = { ...(options as object), returnArgmax: true } as never;
+    return form === 'sync' ? roiPoolSync(input, c.rois, poolOptions) : roiPool(input, c.rois, poolOptions);
+  }
+  return form === 'sync' ? roiAlignSync(input, c.rois, options) : roiAlign(input, c.rois, options);
+}
+
+describe('golden vectors', () => {
+  it('runs on the configured backend', () => expectConfiguredBackend());
+
+  it('covers every pooling and align vector of the golden set', () => {
+    expect(cases.length).toBe(45);
+  });
+
+  describe.each(cases)('$name', (c) => {
+    it.each([
+      ['NCHW', 'sync'],
+      ['NCHW', 'async'],
+      ['NHWC', 'sync'],
+      ['NHWC', 'async'],
+    ] as const)('%s %s', async (layout, form) => {
+      const result = await run(c, layout, form);
+      const expected = layout === 'NCHW' ? c.expected : toChannelsLast(c.expected);
+      expect(result.shape).toEqual(expected.shape);
+      const { atol, rtol } = toleranceFor(c.op);
+      expect(mismatches(result.data, expected.data, atol, rtol)).toEqual([]);
+      if (c.expectedArgmax) {
+        const expectedArgmax = layout === 'NCHW' ? c.expectedArgmax : toChannelsLast(c.expectedArgmax);
+        expect(Array.from(result.argmax ?? [])).toEqual(Array.from(expectedArgmax.data));
+      }
+    });
+  });
+});

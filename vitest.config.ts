@@ -1,0 +1,33 @@
+import { defineConfig } from 'vitest/config';
+
+// One suite, run against every backend (DESIGN.md "Tests"): the native addon (which must
+// load: ROI_OPS_REQUIRE_NATIVE=1) and the JavaScript fallback selected by
+// ROI_OPS_FORCE_JS=1. Each project runs in its own forked processes, so the environment is
+// set before the addon loads. Native-only behaviour (threads of the event loop, pinning)
+// and the command line are tested once, on the native project.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    execArgv: ['--expose-gc'],
+    testTimeout: 60_000,
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'native',
+          include: ['test/api/**/*.test.ts', 'test/native/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          env: { ROI_OPS_REQUIRE_NATIVE: '1', ROI_OPS_EXPECT_BACKEND: 'native' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'js',
+          include: ['test/api/**/*.test.ts', 'test/reference/**/*.test.ts'],
+          env: { ROI_OPS_FORCE_JS: '1', ROI_OPS_EXPECT_BACKEND: 'js' },
+        },
+      },
+    ],
+  },
+});
