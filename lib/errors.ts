@@ -47,3 +47,8 @@ export function rangeError(fn: string, message: string): RangeError {
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
+
+/** A count for a message: exact up to 2^53, else three significant digits (1.00e+60). */
+export function formatCount(n: number): string {
+  return Number.isSafeInteger(n) ? String(n) : n.toPrecision(3);
+}

@@ -120,7 +120,7 @@ export interface TensorView {
  */
 export function readTensor(fn: string, argument: string, value: unknown, rank?: number): TensorView {
   const expected = 'a tensor {data: Float32Array, shape} or {data: Float32Array, dims}';
-  if (!is.object(value)) throw invalidType(fn, argument, expected, value);
+  if (!is.object(value) || types.isTypedArray(value)) throw invalidType(fn, argument, expected, value);
   if ('type' in value && value.type !== 'float32') {
     throw invalidType(fn, `${argument}.type`, "'float32' (only float32 tensors are accepted)", value.type);
   }

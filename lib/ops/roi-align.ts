@@ -3,7 +3,7 @@
 import { backend } from '../backend/index.js';
 import type { AlignLimits, RoiAlignJob } from '../backend/types.js';
 import type { RoiRows } from '../boxes.js';
-import { rangeError } from '../errors.js';
+import { formatCount, rangeError } from '../errors.js';
 import { alignGeometry, type AlignMode } from '../reference/roi-align.js';
 import { roiRowIsValid } from '../reference/common.js';
 import type { AsyncOptions, Boxes, RoiAlignOptions, Tensor, TensorLike } from '../types.js';
@@ -28,7 +28,8 @@ function checkSampleBudget(fn: string, job: RoiAlignJob & AlignLimits, rows: Roi
     if (samples > job.maxSamplesPerRoi) {
       throw rangeError(
         fn,
-        `${rows.rowName(k)} needs ${samples} samples (${PH}x${PW} bins of ${g.gridHeight}x${g.gridWidth}), ` +
+        `${rows.rowName(k)} needs ${formatCount(samples)} samples ` +
+          `(${PH}x${PW} bins of ${formatCount(g.gridHeight)}x${formatCount(g.gridWidth)}), ` +
           `over options.maxSamplesPerRoi = ${job.maxSamplesPerRoi}; pass a samplingRatio or raise maxSamplesPerRoi`,
       );
     }
