@@ -1,0 +1,55 @@
+// info(), setNumThreads(), getNumThreads() and the environment variables of API.md "Runtime".
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { getNumThreads, info, setNumThreads } from '../../lib/index.js';
+import { expectConfiguredBackend } from '../helpers/backend.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/** info() as printed by a fresh Node process with `env` added to this project's environment. */
+function infoInChild(env: Record<string, string>): { info: Record<string, unknown>; stderr: string } {
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', "import { info } from './lib/index.ts'; console.log(JSON.stringify(info()))"],
+    { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' },
+  );
+  expect(child.status).toBe(0);
+  return { info: JSON.parse(child.stdout), stderr: child.stderr };
+}
+
+describe('runtime', () => {
+  it('reports version, backend, instruction set and threads', () => {
+    expectConfiguredBackend();
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const result = info();
+    expect(result).toEqual({ version, native: result.native, simd: result.simd, threads: getNumThreads() });
+    expect(result.simd).toBe(result.native ? 'scalar' : 'js');
+  });
+
+  it('defaults to os.availableParallelism() threads and follows setNumThreads', () => {
+    const { info: fresh } = infoInChild({});
+    expect(fresh.threads).toBe(availableParallelism());
+    const before = getNumThreads();
+    setNumThreads(3);
+    expect(info().threads).toBe(3);
+    setNumThreads(before);
+  });
+
+  it('reads ROI_OPS_NUM_THREADS, and warns about a value it cannot use', () => {
+    expect(infoInChild({ ROI_OPS_NUM_THREADS: '3' }).info.threads).toBe(3);
+    const bad = infoInChild({ ROI_OPS_NUM_THREADS: 'lots' });
+    expect(bad.info.threads).toBe(availableParallelism());
+    expect(bad.stderr).toContain('[ROI_OPS_BAD_NUM_THREADS] Warning: ignoring ROI_OPS_NUM_THREADS="lots"');
+  });
+
+  it('caps the instruction set with ROI_OPS_SIMD and falls back to JavaScript with ROI_OPS_FORCE_JS', () => {
+    const scalar = infoInChild({ ROI_OPS_SIMD: 'scalar' }).info;
+    expect(scalar.simd).toBe(scalar.native ? 'scalar' : 'js');
+    expect(infoInChild({ ROI_OPS_FORCE_JS: '1' }).info).toMatchObject({ native: false, simd: 'js' });
+  });
+});

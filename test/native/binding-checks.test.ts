@@ -1,0 +1,67 @@
+// The addon re-checks every length it relies on: a wrong call made straight to the binding
+// (bypassing the TypeScript validation) throws instead of reading or writing out of bounds.
+import { createRequire } from 'node:module';
+
+import { describe, expect, it } from 'vitest';
+
+import { packageRoot } from '../../lib/backend/native.js';
+
+const binding = createRequire(import.meta.url)('node-gyp-build')(packageRoot()) as Record<string, (...args: unknown[]) => unknown>;
+
+const input = new Float32Array(1 * 2 * 4 * 4);
+const rois = new Float32Array([0, 0, 0, 3, 3]);
+const out = new Float32Array(1 * 2 * 2 * 2);
+
+// (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, samplingRatio, aligned, mode, maxSamples)
+const alignArgs = (overrides: Record<number, unknown> = {}) => {
+  const args: unknown[] = [input, 1, 2, 4, 4, 0, rois, 1, out, 2, 2, 1, 2, false, 0, 1 << 24];
+  for (const [i, v] of Object.entries(overrides)) args[Number(i)] = v;
+  return args;
+};
+
+describe('native binding', () => {
+  it('computes with well-formed arguments', () => {
+    expect(() => binding.roiAlignSync?.(...alignArgs())).not.toThrow();
+  });
+
+  it.each([
+    ['input shorter than its shape', { 0: new Float32Array(31) }, 'roiAlign: input data is shorter than its shape'],
+    ['RoI data shorter than K*5', { 7: 2 }, 'roiAlign: RoI data is shorter than count * 5'],
+    ['output shorter than [K,C,PH,PW]', { 8: new Float32Array(7) }, 'roiAlign: output buffer is shorter than [K,C,PH,PW]'],
+    ['zero height', { 3: 0 }, 'roiAlign: input height and width must be >= 1'],
+    ['a shape that overflows', { 1: 2 ** 40, 2: 2 ** 40 }, 'roiAlign: input shape overflows'],
+  ])('refuses %s with a RangeError', (_, overrides, message) => {
+    expect(() => binding.roiAlignSync?.(...alignArgs(overrides))).toThrow(new RangeError(message));
+  });
+
+  it('refuses a RoI over the sample budget without hanging', () => {
+    const huge = new Float32Array([0, 0, 0, 1e30, 1e30]);
+    expect(() => binding.roiAlignSync?.(...alignArgs({ 6: huge, 12: -1 }))).toThrow(
+      new RangeError('roiAlign: boxes row 0: the RoI\'s sampling grid exceeds maxSamplesPerRoi'),
+    );
+  });
+
+  it('refuses wrong types with a TypeError', () => {
+    expect(() => binding.roiAlignSync?.(...alignArgs({ 0: new Float64Array(32) }))).toThrow(
+      new TypeError('roi-ops native binding: argument 0 must be a Float32Array'),
+    );
+    expect(() => binding.roiAlignSync?.(...alignArgs({ 14: 3 }))).toThrow(
+      new TypeError('roi-ops native binding: argument 14 must be an integer in range'),
+    );
+    expect(() => binding.roiPoolSync?.(input, 1, 2, 4, 4, 0, rois, 1, out, new Float32Array(8), 2, 2, 1, 0)).toThrow(
+      new TypeError('roi-ops native binding: argument 9 must be an Int32Array or null'),
+    );
+  });
+
+  it('refuses an argmax buffer shorter than the output', () => {
+    expect(() => binding.roiPoolSync?.(input, 1, 2, 4, 4, 0, rois, 1, out, new Int32Array(3), 2, 2, 1, 0)).toThrow(
+      new RangeError('roiPool: argmax buffer is shorter than [K,C,PH,PW]'),
+    );
+  });
+
+  it('rejects an async call with bad lengths instead of crashing', async () => {
+    await expect(
+      binding.roiPoolAsync?.(input, 1, 2, 4, 4, 0, rois, 1, new Float32Array(2), null, 2, 2, 1, 0, new Int32Array(1)) as Promise<void>,
+    ).rejects.toThrow(new RangeError('roiPool: output buffer is shorter than [K,C,PH,PW]'));
+  });
+});
