@@ -1,0 +1,432 @@
+// The `roi-ops` command. One command so far, `demo`: it pools the bundled sample
+// (assets/demo-sample.json) through the public API and through the JavaScript reference
+// kernels, and prints shapes, checksums, timings and how closely the two agree, so a new
+// user can see in one command that the native build loads, is right, and what it buys.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+
+import { createJsBackend } from './backend/js.js';
+import { packageRoot } from './backend/native.js';
+import type { AlignLimits, RoiAlignJob, RoiPoolJob } from './backend/types.js';
+import { info, roiAlign, roiAlignSync, roiPoolSync } from './index.js';
+import { preparePooling, type PoolingOptionValues } from './ops/pooling.js';
+import type { RuntimeInfo, Tensor } from './types.js';
+
+const usage = `Usage: roi-ops <command> [options]
+
+Commands:
+  demo          pool the bundled sample (300 proposals on a [1,64,38,50] feature map)
+                with roiAlign and roiPool, natively and with the JavaScript reference,
+                and print shapes, checksums, median times and the largest difference
+
+Options for demo:
+  --json        print one JSON object instead of a table
+  --repeat N    timed runs per operation, of which the median is shown (default 5)
+
+  -h, --help    show this help
+  --version     print the version of roi-ops
+
+Exit status: 0 on success, 1 if the demo fails (or the two backends disagree),
+2 for a usage error.`;
+
+/** A wrong command line: reported with the usage on stderr, exit status 2. */
+class UsageError extends Error {}
+
+// ---------------------------------------------------------------------------------------
+// The sample
+
+const samplePath = join('assets', 'demo-sample.json');
+
+interface DemoSample {
+  imageSize: [number, number];
+  spatialScale: number;
+  featureMap: Tensor;
+  boxes: Tensor;
+}
+
+/**
+ * Decodes test/fixtures/golden/README.md's tensor encoding (base64 of little-endian
+ * float32). Reading through a DataView is right on a big-endian host too, and copies into a
+ * fresh, 4-byte aligned Float32Array (a decoded Buffer may start at any offset of Node's pool).
+ */
+function decodeFloat32(name: string, encoded: { shape?: unknown; dtype?: unknown; data?: unknown }): Tensor {
+  const { shape, dtype, data } = encoded;
+  if (dtype !== 'float32' || typeof data !== 'string' || !Array.isArray(shape)) {
+    throw new Error(`${samplePath}: ${name} is not a {shape, dtype: 'float32', data: base64} tensor`);
+  }
+  const bytes = Buffer.from(data, 'base64');
+  const elements = (shape as number[]).reduce((a, b) => a * b, 1);
+  if (bytes.length !== elements * 4) {
+    throw new Error(`${samplePath}: ${name} has ${bytes.length} bytes, shape [${shape.join(',')}] needs ${elements * 4}`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const values = new Float32Array(elements);
+  for (let i = 0; i < elements; i++) values[i] = view.getFloat32(i * 4, true);
+  return { data: values, shape: shape as number[] };
+}
+
+function loadSample(): DemoSample {
+  // packageRoot() finds the package.json named roi-ops, so this works from lib/ (tsx), from
+  // dist/, and from node_modules/roi-ops when installed.
+  const json = JSON.parse(readFileSync(join(packageRoot(), samplePath), 'utf8'));
+  return {
+    imageSize: json.imageSize,
+    spatialScale: json.spatialScale,
+    featureMap: decodeFloat32('featureMap', json.featureMap),
+    boxes: decodeFloat32('boxes', json.boxes),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// The two contenders: the public API (native when it loads), and the JavaScript reference
+// kernels called through their backend, as lib/ops would call them.
+
+const outputSize = 7;
+const samplingRatio = 2;
+
+function alignOptions(sample: DemoSample) {
+  return { outputSize, spatialScale: sample.spatialScale, samplingRatio, aligned: true } as const;
+}
+
+function poolOptions(sample: DemoSample) {
+  return { outputSize, spatialScale: sample.spatialScale, returnArgmax: true } as const;
+}
+
+/**
+ * The validated job for the JavaScript backend, built with the same preparePooling that
+ * lib/ops uses (so the JS timing includes the same validation and output allocation as the
+ * public call). The operator-specific fields repeat the option values above with lib/ops'
+ * defaults, because lib/ops does not export its per-operator prepare step.
+ */
+function poolingJob(fn: string, sample: DemoSample) {
+  const options: PoolingOptionValues = {
+    outputSize: [outputSize, outputSize],
+    spatialScale: sample.spatialScale,
+    layout: 'NCHW',
+    invalidBoxes: 'error',
+    out: undefined,
+  };
+  return preparePooling(fn, sample.featureMap, sample.boxes, options).job;
+}
+
+function jsAlignJob(sample: DemoSample): RoiAlignJob & AlignLimits {
+  return { ...poolingJob('roiAlignSync', sample), samplingRatio, aligned: true, mode: 'avg', maxSamplesPerRoi: 2 ** 24 };
+}
+
+function jsPoolJob(sample: DemoSample): RoiPoolJob {
+  const job = poolingJob('roiPoolSync', sample);
+  return { ...job, bins: 'overlap', argmax: new Int32Array(job.out.length) };
+}
+
+// ---------------------------------------------------------------------------------------
+// Measurements
+
+/** Median wall time in ms of `repeat` calls. The caller has already run `work` once, so
+ * neither the addon's first load nor the JIT's warm-up is counted. */
+function medianMs(repeat: number, work: () => void): number {
+  const times: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const start = performance.now();
+    work();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  const mid = times.length >> 1;
+  return times.length % 2 === 1 ? (times[mid] as number) : ((times[mid - 1] as number) + (times[mid] as number)) / 2;
+}
+
+async function elapsedMs(work: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+}
+
+export interface Checksum {
+  /** Σ x, in float64. */
+  sum: number;
+  /** Σ (1 + i mod 16)·x[i]: changes when the same values land in the wrong places (a layout
+   * or indexing bug), which the plain sum cannot see. */
+  weightedSum: number;
+}
+
+function checksum(values: ArrayLike<number>): Checksum {
+  let sum = 0;
+  let weightedSum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    sum += v;
+    weightedSum += (1 + (i % 16)) * v;
+  }
+  return { sum, weightedSum };
+}
+
+interface Agreement {
+  /** max |roiOps - js| over all outputs. */
+  maxAbsDiff: number;
+  /** maxAbsDiff / max |js|: the difference relative to the output's scale. */
+  relativeDiff: number;
+  /** Outputs outside |a - e| <= atol + rtol·|e| (the golden vectors' tolerance). */
+  outsideTolerance: number;
+  /** roiPool only: argmax entries that differ (argmax must be exact). */
+  argmaxMismatches?: number;
+}
+
+function agreement(actual: Float32Array, expected: Float32Array, atol: number, rtol: number): Agreement {
+  let maxAbsDiff = 0;
+  let maxAbs = 0;
+  let outsideTolerance = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i] as number;
+    const e = expected[i] as number;
+    const diff = Math.abs(a - e);
+    // NaN compares false, so a NaN on either side (but not both) counts as a disagreement.
+    if (!(diff <= atol + rtol * Math.abs(e)) && !(Number.isNaN(a) && Number.isNaN(e))) outsideTolerance++;
+    if (diff > maxAbsDiff) maxAbsDiff = diff;
+    if (Math.abs(e) > maxAbs) maxAbs = Math.abs(e);
+  }
+  return { maxAbsDiff, relativeDiff: maxAbs > 0 ? maxAbsDiff / maxAbs : maxAbsDiff, outsideTolerance };
+}
+
+function countMismatches(a: Int32Array, b: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+  return n;
+}
+
+export interface OperationReport {
+  name: 'roiAlignSync' | 'roiPoolSync' | 'roiAlign';
+  options: Record<string, unknown>;
+  shape: number[];
+  checksum: Checksum;
+  /** roiPool only: Σ argmax. */
+  argmaxSum?: number;
+  /** Median ms of `runs` calls: through the public API (roiOps) and the JS reference kernels (js). */
+  ms: { roiOps: number; js: number };
+  runs: number;
+  /** ms.js / ms.roiOps. */
+  speedup: number;
+  agreement: Agreement;
+}
+
+export interface DemoReport {
+  info: RuntimeInfo;
+  sample: { path: string; featureMap: number[]; boxes: number; imageSize: [number, number]; spatialScale: number };
+  repeat: number;
+  operations: OperationReport[];
+  /** True when every operation agrees with the reference within tolerance. */
+  ok: boolean;
+}
+
+// The golden vectors' tolerances: roiPool is exact (it only selects values); RoIAlign sums,
+// and the two backends may sum in a different order.
+const alignTolerance = { atol: 1e-5, rtol: 1e-4 } as const;
+
+function benchAlignSync(sample: DemoSample, repeat: number): OperationReport {
+  const js = createJsBackend();
+  const options = alignOptions(sample);
+  const result = roiAlignSync(sample.featureMap, sample.boxes, options);
+  const reference = jsAlignJob(sample);
+  js.roiAlignSync(reference);
+  const roiOpsMs = medianMs(repeat, () => roiAlignSync(sample.featureMap, sample.boxes, options));
+  const jsMs = medianMs(repeat, () => js.roiAlignSync(jsAlignJob(sample)));
+  return {
+    name: 'roiAlignSync',
+    options,
+    shape: result.shape,
+    checksum: checksum(result.data),
+    ms: { roiOps: roiOpsMs, js: jsMs },
+    runs: repeat,
+    speedup: jsMs / roiOpsMs,
+    agreement: agreement(result.data, reference.out, alignTolerance.atol, alignTolerance.rtol),
+  };
+}
+
+function benchPoolSync(sample: DemoSample, repeat: number): OperationReport {
+  const js = createJsBackend();
+  const options = poolOptions(sample);
+  const result = roiPoolSync(sample.featureMap, sample.boxes, options);
+  const reference = jsPoolJob(sample);
+  js.roiPoolSync(reference);
+  const roiOpsMs = medianMs(repeat, () => roiPoolSync(sample.featureMap, sample.boxes, options));
+  const jsMs = medianMs(repeat, () => js.roiPoolSync(jsPoolJob(sample)));
+  return {
+    name: 'roiPoolSync',
+    options,
+    shape: result.shape,
+    checksum: checksum(result.data),
+    argmaxSum: checksum(result.argmax).sum,
+    ms: { roiOps: roiOpsMs, js: jsMs },
+    runs: repeat,
+    speedup: jsMs / roiOpsMs,
+    agreement: {
+      ...agreement(result.data, reference.out, 0, 0),
+      argmaxMismatches: countMismatches(result.argmax, reference.argmax as Int32Array),
+    },
+  };
+}
+
+/** The async form, once: it must give what the sync form gives, off the JavaScript thread. */
+async function benchAlignAsync(sample: DemoSample): Promise<OperationReport> {
+  const js = createJsBackend();
+  const options = alignOptions(sample);
+  let result: Tensor | undefined;
+  const roiOpsMs = await elapsedMs(async () => {
+    result = await roiAlign(sample.featureMap, sample.boxes, options);
+  });
+  const reference = jsAlignJob(sample);
+  const jsMs = await elapsedMs(() => js.roiAlignAsync(reference, new Int32Array(1)));
+  const output = result as Tensor;
+  return {
+    name: 'roiAlign',
+    options,
+    shape: output.shape,
+    checksum: checksum(output.data),
+    ms: { roiOps: roiOpsMs, js: jsMs },
+    runs: 1,
+    speedup: jsMs / roiOpsMs,
+    agreement: agreement(output.data, reference.out, alignTolerance.atol, alignTolerance.rtol),
+  };
+}
+
+async function runDemo(repeat: number): Promise<DemoReport> {
+  const sample = loadSample();
+  const operations = [benchAlignSync(sample, repeat), benchPoolSync(sample, repeat), await benchAlignAsync(sample)];
+  const ok = operations.every((op) => op.agreement.outsideTolerance === 0 && !op.agreement.argmaxMismatches);
+  return {
+    info: info(),
+    sample: {
+      path: samplePath,
+      featureMap: sample.featureMap.shape,
+      boxes: sample.boxes.shape[0] as number,
+      imageSize: sample.imageSize,
+      spatialScale: sample.spatialScale,
+    },
+    repeat,
+    operations,
+    ok,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Output
+
+const shapeText = (shape: readonly number[]) => `[${shape.join(',')}]`;
+
+function describeOptions(options: Record<string, unknown>): string {
+  return Object.entries(options)
+    .map(([key, value]) => `${key} ${key === 'spatialScale' && value === 1 / 16 ? '1/16' : String(value)}`)
+    .join(', ');
+}
+
+function table(rows: string[][]): string {
+  const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((row) => (row[c] as string).length)));
+  // The first column is text (left-aligned), the others numbers (right-aligned).
+  return rows
+    .map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number))).join('  '))
+    .join('\n');
+}
+
+function formatReport(report: DemoReport): string {
+  const { info: runtime, sample } = report;
+  const lines = [
+    `roi-ops ${runtime.version} demo`,
+    `info():  ${JSON.stringify(runtime)}`,
+    `sample:  ${sample.path}: feature map ${shapeText(sample.featureMap)} (NCHW), ${sample.boxes} boxes, ` +
+      `image ${sample.imageSize[0]}x${sample.imageSize[1]}, spatialScale ${sample.spatialScale}`,
+    '',
+  ];
+  for (const op of report.operations) lines.push(`${op.name.padEnd(12)}  ${describeOptions(op.options)}`);
+  lines.push('');
+  const rows = [['operation', 'output shape', 'sum', 'weighted sum', 'roi-ops ms', 'JS ms', 'speed-up', 'max |diff|']];
+  for (const op of report.operations) {
+    rows.push([
+      op.runs === 1 && op.name === 'roiAlign' ? `${op.name} (1 run)` : op.name,
+      shapeText(op.shape),
+      op.checksum.sum.toFixed(4),
+      op.checksum.weightedSum.toFixed(4),
+      op.ms.roiOps.toFixed(2),
+      op.ms.js.toFixed(2),
+      `${op.speedup.toFixed(1)}x`,
+      op.agreement.maxAbsDiff.toExponential(2),
+    ]);
+  }
+  lines.push(table(rows), '');
+  lines.push(`times: median of ${report.repeat} run${report.repeat === 1 ? '' : 's'} after one warm-up call; roi-ops = the public API on the ${runtime.native ? 'native' : 'JavaScript'} backend, JS = the JavaScript reference kernels`);
+  const pool = report.operations.find((op) => op.name === 'roiPoolSync');
+  if (pool) lines.push(`roiPoolSync argmax: sum ${pool.argmaxSum}, ${pool.agreement.argmaxMismatches} mismatches against the reference`);
+  lines.push(
+    report.ok
+      ? `agreement: every output within |diff| <= ${alignTolerance.atol.toExponential()} + ${alignTolerance.rtol.toExponential()}*|expected| (roiPool: exact)`
+      : 'agreement: FAILED, roi-ops and the JavaScript reference disagree (see max |diff| above)',
+  );
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------
+// Command line
+
+function readRepeat(text: string | undefined): number {
+  if (text === undefined) return 5;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 10_000) {
+    throw new UsageError(`roi-ops demo: expected an integer in [1, 10000] for --repeat but received ${JSON.stringify(text)}`);
+  }
+  return n;
+}
+
+function packageVersion(): string {
+  return JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+        json: { type: 'boolean' },
+        repeat: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    // parseArgs' own messages name the option ("Unknown option '--x'"); keep them.
+    throw new UsageError(`roi-ops: ${(error as Error).message}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  const [command, ...extra] = positionals;
+  if (command === undefined) throw new UsageError('roi-ops: missing command');
+  if (command !== 'demo') throw new UsageError(`roi-ops: unknown command '${command}'`);
+  if (extra.length > 0) throw new UsageError(`roi-ops demo: unexpected argument '${extra[0]}'`);
+
+  const report = await runDemo(readRepeat(values.repeat));
+  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
+  return report.ok ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${usage}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`roi-ops: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);
