@@ -11,7 +11,8 @@ import { createJsBackend } from './backend/js.js';
 import { packageRoot } from './backend/native.js';
 import type { AlignLimits, RoiAlignJob, RoiPoolJob } from './backend/types.js';
 import { info, roiAlign, roiAlignSync, roiPoolSync } from './index.js';
-import { preparePooling, type PoolingOptionValues } from './ops/pooling.js';
+import { prepareRoiAlign } from './ops/roi-align.js';
+import { prepareRoiPool } from './ops/roi-pool.js';
 import type { RuntimeInfo, Tensor } from './types.js';
 
 const usage = `Usage: roi-ops <command> [options]
@@ -94,30 +95,13 @@ function poolOptions(sample: DemoSample) {
   return { outputSize, spatialScale: sample.spatialScale, returnArgmax: true } as const;
 }
 
-/**
- * The validated job for the JavaScript backend, built with the same preparePooling that
- * lib/ops uses (so the JS timing includes the same validation and output allocation as the
- * public call). The operator-specific fields repeat the option values above with lib/ops'
- * defaults, because lib/ops does not export its per-operator prepare step.
- */
-function poolingJob(fn: string, sample: DemoSample) {
-  const options: PoolingOptionValues = {
-    outputSize: [outputSize, outputSize],
-    spatialScale: sample.spatialScale,
-    layout: 'NCHW',
-    invalidBoxes: 'error',
-    out: undefined,
-  };
-  return preparePooling(fn, sample.featureMap, sample.boxes, options).job;
-}
-
+/** The validated kernel jobs of the two sync calls, to run on the JavaScript backend. */
 function jsAlignJob(sample: DemoSample): RoiAlignJob & AlignLimits {
-  return { ...poolingJob('roiAlignSync', sample), samplingRatio, aligned: true, mode: 'avg', maxSamplesPerRoi: 2 ** 24 };
+  return prepareRoiAlign('roiAlignSync', sample.featureMap, sample.boxes, alignOptions(sample));
 }
 
 function jsPoolJob(sample: DemoSample): RoiPoolJob {
-  const job = poolingJob('roiPoolSync', sample);
-  return { ...job, bins: 'overlap', argmax: new Int32Array(job.out.length) };
+  return prepareRoiPool('roiPoolSync', sample.featureMap, sample.boxes, poolOptions(sample));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -354,6 +338,9 @@ function formatReport(report: DemoReport): string {
   }
   lines.push(table(rows), '');
   lines.push(`times: median of ${report.repeat} run${report.repeat === 1 ? '' : 's'} after one warm-up call; roi-ops = the public API on the ${runtime.native ? 'native' : 'JavaScript'} backend, JS = the JavaScript reference kernels`);
+  if (!runtime.native) {
+    lines.push('note: the native addon is not in use (ROI_OPS_FORCE_JS=1, or no native build loaded), so both columns run JavaScript');
+  }
   const pool = report.operations.find((op) => op.name === 'roiPoolSync');
   if (pool) lines.push(`roiPoolSync argmax: sum ${pool.argmaxSum}, ${pool.agreement.argmaxMismatches} mismatches against the reference`);
   lines.push(
@@ -425,7 +412,10 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`${error.message}\n\n${usage}\n`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`roi-ops: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      // The message is what a user can act on (roi-ops' errors name the function, the
+      // argument and a fix); the stack of a bundled file is not.
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`${message.startsWith('roi-ops') ? message : `roi-ops demo: ${message}`}\n`);
       process.exitCode = 1;
     }
   },

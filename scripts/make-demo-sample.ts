@@ -5,8 +5,9 @@
 // Everything comes from one seeded PRNG, so the file is reproducible byte for byte (the
 // demo's checksums and the CLI test depend on it). Only Math.exp/log/sqrt/cos are used,
 // which V8 implements itself (no dependence on the platform's libm).
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const seed = 0x5eed_0016;
 const imageHeight = 600;
@@ -104,7 +105,8 @@ const sample = {
   boxes: encode(proposals(), [boxCount, 5]),
 };
 
-const target = join(import.meta.dirname, '..', 'assets', 'demo-sample.json');
+const target = fileURLToPath(new URL('../assets/demo-sample.json', import.meta.url));
+const text = `${JSON.stringify(sample, null, 2)}\n`;
 mkdirSync(dirname(target), { recursive: true });
-writeFileSync(target, `${JSON.stringify(sample, null, 2)}\n`);
-console.log(`wrote ${target} (${(JSON.stringify(sample).length / 1024).toFixed(0)} KiB)`);
+writeFileSync(target, text);
+console.log(`wrote ${target} (${text.length} bytes)`);

@@ -36,7 +36,8 @@ function checkSampleBudget(fn: string, job: RoiAlignJob & AlignLimits, rows: Roi
   }
 }
 
-function prepare(fn: string, input: unknown, boxes: unknown, options: Record<string, unknown>): RoiAlignJob & AlignLimits & { shape: number[] } {
+/** Validates a call and builds its kernel job (with the output shape), without running it. */
+export function prepareRoiAlign(fn: string, input: unknown, boxes: unknown, options: Record<string, unknown>): RoiAlignJob & AlignLimits & { shape: number[] } {
   const opts = readOptions(fn, options, fn.endsWith('Sync') ? roiAlignOptions : { ...roiAlignOptions, ...asyncOptions });
   const { job, shape, rows } = preparePooling(fn, input, boxes, opts);
   const alignJob = {
@@ -53,14 +54,14 @@ function prepare(fn: string, input: unknown, boxes: unknown, options: Record<str
 
 /** RoIAlign, blocking the calling thread. See API.md for the options. */
 export function roiAlignSync(input: TensorLike, boxes: Boxes, options: RoiAlignOptions): Tensor {
-  const job = prepare('roiAlignSync', input, boxes, options as unknown as Record<string, unknown>);
+  const job = prepareRoiAlign('roiAlignSync', input, boxes, options as unknown as Record<string, unknown>);
   backend().roiAlignSync(job);
   return { data: job.out, shape: job.shape };
 }
 
 /** RoIAlign off the JavaScript thread. See API.md for the options. */
 export async function roiAlign(input: TensorLike, boxes: Boxes, options: RoiAlignOptions & AsyncOptions): Promise<Tensor> {
-  const job = prepare('roiAlign', input, boxes, options as unknown as Record<string, unknown>);
+  const job = prepareRoiAlign('roiAlign', input, boxes, options as unknown as Record<string, unknown>);
   await runAbortable(options.signal, (abortFlag) => backend().roiAlignAsync(job, abortFlag));
   return { data: job.out, shape: job.shape };
 }

@@ -12,7 +12,8 @@ const roiPoolOptions = {
   returnArgmax: { read: read.boolean, default: false },
 };
 
-function prepare(fn: string, input: unknown, boxes: unknown, options: Record<string, unknown>): RoiPoolJob & { shape: number[] } {
+/** Validates a call and builds its kernel job (with the output shape), without running it. */
+export function prepareRoiPool(fn: string, input: unknown, boxes: unknown, options: Record<string, unknown>): RoiPoolJob & { shape: number[] } {
   const opts = readOptions(fn, options, fn.endsWith('Sync') ? roiPoolOptions : { ...roiPoolOptions, ...asyncOptions });
   const { job, shape } = preparePooling(fn, input, boxes, opts);
   if (opts.returnArgmax && job.input.height * job.input.width > 2 ** 31 - 1) {
@@ -30,7 +31,7 @@ function result(job: RoiPoolJob & { shape: number[] }): RoiPoolResult {
 export function roiPoolSync(input: TensorLike, boxes: Boxes, options: RoiPoolOptions & { returnArgmax: true }): Tensor & { argmax: Int32Array };
 export function roiPoolSync(input: TensorLike, boxes: Boxes, options: RoiPoolOptions): RoiPoolResult;
 export function roiPoolSync(input: TensorLike, boxes: Boxes, options: RoiPoolOptions): RoiPoolResult {
-  const job = prepare('roiPoolSync', input, boxes, options as unknown as Record<string, unknown>);
+  const job = prepareRoiPool('roiPoolSync', input, boxes, options as unknown as Record<string, unknown>);
   backend().roiPoolSync(job);
   return result(job);
 }
@@ -43,7 +44,7 @@ export function roiPool(
 ): Promise<Tensor & { argmax: Int32Array }>;
 export function roiPool(input: TensorLike, boxes: Boxes, options: RoiPoolOptions & AsyncOptions): Promise<RoiPoolResult>;
 export async function roiPool(input: TensorLike, boxes: Boxes, options: RoiPoolOptions & AsyncOptions): Promise<RoiPoolResult> {
-  const job = prepare('roiPool', input, boxes, options as unknown as Record<string, unknown>);
+  const job = prepareRoiPool('roiPool', input, boxes, options as unknown as Record<string, unknown>);
   await runAbortable(options.signal, (abortFlag) => backend().roiPoolAsync(job, abortFlag));
   return result(job);
 }

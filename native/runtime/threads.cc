@@ -1,5 +1,6 @@
-// The thread count callers ask for. Kernels still run on the calling thread; the
-// persistent pool that honours this number is the next step (see README "Threads").
+// The thread count callers ask for (setNumThreads, ROI_OPS_NUM_THREADS). Kernels still run
+// on the calling thread; the persistent pool that honours this number is the next step
+// (README, "Status, honestly").
 #include <atomic>
 #include <thread>
 

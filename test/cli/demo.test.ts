@@ -105,8 +105,8 @@ describe('roi-ops demo --json', () => {
     for (const op of report.operations) {
       expect(op.agreement.relativeDiff).toBeLessThanOrEqual(1e-4);
       expect(op.agreement.outsideTolerance).toBe(0);
-      expect(op.ms.roiOps).toBeGreaterThan(0);
-      expect(op.ms.js).toBeGreaterThan(0);
+      // Times are reported, never judged (tests never time anything): only their presence is checked.
+      expect(Number.isFinite(op.ms.roiOps) && Number.isFinite(op.ms.js)).toBe(true);
     }
     expect(report.operations[1]?.agreement.argmaxMismatches).toBe(0);
   });
