@@ -1,8 +1,21 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+// Every instruction-set path of this architecture, each forced through ROI_OPS_SIMD (a cap:
+// on a CPU without AVX-512, the avx512 project runs the widest path the CPU has).
+const instructionSets = process.arch === 'arm64' ? ['scalar', 'neon'] : ['scalar', 'sse2', 'avx2', 'avx512'];
+
+const perInstructionSet: TestProjectInlineConfiguration[] = instructionSets.map((isa) => ({
+  extends: true,
+  test: {
+    name: `native-${isa}`,
+    include: ['test/api/**/*.test.ts'],
+    env: { ROI_OPS_REQUIRE_NATIVE: '1', ROI_OPS_EXPECT_BACKEND: 'native', ROI_OPS_SIMD: isa },
+  },
+}));
 
 // One suite, run against every backend (DESIGN.md "Tests"): the native addon (which must
-// load: ROI_OPS_REQUIRE_NATIVE=1) and the JavaScript fallback selected by
-// ROI_OPS_FORCE_JS=1. Each project runs in its own forked processes, so the environment is
+// load: ROI_OPS_REQUIRE_NATIVE=1) at its default dispatch and forced to each instruction
+// set, and the JavaScript fallback selected by ROI_OPS_FORCE_JS=1. Each project runs in its own forked processes, so the environment is
 // set before the addon loads. Native-only behaviour (threads of the event loop, pinning)
 // and the command line are tested once, on the native project.
 export default defineConfig({
@@ -28,6 +41,7 @@ export default defineConfig({
           env: { ROI_OPS_FORCE_JS: '1', ROI_OPS_EXPECT_BACKEND: 'js' },
         },
       },
+      ...perInstructionSet,
     ],
   },
 });

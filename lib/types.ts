@@ -36,6 +36,8 @@ interface PoolingOptions {
   invalidBoxes?: InvalidBoxPolicy;
   /** Write the result here instead of a new array; its length must match the output shape. */
   out?: Float32Array;
+  /** Threads this call may use (default: getNumThreads()). Results do not depend on it. */
+  threads?: number;
 }
 
 export interface RoiPoolOptions extends PoolingOptions {

@@ -53,7 +53,15 @@ function commonArgs(job: RoiPoolJob | RoiAlignJob): unknown[] {
 }
 
 function roiPoolArgs(job: RoiPoolJob): unknown[] {
-  return [...commonArgs(job), job.argmax, job.pooledHeight, job.pooledWidth, job.spatialScale, binsCode[job.bins]];
+  return [
+    ...commonArgs(job),
+    job.argmax,
+    job.pooledHeight,
+    job.pooledWidth,
+    job.spatialScale,
+    binsCode[job.bins],
+    job.threads ?? 0,
+  ];
 }
 
 function roiAlignArgs(job: RoiAlignJob & { maxSamplesPerRoi: number }): unknown[] {
@@ -66,6 +74,7 @@ function roiAlignArgs(job: RoiAlignJob & { maxSamplesPerRoi: number }): unknown[
     job.aligned,
     modeCode[job.mode],
     job.maxSamplesPerRoi,
+    job.threads ?? 0,
   ];
 }
 

@@ -12,6 +12,7 @@ export const poolingOptions = {
   layout: { read: read.oneOf<Layout>(['NCHW', 'NHWC']), default: 'NCHW' as Layout },
   invalidBoxes: { read: read.oneOf(['error', 'zero'] as const), default: 'error' as const },
   out: { read: read.float32Array, default: undefined as Float32Array | undefined },
+  threads: { read: read.integer(1, 65536), default: undefined as number | undefined },
 } satisfies OptionTable;
 
 /** Added to an operator's options for its async form. */
@@ -25,6 +26,7 @@ export interface PoolingOptionValues {
   layout: Layout;
   invalidBoxes: 'error' | 'zero';
   out: Float32Array | undefined;
+  threads: number | undefined;
 }
 
 /** A validated call: the job for the kernels and the shape of its output. */
@@ -44,7 +46,16 @@ export function preparePooling(fn: string, input: unknown, boxes: unknown, optio
   const shape = options.layout === 'NCHW' ? [K, C, pooledHeight, pooledWidth] : [K, pooledHeight, pooledWidth, C];
   const out = outputBuffer(fn, shape, map.data, options.out);
   return {
-    job: { input: map, rois: rows.data, roiCount: K, out, pooledHeight, pooledWidth, spatialScale: options.spatialScale },
+    job: {
+      input: map,
+      rois: rows.data,
+      roiCount: K,
+      out,
+      pooledHeight,
+      pooledWidth,
+      spatialScale: options.spatialScale,
+      threads: options.threads ?? 0,
+    },
     shape,
     rows,
   };

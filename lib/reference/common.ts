@@ -56,4 +56,6 @@ export interface PoolingJob {
   pooledHeight: number;
   pooledWidth: number;
   spatialScale: number;
+  /** Threads the call may use; 0 means the process setting. The reference kernels use one. */
+  threads?: number;
 }

@@ -17,6 +17,7 @@ namespace roiops_addon {
 namespace {
 
 constexpr int64_t kMaxDimension = int64_t(1) << 53;  // what a JavaScript number holds exactly
+constexpr int64_t kMaxThreads = 1 << 16;
 
 // The arguments every operator starts with: input, its 4 dims, its layout, the RoI rows,
 // the RoI count and the output buffer.
@@ -86,7 +87,8 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
   }
 
  private:
-  // (input, N, C, H, W, layout, rois, K, out, argmax | null, PH, PW, spatialScale, bins[, abortFlag])
+  // (input, N, C, H, W, layout, rois, K, out, argmax | null, PH, PW, spatialScale, bins, threads
+  //  [, abortFlag]); threads 0 means the process setting.
   Napi::Value RoiPool(const Napi::CallbackInfo& info, bool async) {
     ArgReader args(info);
     CommonArgs common = read_common(args);
@@ -101,16 +103,17 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
     params.pooled_width = args.integer(1, kMaxDimension);
     params.spatial_scale = args.finite_float();
     params.bins = static_cast<roiops::BinRule>(args.integer(0, 1));
+    const int32_t threads = static_cast<int32_t>(args.integer(0, kMaxThreads));
     const roiops::FeatureMap map = common.map;
     const roiops::RoiRows rois = common.rois;
     const roiops::PooledOutput out = common.out;
     return run(info, "roiPool", common, args, async, [=](roiops::CancelFlag cancel) {
-      return roiops::roi_pool_forward(map, rois, params, out, cancel);
+      return roiops::roi_pool_forward(map, rois, params, out, {cancel, threads});
     });
   }
 
   // (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, samplingRatio, aligned,
-  //  mode, maxSamplesPerRoi[, abortFlag])
+  //  mode, maxSamplesPerRoi, threads[, abortFlag])
   Napi::Value RoiAlign(const Napi::CallbackInfo& info, bool async) {
     ArgReader args(info);
     CommonArgs common = read_common(args);
@@ -122,11 +125,12 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
     params.aligned = args.boolean();
     params.mode = static_cast<roiops::AlignMode>(args.integer(0, 2));
     params.max_samples_per_roi = args.integer(1, kMaxDimension);
+    const int32_t threads = static_cast<int32_t>(args.integer(0, kMaxThreads));
     const roiops::FeatureMap map = common.map;
     const roiops::RoiRows rois = common.rois;
     const roiops::PooledOutput out = common.out;
     return run(info, "roiAlign", common, args, async, [=](roiops::CancelFlag cancel) {
-      return roiops::roi_align_forward(map, rois, params, out, cancel);
+      return roiops::roi_align_forward(map, rois, params, out, {cancel, threads});
     });
   }
 
@@ -139,7 +143,7 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
 
   Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
     ArgReader args(info);
-    roiops::set_num_threads(static_cast<int32_t>(args.integer(1, 1 << 16)));
+    roiops::set_num_threads(static_cast<int32_t>(args.integer(1, kMaxThreads)));
     return info.Env().Undefined();
   }
 

@@ -16,7 +16,7 @@ namespace roiops_addon {
 
 class KernelWorker : public Napi::AsyncWorker {
  public:
-  using Kernel = std::function<roiops::Status(roiops::CancelFlag)>;
+  using Kernel = std::function<roiops::Status(roiops::CancelFlag)>;  // the call, given its cancel flag
 
   // `pinned` holds every typed array `kernel` touches, including the abort flag.
   KernelWorker(Napi::Env env, const char* function, Kernel kernel, const std::vector<Napi::Object>& pinned,

@@ -1,15 +1,14 @@
-// The portable instruction set: the generic kernels compiled with no target flags. Every
-// build contains it, and it is what ROI_OPS_SIMD=scalar selects.
+// The portable instruction set: the generic kernels with one lane. Every build contains it,
+// and it is what ROI_OPS_SIMD=scalar selects.
 #define ROIOPS_ISA scalar_isa
-#include "kernels/roi_align.h"
-#include "kernels/roi_pool.h"
-#include "runtime/kernel_table.h"
+#include "simd/scalar.h"
 
 namespace roiops {
-
-const KernelTable& scalar_kernel_table() {
-  static const KernelTable table{"scalar", &scalar_isa::roi_pool_forward, &scalar_isa::roi_align_forward};
-  return table;
-}
-
+namespace ROIOPS_ISA {
+using VectorLanes = ScalarLanes;
+}  // namespace ROIOPS_ISA
 }  // namespace roiops
+
+#include "isa/kernel_table_impl.h"
+
+const roiops::KernelTable& roiops::scalar_kernel_table() { return ROIOPS_ISA::kernel_table("scalar"); }

@@ -4,10 +4,14 @@
 // included from anywhere else.
 #pragma once
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <mutex>
+#include <new>
 
 #include "roiops/roiops.h"
+#include "runtime/parallel.h"
 
 namespace roiops {
 namespace ROIOPS_ISA {
@@ -52,7 +56,89 @@ inline int64_t clamp_to_int64(double v) {
   return static_cast<int64_t>(v);
 }
 
-inline void fill_block(float* block, int64_t count, float value) { std::fill(block, block + count, value); }
+template <class T>
+inline void fill_block(T* block, int64_t count, T value) {
+  for (int64_t i = 0; i < count; ++i) block[i] = value;
+}
+
+// Growable scratch memory for one thread or one call. Not std::vector<float>: the members of
+// a std template over a shared type are weak symbols, so the linker keeps one copy for the
+// whole addon, and it could keep this translation unit's AVX-512 copy for the baseline code
+// (DESIGN.md "Build"). A template of this namespace is private to its instruction set.
+template <class T>
+class Scratch {
+ public:
+  Scratch() = default;
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  ~Scratch() { delete[] data_; }
+
+  // At least `count` elements, contents unspecified; throws std::bad_alloc.
+  T* reserve(int64_t count) {
+    if (count > capacity_) {
+      delete[] data_;
+      data_ = nullptr;
+      capacity_ = 0;
+      data_ = new T[static_cast<size_t>(count)];
+      capacity_ = count;
+    }
+    return data_;
+  }
+
+ private:
+  T* data_ = nullptr;
+  int64_t capacity_ = 0;
+};
+
+// The first failure among a call's parallel tasks (out of memory, a refused RoI, abort).
+// Tasks that start after a failure skip their work.
+class TaskStatus {
+ public:
+  bool failed() const { return failed_.load(std::memory_order_relaxed); }
+  void fail(const Status& status) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!failed_.load()) first_ = status;
+    failed_.store(true);
+  }
+  Status result() const { return failed_.load() ? first_ : Status::success(); }
+
+ private:
+  std::atomic<bool> failed_{false};
+  std::mutex mutex_;
+  Status first_;
+};
+
+// Runs body(task) for every task on the call's threads. Stops starting tasks after a
+// failure or once the cancel flag is raised; a task that runs out of memory fails the call.
+template <class Body>
+Status run_tasks(int64_t tasks, const Execution& execution, Body&& body) {
+  TaskStatus status;
+  auto guarded = [&](int64_t task) {
+    if (status.failed()) return;
+    if (execution.cancel.requested()) return status.fail({StatusCode::aborted, -1, "aborted"});
+    try {
+      const Status s = body(task);
+      if (!s.ok()) status.fail(s);
+    } catch (const std::bad_alloc&) {
+      status.fail({StatusCode::out_of_memory, -1, "out of memory for scratch space"});
+    }
+  };
+  parallel_for(tasks, execution.threads, guarded);
+  return status.result();
+}
+
+// DESIGN.md "Kernel rules": with many output positions per input pixel, transposing the map
+// once to channels-last and vectorising across channels wins; with few RoIs on a large map
+// the transpose would cost more than the pooling, so stay in NCHW. NHWC input is
+// channels-last already. (W1: 49000 output positions vs 3400 pixels -> channels-last;
+// W6: 392 vs 54400 -> NCHW.)
+inline bool prefer_channels_last(const FeatureMap& map, int64_t rois, int64_t pooled_h, int64_t pooled_w) {
+  if (map.layout == Layout::nhwc) return true;
+  return rois * pooled_h * pooled_w >= map.batch * map.height * map.width;
+}
+
+// Channels per task on the NCHW path, so that few RoIs still spread over the threads.
+constexpr int64_t kPlanarChannelsPerTask = 16;
 
 }  // namespace ROIOPS_ISA
 }  // namespace roiops

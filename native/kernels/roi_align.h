@@ -1,111 +1,194 @@
 // RoIAlign forward: avg (torchvision, reference/semantics.md §2.1), max (mmcv §2.4, from
-// -infinity) and onnx-max (ONNX/onnxruntime corner max, §2.5). Generic over the layout
-// through strides; a bin with no samples is 0 in every mode.
+// -infinity) and onnx-max (ONNX/onnxruntime corner max, §2.5); a bin with no samples is 0
+// in every mode. Two paths: channels-last, vectorised across channels (many RoIs), and
+// planar NCHW (few RoIs on a large map). Vector lanes compute each channel with exactly the
+// scalar operations in the reference's order (mul, then add, no fusion), so both paths and
+// every instruction set give bit-identical results.
 #pragma once
 #include <limits>
-#include <new>
 #include <vector>
 
 #include "roi_align_common.h"
+#include "transpose.h"
 
 namespace roiops {
 namespace ROIOPS_ISA {
 
-// The four weighted corners of one sample.
-struct SampleCorners {
-  float w1v1, w2v2, w3v3, w4v4;
+// Where one bin's samples read from: its taps along y and x.
+struct BinTaps {
+  const AxisTap* y;
+  int64_t grid_h;
+  const AxisTap* x;
+  int64_t grid_w;
 };
 
-inline SampleCorners sample_corners(const float* plane, const Strides4& in, const AxisTap& ty, const AxisTap& tx) {
-  const float w1 = ty.low_weight * tx.low_weight;
-  const float w2 = ty.low_weight * tx.high_weight;
-  const float w3 = ty.high_weight * tx.low_weight;
-  const float w4 = ty.high_weight * tx.high_weight;
-  const float v1 = plane[ty.low * in.row + tx.low * in.column];
-  const float v2 = plane[ty.low * in.row + tx.high * in.column];
-  const float v3 = plane[ty.high * in.row + tx.low * in.column];
-  const float v4 = plane[ty.high * in.row + tx.high * in.column];
-  return {w1 * v1, w2 * v2, w3 * v3, w4 * v4};
+// The accumulation of each mode, over a vector of channels.
+template <class L, AlignMode M>
+struct AlignAccumulator {
+  using F = typename L::F;
+  static F start() {
+    if (M == AlignMode::avg) return L::zero();
+    if (M == AlignMode::max) return L::set1(-std::numeric_limits<float>::infinity());
+    return L::set1(std::numeric_limits<float>::lowest());  // onnxruntime starts from lowest()
+  }
+  // The value of one sample from its four weighted corners.
+  static F sample(F w1v1, F w2v2, F w3v3, F w4v4) {
+    if (M == AlignMode::onnx_max) {
+      // std::max(std::max(std::max(a, b), c), d), where std::max(a, b) is greater_of(b, a)
+      return L::greater_of(w4v4, L::greater_of(w3v3, L::greater_of(w2v2, w1v1)));
+    }
+    return L::add(L::add(L::add(w1v1, w2v2), w3v3), w4v4);
+  }
+  static F accumulate(F acc, F value) {
+    if (M == AlignMode::avg) return L::add(acc, value);
+    return L::greater_of(value, acc);  // (value > best) ? value : best, as both references do
+  }
+};
+
+// Channels [c, c + NV*L::width) of one bin of a channels-last image (rows of W*C floats).
+template <class L, int NV, AlignMode M>
+inline void align_channels(const float* image, int64_t row_stride, int64_t C, const BinTaps& taps, int64_t c,
+                           float* dst) {
+  using A = AlignAccumulator<L, M>;
+  typename L::F acc[NV];
+  for (int j = 0; j < NV; ++j) acc[j] = A::start();
+  for (int64_t iy = 0; iy < taps.grid_h; ++iy) {
+    const AxisTap& ty = taps.y[iy];
+    for (int64_t ix = 0; ix < taps.grid_w; ++ix) {
+      const AxisTap& tx = taps.x[ix];
+      if (!ty.valid || !tx.valid) {
+        // A sample outside the map is worth 0: skipped by avg, a candidate for the maxima.
+        if (M != AlignMode::avg)
+          for (int j = 0; j < NV; ++j) acc[j] = A::accumulate(acc[j], L::zero());
+        continue;
+      }
+      const typename L::F w1 = L::set1(ty.low_weight * tx.low_weight);
+      const typename L::F w2 = L::set1(ty.low_weight * tx.high_weight);
+      const typename L::F w3 = L::set1(ty.high_weight * tx.low_weight);
+      const typename L::F w4 = L::set1(ty.high_weight * tx.high_weight);
+      const float* p1 = image + ty.low * row_stride + tx.low * C + c;
+      const float* p2 = image + ty.low * row_stride + tx.high * C + c;
+      const float* p3 = image + ty.high * row_stride + tx.low * C + c;
+      const float* p4 = image + ty.high * row_stride + tx.high * C + c;
+      for (int j = 0; j < NV; ++j) {
+        const int64_t o = j * L::width;
+        const typename L::F value = A::sample(L::mul(w1, L::load(p1 + o)), L::mul(w2, L::load(p2 + o)),
+                                              L::mul(w3, L::load(p3 + o)), L::mul(w4, L::load(p4 + o)));
+        acc[j] = A::accumulate(acc[j], value);
+      }
+    }
+  }
+  const typename L::F count = L::set1(static_cast<float>(taps.grid_h * taps.grid_w));
+  for (int j = 0; j < NV; ++j) L::store(dst + c + j * L::width, M == AlignMode::avg ? L::div(acc[j], count) : acc[j]);
 }
 
-// One output bin of one channel.
-inline float align_bin(const float* plane, const Strides4& in, const AxisTap* ytaps, const AxisTap* xtaps,
-                       int64_t grid_h, int64_t grid_w, AlignMode mode) {
-  if (grid_h * grid_w == 0) return 0.0f;
-  if (mode == AlignMode::avg) {
-    float sum = 0.0f;
-    for (int64_t iy = 0; iy < grid_h; ++iy) {
-      for (int64_t ix = 0; ix < grid_w; ++ix) {
-        if (!ytaps[iy].valid || !xtaps[ix].valid) continue;
-        const SampleCorners s = sample_corners(plane, in, ytaps[iy], xtaps[ix]);
-        sum += s.w1v1 + s.w2v2 + s.w3v3 + s.w4v4;
-      }
-    }
-    return sum / static_cast<float>(grid_h * grid_w);
+// All C channels of one bin, into dst[0..C).
+template <AlignMode M>
+inline void align_bin_channels_last(const float* image, int64_t row_stride, int64_t C, const BinTaps& taps, float* dst) {
+  using V = VectorLanes;
+  if (taps.grid_h * taps.grid_w == 0) {
+    fill_block(dst, C, 0.0f);
+    return;
   }
-  float best = mode == AlignMode::max ? -std::numeric_limits<float>::infinity() : std::numeric_limits<float>::lowest();
-  for (int64_t iy = 0; iy < grid_h; ++iy) {
-    for (int64_t ix = 0; ix < grid_w; ++ix) {
-      float value = 0.0f;  // a sample outside the map is worth 0, as in both references
-      if (ytaps[iy].valid && xtaps[ix].valid) {
-        const SampleCorners s = sample_corners(plane, in, ytaps[iy], xtaps[ix]);
-        if (mode == AlignMode::max) {
-          value = s.w1v1 + s.w2v2 + s.w3v3 + s.w4v4;
-        } else {  // std::max chain exactly as onnxruntime's roialign.cc
-          value = std::max(std::max(std::max(s.w1v1, s.w2v2), s.w3v3), s.w4v4);
-        }
-      }
-      if (mode == AlignMode::max) {
-        if (value > best) best = value;
-      } else {
-        best = std::max(best, value);
-      }
-    }
+  int64_t c = 0;
+  for (; c + 4 * V::width <= C; c += 4 * V::width) align_channels<V, 4, M>(image, row_stride, C, taps, c, dst);
+  for (; c + V::width <= C; c += V::width) align_channels<V, 1, M>(image, row_stride, C, taps, c, dst);
+  for (; c < C; ++c) align_channels<ScalarLanes, 1, M>(image, row_stride, C, taps, c, dst);
+}
+
+// One channel of one bin on the planar NCHW path.
+template <AlignMode M>
+inline float align_bin_planar(const float* plane, int64_t width, const BinTaps& taps) {
+  if (taps.grid_h * taps.grid_w == 0) return 0.0f;
+  float value;
+  align_channels<ScalarLanes, 1, M>(plane, width, 1, taps, 0, &value);
+  return value;
+}
+
+// The sample taps of one RoI along both axes (per thread, reused across RoIs).
+struct RoiTaps {
+  AlignGeometry geometry;
+  std::vector<AxisTap> y, x;
+
+  BinTaps bin(int64_t ph, int64_t pw) const {
+    return {y.data() + ph * geometry.grid_h, geometry.grid_h, x.data() + pw * geometry.grid_w, geometry.grid_w};
   }
-  return best;
+};
+
+inline Status roi_taps(const float* row, int64_t k, const FeatureMap& map, const RoiAlignParams& params, RoiTaps& taps) {
+  if (!align_geometry(row, params.spatial_scale, params.aligned, params.sampling_ratio, params.pooled_height,
+                      params.pooled_width, params.max_samples_per_roi, taps.geometry)) {
+    return {StatusCode::too_many_samples, k, "the RoI's sampling grid exceeds maxSamplesPerRoi"};
+  }
+  const AlignGeometry& g = taps.geometry;
+  axis_taps(g.start_y, g.bin_h, params.pooled_height, g.grid_h, map.height, taps.y);
+  axis_taps(g.start_x, g.bin_w, params.pooled_width, g.grid_w, map.width, taps.x);
+  return Status::success();
+}
+
+template <AlignMode M>
+inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params,
+                             const PooledOutput& out, const Execution& execution) {
+  const int64_t C = map.channels, H = map.height, W = map.width;
+  const int64_t PH = params.pooled_height, PW = params.pooled_width, bins = PH * PW;
+  const int64_t block = C * bins;
+
+  if (!prefer_channels_last(map, rois.count, PH, PW)) {
+    const int64_t chunks = std::max<int64_t>((C + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask, 1);
+    return run_tasks(rois.count * chunks, execution, [&](int64_t task) {
+      const int64_t k = task / chunks, c0 = (task % chunks) * kPlanarChannelsPerTask;
+      const float* row = rois.data + k * 5;
+      if (!roi_row_is_valid(row, map.batch)) {
+        if (c0 == 0) fill_block(out.data + k * block, block, 0.0f);
+        return Status::success();
+      }
+      thread_local RoiTaps taps;
+      const Status status = roi_taps(row, k, map, params, taps);
+      if (!status.ok()) return status;
+      const float* image = map.data + static_cast<int64_t>(row[0]) * C * H * W;
+      for (int64_t c = c0; c < std::min(c0 + kPlanarChannelsPerTask, C); ++c)
+        for (int64_t ph = 0; ph < PH; ++ph)
+          for (int64_t pw = 0; pw < PW; ++pw)
+            out.data[k * block + (c * PH + ph) * PW + pw] = align_bin_planar<M>(image + c * H * W, W, taps.bin(ph, pw));
+      return Status::success();
+    });
+  }
+
+  Scratch<float> transposed;
+  const float* channels_last = nullptr;
+  const Status prepared = channels_last_map(map, execution, transposed, channels_last);
+  if (!prepared.ok()) return prepared;
+  const bool nhwc_out = map.layout == Layout::nhwc;
+  return run_tasks(rois.count, execution, [&](int64_t k) {
+    const float* row = rois.data + k * 5;
+    if (!roi_row_is_valid(row, map.batch)) {
+      fill_block(out.data + k * block, block, 0.0f);
+      return Status::success();
+    }
+    thread_local RoiTaps taps;
+    thread_local Scratch<float> tile;
+    const Status status = roi_taps(row, k, map, params, taps);
+    if (!status.ok()) return status;
+    const float* image = channels_last + static_cast<int64_t>(row[0]) * H * W * C;
+    float* values = nhwc_out ? out.data + k * block : tile.reserve(block);
+    for (int64_t ph = 0; ph < PH; ++ph)
+      for (int64_t pw = 0; pw < PW; ++pw)
+        align_bin_channels_last<M>(image, W * C, C, taps.bin(ph, pw), values + (ph * PW + pw) * C);
+    if (!nhwc_out) tile_to_planar(values, bins, C, out.data + k * block);
+    return Status::success();
+  });
 }
 
 inline Status roi_align_forward(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params,
-                                const PooledOutput& out, CancelFlag cancel) {
-  const int64_t C = map.channels, H = map.height, W = map.width;
-  const int64_t PH = params.pooled_height, PW = params.pooled_width;
-  const int64_t block = C * PH * PW;
-  const Strides4 in = map_strides(map);
-  const Strides4 pooled = pooled_strides(map, PH, PW);
-  std::vector<AxisTap> ytaps, xtaps;
-
-  for (int64_t k = 0; k < rois.count; ++k) {
-    if (cancel.requested()) return {StatusCode::aborted, k, "aborted"};
-    const float* row = rois.data + k * 5;
-    float* out_block = out.data + k * block;
-    if (!roi_row_is_valid(row, map.batch)) {
-      fill_block(out_block, block, 0.0f);
-      continue;
-    }
-    AlignGeometry g;
-    if (!align_geometry(row, params.spatial_scale, params.aligned, params.sampling_ratio, PH, PW,
-                        params.max_samples_per_roi, g)) {
-      return {StatusCode::too_many_samples, k, "the RoI's sampling grid exceeds maxSamplesPerRoi"};
-    }
-    try {
-      axis_taps(g.start_y, g.bin_h, PH, g.grid_h, H, ytaps);
-      axis_taps(g.start_x, g.bin_w, PW, g.grid_w, W, xtaps);
-    } catch (const std::bad_alloc&) {
-      return {StatusCode::out_of_memory, k, "no memory for the RoI's sample table"};
-    }
-    const float* image = map.data + static_cast<int64_t>(row[0]) * in.batch;
-    for (int64_t c = 0; c < C; ++c) {
-      const float* plane = image + c * in.channel;
-      for (int64_t ph = 0; ph < PH; ++ph) {
-        for (int64_t pw = 0; pw < PW; ++pw) {
-          out_block[c * pooled.channel + ph * pooled.row + pw * pooled.column] =
-              align_bin(plane, in, ytaps.data() + ph * g.grid_h, xtaps.data() + pw * g.grid_w, g.grid_h, g.grid_w,
-                        params.mode);
-        }
-      }
-    }
+                                const PooledOutput& out, Execution execution) {
+  switch (params.mode) {
+    case AlignMode::max:
+      return roi_align_mode<AlignMode::max>(map, rois, params, out, execution);
+    case AlignMode::onnx_max:
+      return roi_align_mode<AlignMode::onnx_max>(map, rois, params, out, execution);
+    default:
+      return roi_align_mode<AlignMode::avg>(map, rois, params, out, execution);
   }
-  return Status::success();
 }
 
 }  // namespace ROIOPS_ISA

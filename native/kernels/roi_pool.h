@@ -1,11 +1,13 @@
 // RoI max pooling, reference/semantics.md §1.1 (torchvision roi_pool_kernel.cpp), plus the
-// disjoint 'split' bins of API.md. Generic over the layout through strides.
+// disjoint 'split' bins of API.md. Two paths with identical results: channels-last,
+// vectorised across channels (many RoIs), and planar NCHW (few RoIs on a large map).
 #pragma once
 #include <cfloat>
 #include <cmath>
 #include <limits>
 
 #include "common.h"
+#include "transpose.h"
 
 namespace roiops {
 namespace ROIOPS_ISA {
@@ -52,62 +54,140 @@ inline RoundedBox round_box(const float* row, float scale) {
   return {xs, ys, std::max(xe - xs + 1, int64_t(1)), std::max(ye - ys + 1, int64_t(1))};
 }
 
-inline Status roi_pool_forward(const FeatureMap& map, const RoiRows& rois, const RoiPoolParams& params,
-                               const PooledOutput& out, CancelFlag cancel) {
-  const int64_t C = map.channels, H = map.height, W = map.width;
-  const int64_t PH = params.pooled_height, PW = params.pooled_width;
-  const int64_t block = C * PH * PW;
-  const Strides4 in = map_strides(map);
-  const Strides4 pooled = pooled_strides(map, PH, PW);
+// The plane index h*W+w a maximum is recorded under. Without argmax output a plane may
+// exceed 2^31 pixels; the index then only needs to stay non-negative.
+inline int32_t plane_index(int64_t y, int64_t x, int64_t width) {
+  return static_cast<int32_t>(std::min<int64_t>(y * width + x, std::numeric_limits<int32_t>::max()));
+}
 
-  for (int64_t k = 0; k < rois.count; ++k) {
-    if (cancel.requested()) return {StatusCode::aborted, k, "aborted"};
-    const float* row = rois.data + k * 5;
-    float* out_block = out.data + k * block;
-    int32_t* argmax_block = out.argmax != nullptr ? out.argmax + k * block : nullptr;
-    if (!roi_row_is_valid(row, map.batch)) {
-      fill_block(out_block, block, 0.0f);
-      if (argmax_block != nullptr) std::fill(argmax_block, argmax_block + block, -1);
-      continue;
+// Channels [c, c + NV*L::width) of one non-empty bin of a channels-last image.
+// Best of the bin's non-NaN values, first occurrence in row-major order on ties. Unlike
+// torchvision's -FLT_MAX start, a bin of -inf values gives -inf and names its first pixel;
+// a bin of only NaNs gives NaN and -1 (reference/semantics.md §1.1).
+template <class L, int NV>
+inline void pool_channels(const float* image, int64_t width, int64_t C, BinSpan rows, BinSpan cols, int64_t c,
+                          float* values, int32_t* indices) {
+  typename L::F best[NV];
+  typename L::I index[NV];
+  for (int j = 0; j < NV; ++j) {
+    best[j] = L::set1(-std::numeric_limits<float>::infinity());
+    index[j] = L::iset1(-1);
+  }
+  for (int64_t y = rows.start; y < rows.end; ++y) {
+    for (int64_t x = cols.start; x < cols.end; ++x) {
+      const float* pixel = image + (y * width + x) * C + c;
+      const typename L::I candidate = L::iset1(plane_index(y, x, width));
+      for (int j = 0; j < NV; ++j) L::max_update(best[j], index[j], L::load(pixel + j * L::width), candidate);
     }
-    const RoundedBox box = round_box(row, params.spatial_scale);
-    const float* image = map.data + static_cast<int64_t>(row[0]) * in.batch;
+  }
+  for (int j = 0; j < NV; ++j) {
+    L::store(values + c + j * L::width, L::nan_where_unset(best[j], index[j]));
+    L::istore(indices + c + j * L::width, index[j]);
+  }
+}
 
+// One RoI on the channels-last path: values and indices in [bins][C] tiles.
+inline void pool_roi_channels_last(const float* image, int64_t H, int64_t W, int64_t C, const RoundedBox& box,
+                                   const RoiPoolParams& params, float* values, int32_t* indices) {
+  using V = VectorLanes;
+  const int64_t PH = params.pooled_height, PW = params.pooled_width;
+  for (int64_t ph = 0; ph < PH; ++ph) {
+    const BinSpan rows = pool_bin(ph, PH, box.y0, box.height, H, params.bins);
+    for (int64_t pw = 0; pw < PW; ++pw) {
+      const BinSpan cols = pool_bin(pw, PW, box.x0, box.width, W, params.bins);
+      float* bin_values = values + (ph * PW + pw) * C;
+      int32_t* bin_indices = indices + (ph * PW + pw) * C;
+      if (rows.empty() || cols.empty()) {
+        fill_block(bin_values, C, 0.0f);
+        fill_block(bin_indices, C, int32_t(-1));
+        continue;
+      }
+      int64_t c = 0;
+      for (; c + 4 * V::width <= C; c += 4 * V::width) pool_channels<V, 4>(image, W, C, rows, cols, c, bin_values, bin_indices);
+      for (; c + V::width <= C; c += V::width) pool_channels<V, 1>(image, W, C, rows, cols, c, bin_values, bin_indices);
+      for (; c < C; ++c) pool_channels<ScalarLanes, 1>(image, W, C, rows, cols, c, bin_values, bin_indices);
+    }
+  }
+}
+
+// Channels [c0, c1) of one RoI on the planar NCHW path, written in place.
+inline void pool_roi_planar(const FeatureMap& map, const float* image, const RoundedBox& box,
+                            const RoiPoolParams& params, int64_t c0, int64_t c1, float* out_block,
+                            int32_t* argmax_block) {
+  const int64_t H = map.height, W = map.width, PH = params.pooled_height, PW = params.pooled_width;
+  for (int64_t c = c0; c < c1; ++c) {
+    const float* plane = image + c * H * W;
     for (int64_t ph = 0; ph < PH; ++ph) {
-      const BinSpan rows_span = pool_bin(ph, PH, box.y0, box.height, H, params.bins);
+      const BinSpan rows = pool_bin(ph, PH, box.y0, box.height, H, params.bins);
       for (int64_t pw = 0; pw < PW; ++pw) {
-        const BinSpan cols_span = pool_bin(pw, PW, box.x0, box.width, W, params.bins);
-        const bool empty = rows_span.empty() || cols_span.empty();
-        for (int64_t c = 0; c < C; ++c) {
-          const int64_t at = c * pooled.channel + ph * pooled.row + pw * pooled.column;
-          // Best of the bin's non-NaN values, first occurrence in row-major order on ties.
-          // Unlike torchvision's -FLT_MAX start, a bin of -inf values gives -inf and names
-          // its first pixel; a bin of only NaNs gives NaN and -1 (reference/semantics.md §1.1).
+        const BinSpan cols = pool_bin(pw, PW, box.x0, box.width, W, params.bins);
+        const int64_t at = (c * PH + ph) * PW + pw;
+        float value = 0.0f;
+        int32_t index = -1;
+        if (!rows.empty() && !cols.empty()) {
           float best = -std::numeric_limits<float>::infinity();
-          int64_t best_index = -1;
-          if (!empty) {
-            const float* plane = image + c * in.channel;
-            for (int64_t y = rows_span.start; y < rows_span.end; ++y) {
-              const float* line = plane + y * in.row;
-              for (int64_t x = cols_span.start; x < cols_span.end; ++x) {
-                const float v = line[x * in.column];
-                if (v > best || (best_index < 0 && v == best)) {
-                  best = v;
-                  best_index = y * W + x;
-                }
-              }
-            }
-          }
-          float value = best;
-          if (empty) value = 0.0f;
-          else if (best_index < 0) value = std::numeric_limits<float>::quiet_NaN();
-          out_block[at] = value;
-          if (argmax_block != nullptr) argmax_block[at] = static_cast<int32_t>(best_index);
+          for (int64_t y = rows.start; y < rows.end; ++y)
+            for (int64_t x = cols.start; x < cols.end; ++x) ScalarLanes::max_update(best, index, plane[y * W + x], plane_index(y, x, W));
+          value = ScalarLanes::nan_where_unset(best, index);
         }
+        out_block[at] = value;
+        if (argmax_block != nullptr) argmax_block[at] = index;
       }
     }
   }
-  return Status::success();
+}
+
+inline Status roi_pool_forward(const FeatureMap& map, const RoiRows& rois, const RoiPoolParams& params,
+                               const PooledOutput& out, Execution execution) {
+  const int64_t C = map.channels, H = map.height, W = map.width;
+  const int64_t PH = params.pooled_height, PW = params.pooled_width, bins = PH * PW;
+  const int64_t block = C * bins;
+  const bool nhwc_out = map.layout == Layout::nhwc;
+
+  // Rows that are not usable pool to 0 / -1 (API.md "Bad input", invalidBoxes 'zero').
+  const auto fill_invalid = [&](int64_t k) {
+    fill_block(out.data + k * block, block, 0.0f);
+    if (out.argmax != nullptr) fill_block(out.argmax + k * block, block, int32_t(-1));
+  };
+
+  if (!prefer_channels_last(map, rois.count, PH, PW)) {
+    const int64_t chunks = std::max<int64_t>((C + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask, 1);
+    return run_tasks(rois.count * chunks, execution, [&](int64_t task) {
+      const int64_t k = task / chunks, c0 = (task % chunks) * kPlanarChannelsPerTask;
+      const float* row = rois.data + k * 5;
+      if (!roi_row_is_valid(row, map.batch)) {
+        if (c0 == 0) fill_invalid(k);
+        return Status::success();
+      }
+      const float* image = map.data + static_cast<int64_t>(row[0]) * C * H * W;
+      pool_roi_planar(map, image, round_box(row, params.spatial_scale), params, c0, std::min(c0 + kPlanarChannelsPerTask, C),
+                      out.data + k * block, out.argmax != nullptr ? out.argmax + k * block : nullptr);
+      return Status::success();
+    });
+  }
+
+  Scratch<float> transposed;
+  const float* channels_last = nullptr;
+  const Status prepared = channels_last_map(map, execution, transposed, channels_last);
+  if (!prepared.ok()) return prepared;
+  return run_tasks(rois.count, execution, [&](int64_t k) {
+    const float* row = rois.data + k * 5;
+    if (!roi_row_is_valid(row, map.batch)) {
+      fill_invalid(k);
+      return Status::success();
+    }
+    const float* image = channels_last + static_cast<int64_t>(row[0]) * H * W * C;
+    thread_local Scratch<float> value_tile;
+    thread_local Scratch<int32_t> index_tile;
+    float* values = nhwc_out ? out.data + k * block : value_tile.reserve(block);
+    int32_t* indices = nhwc_out && out.argmax != nullptr ? out.argmax + k * block : index_tile.reserve(block);
+    pool_roi_channels_last(image, H, W, C, round_box(row, params.spatial_scale), params, values, indices);
+    if (!nhwc_out) {
+      tile_to_planar(values, bins, C, out.data + k * block);
+      if (out.argmax != nullptr) tile_to_planar(indices, bins, C, out.argmax + k * block);
+    }
+    return Status::success();
+  });
 }
 
 }  // namespace ROIOPS_ISA

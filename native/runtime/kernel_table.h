@@ -8,14 +8,23 @@ namespace roiops {
 
 struct KernelTable {
   const char* simd;  // the name info().simd reports
+  // `execution.threads` is already resolved (>= 1) when the table is called.
   Status (*roi_pool_forward)(const FeatureMap&, const RoiRows&, const RoiPoolParams&, const PooledOutput&,
-                             CancelFlag);
+                             Execution);
   Status (*roi_align_forward)(const FeatureMap&, const RoiRows&, const RoiAlignParams&, const PooledOutput&,
-                              CancelFlag);
+                              Execution);
 };
 
-// One per translation unit of native/isa/.
+// One per translation unit of native/isa/; only those of the target architecture exist.
 const KernelTable& scalar_kernel_table();
+#if defined(__x86_64__) || defined(_M_X64)
+const KernelTable& sse2_kernel_table();
+const KernelTable& avx2_kernel_table();
+const KernelTable& avx512_kernel_table();
+#endif
+#if defined(__aarch64__) || defined(_M_ARM64)
+const KernelTable& neon_kernel_table();
+#endif
 
 // The table chosen once for this process (CPU features capped by ROI_OPS_SIMD).
 const KernelTable& active_kernels();

@@ -65,6 +65,12 @@ Status check_output(const FeatureMap& map, const RoiRows& rois, int64_t pooled_h
   return Status::success();
 }
 
+// A call's thread count: its own when given, else the process setting.
+Execution resolve_threads(Execution execution) {
+  if (execution.threads < 1) execution.threads = num_threads();
+  return execution;
+}
+
 // The checks every pooling operator shares, first failure wins.
 Status check_pooling_call(const FeatureMap& map, const RoiRows& rois, int64_t pooled_h, int64_t pooled_w,
                           const PooledOutput& out, bool wants_argmax, float spatial_scale) {
@@ -78,23 +84,23 @@ Status check_pooling_call(const FeatureMap& map, const RoiRows& rois, int64_t po
 }  // namespace
 
 Status roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const RoiPoolParams& params,
-                        const PooledOutput& out, CancelFlag cancel) {
+                        const PooledOutput& out, Execution execution) {
   const Status status = check_pooling_call(input, rois, params.pooled_height, params.pooled_width, out,
                                            out.argmax != nullptr, params.spatial_scale);
   if (!status.ok()) return status;
   if (params.bins != BinRule::overlap && params.bins != BinRule::split) return Status::invalid("unknown bin rule");
-  return active_kernels().roi_pool_forward(input, rois, params, out, cancel);
+  return active_kernels().roi_pool_forward(input, rois, params, out, resolve_threads(execution));
 }
 
 Status roi_align_forward(const FeatureMap& input, const RoiRows& rois, const RoiAlignParams& params,
-                         const PooledOutput& out, CancelFlag cancel) {
+                         const PooledOutput& out, Execution execution) {
   const Status status = check_pooling_call(input, rois, params.pooled_height, params.pooled_width, out, false,
                                            params.spatial_scale);
   if (!status.ok()) return status;
   if (params.mode != AlignMode::avg && params.mode != AlignMode::max && params.mode != AlignMode::onnx_max)
     return Status::invalid("unknown pooling mode");
   if (params.max_samples_per_roi < 1) return Status::invalid("max samples per RoI must be >= 1");
-  return active_kernels().roi_align_forward(input, rois, params, out, cancel);
+  return active_kernels().roi_align_forward(input, rois, params, out, resolve_threads(execution));
 }
 
 }  // namespace roiops

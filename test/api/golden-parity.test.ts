@@ -10,9 +10,9 @@ const cases = goldenCases(['roi_pool', 'roi_align_0', 'roi_align_1', 'roi_align_
 
 type Layout = 'NCHW' | 'NHWC';
 
-async function run(c: GoldenCase, layout: Layout, form: 'sync' | 'async'): Promise<RoiPoolResult> {
+async function run(c: GoldenCase, layout: Layout, form: 'sync' | 'async', threads: number): Promise<RoiPoolResult> {
   const input = layout === 'NCHW' ? c.input : toChannelsLast(c.input);
-  const options = { ...c.params, layout } as never;
+  const options = { ...c.params, layout, threads } as never;
   if (c.op === 'roiPool') {
     const poolOptions = { ...(options as object), returnArgmax: true } as never;
     return form === 'sync' ? roiPoolSync(input, c.rois, poolOptions) : roiPool(input, c.rois, poolOptions);
@@ -29,12 +29,12 @@ describe('golden vectors', () => {
 
   describe.each(cases)('$name', (c) => {
     it.each([
-      ['NCHW', 'sync'],
-      ['NCHW', 'async'],
-      ['NHWC', 'sync'],
-      ['NHWC', 'async'],
-    ] as const)('%s %s', async (layout, form) => {
-      const result = await run(c, layout, form);
+      ['NCHW', 'sync', 1],
+      ['NCHW', 'async', 2],
+      ['NHWC', 'sync', 2],
+      ['NHWC', 'async', 1],
+    ] as const)('%s %s, %d thread(s)', async (layout, form, threads) => {
+      const result = await run(c, layout, form, threads);
       const expected = layout === 'NCHW' ? c.expected : toChannelsLast(c.expected);
       expect(result.shape).toEqual(expected.shape);
       const { atol, rtol } = toleranceFor(c.op);
@@ -43,6 +43,14 @@ describe('golden vectors', () => {
         const expectedArgmax = layout === 'NCHW' ? c.expectedArgmax : toChannelsLast(c.expectedArgmax);
         expect(Array.from(result.argmax ?? [])).toEqual(Array.from(expectedArgmax.data));
       }
+    });
+
+    it('gives bit-identical results for 1 and 2 threads, sync and async', async () => {
+      const one = await run(c, 'NCHW', 'sync', 1);
+      const two = await run(c, 'NCHW', 'sync', 2);
+      const twoAsync = await run(c, 'NCHW', 'async', 2);
+      expect(two).toEqual(one);
+      expect(twoAsync).toEqual(one);
     });
   });
 });

@@ -28,7 +28,9 @@ describe('runtime', () => {
     const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     const result = info();
     expect(result).toEqual({ version, native: result.native, simd: result.simd, threads: getNumThreads() });
-    expect(result.simd).toBe(result.native ? 'scalar' : 'js');
+    const levels = process.arch === 'arm64' ? ['neon', 'scalar'] : ['avx512', 'avx2', 'sse2', 'scalar'];
+    if (result.native) expect(levels).toContain(result.simd);
+    else expect(result.simd).toBe('js');
   });
 
   it('defaults to os.availableParallelism() threads and follows setNumThreads', () => {
@@ -50,6 +52,10 @@ describe('runtime', () => {
   it('caps the instruction set with ROI_OPS_SIMD and falls back to JavaScript with ROI_OPS_FORCE_JS', () => {
     const scalar = infoInChild({ ROI_OPS_SIMD: 'scalar' }).info;
     expect(scalar.simd).toBe(scalar.native ? 'scalar' : 'js');
+    const baseline = infoInChild({ ROI_OPS_SIMD: process.arch === 'arm64' ? 'neon' : 'sse2' }).info;
+    expect(baseline.simd).toBe(baseline.native ? (process.arch === 'arm64' ? 'neon' : 'sse2') : 'js');
+    // an unknown value caps nothing: the same choice as no value at all
+    expect(infoInChild({ ROI_OPS_SIMD: 'fastest-please' }).info.simd).toBe(infoInChild({ ROI_OPS_SIMD: '' }).info.simd);
     expect(infoInChild({ ROI_OPS_FORCE_JS: '1' }).info).toMatchObject({ native: false, simd: 'js' });
   });
 });

@@ -147,12 +147,12 @@ describe('options', () => {
     expectError(
       alignError({ options: { outputSize: 2, samplingratio: 2 } }),
       TypeError,
-      'roiAlignSync: unknown option options.samplingratio; expected one of outputSize, spatialScale, layout, invalidBoxes, out, samplingRatio, aligned, mode, maxSamplesPerRoi',
+      'roiAlignSync: unknown option options.samplingratio; expected one of outputSize, spatialScale, layout, invalidBoxes, out, threads, samplingRatio, aligned, mode, maxSamplesPerRoi',
     );
     expectError(
       alignError({ options: { outputSize: 2, signal: new AbortController().signal } }),
       TypeError,
-      'roiAlignSync: unknown option options.signal; expected one of outputSize, spatialScale, layout, invalidBoxes, out, samplingRatio, aligned, mode, maxSamplesPerRoi',
+      'roiAlignSync: unknown option options.signal; expected one of outputSize, spatialScale, layout, invalidBoxes, out, threads, samplingRatio, aligned, mode, maxSamplesPerRoi',
     );
   });
 
@@ -180,6 +180,7 @@ describe('options', () => {
       [{ invalidBoxes: 'skip' }, RangeError, `expected one of 'error', 'zero' for options.invalidBoxes but received "skip" (string)`],
       [{ maxSamplesPerRoi: 0 }, RangeError, 'expected an integer >= 1 for options.maxSamplesPerRoi but received 0 (number)'],
       [{ out: new Float64Array(12) }, TypeError, 'expected a Float32Array for options.out but received Float64Array(12)'],
+      [{ threads: 0 }, RangeError, 'expected an integer in [1, 65536] for options.threads but received 0 (number)'],
     ];
     for (const [extra, type, message] of cases) {
       expectError(alignError({ options: { outputSize: 2, ...extra } }), type, `roiAlignSync: ${message}`);

@@ -4,8 +4,14 @@ import { expect } from 'vitest';
 
 import { info } from '../../lib/index.js';
 
+const simdRank: Record<string, number> = { scalar: 0, sse2: 1, neon: 1, avx2: 2, avx512: 3 };
+
 export function expectConfiguredBackend(): void {
   const expected = process.env.ROI_OPS_EXPECT_BACKEND;
   expect(expected === 'native' || expected === 'js').toBe(true);
-  expect(info().native).toBe(expected === 'native');
+  const { native, simd } = info();
+  expect(native).toBe(expected === 'native');
+  // A forced instruction set is a cap: the path in use is that one, or narrower on a CPU without it.
+  const cap = process.env.ROI_OPS_SIMD;
+  if (native && cap) expect(simdRank[simd]).toBeLessThanOrEqual(simdRank[cap] as number);
 }

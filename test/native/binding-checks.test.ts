@@ -12,9 +12,9 @@ const input = new Float32Array(1 * 2 * 4 * 4);
 const rois = new Float32Array([0, 0, 0, 3, 3]);
 const out = new Float32Array(1 * 2 * 2 * 2);
 
-// (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, samplingRatio, aligned, mode, maxSamples)
+// (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, samplingRatio, aligned, mode, maxSamples, threads)
 const alignArgs = (overrides: Record<number, unknown> = {}) => {
-  const args: unknown[] = [input, 1, 2, 4, 4, 0, rois, 1, out, 2, 2, 1, 2, false, 0, 1 << 24];
+  const args: unknown[] = [input, 1, 2, 4, 4, 0, rois, 1, out, 2, 2, 1, 2, false, 0, 1 << 24, 0];
   for (const [i, v] of Object.entries(overrides)) args[Number(i)] = v;
   return args;
 };
@@ -48,20 +48,23 @@ describe('native binding', () => {
     expect(() => binding.roiAlignSync?.(...alignArgs({ 14: 3 }))).toThrow(
       new TypeError('roi-ops native binding: argument 14 must be an integer in range'),
     );
-    expect(() => binding.roiPoolSync?.(input, 1, 2, 4, 4, 0, rois, 1, out, new Float32Array(8), 2, 2, 1, 0)).toThrow(
+    expect(() => binding.roiAlignSync?.(...alignArgs({ 16: -1 }))).toThrow(
+      new TypeError('roi-ops native binding: argument 16 must be an integer in range'),
+    );
+    expect(() => binding.roiPoolSync?.(input, 1, 2, 4, 4, 0, rois, 1, out, new Float32Array(8), 2, 2, 1, 0, 0)).toThrow(
       new TypeError('roi-ops native binding: argument 9 must be an Int32Array or null'),
     );
   });
 
   it('refuses an argmax buffer shorter than the output', () => {
-    expect(() => binding.roiPoolSync?.(input, 1, 2, 4, 4, 0, rois, 1, out, new Int32Array(3), 2, 2, 1, 0)).toThrow(
+    expect(() => binding.roiPoolSync?.(input, 1, 2, 4, 4, 0, rois, 1, out, new Int32Array(3), 2, 2, 1, 0, 0)).toThrow(
       new RangeError('roiPool: argmax buffer is shorter than [K,C,PH,PW]'),
     );
   });
 
   it('rejects an async call with bad lengths instead of crashing', async () => {
     await expect(
-      binding.roiPoolAsync?.(input, 1, 2, 4, 4, 0, rois, 1, new Float32Array(2), null, 2, 2, 1, 0, new Int32Array(1)) as Promise<void>,
+      binding.roiPoolAsync?.(input, 1, 2, 4, 4, 0, rois, 1, new Float32Array(2), null, 2, 2, 1, 0, 0, new Int32Array(1)) as Promise<void>,
     ).rejects.toThrow(new RangeError('roiPool: output buffer is shorter than [K,C,PH,PW]'));
   });
 });

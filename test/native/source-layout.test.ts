@@ -1,7 +1,8 @@
 // DESIGN.md "Layers": the kernel code (native/include/roiops, native/kernels, native/isa,
 // native/runtime) knows nothing of JavaScript; only native/addon includes napi.h. And both
 // builds take their sources from native/sources.json.
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -27,8 +28,12 @@ describe('native source layout', () => {
   });
 
   it('builds every C++ source through native/sources.json, read by both build files', () => {
-    const sources = JSON.parse(readFileSync(join(root, 'native/sources.json'), 'utf8')) as Record<string, unknown>;
-    const listed = Object.values(sources).filter(Array.isArray).flat().sort();
+    const sources = JSON.parse(readFileSync(join(root, 'native/sources.json'), 'utf8')) as {
+      core: string[];
+      addon: string[];
+      isa: Record<string, { sources: string[] }>;
+    };
+    const listed = [...sources.core, ...sources.addon, ...Object.values(sources.isa).flatMap((isa) => isa.sources)].sort();
     const onDisk = filesUnder(join(root, 'native'))
       .filter((file) => file.endsWith('.cc'))
       .map((file) => relative(root, file))
@@ -36,5 +41,20 @@ describe('native source layout', () => {
     expect(listed).toEqual(onDisk);
     expect(readFileSync(join(root, 'binding.gyp'), 'utf8')).toContain("require('./native/sources.json')");
     expect(readFileSync(join(root, 'CMakeLists.txt'), 'utf8')).toContain('native/sources.json');
+  });
+
+  it('keeps every inline function an instruction-set object defines in its own namespace', () => {
+    // A weak (COMDAT) function outside the ISA's namespace, say std::vector<float>::resize
+    // compiled with -mavx512f, could be the copy the linker keeps for the baseline code too.
+    const objects = join(root, 'build', 'Release', 'obj.target');
+    expect(existsSync(objects), 'the node-gyp build must exist').toBe(true);
+    const isaObjects = filesUnder(objects).filter((file) => /native\/isa\/\w+\.o$/.test(file));
+    expect(isaObjects.length).toBeGreaterThanOrEqual(process.arch === 'x64' ? 4 : 2);
+    for (const object of isaObjects) {
+      const nm = spawnSync('nm', ['-C', '--defined-only', object], { encoding: 'utf8' });
+      expect(nm.status, nm.stderr).toBe(0);
+      const shared = nm.stdout.split('\n').filter((line) => / W /.test(line) && !/_isa::/.test(line));
+      expect(shared, relative(root, object)).toEqual([]);
+    }
   });
 });

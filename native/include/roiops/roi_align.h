@@ -25,6 +25,6 @@ struct RoiAlignParams {
 // Writes every element of out.data. A row whose batch index is not an integer in [0, N)
 // or whose coordinates are not finite gives zeros.
 Status roi_align_forward(const FeatureMap& input, const RoiRows& rois, const RoiAlignParams& params,
-                         const PooledOutput& out, CancelFlag cancel = CancelFlag());
+                         const PooledOutput& out, Execution execution = Execution());
 
 }  // namespace roiops

@@ -20,6 +20,6 @@ struct RoiPoolParams {
 // Writes every element of out.data (and out.argmax when given). A row whose batch index
 // is not an integer in [0, N) or whose coordinates are not finite pools to 0 / argmax -1.
 Status roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const RoiPoolParams& params,
-                        const PooledOutput& out, CancelFlag cancel = CancelFlag());
+                        const PooledOutput& out, Execution execution = Execution());
 
 }  // namespace roiops

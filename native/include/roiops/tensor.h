@@ -49,4 +49,11 @@ class CancelFlag {
   const int32_t* flag_ = nullptr;
 };
 
+// How a call runs: its cancel flag and how many threads it may use (0: the process setting,
+// set_num_threads). Results do not depend on the thread count.
+struct Execution {
+  CancelFlag cancel;
+  int32_t threads = 0;
+};
+
 }  // namespace roiops

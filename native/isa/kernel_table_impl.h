@@ -1,0 +1,18 @@
+// Included once by each native/isa/*.cc after it has chosen its namespace (ROIOPS_ISA) and
+// its VectorLanes: instantiates every generic kernel for that instruction set and returns
+// them as a dispatch table.
+#pragma once
+#include "kernels/roi_align.h"
+#include "kernels/roi_pool.h"
+#include "runtime/kernel_table.h"
+
+namespace roiops {
+namespace ROIOPS_ISA {
+
+inline const KernelTable& kernel_table(const char* simd) {
+  static const KernelTable table{simd, &roi_pool_forward, &roi_align_forward};
+  return table;
+}
+
+}  // namespace ROIOPS_ISA
+}  // namespace roiops

@@ -1,0 +1,40 @@
+// AVX2 vector traits (compiled with -mavx2 -mfma, used only when CPUID and XGETBV say the
+// CPU and the OS support it). Same contract as sse2.h; no FMA, so lanes stay bit-exact.
+#pragma once
+#include <immintrin.h>
+
+#include "simd/scalar.h"
+
+namespace roiops {
+namespace ROIOPS_ISA {
+
+struct VectorLanes {
+  static constexpr int64_t width = 8;
+  using F = __m256;
+  using I = __m256i;
+
+  static F load(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, F v) { _mm256_storeu_ps(p, v); }
+  static F zero() { return _mm256_setzero_ps(); }
+  static F set1(float v) { return _mm256_set1_ps(v); }
+  static F add(F a, F b) { return _mm256_add_ps(a, b); }
+  static F mul(F a, F b) { return _mm256_mul_ps(a, b); }
+  static F div(F a, F b) { return _mm256_div_ps(a, b); }
+  static F greater_of(F a, F b) { return _mm256_max_ps(a, b); }
+
+  static I iset1(int32_t v) { return _mm256_set1_epi32(v); }
+  static void istore(int32_t* p, I v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
+  static void max_update(F& best, I& index, F v, I candidate) {
+    const F unset = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_setzero_si256(), index));
+    const F take = _mm256_or_ps(_mm256_cmp_ps(v, best, _CMP_GT_OQ), _mm256_and_ps(unset, _mm256_cmp_ps(v, best, _CMP_EQ_OQ)));
+    best = _mm256_blendv_ps(best, v, take);
+    index = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(index), _mm256_castsi256_ps(candidate), take));
+  }
+  static F nan_where_unset(F best, I index) {
+    const F unset = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_setzero_si256(), index));
+    return _mm256_blendv_ps(best, _mm256_set1_ps(std::numeric_limits<float>::quiet_NaN()), unset);
+  }
+};
+
+}  // namespace ROIOPS_ISA
+}  // namespace roiops

@@ -1,0 +1,39 @@
+// NEON vector traits (AArch64 baseline: every arm64 CPU has it). Same contract as sse2.h.
+// vmaxq_f32 propagates NaN, unlike x86 maxps, so greater_of is an explicit compare/select.
+#pragma once
+#include <arm_neon.h>
+
+#include "simd/scalar.h"
+
+namespace roiops {
+namespace ROIOPS_ISA {
+
+struct VectorLanes {
+  static constexpr int64_t width = 4;
+  using F = float32x4_t;
+  using I = int32x4_t;
+
+  static F load(const float* p) { return vld1q_f32(p); }
+  static void store(float* p, F v) { vst1q_f32(p, v); }
+  static F zero() { return vdupq_n_f32(0.0f); }
+  static F set1(float v) { return vdupq_n_f32(v); }
+  static F add(F a, F b) { return vaddq_f32(a, b); }
+  static F mul(F a, F b) { return vmulq_f32(a, b); }
+  static F div(F a, F b) { return vdivq_f32(a, b); }
+  static F greater_of(F a, F b) { return vbslq_f32(vcgtq_f32(a, b), a, b); }
+
+  static I iset1(int32_t v) { return vdupq_n_s32(v); }
+  static void istore(int32_t* p, I v) { vst1q_s32(p, v); }
+  static void max_update(F& best, I& index, F v, I candidate) {
+    const uint32x4_t unset = vcltzq_s32(index);
+    const uint32x4_t take = vorrq_u32(vcgtq_f32(v, best), vandq_u32(unset, vceqq_f32(v, best)));
+    best = vbslq_f32(take, v, best);
+    index = vbslq_s32(take, candidate, index);
+  }
+  static F nan_where_unset(F best, I index) {
+    return vbslq_f32(vcltzq_s32(index), vdupq_n_f32(std::numeric_limits<float>::quiet_NaN()), best);
+  }
+};
+
+}  // namespace ROIOPS_ISA
+}  // namespace roiops

@@ -1,0 +1,42 @@
+// Vector traits for the portable path: one float per "vector". The kernels are written
+// once against this interface (see sse2.h for the contract every instruction set meets);
+// this header is also what every wider path uses for its channel tail, so tails compute
+// exactly what the vector lanes compute.
+#pragma once
+#include <cstdint>
+#include <limits>
+
+namespace roiops {
+namespace ROIOPS_ISA {
+
+struct ScalarLanes {
+  static constexpr int64_t width = 1;
+  using F = float;
+  using I = int32_t;
+
+  static F load(const float* p) { return *p; }
+  static void store(float* p, F v) { *p = v; }
+  static F zero() { return 0.0f; }
+  static F set1(float v) { return v; }
+  static F add(F a, F b) { return a + b; }
+  static F mul(F a, F b) { return a * b; }
+  static F div(F a, F b) { return a / b; }
+  // (a > b) ? a : b, lane by lane: NaN in either operand gives b.
+  static F greater_of(F a, F b) { return a > b ? a : b; }
+
+  static I iset1(int32_t v) { return v; }
+  static void istore(int32_t* p, I v) { *p = v; }
+  // roiPool's running maximum: take (v, candidate) when v > best, or when nothing was taken
+  // yet (index < 0) and v == best (so a bin of -inf names its first pixel).
+  static void max_update(F& best, I& index, F v, I candidate) {
+    if (v > best || (index < 0 && v == best)) {
+      best = v;
+      index = candidate;
+    }
+  }
+  // NaN where no value was taken (a bin of NaNs only), else best.
+  static F nan_where_unset(F best, I index) { return index < 0 ? std::numeric_limits<float>::quiet_NaN() : best; }
+};
+
+}  // namespace ROIOPS_ISA
+}  // namespace roiops

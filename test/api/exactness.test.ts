@@ -1,0 +1,85 @@
+// Every kernel path computes each output with the reference's float32 operations in the
+// reference's order, so the native addon (each instruction set, both the channels-last and
+// the NCHW path, any thread count) equals the TypeScript reference bit for bit. Random
+// problems cover what the golden vectors cannot: channel tails, boxes hanging off the map,
+// NaN and infinite pixels.
+import { describe, expect, it } from 'vitest';
+
+import { roiAlignSync, roiPoolSync } from '../../lib/index.js';
+import { roiAlignReference, type AlignMode } from '../../lib/reference/roi-align.js';
+import { roiPoolReference } from '../../lib/reference/roi-pool.js';
+import type { FeatureMap } from '../../lib/validate.js';
+
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+interface Problem {
+  name: string;
+  map: FeatureMap;
+  rois: Float32Array;
+  count: number;
+}
+
+/** N=2 maps with C channels; `count` boxes partly off the map; a few NaN and inf pixels. */
+function problem(name: string, seed: number, C: number, H: number, W: number, count: number, layout: 'NCHW' | 'NHWC'): Problem {
+  const random = prng(seed);
+  const data = Float32Array.from({ length: 2 * C * H * W }, () => random() * 4 - 2);
+  for (let i = 0; i < 6; i++) data[Math.floor(random() * data.length)] = [NaN, Infinity, -Infinity][i % 3] as number;
+  const rois = new Float32Array(count * 5);
+  for (let k = 0; k < count; k++) {
+    const x1 = random() * (W + 4) * 4 - 8;
+    const y1 = random() * (H + 4) * 4 - 8;
+    rois.set([k % 2, x1, y1, x1 + random() * W * 3 - 2, y1 + random() * H * 3 - 2], k * 5);
+  }
+  const map: FeatureMap =
+    layout === 'NCHW'
+      ? { data, batch: 2, channels: C, height: H, width: W, layout }
+      : { data, batch: 2, channels: C, height: H, width: W, layout };
+  return { name, map, rois, count };
+}
+
+const problems: Problem[] = [];
+for (const layout of ['NCHW', 'NHWC'] as const) {
+  problems.push(problem(`${layout} many RoIs, 37 channels (channels-last path, tails)`, 11, 37, 9, 13, 60, layout));
+  problems.push(problem(`${layout} few RoIs on a large map (NCHW path)`, 12, 21, 40, 50, 3, layout));
+  problems.push(problem(`${layout} 64 channels (full vectors)`, 13, 64, 7, 6, 30, layout));
+}
+
+function tensor(p: Problem) {
+  const { batch, channels: C, height: H, width: W, layout } = p.map;
+  return { data: p.map.data, shape: layout === 'NCHW' ? [batch, C, H, W] : [batch, H, W, C] };
+}
+
+describe.each(problems)('$name', (p) => {
+  const boxes = { data: p.rois, shape: [p.count, 5] };
+
+  it.each([
+    ['avg', -1, false],
+    ['avg', 2, true],
+    ['max', 0, true],
+    ['onnx-max', 3, false],
+  ] as const)('roiAlign %s, samplingRatio %d, aligned %s equals the reference, 1 and 2 threads', (mode, samplingRatio, aligned) => {
+    const options = { outputSize: [3, 2] as [number, number], spatialScale: 0.25, samplingRatio, aligned, mode, layout: p.map.layout };
+    const expected = new Float32Array(p.count * p.map.channels * 6);
+    roiAlignReference({ input: p.map, rois: p.rois, roiCount: p.count, out: expected, pooledHeight: 3, pooledWidth: 2, spatialScale: 0.25, samplingRatio, aligned, mode: mode as AlignMode });
+    for (const threads of [1, 2]) expect(roiAlignSync(tensor(p), boxes, { ...options, threads }).data).toEqual(expected);
+  });
+
+  it.each(['overlap', 'split'] as const)('roiPool bins %s equals the reference with argmax, 1 and 2 threads', (bins) => {
+    const expected = new Float32Array(p.count * p.map.channels * 6);
+    const expectedArgmax = new Int32Array(expected.length);
+    roiPoolReference({ input: p.map, rois: p.rois, roiCount: p.count, out: expected, argmax: expectedArgmax, pooledHeight: 2, pooledWidth: 3, spatialScale: 0.25, bins });
+    for (const threads of [1, 2]) {
+      const result = roiPoolSync(tensor(p), boxes, { outputSize: [2, 3], spatialScale: 0.25, bins, returnArgmax: true, layout: p.map.layout, threads });
+      expect(result.data).toEqual(expected);
+      expect(result.argmax).toEqual(expectedArgmax);
+    }
+  });
+});
