@@ -30,6 +30,28 @@ struct VectorLanes {
     best = _mm256_blendv_ps(best, v, take);
     index = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(index), _mm256_castsi256_ps(candidate), take));
   }
+  // Transposes an 8x8 block: dst[j * dst_stride + i] = src[i * src_stride + j] (bits only).
+  static void transpose_block(const float* src, int64_t src_stride, float* dst, int64_t dst_stride) {
+    F r[8], t[8];
+    for (int i = 0; i < 8; ++i) r[i] = load(src + i * src_stride);
+    for (int i = 0; i < 8; i += 2) {
+      t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+      t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+      r[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+      r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+      r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+      r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int i = 0; i < 4; ++i) {
+      store(dst + i * dst_stride, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+      store(dst + (i + 4) * dst_stride, _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+    }
+  }
+  static constexpr int64_t stream_alignment = 32;
+  static void stream(float* p, F v) { _mm256_stream_ps(p, v); }
+  static void stream_fence() { _mm_sfence(); }
   static F nan_where_unset(F best, I index) {
     const F unset = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_setzero_si256(), index));
     return _mm256_blendv_ps(best, _mm256_set1_ps(std::numeric_limits<float>::quiet_NaN()), unset);

@@ -29,6 +29,37 @@ struct VectorLanes {
     best = _mm512_mask_blend_ps(take, best, v);
     index = _mm512_mask_blend_epi32(take, index, candidate);
   }
+  // Transposes a 16x16 block: dst[j * dst_stride + i] = src[i * src_stride + j] (bits only).
+  static void transpose_block(const float* src, int64_t src_stride, float* dst, int64_t dst_stride) {
+    F r[16], t[16];
+    for (int i = 0; i < 16; ++i) r[i] = load(src + i * src_stride);
+    for (int i = 0; i < 16; i += 2) {  // interleave pairs of rows
+      t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+      t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {  // 4x4 transposes inside each 128-bit lane
+      r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+      r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+      r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+      r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    // r[4q + k] holds, in 128-bit lane L, rows 4q..4q+3 of column 4L + k.
+    for (int i = 0; i < 4; ++i) {  // gather lanes 0,1 / 2,3 of row groups (0,1) and (2,3)
+      t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x44);        // lanes 0,1 of groups 0 and 1
+      t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xee);    // lanes 2,3 of groups 0 and 1
+      t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x44);
+      t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xee);
+    }
+    for (int i = 0; i < 4; ++i) {
+      store(dst + i * dst_stride, _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88));             // column i
+      store(dst + (i + 4) * dst_stride, _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd));       // column 4 + i
+      store(dst + (i + 8) * dst_stride, _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88));  // column 8 + i
+      store(dst + (i + 12) * dst_stride, _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xdd)); // column 12 + i
+    }
+  }
+  static constexpr int64_t stream_alignment = 64;
+  static void stream(float* p, F v) { _mm512_stream_ps(p, v); }
+  static void stream_fence() { _mm_sfence(); }
   static F nan_where_unset(F best, I index) {
     const __mmask16 unset = _mm512_cmplt_epi32_mask(index, _mm512_setzero_si512());
     return _mm512_mask_blend_ps(unset, best, _mm512_set1_ps(std::numeric_limits<float>::quiet_NaN()));

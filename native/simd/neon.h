@@ -30,6 +30,19 @@ struct VectorLanes {
     best = vbslq_f32(take, v, best);
     index = vbslq_s32(take, candidate, index);
   }
+  // Transposes a 4x4 block: dst[j * dst_stride + i] = src[i * src_stride + j] (bits only).
+  static void transpose_block(const float* src, int64_t src_stride, float* dst, int64_t dst_stride) {
+    const float32x4x2_t a = vtrnq_f32(load(src), load(src + src_stride));
+    const float32x4x2_t b = vtrnq_f32(load(src + 2 * src_stride), load(src + 3 * src_stride));
+    store(dst, vcombine_f32(vget_low_f32(a.val[0]), vget_low_f32(b.val[0])));
+    store(dst + dst_stride, vcombine_f32(vget_low_f32(a.val[1]), vget_low_f32(b.val[1])));
+    store(dst + 2 * dst_stride, vcombine_f32(vget_high_f32(a.val[0]), vget_high_f32(b.val[0])));
+    store(dst + 3 * dst_stride, vcombine_f32(vget_high_f32(a.val[1]), vget_high_f32(b.val[1])));
+  }
+  // AArch64 has no general non-temporal store intrinsic worth the name: plain stores.
+  static constexpr int64_t stream_alignment = 16;
+  static void stream(float* p, F v) { vst1q_f32(p, v); }
+  static void stream_fence() {}
   static F nan_where_unset(F best, I index) {
     return vbslq_f32(vcltzq_s32(index), vdupq_n_f32(std::numeric_limits<float>::quiet_NaN()), best);
   }

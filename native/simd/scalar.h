@@ -35,6 +35,12 @@ struct ScalarLanes {
     }
   }
   // NaN where no value was taken (a bin of NaNs only), else best.
+  // Transposes a width x width block: dst[j * dst_stride + i] = src[i * src_stride + j].
+  static void transpose_block(const float* src, int64_t, float* dst, int64_t) { *dst = *src; }
+  // Non-temporal stores: the portable path has none, so stream is a plain store.
+  static constexpr int64_t stream_alignment = 4;
+  static void stream(float* p, F v) { *p = v; }
+  static void stream_fence() {}
   static F nan_where_unset(F best, I index) { return index < 0 ? std::numeric_limits<float>::quiet_NaN() : best; }
 };
 

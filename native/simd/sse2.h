@@ -33,6 +33,21 @@ struct VectorLanes {
     const I take_i = _mm_castps_si128(take);
     index = _mm_or_si128(_mm_and_si128(take_i, candidate), _mm_andnot_si128(take_i, index));
   }
+  // Transposes a 4x4 block: dst[j * dst_stride + i] = src[i * src_stride + j]. Only moves
+  // bits (no arithmetic), so it serves int32 tiles too.
+  static void transpose_block(const float* src, int64_t src_stride, float* dst, int64_t dst_stride) {
+    F r0 = load(src), r1 = load(src + src_stride), r2 = load(src + 2 * src_stride), r3 = load(src + 3 * src_stride);
+    _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+    store(dst, r0);
+    store(dst + dst_stride, r1);
+    store(dst + 2 * dst_stride, r2);
+    store(dst + 3 * dst_stride, r3);
+  }
+  // Non-temporal store to a 16-byte aligned address; stream_fence orders them before the
+  // results are handed to another thread.
+  static constexpr int64_t stream_alignment = 16;
+  static void stream(float* p, F v) { _mm_stream_ps(p, v); }
+  static void stream_fence() { _mm_sfence(); }
   static F nan_where_unset(F best, I index) {
     const F unset = _mm_castsi128_ps(_mm_cmplt_epi32(index, _mm_setzero_si128()));
     const F nan = _mm_set1_ps(std::numeric_limits<float>::quiet_NaN());

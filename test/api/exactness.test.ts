@@ -83,3 +83,28 @@ describe.each(problems)('$name', (p) => {
     }
   });
 });
+
+describe('outputs over 2^20 elements, which the native kernels stream out with non-temporal stores', () => {
+  const p = problem('large', 21, 67, 12, 16, 70, 'NCHW');
+  const boxes = { data: p.rois, shape: [p.count, 5] };
+  const elements = p.count * 67 * 16 * 16;
+
+  it('equal the reference, into a buffer that is not 64-byte aligned', () => {
+    expect(elements).toBeGreaterThan(2 ** 20);
+    const expected = new Float32Array(elements);
+    roiAlignReference({ input: p.map, rois: p.rois, roiCount: p.count, out: expected, pooledHeight: 16, pooledWidth: 16, spatialScale: 0.25, samplingRatio: 2, aligned: true, mode: 'avg' });
+    const backing = new Float32Array(elements + 1);
+    const out = backing.subarray(1);
+    roiAlignSync(tensor(p), boxes, { outputSize: 16, spatialScale: 0.25, samplingRatio: 2, aligned: true, out, threads: 2 });
+    expect(out).toEqual(expected);
+  });
+
+  it('give roiPool values and argmax equal to the reference', () => {
+    const expected = new Float32Array(elements);
+    const expectedArgmax = new Int32Array(elements);
+    roiPoolReference({ input: p.map, rois: p.rois, roiCount: p.count, out: expected, argmax: expectedArgmax, pooledHeight: 16, pooledWidth: 16, spatialScale: 0.25, bins: 'overlap' });
+    const result = roiPoolSync(tensor(p), boxes, { outputSize: 16, spatialScale: 0.25, returnArgmax: true });
+    expect(result.data).toEqual(expected);
+    expect(result.argmax).toEqual(expectedArgmax);
+  });
+});
