@@ -1,30 +1,26 @@
-// One contender on one workload, in this process: warm up, then time repeated calls and
-// print {medianMs, minMs, maxMs, runs} as JSON. Spawned by bench/run.ts.
-import { performance } from 'node:perf_hooks';
+// One roi-ops contender on one workload, in this process: warm up, then time repeated calls and
+// print {medianMs, minMs, maxMs, runs, backend} as JSON. Spawned by bench/run.ts, which pins the thread
+// count (ROI_OPS_NUM_THREADS) and the backend (ROI_OPS_FORCE_JS) through the environment.
+// Usage: measure.ts <workload dir> <workload id> <sync|async> <quick|full>
+import { info, roiAlign, roiAlignSync, roiPool, roiPoolSync, type RoiAlignOptions, type RoiPoolOptions } from '../lib/index.js';
+import { timeBudgetMs, timeCalls } from './timing.js';
+import { readWorkload } from './workload-files.js';
 
-import { roiAlign, roiAlignSync, roiPool, roiPoolSync } from '../lib/index.js';
-import { workloads } from './workloads.js';
-
-const [id, form, mode] = process.argv.slice(2);
-const workload = workloads().find((w) => w.id === id);
-if (!workload) throw new Error(`unknown workload ${id}`);
+const [directory, id, form, mode] = process.argv.slice(2);
+if (!directory || !id) throw new Error('usage: measure.ts <workload dir> <workload id> <sync|async> <quick|full>');
+const workload = readWorkload(directory, id);
+const input = { data: workload.input, shape: workload.inputShape };
+const boxes = { data: workload.boxes, shape: workload.boxesShape };
 
 const call = (): unknown => {
-  const { input, boxes, options } = workload;
-  if (workload.op === 'roiPool') return form === 'async' ? roiPool(input, boxes, options) : roiPoolSync(input, boxes, options);
-  return form === 'async' ? roiAlign(input, boxes, options as never) : roiAlignSync(input, boxes, options as never);
+  if (workload.op === 'roiPool') {
+    const options = workload.options as RoiPoolOptions;
+    return form === 'async' ? roiPool(input, boxes, options) : roiPoolSync(input, boxes, options);
+  }
+  const options = workload.options as RoiAlignOptions;
+  return form === 'async' ? roiAlign(input, boxes, options) : roiAlignSync(input, boxes, options);
 };
 
-// Enough runs for a stable median, bounded in time: at least 3, at most 200 or ~3 s (1 s quick).
-const budgetMs = mode === 'quick' ? 1000 : 3000;
-await call();
-const times: number[] = [];
-const started = performance.now();
-while (times.length < 3 || (times.length < 200 && performance.now() - started < budgetMs)) {
-  const t0 = performance.now();
-  await call();
-  times.push(performance.now() - t0);
-}
-times.sort((a, b) => a - b);
-const median = times[Math.floor(times.length / 2)] as number;
-process.stdout.write(JSON.stringify({ medianMs: median, minMs: times[0], maxMs: times[times.length - 1], runs: times.length }));
+// `backend` tells bench/run.ts what really ran: the loader falls back to JavaScript when the addon
+// cannot load (for instance while it is being rebuilt).
+process.stdout.write(JSON.stringify({ ...(await timeCalls(call, timeBudgetMs(mode))), backend: info() }));
