@@ -128,6 +128,22 @@ inline Status roi_taps(const float* row, int64_t k, const FeatureMap& map, const
   return Status::success();
 }
 
+// Bilinear samples per channel over every usable RoI (what the NCHW kernel would compute).
+inline double total_samples(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params) {
+  double samples = 0;
+  for (int64_t k = 0; k < rois.count; ++k) {
+    const float* row = rois.data + k * 5;
+    AlignGeometry g;
+    if (!roi_row_is_valid(row, map.batch)) continue;
+    if (!align_geometry(row, params.spatial_scale, params.aligned, params.sampling_ratio, params.pooled_height,
+                        params.pooled_width, params.max_samples_per_roi, g)) {
+      continue;  // refused when its task runs
+    }
+    samples += static_cast<double>(params.pooled_height * params.pooled_width) * static_cast<double>(g.grid_h * g.grid_w);
+  }
+  return samples;
+}
+
 template <AlignMode M>
 inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params,
                              const PooledOutput& out, const Execution& execution) {
@@ -135,9 +151,11 @@ inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const R
   const int64_t PH = params.pooled_height, PW = params.pooled_width, bins = PH * PW;
   const int64_t block = C * bins;
 
-  if (!prefer_channels_last(map, rois.count, PH, PW)) {
+  const double samples = total_samples(map, rois, params);
+  if (!prefer_channels_last(map, samples, 4.0)) {
     const int64_t chunks = std::max<int64_t>((C + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask, 1);
-    return run_tasks(rois.count * chunks, execution, [&](int64_t task) {
+    const Execution planar = for_work(execution, samples * static_cast<double>(C) * 3.0);
+    return run_tasks(rois.count * chunks, planar, [&](int64_t task) {
       const int64_t k = task / chunks, c0 = (task % chunks) * kPlanarChannelsPerTask;
       const float* row = rois.data + k * 5;
       if (!roi_row_is_valid(row, map.batch)) {
@@ -163,7 +181,7 @@ inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const R
   const Status prepared = channels_last_map(map, execution, transposed, channels_last);
   if (!prepared.ok()) return prepared;
   const BlockWriter writer(map, rois.count * block);
-  return run_tasks(rois.count, execution, [&](int64_t k) {
+  return run_tasks(rois.count, for_work(execution, samples * static_cast<double>(C) * 0.15), [&](int64_t k) {
     const float* row = rois.data + k * 5;
     if (!roi_row_is_valid(row, map.batch)) {
       fill_block(out.data + k * block, block, 0.0f);

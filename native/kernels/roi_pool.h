@@ -142,6 +142,27 @@ inline void pool_roi_planar(const FeatureMap& map, const float* image, const Rou
   }
 }
 
+// Pixels per channel that max pooling scans over every usable RoI (bins may overlap).
+inline double pixels_scanned(const FeatureMap& map, const RoiRows& rois, const RoiPoolParams& params) {
+  double pixels = 0;
+  for (int64_t k = 0; k < rois.count; ++k) {
+    const float* row = rois.data + k * 5;
+    if (!roi_row_is_valid(row, map.batch)) continue;
+    const RoundedBox box = round_box(row, params.spatial_scale);
+    double rows = 0, cols = 0;
+    for (int64_t ph = 0; ph < params.pooled_height; ++ph) {
+      const BinSpan span = pool_bin(ph, params.pooled_height, box.y0, box.height, map.height, params.bins);
+      rows += static_cast<double>(span.empty() ? 0 : span.end - span.start);
+    }
+    for (int64_t pw = 0; pw < params.pooled_width; ++pw) {
+      const BinSpan span = pool_bin(pw, params.pooled_width, box.x0, box.width, map.width, params.bins);
+      cols += static_cast<double>(span.empty() ? 0 : span.end - span.start);
+    }
+    pixels += rows * cols;
+  }
+  return pixels;
+}
+
 inline Status roi_pool_forward(const FeatureMap& map, const RoiRows& rois, const RoiPoolParams& params,
                                const PooledOutput& out, Execution execution) {
   const int64_t C = map.channels, H = map.height, W = map.width;
@@ -155,9 +176,10 @@ inline Status roi_pool_forward(const FeatureMap& map, const RoiRows& rois, const
     if (out.argmax != nullptr) fill_block(out.argmax + k * block, block, int32_t(-1));
   };
 
-  if (!prefer_channels_last(map, rois.count, PH, PW)) {
+  const double pixels = pixels_scanned(map, rois, params);
+  if (!prefer_channels_last(map, pixels, 1.3)) {
     const int64_t chunks = std::max<int64_t>((C + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask, 1);
-    return run_tasks(rois.count * chunks, execution, [&](int64_t task) {
+    return run_tasks(rois.count * chunks, for_work(execution, pixels * static_cast<double>(C)), [&](int64_t task) {
       const int64_t k = task / chunks, c0 = (task % chunks) * kPlanarChannelsPerTask;
       const float* row = rois.data + k * 5;
       if (!roi_row_is_valid(row, map.batch)) {
@@ -177,7 +199,7 @@ inline Status roi_pool_forward(const FeatureMap& map, const RoiRows& rois, const
   const float* channels_last = nullptr;
   const Status prepared = channels_last_map(map, execution, transposed, channels_last);
   if (!prepared.ok()) return prepared;
-  return run_tasks(rois.count, execution, [&](int64_t k) {
+  return run_tasks(rois.count, for_work(execution, pixels * static_cast<double>(C) * 0.1), [&](int64_t k) {
     const float* row = rois.data + k * 5;
     if (!roi_row_is_valid(row, map.batch)) {
       fill_invalid(k);

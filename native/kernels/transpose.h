@@ -8,6 +8,29 @@
 namespace roiops {
 namespace ROIOPS_ISA {
 
+// dst[c * dst_stride + r] = src[r * src_stride + c] for r < rows, c < cols: width x width
+// blocks through vector registers, the ragged edges element by element. T is float or
+// int32_t (bits are moved, never computed on, so float registers carry int32 values unchanged).
+template <class T>
+inline void transpose(const T* src, int64_t rows, int64_t cols, int64_t src_stride, T* dst, int64_t dst_stride) {
+  using V = VectorLanes;
+  constexpr int64_t w = V::width;
+  const int64_t full_rows = w > 1 ? rows - rows % w : 0;
+  const int64_t full_cols = w > 1 ? cols - cols % w : 0;
+  for (int64_t c = 0; c < full_cols; c += w)
+    for (int64_t r = 0; r < full_rows; r += w)
+      V::transpose_block(reinterpret_cast<const float*>(src + r * src_stride + c), src_stride,
+                         reinterpret_cast<float*>(dst + c * dst_stride + r), dst_stride);
+  for (int64_t c = 0; c < cols; ++c)
+    for (int64_t r = c < full_cols ? full_rows : 0; r < rows; ++r) dst[c * dst_stride + r] = src[r * src_stride + c];
+}
+
+// tile [bins][channels] -> out [channels][bins]
+template <class T>
+inline void tile_to_planar(const T* tile, int64_t bins, int64_t channels, T* out) {
+  transpose(tile, bins, channels, channels, out, bins);
+}
+
 // The map as [N][H*W][C]: `map` itself when it is NHWC, else a transposed copy in `scratch`.
 inline Status channels_last_map(const FeatureMap& map, const Execution& execution, Scratch<float>& scratch,
                                 const float*& result) {
@@ -22,44 +45,19 @@ inline Status channels_last_map(const FeatureMap& map, const Execution& executio
   } catch (const std::bad_alloc&) {
     return {StatusCode::out_of_memory, -1, "out of memory for the channels-last copy of the input"};
   }
-  // 16 pixels x 16 channels at a time: both the reads (16 floats of a channel row) and the
-  // writes (16 floats of a pixel) stay within a few cache lines. Tasks are rows of 16 pixels.
-  constexpr int64_t kBlock = 16;
-  const int64_t blocks_per_image = (pixels + kBlock - 1) / kBlock;
-  const Status status = run_tasks(map.batch * blocks_per_image, execution, [&](int64_t task) {
-    const int64_t b = task / blocks_per_image;
-    const int64_t p0 = (task % blocks_per_image) * kBlock;
-    const int64_t p1 = p0 + kBlock < pixels ? p0 + kBlock : pixels;
-    const float* src_image = map.data + b * C * pixels;
-    float* dst_image = dst + b * C * pixels;
-    for (int64_t c0 = 0; c0 < C; c0 += kBlock) {
-      const int64_t c1 = c0 + kBlock < C ? c0 + kBlock : C;
-      for (int64_t p = p0; p < p1; ++p)
-        for (int64_t c = c0; c < c1; ++c) dst_image[p * C + c] = src_image[c * pixels + p];
-    }
+  // Tasks are columns of 256 pixels: [C][256] -> [256][C], a few hundred KiB at most.
+  constexpr int64_t kPixelsPerTask = 256;
+  const int64_t tasks_per_image = (pixels + kPixelsPerTask - 1) / kPixelsPerTask;
+  const double elements = static_cast<double>(map.batch * pixels * C);
+  const Status status = run_tasks(map.batch * tasks_per_image, for_work(execution, elements * 0.7), [&](int64_t task) {
+    const int64_t b = task / tasks_per_image;
+    const int64_t p0 = (task % tasks_per_image) * kPixelsPerTask;
+    const int64_t count = p0 + kPixelsPerTask < pixels ? kPixelsPerTask : pixels - p0;
+    transpose(map.data + b * C * pixels + p0, C, count, pixels, dst + b * C * pixels + p0 * C, C);
     return Status::success();
   });
   result = dst;
   return status;
-}
-
-// tile [bins][channels] -> out [channels][bins]: width x width blocks through vector
-// registers, the ragged edges element by element. T is float or int32_t (bits are moved,
-// never computed on, so the float registers carry int32 values unchanged).
-template <class T>
-inline void tile_to_planar(const T* tile, int64_t bins, int64_t channels, T* out) {
-  using V = VectorLanes;
-  constexpr int64_t w = V::width;
-  const int64_t full_channels = w > 1 ? channels - channels % w : 0;
-  const int64_t full_bins = w > 1 ? bins - bins % w : 0;
-  for (int64_t c = 0; c < full_channels; c += w)
-    for (int64_t b = 0; b < full_bins; b += w)
-      V::transpose_block(reinterpret_cast<const float*>(tile + b * channels + c), channels,
-                         reinterpret_cast<float*>(out + c * bins + b), bins);
-  for (int64_t c = 0; c < channels; ++c) {
-    const int64_t first_bin = c < full_channels ? full_bins : 0;
-    for (int64_t b = first_bin; b < bins; ++b) out[c * bins + b] = tile[b * channels + c];
-  }
 }
 
 // An output larger than this many elements is written with non-temporal stores: it cannot
