@@ -95,13 +95,21 @@ const tsxChild = (script: string, scriptArgs: string[], env?: Record<string, str
 const alignAvg = (op: string, options: RoiAlignOptions | RoiPoolOptions) => op === 'roiAlign' && ((options as RoiAlignOptions).mode ?? 'avg') === 'avg';
 
 const baseline = 'roi-ops native sync, 1 thread';
-const roiOps = (id: string, description: string, form: 'sync' | 'async', env: Record<string, string>): Contender => ({
+/** How a roi-ops contender calls: a fresh output per call, a reused `out`, or NHWC in and out. */
+type RoiOpsVariant = 'plain' | 'reused-out' | 'nhwc';
+const roiOps = (
+  id: string,
+  description: string,
+  form: 'sync' | 'async',
+  env: Record<string, string>,
+  variant: RoiOpsVariant = 'plain',
+): Contender => ({
   id,
   family: 'roi-ops',
   description,
   native: !env.ROI_OPS_FORCE_JS,
   supports: () => true,
-  child: (directory, workload) => tsxChild('measure.ts', [directory, workload, form, mode], env),
+  child: (directory, workload) => tsxChild('measure.ts', [directory, workload, form, mode, variant], env),
 });
 const onnxruntime = (threads: number): Contender => ({
   id: `onnxruntime-node, ${threads} thread${threads > 1 ? 's' : ''}`,
@@ -140,7 +148,10 @@ const torchvision = (threads: number): Contender => ({
 const allContenders: Contender[] = [
   roiOps(baseline, 'roiAlignSync / roiPoolSync on the native addon, ROI_OPS_NUM_THREADS=1. The baseline of every ratio.', 'sync', { ROI_OPS_NUM_THREADS: '1' }),
   roiOps('roi-ops native sync, 2 threads', 'the same with ROI_OPS_NUM_THREADS=2.', 'sync', { ROI_OPS_NUM_THREADS: '2' }),
+  roiOps('roi-ops native sync, 2 threads, reused out', 'the same with ROI_OPS_NUM_THREADS=2, writing into one preallocated `out` (no output allocation per call).', 'sync', { ROI_OPS_NUM_THREADS: '2' }, 'reused-out'),
+  roiOps('roi-ops native sync, 1 thread, NHWC', 'NHWC input and output (the map transposed once, untimed), ROI_OPS_NUM_THREADS=1.', 'sync', { ROI_OPS_NUM_THREADS: '1' }, 'nhwc'),
   roiOps('roi-ops native async, 1 thread', 'awaiting roiAlign / roiPool (the kernel runs on a libuv thread), ROI_OPS_NUM_THREADS=1.', 'async', { ROI_OPS_NUM_THREADS: '1' }),
+  roiOps('roi-ops native async, 2 threads', 'awaiting roiAlign / roiPool, ROI_OPS_NUM_THREADS=2.', 'async', { ROI_OPS_NUM_THREADS: '2' }),
   roiOps('roi-ops JavaScript', 'the pure TypeScript backend (ROI_OPS_FORCE_JS=1): lib/reference, the plain-JavaScript contender.', 'sync', { ROI_OPS_FORCE_JS: '1', ROI_OPS_NUM_THREADS: '1' }),
   onnxruntime(1),
   onnxruntime(2),

@@ -1,5 +1,5 @@
 // The benchmark workloads of the speed issue that the current operators can run (W1, W2,
-// W4, W5, W6), generated deterministically so every contender sees the same numbers.
+// W4 with and W4b without argmax, W5, W6), generated deterministically so every contender sees the same numbers.
 import type { RoiAlignOptions, RoiPoolOptions, TensorLike } from '../lib/index.js';
 
 export interface Workload {
@@ -63,6 +63,14 @@ export function workloads(): Workload[] {
       input: boxHeadMap,
       boxes: w1Boxes,
       options: { outputSize: 7, spatialScale: 1 / 16, returnArgmax: true },
+    },
+    {
+      id: 'W4b',
+      description: 'W1 with roiPool, no argmax',
+      op: 'roiPool',
+      input: boxHeadMap,
+      boxes: w1Boxes,
+      options: { outputSize: 7, spatialScale: 1 / 16 },
     },
     {
       id: 'W5',
