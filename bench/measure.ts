@@ -2,7 +2,10 @@
 // print {medianMs, minMs, maxMs, runs, backend} as JSON. Spawned by bench/run.ts, which pins the thread
 // count (ROI_OPS_NUM_THREADS) and the backend (ROI_OPS_FORCE_JS) through the environment.
 // Usage: measure.ts <workload dir> <workload id> <sync|async> <quick|full> [plain|reused-out|nhwc]
-import { info, roiAlign, roiAlignSync, roiPool, roiPoolSync, type RoiAlignOptions, type RoiPoolOptions } from '../lib/index.js';
+// The built package (dist/, what users load), not the TypeScript sources through tsx, whose
+// on-the-fly transform adds per-call overhead of its own (name-keeping wrappers, getters).
+import { info, roiAlign, roiAlignSync, roiPool, roiPoolSync } from '../dist/index.js';
+import type { RoiAlignOptions, RoiPoolOptions } from '../lib/index.js';
 import { timeBudgetMs, timeCalls } from './timing.js';
 import { readWorkload } from './workload-files.js';
 

@@ -45,66 +45,126 @@ struct AlignAccumulator {
   }
 };
 
-// Channels [c, c + NV*L::width) of one bin of a channels-last image (rows of W*C floats),
-// into dst[0 .. NV*L::width).
-template <class L, int NV, AlignMode M>
-inline void align_channels(const float* image, int64_t row_stride, int64_t C, const BinTaps& taps, int64_t c,
-                           float* dst) {
-  using A = AlignAccumulator<L, M>;
-  typename L::F acc[NV];
-  for (int j = 0; j < NV; ++j) acc[j] = A::start();
-  for (int64_t iy = 0; iy < taps.grid_h; ++iy) {
-    const AxisTap& ty = taps.y[iy];
-    for (int64_t ix = 0; ix < taps.grid_w; ++ix) {
-      const AxisTap& tx = taps.x[ix];
-      if (!ty.valid || !tx.valid) {
-        // A sample outside the map is worth 0: skipped by avg, a candidate for the maxima.
-        if (M != AlignMode::avg)
-          for (int j = 0; j < NV; ++j) acc[j] = A::accumulate(acc[j], L::zero());
-        continue;
-      }
-      const typename L::F w1 = L::set1(ty.low_weight * tx.low_weight);
-      const typename L::F w2 = L::set1(ty.low_weight * tx.high_weight);
-      const typename L::F w3 = L::set1(ty.high_weight * tx.low_weight);
-      const typename L::F w4 = L::set1(ty.high_weight * tx.high_weight);
-      const float* p1 = image + ty.low * row_stride + tx.low * C + c;
-      const float* p2 = image + ty.low * row_stride + tx.high * C + c;
-      const float* p3 = image + ty.high * row_stride + tx.low * C + c;
-      const float* p4 = image + ty.high * row_stride + tx.high * C + c;
-      for (int j = 0; j < NV; ++j) {
-        const int64_t o = j * L::width;
-        const typename L::F value = A::sample(L::mul(w1, L::load(p1 + o)), L::mul(w2, L::load(p2 + o)),
-                                              L::mul(w3, L::load(p3 + o)), L::mul(w4, L::load(p4 + o)));
-        acc[j] = A::accumulate(acc[j], value);
-      }
+// One bilinear sample of a bin, ready for every channel: the element offsets of its four
+// corners (relative to channel 0 of the image) and their weights, as torchvision's
+// pre_calc. Built once per bin and reused by every block of channels.
+struct BinSample {
+  int64_t o1, o2, o3, o4;
+  float w1, w2, w3, w4;
+  bool inside;  // false: the sample lies outside the map and is worth 0
+};
+
+// Samples are listed in chunks of this many, so a huge adaptive grid needs no huge buffer.
+constexpr int64_t kSampleChunk = 256;
+
+// Samples [first, first + count) of a bin in the reference's order (iy outer, ix inner),
+// into `samples`; `column_stride` is C for a channels-last image and 1 for a plane. avg
+// drops the samples outside the map (they add nothing); the maxima keep them, because a 0
+// is a candidate. Returns how many were written.
+inline int64_t list_samples(const BinTaps& taps, int64_t first, int64_t count, int64_t row_stride,
+                            int64_t column_stride, bool keep_outside, BinSample* samples) {
+  int64_t n = 0;
+  int64_t iy = first / taps.grid_w, ix = first % taps.grid_w;
+  for (int64_t s = 0; s < count; ++s, ++ix) {
+    if (ix == taps.grid_w) {
+      ix = 0;
+      ++iy;
     }
+    const AxisTap& ty = taps.y[iy];
+    const AxisTap& tx = taps.x[ix];
+    if (!ty.valid || !tx.valid) {
+      if (keep_outside) samples[n++] = BinSample{0, 0, 0, 0, 0.0f, 0.0f, 0.0f, 0.0f, false};
+      continue;
+    }
+    samples[n++] = BinSample{ty.low * row_stride + tx.low * column_stride, ty.low * row_stride + tx.high * column_stride,
+                             ty.high * row_stride + tx.low * column_stride, ty.high * row_stride + tx.high * column_stride,
+                             ty.low_weight * tx.low_weight, ty.low_weight * tx.high_weight,
+                             ty.high_weight * tx.low_weight, ty.high_weight * tx.high_weight, true};
   }
-  const typename L::F count = L::set1(static_cast<float>(taps.grid_h * taps.grid_w));
-  for (int j = 0; j < NV; ++j) L::store(dst + j * L::width, M == AlignMode::avg ? L::div(acc[j], count) : acc[j]);
+  return n;
 }
 
-// Channels [c0, c0 + count) of one bin, into dst[0 .. count).
+// Folds `count` samples into channels [c, c + NV*L::width), whose running values live in
+// dst[0 .. NV*L::width) between chunks (`first`: the bin's first chunk, start afresh).
+template <class L, int NV, AlignMode M>
+inline void accumulate_samples(const float* image, const BinSample* samples, int64_t count, int64_t c, bool first,
+                               float* dst) {
+  using A = AlignAccumulator<L, M>;
+  typename L::F acc[NV];
+  for (int j = 0; j < NV; ++j) acc[j] = first ? A::start() : L::load(dst + j * L::width);
+  const float* base = image + c;
+  for (int64_t s = 0; s < count; ++s) {
+    const BinSample& sample = samples[s];
+    if (M != AlignMode::avg && !sample.inside) {
+      for (int j = 0; j < NV; ++j) acc[j] = A::accumulate(acc[j], L::zero());
+      continue;
+    }
+    const typename L::F w1 = L::set1(sample.w1), w2 = L::set1(sample.w2), w3 = L::set1(sample.w3),
+                        w4 = L::set1(sample.w4);
+    for (int j = 0; j < NV; ++j) {
+      const int64_t o = j * L::width;
+      const typename L::F value =
+          A::sample(L::mul(w1, L::load(base + sample.o1 + o)), L::mul(w2, L::load(base + sample.o2 + o)),
+                    L::mul(w3, L::load(base + sample.o3 + o)), L::mul(w4, L::load(base + sample.o4 + o)));
+      acc[j] = A::accumulate(acc[j], value);
+    }
+  }
+  for (int j = 0; j < NV; ++j) L::store(dst + j * L::width, acc[j]);
+}
+
+// avg's last step, the reference's sum / count, over dst[0 .. count).
+inline void divide_by_samples(float* dst, int64_t count, float samples) {
+  using V = VectorLanes;
+  const V::F divisor = V::set1(samples);
+  int64_t i = 0;
+  for (; i + V::width <= count; i += V::width) V::store(dst + i, V::div(V::load(dst + i), divisor));
+  for (; i < count; ++i) dst[i] = dst[i] / samples;
+}
+
+// One bin of a channels-last image (rows of W*C floats), channels [c0, c0 + count), into
+// dst[0 .. count). `samples` is per-thread scratch.
 template <AlignMode M>
 inline void align_bin_channels(const float* image, int64_t row_stride, int64_t C, const BinTaps& taps, int64_t c0,
-                               int64_t count, float* dst) {
+                               int64_t count, float* dst, Scratch<BinSample>& samples) {
   using V = VectorLanes;
-  if (taps.grid_h * taps.grid_w == 0) {
+  const int64_t total = taps.grid_h * taps.grid_w;
+  if (total == 0) {
     fill_block(dst, count, 0.0f);
     return;
   }
-  int64_t i = 0;
-  for (; i + 4 * V::width <= count; i += 4 * V::width) align_channels<V, 4, M>(image, row_stride, C, taps, c0 + i, dst + i);
-  for (; i + V::width <= count; i += V::width) align_channels<V, 1, M>(image, row_stride, C, taps, c0 + i, dst + i);
-  for (; i < count; ++i) align_channels<ScalarLanes, 1, M>(image, row_stride, C, taps, c0 + i, dst + i);
+  BinSample* list = samples.reserve(kSampleChunk);
+  for (int64_t first = 0; first < total; first += kSampleChunk) {
+    const int64_t listed = list_samples(taps, first, std::min(kSampleChunk, total - first), row_stride, C,
+                                        M != AlignMode::avg, list);
+    const bool fresh = first == 0;
+    int64_t i = 0;
+    for (; i + 4 * V::width <= count; i += 4 * V::width)
+      accumulate_samples<V, 4, M>(image, list, listed, c0 + i, fresh, dst + i);
+    for (; i + V::width <= count; i += V::width) accumulate_samples<V, 1, M>(image, list, listed, c0 + i, fresh, dst + i);
+    for (; i < count; ++i) accumulate_samples<ScalarLanes, 1, M>(image, list, listed, c0 + i, fresh, dst + i);
+  }
+  if (M == AlignMode::avg) divide_by_samples(dst, count, static_cast<float>(total));
 }
 
-// One channel of one bin on the planar NCHW path.
+// One bin of channels [c0, c1) of an NCHW image on the planar path, written to
+// out[c * channel_stride] for each channel c.
 template <AlignMode M>
-inline float align_bin_planar(const float* plane, int64_t width, const BinTaps& taps) {
-  if (taps.grid_h * taps.grid_w == 0) return 0.0f;
-  float value;
-  align_channels<ScalarLanes, 1, M>(plane, width, 1, taps, 0, &value);
-  return value;
+inline void align_bin_planar(const float* image, int64_t plane_size, int64_t width, const BinTaps& taps, int64_t c0,
+                             int64_t c1, float* out, int64_t channel_stride, Scratch<BinSample>& samples) {
+  const int64_t total = taps.grid_h * taps.grid_w;
+  if (total == 0) {
+    for (int64_t c = c0; c < c1; ++c) out[c * channel_stride] = 0.0f;
+    return;
+  }
+  BinSample* list = samples.reserve(kSampleChunk);
+  for (int64_t first = 0; first < total; first += kSampleChunk) {
+    const int64_t listed = list_samples(taps, first, std::min(kSampleChunk, total - first), width, 1,
+                                        M != AlignMode::avg, list);
+    for (int64_t c = c0; c < c1; ++c)
+      accumulate_samples<ScalarLanes, 1, M>(image + c * plane_size, list, listed, 0, first == 0, out + c * channel_stride);
+  }
+  if (M == AlignMode::avg)
+    for (int64_t c = c0; c < c1; ++c) out[c * channel_stride] = out[c * channel_stride] / static_cast<float>(total);
 }
 
 // The sample taps of one RoI along both axes (per thread, reused across RoIs).
@@ -163,13 +223,14 @@ inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const R
         return Status::success();
       }
       thread_local RoiTaps taps;
+      thread_local Scratch<BinSample> samples;
       const Status status = roi_taps(row, k, map, params, taps);
       if (!status.ok()) return status;
       const float* image = map.data + static_cast<int64_t>(row[0]) * C * H * W;
-      for (int64_t c = c0; c < std::min(c0 + kPlanarChannelsPerTask, C); ++c)
-        for (int64_t ph = 0; ph < PH; ++ph)
-          for (int64_t pw = 0; pw < PW; ++pw)
-            out.data[k * block + (c * PH + ph) * PW + pw] = align_bin_planar<M>(image + c * H * W, W, taps.bin(ph, pw));
+      const int64_t c1 = std::min(c0 + kPlanarChannelsPerTask, C);
+      for (int64_t ph = 0; ph < PH; ++ph)
+        for (int64_t pw = 0; pw < PW; ++pw)
+          align_bin_planar<M>(image, H * W, W, taps.bin(ph, pw), c0, c1, out.data + k * block + ph * PW + pw, PH * PW, samples);
       return Status::success();
     });
   }
@@ -189,6 +250,7 @@ inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const R
     }
     thread_local RoiTaps taps;
     thread_local Scratch<float> tile, planar_tile;
+    thread_local Scratch<BinSample> samples;
     const Status status = roi_taps(row, k, map, params, taps);
     if (!status.ok()) return status;
     const float* image = channels_last + static_cast<int64_t>(row[0]) * H * W * C;
@@ -198,7 +260,7 @@ inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const R
     float* values = writer.tile_for(out_block, tile, block);
     for (int64_t ph = 0; ph < PH; ++ph)
       for (int64_t pw = 0; pw < PW; ++pw)
-        align_bin_channels<M>(image, W * C, C, taps.bin(ph, pw), 0, C, values + (ph * PW + pw) * C);
+        align_bin_channels<M>(image, W * C, C, taps.bin(ph, pw), 0, C, values + (ph * PW + pw) * C, samples);
     writer.finish(values, bins, C, planar_tile, out_block);
     return Status::success();
   });
