@@ -14,4 +14,8 @@ export function expectConfiguredBackend(): void {
   // A forced instruction set is a cap: the path in use is that one, or narrower on a CPU without it.
   const cap = process.env.ROI_OPS_SIMD;
   if (native && cap) expect(simdRank[simd]).toBeLessThanOrEqual(simdRank[cap] as number);
+  // Set by scripts/test-emulated.sh, which runs this suite on an emulated CPU without AVX:
+  // the dispatcher must have chosen what that CPU has, and this process must be the emulated one.
+  const expectedSimd = process.env.ROI_OPS_EXPECT_SIMD;
+  if (expectedSimd) expect(simd).toBe(expectedSimd);
 }

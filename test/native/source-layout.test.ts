@@ -31,9 +31,15 @@ describe('native source layout', () => {
     const sources = JSON.parse(readFileSync(join(root, 'native/sources.json'), 'utf8')) as {
       core: string[];
       addon: string[];
+      tests: string[];
       isa: Record<string, { sources: string[] }>;
     };
-    const listed = [...sources.core, ...sources.addon, ...Object.values(sources.isa).flatMap((isa) => isa.sources)].sort();
+    const listed = [
+      ...sources.core,
+      ...sources.addon,
+      ...sources.tests,
+      ...Object.values(sources.isa).flatMap((isa) => isa.sources),
+    ].sort();
     const onDisk = filesUnder(join(root, 'native'))
       .filter((file) => file.endsWith('.cc'))
       .map((file) => relative(root, file))
