@@ -1,6 +1,8 @@
 // Renders a benchmark run (bench/run.ts) as Markdown tables and as an SVG bar chart of the median
 // time per workload and contender on a log scale. The SVG is written by hand: no chart library.
 
+import type { TargetCheck } from './targets.js';
+
 export interface Agreement {
   /** 'all' RoIs, or only the 'interior' ones (every sample inside the map; see roi-align-geometry.ts). */
   rows: 'all' | 'interior';
@@ -59,6 +61,8 @@ export interface Report {
   workloads: WorkloadInfo[];
   results: Result[];
   notes: string[];
+  /** The speed issue's targets against this run (bench/targets.ts). */
+  targets?: TargetCheck[];
 }
 
 export function formatMs(ms: number): string {
@@ -111,6 +115,18 @@ export function renderMarkdown(report: Report): string {
     '',
     '— : the contender has no such operator. ',
     '',
+    ...(report.targets
+      ? [
+          '## Targets',
+          '',
+          '| target | required | measured | met |',
+          '|---|---|---|---|',
+          ...report.targets.map((t) => `| ${t.target} | ${t.required} | ${t.measured} | ${t.met === null ? 'not measured' : t.met ? 'yes' : 'no'} |`),
+          '',
+          ...report.targets.filter((t) => t.met === false).map((t) => `- **${t.target}** is missed: ${t.boundBy}`),
+          '',
+        ]
+      : []),
     '## Workloads',
     '',
     ...report.workloads.flatMap((w) => {
@@ -143,7 +159,7 @@ export function renderMarkdown(report: Report): string {
 // --- SVG: one group of horizontal bars per workload, one bar per contender, log-scale time. ---
 
 const familyColors: Record<ContenderInfo['family'], string[]> = {
-  'roi-ops': ['#1f4e96', '#3b75c4', '#6d9de0', '#a7c4ee'],
+  'roi-ops': ['#0d2f66', '#1f4e96', '#2f63b0', '#3b75c4', '#5a8fd6', '#80abe6', '#a7c4ee'],
   onnxruntime: ['#2e7d32', '#66bb6a'],
   tfjs: ['#e65100', '#ffa040'],
   torchvision: ['#b71c1c', '#e57373'],

@@ -13,6 +13,7 @@ import { cpus, loadavg, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
+import { checkTargets } from './targets.js';
 import { info, roiAlignSync, roiPoolSync, type RoiAlignOptions, type RoiPoolOptions, type RuntimeInfo } from '../lib/index.js';
 import { type Agreement, type ContenderInfo, type Report, type Result, formatMs, renderMarkdown, renderSvg } from './report.js';
 import { roiSamples, samplesInside } from './roi-align-geometry.js';
@@ -317,6 +318,7 @@ const report: Report = {
   contenders: contenders.map(({ id, family, description }) => ({ id, family, description })),
   workloads: selected.map((w) => ({ id: w.id, description: w.description, op: w.op, rois: w.boxes.shape[0] as number })),
   results,
+  targets: checkTargets(results),
   notes: [
     ...busyNote,
     'Every contender runs in a fresh process per workload and reads the same workload bytes (written once per run from bench/workloads.ts). Timing: one warm-up call, then calls until at least 3 and either 200 calls or the time budget; the median is reported.',
