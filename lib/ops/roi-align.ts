@@ -18,12 +18,14 @@ const roiAlignOptions = {
   maxSamplesPerRoi: { read: read.integer(1), default: 2 ** 24 },
 };
 
+const roiAlignAsyncOptions = { ...roiAlignOptions, ...asyncOptions };
+
 /** API.md: work that would be unbounded is refused up front, naming the row. */
 function checkSampleBudget(fn: string, job: RoiAlignJob & AlignLimits, rows: RoiRows): void {
   const { pooledHeight: PH, pooledWidth: PW } = job;
   for (let k = 0; k < job.roiCount; k++) {
     if (!roiRowIsValid(job.rois, k, job.input.batch)) continue;
-    const g = alignGeometry(job.rois.subarray(k * 5, k * 5 + 5), job.spatialScale, job.aligned, job.samplingRatio, PH, PW);
+    const g = alignGeometry(job.rois, k * 5, job.spatialScale, job.aligned, job.samplingRatio, PH, PW);
     const samples = PH * PW * g.gridHeight * g.gridWidth;
     if (samples > job.maxSamplesPerRoi) {
       throw rangeError(
@@ -38,7 +40,7 @@ function checkSampleBudget(fn: string, job: RoiAlignJob & AlignLimits, rows: Roi
 
 /** Validates a call and builds its kernel job (with the output shape), without running it. */
 export function prepareRoiAlign(fn: string, input: unknown, boxes: unknown, options: Record<string, unknown>): RoiAlignJob & AlignLimits & { shape: number[] } {
-  const opts = readOptions(fn, options, fn.endsWith('Sync') ? roiAlignOptions : { ...roiAlignOptions, ...asyncOptions });
+  const opts = readOptions(fn, options, fn.endsWith('Sync') ? roiAlignOptions : roiAlignAsyncOptions);
   const { job, shape, rows } = preparePooling(fn, input, boxes, opts);
   const alignJob = {
     ...job,

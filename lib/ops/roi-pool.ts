@@ -12,9 +12,11 @@ const roiPoolOptions = {
   returnArgmax: { read: read.boolean, default: false },
 };
 
+const roiPoolAsyncOptions = { ...roiPoolOptions, ...asyncOptions };
+
 /** Validates a call and builds its kernel job (with the output shape), without running it. */
 export function prepareRoiPool(fn: string, input: unknown, boxes: unknown, options: Record<string, unknown>): RoiPoolJob & { shape: number[] } {
-  const opts = readOptions(fn, options, fn.endsWith('Sync') ? roiPoolOptions : { ...roiPoolOptions, ...asyncOptions });
+  const opts = readOptions(fn, options, fn.endsWith('Sync') ? roiPoolOptions : roiPoolAsyncOptions);
   const { job, shape } = preparePooling(fn, input, boxes, opts);
   if (opts.returnArgmax && job.input.height * job.input.width > 2 ** 31 - 1) {
     throw rangeError(fn, 'returnArgmax needs a plane of at most 2^31-1 pixels, as argmax is an Int32Array of h*W+w');

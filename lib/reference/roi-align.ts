@@ -22,8 +22,10 @@ export interface AlignGeometry {
   gridWidth: number;
 }
 
+/** The geometry of the RoI whose row (batchIndex, x1, y1, x2, y2) starts at rois[at]. */
 export function alignGeometry(
-  row: ArrayLike<number>,
+  rois: ArrayLike<number>,
+  at: number,
   spatialScale: number,
   aligned: boolean,
   samplingRatio: number,
@@ -32,10 +34,10 @@ export function alignGeometry(
 ): AlignGeometry {
   const scale = f(spatialScale);
   const offset = aligned ? 0.5 : 0;
-  const startX = f(f((row[1] as number) * scale) - offset);
-  const startY = f(f((row[2] as number) * scale) - offset);
-  let roiWidth = f(f(f((row[3] as number) * scale) - offset) - startX);
-  let roiHeight = f(f(f((row[4] as number) * scale) - offset) - startY);
+  const startX = f(f((rois[at + 1] as number) * scale) - offset);
+  const startY = f(f((rois[at + 2] as number) * scale) - offset);
+  let roiWidth = f(f(f((rois[at + 3] as number) * scale) - offset) - startX);
+  let roiHeight = f(f(f((rois[at + 4] as number) * scale) - offset) - startY);
   if (!aligned) {
     // legacy behaviour: malformed boxes become 1x1
     roiWidth = Math.max(roiWidth, 1);
@@ -100,12 +102,11 @@ export function roiAlignReference(job: RoiAlignJob): void {
       out.fill(0, k * block, (k + 1) * block);
       continue;
     }
-    const row = rois.subarray(k * 5, k * 5 + 5);
-    const g = alignGeometry(row, job.spatialScale, job.aligned, job.samplingRatio, PH, PW);
+    const g = alignGeometry(rois, k * 5, job.spatialScale, job.aligned, job.samplingRatio, PH, PW);
     const yTaps = axisTaps(g.startY, g.binHeight, PH, g.gridHeight, input.height);
     const xTaps = axisTaps(g.startX, g.binWidth, PW, g.gridWidth, input.width);
     const count = g.gridHeight * g.gridWidth;
-    const image = (row[0] as number) * inS.batch;
+    const image = (rois[k * 5] as number) * inS.batch;
 
     for (let c = 0; c < C; c++) {
       const plane = image + c * inS.channel;
