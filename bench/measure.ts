@@ -31,7 +31,9 @@ const size = (workload.options as RoiAlignOptions).outputSize;
 const [PH, PW] = typeof size === 'number' ? [size, size] : size;
 const layout = variant === 'nhwc' ? ('NHWC' as const) : ('NCHW' as const);
 const out = variant === 'reused-out' ? new Float32Array(K * C * PH * PW) : undefined;
-const extra = { layout, ...(out ? { out } : {}) };
+const wantsArgmax = workload.op === 'roiPool' && (workload.options as RoiPoolOptions).returnArgmax === true;
+const argmaxOut = out && wantsArgmax ? new Int32Array(out.length) : undefined;
+const extra = { layout, ...(out ? { out } : {}), ...(argmaxOut ? { argmaxOut } : {}) };
 
 const call = (): unknown => {
   if (workload.op === 'roiPool') {

@@ -149,8 +149,8 @@ const torchvision = (threads: number): Contender => ({
 const allContenders: Contender[] = [
   roiOps(baseline, 'roiAlignSync / roiPoolSync on the native addon, ROI_OPS_NUM_THREADS=1. The baseline of every ratio.', 'sync', { ROI_OPS_NUM_THREADS: '1' }),
   roiOps('roi-ops native sync, 2 threads', 'the same with ROI_OPS_NUM_THREADS=2.', 'sync', { ROI_OPS_NUM_THREADS: '2' }),
-  roiOps('roi-ops native sync, 1 thread, reused out', 'ROI_OPS_NUM_THREADS=1, writing into one preallocated `out` (no output allocation per call).', 'sync', { ROI_OPS_NUM_THREADS: '1' }, 'reused-out'),
-  roiOps('roi-ops native sync, 2 threads, reused out', 'the same with ROI_OPS_NUM_THREADS=2, writing into one preallocated `out` (no output allocation per call).', 'sync', { ROI_OPS_NUM_THREADS: '2' }, 'reused-out'),
+  roiOps('roi-ops native sync, 1 thread, reused out', 'ROI_OPS_NUM_THREADS=1, writing into one preallocated `out` (and `argmaxOut` for W4): no output allocation per call.', 'sync', { ROI_OPS_NUM_THREADS: '1' }, 'reused-out'),
+  roiOps('roi-ops native sync, 2 threads, reused out', 'the same with ROI_OPS_NUM_THREADS=2, writing into one preallocated `out` (and `argmaxOut` for W4): no output allocation per call.', 'sync', { ROI_OPS_NUM_THREADS: '2' }, 'reused-out'),
   roiOps('roi-ops native sync, 1 thread, NHWC', 'NHWC input and output (the map transposed once, untimed), ROI_OPS_NUM_THREADS=1.', 'sync', { ROI_OPS_NUM_THREADS: '1' }, 'nhwc'),
   roiOps('roi-ops native async, 1 thread', 'awaiting roiAlign / roiPool (the kernel runs on a libuv thread), ROI_OPS_NUM_THREADS=1.', 'async', { ROI_OPS_NUM_THREADS: '1' }),
   roiOps('roi-ops native async, 2 threads', 'awaiting roiAlign / roiPool, ROI_OPS_NUM_THREADS=2.', 'async', { ROI_OPS_NUM_THREADS: '2' }),

@@ -54,9 +54,10 @@ export function checkTargets(results: Result[]): TargetCheck[] {
   };
 
   const freshOutput = (workload: string) =>
-    `The kernel gathers each sample's four corner rows (C floats each) from the channels-last copy of the map, which is larger than L2, transposes each RoI's block back to NCHW and streams ${workload === 'W4' ? 'the 50 MB output and the 50 MB argmax' : 'the 50 MB output'} out; ` +
-    "it keeps torchvision's unfused multiply-then-add so that results are bit-identical to it. " +
-    `With a new output array per call (no out), the first write to that fresh memory also faults its pages in: ${ms(median(workload, freshOneThread))} on 1 thread.`;
+    (workload === 'W4'
+      ? "The kernel scans each bin's pixels (C floats each) in the channels-last copy of the map, which is larger than L2, keeping a value and an index per channel, then transposes each RoI's two blocks back to NCHW and streams the 50 MB output and the 50 MB argmax out. "
+      : "The kernel gathers each sample's four corner rows (C floats each) from the channels-last copy of the map, which is larger than L2, transposes each RoI's block back to NCHW and streams the 50 MB output out; it keeps torchvision's unfused multiply-then-add so that results are bit-identical to it. ") +
+    `With new output arrays per call (no out), the first write to that fresh memory also faults its pages in: ${ms(median(workload, freshOneThread))} on 1 thread.`;
 
   return [
     speedup('W1 roiAlign, 1 thread: vs torchvision', 'W1', 'torchvision, 1 thread', oneThread, 13, freshOutput('W1')),

@@ -45,6 +45,8 @@ export interface RoiPoolOptions extends PoolingOptions {
   bins?: 'overlap' | 'split';
   /** Also return the plane index `h*W + w` of every maximum (-1 for an empty bin). Default false. */
   returnArgmax?: boolean;
+  /** With returnArgmax: write the argmax here instead of a new Int32Array (like `out`). */
+  argmaxOut?: Int32Array;
 }
 
 export interface RoiAlignOptions extends PoolingOptions {

@@ -53,6 +53,10 @@ export const read = {
     if (!is.float32Array(value)) throw invalidType(fn, argument, 'a Float32Array', value);
     return value;
   }) as Reader<Float32Array>,
+  int32Array: ((fn, argument, value) => {
+    if (!types.isInt32Array(value)) throw invalidType(fn, argument, 'an Int32Array', value);
+    return value;
+  }) as Reader<Int32Array>,
   abortSignal: ((fn, argument, value) => {
     if (!(value instanceof AbortSignal)) throw invalidType(fn, argument, 'an AbortSignal', value);
     return value;
@@ -167,10 +171,18 @@ export function readFeatureMap(fn: string, argument: string, value: unknown, lay
 }
 
 /**
- * The output tensor's buffer: `out` when given (checked for length and for overlap with the
- * input), else a new Float32Array. Refuses sizes over the engine's limit before allocating.
+ * An output buffer: `given` when the caller passed one (checked for length and for overlap
+ * with the buffers in `avoid`, named for the message), else a new array. Refuses sizes over
+ * the engine's limit before allocating anything.
  */
-export function outputBuffer(fn: string, shape: number[], input: Float32Array, out: Float32Array | undefined): Float32Array {
+export function outputBuffer<T extends Float32Array | Int32Array>(
+  fn: string,
+  argument: string,
+  shape: number[],
+  given: T | undefined,
+  create: (length: number) => T,
+  avoid: ReadonlyArray<readonly [ArrayBufferView, string]>,
+): T {
   const elements = shape.reduce((a, b) => a * b, 1);
   if (elements > maxTypedArrayLength) {
     throw rangeError(
@@ -178,12 +190,14 @@ export function outputBuffer(fn: string, shape: number[], input: Float32Array, o
       `the output ${formatShape(shape)} has ${elements} elements, over this engine's typed array limit of ${maxTypedArrayLength}`,
     );
   }
-  if (out === undefined) return new Float32Array(elements);
-  if (out.length !== elements) {
-    throw rangeError(fn, `options.out has ${out.length} elements, the output ${formatShape(shape)} needs ${elements}`);
+  if (given === undefined) return create(elements);
+  if (given.length !== elements) {
+    throw rangeError(fn, `${argument} has ${given.length} elements, the output ${formatShape(shape)} needs ${elements}`);
   }
-  if (overlaps(out, input)) throw rangeError(fn, 'options.out overlaps the input data; pass a separate buffer');
-  return out;
+  for (const [view, name] of avoid) {
+    if (overlaps(given, view)) throw rangeError(fn, `${argument} overlaps ${name}; pass a separate buffer`);
+  }
+  return given;
 }
 
 function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {

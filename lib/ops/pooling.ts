@@ -44,7 +44,7 @@ export function preparePooling(fn: string, input: unknown, boxes: unknown, optio
   const K = rows.count;
   const C = map.channels;
   const shape = options.layout === 'NCHW' ? [K, C, pooledHeight, pooledWidth] : [K, pooledHeight, pooledWidth, C];
-  const out = outputBuffer(fn, shape, map.data, options.out);
+  const out = outputBuffer(fn, 'options.out', shape, options.out, (n) => new Float32Array(n), [[map.data, 'the input data']]);
   return {
     job: {
       input: map,

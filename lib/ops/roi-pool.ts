@@ -3,13 +3,14 @@ import { backend } from '../backend/index.js';
 import type { RoiPoolJob } from '../backend/types.js';
 import { rangeError } from '../errors.js';
 import type { AsyncOptions, Boxes, RoiPoolOptions, RoiPoolResult, Tensor, TensorLike } from '../types.js';
-import { read, readOptions } from '../validate.js';
+import { outputBuffer, read, readOptions } from '../validate.js';
 import { asyncOptions, poolingOptions, preparePooling, runAbortable } from './pooling.js';
 
 const roiPoolOptions = {
   ...poolingOptions,
   bins: { read: read.oneOf(['overlap', 'split'] as const), default: 'overlap' as const },
   returnArgmax: { read: read.boolean, default: false },
+  argmaxOut: { read: read.int32Array, default: undefined as Int32Array | undefined },
 };
 
 const roiPoolAsyncOptions = { ...roiPoolOptions, ...asyncOptions };
@@ -21,7 +22,15 @@ export function prepareRoiPool(fn: string, input: unknown, boxes: unknown, optio
   if (opts.returnArgmax && job.input.height * job.input.width > 2 ** 31 - 1) {
     throw rangeError(fn, 'returnArgmax needs a plane of at most 2^31-1 pixels, as argmax is an Int32Array of h*W+w');
   }
-  const argmax = opts.returnArgmax ? new Int32Array(job.out.length) : null;
+  if (opts.argmaxOut !== undefined && !opts.returnArgmax) {
+    throw rangeError(fn, 'options.argmaxOut is only used with returnArgmax: true');
+  }
+  const argmax = opts.returnArgmax
+    ? outputBuffer(fn, 'options.argmaxOut', shape, opts.argmaxOut, (n) => new Int32Array(n), [
+        [job.input.data, 'the input data'],
+        [job.out, 'options.out'],
+      ])
+    : null;
   return { ...job, bins: opts.bins, argmax, shape };
 }
 

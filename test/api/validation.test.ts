@@ -226,6 +226,27 @@ describe('options', () => {
 });
 
 describe('roiPool options', () => {
+  it('checks argmaxOut: an Int32Array of the output length, only with returnArgmax, apart from the other buffers', () => {
+    const out = new Float32Array(12);
+    expect(() => roiPoolSync(input, boxes, { outputSize: 2, returnArgmax: true, argmaxOut: new Float32Array(12) as never })).toThrow(
+      new TypeError('roiPoolSync: expected an Int32Array for options.argmaxOut but received Float32Array(12)'),
+    );
+    expect(() => roiPoolSync(input, boxes, { outputSize: 2, argmaxOut: new Int32Array(12) })).toThrow(
+      new RangeError('roiPoolSync: options.argmaxOut is only used with returnArgmax: true'),
+    );
+    expect(() => roiPoolSync(input, boxes, { outputSize: 2, returnArgmax: true, argmaxOut: new Int32Array(13) })).toThrow(
+      new RangeError('roiPoolSync: options.argmaxOut has 13 elements, the output [1,3,2,2] needs 12'),
+    );
+    const shared = new ArrayBuffer(96);
+    expect(() =>
+      roiPoolSync(input, boxes, { outputSize: 2, returnArgmax: true, out: new Float32Array(shared, 0, 12), argmaxOut: new Int32Array(shared, 32, 12) }),
+    ).toThrow(new RangeError('roiPoolSync: options.argmaxOut overlaps options.out; pass a separate buffer'));
+    const argmaxOut = new Int32Array(12).fill(7);
+    const result = roiPoolSync(input, boxes, { outputSize: 2, returnArgmax: true, out, argmaxOut });
+    expect(result.argmax).toBe(argmaxOut);
+    expect(result.argmax).toEqual(roiPoolSync(input, boxes, { outputSize: 2, returnArgmax: true }).argmax);
+  });
+
   it('checks bins and returnArgmax', () => {
     expect(() => roiPoolSync(input, boxes, { outputSize: 2, bins: 'disjoint' as never })).toThrow(
       new RangeError(`roiPoolSync: expected one of 'overlap', 'split' for options.bins but received "disjoint" (string)`),
