@@ -1,5 +1,5 @@
-// What every kernel shares: strides for both layouts, box-row validation, and the
-// conversions that must never be undefined behaviour whatever the caller passed.
+// What every kernel shares: box-row validation, conversions that must never be undefined
+// behaviour whatever the caller passed, scratch memory, and how work is split into tasks.
 // Included inside an instruction-set namespace (see native/isa/): it must not be
 // included from anywhere else.
 #pragma once
@@ -15,24 +15,6 @@
 
 namespace roiops {
 namespace ROIOPS_ISA {
-
-// Element strides of a 4-d tensor seen as (batch, channel, row, column).
-struct Strides4 {
-  int64_t batch, channel, row, column;
-};
-
-inline Strides4 map_strides(const FeatureMap& map) {
-  const int64_t C = map.channels, H = map.height, W = map.width;
-  if (map.layout == Layout::nhwc) return {H * W * C, 1, W * C, C};
-  return {C * H * W, H * W, W, 1};
-}
-
-// Strides of one RoI's output block, (unused, channel, bin row, bin column).
-inline Strides4 pooled_strides(const FeatureMap& map, int64_t pooled_h, int64_t pooled_w) {
-  const int64_t C = map.channels;
-  if (map.layout == Layout::nhwc) return {pooled_h * pooled_w * C, 1, pooled_w * C, C};
-  return {C * pooled_h * pooled_w, pooled_h * pooled_w, pooled_w, 1};
-}
 
 // API.md "Bad input": a row is usable only if its batch index is an integer in [0, N)
 // and its four coordinates are finite. torchvision truncates the index and reads out of
