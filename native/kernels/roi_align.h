@@ -188,6 +188,55 @@ inline Status roi_taps(const float* row, int64_t k, const FeatureMap& map, const
   return Status::success();
 }
 
+// The smallest window [y0, y1] x [x0, x1] of map pixels that a RoI's valid taps read;
+// false when no tap is valid (every sample lies outside the map).
+struct PixelWindow {
+  int64_t y0, y1, x0, x1;
+  int64_t height() const { return y1 - y0 + 1; }
+  int64_t width() const { return x1 - x0 + 1; }
+};
+
+inline bool tap_window(const RoiTaps& taps, PixelWindow& window) {
+  window = {std::numeric_limits<int64_t>::max(), -1, std::numeric_limits<int64_t>::max(), -1};
+  for (const AxisTap& t : taps.y)
+    if (t.valid) window.y0 = std::min(window.y0, t.low), window.y1 = std::max(window.y1, t.high);
+  for (const AxisTap& t : taps.x)
+    if (t.valid) window.x0 = std::min(window.x0, t.low), window.x1 = std::max(window.x1, t.high);
+  return window.y1 >= 0 && window.x1 >= 0;
+}
+
+// The taps of `taps` moved into `window`'s coordinates.
+inline void shift_taps(const RoiTaps& taps, const PixelWindow& window, RoiTaps& shifted) {
+  shifted.geometry = taps.geometry;
+  shifted.y = taps.y;
+  shifted.x = taps.x;
+  for (AxisTap& t : shifted.y) t.low -= window.y0, t.high -= window.y0;
+  for (AxisTap& t : shifted.x) t.low -= window.x0, t.high -= window.x0;
+}
+
+// Channels [c0, c1) of one RoI on the NCHW path through a small channels-last copy of the
+// window its samples read: worth it when the window has fewer pixels than the RoI has
+// samples (adaptive grids on big boxes), because the bins then run vectorised across the
+// channels (W6: 8 big RoIs on a 256x200x272 map). Same samples, same order, same results.
+template <AlignMode M>
+inline void align_roi_windowed(const float* image, int64_t plane_size, int64_t width, const RoiTaps& taps,
+                               const PixelWindow& window, int64_t PH, int64_t PW, int64_t c0, int64_t c1,
+                               float* out_block, Scratch<float>& tile, Scratch<float>& bin_values, RoiTaps& shifted,
+                               Scratch<BinSample>& samples) {
+  const int64_t channels = c1 - c0, bins = PH * PW;
+  const int64_t row_stride = window.width() * channels;
+  float* copy = tile.reserve(window.height() * row_stride);
+  for (int64_t y = window.y0; y <= window.y1; ++y)
+    transpose(image + c0 * plane_size + y * width + window.x0, channels, window.width(), plane_size,
+              copy + (y - window.y0) * row_stride, channels);
+  shift_taps(taps, window, shifted);
+  float* values = bin_values.reserve(channels);
+  for (int64_t b = 0; b < bins; ++b) {
+    align_bin_channels<M>(copy, row_stride, channels, shifted.bin(b / PW, b % PW), 0, channels, values, samples);
+    for (int64_t c = 0; c < channels; ++c) out_block[(c0 + c) * bins + b] = values[c];
+  }
+}
+
 // Bilinear samples per channel over every usable RoI (what the NCHW kernel would compute).
 inline double total_samples(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params) {
   double samples = 0;
@@ -222,12 +271,20 @@ inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const R
         if (c0 == 0) fill_block(out.data + k * block, block, 0.0f);
         return Status::success();
       }
-      thread_local RoiTaps taps;
+      thread_local RoiTaps taps, shifted;
       thread_local Scratch<BinSample> samples;
+      thread_local Scratch<float> window_copy, bin_values;
       const Status status = roi_taps(row, k, map, params, taps);
       if (!status.ok()) return status;
       const float* image = map.data + static_cast<int64_t>(row[0]) * C * H * W;
       const int64_t c1 = std::min(c0 + kPlanarChannelsPerTask, C);
+      PixelWindow window;
+      const double roi_samples = static_cast<double>(PH * PW) * static_cast<double>(taps.geometry.grid_h * taps.geometry.grid_w);
+      if (tap_window(taps, window) && static_cast<double>(window.height() * window.width()) <= roi_samples) {
+        align_roi_windowed<M>(image, H * W, W, taps, window, PH, PW, c0, c1, out.data + k * block, window_copy, bin_values,
+                              shifted, samples);
+        return Status::success();
+      }
       for (int64_t ph = 0; ph < PH; ++ph)
         for (int64_t pw = 0; pw < PW; ++pw)
           align_bin_planar<M>(image, H * W, W, taps.bin(ph, pw), c0, c1, out.data + k * block + ph * PW + pw, PH * PW, samples);

@@ -108,3 +108,19 @@ describe('outputs over 2^20 elements, which the native kernels stream out with n
     expect(result.argmax).toEqual(expectedArgmax);
   });
 });
+
+describe('few RoIs with dense sampling on a large NCHW map (the windowed channels-last copy)', () => {
+  // 3 RoIs of ~20x20 map pixels, 4x4 bins of 8x8 samples: each RoI reads a window of fewer
+  // pixels than it has samples, on a map too large to transpose whole, with 37 channels (tails).
+  const p = problem('windowed', 31, 37, 100, 120, 3, 'NCHW');
+  p.rois.set([0, 40, 60, 120, 140, 1, -30, -20, 50, 60, 1, 400, 300, 490, 380]);
+  const boxes = { data: p.rois, shape: [3, 5] };
+
+  it.each(['avg', 'max', 'onnx-max'] as const)('roiAlign %s equals the reference, 1 and 2 threads', (mode) => {
+    const expected = new Float32Array(3 * 37 * 16);
+    roiAlignReference({ input: p.map, rois: p.rois, roiCount: 3, out: expected, pooledHeight: 4, pooledWidth: 4, spatialScale: 0.25, samplingRatio: 8, aligned: false, mode });
+    for (const threads of [1, 2]) {
+      expect(roiAlignSync(tensor(p), boxes, { outputSize: 4, spatialScale: 0.25, samplingRatio: 8, mode, threads }).data).toEqual(expected);
+    }
+  });
+});
