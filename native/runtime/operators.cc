@@ -9,35 +9,8 @@
 
 #include "runtime/kernel_table.h"
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 namespace roiops {
 namespace {
-
-// A fresh output (a new Float32Array per call) is untouched memory: its first write takes a
-// page fault per 4 KiB, which on this project's machine costs more than the pooling itself
-// (50 MB: 22-39 ms). Asking for transparent huge pages on the 2 MiB-aligned interior makes
-// that ~25 faults (8.5 ms, memset measured). A hint only: errors are ignored, and memory
-// that is already mapped (a reused `out`) is not changed.
-void advise_huge_pages(void* data, int64_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr uintptr_t kHugePage = uintptr_t(2) << 20;
-  if (data == nullptr || bytes < int64_t(4 * kHugePage)) return;
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHugePage - 1) & ~(kHugePage - 1);
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + static_cast<uintptr_t>(bytes)) & ~(kHugePage - 1);
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#else
-  (void)data;
-  (void)bytes;
-#endif
-}
-
-void advise_output(const PooledOutput& out) {
-  advise_huge_pages(out.data, out.length * int64_t(sizeof(float)));
-  advise_huge_pages(out.argmax, out.argmax_length * int64_t(sizeof(int32_t)));
-}
 
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 
@@ -116,7 +89,6 @@ Status roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const RoiP
                                            out.argmax != nullptr, params.spatial_scale);
   if (!status.ok()) return status;
   if (params.bins != BinRule::overlap && params.bins != BinRule::split) return Status::invalid("unknown bin rule");
-  advise_output(out);
   return active_kernels().roi_pool_forward(input, rois, params, out, resolve_threads(execution));
 }
 
@@ -128,7 +100,6 @@ Status roi_align_forward(const FeatureMap& input, const RoiRows& rois, const Roi
   if (params.mode != AlignMode::avg && params.mode != AlignMode::max && params.mode != AlignMode::onnx_max)
     return Status::invalid("unknown pooling mode");
   if (params.max_samples_per_roi < 1) return Status::invalid("max samples per RoI must be >= 1");
-  advise_output(out);
   return active_kernels().roi_align_forward(input, rois, params, out, resolve_threads(execution));
 }
 
