@@ -132,12 +132,23 @@ inline void divide_by_samples(float* dst, int64_t count, int64_t samples) {
   for (; i < count; ++i) dst[i] = dst[i] / divisor;
 }
 
+// Folds a list of samples into channels [c0, c0 + count) of dst: blocks of four vectors,
+// then single vectors, then a scalar tail (same arithmetic in every lane).
+template <AlignMode M>
+inline void accumulate_channels(const float* image, const BinSample* list, int64_t listed, int64_t c0, int64_t count,
+                                bool fresh, float* dst) {
+  using V = VectorLanes;
+  int64_t i = 0;
+  for (; i + 4 * V::width <= count; i += 4 * V::width) accumulate_samples<V, 4, M>(image, list, listed, c0 + i, fresh, dst + i);
+  for (; i + V::width <= count; i += V::width) accumulate_samples<V, 1, M>(image, list, listed, c0 + i, fresh, dst + i);
+  for (; i < count; ++i) accumulate_samples<ScalarLanes, 1, M>(image, list, listed, c0 + i, fresh, dst + i);
+}
+
 // One bin of a channels-last image (rows of W*C floats), channels [c0, c0 + count), into
 // dst[0 .. count). `samples` is per-thread scratch.
 template <AlignMode M>
 inline void align_bin_channels(const float* image, int64_t row_stride, int64_t C, const BinTaps& taps, int64_t c0,
                                int64_t count, float* dst, Scratch<BinSample>& samples) {
-  using V = VectorLanes;
   const int64_t total = taps.grid_h * taps.grid_w;
   if (total == 0) {
     fill_block(dst, count, 0.0f);
@@ -147,12 +158,7 @@ inline void align_bin_channels(const float* image, int64_t row_stride, int64_t C
   for (int64_t first = 0; first < total; first += kSampleChunk) {
     const int64_t listed = list_samples(taps, first, std::min(kSampleChunk, total - first), row_stride, C,
                                         M != AlignMode::avg, list);
-    const bool fresh = first == 0;
-    int64_t i = 0;
-    for (; i + 4 * V::width <= count; i += 4 * V::width)
-      accumulate_samples<V, 4, M>(image, list, listed, c0 + i, fresh, dst + i);
-    for (; i + V::width <= count; i += V::width) accumulate_samples<V, 1, M>(image, list, listed, c0 + i, fresh, dst + i);
-    for (; i < count; ++i) accumulate_samples<ScalarLanes, 1, M>(image, list, listed, c0 + i, fresh, dst + i);
+    accumulate_channels<M>(image, list, listed, c0, count, first == 0, dst);
   }
   if (M == AlignMode::avg) divide_by_samples(dst, count, total);
 }
@@ -248,6 +254,31 @@ inline void align_roi_windowed(const float* image, int64_t plane_size, int64_t w
   }
 }
 
+// An NCHW-output RoI on the channels-last path whose bins have at most kSampleChunk samples:
+// every bin's samples are listed once, then the RoI is computed 64 channels at a time into a
+// [bins][64] tile that stays in L1 while it is transposed into `planar` ([C][bins]). Measured
+// with a C++ harness, W1, one thread, AVX-512: ~13.7 ms against ~14.7 ms for whole [bins][C]
+// tiles (a 50 KB tile goes through L2 twice).
+template <AlignMode M>
+inline void align_roi_tiled(const float* image, int64_t W, int64_t C, const RoiTaps& taps, int64_t PH, int64_t PW,
+                            float* planar, Scratch<BinSample>& lists, Scratch<int64_t>& counts, Scratch<float>& tile) {
+  constexpr int64_t kChunk = 64;
+  const int64_t bins = PH * PW, total = taps.geometry.grid_h * taps.geometry.grid_w;
+  BinSample* all = lists.reserve(bins * total);
+  int64_t* listed = counts.reserve(bins);
+  for (int64_t b = 0; b < bins; ++b)
+    listed[b] = list_samples(taps.bin(b / PW, b % PW), 0, total, W * C, C, M != AlignMode::avg, all + b * total);
+  float* small = tile.reserve(bins * kChunk);
+  for (int64_t c0 = 0; c0 < C; c0 += kChunk) {
+    const int64_t count = std::min(kChunk, C - c0);
+    for (int64_t b = 0; b < bins; ++b) {
+      accumulate_channels<M>(image, all + b * total, listed[b], c0, count, true, small + b * count);
+      if (M == AlignMode::avg) divide_by_samples(small + b * count, count, total);
+    }
+    transpose(small, bins, count, count, planar + c0 * bins, bins);
+  }
+}
+
 // Bilinear samples per channel over every usable RoI (what the NCHW kernel would compute).
 inline double total_samples(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params) {
   double samples = 0;
@@ -325,6 +356,18 @@ inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const R
     // All channels of a bin at once: each sample's four corner rows are read whole (C floats
     // each), which keeps the gathers from the map fast.
     float* out_block = out.data + k * block;
+    const int64_t total = taps.geometry.grid_h * taps.geometry.grid_w;
+    if (writer.planar && total > 0 && total <= kSampleChunk) {
+      thread_local Scratch<BinSample> lists;
+      thread_local Scratch<int64_t> counts;
+      float* planar = writer.stream ? planar_tile.reserve(block) : out_block;
+      align_roi_tiled<M>(image, W, C, taps, PH, PW, planar, lists, counts, tile);
+      if (writer.stream) {
+        stream_copy(planar, out_block, block);
+        VectorLanes::stream_fence();
+      }
+      return Status::success();
+    }
     float* values = writer.tile_for(out_block, tile, block);
     for (int64_t ph = 0; ph < PH; ++ph)
       for (int64_t pw = 0; pw < PW; ++pw)
