@@ -353,8 +353,8 @@ inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const R
     const Status status = roi_taps(row, k, map, params, taps);
     if (!status.ok()) return status;
     const float* image = channels_last + static_cast<int64_t>(row[0]) * H * W * C;
-    // All channels of a bin at once: each sample's four corner rows are read whole (C floats
-    // each), which keeps the gathers from the map fast.
+    // NCHW output with bins of at most kSampleChunk samples: 64-channel L1 tiles
+    // (align_roi_tiled). Otherwise all C channels of a bin at once, through BlockWriter.
     float* out_block = out.data + k * block;
     const int64_t total = taps.geometry.grid_h * taps.geometry.grid_w;
     if (writer.planar && total > 0 && total <= kSampleChunk) {
