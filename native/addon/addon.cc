@@ -8,69 +8,10 @@
 #include <limits>
 #include <vector>
 
-#include "args.h"
-#include "errors.h"
-#include "kernel_worker.h"
-#include "roiops/roiops.h"
+#include "call.h"
 
 namespace roiops_addon {
 namespace {
-
-constexpr int64_t kMaxDimension = int64_t(1) << 53;  // what a JavaScript number holds exactly
-constexpr int64_t kMaxThreads = 1 << 16;
-
-// The arguments every operator starts with: input, its 4 dims, its layout, the RoI rows,
-// the RoI count and the output buffer.
-struct CommonArgs {
-  roiops::FeatureMap map;
-  roiops::RoiRows rois;
-  roiops::PooledOutput out;
-  std::vector<Napi::Object> arrays;  // to pin for an async call
-};
-
-CommonArgs read_common(ArgReader& args) {
-  CommonArgs common;
-  Napi::Float32Array input = args.float32_array();
-  common.map.data = input.Data();
-  common.map.length = static_cast<int64_t>(input.ElementLength());
-  common.map.batch = args.integer(0, kMaxDimension);
-  common.map.channels = args.integer(0, kMaxDimension);
-  common.map.height = args.integer(0, kMaxDimension);
-  common.map.width = args.integer(0, kMaxDimension);
-  common.map.layout = static_cast<roiops::Layout>(args.integer(0, 1));
-  Napi::Float32Array rois = args.float32_array();
-  common.rois.data = rois.Data();
-  common.rois.length = static_cast<int64_t>(rois.ElementLength());
-  common.rois.count = args.integer(0, kMaxDimension);
-  Napi::Float32Array out = args.float32_array();
-  common.out.data = out.Data();
-  common.out.length = static_cast<int64_t>(out.ElementLength());
-  common.arrays = {input, rois, out};
-  return common;
-}
-
-// Runs `kernel` now (sync) or on the thread pool (async, when `abort_flag` was passed).
-template <typename Kernel>
-Napi::Value run(const Napi::CallbackInfo& info, const char* function, CommonArgs& common, ArgReader& args,
-                bool async, Kernel kernel) {
-  Napi::Env env = info.Env();
-  if (!async) {
-    const roiops::Status status = kernel(roiops::CancelFlag());
-    if (!status.ok()) throw status_error(env, function, status);
-    return env.Undefined();
-  }
-  Napi::Int32Array flag = args.optional_int32_array();
-  const int32_t* flag_data = nullptr;
-  if (!flag.IsEmpty()) {
-    if (flag.ElementLength() < 1) throw Napi::RangeError::New(env, "roi-ops native binding: empty abort flag");
-    flag_data = flag.Data();
-    common.arrays.push_back(flag);
-  }
-  auto* worker = new KernelWorker(env, function, kernel, common.arrays, flag_data);
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
-}
 
 class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
  public:
@@ -84,6 +25,8 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
                              InstanceMethod("setNumThreads", &RoiOpsAddon::SetNumThreads),
                              InstanceMethod("getNumThreads", &RoiOpsAddon::GetNumThreads),
                          });
+    register_align_family(env, exports);
+    register_pooling_family(env, exports);
   }
 
  private:
@@ -103,11 +46,11 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
     params.pooled_width = args.integer(1, kMaxDimension);
     params.spatial_scale = args.finite_float();
     params.bins = static_cast<roiops::BinRule>(args.integer(0, 1));
-    const int32_t threads = static_cast<int32_t>(args.integer(0, kMaxThreads));
+    const int32_t threads = read_threads(args);
     const roiops::FeatureMap map = common.map;
     const roiops::RoiRows rois = common.rois;
     const roiops::PooledOutput out = common.out;
-    return run(info, "roiPool", common, args, async, [=](roiops::CancelFlag cancel) {
+    return run(info, "roiPool", common.arrays, args, async, [=](roiops::CancelFlag cancel) {
       return roiops::roi_pool_forward(map, rois, params, out, {cancel, threads});
     });
   }
@@ -125,11 +68,11 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
     params.aligned = args.boolean();
     params.mode = static_cast<roiops::AlignMode>(args.integer(0, 2));
     params.max_samples_per_roi = args.integer(1, kMaxDimension);
-    const int32_t threads = static_cast<int32_t>(args.integer(0, kMaxThreads));
+    const int32_t threads = read_threads(args);
     const roiops::FeatureMap map = common.map;
     const roiops::RoiRows rois = common.rois;
     const roiops::PooledOutput out = common.out;
-    return run(info, "roiAlign", common, args, async, [=](roiops::CancelFlag cancel) {
+    return run(info, "roiAlign", common.arrays, args, async, [=](roiops::CancelFlag cancel) {
       return roiops::roi_align_forward(map, rois, params, out, {cancel, threads});
     });
   }

@@ -43,8 +43,9 @@ Status check_map(const FeatureMap& map) {
 
 Status check_rois(const RoiRows& rois) {
   int64_t elements;
-  if (rois.count < 0 || !multiply(rois.count, 5, elements)) return Status::invalid("bad RoI count");
-  if (rois.length < elements) return Status::invalid("RoI data is shorter than count * 5");
+  if (rois.columns < 1) return Status::invalid("bad RoI column count");
+  if (rois.count < 0 || !multiply(rois.count, rois.columns, elements)) return Status::invalid("bad RoI count");
+  if (rois.length < elements) return Status::invalid("RoI data is shorter than count * columns");
   if (elements > 0 && rois.data == nullptr) return Status::invalid("RoI data is missing");
   return Status::success();
 }
@@ -85,6 +86,7 @@ Status check_pooling_call(const FeatureMap& map, const RoiRows& rois, int64_t po
 
 Status roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const RoiPoolParams& params,
                         const PooledOutput& out, Execution execution) {
+  if (rois.columns != 5) return Status::invalid("roiPool takes RoI rows of 5");
   const Status status = check_pooling_call(input, rois, params.pooled_height, params.pooled_width, out,
                                            out.argmax != nullptr, params.spatial_scale);
   if (!status.ok()) return status;
@@ -94,6 +96,7 @@ Status roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const RoiP
 
 Status roi_align_forward(const FeatureMap& input, const RoiRows& rois, const RoiAlignParams& params,
                          const PooledOutput& out, Execution execution) {
+  if (rois.columns != 5) return Status::invalid("roiAlign takes RoI rows of 5");
   const Status status = check_pooling_call(input, rois, params.pooled_height, params.pooled_width, out, false,
                                            params.spatial_scale);
   if (!status.ok()) return status;

@@ -15,11 +15,13 @@ struct FeatureMap {
   Layout layout = Layout::nchw;
 };
 
-// K rows of (batchIndex, x1, y1, x2, y2) in image coordinates.
+// K rows of (batchIndex, x1, y1, x2, y2) in image coordinates; rotated boxes have six
+// columns (batchIndex, cx, cy, w, h, angle).
 struct RoiRows {
   const float* data = nullptr;
-  int64_t length = 0;  // elements available at `data`, must be count * 5
+  int64_t length = 0;  // elements available at `data`, must be count * columns
   int64_t count = 0;
+  int64_t columns = 5;
 };
 
 // Where a pooled result goes: [K,C,PH,PW] or [K,PH,PW,C] following the map's layout.

@@ -1,0 +1,116 @@
+// What every operator's binding shares: reading the common positional arguments (input map,
+// RoI rows, output) and running a kernel now (sync) or on the libuv pool (async). Each
+// operator family's entry points live in their own file (native/addon/*_ops.cc) and register
+// themselves on the exports through a function declared here.
+#pragma once
+#include <napi.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "args.h"
+#include "errors.h"
+#include "kernel_worker.h"
+#include "roiops/roiops.h"
+
+namespace roiops_addon {
+
+constexpr int64_t kMaxDimension = int64_t(1) << 53;  // what a JavaScript number holds exactly
+constexpr int64_t kMaxThreads = 1 << 16;
+
+// An input map: data, N, C, H, W, layout (0 NCHW, 1 NHWC).
+inline roiops::FeatureMap read_feature_map(ArgReader& args, std::vector<Napi::Object>& pinned) {
+  roiops::FeatureMap map;
+  Napi::Float32Array input = args.float32_array();
+  map.data = input.Data();
+  map.length = static_cast<int64_t>(input.ElementLength());
+  map.batch = args.integer(0, kMaxDimension);
+  map.channels = args.integer(0, kMaxDimension);
+  map.height = args.integer(0, kMaxDimension);
+  map.width = args.integer(0, kMaxDimension);
+  map.layout = static_cast<roiops::Layout>(args.integer(0, 1));
+  pinned.push_back(input);
+  return map;
+}
+
+// RoI rows: data, K (rows of `columns` floats).
+inline roiops::RoiRows read_rois(ArgReader& args, std::vector<Napi::Object>& pinned, int64_t columns = 5) {
+  roiops::RoiRows rois;
+  Napi::Float32Array data = args.float32_array();
+  rois.data = data.Data();
+  rois.length = static_cast<int64_t>(data.ElementLength());
+  rois.count = args.integer(0, kMaxDimension);
+  rois.columns = columns;
+  pinned.push_back(data);
+  return rois;
+}
+
+// A Float32Array the kernel writes.
+inline roiops::PooledOutput read_output(ArgReader& args, std::vector<Napi::Object>& pinned) {
+  roiops::PooledOutput out;
+  Napi::Float32Array data = args.float32_array();
+  out.data = data.Data();
+  out.length = static_cast<int64_t>(data.ElementLength());
+  pinned.push_back(data);
+  return out;
+}
+
+// The arguments most operators start with: input, its 4 dims, its layout, the RoI rows,
+// the RoI count and the output buffer.
+struct CommonArgs {
+  roiops::FeatureMap map;
+  roiops::RoiRows rois;
+  roiops::PooledOutput out;
+  std::vector<Napi::Object> arrays;  // to pin for an async call
+};
+
+inline CommonArgs read_common(ArgReader& args, int64_t roi_columns = 5) {
+  CommonArgs common;
+  common.map = read_feature_map(args, common.arrays);
+  common.rois = read_rois(args, common.arrays, roi_columns);
+  common.out = read_output(args, common.arrays);
+  return common;
+}
+
+// The per-call thread count argument: 0 means the process setting.
+inline int32_t read_threads(ArgReader& args) { return static_cast<int32_t>(args.integer(0, kMaxThreads)); }
+
+// Runs `kernel` now (sync) or on the libuv pool (async: the last argument is then an
+// optional Int32Array abort flag). `pinned` holds every typed array the kernel touches.
+template <typename Kernel>
+Napi::Value run(const Napi::CallbackInfo& info, const char* function, std::vector<Napi::Object> pinned,
+                ArgReader& args, bool async, Kernel kernel) {
+  Napi::Env env = info.Env();
+  if (!async) {
+    const roiops::Status status = kernel(roiops::CancelFlag());
+    if (!status.ok()) throw status_error(env, function, status);
+    return env.Undefined();
+  }
+  Napi::Int32Array flag = args.optional_int32_array();
+  const int32_t* flag_data = nullptr;
+  if (!flag.IsEmpty()) {
+    if (flag.ElementLength() < 1) throw Napi::RangeError::New(env, "roi-ops native binding: empty abort flag");
+    flag_data = flag.Data();
+    pinned.push_back(flag);
+  }
+  auto* worker = new KernelWorker(env, function, kernel, pinned, flag_data);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+// Defines `<name>Sync` and `<name>Async` on `exports` from one entry point taking (info, async).
+using EntryPoint = Napi::Value (*)(const Napi::CallbackInfo&, bool async);
+template <EntryPoint entry>
+void export_sync_and_async(Napi::Env env, Napi::Object exports, const std::string& name) {
+  exports.Set(name + "Sync", Napi::Function::New(
+                                 env, [](const Napi::CallbackInfo& info) { return entry(info, false); }, name + "Sync"));
+  exports.Set(name + "Async", Napi::Function::New(
+                                  env, [](const Napi::CallbackInfo& info) { return entry(info, true); }, name + "Async"));
+}
+
+// Registration functions of the operator families (one file each in native/addon/).
+void register_align_family(Napi::Env env, Napi::Object exports);    // align_family_ops.cc
+void register_pooling_family(Napi::Env env, Napi::Object exports);  // pooling_family_ops.cc
+
+}  // namespace roiops_addon
