@@ -212,9 +212,9 @@ function benchAlignSync(sample: DemoSample, repeat: number): OperationReport {
   const options = alignOptions(sample);
   const result = roiAlignSync(sample.featureMap, sample.boxes, options);
   const reference = jsAlignJob(sample);
-  js.roiAlignSync(reference);
+  js.runSync('roiAlign', reference);
   const roiOpsMs = medianMs(repeat, () => roiAlignSync(sample.featureMap, sample.boxes, options));
-  const jsMs = medianMs(repeat, () => js.roiAlignSync(jsAlignJob(sample)));
+  const jsMs = medianMs(repeat, () => js.runSync('roiAlign', jsAlignJob(sample)));
   return {
     name: 'roiAlignSync',
     options,
@@ -232,9 +232,9 @@ function benchPoolSync(sample: DemoSample, repeat: number): OperationReport {
   const options = poolOptions(sample);
   const result = roiPoolSync(sample.featureMap, sample.boxes, options);
   const reference = jsPoolJob(sample);
-  js.roiPoolSync(reference);
+  js.runSync('roiPool', reference);
   const roiOpsMs = medianMs(repeat, () => roiPoolSync(sample.featureMap, sample.boxes, options));
-  const jsMs = medianMs(repeat, () => js.roiPoolSync(jsPoolJob(sample)));
+  const jsMs = medianMs(repeat, () => js.runSync('roiPool', jsPoolJob(sample)));
   return {
     name: 'roiPoolSync',
     options,
@@ -260,7 +260,7 @@ async function benchAlignAsync(sample: DemoSample): Promise<OperationReport> {
     result = await roiAlign(sample.featureMap, sample.boxes, options);
   });
   const reference = jsAlignJob(sample);
-  const jsMs = await elapsedMs(() => js.roiAlignAsync(reference, new Int32Array(1)));
+  const jsMs = await elapsedMs(() => js.runAsync('roiAlign', reference, new Int32Array(1)));
   const output = result as Tensor;
   return {
     name: 'roiAlign',

@@ -60,6 +60,127 @@ export interface RoiAlignOptions extends PoolingOptions {
   maxSamplesPerRoi?: number;
 }
 
+/** psRoiPool (R-FCN, semantics.md §3.1): input channels C = Cout * PH * PW. */
+export type PsRoiPoolOptions = PoolingOptions;
+
+/** psRoiAlign (R-FCN, semantics.md §3.2): always half-pixel aligned; a zero-size box gives 0. */
+export interface PsRoiAlignOptions extends PoolingOptions {
+  /** Samples per bin along each axis; <= 0 means adaptive. Default -1. */
+  samplingRatio?: number;
+  /** Refuse RoIs needing more than this many samples. Default 2^24. */
+  maxSamplesPerRoi?: number;
+}
+
+/** roiAlignRotated (detectron2 ROIAlignRotated, semantics.md §4.1). */
+export interface RoiAlignRotatedOptions extends PoolingOptions {
+  /** Samples per bin along each axis; <= 0 means adaptive. Default -1. */
+  samplingRatio?: number;
+  /** Half-pixel centre shift, no size clamp (detectron2). false: mmcv's legacy mode (sizes clamped to >= 1). Default true. */
+  aligned?: boolean;
+  /** Angles turn clockwise (mmcv's flag); default false: counter-clockwise as displayed, like detectron2. */
+  clockwise?: boolean;
+  /** Refuse RoIs needing more than this many samples. Default 2^24. */
+  maxSamplesPerRoi?: number;
+}
+
+/** multiScaleRoiAlign (torchvision MultiScaleRoIAlign, semantics.md §5.1). */
+export interface MultiScaleRoiAlignOptions extends Omit<PoolingOptions, 'spatialScale'> {
+  /** Samples per bin along each axis; <= 0 means adaptive. Default -1. */
+  samplingRatio?: number;
+  /** [height, width] of each image; the level scales are inferred from them (torchvision). */
+  imageSizes?: ReadonlyArray<readonly [number, number]>;
+  /** One spatial scale per level, finest first (instead of imageSizes). */
+  scales?: readonly number[];
+  /** LevelMapper: the box size that maps to canonicalLevel. Default 224. */
+  canonicalScale?: number;
+  /** LevelMapper: the level of a canonicalScale-sized box. Default 4. */
+  canonicalLevel?: number;
+  /** Default false, as torchvision's MultiScaleRoIAlign. */
+  aligned?: boolean;
+  /** Refuse RoIs needing more than this many samples. Default 2^24. */
+  maxSamplesPerRoi?: number;
+}
+
+/** spatialPyramidPool (SPPNet, semantics.md §6 as API.md defines it). */
+export interface SpatialPyramidPoolOptions {
+  /** Grid sizes, pooled and concatenated in this order. Default [1, 2, 4]. */
+  levels?: readonly number[];
+  /** Pool these boxes instead of each image's whole map. */
+  boxes?: Boxes;
+  /** Multiplies box coordinates to reach feature-map coordinates. Default 1. */
+  spatialScale?: number;
+  /** 'max' (default) or 'avg' over each bin. */
+  mode?: 'max' | 'avg';
+  /** Layout of the input. The output is [N or K, C * sum(l*l)] either way. Default 'NCHW'. */
+  layout?: Layout;
+  invalidBoxes?: InvalidBoxPolicy;
+  out?: Float32Array;
+  threads?: number;
+}
+
+/** cropAndResize (TensorFlow tf.image.crop_and_resize, semantics.md §2.8). */
+export interface CropAndResizeOptions {
+  /** 'bilinear' (default) or 'nearest'. */
+  method?: 'bilinear' | 'nearest';
+  /** The value of samples outside the image. Default 0. */
+  extrapolationValue?: number;
+  /** Layout of the image and the output. Default 'NHWC', as TensorFlow. */
+  layout?: Layout;
+  invalidBoxes?: InvalidBoxPolicy;
+  out?: Float32Array;
+  threads?: number;
+}
+
+/** preciseRoiPool (PrRoIPool, semantics.md §7): the exact integral of the bilinear interpolant. */
+export type PreciseRoiPoolOptions = PoolingOptions;
+
+/** What every backward pass takes besides its forward's options. */
+export interface BackwardOptions {
+  /** The forward input's shape (in `layout`); the gradient has this shape. Required. */
+  inputShape: Shape;
+  /** Checked against gradOutput's shape when given. */
+  outputSize?: number | readonly [number, number];
+  layout?: Layout;
+  invalidBoxes?: InvalidBoxPolicy;
+  /** Write the gradient here instead of a new array. */
+  out?: Float32Array;
+  threads?: number;
+}
+
+export type RoiPoolBackwardOptions = BackwardOptions;
+
+export interface RoiAlignBackwardOptions extends BackwardOptions {
+  spatialScale?: number;
+  samplingRatio?: number;
+  aligned?: boolean;
+  mode?: 'avg' | 'max' | 'onnx-max';
+  /** The forward input: required by the 'max' and 'onnx-max' modes, whose gradient follows the winning sample. */
+  input?: TensorLike;
+  maxSamplesPerRoi?: number;
+}
+
+export interface PsRoiPoolBackwardOptions extends BackwardOptions {
+  spatialScale?: number;
+}
+
+export interface PsRoiAlignBackwardOptions extends BackwardOptions {
+  spatialScale?: number;
+  samplingRatio?: number;
+  maxSamplesPerRoi?: number;
+}
+
+export interface RoiAlignRotatedBackwardOptions extends BackwardOptions {
+  spatialScale?: number;
+  samplingRatio?: number;
+  aligned?: boolean;
+  clockwise?: boolean;
+  maxSamplesPerRoi?: number;
+}
+
+export interface PreciseRoiPoolBackwardOptions extends BackwardOptions {
+  spatialScale?: number;
+}
+
 export interface AsyncOptions {
   /** Aborts the call: the promise rejects with the signal's reason. */
   signal?: AbortSignal;

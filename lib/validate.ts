@@ -37,6 +37,19 @@ export const read = {
     if (!(Number.isFinite(value) && value > 0)) throw invalidValue(fn, argument, 'a positive finite number', value);
     return value;
   }) as Reader<number>,
+  /** Any number, including NaN and the infinities (a fill value). */
+  number: ((fn, argument, value) => {
+    if (!is.number(value)) throw invalidType(fn, argument, 'a number', value);
+    return value;
+  }) as Reader<number>,
+  /** A non-empty array whose items `item` reads (named argument[i]). */
+  list:
+    <T>(item: Reader<T>, what: string): Reader<T[]> =>
+    (fn, argument, value) => {
+      if (!Array.isArray(value)) throw invalidType(fn, argument, `a non-empty array of ${what}`, value);
+      if (value.length === 0) throw invalidValue(fn, argument, `a non-empty array of ${what}`, value);
+      return value.map((v, i) => item(fn, `${argument}[${i}]`, v));
+    },
   boolean: ((fn, argument, value) => {
     if (!is.boolean(value)) throw invalidType(fn, argument, 'a boolean', value);
     return value;

@@ -3,9 +3,41 @@
 // contender of the benchmarks. Its async calls run on the JavaScript thread.
 import { availableParallelism } from 'node:os';
 
+import {
+  preciseRoiPoolBackwardReference,
+  psRoiAlignBackwardReference,
+  psRoiPoolBackwardReference,
+  roiAlignBackwardReference,
+  roiAlignRotatedBackwardReference,
+  roiPoolBackwardReference,
+} from '../reference/backward.js';
+import { cropAndResizeReference } from '../reference/crop-and-resize.js';
+import { multiScaleRoiAlignReference } from '../reference/multi-scale.js';
+import { preciseRoiPoolReference } from '../reference/precise-roi-pool.js';
+import { psRoiAlignReference, psRoiPoolReference } from '../reference/ps-roi.js';
+import { roiAlignRotatedReference } from '../reference/roi-align-rotated.js';
 import { roiAlignReference } from '../reference/roi-align.js';
 import { roiPoolReference } from '../reference/roi-pool.js';
-import type { Backend } from './types.js';
+import { spatialPyramidReference } from '../reference/spatial-pyramid.js';
+import type { Backend, Jobs, Operator } from './types.js';
+
+const kernels: { [Op in Operator]: (job: Jobs[Op]) => void } = {
+  roiPool: roiPoolReference,
+  roiAlign: roiAlignReference,
+  psRoiPool: psRoiPoolReference,
+  psRoiAlign: psRoiAlignReference,
+  roiAlignRotated: roiAlignRotatedReference,
+  multiScaleRoiAlign: multiScaleRoiAlignReference,
+  spatialPyramidPool: spatialPyramidReference,
+  cropAndResize: cropAndResizeReference,
+  preciseRoiPool: preciseRoiPoolReference,
+  roiPoolBackward: roiPoolBackwardReference,
+  roiAlignBackward: roiAlignBackwardReference,
+  psRoiPoolBackward: psRoiPoolBackwardReference,
+  psRoiAlignBackward: psRoiAlignBackwardReference,
+  roiAlignRotatedBackward: roiAlignRotatedBackwardReference,
+  preciseRoiPoolBackward: preciseRoiPoolBackwardReference,
+};
 
 function abortError(): Error {
   return Object.assign(new Error('The operation was aborted'), { code: 'ABORT_ERR' });
@@ -31,10 +63,8 @@ export function createJsBackend(): Backend {
   return {
     native: false,
     simd: () => 'js',
-    roiPoolSync: (job) => roiPoolReference(job),
-    roiPoolAsync: (job, abortFlag) => deferred(() => roiPoolReference(job), abortFlag),
-    roiAlignSync: (job) => roiAlignReference(job),
-    roiAlignAsync: (job, abortFlag) => deferred(() => roiAlignReference(job), abortFlag),
+    runSync: (op, job) => kernels[op](job),
+    runAsync: (op, job, abortFlag) => deferred(() => kernels[op](job), abortFlag),
     setNumThreads: (n) => {
       threads = n;
     },

@@ -5,15 +5,23 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import type { PoolingJob } from '../reference/common.js';
 import type { SimdLevel } from '../types.js';
-import type { Backend, RoiAlignJob, RoiPoolJob } from './types.js';
+import type { FeatureMap } from '../validate.js';
+import type { Backend, Jobs, Operator } from './types.js';
 
-/** The addon's exports (native/addon/addon.cc). */
-interface NativeBinding {
-  roiPoolSync(...args: unknown[]): void;
-  roiPoolAsync(...args: unknown[]): Promise<void>;
-  roiAlignSync(...args: unknown[]): void;
-  roiAlignAsync(...args: unknown[]): Promise<void>;
+/**
+ * The addon's exports (native/addon/*.cc): `<operator>Sync(...args)` and
+ * `<operator>Async(...args, abortFlag)` for every operator, with the positional arguments
+ * each binding documents, plus the runtime functions.
+ */
+type OperatorBindings = {
+  [Name in `${Operator}Sync`]: (...args: unknown[]) => void;
+} & {
+  [Name in `${Operator}Async`]: (...args: unknown[]) => Promise<void>;
+};
+
+interface NativeBinding extends OperatorBindings {
   simdLevel(): string;
   setNumThreads(threads: number): void;
   getNumThreads(): number;
@@ -36,37 +44,33 @@ export function packageRoot(): string {
 const layoutCode = { NCHW: 0, NHWC: 1 } as const;
 const binsCode = { overlap: 0, split: 1 } as const;
 const modeCode = { avg: 0, max: 1, 'onnx-max': 2 } as const;
+const poolModeCode = { max: 0, avg: 1 } as const;
+const methodCode = { bilinear: 0, nearest: 1 } as const;
 
-function commonArgs(job: RoiPoolJob | RoiAlignJob): unknown[] {
-  const { input } = job;
-  return [
-    input.data,
-    input.batch,
-    input.channels,
-    input.height,
-    input.width,
-    layoutCode[input.layout],
-    job.rois,
-    job.roiCount,
-    job.out,
-  ];
+/** A map as the bindings take it: (data, N, C, H, W, layout). */
+function mapArgs(map: FeatureMap): unknown[] {
+  return [map.data, map.batch, map.channels, map.height, map.width, layoutCode[map.layout]];
 }
 
-function roiPoolArgs(job: RoiPoolJob): unknown[] {
-  return [
-    ...commonArgs(job),
+/** What most forward bindings start with: (input, N, C, H, W, layout, rois, K, out). */
+function forwardArgs(job: PoolingJob): unknown[] {
+  return [...mapArgs(job.input), job.rois, job.roiCount, job.out];
+}
+
+// Each entry builds the positional arguments its binding documents (native/addon/*.cc), in
+// that order; `threads` is 0 for "the process setting".
+const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => unknown[] } = {
+  roiPool: (job) => [
+    ...forwardArgs(job),
     job.argmax,
     job.pooledHeight,
     job.pooledWidth,
     job.spatialScale,
     binsCode[job.bins],
     job.threads ?? 0,
-  ];
-}
-
-function roiAlignArgs(job: RoiAlignJob & { maxSamplesPerRoi: number }): unknown[] {
-  return [
-    ...commonArgs(job),
+  ],
+  roiAlign: (job) => [
+    ...forwardArgs(job),
     job.pooledHeight,
     job.pooledWidth,
     job.spatialScale,
@@ -75,8 +79,144 @@ function roiAlignArgs(job: RoiAlignJob & { maxSamplesPerRoi: number }): unknown[
     modeCode[job.mode],
     job.maxSamplesPerRoi,
     job.threads ?? 0,
-  ];
-}
+  ],
+  psRoiPool: (job) => [...forwardArgs(job), job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0],
+  psRoiAlign: (job) => [
+    ...forwardArgs(job),
+    job.pooledHeight,
+    job.pooledWidth,
+    job.spatialScale,
+    job.samplingRatio,
+    job.maxSamplesPerRoi,
+    job.threads ?? 0,
+  ],
+  roiAlignRotated: (job) => [
+    ...forwardArgs(job),
+    job.pooledHeight,
+    job.pooledWidth,
+    job.spatialScale,
+    job.samplingRatio,
+    job.aligned,
+    job.clockwise,
+    job.maxSamplesPerRoi,
+    job.threads ?? 0,
+  ],
+  multiScaleRoiAlign: (job) => {
+    const first = job.levels[0] as FeatureMap;
+    return [
+      job.levels.map((level) => level.data),
+      first.batch,
+      first.channels,
+      job.levels.flatMap((level) => [level.height, level.width]),
+      layoutCode[first.layout],
+      Float32Array.from(job.scales),
+      job.rois,
+      job.roiCount,
+      job.levelOfRoi,
+      job.out,
+      job.pooledHeight,
+      job.pooledWidth,
+      job.samplingRatio,
+      job.aligned,
+      job.maxSamplesPerRoi,
+      job.threads ?? 0,
+    ];
+  },
+  spatialPyramidPool: (job) => [
+    ...mapArgs(job.input),
+    job.rois,
+    job.rois === null ? 0 : job.count,
+    job.out,
+    Int32Array.from(job.levels),
+    job.spatialScale,
+    poolModeCode[job.mode],
+    job.threads ?? 0,
+  ],
+  cropAndResize: (job) => [
+    ...mapArgs(job.image),
+    job.boxes,
+    job.boxCount,
+    job.boxIndices,
+    job.out,
+    job.cropHeight,
+    job.cropWidth,
+    methodCode[job.method],
+    job.extrapolationValue,
+    job.threads ?? 0,
+  ],
+  preciseRoiPool: (job) => [...forwardArgs(job), job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0],
+  roiPoolBackward: (job) => [
+    job.gradOutput,
+    job.argmax,
+    job.rois,
+    job.roiCount,
+    ...mapArgs(job.gradInput as FeatureMap),
+    job.pooledHeight,
+    job.pooledWidth,
+    job.threads ?? 0,
+  ],
+  psRoiPoolBackward: (job) => [
+    job.gradOutput,
+    job.rois,
+    job.roiCount,
+    ...mapArgs(job.gradInput as FeatureMap),
+    job.pooledHeight,
+    job.pooledWidth,
+    job.spatialScale,
+    job.threads ?? 0,
+  ],
+  preciseRoiPoolBackward: (job) => [
+    job.gradOutput,
+    job.rois,
+    job.roiCount,
+    ...mapArgs(job.gradInput as FeatureMap),
+    job.pooledHeight,
+    job.pooledWidth,
+    job.spatialScale,
+    job.threads ?? 0,
+  ],
+  roiAlignBackward: (job) => [
+    ...mapArgs(job.gradInput as FeatureMap),
+    job.rois,
+    job.roiCount,
+    job.gradOutput,
+    job.input === null ? null : job.input.data,
+    job.pooledHeight,
+    job.pooledWidth,
+    job.spatialScale,
+    job.samplingRatio,
+    job.aligned,
+    modeCode[job.mode],
+    job.maxSamplesPerRoi,
+    job.threads ?? 0,
+  ],
+  psRoiAlignBackward: (job) => [
+    ...mapArgs(job.gradInput as FeatureMap),
+    job.rois,
+    job.roiCount,
+    job.gradOutput,
+    job.pooledHeight,
+    job.pooledWidth,
+    job.spatialScale,
+    job.samplingRatio,
+    job.maxSamplesPerRoi,
+    job.threads ?? 0,
+  ],
+  roiAlignRotatedBackward: (job) => [
+    ...mapArgs(job.gradInput as FeatureMap),
+    job.rois,
+    job.roiCount,
+    job.gradOutput,
+    job.pooledHeight,
+    job.pooledWidth,
+    job.spatialScale,
+    job.samplingRatio,
+    job.aligned,
+    job.clockwise,
+    job.maxSamplesPerRoi,
+    job.threads ?? 0,
+  ],
+};
 
 /** Loads the addon; throws what node-gyp-build threw when no binary fits this platform. */
 export function createNativeBackend(): Backend {
@@ -85,10 +225,8 @@ export function createNativeBackend(): Backend {
   return {
     native: true,
     simd: () => binding.simdLevel() as SimdLevel,
-    roiPoolSync: (job) => binding.roiPoolSync(...roiPoolArgs(job)),
-    roiPoolAsync: (job, abortFlag) => binding.roiPoolAsync(...roiPoolArgs(job), abortFlag),
-    roiAlignSync: (job) => binding.roiAlignSync(...roiAlignArgs(job)),
-    roiAlignAsync: (job, abortFlag) => binding.roiAlignAsync(...roiAlignArgs(job), abortFlag),
+    runSync: (op, job) => binding[`${op}Sync`](...argumentsOf[op](job)),
+    runAsync: (op, job, abortFlag) => binding[`${op}Async`](...argumentsOf[op](job), abortFlag),
     setNumThreads: (n) => binding.setNumThreads(n),
     getNumThreads: () => binding.getNumThreads(),
   };

@@ -1,7 +1,22 @@
-// The interface both backends implement: the same entry points over validated jobs, so
-// the public API neither knows nor cares which one runs.
+// The interface both backends implement: one job type per operator and direction, run
+// synchronously or asynchronously, so the public API neither knows nor cares which backend
+// runs. A job is a validated call: every buffer allocated, every option resolved.
+import type { CropAndResizeJob } from '../reference/crop-and-resize.js';
+import type { MultiScaleRoiAlignJob } from '../reference/multi-scale.js';
+import type {
+  PreciseRoiPoolBackwardJob,
+  PsRoiAlignBackwardJob,
+  PsRoiPoolBackwardJob,
+  RoiAlignBackwardJob,
+  RoiAlignRotatedBackwardJob,
+  RoiPoolBackwardJob,
+} from '../reference/backward.js';
+import type { PreciseRoiPoolJob } from '../reference/precise-roi-pool.js';
+import type { PsRoiAlignJob, PsRoiPoolJob } from '../reference/ps-roi.js';
+import type { RoiAlignRotatedJob } from '../reference/roi-align-rotated.js';
 import type { RoiAlignJob } from '../reference/roi-align.js';
 import type { RoiPoolJob } from '../reference/roi-pool.js';
+import type { SpatialPyramidJob } from '../reference/spatial-pyramid.js';
 import type { SimdLevel } from '../types.js';
 
 export type { RoiAlignJob, RoiPoolJob };
@@ -11,14 +26,34 @@ export interface AlignLimits {
   maxSamplesPerRoi: number;
 }
 
+/** Every operator and direction a backend runs, with the job it takes. */
+export interface Jobs {
+  roiPool: RoiPoolJob;
+  roiAlign: RoiAlignJob & AlignLimits;
+  psRoiPool: PsRoiPoolJob;
+  psRoiAlign: PsRoiAlignJob & AlignLimits;
+  roiAlignRotated: RoiAlignRotatedJob & AlignLimits;
+  multiScaleRoiAlign: MultiScaleRoiAlignJob & AlignLimits;
+  spatialPyramidPool: SpatialPyramidJob;
+  cropAndResize: CropAndResizeJob;
+  preciseRoiPool: PreciseRoiPoolJob;
+  roiPoolBackward: RoiPoolBackwardJob;
+  roiAlignBackward: RoiAlignBackwardJob & AlignLimits;
+  psRoiPoolBackward: PsRoiPoolBackwardJob;
+  psRoiAlignBackward: PsRoiAlignBackwardJob & AlignLimits;
+  roiAlignRotatedBackward: RoiAlignRotatedBackwardJob & AlignLimits;
+  preciseRoiPoolBackward: PreciseRoiPoolBackwardJob;
+}
+
+export type Operator = keyof Jobs;
+
 export interface Backend {
   readonly native: boolean;
   simd(): SimdLevel;
-  roiPoolSync(job: RoiPoolJob): void;
+  /** Runs `job` on the calling thread (and the native pool), writing its outputs. */
+  runSync<Op extends Operator>(op: Op, job: Jobs[Op]): void;
   /** `abortFlag[0]` set to 1 (Atomics.store) stops the work between RoIs; it then rejects with code ABORT_ERR. */
-  roiPoolAsync(job: RoiPoolJob, abortFlag: Int32Array): Promise<void>;
-  roiAlignSync(job: RoiAlignJob & AlignLimits): void;
-  roiAlignAsync(job: RoiAlignJob & AlignLimits, abortFlag: Int32Array): Promise<void>;
+  runAsync<Op extends Operator>(op: Op, job: Jobs[Op], abortFlag: Int32Array): Promise<void>;
   setNumThreads(threads: number): void;
   getNumThreads(): number;
 }

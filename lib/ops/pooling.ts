@@ -1,9 +1,20 @@
 // What roiPool and roiAlign (and every later RoI operator) share: the common options, the
 // validation of input and boxes, the output buffer, and how an async call is run and aborted.
-import { checkBoxRows, readBoxes, type RoiRows } from '../boxes.js';
+import { backend } from '../backend/index.js';
+import type { Jobs, Operator } from '../backend/types.js';
+import { checkBoxRows, readBoxes, type BoxColumns, type RoiRows } from '../boxes.js';
+import { formatCount, rangeError } from '../errors.js';
 import type { PoolingJob } from '../reference/common.js';
 import type { Layout } from '../types.js';
-import { outputBuffer, read, readFeatureMap, type FeatureMap, type OptionTable } from '../validate.js';
+import {
+  outputBuffer,
+  read,
+  readFeatureMap,
+  readOptions,
+  type FeatureMap,
+  type OptionTable,
+  type OptionValues,
+} from '../validate.js';
 
 /** Options every RoI pooling operator takes (API.md). */
 export const poolingOptions = {
@@ -15,10 +26,32 @@ export const poolingOptions = {
   threads: { read: read.integer(1, 65536), default: undefined as number | undefined },
 } satisfies OptionTable;
 
+/** The options of every RoIAlign-shaped operator's sampling grid. */
+export const samplingOptions = {
+  samplingRatio: { read: read.integer(-(2 ** 31), 2 ** 31 - 1), default: -1 },
+  maxSamplesPerRoi: { read: read.integer(1), default: 2 ** 24 },
+} satisfies OptionTable;
+
 /** Added to an operator's options for its async form. */
 export const asyncOptions = {
   signal: { read: read.abortSignal, default: undefined as AbortSignal | undefined },
 } satisfies OptionTable;
+
+const asyncTables = new WeakMap<OptionTable, OptionTable>();
+
+/**
+ * Reads an operator's options: `table` for a `…Sync` function, `table` plus `signal` for
+ * its async twin (the table with `signal` is built once per table).
+ */
+export function readCallOptions<Table extends OptionTable>(fn: string, options: unknown, table: Table): OptionValues<Table> {
+  if (fn.endsWith('Sync')) return readOptions(fn, options, table);
+  let withSignal = asyncTables.get(table);
+  if (withSignal === undefined) {
+    withSignal = { ...table, ...asyncOptions };
+    asyncTables.set(table, withSignal);
+  }
+  return readOptions(fn, options, withSignal) as OptionValues<Table>;
+}
 
 export interface PoolingOptionValues {
   outputSize: [number, number];
@@ -36,13 +69,27 @@ export interface PreparedPooling {
   rows: RoiRows;
 }
 
-export function preparePooling(fn: string, input: unknown, boxes: unknown, options: PoolingOptionValues): PreparedPooling {
+/** How an operator's boxes and output differ from roiAlign's (the defaults). */
+export interface PoolingShape {
+  /** Box rows of 5 (x1, y1, x2, y2) or 6 (cx, cy, w, h, angle). */
+  columns?: BoxColumns;
+  /** Output channels from input channels (psRoi*: C / (PH*PW), checked by the caller). */
+  outputChannels?: (channels: number) => number;
+}
+
+export function preparePooling(
+  fn: string,
+  input: unknown,
+  boxes: unknown,
+  options: PoolingOptionValues,
+  { columns = 5, outputChannels = (channels) => channels }: PoolingShape = {},
+): PreparedPooling {
   const map: FeatureMap = readFeatureMap(fn, 'input', input, options.layout);
-  const rows = readBoxes(fn, boxes, map.batch);
-  checkBoxRows(fn, rows, map.batch, options.invalidBoxes);
+  const rows = readBoxes(fn, boxes, map.batch, columns);
+  checkBoxRows(fn, rows, map.batch, options.invalidBoxes, columns);
   const [pooledHeight, pooledWidth] = options.outputSize;
   const K = rows.count;
-  const C = map.channels;
+  const C = outputChannels(map.channels);
   const shape = options.layout === 'NCHW' ? [K, C, pooledHeight, pooledWidth] : [K, pooledHeight, pooledWidth, C];
   const out = outputBuffer(fn, 'options.out', shape, options.out, (n) => new Float32Array(n), [[map.data, 'the input data']]);
   return {
@@ -59,6 +106,63 @@ export function preparePooling(fn: string, input: unknown, boxes: unknown, optio
     shape,
     rows,
   };
+}
+
+/** psRoi*: C must be a multiple of PH*PW; the output has C / (PH*PW) channels. */
+export function positionSensitiveChannels(fn: string, options: PoolingOptionValues): (channels: number) => number {
+  const [PH, PW] = options.outputSize;
+  return (channels) => {
+    if (channels % (PH * PW) !== 0) {
+      throw rangeError(
+        fn,
+        `input has ${channels} channels, which is not a multiple of outputSize ${PH}x${PW} = ${PH * PW} ` +
+          '(position-sensitive pooling reads one channel group per bin)',
+      );
+    }
+    return channels / (PH * PW);
+  };
+}
+
+/** A RoI's sampling grid per bin (rows x columns of samples). */
+export interface SampleGrid {
+  gridHeight: number;
+  gridWidth: number;
+}
+
+/**
+ * API.md: work that would be unbounded is refused up front, naming the row. `grid(k)` is
+ * RoI k's sampling grid, or null for a row that pools to zeros.
+ */
+export function checkSampleBudget(
+  fn: string,
+  job: { roiCount: number; pooledHeight: number; pooledWidth: number; maxSamplesPerRoi: number },
+  rows: RoiRows,
+  grid: (k: number) => SampleGrid | null,
+): void {
+  const { pooledHeight: PH, pooledWidth: PW } = job;
+  for (let k = 0; k < job.roiCount; k++) {
+    const g = grid(k);
+    if (g === null) continue;
+    const samples = PH * PW * g.gridHeight * g.gridWidth;
+    if (samples > job.maxSamplesPerRoi) {
+      throw rangeError(
+        fn,
+        `${rows.rowName(k)} needs ${formatCount(samples)} samples ` +
+          `(${PH}x${PW} bins of ${formatCount(g.gridHeight)}x${formatCount(g.gridWidth)}), ` +
+          `over options.maxSamplesPerRoi = ${job.maxSamplesPerRoi}; pass a samplingRatio or raise maxSamplesPerRoi`,
+      );
+    }
+  }
+}
+
+/** Runs a validated job on the backend, blocking. */
+export function runSync<Op extends Operator>(op: Op, job: Jobs[Op]): void {
+  backend().runSync(op, job);
+}
+
+/** Runs a validated job off the JavaScript thread, abortable by `signal`. */
+export function runAsync<Op extends Operator>(op: Op, job: Jobs[Op], signal: AbortSignal | undefined): Promise<void> {
+  return runAbortable(signal, (abortFlag) => backend().runAsync(op, job, abortFlag));
 }
 
 /**

@@ -43,7 +43,7 @@ export function roiPoolSync(input: TensorLike, boxes: Boxes, options: RoiPoolOpt
 export function roiPoolSync(input: TensorLike, boxes: Boxes, options: RoiPoolOptions): RoiPoolResult;
 export function roiPoolSync(input: TensorLike, boxes: Boxes, options: RoiPoolOptions): RoiPoolResult {
   const job = prepareRoiPool('roiPoolSync', input, boxes, options as unknown as Record<string, unknown>);
-  backend().roiPoolSync(job);
+  backend().runSync('roiPool', job);
   return result(job);
 }
 
@@ -56,6 +56,6 @@ export function roiPool(
 export function roiPool(input: TensorLike, boxes: Boxes, options: RoiPoolOptions & AsyncOptions): Promise<RoiPoolResult>;
 export async function roiPool(input: TensorLike, boxes: Boxes, options: RoiPoolOptions & AsyncOptions): Promise<RoiPoolResult> {
   const job = prepareRoiPool('roiPool', input, boxes, options as unknown as Record<string, unknown>);
-  await runAbortable(options.signal, (abortFlag) => backend().roiPoolAsync(job, abortFlag));
+  await runAbortable(options.signal, (abortFlag) => backend().runAsync('roiPool', job, abortFlag));
   return result(job);
 }

@@ -1,13 +1,25 @@
 // RoI max pooling, line by line after reference/semantics.md §1.1 (torchvision
-// roi_pool_kernel.cpp), plus API.md's disjoint 'split' bins.
-import { clampCoordinate, f, mapStrides, pooledStrides, roiRowIsValid, roundHalfAway, type PoolingJob } from './common.js';
+// roi_pool_kernel.cpp), plus API.md's disjoint 'split' bins. The bin rule and the bin
+// maximum are shared with spatialPyramidPool (§6) and psRoiPool (§3.1).
+import {
+  clampCoordinate,
+  f,
+  mapStrides,
+  pooledStrides,
+  roiRowIsValid,
+  rounding,
+  roundHalfAway,
+  type PoolingJob,
+  type ReferenceJob,
+  type Rounding,
+} from './common.js';
 
 export interface RoiPoolJob extends PoolingJob {
   bins: 'overlap' | 'split';
   argmax: Int32Array | null;
 }
 
-/** Bin `i` of `bins` over the inclusive box start..start+length-1, clipped to [0, size). */
+/** Bin `i` of `bins` over the inclusive box start..start+length-1, clipped to [0, size]. */
 export function poolBin(
   i: number,
   bins: number,
@@ -15,6 +27,7 @@ export function poolBin(
   length: number,
   size: number,
   rule: 'overlap' | 'split',
+  r: Rounding = f,
 ): [number, number] {
   let lo: number;
   let hi: number;
@@ -24,18 +37,76 @@ export function poolBin(
     lo = cut(i);
     hi = cut(i + 1);
   } else {
-    const binSize = f(f(length) / f(bins));
-    lo = Math.floor(f(f(i) * binSize));
-    hi = Math.ceil(f(f(i + 1) * binSize));
+    const binSize = r(r(length) / r(bins));
+    lo = Math.floor(r(r(i) * binSize));
+    hi = Math.ceil(r(r(i + 1) * binSize));
   }
   const clip = (v: number) => Math.min(Math.max(v + start, 0), size);
   return [clip(lo), clip(hi)];
 }
 
-export function roiPoolReference(job: RoiPoolJob): void {
+/** The rounded box of §1.1: round(coordinate * scale), C rounding, clamped for integer use. */
+export function roundedBox(
+  rois: ArrayLike<number>,
+  at: number,
+  scale: number,
+  r: Rounding,
+): { xs: number; ys: number; xe: number; ye: number } {
+  const coordinate = (j: number) => clampCoordinate(roundHalfAway(r((rois[at + j] as number) * scale)));
+  return { xs: coordinate(1), ys: coordinate(2), xe: coordinate(3), ye: coordinate(4) };
+}
+
+/**
+ * The largest non-NaN value of rows [hs, he) x columns [ws, we) of a plane, first in
+ * row-major order on ties, and its plane index h*W + w (see native/kernels/roi_pool.h).
+ * An empty bin is 0 with index -1; an all-NaN bin is NaN with index -1.
+ */
+export function binMaximum(
+  pixel: (h: number, w: number) => number,
+  width: number,
+  hs: number,
+  he: number,
+  ws: number,
+  we: number,
+): { value: number; index: number } {
+  if (he <= hs || we <= ws) return { value: 0, index: -1 };
+  let best = -Infinity;
+  let bestIndex = -1;
+  for (let h = hs; h < he; h++) {
+    for (let w = ws; w < we; w++) {
+      const v = pixel(h, w);
+      if (v > best || (bestIndex < 0 && v === best)) {
+        best = v;
+        bestIndex = h * width + w;
+      }
+    }
+  }
+  return { value: bestIndex < 0 ? NaN : best, index: bestIndex };
+}
+
+/** The pixel count of rows [hs, he) x columns [ws, we), as the float the averaging kernels divide by; 0 when empty. */
+export function binArea(hs: number, he: number, ws: number, we: number, r: Rounding): number {
+  return he <= hs || we <= ws ? 0 : r((he - hs) * (we - ws));
+}
+
+/**
+ * The mean of rows [hs, he) x columns [ws, we), summed row-major in order (torchvision
+ * ps_roi_pool: out_sum / bin_area); an empty bin is 0. psRoiPool (§3.1) and the 'avg'
+ * spatial pyramid (§6) use it.
+ */
+export function binMean(pixel: (h: number, w: number) => number, hs: number, he: number, ws: number, we: number, r: Rounding): number {
+  const area = binArea(hs, he, ws, we, r);
+  if (area === 0) return 0;
+  let sum = 0;
+  for (let h = hs; h < he; h++) for (let w = ws; w < we; w++) sum = r(sum + pixel(h, w));
+  return r(sum / area);
+}
+
+export function roiPoolReference(job: ReferenceJob<RoiPoolJob>): void {
   const { input, rois, out, argmax, pooledHeight: PH, pooledWidth: PW } = job;
+  const r = rounding(job.precision);
   const { channels: C, height: H, width: W } = input;
-  const scale = f(job.spatialScale);
+  const scale = r(job.spatialScale);
   const block = C * PH * PW;
   const inS = mapStrides(input);
   const outS = pooledStrides(input, PH, PW);
@@ -46,34 +117,21 @@ export function roiPoolReference(job: RoiPoolJob): void {
       argmax?.fill(-1, k * block, (k + 1) * block);
       continue;
     }
-    const coordinate = (j: number) => clampCoordinate(roundHalfAway(f((rois[k * 5 + j] as number) * scale)));
-    const xs = coordinate(1);
-    const ys = coordinate(2);
-    const roiWidth = Math.max(coordinate(3) - xs + 1, 1);
-    const roiHeight = Math.max(coordinate(4) - ys + 1, 1);
+    const { xs, ys, xe, ye } = roundedBox(rois, k * 5, scale, r);
+    const roiWidth = Math.max(xe - xs + 1, 1);
+    const roiHeight = Math.max(ye - ys + 1, 1);
     const image = (rois[k * 5] as number) * inS.batch;
 
     for (let ph = 0; ph < PH; ph++) {
-      const [hs, he] = poolBin(ph, PH, ys, roiHeight, H, job.bins);
+      const [hs, he] = poolBin(ph, PH, ys, roiHeight, H, job.bins, r);
       for (let pw = 0; pw < PW; pw++) {
-        const [ws, we] = poolBin(pw, PW, xs, roiWidth, W, job.bins);
-        const empty = he <= hs || we <= ws;
+        const [ws, we] = poolBin(pw, PW, xs, roiWidth, W, job.bins, r);
         for (let c = 0; c < C; c++) {
-          // Largest non-NaN value, first in row-major order on ties; see native/kernels/roi_pool.h.
-          let best = -Infinity;
-          let bestIndex = -1;
-          for (let h = hs; h < he && !empty; h++) {
-            for (let w = ws; w < we; w++) {
-              const v = input.data[image + c * inS.channel + h * inS.row + w * inS.column] as number;
-              if (v > best || (bestIndex < 0 && v === best)) {
-                best = v;
-                bestIndex = h * W + w;
-              }
-            }
-          }
+          const plane = image + c * inS.channel;
+          const { value, index } = binMaximum((h, w) => input.data[plane + h * inS.row + w * inS.column] as number, W, hs, he, ws, we);
           const at = k * block + c * outS.channel + ph * outS.row + pw * outS.column;
-          out[at] = empty ? 0 : bestIndex < 0 ? NaN : best;
-          if (argmax) argmax[at] = bestIndex;
+          out[at] = value;
+          if (argmax) argmax[at] = index;
         }
       }
     }

@@ -3,6 +3,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { positionSensitiveChannel } from '../../lib/reference/ps-roi.js';
+import { poolBin, roundedBox } from '../../lib/reference/roi-pool.js';
+
 const goldenDir = join(import.meta.dirname, '..', 'fixtures', 'golden');
 
 interface EncodedTensor {
@@ -20,10 +23,28 @@ export interface GoldenCase {
   name: string;
   op: string;
   params: Record<string, unknown>;
+  /** The input map (NCHW); empty (shape [0]) in files without one (multi_scale: `features`, crop_and_resize: `image`). */
   input: DecodedTensor;
+  /**
+   * The case's box tensor as one [K, columns] tensor: rows of 5 (b, x1, y1, x2, y2), rows of 6
+   * for roi_align_rotated, crop_and_resize's [K,4] normalized (y1, x1, y2, x2); for
+   * multi_scale the per-image `boxes` concatenated with their image index prepended ([K,5]);
+   * empty (shape [0]) when the file has no boxes (spatial_pyramid_pool on whole maps).
+   */
   rois: DecodedTensor;
   expected: DecodedTensor;
   expectedArgmax?: DecodedTensor<Int32Array>;
+  /** multi_scale_roi_align: the levels, finest first, each [N,C,H_l,W_l]. */
+  features?: DecodedTensor[];
+  /** multi_scale_roi_align: one [L_i,4] tensor per image, as the file gives them. */
+  boxes?: DecodedTensor[];
+  /** crop_and_resize: the image, NHWC. */
+  image?: DecodedTensor;
+  /** crop_and_resize: the image index of each box. */
+  boxIndices?: DecodedTensor<Int32Array>;
+  /** The output gradient fed to the backward, and the input gradient it must give (pooling and align families). */
+  gradOutput?: DecodedTensor;
+  expectedGradInput?: DecodedTensor;
 }
 
 function bytes(encoded: EncodedTensor): ArrayBuffer {
@@ -46,16 +67,43 @@ export function goldenCases(prefixes: string[]): GoldenCase[] {
     .sort()
     .map((file) => {
       const json = JSON.parse(readFileSync(join(goldenDir, file), 'utf8'));
+      const optional = (encoded: EncodedTensor | undefined) => (encoded ? decodeFloat32(encoded) : undefined);
+      const boxList = Array.isArray(json.boxes) ? (json.boxes as EncodedTensor[]).map(decodeFloat32) : undefined;
+      const boxTensor = json.rois ?? (Array.isArray(json.boxes) ? undefined : json.boxes);
       return {
         name: file.replace(/\.json$/, ''),
         op: json.op,
         params: json.params,
-        input: decodeFloat32(json.input),
-        rois: decodeFloat32(json.rois),
+        input: optional(json.input) ?? emptyTensor(),
+        rois: boxTensor ? decodeFloat32(boxTensor) : boxList ? concatenateBoxes(boxList) : emptyTensor(),
         expected: decodeFloat32(json.expected),
         expectedArgmax: json.expectedArgmax ? decodeInt32(json.expectedArgmax) : undefined,
+        features: Array.isArray(json.features) ? (json.features as EncodedTensor[]).map(decodeFloat32) : undefined,
+        boxes: boxList,
+        image: optional(json.image),
+        boxIndices: json.boxIndices ? decodeInt32(json.boxIndices) : undefined,
+        gradOutput: optional(json.gradOutput),
+        expectedGradInput: optional(json.expectedGradInput),
       };
     });
+}
+
+function emptyTensor(): DecodedTensor {
+  return { data: new Float32Array(0), shape: [0] };
+}
+
+/** torchvision's convert_boxes_to_roi_format: per-image [L_i,4] boxes -> [K,5] rows (i, x1, y1, x2, y2). */
+export function concatenateBoxes(boxes: DecodedTensor[]): DecodedTensor {
+  const count = boxes.reduce((sum, b) => sum + (b.shape[0] as number), 0);
+  const data = new Float32Array(count * 5);
+  let row = 0;
+  boxes.forEach((b, image) => {
+    for (let i = 0; i < (b.shape[0] as number); i++, row++) {
+      data[row * 5] = image;
+      data.set(b.data.subarray(i * 4, i * 4 + 4), row * 5 + 1);
+    }
+  });
+  return { data, shape: [count, 5] };
 }
 
 /** NCHW -> NHWC (works for any [A,B,C,D] tensor viewed as [A, B=channels, C, D]). */
@@ -67,6 +115,17 @@ export function toChannelsLast<T extends Float32Array | Int32Array>(tensor: Deco
       for (let y = 0; y < h; y++)
         for (let x = 0; x < w; x++) out[((b * h + y) * w + x) * c + ch] = tensor.data[((b * c + ch) * h + y) * w + x] as number;
   return { data: out, shape: [n, h, w, c] };
+}
+
+/** NHWC -> NCHW (any [A,B,C,D] tensor viewed as [A, B, C, D=channels]); the inverse of toChannelsLast. */
+export function toChannelsFirst<T extends Float32Array | Int32Array>(tensor: DecodedTensor<T>): DecodedTensor<T> {
+  const [n = 0, h = 0, w = 0, c = 0] = tensor.shape;
+  const out = new (tensor.data.constructor as new (length: number) => T)(tensor.data.length);
+  for (let b = 0; b < n; b++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        for (let ch = 0; ch < c; ch++) out[((b * c + ch) * h + y) * w + x] = tensor.data[((b * h + y) * w + x) * c + ch] as number;
+  return { data: out, shape: [n, c, h, w] };
 }
 
 /**
@@ -85,7 +144,53 @@ export function mismatches(actual: ArrayLike<number>, expected: ArrayLike<number
   return bad;
 }
 
-/** Golden README: roiPool values and argmax are exact; everything that sums has a tolerance. */
-export function toleranceFor(op: string): { atol: number; rtol: number } {
-  return op === 'roiPool' ? { atol: 0, rtol: 0 } : { atol: 1e-5, rtol: 1e-4 };
+/**
+ * Golden README: roiPool values and argmax are exact; everything that sums has a tolerance.
+ * What only selects or copies values is exact as well: max spatial pyramid pooling (its
+ * default mode) and nearest-neighbour cropAndResize; pass the case's params to tell.
+ */
+export function toleranceFor(op: string, params: Record<string, unknown> = {}): { atol: number; rtol: number } {
+  const selects =
+    op === 'roiPool' ||
+    (op === 'spatialPyramidPool' && (params.mode ?? 'max') === 'max') ||
+    (op === 'cropAndResize' && params.method === 'nearest');
+  return selects ? { atol: 0, rtol: 0 } : { atol: 1e-5, rtol: 1e-4 };
+}
+
+/**
+ * psRoiPool golden gradients: the gradient elements (indices in `layout`) touched by a bin
+ * whose forward clipping ([0, H-1] x [0, W-1], semantics.md §3.1) and torchvision's backward
+ * clipping ([0, H] x [0, W], §10.2) differ. roi-ops' backward is the true gradient of its
+ * forward, so it disagrees with torchvision's exactly there; tests compare everything else.
+ */
+export function torchvisionBackwardDisagreements(c: GoldenCase, layout: 'NCHW' | 'NHWC'): Set<number> {
+  const [, C = 0, H = 0, W = 0] = c.input.shape;
+  const [PH, PW] = c.params.outputSize as [number, number];
+  const outChannels = C / (PH * PW);
+  const excluded = new Set<number>();
+  const index = (b: number, ch: number, h: number, w: number) =>
+    layout === 'NCHW' ? ((b * C + ch) * H + h) * W + w : ((b * H + h) * W + w) * C + ch;
+  for (let k = 0; k < (c.rois.shape[0] as number); k++) {
+    const b = c.rois.data[k * 5] as number;
+    const { xs, ys, xe, ye } = roundedBox(c.rois.data, k * 5, Math.fround(c.params.spatialScale as number), Math.fround);
+    for (let ph = 0; ph < PH; ph++) {
+      for (let pw = 0; pw < PW; pw++) {
+        const forward = [
+          ...poolBin(ph, PH, ys, Math.max(ye - ys, 1), H - 1, 'overlap'),
+          ...poolBin(pw, PW, xs, Math.max(xe - xs, 1), W - 1, 'overlap'),
+        ];
+        const torchvision = [
+          ...poolBin(ph, PH, ys, Math.max(ye - ys, 1), H, 'overlap'),
+          ...poolBin(pw, PW, xs, Math.max(xe - xs, 1), W, 'overlap'),
+        ];
+        if (forward.every((v, i) => v === torchvision[i])) continue;
+        const [hs, he, ws, we] = torchvision as [number, number, number, number];
+        for (let ch = 0; ch < outChannels; ch++) {
+          const channel = positionSensitiveChannel(ch, ph, pw, PH, PW);
+          for (let h = hs; h < he; h++) for (let w = ws; w < we; w++) excluded.add(index(b, channel, h, w));
+        }
+      }
+    }
+  }
+  return excluded;
 }

@@ -1,0 +1,341 @@
+// The backward passes, for training (API.md "Backward"): each takes the gradient of its
+// forward's output, the same boxes and the forward's options plus `inputShape`, and returns
+// the gradient with respect to the input. The summation order is fixed (per channel: RoIs,
+// then bins, then samples, in order), so the result is deterministic and does not depend
+// on the thread count.
+import { checkBoxRows, readBoxes, type BoxColumns, type RoiRows } from '../boxes.js';
+import { formatShape, invalidType, rangeError } from '../errors.js';
+import { roiRowIsValid } from '../reference/common.js';
+import { rotatedGeometry, rotatedRowIsValid } from '../reference/roi-align-rotated.js';
+import { alignGeometry, type AlignMode } from '../reference/roi-align.js';
+import type {
+  AsyncOptions,
+  Boxes,
+  Layout,
+  PreciseRoiPoolBackwardOptions,
+  PsRoiAlignBackwardOptions,
+  PsRoiPoolBackwardOptions,
+  RoiAlignBackwardOptions,
+  RoiAlignRotatedBackwardOptions,
+  RoiPoolBackwardOptions,
+  Tensor,
+  TensorLike,
+} from '../types.js';
+import { outputBuffer, read, readFeatureMap, readTensor, type FeatureMap } from '../validate.js';
+import {
+  checkSampleBudget,
+  poolingOptions,
+  positionSensitiveChannels,
+  readCallOptions,
+  runAsync,
+  runSync,
+  samplingOptions,
+  type PoolingOptionValues,
+} from './pooling.js';
+
+const { spatialScale, layout, invalidBoxes, out, threads } = poolingOptions;
+
+const backwardOptions = {
+  inputShape: { read: read.list(read.integer(0), 'non-negative integers'), required: true },
+  outputSize: { read: read.outputSize, default: undefined as [number, number] | undefined },
+  layout,
+  invalidBoxes,
+  out,
+  threads,
+};
+
+interface BackwardOptionValues {
+  inputShape: number[];
+  outputSize: [number, number] | undefined;
+  layout: Layout;
+  invalidBoxes: 'error' | 'zero';
+  out: Float32Array | undefined;
+  threads: number | undefined;
+}
+
+/** What every backward job holds: the output gradient, the boxes and the input gradient to write. */
+interface PreparedBackward {
+  job: {
+    gradOutput: Float32Array;
+    rois: Float32Array;
+    roiCount: number;
+    pooledHeight: number;
+    pooledWidth: number;
+    gradInput: FeatureMap;
+    threads: number;
+  };
+  rows: RoiRows;
+  shape: number[];
+}
+
+function prepareBackward(
+  fn: string,
+  gradOutput: unknown,
+  boxes: unknown,
+  opts: BackwardOptionValues,
+  { columns = 5, positionSensitive = false }: { columns?: BoxColumns; positionSensitive?: boolean } = {},
+): PreparedBackward {
+  const shape = opts.inputShape;
+  if (shape.length !== 4) {
+    throw rangeError(fn, `expected a 4-D shape for options.inputShape but received ${formatShape(shape)}`);
+  }
+  const grad = readTensor(fn, 'gradOutput', gradOutput, 4);
+  const data = outputBuffer(fn, 'options.out', shape, opts.out, (n) => new Float32Array(n), [[grad.data, 'gradOutput']]);
+  // The input gradient is a map of the forward input's shape: read it like an input.
+  const gradInput = readFeatureMap(fn, 'options.inputShape', { data, shape }, opts.layout);
+  const [K, a, b, c] = grad.shape as [number, number, number, number];
+  const [PH, PW, channels] = opts.layout === 'NCHW' ? [b, c, a] : [a, b, c];
+  if (opts.outputSize !== undefined && (opts.outputSize[0] !== PH || opts.outputSize[1] !== PW)) {
+    throw rangeError(
+      fn,
+      `options.outputSize is ${opts.outputSize[0]}x${opts.outputSize[1]} but gradOutput ${formatShape(grad.shape)} ` +
+        `(${opts.layout}) has ${PH}x${PW} bins`,
+    );
+  }
+  const expectedChannels = positionSensitive
+    ? positionSensitiveChannels(fn, { outputSize: [PH, PW] } as PoolingOptionValues)(gradInput.channels)
+    : gradInput.channels;
+  if (channels !== expectedChannels) {
+    throw rangeError(
+      fn,
+      `gradOutput ${formatShape(grad.shape)} (${opts.layout}) has ${channels} channels, the forward of an input ` +
+        `${formatShape(shape)} gives ${expectedChannels}`,
+    );
+  }
+  const rows = readBoxes(fn, boxes, gradInput.batch, columns);
+  checkBoxRows(fn, rows, gradInput.batch, opts.invalidBoxes, columns);
+  if (rows.count !== K) {
+    throw rangeError(fn, `gradOutput has ${K} rows but boxes has ${rows.count}`);
+  }
+  return {
+    job: {
+      gradOutput: grad.data,
+      rois: rows.data,
+      roiCount: K,
+      pooledHeight: PH,
+      pooledWidth: PW,
+      gradInput,
+      threads: opts.threads ?? 0,
+    },
+    rows,
+    shape,
+  };
+}
+
+function gradient(job: { gradInput: FeatureMap }, shape: number[]): Tensor {
+  return { data: job.gradInput.data, shape };
+}
+
+// ---- roiPoolBackward: the gradient goes to each bin's argmax pixel (§1.1).
+
+export function prepareRoiPoolBackward(fn: string, gradOutput: unknown, argmax: unknown, boxes: unknown, options: unknown) {
+  const opts = readCallOptions(fn, options, backwardOptions);
+  const { job, shape } = prepareBackward(fn, gradOutput, boxes, opts);
+  if (!(argmax instanceof Int32Array)) throw invalidType(fn, 'argmax', "an Int32Array (roiPool's returnArgmax result)", argmax);
+  if (argmax.length !== job.gradOutput.length) {
+    throw rangeError(fn, `argmax has ${argmax.length} elements, gradOutput has ${job.gradOutput.length}`);
+  }
+  const plane = job.gradInput.height * job.gradInput.width;
+  for (let i = 0; i < argmax.length; i++) {
+    const index = argmax[i] as number;
+    if (index < -1 || index >= plane) {
+      throw rangeError(fn, `argmax[${i}] is ${index}, expected -1 or a plane index in [0, ${plane})`);
+    }
+  }
+  return { job: { ...job, argmax }, shape };
+}
+
+export function roiPoolBackwardSync(gradOutput: TensorLike, argmax: Int32Array, boxes: Boxes, options: RoiPoolBackwardOptions): Tensor {
+  const { job, shape } = prepareRoiPoolBackward('roiPoolBackwardSync', gradOutput, argmax, boxes, options);
+  runSync('roiPoolBackward', job);
+  return gradient(job, shape);
+}
+
+export async function roiPoolBackward(
+  gradOutput: TensorLike,
+  argmax: Int32Array,
+  boxes: Boxes,
+  options: RoiPoolBackwardOptions & AsyncOptions,
+): Promise<Tensor> {
+  const { job, shape } = prepareRoiPoolBackward('roiPoolBackward', gradOutput, argmax, boxes, options);
+  await runAsync('roiPoolBackward', job, options.signal);
+  return gradient(job, shape);
+}
+
+// ---- roiAlignBackward: avg, max and onnx-max (§2.1, §2.4, §2.5).
+
+const roiAlignBackwardOptions = {
+  ...backwardOptions,
+  spatialScale,
+  ...samplingOptions,
+  aligned: { read: read.boolean, default: false },
+  mode: { read: read.oneOf<AlignMode>(['avg', 'max', 'onnx-max']), default: 'avg' as AlignMode },
+  input: { read: (_fn: string, _argument: string, value: unknown) => value, default: undefined as unknown },
+};
+
+export function prepareRoiAlignBackward(fn: string, gradOutput: unknown, boxes: unknown, options: unknown) {
+  const opts = readCallOptions(fn, options, roiAlignBackwardOptions);
+  const prepared = prepareBackward(fn, gradOutput, boxes, opts);
+  let input: FeatureMap | null = null;
+  if (opts.mode !== 'avg') {
+    if (opts.input === undefined) {
+      throw invalidType(fn, 'options.input', `the forward input (mode '${opts.mode}' routes the gradient to the winning sample)`, undefined);
+    }
+    input = readFeatureMap(fn, 'options.input', opts.input, opts.layout);
+    const dims = (m: FeatureMap) => [m.batch, m.channels, m.height, m.width].join(',');
+    if (dims(input) !== dims(prepared.job.gradInput)) {
+      throw rangeError(fn, `options.input's shape does not match options.inputShape ${formatShape(prepared.shape)}`);
+    }
+  }
+  const job = {
+    ...prepared.job,
+    spatialScale: opts.spatialScale,
+    samplingRatio: opts.samplingRatio,
+    aligned: opts.aligned,
+    mode: opts.mode,
+    input,
+    maxSamplesPerRoi: opts.maxSamplesPerRoi,
+  };
+  checkSampleBudget(fn, job, prepared.rows, (k) =>
+    roiRowIsValid(job.rois, k, job.gradInput.batch)
+      ? alignGeometry(job.rois, k * 5, job.spatialScale, job.aligned, job.samplingRatio, job.pooledHeight, job.pooledWidth)
+      : null,
+  );
+  return { job, shape: prepared.shape };
+}
+
+export function roiAlignBackwardSync(gradOutput: TensorLike, boxes: Boxes, options: RoiAlignBackwardOptions): Tensor {
+  const { job, shape } = prepareRoiAlignBackward('roiAlignBackwardSync', gradOutput, boxes, options);
+  runSync('roiAlignBackward', job);
+  return gradient(job, shape);
+}
+
+export async function roiAlignBackward(gradOutput: TensorLike, boxes: Boxes, options: RoiAlignBackwardOptions & AsyncOptions): Promise<Tensor> {
+  const { job, shape } = prepareRoiAlignBackward('roiAlignBackward', gradOutput, boxes, options);
+  await runAsync('roiAlignBackward', job, options.signal);
+  return gradient(job, shape);
+}
+
+// ---- psRoiPoolBackward / psRoiAlignBackward (§3).
+
+const psRoiPoolBackwardOptions = { ...backwardOptions, spatialScale };
+
+export function preparePsRoiPoolBackward(fn: string, gradOutput: unknown, boxes: unknown, options: unknown) {
+  const opts = readCallOptions(fn, options, psRoiPoolBackwardOptions);
+  const { job, shape } = prepareBackward(fn, gradOutput, boxes, opts, { positionSensitive: true });
+  return { job: { ...job, spatialScale: opts.spatialScale }, shape };
+}
+
+export function psRoiPoolBackwardSync(gradOutput: TensorLike, boxes: Boxes, options: PsRoiPoolBackwardOptions): Tensor {
+  const { job, shape } = preparePsRoiPoolBackward('psRoiPoolBackwardSync', gradOutput, boxes, options);
+  runSync('psRoiPoolBackward', job);
+  return gradient(job, shape);
+}
+
+export async function psRoiPoolBackward(gradOutput: TensorLike, boxes: Boxes, options: PsRoiPoolBackwardOptions & AsyncOptions): Promise<Tensor> {
+  const { job, shape } = preparePsRoiPoolBackward('psRoiPoolBackward', gradOutput, boxes, options);
+  await runAsync('psRoiPoolBackward', job, options.signal);
+  return gradient(job, shape);
+}
+
+const psRoiAlignBackwardOptions = { ...backwardOptions, spatialScale, ...samplingOptions };
+
+export function preparePsRoiAlignBackward(fn: string, gradOutput: unknown, boxes: unknown, options: unknown) {
+  const opts = readCallOptions(fn, options, psRoiAlignBackwardOptions);
+  const prepared = prepareBackward(fn, gradOutput, boxes, opts, { positionSensitive: true });
+  const job = {
+    ...prepared.job,
+    spatialScale: opts.spatialScale,
+    samplingRatio: opts.samplingRatio,
+    maxSamplesPerRoi: opts.maxSamplesPerRoi,
+  };
+  checkSampleBudget(fn, job, prepared.rows, (k) =>
+    roiRowIsValid(job.rois, k, job.gradInput.batch)
+      ? alignGeometry(job.rois, k * 5, job.spatialScale, true, job.samplingRatio, job.pooledHeight, job.pooledWidth)
+      : null,
+  );
+  return { job, shape: prepared.shape };
+}
+
+export function psRoiAlignBackwardSync(gradOutput: TensorLike, boxes: Boxes, options: PsRoiAlignBackwardOptions): Tensor {
+  const { job, shape } = preparePsRoiAlignBackward('psRoiAlignBackwardSync', gradOutput, boxes, options);
+  runSync('psRoiAlignBackward', job);
+  return gradient(job, shape);
+}
+
+export async function psRoiAlignBackward(gradOutput: TensorLike, boxes: Boxes, options: PsRoiAlignBackwardOptions & AsyncOptions): Promise<Tensor> {
+  const { job, shape } = preparePsRoiAlignBackward('psRoiAlignBackward', gradOutput, boxes, options);
+  await runAsync('psRoiAlignBackward', job, options.signal);
+  return gradient(job, shape);
+}
+
+// ---- roiAlignRotatedBackward (§4.1).
+
+const roiAlignRotatedBackwardOptions = {
+  ...backwardOptions,
+  spatialScale,
+  ...samplingOptions,
+  aligned: { read: read.boolean, default: true },
+  clockwise: { read: read.boolean, default: false },
+};
+
+export function prepareRoiAlignRotatedBackward(fn: string, gradOutput: unknown, rboxes: unknown, options: unknown) {
+  const opts = readCallOptions(fn, options, roiAlignRotatedBackwardOptions);
+  const prepared = prepareBackward(fn, gradOutput, rboxes, opts, { columns: 6 });
+  const job = {
+    ...prepared.job,
+    spatialScale: opts.spatialScale,
+    samplingRatio: opts.samplingRatio,
+    aligned: opts.aligned,
+    clockwise: opts.clockwise,
+    maxSamplesPerRoi: opts.maxSamplesPerRoi,
+  };
+  checkSampleBudget(fn, job, prepared.rows, (k) =>
+    rotatedRowIsValid(job.rois, k, job.gradInput.batch)
+      ? rotatedGeometry(job.rois, k * 6, job.spatialScale, job.aligned, job.samplingRatio, job.pooledHeight, job.pooledWidth)
+      : null,
+  );
+  return { job, shape: prepared.shape };
+}
+
+export function roiAlignRotatedBackwardSync(gradOutput: TensorLike, rboxes: Boxes, options: RoiAlignRotatedBackwardOptions): Tensor {
+  const { job, shape } = prepareRoiAlignRotatedBackward('roiAlignRotatedBackwardSync', gradOutput, rboxes, options);
+  runSync('roiAlignRotatedBackward', job);
+  return gradient(job, shape);
+}
+
+export async function roiAlignRotatedBackward(
+  gradOutput: TensorLike,
+  rboxes: Boxes,
+  options: RoiAlignRotatedBackwardOptions & AsyncOptions,
+): Promise<Tensor> {
+  const { job, shape } = prepareRoiAlignRotatedBackward('roiAlignRotatedBackward', gradOutput, rboxes, options);
+  await runAsync('roiAlignRotatedBackward', job, options.signal);
+  return gradient(job, shape);
+}
+
+// ---- preciseRoiPoolBackward (§7): the gradient with respect to the input.
+
+const preciseRoiPoolBackwardOptions = { ...backwardOptions, spatialScale };
+
+export function preparePreciseRoiPoolBackward(fn: string, gradOutput: unknown, boxes: unknown, options: unknown) {
+  const opts = readCallOptions(fn, options, preciseRoiPoolBackwardOptions);
+  const { job, shape } = prepareBackward(fn, gradOutput, boxes, opts);
+  return { job: { ...job, spatialScale: opts.spatialScale }, shape };
+}
+
+export function preciseRoiPoolBackwardSync(gradOutput: TensorLike, boxes: Boxes, options: PreciseRoiPoolBackwardOptions): Tensor {
+  const { job, shape } = preparePreciseRoiPoolBackward('preciseRoiPoolBackwardSync', gradOutput, boxes, options);
+  runSync('preciseRoiPoolBackward', job);
+  return gradient(job, shape);
+}
+
+export async function preciseRoiPoolBackward(
+  gradOutput: TensorLike,
+  boxes: Boxes,
+  options: PreciseRoiPoolBackwardOptions & AsyncOptions,
+): Promise<Tensor> {
+  const { job, shape } = preparePreciseRoiPoolBackward('preciseRoiPoolBackward', gradOutput, boxes, options);
+  await runAsync('preciseRoiPoolBackward', job, options.signal);
+  return gradient(job, shape);
+}

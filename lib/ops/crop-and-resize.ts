@@ -1,0 +1,114 @@
+// cropAndResize / cropAndResizeSync: TensorFlow's tf.image.crop_and_resize
+// (reference/semantics.md §2.8): normalized (y1, x1, y2, x2) boxes, a separate box index
+// per box, one bilinear (or nearest) sample per output cell with corner-aligned scaling,
+// `extrapolationValue` outside the image. NHWC by default, as TensorFlow.
+import { formatShape, invalidType, rangeError } from '../errors.js';
+import type { AsyncOptions, CropAndResizeOptions, Tensor, TensorLike } from '../types.js';
+import { outputBuffer, read, readFeatureMap, readTensor } from '../validate.js';
+import { poolingOptions, readCallOptions, runAsync, runSync } from './pooling.js';
+
+const { invalidBoxes, out, threads } = poolingOptions;
+
+const cropAndResizeOptions = {
+  method: { read: read.oneOf(['bilinear', 'nearest'] as const), default: 'bilinear' as const },
+  extrapolationValue: { read: read.number, default: 0 },
+  layout: { read: read.oneOf(['NCHW', 'NHWC'] as const), default: 'NHWC' as const },
+  invalidBoxes,
+  out,
+  threads,
+};
+
+/** boxIndices: an Int32Array, or an array of integers (copied into one). */
+function readBoxIndices(fn: string, value: unknown, count: number): Int32Array {
+  let indices: Int32Array;
+  if (value instanceof Int32Array) {
+    indices = value;
+  } else if (Array.isArray(value) && value.every((v) => Number.isInteger(v) && Math.abs(v) < 2 ** 31)) {
+    indices = Int32Array.from(value as number[]);
+  } else {
+    throw invalidType(fn, 'boxIndices', 'an Int32Array or an array of integers', value);
+  }
+  if (indices.length !== count) {
+    throw rangeError(fn, `boxIndices has ${indices.length} entries but boxes has ${count} rows`);
+  }
+  return indices;
+}
+
+/** TensorFlow's checks (OutOfRange / InvalidArgument), unless such boxes are to give zeros. */
+function checkCropBoxes(fn: string, boxes: Float32Array, indices: Int32Array, batch: number, policy: 'error' | 'zero'): void {
+  if (policy === 'zero') return;
+  for (let k = 0; k < indices.length; k++) {
+    const b = indices[k] as number;
+    if (b < 0 || b >= batch) {
+      throw rangeError(
+        fn,
+        `boxIndices[${k}] is ${b}, expected an integer in [0, ${batch}) (or pass invalidBoxes: 'zero' to crop such boxes to zeros)`,
+      );
+    }
+    for (let j = 0; j < 4; j++) {
+      const v = boxes[k * 4 + j] as number;
+      if (!Number.isFinite(v)) {
+        throw rangeError(
+          fn,
+          `boxes row ${k} has a non-finite coordinate ${v} at column ${j}, expected finite numbers ` +
+            "(or pass invalidBoxes: 'zero' to crop such boxes to zeros)",
+        );
+      }
+    }
+  }
+}
+
+export function prepareCropAndResize(fn: string, image: unknown, boxes: unknown, boxIndices: unknown, cropSize: unknown, options: unknown) {
+  const opts = readCallOptions(fn, options ?? {}, cropAndResizeOptions);
+  const map = readFeatureMap(fn, 'image', image, opts.layout);
+  const box = readTensor(fn, 'boxes', boxes);
+  if (box.shape.length !== 2 || box.shape[1] !== 4) {
+    throw rangeError(fn, `expected shape [K,4] (y1, x1, y2, x2 normalized) for boxes but received ${formatShape(box.shape)}`);
+  }
+  const K = box.shape[0] as number;
+  const indices = readBoxIndices(fn, boxIndices, K);
+  checkCropBoxes(fn, box.data, indices, map.batch, opts.invalidBoxes);
+  const [cropHeight, cropWidth] = read.outputSize(fn, 'cropSize', cropSize);
+  const C = map.channels;
+  const shape = opts.layout === 'NHWC' ? [K, cropHeight, cropWidth, C] : [K, C, cropHeight, cropWidth];
+  const data = outputBuffer(fn, 'options.out', shape, opts.out, (n) => new Float32Array(n), [[map.data, 'the image data']]);
+  const job = {
+    image: map,
+    boxes: box.data,
+    boxIndices: indices,
+    boxCount: K,
+    cropHeight,
+    cropWidth,
+    method: opts.method,
+    extrapolationValue: opts.extrapolationValue,
+    out: data,
+    threads: opts.threads ?? 0,
+  };
+  return { job, shape };
+}
+
+/** TensorFlow crop_and_resize, blocking. */
+export function cropAndResizeSync(
+  image: TensorLike,
+  boxes: TensorLike,
+  boxIndices: Int32Array | readonly number[],
+  cropSize: number | readonly [number, number],
+  options: CropAndResizeOptions = {},
+): Tensor {
+  const { job, shape } = prepareCropAndResize('cropAndResizeSync', image, boxes, boxIndices, cropSize, options);
+  runSync('cropAndResize', job);
+  return { data: job.out, shape };
+}
+
+/** TensorFlow crop_and_resize, off the JavaScript thread. */
+export async function cropAndResize(
+  image: TensorLike,
+  boxes: TensorLike,
+  boxIndices: Int32Array | readonly number[],
+  cropSize: number | readonly [number, number],
+  options: CropAndResizeOptions & AsyncOptions = {},
+): Promise<Tensor> {
+  const { job, shape } = prepareCropAndResize('cropAndResize', image, boxes, boxIndices, cropSize, options);
+  await runAsync('cropAndResize', job, options.signal);
+  return { data: job.out, shape };
+}

@@ -1,0 +1,129 @@
+// multiScaleRoiAlign / multiScaleRoiAlignSync: RoIAlign over a feature pyramid, each box
+// on the level its size selects (torchvision MultiScaleRoIAlign + LevelMapper,
+// reference/semantics.md §5.1). The levels are mapped here; all of them are then pooled in
+// ONE backend call (one crossing into native code, each level's map prepared once).
+import { checkBoxRows, readBoxes } from '../boxes.js';
+import { formatShape, invalidType, rangeError } from '../errors.js';
+import { roiRowIsValid } from '../reference/common.js';
+import { inferScales, mapLevels } from '../reference/multi-scale.js';
+import { alignGeometry } from '../reference/roi-align.js';
+import type { AsyncOptions, Boxes, MultiScaleRoiAlignOptions, Tensor, TensorLike } from '../types.js';
+import { outputBuffer, read, readFeatureMap, type FeatureMap } from '../validate.js';
+import { checkSampleBudget, poolingOptions, readCallOptions, runAsync, runSync, samplingOptions } from './pooling.js';
+
+const imageSize = read.list(read.integer(1), 'positive integers');
+const { spatialScale: _unused, ...poolingWithoutScale } = poolingOptions;
+
+const multiScaleOptions = {
+  ...poolingWithoutScale,
+  ...samplingOptions,
+  imageSizes: {
+    read: read.list((fn, argument, value) => {
+      const size = imageSize(fn, argument, value);
+      if (size.length !== 2) throw rangeError(fn, `expected [height, width] for ${argument} but received ${formatShape(size)}`);
+      return size as [number, number];
+    }, '[height, width] pairs'),
+    default: undefined as Array<[number, number]> | undefined,
+  },
+  scales: { read: read.list(read.positiveFinite, 'positive numbers'), default: undefined as number[] | undefined },
+  canonicalScale: { read: read.positiveFinite, default: 224 },
+  canonicalLevel: { read: read.integer(-1024, 1024), default: 4 },
+  aligned: { read: read.boolean, default: false },
+};
+
+/** The pyramid: 4-D maps of one layout, finest first, sharing N and C. */
+function readPyramid(fn: string, features: unknown, layout: FeatureMap['layout']): FeatureMap[] {
+  if (!Array.isArray(features) || features.length === 0) {
+    throw invalidType(fn, 'features', 'a non-empty array of tensors (finest level first)', features);
+  }
+  const levels = features.map((level, i) => readFeatureMap(fn, `features[${i}]`, level, layout));
+  const first = levels[0] as FeatureMap;
+  levels.forEach((level, i) => {
+    if (level.batch !== first.batch || level.channels !== first.channels) {
+      throw rangeError(
+        fn,
+        `features[${i}] has batch ${level.batch} and ${level.channels} channels, but features[0] has batch ` +
+          `${first.batch} and ${first.channels} channels; every level must share them`,
+      );
+    }
+  });
+  return levels;
+}
+
+function levelScales(fn: string, levels: FeatureMap[], opts: { imageSizes?: Array<[number, number]>; scales?: number[] }): number[] {
+  if (opts.scales !== undefined && opts.imageSizes !== undefined) {
+    throw rangeError(fn, 'pass either options.scales or options.imageSizes, not both');
+  }
+  if (opts.scales !== undefined) {
+    if (opts.scales.length !== levels.length) {
+      throw rangeError(fn, `options.scales has ${opts.scales.length} entries but there are ${levels.length} feature levels`);
+    }
+    return opts.scales;
+  }
+  if (opts.imageSizes === undefined) {
+    throw invalidType(fn, 'options.imageSizes', 'the [height, width] of each image (or options.scales)', undefined);
+  }
+  return inferScales(
+    levels.map((level) => level.height),
+    opts.imageSizes,
+  );
+}
+
+export function prepareMultiScaleRoiAlign(fn: string, features: unknown, boxes: unknown, options: unknown) {
+  const opts = readCallOptions(fn, options, multiScaleOptions);
+  const levels = readPyramid(fn, features, opts.layout);
+  const first = levels[0] as FeatureMap;
+  const scales = levelScales(fn, levels, opts);
+  const rows = readBoxes(fn, boxes, first.batch);
+  checkBoxRows(fn, rows, first.batch, opts.invalidBoxes);
+  const [pooledHeight, pooledWidth] = opts.outputSize;
+  const K = rows.count;
+  const C = first.channels;
+  const shape = opts.layout === 'NCHW' ? [K, C, pooledHeight, pooledWidth] : [K, pooledHeight, pooledWidth, C];
+  const out = outputBuffer(
+    fn,
+    'options.out',
+    shape,
+    opts.out,
+    (n) => new Float32Array(n),
+    levels.map((level, i) => [level.data, `features[${i}]`] as const),
+  );
+  const job = {
+    levels,
+    scales,
+    rois: rows.data,
+    roiCount: K,
+    levelOfRoi: mapLevels(rows.data, K, scales, opts.canonicalScale, opts.canonicalLevel),
+    out,
+    pooledHeight,
+    pooledWidth,
+    samplingRatio: opts.samplingRatio,
+    aligned: opts.aligned,
+    maxSamplesPerRoi: opts.maxSamplesPerRoi,
+    threads: opts.threads ?? 0,
+  };
+  checkSampleBudget(fn, job, rows, (k) => {
+    const level = job.levelOfRoi[k] as number;
+    if (level < 0 || !roiRowIsValid(job.rois, k, first.batch)) return null;
+    return alignGeometry(job.rois, k * 5, scales[level] as number, job.aligned, job.samplingRatio, pooledHeight, pooledWidth);
+  });
+  return { job, shape };
+}
+
+/** RoIAlign over a feature pyramid (torchvision MultiScaleRoIAlign), blocking. */
+export function multiScaleRoiAlignSync(features: readonly TensorLike[], boxes: Boxes, options: MultiScaleRoiAlignOptions): Tensor {
+  const { job, shape } = prepareMultiScaleRoiAlign('multiScaleRoiAlignSync', features, boxes, options);
+  runSync('multiScaleRoiAlign', job);
+  return { data: job.out, shape };
+}
+
+/** RoIAlign over a feature pyramid, off the JavaScript thread. */
+export async function multiScaleRoiAlign(
+  features: readonly TensorLike[],
+  boxes: Boxes,
+  options: MultiScaleRoiAlignOptions & AsyncOptions,
+): Promise<Tensor> {
+  const { job, shape } = prepareMultiScaleRoiAlign('multiScaleRoiAlign', features, boxes, options);
+  await runAsync('multiScaleRoiAlign', job, options.signal);
+  return { data: job.out, shape };
+}

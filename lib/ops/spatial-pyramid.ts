@@ -1,0 +1,62 @@
+// spatialPyramidPool / spatialPyramidPoolSync: spatial pyramid pooling (SPPNet, as API.md
+// defines it; reference/semantics.md §6). Each level l pools the whole map of each image
+// (or each box) over an l x l grid of roiPool's bins; the levels are flattened as
+// (C, l, l) and concatenated in the given order: [N or K, C * sum(l^2)].
+import { checkBoxRows, readBoxes } from '../boxes.js';
+import type { AsyncOptions, SpatialPyramidPoolOptions, Tensor, TensorLike } from '../types.js';
+import { outputBuffer, read, readFeatureMap } from '../validate.js';
+import { poolingOptions, readCallOptions, runAsync, runSync } from './pooling.js';
+
+const { spatialScale, layout, invalidBoxes, out, threads } = poolingOptions;
+
+const spatialPyramidOptions = {
+  levels: { read: read.list(read.integer(1, 2 ** 16), 'positive integers'), default: [1, 2, 4] },
+  boxes: { read: (_fn: string, _argument: string, value: unknown) => value, default: undefined as unknown },
+  spatialScale,
+  mode: { read: read.oneOf(['max', 'avg'] as const), default: 'max' as const },
+  layout,
+  invalidBoxes,
+  out,
+  threads,
+};
+
+export function prepareSpatialPyramidPool(fn: string, input: unknown, options: unknown) {
+  const opts = readCallOptions(fn, options ?? {}, spatialPyramidOptions);
+  const map = readFeatureMap(fn, 'input', input, opts.layout);
+  let rois: Float32Array | null = null;
+  let count = map.batch;
+  if (opts.boxes !== undefined) {
+    const rows = readBoxes(fn, opts.boxes, map.batch, 5, 'options.boxes');
+    checkBoxRows(fn, rows, map.batch, opts.invalidBoxes);
+    rois = rows.data;
+    count = rows.count;
+  }
+  const cells = opts.levels.reduce((sum, l) => sum + l * l, 0);
+  const shape = [count, map.channels * cells];
+  const data = outputBuffer(fn, 'options.out', shape, opts.out, (n) => new Float32Array(n), [[map.data, 'the input data']]);
+  const job = {
+    input: map,
+    rois,
+    count,
+    levels: opts.levels,
+    spatialScale: opts.spatialScale,
+    mode: opts.mode,
+    out: data,
+    threads: opts.threads ?? 0,
+  };
+  return { job, shape };
+}
+
+/** Spatial pyramid pooling of each image (or each box in options.boxes), blocking. */
+export function spatialPyramidPoolSync(input: TensorLike, options: SpatialPyramidPoolOptions = {}): Tensor {
+  const { job, shape } = prepareSpatialPyramidPool('spatialPyramidPoolSync', input, options);
+  runSync('spatialPyramidPool', job);
+  return { data: job.out, shape };
+}
+
+/** Spatial pyramid pooling, off the JavaScript thread. */
+export async function spatialPyramidPool(input: TensorLike, options: SpatialPyramidPoolOptions & AsyncOptions = {}): Promise<Tensor> {
+  const { job, shape } = prepareSpatialPyramidPool('spatialPyramidPool', input, options);
+  await runAsync('spatialPyramidPool', job, options.signal);
+  return { data: job.out, shape };
+}

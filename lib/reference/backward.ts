@@ -1,0 +1,270 @@
+// The input gradients of the pooling operators (API.md "Backward"). Each kernel zero-fills
+// gradInput, then accumulates in one fixed order: RoI k outer, then channel, then bin
+// (ph, pw), then the bin's samples (or pixels, or cells) in the forward's order. Every
+// input-gradient element is only written by one channel of one RoI at a time, so the native
+// kernels can split the work over channels and still add in this order: results are
+// deterministic and independent of the thread count (§10.3). Each backward walks the same
+// bins, samples and taps as its forward, through the forward's own helpers.
+import { poolAlignBin, scatterAlignBin, type AlignMode, type PlaneAccumulator, type PlaneReader } from './bilinear.js';
+import {
+  mapStrides,
+  pooledStrides,
+  roiRowIsValid,
+  rotatedRowIsValid,
+  rounding,
+  type FloatArray,
+  type Precision,
+  type ReferenceJob,
+  type ReferenceMap,
+  type Rounding,
+  type Strides,
+} from './common.js';
+import { preciseBinArea, preciseBinCells, preciseGeometry } from './precise-roi-pool.js';
+import { positionSensitiveChannel, psPoolBins, type PsPoolBin } from './ps-roi.js';
+import { rotatedGeometry, rotatedSamples } from './roi-align-rotated.js';
+import { alignGeometry, alignSamples } from './roi-align.js';
+import { binArea } from './roi-pool.js';
+
+export interface BackwardTarget {
+  /** Written (zero-filled first); its dims and layout are the forward input's. */
+  gradInput: ReferenceMap;
+}
+
+/** What every backward job has; gradOutput has the forward output's shape, in gradInput.layout. */
+interface PooledGradient extends BackwardTarget {
+  gradOutput: Float32Array;
+  rois: Float32Array;
+  roiCount: number;
+  pooledHeight: number;
+  pooledWidth: number;
+  threads?: number;
+  precision?: Precision;
+}
+
+export interface RoiPoolBackwardJob extends PooledGradient {
+  /** The forward's argmax: plane index h*W + w per output element, -1 = nothing. */
+  argmax: Int32Array;
+}
+
+export interface RoiAlignBackwardJob extends PooledGradient {
+  spatialScale: number;
+  samplingRatio: number;
+  aligned: boolean;
+  mode: AlignMode;
+  /** The forward input: required for 'max' and 'onnx-max' (to find the winning sample), null for 'avg'. */
+  input: ReferenceMap | null;
+}
+
+export interface PsRoiPoolBackwardJob extends PooledGradient {
+  spatialScale: number;
+}
+
+export interface PsRoiAlignBackwardJob extends PooledGradient {
+  spatialScale: number;
+  samplingRatio: number;
+}
+
+export interface RoiAlignRotatedBackwardJob extends PooledGradient {
+  spatialScale: number;
+  samplingRatio: number;
+  aligned: boolean;
+  clockwise: boolean;
+}
+
+export interface PreciseRoiPoolBackwardJob extends PooledGradient {
+  spatialScale: number;
+}
+
+/** Adds into plane `plane` of the gradient, in the kernel's precision. */
+function accumulator(data: FloatArray, strides: Strides, plane: number, r: Rounding): PlaneAccumulator {
+  return (row, column, gradient) => {
+    const at = plane + row * strides.row + column * strides.column;
+    data[at] = r((data[at] as number) + gradient);
+  };
+}
+
+/** Where gradOutput element (k, c, ph, pw) lies, in gradInput.layout, for `channels` output channels. */
+function gradientIndexer(
+  target: ReferenceMap,
+  channels: number,
+  pooledHeight: number,
+  pooledWidth: number,
+): (k: number, c: number, ph: number, pw: number) => number {
+  const s = pooledStrides({ channels, layout: target.layout }, pooledHeight, pooledWidth);
+  return (k, c, ph, pw) => k * s.batch + c * s.channel + ph * s.row + pw * s.column;
+}
+
+/** §1.1 scatter form (torchvision): dX[b, c, argmax] += dY for every output element whose argmax is not -1. */
+export function roiPoolBackwardReference(job: ReferenceJob<RoiPoolBackwardJob>): void {
+  const { gradInput, gradOutput, argmax, rois, pooledHeight: PH, pooledWidth: PW } = job;
+  const r = rounding(job.precision);
+  const { channels: C, height: H, width: W } = gradInput;
+  const inS = mapStrides(gradInput);
+  const outAt = gradientIndexer(gradInput, C, PH, PW);
+  gradInput.data.fill(0);
+
+  for (let k = 0; k < job.roiCount; k++) {
+    if (!roiRowIsValid(rois, k, gradInput.batch)) continue;
+    const image = (rois[k * 5] as number) * inS.batch;
+    for (let c = 0; c < C; c++) {
+      const add = accumulator(gradInput.data, inS, image + c * inS.channel, r);
+      for (let ph = 0; ph < PH; ph++) {
+        for (let pw = 0; pw < PW; pw++) {
+          const at = outAt(k, c, ph, pw);
+          const index = argmax[at] as number;
+          if (!(index >= 0 && index < H * W)) continue;
+          add(Math.floor(index / W), index % W, gradOutput[at] as number);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The backward of roiAlign in every mode (bilinear.ts scatterAlignBin): avg is torchvision's
+ * roi_align_backward (§2.1); max and onnx-max first find the winner of each bin again on
+ * the forward input, then give it the gradient (§2.4 mmcv, §2.5).
+ */
+export function roiAlignBackwardReference(job: ReferenceJob<RoiAlignBackwardJob>): void {
+  const { gradInput, gradOutput, rois, input, mode, pooledHeight: PH, pooledWidth: PW } = job;
+  const r = rounding(job.precision);
+  if (mode !== 'avg' && input === null) throw new TypeError(`roiAlignBackwardReference: mode '${mode}' needs the forward input`);
+  const C = gradInput.channels;
+  const inS = mapStrides(gradInput);
+  const forwardS = input ? mapStrides(input) : inS;
+  const outAt = gradientIndexer(gradInput, C, PH, PW);
+  gradInput.data.fill(0);
+
+  for (let k = 0; k < job.roiCount; k++) {
+    if (!roiRowIsValid(rois, k, gradInput.batch)) continue;
+    const g = alignGeometry(rois, k * 5, job.spatialScale, job.aligned, job.samplingRatio, PH, PW, r);
+    const samples = alignSamples(g, PH, PW, gradInput.height, gradInput.width, r);
+    const count = g.gridHeight * g.gridWidth;
+    const b = rois[k * 5] as number;
+    for (let c = 0; c < C; c++) {
+      const add = accumulator(gradInput.data, inS, b * inS.batch + c * inS.channel, r);
+      const forwardPlane = b * forwardS.batch + c * forwardS.channel;
+      const pixel: PlaneReader = (y, x) => input?.data[forwardPlane + y * forwardS.row + x * forwardS.column] as number;
+      for (let ph = 0; ph < PH; ph++) {
+        for (let pw = 0; pw < PW; pw++) {
+          const winner = mode === 'avg' ? null : poolAlignBin(samples, ph, pw, pixel, mode, count, r);
+          scatterAlignBin(samples, ph, pw, add, gradOutput[outAt(k, c, ph, pw)] as number, mode, count, winner, r);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The true gradient of psRoiPool's forward (§3.1): dY / area to every pixel of the
+ * forward's bin, clipped to [0, H-1] x [0, W-1] like the forward. (torchvision's backward
+ * clips to [0, H] x [0, W], so it differs from it for bins reaching the last row or column.)
+ */
+export function psRoiPoolBackwardReference(job: ReferenceJob<PsRoiPoolBackwardJob>): void {
+  const { gradInput, gradOutput, rois, pooledHeight: PH, pooledWidth: PW } = job;
+  const r = rounding(job.precision);
+  const outChannels = gradInput.channels / (PH * PW);
+  const inS = mapStrides(gradInput);
+  const outAt = gradientIndexer(gradInput, outChannels, PH, PW);
+  gradInput.data.fill(0);
+
+  for (let k = 0; k < job.roiCount; k++) {
+    if (!roiRowIsValid(rois, k, gradInput.batch)) continue;
+    const bins = psPoolBins(rois, k * 5, job.spatialScale, gradInput, PH, PW, r);
+    const image = (rois[k * 5] as number) * inS.batch;
+    for (let c = 0; c < outChannels; c++) {
+      for (let ph = 0; ph < PH; ph++) {
+        for (let pw = 0; pw < PW; pw++) {
+          const { hs, he, ws, we } = bins[ph * PW + pw] as PsPoolBin;
+          const area = binArea(hs, he, ws, we, r);
+          if (area === 0) continue;
+          const add = accumulator(gradInput.data, inS, image + positionSensitiveChannel(c, ph, pw, PH, PW) * inS.channel, r);
+          const share = r((gradOutput[outAt(k, c, ph, pw)] as number) / area);
+          for (let h = hs; h < he; h++) for (let w = ws; w < we; w++) add(h, w, share);
+        }
+      }
+    }
+  }
+}
+
+/** §3.2 backward: roiAlign's avg backward on the aligned geometry, into channel c_in of each bin. */
+export function psRoiAlignBackwardReference(job: ReferenceJob<PsRoiAlignBackwardJob>): void {
+  const { gradInput, gradOutput, rois, pooledHeight: PH, pooledWidth: PW } = job;
+  const r = rounding(job.precision);
+  const outChannels = gradInput.channels / (PH * PW);
+  const inS = mapStrides(gradInput);
+  const outAt = gradientIndexer(gradInput, outChannels, PH, PW);
+  gradInput.data.fill(0);
+
+  for (let k = 0; k < job.roiCount; k++) {
+    if (!roiRowIsValid(rois, k, gradInput.batch)) continue;
+    const g = alignGeometry(rois, k * 5, job.spatialScale, true, job.samplingRatio, PH, PW, r);
+    const samples = alignSamples(g, PH, PW, gradInput.height, gradInput.width, r);
+    const count = g.gridHeight * g.gridWidth;
+    const image = (rois[k * 5] as number) * inS.batch;
+    for (let c = 0; c < outChannels; c++) {
+      for (let ph = 0; ph < PH; ph++) {
+        for (let pw = 0; pw < PW; pw++) {
+          const add = accumulator(gradInput.data, inS, image + positionSensitiveChannel(c, ph, pw, PH, PW) * inS.channel, r);
+          scatterAlignBin(samples, ph, pw, add, gradOutput[outAt(k, c, ph, pw)] as number, 'avg', count, null, r);
+        }
+      }
+    }
+  }
+}
+
+/** §4.1 backward (detectron2): the avg backward at the rotated sample positions. */
+export function roiAlignRotatedBackwardReference(job: ReferenceJob<RoiAlignRotatedBackwardJob>): void {
+  const { gradInput, gradOutput, rois, pooledHeight: PH, pooledWidth: PW } = job;
+  const r = rounding(job.precision);
+  const C = gradInput.channels;
+  const inS = mapStrides(gradInput);
+  const outAt = gradientIndexer(gradInput, C, PH, PW);
+  gradInput.data.fill(0);
+
+  for (let k = 0; k < job.roiCount; k++) {
+    if (!rotatedRowIsValid(rois, k, gradInput.batch)) continue;
+    const g = rotatedGeometry(rois, k * 6, job.spatialScale, job.aligned, job.samplingRatio, PH, PW, job.clockwise, r);
+    if (g === null) continue;
+    const samples = rotatedSamples(g, gradInput.height, gradInput.width, r);
+    const count = g.gridHeight * g.gridWidth;
+    const image = (rois[k * 6] as number) * inS.batch;
+    for (let c = 0; c < C; c++) {
+      const add = accumulator(gradInput.data, inS, image + c * inS.channel, r);
+      for (let ph = 0; ph < PH; ph++) {
+        for (let pw = 0; pw < PW; pw++) {
+          scatterAlignBin(samples, ph, pw, add, gradOutput[outAt(k, c, ph, pw)] as number, 'avg', count, null, r);
+        }
+      }
+    }
+  }
+}
+
+/** §7 backward wrt the input (PrRoIPoolingMatDistributeDiff): each term's coefficient times dY/area. */
+export function preciseRoiPoolBackwardReference(job: ReferenceJob<PreciseRoiPoolBackwardJob>): void {
+  const { gradInput, gradOutput, rois, pooledHeight: PH, pooledWidth: PW } = job;
+  const r = rounding(job.precision);
+  const C = gradInput.channels;
+  const inS = mapStrides(gradInput);
+  const outAt = gradientIndexer(gradInput, C, PH, PW);
+  gradInput.data.fill(0);
+
+  for (let k = 0; k < job.roiCount; k++) {
+    if (!roiRowIsValid(rois, k, gradInput.batch)) continue;
+    const g = preciseGeometry(rois, k * 5, job.spatialScale, PH, PW, r);
+    const area = preciseBinArea(g, r);
+    if (area === 0) continue;
+    const image = (rois[k * 5] as number) * inS.batch;
+    for (let c = 0; c < C; c++) {
+      const add = accumulator(gradInput.data, inS, image + c * inS.channel, r);
+      for (let ph = 0; ph < PH; ph++) {
+        for (let pw = 0; pw < PW; pw++) {
+          const share = r((gradOutput[outAt(k, c, ph, pw)] as number) / area);
+          preciseBinCells(g, ph, pw, gradInput.height, gradInput.width, r, (terms) => {
+            for (const [row, column, coefficient] of terms) add(row, column, r(share * coefficient));
+          });
+        }
+      }
+    }
+  }
+}
