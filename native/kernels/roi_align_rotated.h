@@ -17,7 +17,8 @@
 // the same real number, rounded at different steps. The two agree bit for bit whenever those
 // steps are exact (coordinates, scales and bin sizes that are short binary fractions, as in
 // detectron2's tests and native/tests/align_family_tests.cc), and to within a few float ulps of
-// the positions otherwise (the golden tolerance).
+// the positions otherwise (the golden tolerance). With aligned=false a box under 1 map pixel
+// differs by definition: it grows to 1 about its centre here, from its corner in RoIAlign.
 #pragma once
 #include <cmath>
 
