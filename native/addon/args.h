@@ -28,6 +28,24 @@ class ArgReader {
     return v.As<Napi::Int32Array>();
   }
 
+  // A Float32Array, or null/undefined for "none".
+  Napi::Float32Array optional_float32_array() {
+    Napi::Value v = next();
+    if (v.IsNull() || v.IsUndefined()) return Napi::Float32Array();
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) fail("a Float32Array or null");
+    return v.As<Napi::Float32Array>();
+  }
+
+  // A JavaScript array (its elements are the caller's to check, naming argument index()).
+  Napi::Array array() {
+    Napi::Value v = next();
+    if (!v.IsArray()) fail("an array");
+    return v.As<Napi::Array>();
+  }
+
+  // The position of the argument read last.
+  size_t index() const { return position_ - 1; }
+
   int64_t integer(int64_t min, int64_t max) {
     Napi::Value v = next();
     if (!v.IsNumber()) fail("an integer");

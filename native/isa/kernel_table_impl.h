@@ -2,7 +2,11 @@
 // its VectorLanes: instantiates every generic kernel for that instruction set and returns
 // them as a dispatch table.
 #pragma once
+#include "kernels/multi_scale_roi_align.h"
+#include "kernels/ps_roi_align.h"
 #include "kernels/roi_align.h"
+#include "kernels/roi_align_backward.h"
+#include "kernels/roi_align_rotated.h"
 #include "kernels/roi_pool.h"
 #include "runtime/kernel_table.h"
 
@@ -10,7 +14,15 @@ namespace roiops {
 namespace ROIOPS_ISA {
 
 inline const KernelTable& kernel_table(const char* simd) {
-  static const KernelTable table{simd, &roi_pool_forward, &roi_align_forward};
+  static const KernelTable table{simd,
+                                 &roi_pool_forward,
+                                 &roi_align_forward,
+                                 &ps_roi_align_forward,
+                                 &roi_align_rotated_forward,
+                                 &multi_scale_roi_align_forward,
+                                 &roi_align_backward,
+                                 &ps_roi_align_backward,
+                                 &roi_align_rotated_backward};
   return table;
 }
 

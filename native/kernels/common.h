@@ -67,6 +67,9 @@ class Scratch {
     return data_;
   }
 
+  // What the last reserve returned.
+  T* data() const { return data_; }
+
  private:
   T* data_ = nullptr;
   int64_t capacity_ = 0;

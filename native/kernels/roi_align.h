@@ -54,6 +54,23 @@ struct BinSample {
   bool inside;  // false: the sample lies outside the map and is worth 0
 };
 
+// The sample whose taps along y and x are ty and tx, written to *sample unless it lies
+// outside the map and !keep_outside; returns how many were written (0 or 1). The weights are
+// torchvision's w1 = hy*hx, w2 = hy*lx, w3 = ly*hx, w4 = ly*lx.
+inline int64_t list_sample(const AxisTap& ty, const AxisTap& tx, int64_t row_stride, int64_t column_stride,
+                           bool keep_outside, BinSample* sample) {
+  if (!ty.valid || !tx.valid) {
+    if (!keep_outside) return 0;
+    *sample = BinSample{0, 0, 0, 0, 0.0f, 0.0f, 0.0f, 0.0f, false};
+    return 1;
+  }
+  *sample = BinSample{ty.low * row_stride + tx.low * column_stride, ty.low * row_stride + tx.high * column_stride,
+                      ty.high * row_stride + tx.low * column_stride, ty.high * row_stride + tx.high * column_stride,
+                      ty.low_weight * tx.low_weight, ty.low_weight * tx.high_weight,
+                      ty.high_weight * tx.low_weight, ty.high_weight * tx.high_weight, true};
+  return 1;
+}
+
 // Samples are listed in chunks of this many, so a huge adaptive grid needs no huge buffer.
 constexpr int64_t kSampleChunk = 256;
 
@@ -70,16 +87,7 @@ inline int64_t list_samples(const BinTaps& taps, int64_t first, int64_t count, i
       ix = 0;
       ++iy;
     }
-    const AxisTap& ty = taps.y[iy];
-    const AxisTap& tx = taps.x[ix];
-    if (!ty.valid || !tx.valid) {
-      if (keep_outside) samples[n++] = BinSample{0, 0, 0, 0, 0.0f, 0.0f, 0.0f, 0.0f, false};
-      continue;
-    }
-    samples[n++] = BinSample{ty.low * row_stride + tx.low * column_stride, ty.low * row_stride + tx.high * column_stride,
-                             ty.high * row_stride + tx.low * column_stride, ty.high * row_stride + tx.high * column_stride,
-                             ty.low_weight * tx.low_weight, ty.low_weight * tx.high_weight,
-                             ty.high_weight * tx.low_weight, ty.high_weight * tx.high_weight, true};
+    n += list_sample(taps.y[iy], taps.x[ix], row_stride, column_stride, keep_outside, samples + n);
   }
   return n;
 }
@@ -145,19 +153,20 @@ inline void accumulate_channels(const float* image, const BinSample* list, int64
 }
 
 // One bin of a channels-last image (rows of W*C floats), channels [c0, c0 + count), into
-// dst[0 .. count). `samples` is per-thread scratch.
-template <AlignMode M>
-inline void align_bin_channels(const float* image, int64_t row_stride, int64_t C, const BinTaps& taps, int64_t c0,
-                               int64_t count, float* dst, Scratch<BinSample>& samples) {
-  const int64_t total = taps.grid_h * taps.grid_w;
+// dst[0 .. count). `sampler` lists the bin's samples (AxisSampler below, or the rotated one of
+// roi_align_rotated.h); `samples` is per-thread scratch.
+template <AlignMode M, class Sampler>
+inline void align_bin_channels(const float* image, int64_t row_stride, int64_t C, const Sampler& sampler, int64_t bin,
+                               int64_t c0, int64_t count, float* dst, Scratch<BinSample>& samples) {
+  const int64_t total = sampler.per_bin();
   if (total == 0) {
     fill_block(dst, count, 0.0f);
     return;
   }
   BinSample* list = samples.reserve(kSampleChunk);
   for (int64_t first = 0; first < total; first += kSampleChunk) {
-    const int64_t listed = list_samples(taps, first, std::min(kSampleChunk, total - first), row_stride, C,
-                                        M != AlignMode::avg, list);
+    const int64_t listed =
+        sampler.list(bin, first, std::min(kSampleChunk, total - first), row_stride, C, M != AlignMode::avg, list);
     accumulate_channels<M>(image, list, listed, c0, count, first == 0, dst);
   }
   if (M == AlignMode::avg) divide_by_samples(dst, count, total);
@@ -165,18 +174,17 @@ inline void align_bin_channels(const float* image, int64_t row_stride, int64_t C
 
 // One bin of channels [c0, c1) of an NCHW image on the planar path, written to
 // out[c * channel_stride] for each channel c.
-template <AlignMode M>
-inline void align_bin_planar(const float* image, int64_t plane_size, int64_t width, const BinTaps& taps, int64_t c0,
-                             int64_t c1, float* out, int64_t channel_stride, Scratch<BinSample>& samples) {
-  const int64_t total = taps.grid_h * taps.grid_w;
+template <AlignMode M, class Sampler>
+inline void align_bin_planar(const float* image, int64_t plane_size, int64_t width, const Sampler& sampler, int64_t bin,
+                             int64_t c0, int64_t c1, float* out, int64_t channel_stride, Scratch<BinSample>& samples) {
+  const int64_t total = sampler.per_bin();
   if (total == 0) {
     for (int64_t c = c0; c < c1; ++c) out[c * channel_stride] = 0.0f;
     return;
   }
   BinSample* list = samples.reserve(kSampleChunk);
   for (int64_t first = 0; first < total; first += kSampleChunk) {
-    const int64_t listed = list_samples(taps, first, std::min(kSampleChunk, total - first), width, 1,
-                                        M != AlignMode::avg, list);
+    const int64_t listed = sampler.list(bin, first, std::min(kSampleChunk, total - first), width, 1, M != AlignMode::avg, list);
     for (int64_t c = c0; c < c1; ++c)
       accumulate_samples<ScalarLanes, 1, M>(image + c * plane_size, list, listed, 0, first == 0, out + c * channel_stride);
   }
@@ -194,14 +202,30 @@ struct RoiTaps {
   }
 };
 
-inline Status roi_taps(const float* row, int64_t k, const FeatureMap& map, const RoiAlignParams& params, RoiTaps& taps) {
-  if (!align_geometry(row, params.spatial_scale, params.aligned, params.sampling_ratio, params.pooled_height,
+// The samples of an axis-aligned RoI, bin by bin (bins numbered ph * PW + pw).
+struct AxisSampler {
+  const RoiTaps& taps;
+  int64_t pooled_width;
+
+  int64_t per_bin() const { return taps.geometry.grid_h * taps.geometry.grid_w; }
+  int64_t list(int64_t bin, int64_t first, int64_t count, int64_t row_stride, int64_t column_stride, bool keep_outside,
+               BinSample* samples) const {
+    return list_samples(taps.bin(bin / pooled_width, bin % pooled_width), first, count, row_stride, column_stride,
+                        keep_outside, samples);
+  }
+};
+
+// The taps of row k on a height x width map scaled by `spatial_scale` (the params' own scale
+// for roiAlign, the RoI's level scale for multiScaleRoiAlign).
+inline Status roi_taps(const float* row, int64_t k, int64_t height, int64_t width, float spatial_scale,
+                       const RoiAlignParams& params, RoiTaps& taps) {
+  if (!align_geometry(row, spatial_scale, params.aligned, params.sampling_ratio, params.pooled_height,
                       params.pooled_width, params.max_samples_per_roi, taps.geometry)) {
     return {StatusCode::too_many_samples, k, "the RoI's sampling grid exceeds maxSamplesPerRoi"};
   }
   const AlignGeometry& g = taps.geometry;
-  axis_taps(g.start_y, g.bin_h, params.pooled_height, g.grid_h, map.height, taps.y);
-  axis_taps(g.start_x, g.bin_w, params.pooled_width, g.grid_w, map.width, taps.x);
+  axis_taps(g.start_y, g.bin_h, params.pooled_height, g.grid_h, height, taps.y);
+  axis_taps(g.start_x, g.bin_w, params.pooled_width, g.grid_w, width, taps.x);
   return Status::success();
 }
 
@@ -248,8 +272,9 @@ inline void align_roi_windowed(const float* image, int64_t plane_size, int64_t w
               copy + (y - window.y0) * row_stride, channels);
   shift_taps(taps, window, shifted);
   float* values = bin_values.reserve(channels);
+  const AxisSampler sampler{shifted, PW};
   for (int64_t b = 0; b < bins; ++b) {
-    align_bin_channels<M>(copy, row_stride, channels, shifted.bin(b / PW, b % PW), 0, channels, values, samples);
+    align_bin_channels<M>(copy, row_stride, channels, sampler, b, 0, channels, values, samples);
     for (int64_t c = 0; c < channels; ++c) out_block[(c0 + c) * bins + b] = values[c];
   }
 }
@@ -259,15 +284,14 @@ inline void align_roi_windowed(const float* image, int64_t plane_size, int64_t w
 // [bins][64] tile that stays in L1 while it is transposed into `planar` ([C][bins]). Measured
 // with a C++ harness, W1, one thread, AVX-512: ~13.7 ms against ~14.7 ms for whole [bins][C]
 // tiles (a 50 KB tile goes through L2 twice).
-template <AlignMode M>
-inline void align_roi_tiled(const float* image, int64_t W, int64_t C, const RoiTaps& taps, int64_t PH, int64_t PW,
+template <AlignMode M, class Sampler>
+inline void align_roi_tiled(const float* image, int64_t W, int64_t C, const Sampler& sampler, int64_t bins,
                             float* planar, Scratch<BinSample>& lists, Scratch<int64_t>& counts, Scratch<float>& tile) {
   constexpr int64_t kChunk = 64;
-  const int64_t bins = PH * PW, total = taps.geometry.grid_h * taps.geometry.grid_w;
+  const int64_t total = sampler.per_bin();
   BinSample* all = lists.reserve(bins * total);
   int64_t* listed = counts.reserve(bins);
-  for (int64_t b = 0; b < bins; ++b)
-    listed[b] = list_samples(taps.bin(b / PW, b % PW), 0, total, W * C, C, M != AlignMode::avg, all + b * total);
+  for (int64_t b = 0; b < bins; ++b) listed[b] = sampler.list(b, 0, total, W * C, C, M != AlignMode::avg, all + b * total);
   float* small = tile.reserve(bins * kChunk);
   for (int64_t c0 = 0; c0 < C; c0 += kChunk) {
     const int64_t count = std::min(kChunk, C - c0);
@@ -279,19 +303,67 @@ inline void align_roi_tiled(const float* image, int64_t W, int64_t C, const RoiT
   }
 }
 
+// One RoI on the channels-last path: `image` is its [H][W][C] map, `out_block` its [C][bins]
+// or [bins][C] block. NCHW output with bins of at most kSampleChunk samples: 64-channel L1
+// tiles (align_roi_tiled). Otherwise all C channels of a bin at once, through BlockWriter.
+template <AlignMode M, class Sampler>
+inline void align_roi_channels_last(const float* image, int64_t W, int64_t C, const Sampler& sampler, int64_t bins,
+                                    const BlockWriter& writer, float* out_block) {
+  thread_local Scratch<float> tile, planar_tile;
+  thread_local Scratch<BinSample> samples;
+  const int64_t block = C * bins, total = sampler.per_bin();
+  if (writer.planar && total > 0 && total <= kSampleChunk) {
+    thread_local Scratch<BinSample> lists;
+    thread_local Scratch<int64_t> counts;
+    float* planar = writer.stream ? planar_tile.reserve(block) : out_block;
+    align_roi_tiled<M>(image, W, C, sampler, bins, planar, lists, counts, tile);
+    if (writer.stream) {
+      stream_copy(planar, out_block, block);
+      VectorLanes::stream_fence();
+    }
+    return;
+  }
+  float* values = writer.tile_for(out_block, tile, block);
+  for (int64_t b = 0; b < bins; ++b) align_bin_channels<M>(image, W * C, C, sampler, b, 0, C, values + b * C, samples);
+  writer.finish(values, bins, C, planar_tile, out_block);
+}
+
+// Channels [c0, c1) of one axis-aligned RoI on the planar NCHW path (`image`: its [C][H][W]
+// map): through a channels-last copy of the window it reads when that window has fewer pixels
+// than the RoI has samples, else bin by bin, channel by channel.
+template <AlignMode M>
+inline void align_roi_planar(const float* image, int64_t H, int64_t W, const RoiTaps& taps, int64_t PH, int64_t PW,
+                             int64_t c0, int64_t c1, float* out_block) {
+  thread_local RoiTaps shifted;
+  thread_local Scratch<BinSample> samples;
+  thread_local Scratch<float> window_copy, bin_values;
+  PixelWindow window;
+  const double roi_samples = static_cast<double>(PH * PW) * static_cast<double>(taps.geometry.grid_h * taps.geometry.grid_w);
+  if (tap_window(taps, window) && static_cast<double>(window.height() * window.width()) <= roi_samples) {
+    align_roi_windowed<M>(image, H * W, W, taps, window, PH, PW, c0, c1, out_block, window_copy, bin_values, shifted,
+                          samples);
+    return;
+  }
+  const AxisSampler sampler{taps, PW};
+  for (int64_t b = 0; b < PH * PW; ++b)
+    align_bin_planar<M>(image, H * W, W, sampler, b, c0, c1, out_block + b, PH * PW, samples);
+}
+
+// Bilinear samples per channel of one row (0 if the row is unusable or will be refused).
+inline double roi_samples(const float* row, int64_t batch, float spatial_scale, const RoiAlignParams& params) {
+  AlignGeometry g;
+  if (!roi_row_is_valid(row, batch)) return 0.0;
+  if (!align_geometry(row, spatial_scale, params.aligned, params.sampling_ratio, params.pooled_height,
+                      params.pooled_width, params.max_samples_per_roi, g)) {
+    return 0.0;  // refused when its task runs
+  }
+  return static_cast<double>(params.pooled_height * params.pooled_width) * static_cast<double>(g.grid_h * g.grid_w);
+}
+
 // Bilinear samples per channel over every usable RoI (what the NCHW kernel would compute).
 inline double total_samples(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params) {
   double samples = 0;
-  for (int64_t k = 0; k < rois.count; ++k) {
-    const float* row = rois.data + k * 5;
-    AlignGeometry g;
-    if (!roi_row_is_valid(row, map.batch)) continue;
-    if (!align_geometry(row, params.spatial_scale, params.aligned, params.sampling_ratio, params.pooled_height,
-                        params.pooled_width, params.max_samples_per_roi, g)) {
-      continue;  // refused when its task runs
-    }
-    samples += static_cast<double>(params.pooled_height * params.pooled_width) * static_cast<double>(g.grid_h * g.grid_w);
-  }
+  for (int64_t k = 0; k < rois.count; ++k) samples += roi_samples(rois.data + k * 5, map.batch, params.spatial_scale, params);
   return samples;
 }
 
@@ -313,23 +385,11 @@ inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const R
         if (c0 == 0) fill_block(out.data + k * block, block, 0.0f);
         return Status::success();
       }
-      thread_local RoiTaps taps, shifted;
-      thread_local Scratch<BinSample> samples;
-      thread_local Scratch<float> window_copy, bin_values;
-      const Status status = roi_taps(row, k, map, params, taps);
+      thread_local RoiTaps taps;
+      const Status status = roi_taps(row, k, H, W, params.spatial_scale, params, taps);
       if (!status.ok()) return status;
       const float* image = map.data + static_cast<int64_t>(row[0]) * C * H * W;
-      const int64_t c1 = std::min(c0 + kPlanarChannelsPerTask, C);
-      PixelWindow window;
-      const double roi_samples = static_cast<double>(PH * PW) * static_cast<double>(taps.geometry.grid_h * taps.geometry.grid_w);
-      if (tap_window(taps, window) && static_cast<double>(window.height() * window.width()) <= roi_samples) {
-        align_roi_windowed<M>(image, H * W, W, taps, window, PH, PW, c0, c1, out.data + k * block, window_copy, bin_values,
-                              shifted, samples);
-        return Status::success();
-      }
-      for (int64_t ph = 0; ph < PH; ++ph)
-        for (int64_t pw = 0; pw < PW; ++pw)
-          align_bin_planar<M>(image, H * W, W, taps.bin(ph, pw), c0, c1, out.data + k * block + ph * PW + pw, PH * PW, samples);
+      align_roi_planar<M>(image, H, W, taps, PH, PW, c0, std::min(c0 + kPlanarChannelsPerTask, C), out.data + k * block);
       return Status::success();
     });
   }
@@ -348,31 +408,10 @@ inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const R
       return Status::success();
     }
     thread_local RoiTaps taps;
-    thread_local Scratch<float> tile, planar_tile;
-    thread_local Scratch<BinSample> samples;
-    const Status status = roi_taps(row, k, map, params, taps);
+    const Status status = roi_taps(row, k, H, W, params.spatial_scale, params, taps);
     if (!status.ok()) return status;
     const float* image = channels_last + static_cast<int64_t>(row[0]) * H * W * C;
-    // NCHW output with bins of at most kSampleChunk samples: 64-channel L1 tiles
-    // (align_roi_tiled). Otherwise all C channels of a bin at once, through BlockWriter.
-    float* out_block = out.data + k * block;
-    const int64_t total = taps.geometry.grid_h * taps.geometry.grid_w;
-    if (writer.planar && total > 0 && total <= kSampleChunk) {
-      thread_local Scratch<BinSample> lists;
-      thread_local Scratch<int64_t> counts;
-      float* planar = writer.stream ? planar_tile.reserve(block) : out_block;
-      align_roi_tiled<M>(image, W, C, taps, PH, PW, planar, lists, counts, tile);
-      if (writer.stream) {
-        stream_copy(planar, out_block, block);
-        VectorLanes::stream_fence();
-      }
-      return Status::success();
-    }
-    float* values = writer.tile_for(out_block, tile, block);
-    for (int64_t ph = 0; ph < PH; ++ph)
-      for (int64_t pw = 0; pw < PW; ++pw)
-        align_bin_channels<M>(image, W * C, C, taps.bin(ph, pw), 0, C, values + (ph * PW + pw) * C, samples);
-    writer.finish(values, bins, C, planar_tile, out_block);
+    align_roi_channels_last<M>(image, W, C, AxisSampler{taps, PW}, bins, writer, out.data + k * block);
     return Status::success();
   });
 }

@@ -81,16 +81,19 @@ inline bool align_geometry(const float* row, float spatial_scale, bool aligned, 
   return true;
 }
 
+// Sample i < grid of bin p along one axis, torchvision's
+// `start + p * bin + (i + .5f) * bin / grid` evaluated left to right in float.
+inline float sample_coordinate(float start, float bin, int64_t p, int64_t i, int64_t grid) {
+  return start + static_cast<float>(p) * bin +
+         static_cast<float>(static_cast<float>(i) + 0.5f) * bin / static_cast<float>(grid);
+}
+
 // Fills taps[p * grid + i] for every bin p < pooled and sample i < grid along one axis.
 inline void axis_taps(float start, float bin, int64_t pooled, int64_t grid, int64_t size, std::vector<AxisTap>& taps) {
   taps.resize(static_cast<size_t>(pooled * grid));
-  for (int64_t p = 0; p < pooled; ++p) {
-    for (int64_t i = 0; i < grid; ++i) {
-      const float coord = start + static_cast<float>(p) * bin +
-                          static_cast<float>(static_cast<float>(i) + 0.5f) * bin / static_cast<float>(grid);
-      taps[static_cast<size_t>(p * grid + i)] = bilinear_tap(coord, size);
-    }
-  }
+  for (int64_t p = 0; p < pooled; ++p)
+    for (int64_t i = 0; i < grid; ++i)
+      taps[static_cast<size_t>(p * grid + i)] = bilinear_tap(sample_coordinate(start, bin, p, i, grid), size);
 }
 
 }  // namespace ROIOPS_ISA

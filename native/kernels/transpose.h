@@ -31,6 +31,22 @@ inline void tile_to_planar(const T* tile, int64_t bins, int64_t channels, T* out
   transpose(tile, bins, channels, channels, out, bins);
 }
 
+// Writes the NCHW map as [N][H*W][C] to dst (N*H*W*C floats), on the call's threads.
+inline Status transpose_to_channels_last(const FeatureMap& map, const Execution& execution, float* dst) {
+  const int64_t C = map.channels, pixels = map.height * map.width;
+  // Tasks are columns of 256 pixels: [C][256] -> [256][C], a few hundred KiB at most.
+  constexpr int64_t kPixelsPerTask = 256;
+  const int64_t tasks_per_image = (pixels + kPixelsPerTask - 1) / kPixelsPerTask;
+  const double elements = static_cast<double>(map.batch * pixels * C);
+  return run_tasks(map.batch * tasks_per_image, for_work(execution, elements * 0.7), [&](int64_t task) {
+    const int64_t b = task / tasks_per_image;
+    const int64_t p0 = (task % tasks_per_image) * kPixelsPerTask;
+    const int64_t count = p0 + kPixelsPerTask < pixels ? kPixelsPerTask : pixels - p0;
+    transpose(map.data + b * C * pixels + p0, C, count, pixels, dst + b * C * pixels + p0 * C, C);
+    return Status::success();
+  });
+}
+
 // The map as [N][H*W][C]: `map` itself when it is NHWC, else a transposed copy in `scratch`.
 inline Status channels_last_map(const FeatureMap& map, const Execution& execution, Scratch<float>& scratch,
                                 const float*& result) {
@@ -38,26 +54,14 @@ inline Status channels_last_map(const FeatureMap& map, const Execution& executio
     result = map.data;
     return Status::success();
   }
-  const int64_t C = map.channels, pixels = map.height * map.width;
   float* dst;
   try {
-    dst = scratch.reserve(map.batch * pixels * C);
+    dst = scratch.reserve(map.batch * map.height * map.width * map.channels);
   } catch (const std::bad_alloc&) {
     return {StatusCode::out_of_memory, -1, "out of memory for the channels-last copy of the input"};
   }
-  // Tasks are columns of 256 pixels: [C][256] -> [256][C], a few hundred KiB at most.
-  constexpr int64_t kPixelsPerTask = 256;
-  const int64_t tasks_per_image = (pixels + kPixelsPerTask - 1) / kPixelsPerTask;
-  const double elements = static_cast<double>(map.batch * pixels * C);
-  const Status status = run_tasks(map.batch * tasks_per_image, for_work(execution, elements * 0.7), [&](int64_t task) {
-    const int64_t b = task / tasks_per_image;
-    const int64_t p0 = (task % tasks_per_image) * kPixelsPerTask;
-    const int64_t count = p0 + kPixelsPerTask < pixels ? kPixelsPerTask : pixels - p0;
-    transpose(map.data + b * C * pixels + p0, C, count, pixels, dst + b * C * pixels + p0 * C, C);
-    return Status::success();
-  });
   result = dst;
-  return status;
+  return transpose_to_channels_last(map, execution, dst);
 }
 
 // An output larger than this many elements is written with non-temporal stores: it cannot

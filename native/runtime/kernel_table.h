@@ -13,6 +13,18 @@ struct KernelTable {
                              Execution);
   Status (*roi_align_forward)(const FeatureMap&, const RoiRows&, const RoiAlignParams&, const PooledOutput&,
                               Execution);
+  Status (*ps_roi_align_forward)(const FeatureMap&, const RoiRows&, const PsRoiAlignParams&, const PooledOutput&,
+                                 Execution);
+  Status (*roi_align_rotated_forward)(const FeatureMap&, const RoiRows&, const RoiAlignRotatedParams&,
+                                      const PooledOutput&, Execution);
+  Status (*multi_scale_roi_align_forward)(const FeatureLevels&, const RoiRows&, const RoiLevelIndices&,
+                                          const MultiScaleRoiAlignParams&, const PooledOutput&, Execution);
+  Status (*roi_align_backward)(const PooledGradient&, const RoiRows&, const RoiAlignParams&, const FeatureMap&,
+                               const GradientMap&, Execution);
+  Status (*ps_roi_align_backward)(const PooledGradient&, const RoiRows&, const PsRoiAlignParams&, const GradientMap&,
+                                  Execution);
+  Status (*roi_align_rotated_backward)(const PooledGradient&, const RoiRows&, const RoiAlignRotatedParams&,
+                                       const GradientMap&, Execution);
 };
 
 // One per translation unit of native/isa/; only those of the target architecture exist.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <type_traits>
 
 #include "runtime/kernel_table.h"
 
@@ -29,15 +30,22 @@ bool multiply(std::initializer_list<int64_t> factors, int64_t& product) {
   return true;
 }
 
-Status check_map(const FeatureMap& map) {
+// A FeatureMap or a GradientMap (same fields).
+template <class Map>
+Status check_map(const Map& map) {
+  constexpr bool gradient = std::is_same<Map, GradientMap>::value;
   if (map.layout != Layout::nchw && map.layout != Layout::nhwc) return Status::invalid("unknown layout");
-  if (map.batch < 0 || map.channels < 0) return Status::invalid("negative input dimension");
-  if (map.height < 1 || map.width < 1) return Status::invalid("input height and width must be >= 1");
+  if (map.batch < 0 || map.channels < 0)
+    return Status::invalid(gradient ? "negative input gradient dimension" : "negative input dimension");
+  if (map.height < 1 || map.width < 1)
+    return Status::invalid(gradient ? "input gradient height and width must be >= 1" : "input height and width must be >= 1");
   int64_t elements;
   if (!multiply({map.batch, map.channels, map.height, map.width}, elements))
-    return Status::invalid("input shape overflows");
-  if (map.length < elements) return Status::invalid("input data is shorter than its shape");
-  if (elements > 0 && map.data == nullptr) return Status::invalid("input data is missing");
+    return Status::invalid(gradient ? "input gradient shape overflows" : "input shape overflows");
+  if (map.length < elements)
+    return Status::invalid(gradient ? "input gradient buffer is shorter than its shape" : "input data is shorter than its shape");
+  if (elements > 0 && map.data == nullptr)
+    return Status::invalid(gradient ? "input gradient buffer is missing" : "input data is missing");
   return Status::success();
 }
 
@@ -82,6 +90,40 @@ Status check_pooling_call(const FeatureMap& map, const RoiRows& rois, int64_t po
   return status;
 }
 
+// count * channels * pooled_h * pooled_w elements at `data`, or `why`.
+Status check_pooled(int64_t count, int64_t channels, int64_t pooled_h, int64_t pooled_w, const void* data, int64_t length,
+                    const char* why) {
+  if (pooled_h < 1 || pooled_w < 1) return Status::invalid("output size must be >= 1");
+  int64_t elements;
+  if (!multiply({count, channels, pooled_h, pooled_w}, elements)) return Status::invalid("output shape overflows");
+  if (length < elements || (elements > 0 && data == nullptr)) return Status::invalid(why);
+  return Status::success();
+}
+
+Status check_sampling(float spatial_scale, int64_t max_samples_per_roi) {
+  if (!std::isfinite(spatial_scale)) return Status::invalid("spatial scale must be finite");
+  if (max_samples_per_roi < 1) return Status::invalid("max samples per RoI must be >= 1");
+  return Status::success();
+}
+
+// psRoiAlign's channels: a multiple of PH*PW (checked after the output size is known >= 1).
+Status check_position_sensitive(int64_t channels, int64_t pooled_h, int64_t pooled_w, int64_t& groups) {
+  int64_t bins;
+  if (pooled_h < 1 || pooled_w < 1) return Status::invalid("output size must be >= 1");
+  if (!multiply(pooled_h, pooled_w, bins)) return Status::invalid("output shape overflows");
+  if (channels % bins != 0) return Status::invalid("channels must be a multiple of PH*PW");
+  groups = channels / bins;
+  return Status::success();
+}
+
+bool same_shape(const FeatureMap& a, const GradientMap& b) {
+  return a.batch == b.batch && a.channels == b.channels && a.height == b.height && a.width == b.width &&
+         a.layout == b.layout;
+}
+
+// At most this many pyramid levels (the per-call level table is allocated from it).
+constexpr int64_t kMaxLevels = 1024;
+
 }  // namespace
 
 Status roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const RoiPoolParams& params,
@@ -104,6 +146,106 @@ Status roi_align_forward(const FeatureMap& input, const RoiRows& rois, const Roi
     return Status::invalid("unknown pooling mode");
   if (params.max_samples_per_roi < 1) return Status::invalid("max samples per RoI must be >= 1");
   return active_kernels().roi_align_forward(input, rois, params, out, resolve_threads(execution));
+}
+
+Status ps_roi_align_forward(const FeatureMap& input, const RoiRows& rois, const PsRoiAlignParams& params,
+                            const PooledOutput& out, Execution execution) {
+  if (rois.columns != 5) return Status::invalid("psRoiAlign takes RoI rows of 5");
+  Status status = check_map(input);
+  if (status.ok()) status = check_rois(rois);
+  int64_t groups = 0;
+  if (status.ok()) status = check_position_sensitive(input.channels, params.pooled_height, params.pooled_width, groups);
+  if (status.ok())
+    status = check_pooled(rois.count, groups, params.pooled_height, params.pooled_width, out.data, out.length,
+                          "output buffer is shorter than [K,C/(PH*PW),PH,PW]");
+  if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
+  if (!status.ok()) return status;
+  return active_kernels().ps_roi_align_forward(input, rois, params, out, resolve_threads(execution));
+}
+
+Status roi_align_rotated_forward(const FeatureMap& input, const RoiRows& rois, const RoiAlignRotatedParams& params,
+                                 const PooledOutput& out, Execution execution) {
+  if (rois.columns != 6) return Status::invalid("roiAlignRotated takes RoI rows of 6");
+  Status status = check_pooling_call(input, rois, params.pooled_height, params.pooled_width, out, false,
+                                     params.spatial_scale);
+  if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
+  if (!status.ok()) return status;
+  return active_kernels().roi_align_rotated_forward(input, rois, params, out, resolve_threads(execution));
+}
+
+Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows& rois, const RoiLevelIndices& roi_levels,
+                                     const MultiScaleRoiAlignParams& params, const PooledOutput& out,
+                                     Execution execution) {
+  if (levels.count < 1 || levels.maps == nullptr || levels.scales == nullptr)
+    return Status::invalid("at least one feature level is needed");
+  if (levels.count > kMaxLevels) return Status::invalid("more than 1024 feature levels");
+  const FeatureMap& first = levels.maps[0];
+  for (int64_t l = 0; l < levels.count; ++l) {
+    const FeatureMap& map = levels.maps[l];
+    const Status status = check_map(map);
+    if (!status.ok()) return status;
+    if (map.batch != first.batch || map.channels != first.channels || map.layout != first.layout)
+      return Status::invalid("feature levels differ in batch size, channels or layout");
+    if (!std::isfinite(levels.scales[l])) return Status::invalid("spatial scale must be finite");
+  }
+  if (rois.columns != 5) return Status::invalid("multiScaleRoiAlign takes RoI rows of 5");
+  Status status = check_rois(rois);
+  if (status.ok() && (roi_levels.length < rois.count || (rois.count > 0 && roi_levels.data == nullptr)))
+    status = Status::invalid("RoI level indices are fewer than the RoIs");
+  if (status.ok()) status = check_output(first, rois, params.pooled_height, params.pooled_width, out, false);
+  if (status.ok()) status = check_sampling(1.0f, params.max_samples_per_roi);
+  if (!status.ok()) return status;
+  return active_kernels().multi_scale_roi_align_forward(levels, rois, roi_levels, params, out, resolve_threads(execution));
+}
+
+Status roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois, const RoiAlignParams& params,
+                          const FeatureMap& input, const GradientMap& grad_input, Execution execution) {
+  if (rois.columns != 5) return Status::invalid("roiAlign takes RoI rows of 5");
+  Status status = check_map(grad_input);
+  if (status.ok()) status = check_rois(rois);
+  if (status.ok())
+    status = check_pooled(rois.count, grad_input.channels, params.pooled_height, params.pooled_width, grad_output.data,
+                          grad_output.length, "output gradient is shorter than [K,C,PH,PW]");
+  if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
+  if (!status.ok()) return status;
+  if (params.mode != AlignMode::avg && params.mode != AlignMode::max && params.mode != AlignMode::onnx_max)
+    return Status::invalid("unknown pooling mode");
+  if (params.mode != AlignMode::avg) {
+    if (!same_shape(input, grad_input) || (input.data == nullptr && grad_input.length > 0))
+      return Status::invalid("the max modes need the forward input, with the gradient's shape and layout");
+    status = check_map(input);
+    if (!status.ok()) return status;
+  }
+  return active_kernels().roi_align_backward(grad_output, rois, params, input, grad_input, resolve_threads(execution));
+}
+
+Status ps_roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois, const PsRoiAlignParams& params,
+                             const GradientMap& grad_input, Execution execution) {
+  if (rois.columns != 5) return Status::invalid("psRoiAlign takes RoI rows of 5");
+  Status status = check_map(grad_input);
+  if (status.ok()) status = check_rois(rois);
+  int64_t groups = 0;
+  if (status.ok()) status = check_position_sensitive(grad_input.channels, params.pooled_height, params.pooled_width, groups);
+  if (status.ok())
+    status = check_pooled(rois.count, groups, params.pooled_height, params.pooled_width, grad_output.data,
+                          grad_output.length, "output gradient is shorter than [K,C/(PH*PW),PH,PW]");
+  if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
+  if (!status.ok()) return status;
+  return active_kernels().ps_roi_align_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
+}
+
+Status roi_align_rotated_backward(const PooledGradient& grad_output, const RoiRows& rois,
+                                  const RoiAlignRotatedParams& params, const GradientMap& grad_input,
+                                  Execution execution) {
+  if (rois.columns != 6) return Status::invalid("roiAlignRotated takes RoI rows of 6");
+  Status status = check_map(grad_input);
+  if (status.ok()) status = check_rois(rois);
+  if (status.ok())
+    status = check_pooled(rois.count, grad_input.channels, params.pooled_height, params.pooled_width, grad_output.data,
+                          grad_output.length, "output gradient is shorter than [K,C,PH,PW]");
+  if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
+  if (!status.ok()) return status;
+  return active_kernels().roi_align_rotated_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
 }
 
 }  // namespace roiops

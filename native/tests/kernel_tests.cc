@@ -821,6 +821,10 @@ void dispatch() {
 
 }  // namespace
 
+// native/tests/align_family_tests.cc: psRoiAlign, roiAlignRotated, multiScaleRoiAlign and the
+// backward passes, counted into the same totals.
+void run_align_family_tests(int& passed, int& failed);
+
 int main() {
   set_num_threads(2);  // so that "2 threads" means two, even on a one-core machine
   dispatch();
@@ -831,6 +835,7 @@ int main() {
   extreme_boxes();
   bad_input();
   refusals_in_kernels();
+  run_align_family_tests(passed, failed);
   std::string names;
   for (const KernelTable* table : tables()) names += (names.empty() ? "" : " ") + std::string(table->simd);
   std::printf("kernel tests: %d passed, %d failed (tables: %s)\n", passed, failed, names.c_str());

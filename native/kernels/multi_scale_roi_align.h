@@ -1,0 +1,117 @@
+// Multi-scale (FPN) RoIAlign forward (reference/semantics.md §5.1, torchvision
+// MultiScaleRoIAlign): one call for every level. Each RoI runs RoIAlign avg's per-RoI work
+// (kernels/roi_align.h) on its level's map with its level's scale, so row k is bit for bit
+// roi_align_forward of that level. The path (channels-last or planar) is chosen per level from
+// the RoIs it holds, as roi_align_forward would for that level alone; each level chosen for
+// the channels-last path is transposed once per call.
+#pragma once
+#include "roi_align.h"
+
+namespace roiops {
+namespace ROIOPS_ISA {
+
+inline Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows& rois,
+                                            const RoiLevelIndices& roi_levels, const MultiScaleRoiAlignParams& params,
+                                            const PooledOutput& out, Execution execution) {
+  const int64_t L = levels.count;
+  const FeatureMap& first = levels.maps[0];
+  const int64_t N = first.batch, C = first.channels;
+  const int64_t PH = params.pooled_height, PW = params.pooled_width, bins = PH * PW, block = C * bins;
+  RoiAlignParams align;
+  align.pooled_height = PH;
+  align.pooled_width = PW;
+  align.sampling_ratio = params.sampling_ratio;
+  align.aligned = params.aligned;
+  align.max_samples_per_roi = params.max_samples_per_roi;
+
+  auto level_of = [&](int64_t k) -> int64_t {
+    const int32_t l = roi_levels.data[k];
+    return l >= 0 && l < L ? l : -1;
+  };
+
+  // Per level: its samples, its path, where its channels-last copy starts.
+  struct LevelPlan {
+    double samples = 0;
+    bool channels_last = false;
+    const float* data = nullptr;  // [N][H*W][C] when channels_last
+  };
+  Scratch<LevelPlan> plan_scratch;
+  LevelPlan* plans;
+  try {
+    plans = plan_scratch.reserve(L);
+  } catch (const std::bad_alloc&) {
+    return {StatusCode::out_of_memory, -1, "out of memory for the level plans"};
+  }
+  for (int64_t l = 0; l < L; ++l) plans[l] = LevelPlan();
+  for (int64_t k = 0; k < rois.count; ++k) {
+    const int64_t l = level_of(k);
+    if (l >= 0) plans[l].samples += roi_samples(rois.data + k * 5, N, levels.scales[l], align);
+  }
+  int64_t copy_elements = 0;
+  bool any_planar = false;
+  double work = 0;
+  for (int64_t l = 0; l < L; ++l) {
+    const FeatureMap& map = levels.maps[l];
+    plans[l].channels_last = prefer_channels_last(map, plans[l].samples, 4.0);
+    if (plans[l].channels_last && map.layout == Layout::nchw) copy_elements += N * map.height * map.width * C;
+    any_planar = any_planar || (!plans[l].channels_last && plans[l].samples > 0);
+    work += plans[l].samples * static_cast<double>(C) * (plans[l].channels_last ? 0.15 : 3.0);
+  }
+
+  // One thread_local buffer holds every transposed level, so repeated calls reuse its pages.
+  thread_local Scratch<float> transposed;
+  float* copies = nullptr;
+  if (copy_elements > 0) {
+    try {
+      copies = transposed.reserve(copy_elements);
+    } catch (const std::bad_alloc&) {
+      return {StatusCode::out_of_memory, -1, "out of memory for the channels-last copy of the input"};
+    }
+  }
+  for (int64_t l = 0; l < L; ++l) {
+    const FeatureMap& map = levels.maps[l];
+    if (!plans[l].channels_last) continue;
+    if (map.layout == Layout::nhwc) {
+      plans[l].data = map.data;
+      continue;
+    }
+    const Status status = transpose_to_channels_last(map, execution, copies);
+    if (!status.ok()) return status;
+    plans[l].data = copies;
+    copies += N * map.height * map.width * C;
+  }
+
+  const BlockWriter writer(first, rois.count * block);
+  // With a planar level, RoIs split into channel chunks as roi_align_forward's planar path
+  // does; a channels-last RoI is then done by its chunk 0.
+  const int64_t chunks = any_planar ? std::max<int64_t>((C + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask, 1) : 1;
+  return run_tasks(rois.count * chunks, for_work(execution, work), [&](int64_t task) {
+    const int64_t k = task / chunks, chunk = task % chunks;
+    const float* row = rois.data + k * 5;
+    const int64_t l = level_of(k);
+    if (l < 0 || !roi_row_is_valid(row, N)) {
+      if (chunk == 0) fill_block(out.data + k * block, block, 0.0f);
+      return Status::success();
+    }
+    const FeatureMap& map = levels.maps[l];
+    const LevelPlan& plan = plans[l];
+    if (plan.channels_last && chunk != 0) return Status::success();
+    const int64_t H = map.height, W = map.width;
+    thread_local RoiTaps taps;
+    const Status status = roi_taps(row, k, H, W, levels.scales[l], align, taps);
+    if (!status.ok()) return status;
+    const int64_t b = static_cast<int64_t>(row[0]);
+    if (plan.channels_last) {
+      align_roi_channels_last<AlignMode::avg>(plan.data + b * H * W * C, W, C, AxisSampler{taps, PW}, bins, writer,
+                                              out.data + k * block);
+    } else {
+      const int64_t c0 = chunk * kPlanarChannelsPerTask;
+      align_roi_planar<AlignMode::avg>(map.data + b * C * H * W, H, W, taps, PH, PW, c0,
+                                       std::min(c0 + kPlanarChannelsPerTask, C), out.data + k * block);
+    }
+    return Status::success();
+  });
+}
+
+}  // namespace ROIOPS_ISA
+}  // namespace roiops
