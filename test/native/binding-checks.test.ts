@@ -26,7 +26,7 @@ describe('native binding', () => {
 
   it.each([
     ['input shorter than its shape', { 0: new Float32Array(31) }, 'roiAlign: input data is shorter than its shape'],
-    ['RoI data shorter than K*5', { 7: 2 }, 'roiAlign: RoI data is shorter than count * 5'],
+    ['RoI data shorter than K*5', { 7: 2 }, 'roiAlign: RoI data is shorter than count * columns'],
     ['output shorter than [K,C,PH,PW]', { 8: new Float32Array(7) }, 'roiAlign: output buffer is shorter than [K,C,PH,PW]'],
     ['zero height', { 3: 0 }, 'roiAlign: input height and width must be >= 1'],
     ['a shape that overflows', { 1: 2 ** 40, 2: 2 ** 40 }, 'roiAlign: input shape overflows'],
