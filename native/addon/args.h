@@ -20,20 +20,27 @@ class ArgReader {
     return v.As<Napi::Float32Array>();
   }
 
+  // A Float32Array, or null/undefined for "none".
+  Napi::Float32Array optional_float32_array() {
+    Napi::Value v = next();
+    if (v.IsNull() || v.IsUndefined()) return Napi::Float32Array();
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+      fail("a Float32Array or null");
+    return v.As<Napi::Float32Array>();
+  }
+
+  Napi::Int32Array int32_array() {
+    Napi::Value v = next();
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) fail("an Int32Array");
+    return v.As<Napi::Int32Array>();
+  }
+
   // An Int32Array, or null/undefined for "none".
   Napi::Int32Array optional_int32_array() {
     Napi::Value v = next();
     if (v.IsNull() || v.IsUndefined()) return Napi::Int32Array();
     if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) fail("an Int32Array or null");
     return v.As<Napi::Int32Array>();
-  }
-
-  // A Float32Array, or null/undefined for "none".
-  Napi::Float32Array optional_float32_array() {
-    Napi::Value v = next();
-    if (v.IsNull() || v.IsUndefined()) return Napi::Float32Array();
-    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) fail("a Float32Array or null");
-    return v.As<Napi::Float32Array>();
   }
 
   // A JavaScript array (its elements are the caller's to check, naming argument index()).
@@ -61,6 +68,13 @@ class ArgReader {
     const double d = v.As<Napi::Number>().DoubleValue();
     if (!std::isfinite(d)) fail("a finite number");
     return static_cast<float>(d);
+  }
+
+  // Any number (NaN and infinities included), as float32.
+  float any_float() {
+    Napi::Value v = next();
+    if (!v.IsNumber()) fail("a number");
+    return static_cast<float>(v.As<Napi::Number>().DoubleValue());
   }
 
   bool boolean() {

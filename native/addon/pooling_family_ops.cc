@@ -1,13 +1,209 @@
 // Bindings of the bin-pooling and resampling operators: psRoiPool, spatialPyramidPool, cropAndResize, preciseRoiPool and the roiPool / psRoiPool / preciseRoiPool backward passes.
 // Each entry point reads its positional arguments (documented above it), then runs the
 // kernel entry point of native/include/roiops through run() (call.h).
+//
+// Conventions shared by every entry point: layout 0 = NCHW, 1 = NHWC (an output or gradient
+// follows its input's layout, except spatialPyramidPool's, which is always [rows, C*sum(l*l)]);
+// threads 0 = the process setting; the Async form returns a Promise<void> and takes an
+// optional Int32Array abort flag as its last argument (non-zero element 0 stops the kernel
+// between RoIs, the promise then rejects with an ABORT_ERR). Buffers are written in place.
+#include <memory>
+#include <vector>
+
 #include "call.h"
 
 namespace roiops_addon {
+namespace {
+
+// A gradient the kernel writes: data, N, C, H, W, layout (the forward input's dims).
+roiops::GradientMap read_gradient_map(ArgReader& args, std::vector<Napi::Object>& pinned) {
+  roiops::GradientMap grad;
+  Napi::Float32Array data = args.float32_array();
+  grad.data = data.Data();
+  grad.length = static_cast<int64_t>(data.ElementLength());
+  grad.batch = args.integer(0, kMaxDimension);
+  grad.channels = args.integer(0, kMaxDimension);
+  grad.height = args.integer(0, kMaxDimension);
+  grad.width = args.integer(0, kMaxDimension);
+  grad.layout = static_cast<roiops::Layout>(args.integer(0, 1));
+  pinned.push_back(data);
+  return grad;
+}
+
+// A gradOutput the kernel reads.
+roiops::PooledGradient read_grad_output(ArgReader& args, std::vector<Napi::Object>& pinned) {
+  roiops::PooledGradient grad;
+  Napi::Float32Array data = args.float32_array();
+  grad.data = data.Data();
+  grad.length = static_cast<int64_t>(data.ElementLength());
+  pinned.push_back(data);
+  return grad;
+}
+
+// (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, threads[, abortFlag])
+// out: [K, C/(PH*PW), PH, PW] (NCHW) or [K, PH, PW, C/(PH*PW)] (NHWC) floats.
+Napi::Value PsRoiPool(const Napi::CallbackInfo& info, bool async) {
+  ArgReader args(info);
+  CommonArgs common = read_common(args);
+  roiops::PsRoiPoolParams params;
+  params.pooled_height = args.integer(1, kMaxDimension);
+  params.pooled_width = args.integer(1, kMaxDimension);
+  params.spatial_scale = args.finite_float();
+  const int32_t threads = read_threads(args);
+  const roiops::FeatureMap map = common.map;
+  const roiops::RoiRows rois = common.rois;
+  const roiops::PooledOutput out = common.out;
+  return run(info, "psRoiPool", common.arrays, args, async, [=](roiops::CancelFlag cancel) {
+    return roiops::ps_roi_pool_forward(map, rois, params, out, {cancel, threads});
+  });
+}
+
+// (input, N, C, H, W, layout, rois | null, K, out, levels, spatialScale, mode, threads[, abortFlag])
+// rois null: one row per image over its whole map (K is then ignored, pass 0); levels: an
+// Int32Array of grid sizes l >= 1 in output order; mode 0 = max, 1 = avg.
+// out: [rows, C * sum(l*l)] floats for both layouts, each level flattened (C, l, l).
+Napi::Value SpatialPyramidPool(const Napi::CallbackInfo& info, bool async) {
+  ArgReader args(info);
+  std::vector<Napi::Object> pinned;
+  const roiops::FeatureMap map = read_feature_map(args, pinned);
+  Napi::Float32Array roi_data = args.optional_float32_array();
+  const int64_t roi_count = args.integer(0, kMaxDimension);
+  roiops::RoiRows rois;
+  const bool whole_map = roi_data.IsEmpty();
+  if (!whole_map) {
+    rois.data = roi_data.Data();
+    rois.length = static_cast<int64_t>(roi_data.ElementLength());
+    rois.count = roi_count;
+    rois.columns = 5;
+    pinned.push_back(roi_data);
+  }
+  const roiops::PooledOutput out = read_output(args, pinned);
+  Napi::Int32Array level_array = args.int32_array();
+  auto levels = std::make_shared<std::vector<int64_t>>(level_array.Data(), level_array.Data() + level_array.ElementLength());
+  roiops::SpatialPyramidParams params;
+  params.level_count = static_cast<int64_t>(levels->size());
+  params.spatial_scale = args.finite_float();
+  params.mode = static_cast<roiops::PyramidMode>(args.integer(0, 1));
+  const int32_t threads = read_threads(args);
+  return run(info, "spatialPyramidPool", pinned, args, async, [=](roiops::CancelFlag cancel) {
+    roiops::SpatialPyramidParams with_levels = params;
+    with_levels.levels = levels->data();
+    return roiops::spatial_pyramid_pool_forward(map, whole_map ? nullptr : &rois, with_levels, out, {cancel, threads});
+  });
+}
+
+// (image, N, C, H, W, layout, boxes, K, boxIndices, out, cropHeight, cropWidth, method,
+//  extrapolationValue, threads[, abortFlag])
+// boxes: K rows of 4 normalized (y1, x1, y2, x2); boxIndices: an Int32Array of K image
+// indices; method 0 = bilinear, 1 = nearest; extrapolationValue any number.
+// out: [K, h, w, C] (NHWC) or [K, C, h, w] (NCHW) floats.
+Napi::Value CropAndResize(const Napi::CallbackInfo& info, bool async) {
+  ArgReader args(info);
+  std::vector<Napi::Object> pinned;
+  const roiops::FeatureMap map = read_feature_map(args, pinned);
+  const roiops::RoiRows boxes = read_rois(args, pinned, 4);
+  Napi::Int32Array index_array = args.int32_array();
+  pinned.push_back(index_array);
+  const int32_t* indices = index_array.Data();
+  const int64_t indices_length = static_cast<int64_t>(index_array.ElementLength());
+  const roiops::PooledOutput out = read_output(args, pinned);
+  roiops::CropAndResizeParams params;
+  params.crop_height = args.integer(1, kMaxDimension);
+  params.crop_width = args.integer(1, kMaxDimension);
+  params.method = static_cast<roiops::CropMethod>(args.integer(0, 1));
+  params.extrapolation_value = args.any_float();
+  const int32_t threads = read_threads(args);
+  return run(info, "cropAndResize", pinned, args, async, [=](roiops::CancelFlag cancel) {
+    return roiops::crop_and_resize_forward(map, boxes, indices, indices_length, params, out, {cancel, threads});
+  });
+}
+
+// (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, threads[, abortFlag])
+// out: [K, C, PH, PW] (NCHW) or [K, PH, PW, C] (NHWC) floats.
+Napi::Value PreciseRoiPool(const Napi::CallbackInfo& info, bool async) {
+  ArgReader args(info);
+  CommonArgs common = read_common(args);
+  roiops::PreciseRoiPoolParams params;
+  params.pooled_height = args.integer(1, kMaxDimension);
+  params.pooled_width = args.integer(1, kMaxDimension);
+  params.spatial_scale = args.finite_float();
+  const int32_t threads = read_threads(args);
+  const roiops::FeatureMap map = common.map;
+  const roiops::RoiRows rois = common.rois;
+  const roiops::PooledOutput out = common.out;
+  return run(info, "preciseRoiPool", common.arrays, args, async, [=](roiops::CancelFlag cancel) {
+    return roiops::precise_roi_pool_forward(map, rois, params, out, {cancel, threads});
+  });
+}
+
+// (gradOutput, argmax, rois, K, gradInput, N, C, H, W, layout, PH, PW, threads[, abortFlag])
+// gradOutput and argmax (an Int32Array) in the forward output's order ([K,C,PH,PW] or
+// [K,PH,PW,C]); gradInput: the forward input's shape and layout, zero-filled then accumulated.
+Napi::Value RoiPoolBackward(const Napi::CallbackInfo& info, bool async) {
+  ArgReader args(info);
+  std::vector<Napi::Object> pinned;
+  roiops::PooledGradient grad_output = read_grad_output(args, pinned);
+  Napi::Int32Array argmax = args.int32_array();
+  grad_output.argmax = argmax.Data();
+  grad_output.argmax_length = static_cast<int64_t>(argmax.ElementLength());
+  pinned.push_back(argmax);
+  const roiops::RoiRows rois = read_rois(args, pinned);
+  const roiops::GradientMap grad_input = read_gradient_map(args, pinned);
+  roiops::RoiPoolParams params;
+  params.pooled_height = args.integer(1, kMaxDimension);
+  params.pooled_width = args.integer(1, kMaxDimension);
+  const int32_t threads = read_threads(args);
+  return run(info, "roiPoolBackward", pinned, args, async, [=](roiops::CancelFlag cancel) {
+    return roiops::roi_pool_backward(grad_output, rois, params, grad_input, {cancel, threads});
+  });
+}
+
+// (gradOutput, rois, K, gradInput, N, C, H, W, layout, PH, PW, spatialScale, threads[, abortFlag])
+// gradOutput: [K, C/(PH*PW), PH, PW] or [K, PH, PW, C/(PH*PW)]; gradInput as for roiPoolBackward.
+Napi::Value PsRoiPoolBackward(const Napi::CallbackInfo& info, bool async) {
+  ArgReader args(info);
+  std::vector<Napi::Object> pinned;
+  const roiops::PooledGradient grad_output = read_grad_output(args, pinned);
+  const roiops::RoiRows rois = read_rois(args, pinned);
+  const roiops::GradientMap grad_input = read_gradient_map(args, pinned);
+  roiops::PsRoiPoolParams params;
+  params.pooled_height = args.integer(1, kMaxDimension);
+  params.pooled_width = args.integer(1, kMaxDimension);
+  params.spatial_scale = args.finite_float();
+  const int32_t threads = read_threads(args);
+  return run(info, "psRoiPoolBackward", pinned, args, async, [=](roiops::CancelFlag cancel) {
+    return roiops::ps_roi_pool_backward(grad_output, rois, params, grad_input, {cancel, threads});
+  });
+}
+
+// (gradOutput, rois, K, gradInput, N, C, H, W, layout, PH, PW, spatialScale, threads[, abortFlag])
+// gradOutput: [K, C, PH, PW] or [K, PH, PW, C]; gradInput as for roiPoolBackward.
+Napi::Value PreciseRoiPoolBackward(const Napi::CallbackInfo& info, bool async) {
+  ArgReader args(info);
+  std::vector<Napi::Object> pinned;
+  const roiops::PooledGradient grad_output = read_grad_output(args, pinned);
+  const roiops::RoiRows rois = read_rois(args, pinned);
+  const roiops::GradientMap grad_input = read_gradient_map(args, pinned);
+  roiops::PreciseRoiPoolParams params;
+  params.pooled_height = args.integer(1, kMaxDimension);
+  params.pooled_width = args.integer(1, kMaxDimension);
+  params.spatial_scale = args.finite_float();
+  const int32_t threads = read_threads(args);
+  return run(info, "preciseRoiPoolBackward", pinned, args, async, [=](roiops::CancelFlag cancel) {
+    return roiops::precise_roi_pool_backward(grad_output, rois, params, grad_input, {cancel, threads});
+  });
+}
+
+}  // namespace
 
 void register_pooling_family(Napi::Env env, Napi::Object exports) {
-  (void)env;
-  (void)exports;
+  export_sync_and_async<&PsRoiPool>(env, exports, "psRoiPool");
+  export_sync_and_async<&SpatialPyramidPool>(env, exports, "spatialPyramidPool");
+  export_sync_and_async<&CropAndResize>(env, exports, "cropAndResize");
+  export_sync_and_async<&PreciseRoiPool>(env, exports, "preciseRoiPool");
+  export_sync_and_async<&RoiPoolBackward>(env, exports, "roiPoolBackward");
+  export_sync_and_async<&PsRoiPoolBackward>(env, exports, "psRoiPoolBackward");
+  export_sync_and_async<&PreciseRoiPoolBackward>(env, exports, "preciseRoiPoolBackward");
 }
 
 }  // namespace roiops_addon

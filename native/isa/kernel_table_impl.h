@@ -2,12 +2,17 @@
 // its VectorLanes: instantiates every generic kernel for that instruction set and returns
 // them as a dispatch table.
 #pragma once
+#include "kernels/crop_and_resize.h"
 #include "kernels/multi_scale_roi_align.h"
+#include "kernels/pooling_backward.h"
+#include "kernels/precise_roi_pool.h"
 #include "kernels/ps_roi_align.h"
+#include "kernels/ps_roi_pool.h"
 #include "kernels/roi_align.h"
 #include "kernels/roi_align_backward.h"
 #include "kernels/roi_align_rotated.h"
 #include "kernels/roi_pool.h"
+#include "kernels/spatial_pyramid_pool.h"
 #include "runtime/kernel_table.h"
 
 namespace roiops {
@@ -22,7 +27,14 @@ inline const KernelTable& kernel_table(const char* simd) {
                                  &multi_scale_roi_align_forward,
                                  &roi_align_backward,
                                  &ps_roi_align_backward,
-                                 &roi_align_rotated_backward};
+                                 &roi_align_rotated_backward,
+                                 &ps_roi_pool_forward,
+                                 &spatial_pyramid_pool_forward,
+                                 &crop_and_resize_forward,
+                                 &precise_roi_pool_forward,
+                                 &roi_pool_backward,
+                                 &ps_roi_pool_backward,
+                                 &precise_roi_pool_backward};
   return table;
 }
 

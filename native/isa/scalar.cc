@@ -6,6 +6,7 @@
 namespace roiops {
 namespace ROIOPS_ISA {
 using VectorLanes = ScalarLanes;
+using DoubleLanes = ScalarDoubleLanes;
 }  // namespace ROIOPS_ISA
 }  // namespace roiops
 

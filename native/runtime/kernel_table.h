@@ -25,6 +25,20 @@ struct KernelTable {
                                   Execution);
   Status (*roi_align_rotated_backward)(const PooledGradient&, const RoiRows&, const RoiAlignRotatedParams&,
                                        const GradientMap&, Execution);
+  Status (*ps_roi_pool_forward)(const FeatureMap&, const RoiRows&, const PsRoiPoolParams&, const PooledOutput&,
+                                Execution);
+  Status (*spatial_pyramid_pool_forward)(const FeatureMap&, const RoiRows*, const SpatialPyramidParams&,
+                                         const PooledOutput&, Execution);
+  Status (*crop_and_resize_forward)(const FeatureMap&, const RoiRows&, const int32_t*, int64_t,
+                                    const CropAndResizeParams&, const PooledOutput&, Execution);
+  Status (*precise_roi_pool_forward)(const FeatureMap&, const RoiRows&, const PreciseRoiPoolParams&,
+                                     const PooledOutput&, Execution);
+  Status (*roi_pool_backward)(const PooledGradient&, const RoiRows&, const RoiPoolParams&, const GradientMap&,
+                              Execution);
+  Status (*ps_roi_pool_backward)(const PooledGradient&, const RoiRows&, const PsRoiPoolParams&, const GradientMap&,
+                                 Execution);
+  Status (*precise_roi_pool_backward)(const PooledGradient&, const RoiRows&, const PreciseRoiPoolParams&,
+                                      const GradientMap&, Execution);
 };
 
 // One per translation unit of native/isa/; only those of the target architecture exist.

@@ -248,4 +248,129 @@ Status roi_align_rotated_backward(const PooledGradient& grad_output, const RoiRo
   return active_kernels().roi_align_rotated_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
 }
 
+Status ps_roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const PsRoiPoolParams& params,
+                           const PooledOutput& out, Execution execution) {
+  if (rois.columns != 5) return Status::invalid("psRoiPool takes RoI rows of 5");
+  Status status = check_map(input);
+  if (status.ok()) status = check_rois(rois);
+  int64_t groups = 0;
+  if (status.ok()) status = check_position_sensitive(input.channels, params.pooled_height, params.pooled_width, groups);
+  if (status.ok())
+    status = check_pooled(rois.count, groups, params.pooled_height, params.pooled_width, out.data, out.length,
+                          "output buffer is shorter than [K,C/(PH*PW),PH,PW]");
+  if (status.ok() && !std::isfinite(params.spatial_scale)) status = Status::invalid("spatial scale must be finite");
+  if (!status.ok()) return status;
+  if (rois.count == 0 || groups == 0) return Status::success();
+  return active_kernels().ps_roi_pool_forward(input, rois, params, out, resolve_threads(execution));
+}
+
+Status spatial_pyramid_pool_forward(const FeatureMap& input, const RoiRows* rois, const SpatialPyramidParams& params,
+                                    const PooledOutput& out, Execution execution) {
+  Status status = check_map(input);
+  if (status.ok() && rois != nullptr) {
+    if (rois->columns != 5) return Status::invalid("spatialPyramidPool takes RoI rows of 5");
+    status = check_rois(*rois);
+  }
+  if (!status.ok()) return status;
+  if (params.level_count < 1) return Status::invalid("at least one pyramid level is needed");
+  if (params.levels == nullptr) return Status::invalid("pyramid levels are missing");
+  int64_t cells = 0;
+  for (int64_t i = 0; i < params.level_count; ++i) {
+    const int64_t l = params.levels[i];
+    int64_t square;
+    if (l < 1) return Status::invalid("pyramid levels must be >= 1");
+    if (!multiply(l, l, square) || square > kInt64Max - cells) return Status::invalid("output shape overflows");
+    cells += square;
+  }
+  const int64_t count = rois != nullptr ? rois->count : input.batch;
+  int64_t elements;
+  if (!multiply({count, input.channels, cells}, elements)) return Status::invalid("output shape overflows");
+  if (out.length < elements) return Status::invalid("output buffer is shorter than [rows, C*sum(l*l)]");
+  if (elements > 0 && out.data == nullptr) return Status::invalid("output buffer is missing");
+  if (!std::isfinite(params.spatial_scale)) return Status::invalid("spatial scale must be finite");
+  if (params.mode != PyramidMode::max && params.mode != PyramidMode::avg) return Status::invalid("unknown pooling mode");
+  if (elements == 0) return Status::success();
+  return active_kernels().spatial_pyramid_pool_forward(input, rois, params, out, resolve_threads(execution));
+}
+
+Status crop_and_resize_forward(const FeatureMap& image, const RoiRows& boxes, const int32_t* box_indices,
+                               int64_t box_indices_length, const CropAndResizeParams& params, const PooledOutput& out,
+                               Execution execution) {
+  if (boxes.columns != 4) return Status::invalid("cropAndResize takes box rows of 4");
+  Status status = check_map(image);
+  if (status.ok()) status = check_rois(boxes);
+  if (!status.ok()) return status;
+  if (box_indices_length < boxes.count) return Status::invalid("box indices are fewer than the boxes");
+  if (boxes.count > 0 && box_indices == nullptr) return Status::invalid("box indices are missing");
+  if (params.crop_height < 1 || params.crop_width < 1) return Status::invalid("crop size must be >= 1");
+  int64_t elements;
+  if (!multiply({boxes.count, params.crop_height, params.crop_width, image.channels}, elements))
+    return Status::invalid("output shape overflows");
+  if (out.length < elements) return Status::invalid("output buffer is shorter than [K,h,w,C]");
+  if (elements > 0 && out.data == nullptr) return Status::invalid("output buffer is missing");
+  if (params.method != CropMethod::bilinear && params.method != CropMethod::nearest)
+    return Status::invalid("unknown resize method");
+  if (elements == 0) return Status::success();
+  return active_kernels().crop_and_resize_forward(image, boxes, box_indices, box_indices_length, params, out,
+                                                  resolve_threads(execution));
+}
+
+Status precise_roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const PreciseRoiPoolParams& params,
+                                const PooledOutput& out, Execution execution) {
+  if (rois.columns != 5) return Status::invalid("preciseRoiPool takes RoI rows of 5");
+  const Status status = check_pooling_call(input, rois, params.pooled_height, params.pooled_width, out, false,
+                                           params.spatial_scale);
+  if (!status.ok()) return status;
+  if (rois.count == 0 || input.channels == 0) return Status::success();
+  return active_kernels().precise_roi_pool_forward(input, rois, params, out, resolve_threads(execution));
+}
+
+Status roi_pool_backward(const PooledGradient& grad_output, const RoiRows& rois, const RoiPoolParams& params,
+                         const GradientMap& grad_input, Execution execution) {
+  if (rois.columns != 5) return Status::invalid("roiPool takes RoI rows of 5");
+  Status status = check_map(grad_input);
+  if (status.ok()) status = check_rois(rois);
+  if (status.ok())
+    status = check_pooled(rois.count, grad_input.channels, params.pooled_height, params.pooled_width, grad_output.data,
+                          grad_output.length, "output gradient is shorter than [K,C,PH,PW]");
+  if (!status.ok()) return status;
+  const int64_t elements = rois.count * grad_input.channels * params.pooled_height * params.pooled_width;  // checked
+  if (grad_output.argmax_length < elements) return Status::invalid("argmax is shorter than the forward output");
+  if (elements > 0 && grad_output.argmax == nullptr) return Status::invalid("argmax is missing");
+  const int64_t pixels = grad_input.height * grad_input.width;  // no overflow: checked with the gradient
+  for (int64_t i = 0; i < elements; ++i)
+    if (grad_output.argmax[i] < -1 || grad_output.argmax[i] >= pixels)
+      return Status::invalid("argmax holds an index outside [-1, H*W)");
+  return active_kernels().roi_pool_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
+}
+
+Status ps_roi_pool_backward(const PooledGradient& grad_output, const RoiRows& rois, const PsRoiPoolParams& params,
+                            const GradientMap& grad_input, Execution execution) {
+  if (rois.columns != 5) return Status::invalid("psRoiPool takes RoI rows of 5");
+  Status status = check_map(grad_input);
+  if (status.ok()) status = check_rois(rois);
+  int64_t groups = 0;
+  if (status.ok()) status = check_position_sensitive(grad_input.channels, params.pooled_height, params.pooled_width, groups);
+  if (status.ok())
+    status = check_pooled(rois.count, groups, params.pooled_height, params.pooled_width, grad_output.data,
+                          grad_output.length, "output gradient is shorter than [K,C/(PH*PW),PH,PW]");
+  if (status.ok() && !std::isfinite(params.spatial_scale)) status = Status::invalid("spatial scale must be finite");
+  if (!status.ok()) return status;
+  return active_kernels().ps_roi_pool_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
+}
+
+Status precise_roi_pool_backward(const PooledGradient& grad_output, const RoiRows& rois,
+                                 const PreciseRoiPoolParams& params, const GradientMap& grad_input,
+                                 Execution execution) {
+  if (rois.columns != 5) return Status::invalid("preciseRoiPool takes RoI rows of 5");
+  Status status = check_map(grad_input);
+  if (status.ok()) status = check_rois(rois);
+  if (status.ok())
+    status = check_pooled(rois.count, grad_input.channels, params.pooled_height, params.pooled_width, grad_output.data,
+                          grad_output.length, "output gradient is shorter than [K,C,PH,PW]");
+  if (status.ok() && !std::isfinite(params.spatial_scale)) status = Status::invalid("spatial scale must be finite");
+  if (!status.ok()) return status;
+  return active_kernels().precise_roi_pool_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
+}
+
 }  // namespace roiops

@@ -58,5 +58,17 @@ struct VectorLanes {
   }
 };
 
+// Four doubles per register (contract in scalar.h, ScalarDoubleLanes).
+struct DoubleLanes {
+  static constexpr int64_t width = 4;
+  using D = __m256d;
+  static D load_floats(const float* p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
+  static void store_floats(float* p, D v) { _mm_storeu_ps(p, _mm256_cvtpd_ps(v)); }
+  static D set1(double v) { return _mm256_set1_pd(v); }
+  static D add(D a, D b) { return _mm256_add_pd(a, b); }
+  static D sub(D a, D b) { return _mm256_sub_pd(a, b); }
+  static D mul(D a, D b) { return _mm256_mul_pd(a, b); }
+};
+
 }  // namespace ROIOPS_ISA
 }  // namespace roiops

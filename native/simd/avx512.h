@@ -66,5 +66,17 @@ struct VectorLanes {
   }
 };
 
+// Eight doubles per register (contract in scalar.h, ScalarDoubleLanes).
+struct DoubleLanes {
+  static constexpr int64_t width = 8;
+  using D = __m512d;
+  static D load_floats(const float* p) { return _mm512_cvtps_pd(_mm256_loadu_ps(p)); }
+  static void store_floats(float* p, D v) { _mm256_storeu_ps(p, _mm512_cvtpd_ps(v)); }
+  static D set1(double v) { return _mm512_set1_pd(v); }
+  static D add(D a, D b) { return _mm512_add_pd(a, b); }
+  static D sub(D a, D b) { return _mm512_sub_pd(a, b); }
+  static D mul(D a, D b) { return _mm512_mul_pd(a, b); }
+};
+
 }  // namespace ROIOPS_ISA
 }  // namespace roiops

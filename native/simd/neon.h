@@ -48,5 +48,17 @@ struct VectorLanes {
   }
 };
 
+// Two doubles per register (contract in scalar.h, ScalarDoubleLanes).
+struct DoubleLanes {
+  static constexpr int64_t width = 2;
+  using D = float64x2_t;
+  static D load_floats(const float* p) { return vcvt_f64_f32(vld1_f32(p)); }
+  static void store_floats(float* p, D v) { vst1_f32(p, vcvt_f32_f64(v)); }
+  static D set1(double v) { return vdupq_n_f64(v); }
+  static D add(D a, D b) { return vaddq_f64(a, b); }
+  static D sub(D a, D b) { return vsubq_f64(a, b); }
+  static D mul(D a, D b) { return vmulq_f64(a, b); }
+};
+
 }  // namespace ROIOPS_ISA
 }  // namespace roiops

@@ -44,5 +44,20 @@ struct ScalarLanes {
   static F nan_where_unset(F best, I index) { return index < 0 ? std::numeric_limits<float>::quiet_NaN() : best; }
 };
 
+// Doubles for the kernels that must reproduce a double-precision reference (crop_and_resize
+// matches TensorFlow.js, which computes in JavaScript numbers): `width` floats are widened
+// exactly, combined in double, and narrowed once, rounding to nearest even as a
+// Float32Array store does. Same contract for every instruction set's DoubleLanes.
+struct ScalarDoubleLanes {
+  static constexpr int64_t width = 1;
+  using D = double;
+  static D load_floats(const float* p) { return static_cast<double>(*p); }
+  static void store_floats(float* p, D v) { *p = static_cast<float>(v); }
+  static D set1(double v) { return v; }
+  static D add(D a, D b) { return a + b; }
+  static D sub(D a, D b) { return a - b; }
+  static D mul(D a, D b) { return a * b; }
+};
+
 }  // namespace ROIOPS_ISA
 }  // namespace roiops

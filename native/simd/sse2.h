@@ -55,5 +55,21 @@ struct VectorLanes {
   }
 };
 
+// Two doubles per register (contract in scalar.h, ScalarDoubleLanes).
+struct DoubleLanes {
+  static constexpr int64_t width = 2;
+  using D = __m128d;
+  static D load_floats(const float* p) {
+    return _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+  }
+  static void store_floats(float* p, D v) {
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_castps_si128(_mm_cvtpd_ps(v)));
+  }
+  static D set1(double v) { return _mm_set1_pd(v); }
+  static D add(D a, D b) { return _mm_add_pd(a, b); }
+  static D sub(D a, D b) { return _mm_sub_pd(a, b); }
+  static D mul(D a, D b) { return _mm_mul_pd(a, b); }
+};
+
 }  // namespace ROIOPS_ISA
 }  // namespace roiops

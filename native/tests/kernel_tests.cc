@@ -824,6 +824,7 @@ void dispatch() {
 // native/tests/align_family_tests.cc: psRoiAlign, roiAlignRotated, multiScaleRoiAlign and the
 // backward passes, counted into the same totals.
 void run_align_family_tests(int& passed, int& failed);
+int pooling_family_tests();  // native/tests/pooling_family_tests.cc: the number of failed checks
 
 int main() {
   set_num_threads(2);  // so that "2 threads" means two, even on a one-core machine
@@ -836,8 +837,9 @@ int main() {
   bad_input();
   refusals_in_kernels();
   run_align_family_tests(passed, failed);
+  const int family_failures = pooling_family_tests();
   std::string names;
   for (const KernelTable* table : tables()) names += (names.empty() ? "" : " ") + std::string(table->simd);
   std::printf("kernel tests: %d passed, %d failed (tables: %s)\n", passed, failed, names.c_str());
-  return failed == 0 ? 0 : 1;
+  return failed == 0 && family_failures == 0 ? 0 : 1;
 }

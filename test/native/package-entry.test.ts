@@ -9,7 +9,42 @@ import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../lib/backend/native.js';
 
 const root = packageRoot();
-const publicNames = ['getNumThreads', 'info', 'roiAlign', 'roiAlignSync', 'roiPool', 'roiPoolSync', 'setNumThreads'];
+// Every operator of API.md (async and Sync, forward and backward) and the runtime functions.
+const publicNames = [
+  'cropAndResize',
+  'cropAndResizeSync',
+  'getNumThreads',
+  'info',
+  'multiScaleRoiAlign',
+  'multiScaleRoiAlignSync',
+  'preciseRoiPool',
+  'preciseRoiPoolBackward',
+  'preciseRoiPoolBackwardSync',
+  'preciseRoiPoolSync',
+  'psRoiAlign',
+  'psRoiAlignBackward',
+  'psRoiAlignBackwardSync',
+  'psRoiAlignSync',
+  'psRoiPool',
+  'psRoiPoolBackward',
+  'psRoiPoolBackwardSync',
+  'psRoiPoolSync',
+  'roiAlign',
+  'roiAlignBackward',
+  'roiAlignBackwardSync',
+  'roiAlignRotated',
+  'roiAlignRotatedBackward',
+  'roiAlignRotatedBackwardSync',
+  'roiAlignRotatedSync',
+  'roiAlignSync',
+  'roiPool',
+  'roiPoolBackward',
+  'roiPoolBackwardSync',
+  'roiPoolSync',
+  'setNumThreads',
+  'spatialPyramidPool',
+  'spatialPyramidPoolSync',
+];
 
 /** Runs `code` in a fresh Node from a directory outside the package, resolving roi-ops by path. */
 function runNode(args: string[]): string {

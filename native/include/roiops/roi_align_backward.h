@@ -5,6 +5,7 @@
 // one channel), whatever the thread count and instruction set; the work splits over
 // channels, never over RoIs, so no two threads add to the same element.
 #pragma once
+#include "gradient.h"
 #include "ps_roi_align.h"
 #include "roi_align.h"
 #include "roi_align_rotated.h"

@@ -32,22 +32,6 @@ struct PooledOutput {
   int64_t argmax_length = 0;
 };
 
-// The gradient of a pooled output (backward passes read it): the forward output's shape and
-// layout, [K,C',PH,PW] or [K,PH,PW,C'].
-struct PooledGradient {
-  const float* data = nullptr;
-  int64_t length = 0;
-};
-
-// Where a backward pass writes the gradient of its input map: the forward input's dims and
-// layout. The kernel zero-fills all of it, then accumulates into it.
-struct GradientMap {
-  float* data = nullptr;
-  int64_t length = 0;  // elements available at `data`
-  int64_t batch = 0, channels = 0, height = 0, width = 0;
-  Layout layout = Layout::nchw;
-};
-
 // A flag another thread may raise to stop a running kernel between RoIs. It points
 // into an Int32Array owned by the caller (the async binding), or is null.
 class CancelFlag {

@@ -1,0 +1,172 @@
+// Position-sensitive RoI average pooling, reference/semantics.md §3.1 (torchvision
+// ps_roi_pool_kernel.cpp): roiPool's floor/ceil bins of the rounded box without the +1
+// (rw = max(xe - xs, 1)), clipped to [0, H-1] x [0, W-1] as torchvision's forward clips,
+// the float mean of the bin (row-major sum / pixel count), 0 for an empty bin; output
+// channel c_out of bin (ph, pw) reads input channel (c_out*PH + ph)*PW + pw.
+//
+// Two paths, same bits (each output is the same float sum in the same order):
+//  - bin-major channels-last: the map is copied once to [N][H*W][PH*PW][C_out], so that the
+//    C_out channels one bin reads are contiguous and the bin's mean is vectorised across
+//    them. Reading the channels-last map directly would gather channels PH*PW floats apart
+//    (196 bytes for 7x7): one cache line per lane, no better than scalar code, and AVX2/512
+//    gathers run at about one element per cycle. The copy costs one move per map element
+//    (the same transposition roiPool does), so it pays when the pooling reads more elements
+//    than the map holds.
+//  - direct: few RoIs on a large map; each output channel is summed from its input channel
+//    in place (a plane of an NCHW map, or a strided channel of an NHWC map), scalar.
+#pragma once
+#include "roi_pool.h"
+
+namespace roiops {
+namespace ROIOPS_ISA {
+
+// One psRoiPool bin along one axis: torchvision clips start and end to [0, size - 1].
+inline BinSpan ps_bin(int64_t i, int64_t bins, int64_t start, int64_t length, int64_t size) {
+  return pool_bin(i, bins, start, length, size - 1, BinRule::overlap);
+}
+
+// Pixels one output channel reads over every usable RoI (per channel of the output).
+inline double ps_pixels(const FeatureMap& map, const RoiRows& rois, const PsRoiPoolParams& params) {
+  double pixels = 0;
+  const int64_t PH = params.pooled_height, PW = params.pooled_width;
+  for (int64_t k = 0; k < rois.count; ++k) {
+    const float* row = rois.data + k * 5;
+    if (!roi_row_is_valid(row, map.batch)) continue;
+    const RoundedBox box = round_box(row, params.spatial_scale, false);
+    double rows = 0, cols = 0;
+    for (int64_t ph = 0; ph < PH; ++ph) {
+      const BinSpan s = ps_bin(ph, PH, box.y0, box.height, map.height);
+      rows += static_cast<double>(s.empty() ? 0 : s.end - s.start);
+    }
+    for (int64_t pw = 0; pw < PW; ++pw) {
+      const BinSpan s = ps_bin(pw, PW, box.x0, box.width, map.width);
+      cols += static_cast<double>(s.empty() ? 0 : s.end - s.start);
+    }
+    pixels += rows * cols;
+  }
+  return pixels;
+}
+
+// The map as [N][H*W][bins][C_out] (input channel c_out*bins + b moves to b*C_out + c_out):
+// `map` itself when that is already its order (NHWC with one bin or one output channel),
+// else a copy in `scratch`, made in tasks of 256 pixels.
+inline Status bin_major_map(const FeatureMap& map, int64_t bins, const Execution& execution, Scratch<float>& scratch,
+                            const float*& result) {
+  const int64_t C = map.channels, C_out = C / bins, pixels = map.height * map.width;
+  if (map.layout == Layout::nhwc && (bins == 1 || C_out == 1)) {
+    result = map.data;
+    return Status::success();
+  }
+  float* dst;
+  try {
+    dst = scratch.reserve(map.batch * pixels * C);
+  } catch (const std::bad_alloc&) {
+    return {StatusCode::out_of_memory, -1, "out of memory for the bin-major copy of the input"};
+  }
+  constexpr int64_t kPixelsPerTask = 256;
+  const int64_t tasks_per_image = (pixels + kPixelsPerTask - 1) / kPixelsPerTask;
+  const double elements = static_cast<double>(map.batch * pixels * C);
+  const Status status = run_tasks(map.batch * tasks_per_image, for_work(execution, elements * 0.7), [&](int64_t task) {
+    const int64_t n = task / tasks_per_image;
+    const int64_t p0 = (task % tasks_per_image) * kPixelsPerTask;
+    const int64_t count = std::min(kPixelsPerTask, pixels - p0);
+    const float* src = map.data + n * C * pixels;
+    float* image = dst + n * C * pixels;
+    if (map.layout == Layout::nchw) {
+      // Plane c_out*bins + b, pixels p0.., to [pixel][b*C_out + c_out].
+      for (int64_t b = 0; b < bins; ++b)
+        transpose(src + b * pixels + p0, C_out, count, bins * pixels, image + p0 * C + b * C_out, C);
+    } else {
+      // Per pixel, the [C_out][bins] channels to [bins][C_out].
+      for (int64_t p = p0; p < p0 + count; ++p) transpose(src + p * C, C_out, bins, bins, image + p * C, C_out);
+    }
+    return Status::success();
+  });
+  result = dst;
+  return status;
+}
+
+inline Status ps_roi_pool_forward(const FeatureMap& map, const RoiRows& rois, const PsRoiPoolParams& params,
+                                  const PooledOutput& out, Execution execution) {
+  const int64_t C = map.channels, H = map.height, W = map.width;
+  const int64_t PH = params.pooled_height, PW = params.pooled_width, bins = PH * PW;
+  const int64_t C_out = C / bins, block = C_out * bins;
+  const int64_t pixels_per_image = H * W;
+
+  const double pixels = ps_pixels(map, rois, params);
+  const double reads = pixels * static_cast<double>(C_out);
+  const bool identity = map.layout == Layout::nhwc && (bins == 1 || C_out == 1);
+  if (!identity && static_cast<double>(map.batch * pixels_per_image * C) > reads * 1.3) {
+    // Direct path: tasks of (RoI, 16 output channels).
+    const int64_t chunks = std::max<int64_t>((C_out + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask, 1);
+    const bool planar = map.layout == Layout::nchw;
+    return run_tasks(rois.count * chunks, for_work(execution, reads), [&](int64_t task) {
+      const int64_t k = task / chunks, c0 = (task % chunks) * kPlanarChannelsPerTask;
+      const int64_t c1 = std::min(c0 + kPlanarChannelsPerTask, C_out);
+      const float* row = rois.data + k * 5;
+      float* out_block = out.data + k * block;
+      if (!roi_row_is_valid(row, map.batch)) {
+        for (int64_t c = c0; c < c1; ++c)
+          for (int64_t b = 0; b < bins; ++b) out_block[planar ? c * bins + b : b * C_out + c] = 0.0f;
+        return Status::success();
+      }
+      const float* image = map.data + static_cast<int64_t>(row[0]) * C * pixels_per_image;
+      const RoundedBox box = round_box(row, params.spatial_scale, false);
+      for (int64_t c = c0; c < c1; ++c) {
+        for (int64_t ph = 0; ph < PH; ++ph) {
+          const BinSpan rows_span = ps_bin(ph, PH, box.y0, box.height, H);
+          for (int64_t pw = 0; pw < PW; ++pw) {
+            const BinSpan cols_span = ps_bin(pw, PW, box.x0, box.width, W);
+            const int64_t b = ph * PW + pw, c_in = c * bins + b;
+            float value = 0.0f;
+            if (!rows_span.empty() && !cols_span.empty()) {
+              if (planar)
+                average_channels<ScalarLanes, 1>(image + c_in * pixels_per_image, W, 1, rows_span, cols_span, 0, &value);
+              else
+                average_channels<ScalarLanes, 1>(image, W, C, rows_span, cols_span, c_in, &value);
+            }
+            out_block[planar ? c * bins + b : b * C_out + c] = value;
+          }
+        }
+      }
+      return Status::success();
+    });
+  }
+
+  thread_local Scratch<float> reordered;
+  const float* bin_major = nullptr;
+  const Status prepared = bin_major_map(map, bins, execution, reordered, bin_major);
+  if (!prepared.ok()) return prepared;
+  const BlockWriter writer(map, rois.count * block);
+  return run_tasks(rois.count, for_work(execution, reads * 0.1), [&](int64_t k) {
+    const float* row = rois.data + k * 5;
+    float* out_block = out.data + k * block;
+    if (!roi_row_is_valid(row, map.batch)) {
+      fill_block(out_block, block, 0.0f);
+      return Status::success();
+    }
+    const float* image = bin_major + static_cast<int64_t>(row[0]) * pixels_per_image * C;
+    const RoundedBox box = round_box(row, params.spatial_scale, false);
+    thread_local Scratch<float> tile, planar_tile;
+    float* values = writer.tile_for(out_block, tile, block);
+    for (int64_t ph = 0; ph < PH; ++ph) {
+      const BinSpan rows_span = ps_bin(ph, PH, box.y0, box.height, H);
+      for (int64_t pw = 0; pw < PW; ++pw) {
+        const BinSpan cols_span = ps_bin(pw, PW, box.x0, box.width, W);
+        const int64_t b = ph * PW + pw;
+        if (rows_span.empty() || cols_span.empty()) {
+          fill_block(values + b * C_out, C_out, 0.0f);
+          continue;
+        }
+        // Bin b's channels start at b*C_out inside each pixel's C floats.
+        reduce_bin_channels<BinReduction::avg>(image + b * C_out, W, C, rows_span, cols_span, 0, C_out, values + b * C_out,
+                                               nullptr);
+      }
+    }
+    writer.finish(values, bins, C_out, planar_tile, out_block);
+    return Status::success();
+  });
+}
+
+}  // namespace ROIOPS_ISA
+}  // namespace roiops
