@@ -97,11 +97,11 @@ function poolOptions(sample: DemoSample) {
 
 /** The validated kernel jobs of the two sync calls, to run on the JavaScript backend. */
 function jsAlignJob(sample: DemoSample): RoiAlignJob & AlignLimits {
-  return prepareRoiAlign('roiAlignSync', sample.featureMap, sample.boxes, alignOptions(sample));
+  return prepareRoiAlign('roiAlignSync', sample.featureMap, sample.boxes, alignOptions(sample)).job;
 }
 
 function jsPoolJob(sample: DemoSample): RoiPoolJob {
-  return prepareRoiPool('roiPoolSync', sample.featureMap, sample.boxes, poolOptions(sample));
+  return prepareRoiPool('roiPoolSync', sample.featureMap, sample.boxes, poolOptions(sample)).job;
 }
 
 // ---------------------------------------------------------------------------------------

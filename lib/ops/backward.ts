@@ -27,11 +27,10 @@ import {
   poolingOptions,
   positionSensitiveChannels,
   readCallOptions,
-  runAsync,
-  runSync,
   samplingOptions,
   type PoolingOptionValues,
 } from './pooling.js';
+import { operator } from './operator.js';
 
 const { spatialScale, layout, invalidBoxes, out, threads } = poolingOptions;
 
@@ -128,7 +127,7 @@ function gradient(job: { gradInput: FeatureMap }, shape: number[]): Tensor {
 
 // ---- roiPoolBackward: the gradient goes to each bin's argmax pixel (§1.1).
 
-export function prepareRoiPoolBackward(fn: string, gradOutput: unknown, argmax: unknown, boxes: unknown, options: unknown) {
+const roiPoolBackwardOperator = operator('roiPoolBackward', 3, (fn, gradOutput, argmax, boxes, options) => {
   const opts = readCallOptions(fn, options, backwardOptions);
   const { job, shape } = prepareBackward(fn, gradOutput, boxes, opts);
   if (!(argmax instanceof Int32Array)) throw invalidType(fn, 'argmax', "an Int32Array (roiPool's returnArgmax result)", argmax);
@@ -142,25 +141,17 @@ export function prepareRoiPoolBackward(fn: string, gradOutput: unknown, argmax: 
       throw rangeError(fn, `argmax[${i}] is ${index}, expected -1 or a plane index in [0, ${plane})`);
     }
   }
-  return { job: { ...job, argmax }, shape };
-}
+  const backwardJob = { ...job, argmax };
+  return { job: backwardJob, result: gradient(backwardJob, shape) };
+});
 
-export function roiPoolBackwardSync(gradOutput: TensorLike, argmax: Int32Array, boxes: Boxes, options: RoiPoolBackwardOptions): Tensor {
-  const { job, shape } = prepareRoiPoolBackward('roiPoolBackwardSync', gradOutput, argmax, boxes, options);
-  runSync('roiPoolBackward', job);
-  return gradient(job, shape);
-}
+/** RoI max pooling's input gradient, blocking. */
+export const roiPoolBackwardSync: (gradOutput: TensorLike, argmax: Int32Array, boxes: Boxes, options: RoiPoolBackwardOptions) => Tensor =
+  roiPoolBackwardOperator.sync;
 
-export async function roiPoolBackward(
-  gradOutput: TensorLike,
-  argmax: Int32Array,
-  boxes: Boxes,
-  options: RoiPoolBackwardOptions & AsyncOptions,
-): Promise<Tensor> {
-  const { job, shape } = prepareRoiPoolBackward('roiPoolBackward', gradOutput, argmax, boxes, options);
-  await runAsync('roiPoolBackward', job, options.signal);
-  return gradient(job, shape);
-}
+/** RoI max pooling's input gradient, off the JavaScript thread. */
+export const roiPoolBackward: (gradOutput: TensorLike, argmax: Int32Array, boxes: Boxes, options: RoiPoolBackwardOptions & AsyncOptions) => Promise<Tensor> =
+  roiPoolBackwardOperator.async;
 
 // ---- roiAlignBackward: avg, max and onnx-max (§2.1, §2.4, §2.5).
 
@@ -173,7 +164,7 @@ const roiAlignBackwardOptions = {
   input: { read: (_fn: string, _argument: string, value: unknown) => value, default: undefined as unknown },
 };
 
-export function prepareRoiAlignBackward(fn: string, gradOutput: unknown, boxes: unknown, options: unknown) {
+const roiAlignBackwardOperator = operator('roiAlignBackward', 2, (fn, gradOutput, boxes, options) => {
   const opts = readCallOptions(fn, options, roiAlignBackwardOptions);
   const prepared = prepareBackward(fn, gradOutput, boxes, opts);
   let input: FeatureMap | null = null;
@@ -201,46 +192,39 @@ export function prepareRoiAlignBackward(fn: string, gradOutput: unknown, boxes: 
       ? alignGeometry(job.rois, k * 5, job.spatialScale, job.aligned, job.samplingRatio, job.pooledHeight, job.pooledWidth)
       : null,
   );
-  return { job, shape: prepared.shape };
-}
+  return { job, result: gradient(job, prepared.shape) };
+});
 
-export function roiAlignBackwardSync(gradOutput: TensorLike, boxes: Boxes, options: RoiAlignBackwardOptions): Tensor {
-  const { job, shape } = prepareRoiAlignBackward('roiAlignBackwardSync', gradOutput, boxes, options);
-  runSync('roiAlignBackward', job);
-  return gradient(job, shape);
-}
+/** RoIAlign's input gradient, blocking. */
+export const roiAlignBackwardSync: (gradOutput: TensorLike, boxes: Boxes, options: RoiAlignBackwardOptions) => Tensor =
+  roiAlignBackwardOperator.sync;
 
-export async function roiAlignBackward(gradOutput: TensorLike, boxes: Boxes, options: RoiAlignBackwardOptions & AsyncOptions): Promise<Tensor> {
-  const { job, shape } = prepareRoiAlignBackward('roiAlignBackward', gradOutput, boxes, options);
-  await runAsync('roiAlignBackward', job, options.signal);
-  return gradient(job, shape);
-}
+/** RoIAlign's input gradient, off the JavaScript thread. */
+export const roiAlignBackward: (gradOutput: TensorLike, boxes: Boxes, options: RoiAlignBackwardOptions & AsyncOptions) => Promise<Tensor> =
+  roiAlignBackwardOperator.async;
 
 // ---- psRoiPoolBackward / psRoiAlignBackward (§3).
 
 const psRoiPoolBackwardOptions = { ...backwardOptions, spatialScale };
 
-export function preparePsRoiPoolBackward(fn: string, gradOutput: unknown, boxes: unknown, options: unknown) {
+const psRoiPoolBackwardOperator = operator('psRoiPoolBackward', 2, (fn, gradOutput, boxes, options) => {
   const opts = readCallOptions(fn, options, psRoiPoolBackwardOptions);
   const { job, shape } = prepareBackward(fn, gradOutput, boxes, opts, { positionSensitive: true });
-  return { job: { ...job, spatialScale: opts.spatialScale }, shape };
-}
+  const backwardJob = { ...job, spatialScale: opts.spatialScale };
+  return { job: backwardJob, result: gradient(backwardJob, shape) };
+});
 
-export function psRoiPoolBackwardSync(gradOutput: TensorLike, boxes: Boxes, options: PsRoiPoolBackwardOptions): Tensor {
-  const { job, shape } = preparePsRoiPoolBackward('psRoiPoolBackwardSync', gradOutput, boxes, options);
-  runSync('psRoiPoolBackward', job);
-  return gradient(job, shape);
-}
+/** psRoiPool's input gradient, blocking. */
+export const psRoiPoolBackwardSync: (gradOutput: TensorLike, boxes: Boxes, options: PsRoiPoolBackwardOptions) => Tensor =
+  psRoiPoolBackwardOperator.sync;
 
-export async function psRoiPoolBackward(gradOutput: TensorLike, boxes: Boxes, options: PsRoiPoolBackwardOptions & AsyncOptions): Promise<Tensor> {
-  const { job, shape } = preparePsRoiPoolBackward('psRoiPoolBackward', gradOutput, boxes, options);
-  await runAsync('psRoiPoolBackward', job, options.signal);
-  return gradient(job, shape);
-}
+/** psRoiPool's input gradient, off the JavaScript thread. */
+export const psRoiPoolBackward: (gradOutput: TensorLike, boxes: Boxes, options: PsRoiPoolBackwardOptions & AsyncOptions) => Promise<Tensor> =
+  psRoiPoolBackwardOperator.async;
 
 const psRoiAlignBackwardOptions = { ...backwardOptions, spatialScale, ...samplingOptions };
 
-export function preparePsRoiAlignBackward(fn: string, gradOutput: unknown, boxes: unknown, options: unknown) {
+const psRoiAlignBackwardOperator = operator('psRoiAlignBackward', 2, (fn, gradOutput, boxes, options) => {
   const opts = readCallOptions(fn, options, psRoiAlignBackwardOptions);
   const prepared = prepareBackward(fn, gradOutput, boxes, opts, { positionSensitive: true });
   const job = {
@@ -254,20 +238,16 @@ export function preparePsRoiAlignBackward(fn: string, gradOutput: unknown, boxes
       ? alignGeometry(job.rois, k * 5, job.spatialScale, true, job.samplingRatio, job.pooledHeight, job.pooledWidth)
       : null,
   );
-  return { job, shape: prepared.shape };
-}
+  return { job, result: gradient(job, prepared.shape) };
+});
 
-export function psRoiAlignBackwardSync(gradOutput: TensorLike, boxes: Boxes, options: PsRoiAlignBackwardOptions): Tensor {
-  const { job, shape } = preparePsRoiAlignBackward('psRoiAlignBackwardSync', gradOutput, boxes, options);
-  runSync('psRoiAlignBackward', job);
-  return gradient(job, shape);
-}
+/** psRoiAlign's input gradient, blocking. */
+export const psRoiAlignBackwardSync: (gradOutput: TensorLike, boxes: Boxes, options: PsRoiAlignBackwardOptions) => Tensor =
+  psRoiAlignBackwardOperator.sync;
 
-export async function psRoiAlignBackward(gradOutput: TensorLike, boxes: Boxes, options: PsRoiAlignBackwardOptions & AsyncOptions): Promise<Tensor> {
-  const { job, shape } = preparePsRoiAlignBackward('psRoiAlignBackward', gradOutput, boxes, options);
-  await runAsync('psRoiAlignBackward', job, options.signal);
-  return gradient(job, shape);
-}
+/** psRoiAlign's input gradient, off the JavaScript thread. */
+export const psRoiAlignBackward: (gradOutput: TensorLike, boxes: Boxes, options: PsRoiAlignBackwardOptions & AsyncOptions) => Promise<Tensor> =
+  psRoiAlignBackwardOperator.async;
 
 // ---- roiAlignRotatedBackward (§4.1).
 
@@ -279,7 +259,7 @@ const roiAlignRotatedBackwardOptions = {
   clockwise: { read: read.boolean, default: false },
 };
 
-export function prepareRoiAlignRotatedBackward(fn: string, gradOutput: unknown, rboxes: unknown, options: unknown) {
+const roiAlignRotatedBackwardOperator = operator('roiAlignRotatedBackward', 2, (fn, gradOutput, rboxes, options) => {
   const opts = readCallOptions(fn, options, roiAlignRotatedBackwardOptions);
   const prepared = prepareBackward(fn, gradOutput, rboxes, opts, { columns: 6 });
   const job = {
@@ -295,47 +275,32 @@ export function prepareRoiAlignRotatedBackward(fn: string, gradOutput: unknown, 
       ? rotatedGeometry(job.rois, k * 6, job.spatialScale, job.aligned, job.samplingRatio, job.pooledHeight, job.pooledWidth)
       : null,
   );
-  return { job, shape: prepared.shape };
-}
+  return { job, result: gradient(job, prepared.shape) };
+});
 
-export function roiAlignRotatedBackwardSync(gradOutput: TensorLike, rboxes: Boxes, options: RoiAlignRotatedBackwardOptions): Tensor {
-  const { job, shape } = prepareRoiAlignRotatedBackward('roiAlignRotatedBackwardSync', gradOutput, rboxes, options);
-  runSync('roiAlignRotatedBackward', job);
-  return gradient(job, shape);
-}
+/** roiAlignRotated's input gradient, blocking. */
+export const roiAlignRotatedBackwardSync: (gradOutput: TensorLike, rboxes: Boxes, options: RoiAlignRotatedBackwardOptions) => Tensor =
+  roiAlignRotatedBackwardOperator.sync;
 
-export async function roiAlignRotatedBackward(
-  gradOutput: TensorLike,
-  rboxes: Boxes,
-  options: RoiAlignRotatedBackwardOptions & AsyncOptions,
-): Promise<Tensor> {
-  const { job, shape } = prepareRoiAlignRotatedBackward('roiAlignRotatedBackward', gradOutput, rboxes, options);
-  await runAsync('roiAlignRotatedBackward', job, options.signal);
-  return gradient(job, shape);
-}
+/** roiAlignRotated's input gradient, off the JavaScript thread. */
+export const roiAlignRotatedBackward: (gradOutput: TensorLike, rboxes: Boxes, options: RoiAlignRotatedBackwardOptions & AsyncOptions) => Promise<Tensor> =
+  roiAlignRotatedBackwardOperator.async;
 
 // ---- preciseRoiPoolBackward (§7): the gradient with respect to the input.
 
 const preciseRoiPoolBackwardOptions = { ...backwardOptions, spatialScale };
 
-export function preparePreciseRoiPoolBackward(fn: string, gradOutput: unknown, boxes: unknown, options: unknown) {
+const preciseRoiPoolBackwardOperator = operator('preciseRoiPoolBackward', 2, (fn, gradOutput, boxes, options) => {
   const opts = readCallOptions(fn, options, preciseRoiPoolBackwardOptions);
   const { job, shape } = prepareBackward(fn, gradOutput, boxes, opts);
-  return { job: { ...job, spatialScale: opts.spatialScale }, shape };
-}
+  const backwardJob = { ...job, spatialScale: opts.spatialScale };
+  return { job: backwardJob, result: gradient(backwardJob, shape) };
+});
 
-export function preciseRoiPoolBackwardSync(gradOutput: TensorLike, boxes: Boxes, options: PreciseRoiPoolBackwardOptions): Tensor {
-  const { job, shape } = preparePreciseRoiPoolBackward('preciseRoiPoolBackwardSync', gradOutput, boxes, options);
-  runSync('preciseRoiPoolBackward', job);
-  return gradient(job, shape);
-}
+/** preciseRoiPool's input gradient, blocking. */
+export const preciseRoiPoolBackwardSync: (gradOutput: TensorLike, boxes: Boxes, options: PreciseRoiPoolBackwardOptions) => Tensor =
+  preciseRoiPoolBackwardOperator.sync;
 
-export async function preciseRoiPoolBackward(
-  gradOutput: TensorLike,
-  boxes: Boxes,
-  options: PreciseRoiPoolBackwardOptions & AsyncOptions,
-): Promise<Tensor> {
-  const { job, shape } = preparePreciseRoiPoolBackward('preciseRoiPoolBackward', gradOutput, boxes, options);
-  await runAsync('preciseRoiPoolBackward', job, options.signal);
-  return gradient(job, shape);
-}
+/** preciseRoiPool's input gradient, off the JavaScript thread. */
+export const preciseRoiPoolBackward: (gradOutput: TensorLike, boxes: Boxes, options: PreciseRoiPoolBackwardOptions & AsyncOptions) => Promise<Tensor> =
+  preciseRoiPoolBackwardOperator.async;

@@ -5,7 +5,8 @@
 import { formatShape, invalidType, rangeError } from '../errors.js';
 import type { AsyncOptions, CropAndResizeOptions, Tensor, TensorLike } from '../types.js';
 import { outputBuffer, read, readFeatureMap, readTensor } from '../validate.js';
-import { poolingOptions, readCallOptions, runAsync, runSync } from './pooling.js';
+import { operator } from './operator.js';
+import { poolingOptions, readCallOptions } from './pooling.js';
 
 const { invalidBoxes, out, threads } = poolingOptions;
 
@@ -58,7 +59,7 @@ function checkCropBoxes(fn: string, boxes: Float32Array, indices: Int32Array, ba
   }
 }
 
-export function prepareCropAndResize(fn: string, image: unknown, boxes: unknown, boxIndices: unknown, cropSize: unknown, options: unknown) {
+const cropAndResizeOperator = operator('cropAndResize', 4, (fn, image, boxes, boxIndices, cropSize, options) => {
   const opts = readCallOptions(fn, options ?? {}, cropAndResizeOptions);
   const map = readFeatureMap(fn, 'image', image, opts.layout);
   const box = readTensor(fn, 'boxes', boxes);
@@ -84,31 +85,23 @@ export function prepareCropAndResize(fn: string, image: unknown, boxes: unknown,
     out: data,
     threads: opts.threads ?? 0,
   };
-  return { job, shape };
-}
+  return { job, result: { data: job.out, shape } };
+});
 
 /** TensorFlow crop_and_resize, blocking. */
-export function cropAndResizeSync(
+export const cropAndResizeSync: (
   image: TensorLike,
   boxes: TensorLike,
   boxIndices: Int32Array | readonly number[],
   cropSize: number | readonly [number, number],
-  options: CropAndResizeOptions = {},
-): Tensor {
-  const { job, shape } = prepareCropAndResize('cropAndResizeSync', image, boxes, boxIndices, cropSize, options);
-  runSync('cropAndResize', job);
-  return { data: job.out, shape };
-}
+  options?: CropAndResizeOptions,
+) => Tensor = cropAndResizeOperator.sync;
 
 /** TensorFlow crop_and_resize, off the JavaScript thread. */
-export async function cropAndResize(
+export const cropAndResize: (
   image: TensorLike,
   boxes: TensorLike,
   boxIndices: Int32Array | readonly number[],
   cropSize: number | readonly [number, number],
-  options: CropAndResizeOptions & AsyncOptions = {},
-): Promise<Tensor> {
-  const { job, shape } = prepareCropAndResize('cropAndResize', image, boxes, boxIndices, cropSize, options);
-  await runAsync('cropAndResize', job, options.signal);
-  return { data: job.out, shape };
-}
+  options?: CropAndResizeOptions & AsyncOptions,
+) => Promise<Tensor> = cropAndResizeOperator.async;

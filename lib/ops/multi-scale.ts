@@ -9,7 +9,8 @@ import { inferScales, mapLevels } from '../reference/multi-scale.js';
 import { alignGeometry } from '../reference/roi-align.js';
 import type { AsyncOptions, Boxes, MultiScaleRoiAlignOptions, Tensor, TensorLike } from '../types.js';
 import { outputBuffer, read, readFeatureMap, type FeatureMap } from '../validate.js';
-import { checkSampleBudget, poolingOptions, readCallOptions, runAsync, runSync, samplingOptions } from './pooling.js';
+import { operator } from './operator.js';
+import { checkSampleBudget, poolingOptions, readCallOptions, samplingOptions } from './pooling.js';
 
 const imageSize = read.list(read.integer(1), 'positive integers');
 const { spatialScale: _unused, ...poolingWithoutScale } = poolingOptions;
@@ -69,7 +70,7 @@ function levelScales(fn: string, levels: FeatureMap[], opts: { imageSizes?: Arra
   );
 }
 
-export function prepareMultiScaleRoiAlign(fn: string, features: unknown, boxes: unknown, options: unknown) {
+const multiScaleRoiAlignOperator = operator('multiScaleRoiAlign', 2, (fn, features, boxes, options) => {
   const opts = readCallOptions(fn, options, multiScaleOptions);
   const levels = readPyramid(fn, features, opts.layout);
   const first = levels[0] as FeatureMap;
@@ -107,23 +108,16 @@ export function prepareMultiScaleRoiAlign(fn: string, features: unknown, boxes: 
     if (level < 0 || !roiRowIsValid(job.rois, k, first.batch)) return null;
     return alignGeometry(job.rois, k * 5, scales[level] as number, job.aligned, job.samplingRatio, pooledHeight, pooledWidth);
   });
-  return { job, shape };
-}
+  return { job, result: { data: job.out, shape } };
+});
 
 /** RoIAlign over a feature pyramid (torchvision MultiScaleRoIAlign), blocking. */
-export function multiScaleRoiAlignSync(features: readonly TensorLike[], boxes: Boxes, options: MultiScaleRoiAlignOptions): Tensor {
-  const { job, shape } = prepareMultiScaleRoiAlign('multiScaleRoiAlignSync', features, boxes, options);
-  runSync('multiScaleRoiAlign', job);
-  return { data: job.out, shape };
-}
+export const multiScaleRoiAlignSync: (features: readonly TensorLike[], boxes: Boxes, options: MultiScaleRoiAlignOptions) => Tensor =
+  multiScaleRoiAlignOperator.sync;
 
 /** RoIAlign over a feature pyramid, off the JavaScript thread. */
-export async function multiScaleRoiAlign(
+export const multiScaleRoiAlign: (
   features: readonly TensorLike[],
   boxes: Boxes,
   options: MultiScaleRoiAlignOptions & AsyncOptions,
-): Promise<Tensor> {
-  const { job, shape } = prepareMultiScaleRoiAlign('multiScaleRoiAlign', features, boxes, options);
-  await runAsync('multiScaleRoiAlign', job, options.signal);
-  return { data: job.out, shape };
-}
+) => Promise<Tensor> = multiScaleRoiAlignOperator.async;

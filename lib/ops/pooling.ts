@@ -1,7 +1,5 @@
-// What roiPool and roiAlign (and every later RoI operator) share: the common options, the
-// validation of input and boxes, the output buffer, and how an async call is run and aborted.
-import { backend } from '../backend/index.js';
-import type { Jobs, Operator } from '../backend/types.js';
+// What the RoI operators share: the common options, the validation of input and boxes,
+// the output buffer and the sample budget of the RoIAlign-shaped ones.
 import { checkBoxRows, readBoxes, type BoxColumns, type RoiRows } from '../boxes.js';
 import { formatCount, rangeError } from '../errors.js';
 import type { PoolingJob } from '../reference/common.js';
@@ -153,35 +151,4 @@ export function checkSampleBudget(
       );
     }
   }
-}
-
-/** Runs a validated job on the backend, blocking. */
-export function runSync<Op extends Operator>(op: Op, job: Jobs[Op]): void {
-  backend().runSync(op, job);
-}
-
-/** Runs a validated job off the JavaScript thread, abortable by `signal`. */
-export function runAsync<Op extends Operator>(op: Op, job: Jobs[Op], signal: AbortSignal | undefined): Promise<void> {
-  return runAbortable(signal, (abortFlag) => backend().runAsync(op, job, abortFlag));
-}
-
-/**
- * Runs `start` with an abort flag wired to `signal`. An aborted call rejects with the
- * signal's reason (an AbortError by default), whether the kernel noticed the flag or had
- * already finished: once the signal fired, the caller gets the rejection.
- */
-export async function runAbortable(signal: AbortSignal | undefined, start: (abortFlag: Int32Array) => Promise<void>): Promise<void> {
-  signal?.throwIfAborted();
-  const abortFlag = new Int32Array(1);
-  const raise = () => Atomics.store(abortFlag, 0, 1);
-  signal?.addEventListener('abort', raise, { once: true });
-  try {
-    await start(abortFlag);
-  } catch (error) {
-    if (signal?.aborted && (error as { code?: unknown }).code === 'ABORT_ERR') throw signal.reason;
-    throw error;
-  } finally {
-    signal?.removeEventListener('abort', raise);
-  }
-  signal?.throwIfAborted();
 }

@@ -1,30 +1,21 @@
 // psRoiPool / psRoiAlign and their Sync twins: position-sensitive RoI pooling of R-FCN
 // (API.md; reference/semantics.md §3). Input channels C = Cout * PH * PW; bin (ph, pw) of
 // output channel c reads input channel (c*PH + ph)*PW + pw.
-import { alignGeometry } from '../reference/roi-align.js';
 import { roiRowIsValid } from '../reference/common.js';
+import { alignGeometry } from '../reference/roi-align.js';
 import type { AsyncOptions, Boxes, PsRoiAlignOptions, PsRoiPoolOptions, Tensor, TensorLike } from '../types.js';
-import {
-  checkSampleBudget,
-  poolingOptions,
-  positionSensitiveChannels,
-  preparePooling,
-  readCallOptions,
-  runAsync,
-  runSync,
-  samplingOptions,
-} from './pooling.js';
+import { operator } from './operator.js';
+import { checkSampleBudget, poolingOptions, positionSensitiveChannels, preparePooling, readCallOptions, samplingOptions } from './pooling.js';
 
-const psRoiPoolOptions = poolingOptions;
 const psRoiAlignOptions = { ...poolingOptions, ...samplingOptions };
 
-export function preparePsRoiPool(fn: string, input: unknown, boxes: unknown, options: unknown) {
-  const opts = readCallOptions(fn, options, psRoiPoolOptions);
+const psRoiPoolOperator = operator('psRoiPool', 2, (fn, input, boxes, options) => {
+  const opts = readCallOptions(fn, options, poolingOptions);
   const { job, shape } = preparePooling(fn, input, boxes, opts, { outputChannels: positionSensitiveChannels(fn, opts) });
-  return { job, shape };
-}
+  return { job, result: { data: job.out, shape } };
+});
 
-export function preparePsRoiAlign(fn: string, input: unknown, boxes: unknown, options: unknown) {
+const psRoiAlignOperator = operator('psRoiAlign', 2, (fn, input, boxes, options) => {
   const opts = readCallOptions(fn, options, psRoiAlignOptions);
   const prepared = preparePooling(fn, input, boxes, opts, { outputChannels: positionSensitiveChannels(fn, opts) });
   const job = { ...prepared.job, samplingRatio: opts.samplingRatio, maxSamplesPerRoi: opts.maxSamplesPerRoi };
@@ -34,33 +25,19 @@ export function preparePsRoiAlign(fn: string, input: unknown, boxes: unknown, op
       ? alignGeometry(job.rois, k * 5, job.spatialScale, true, job.samplingRatio, job.pooledHeight, job.pooledWidth)
       : null,
   );
-  return { job, shape: prepared.shape };
-}
+  return { job, result: { data: job.out, shape: prepared.shape } };
+});
 
 /** Position-sensitive RoI average pooling (torchvision ps_roi_pool), blocking. */
-export function psRoiPoolSync(input: TensorLike, boxes: Boxes, options: PsRoiPoolOptions): Tensor {
-  const { job, shape } = preparePsRoiPool('psRoiPoolSync', input, boxes, options);
-  runSync('psRoiPool', job);
-  return { data: job.out, shape };
-}
+export const psRoiPoolSync: (input: TensorLike, boxes: Boxes, options: PsRoiPoolOptions) => Tensor = psRoiPoolOperator.sync;
 
 /** Position-sensitive RoI average pooling (torchvision ps_roi_pool), off the JavaScript thread. */
-export async function psRoiPool(input: TensorLike, boxes: Boxes, options: PsRoiPoolOptions & AsyncOptions): Promise<Tensor> {
-  const { job, shape } = preparePsRoiPool('psRoiPool', input, boxes, options);
-  await runAsync('psRoiPool', job, options.signal);
-  return { data: job.out, shape };
-}
+export const psRoiPool: (input: TensorLike, boxes: Boxes, options: PsRoiPoolOptions & AsyncOptions) => Promise<Tensor> =
+  psRoiPoolOperator.async;
 
 /** Position-sensitive RoIAlign (torchvision ps_roi_align; a zero-size box gives 0, not NaN), blocking. */
-export function psRoiAlignSync(input: TensorLike, boxes: Boxes, options: PsRoiAlignOptions): Tensor {
-  const { job, shape } = preparePsRoiAlign('psRoiAlignSync', input, boxes, options);
-  runSync('psRoiAlign', job);
-  return { data: job.out, shape };
-}
+export const psRoiAlignSync: (input: TensorLike, boxes: Boxes, options: PsRoiAlignOptions) => Tensor = psRoiAlignOperator.sync;
 
 /** Position-sensitive RoIAlign, off the JavaScript thread. */
-export async function psRoiAlign(input: TensorLike, boxes: Boxes, options: PsRoiAlignOptions & AsyncOptions): Promise<Tensor> {
-  const { job, shape } = preparePsRoiAlign('psRoiAlign', input, boxes, options);
-  await runAsync('psRoiAlign', job, options.signal);
-  return { data: job.out, shape };
-}
+export const psRoiAlign: (input: TensorLike, boxes: Boxes, options: PsRoiAlignOptions & AsyncOptions) => Promise<Tensor> =
+  psRoiAlignOperator.async;

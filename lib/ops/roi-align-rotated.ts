@@ -4,7 +4,8 @@
 import { rotatedGeometry, rotatedRowIsValid } from '../reference/roi-align-rotated.js';
 import type { AsyncOptions, Boxes, RoiAlignRotatedOptions, Tensor, TensorLike } from '../types.js';
 import { read } from '../validate.js';
-import { checkSampleBudget, poolingOptions, preparePooling, readCallOptions, runAsync, runSync, samplingOptions } from './pooling.js';
+import { operator } from './operator.js';
+import { checkSampleBudget, poolingOptions, preparePooling, readCallOptions, samplingOptions } from './pooling.js';
 
 const roiAlignRotatedOptions = {
   ...poolingOptions,
@@ -13,7 +14,7 @@ const roiAlignRotatedOptions = {
   clockwise: { read: read.boolean, default: false },
 };
 
-export function prepareRoiAlignRotated(fn: string, input: unknown, boxes: unknown, options: unknown) {
+const roiAlignRotatedOperator = operator('roiAlignRotated', 2, (fn, input, boxes, options) => {
   const opts = readCallOptions(fn, options, roiAlignRotatedOptions);
   const prepared = preparePooling(fn, input, boxes, opts, { columns: 6 });
   const job = {
@@ -28,23 +29,13 @@ export function prepareRoiAlignRotated(fn: string, input: unknown, boxes: unknow
       ? rotatedGeometry(job.rois, k * 6, job.spatialScale, job.aligned, job.samplingRatio, job.pooledHeight, job.pooledWidth)
       : null,
   );
-  return { job, shape: prepared.shape };
-}
+  return { job, result: { data: job.out, shape: prepared.shape } };
+});
 
 /** RoIAlign over rotated boxes, blocking. Angle 0 equals roiAlign with the same `aligned`. */
-export function roiAlignRotatedSync(input: TensorLike, rboxes: Boxes, options: RoiAlignRotatedOptions): Tensor {
-  const { job, shape } = prepareRoiAlignRotated('roiAlignRotatedSync', input, rboxes, options);
-  runSync('roiAlignRotated', job);
-  return { data: job.out, shape };
-}
+export const roiAlignRotatedSync: (input: TensorLike, rboxes: Boxes, options: RoiAlignRotatedOptions) => Tensor =
+  roiAlignRotatedOperator.sync;
 
 /** RoIAlign over rotated boxes, off the JavaScript thread. */
-export async function roiAlignRotated(
-  input: TensorLike,
-  rboxes: Boxes,
-  options: RoiAlignRotatedOptions & AsyncOptions,
-): Promise<Tensor> {
-  const { job, shape } = prepareRoiAlignRotated('roiAlignRotated', input, rboxes, options);
-  await runAsync('roiAlignRotated', job, options.signal);
-  return { data: job.out, shape };
-}
+export const roiAlignRotated: (input: TensorLike, rboxes: Boxes, options: RoiAlignRotatedOptions & AsyncOptions) => Promise<Tensor> =
+  roiAlignRotatedOperator.async;

@@ -5,7 +5,8 @@
 import { checkBoxRows, readBoxes } from '../boxes.js';
 import type { AsyncOptions, SpatialPyramidPoolOptions, Tensor, TensorLike } from '../types.js';
 import { outputBuffer, read, readFeatureMap } from '../validate.js';
-import { poolingOptions, readCallOptions, runAsync, runSync } from './pooling.js';
+import { operator } from './operator.js';
+import { poolingOptions, readCallOptions } from './pooling.js';
 
 const { spatialScale, layout, invalidBoxes, out, threads } = poolingOptions;
 
@@ -20,7 +21,7 @@ const spatialPyramidOptions = {
   threads,
 };
 
-export function prepareSpatialPyramidPool(fn: string, input: unknown, options: unknown) {
+const spatialPyramidPoolOperator = operator('spatialPyramidPool', 1, (fn, input, options) => {
   const opts = readCallOptions(fn, options ?? {}, spatialPyramidOptions);
   const map = readFeatureMap(fn, 'input', input, opts.layout);
   let rois: Float32Array | null = null;
@@ -44,19 +45,12 @@ export function prepareSpatialPyramidPool(fn: string, input: unknown, options: u
     out: data,
     threads: opts.threads ?? 0,
   };
-  return { job, shape };
-}
+  return { job, result: { data: job.out, shape } };
+});
 
 /** Spatial pyramid pooling of each image (or each box in options.boxes), blocking. */
-export function spatialPyramidPoolSync(input: TensorLike, options: SpatialPyramidPoolOptions = {}): Tensor {
-  const { job, shape } = prepareSpatialPyramidPool('spatialPyramidPoolSync', input, options);
-  runSync('spatialPyramidPool', job);
-  return { data: job.out, shape };
-}
+export const spatialPyramidPoolSync: (input: TensorLike, options?: SpatialPyramidPoolOptions) => Tensor = spatialPyramidPoolOperator.sync;
 
 /** Spatial pyramid pooling, off the JavaScript thread. */
-export async function spatialPyramidPool(input: TensorLike, options: SpatialPyramidPoolOptions & AsyncOptions = {}): Promise<Tensor> {
-  const { job, shape } = prepareSpatialPyramidPool('spatialPyramidPool', input, options);
-  await runAsync('spatialPyramidPool', job, options.signal);
-  return { data: job.out, shape };
-}
+export const spatialPyramidPool: (input: TensorLike, options?: SpatialPyramidPoolOptions & AsyncOptions) => Promise<Tensor> =
+  spatialPyramidPoolOperator.async;
