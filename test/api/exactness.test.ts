@@ -9,16 +9,7 @@ import { roiAlignSync, roiPoolSync } from '../../lib/index.js';
 import { roiAlignReference, type AlignMode } from '../../lib/reference/roi-align.js';
 import { roiPoolReference } from '../../lib/reference/roi-pool.js';
 import type { FeatureMap } from '../../lib/validate.js';
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { prng } from '../helpers/gradient-cases.js';
 
 interface Problem {
   name: string;

@@ -24,17 +24,7 @@ import {
 } from '../../lib/index.js';
 import { expectConfiguredBackend } from '../helpers/backend.js';
 import { mismatches, toChannelsLast } from '../helpers/golden.js';
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { prng } from '../helpers/gradient-cases.js';
 
 function randomMap(shape: [number, number, number, number], seed: number) {
   const random = prng(seed);

@@ -1,0 +1,67 @@
+// The raw native bindings, called positionally (bypassing the TypeScript validation), and the
+// checks every entry point gets: a well-formed call computes, sync and async; each refusal
+// is the same RangeError or TypeError from the Sync and the Async entry (never a crash); and
+// an async call whose abort flag is raised rejects with an AbortError.
+import { createRequire } from 'node:module';
+
+import { describe, expect, it } from 'vitest';
+
+import { packageRoot } from '../../lib/backend/native.js';
+
+type Fn = (...args: unknown[]) => unknown;
+const binding = createRequire(import.meta.url)('node-gyp-build')(packageRoot()) as Record<string, Fn>;
+
+/** Calls the raw binding `name` (e.g. 'psRoiAlignSync') with positional arguments. */
+export function callBinding(name: string, ...args: unknown[]): unknown {
+  const fn = binding[name];
+  if (!fn) throw new Error(`the addon has no ${name}`);
+  return fn(...args);
+}
+
+/** A copy of `args` with the positions of `overrides` replaced. */
+export function withArgs(args: readonly unknown[], overrides: Record<number, unknown>): unknown[] {
+  const copy = [...args];
+  for (const [i, v] of Object.entries(overrides)) copy[Number(i)] = v;
+  return copy;
+}
+
+/**
+ * A refusal: what is wrong, the argument positions that make it so, and the exact error (a
+ * string is the message of a RangeError after the entry's name: `<name>: <message>`).
+ */
+export type Refusal = readonly [what: string, overrides: Record<number, unknown>, error: string | RangeError | TypeError];
+
+export interface BindingEntry {
+  /** The entry point without its Sync/Async suffix. */
+  name: string;
+  /** A well-formed call's arguments (the Async entry takes an abort flag after them). */
+  args: readonly unknown[];
+  refusals: readonly Refusal[];
+}
+
+/** The checks of one raw entry point (`<name>Sync` and `<name>Async`), and `more` in the same describe block. */
+export function describeBinding({ name, args, refusals }: BindingEntry, more?: () => void): void {
+  describe(`${name} binding`, () => {
+    it('computes with well-formed arguments, sync and async', async () => {
+      expect(() => callBinding(`${name}Sync`, ...args)).not.toThrow();
+      await expect(callBinding(`${name}Async`, ...args, new Int32Array(1))).resolves.toBeUndefined();
+    });
+
+    it.each(refusals)('refuses %s, sync and async', async (_, overrides, expected) => {
+      const error = typeof expected === 'string' ? new RangeError(`${name}: ${expected}`) : expected;
+      const bad = withArgs(args, overrides);
+      expect(() => callBinding(`${name}Sync`, ...bad)).toThrow(error);
+      // Argument types are checked before the promise exists (a throw), lengths by the kernel (a rejection).
+      await expect(Promise.resolve().then(() => callBinding(`${name}Async`, ...bad, new Int32Array(1)))).rejects.toThrow(error);
+    });
+
+    it('rejects with an AbortError when the abort flag is raised', async () => {
+      await expect(callBinding(`${name}Async`, ...args, new Int32Array([1]))).rejects.toMatchObject({
+        code: 'ABORT_ERR',
+        message: 'The operation was aborted',
+      });
+    });
+
+    more?.();
+  });
+}
