@@ -5,7 +5,7 @@
 // kernels can split the work over channels and still add in this order: results are
 // deterministic and independent of the thread count (§10.3). Each backward walks the same
 // bins, samples and taps as its forward, through the forward's own helpers.
-import { poolAlignBin, scatterAlignBin, type AlignMode, type PlaneAccumulator, type PlaneReader } from './bilinear.js';
+import { poolAlignBin, scatterAlignBin, type AlignMode, type PlaneAccumulator, type PlaneReader, type PooledBin } from './bilinear.js';
 import {
   mapStrides,
   pooledStrides,
@@ -147,8 +147,12 @@ export function roiAlignBackwardReference(job: ReferenceJob<RoiAlignBackwardJob>
       const pixel: PlaneReader = (y, x) => input?.data[forwardPlane + y * forwardS.row + x * forwardS.column] as number;
       for (let ph = 0; ph < PH; ph++) {
         for (let pw = 0; pw < PW; pw++) {
-          const winner = mode === 'avg' ? null : poolAlignBin(samples, ph, pw, pixel, mode, count, r);
-          scatterAlignBin(samples, ph, pw, add, gradOutput[outAt(k, c, ph, pw)] as number, mode, count, winner, r);
+          let winner: PooledBin | null = null;
+          if (mode !== 'avg') {
+            winner = { value: 0, sample: -1, corner: -1 };
+            poolAlignBin(samples, ph * PW + pw, pixel, mode, count, r, winner);
+          }
+          scatterAlignBin(samples, ph * PW + pw, add, gradOutput[outAt(k, c, ph, pw)] as number, mode, count, winner, r);
         }
       }
     }
@@ -206,7 +210,7 @@ export function psRoiAlignBackwardReference(job: ReferenceJob<PsRoiAlignBackward
       for (let ph = 0; ph < PH; ph++) {
         for (let pw = 0; pw < PW; pw++) {
           const add = accumulator(gradInput.data, inS, image + positionSensitiveChannel(c, ph, pw, PH, PW) * inS.channel, r);
-          scatterAlignBin(samples, ph, pw, add, gradOutput[outAt(k, c, ph, pw)] as number, 'avg', count, null, r);
+          scatterAlignBin(samples, ph * PW + pw, add, gradOutput[outAt(k, c, ph, pw)] as number, 'avg', count, null, r);
         }
       }
     }
@@ -226,14 +230,14 @@ export function roiAlignRotatedBackwardReference(job: ReferenceJob<RoiAlignRotat
     if (!rotatedRowIsValid(rois, k, gradInput.batch)) continue;
     const g = rotatedGeometry(rois, k * 6, job.spatialScale, job.aligned, job.samplingRatio, PH, PW, job.clockwise, r);
     if (g === null) continue;
-    const samples = rotatedSamples(g, gradInput.height, gradInput.width, r);
+    const samples = rotatedSamples(g, PH, PW, gradInput.height, gradInput.width, r);
     const count = g.gridHeight * g.gridWidth;
     const image = (rois[k * 6] as number) * inS.batch;
     for (let c = 0; c < C; c++) {
       const add = accumulator(gradInput.data, inS, image + c * inS.channel, r);
       for (let ph = 0; ph < PH; ph++) {
         for (let pw = 0; pw < PW; pw++) {
-          scatterAlignBin(samples, ph, pw, add, gradOutput[outAt(k, c, ph, pw)] as number, 'avg', count, null, r);
+          scatterAlignBin(samples, ph * PW + pw, add, gradOutput[outAt(k, c, ph, pw)] as number, 'avg', count, null, r);
         }
       }
     }

@@ -70,14 +70,47 @@ export function gridSamples(yTaps: Array<AxisTap | null>, xTaps: Array<AxisTap |
   };
 }
 
-/** The four corners of a sample in torchvision's order (w1..w4): row, column and weight. */
-export function sampleCorners(y: AxisTap, x: AxisTap, r: Rounding): Array<[number, number, number]> {
-  return [
-    [y.low, x.low, r(y.lowWeight * x.lowWeight)],
-    [y.low, x.high, r(y.lowWeight * x.highWeight)],
-    [y.high, x.low, r(y.highWeight * x.lowWeight)],
-    [y.high, x.high, r(y.highWeight * x.highWeight)],
-  ];
+/**
+ * Every bin's samples of one RoI, in the forward's order: bin b = ph*PW + pw has samples
+ * (y[b][i], x[b][i]). Built once per RoI and read for every channel, so the per-channel
+ * loops neither recompute coordinates nor allocate.
+ */
+export interface SampleTable {
+  readonly y: ReadonlyArray<ReadonlyArray<AxisTap | null>>;
+  readonly x: ReadonlyArray<ReadonlyArray<AxisTap | null>>;
+}
+
+export function sampleTable(pooledHeight: number, pooledWidth: number, samples: BinSamples): SampleTable {
+  const y: Array<Array<AxisTap | null>> = [];
+  const x: Array<Array<AxisTap | null>> = [];
+  for (let ph = 0; ph < pooledHeight; ph++) {
+    for (let pw = 0; pw < pooledWidth; pw++) {
+      const ys: Array<AxisTap | null> = [];
+      const xs: Array<AxisTap | null> = [];
+      samples(ph, pw, (sy, sx) => {
+        ys.push(sy);
+        xs.push(sx);
+      });
+      y.push(ys);
+      x.push(xs);
+    }
+  }
+  return { y, x };
+}
+
+/** Receives one corner of a sample: its pixel, its bilinear weight and its index (0..3). */
+export type CornerVisitor = (row: number, column: number, weight: number, corner: number) => void;
+
+/**
+ * The four corners of a sample in torchvision's order (w1..w4). A callback rather than an
+ * array of corners: this runs for every sample of every channel, and allocating there made
+ * the JavaScript backend several times slower.
+ */
+export function forEachCorner(y: AxisTap, x: AxisTap, r: Rounding, visit: CornerVisitor): void {
+  visit(y.low, x.low, r(y.lowWeight * x.lowWeight), 0);
+  visit(y.low, x.high, r(y.lowWeight * x.highWeight), 1);
+  visit(y.high, x.low, r(y.highWeight * x.lowWeight), 2);
+  visit(y.high, x.high, r(y.highWeight * x.highWeight), 3);
 }
 
 /** Reads pixel (row, column) of one plane. */
@@ -99,35 +132,38 @@ export interface PooledBin {
  * (ONNX §2.5). A sample outside the map is worth 0. No samples at all (count 0): 0.
  */
 export function poolAlignBin(
-  samples: BinSamples,
-  ph: number,
-  pw: number,
+  table: SampleTable,
+  bin: number,
   pixel: PlaneReader,
   mode: AlignMode,
   count: number,
   r: Rounding,
-): PooledBin {
+  winner: PooledBin | null = null,
+): number {
   let sum = 0;
   let best = mode === 'max' ? -Infinity : -3.4028234663852886e38;
-  let winner = -1;
-  let winnerCorner = -1;
-  let index = 0;
-  samples(ph, pw, (y, x) => {
+  let winningSample = -1;
+  let winningCorner = -1;
+  const ys = table.y[bin] ?? [];
+  const xs = table.x[bin] ?? [];
+  for (let index = 0; index < ys.length; index++) {
+    const y = ys[index] ?? null;
+    const x = xs[index] ?? null;
     let value = 0;
     let corner = -1;
     if (y && x) {
-      const weighted = sampleCorners(y, x, r).map(([row, column, weight]) => r(weight * pixel(row, column)));
-      const [w1v1, w2v2, w3v3, w4v4] = weighted as [number, number, number, number];
+      // The four weighted corners w_i*v_i, written out (see forEachCorner) to keep this loop free of allocations.
+      const w1v1 = r(r(y.lowWeight * x.lowWeight) * pixel(y.low, x.low));
+      const w2v2 = r(r(y.lowWeight * x.highWeight) * pixel(y.low, x.high));
+      const w3v3 = r(r(y.highWeight * x.lowWeight) * pixel(y.high, x.low));
+      const w4v4 = r(r(y.highWeight * x.highWeight) * pixel(y.high, x.high));
       if (mode === 'onnx-max') {
         // std::max(std::max(std::max(w1v1, w2v2), w3v3), w4v4): a later corner wins only if strictly larger.
         value = w1v1;
         corner = 0;
-        for (let i = 1; i < 4; i++) {
-          if (value < (weighted[i] as number)) {
-            value = weighted[i] as number;
-            corner = i;
-          }
-        }
+        if (value < w2v2) (value = w2v2), (corner = 1);
+        if (value < w3v3) (value = w3v3), (corner = 2);
+        if (value < w4v4) (value = w4v4), (corner = 3);
       } else {
         value = r(r(r(w1v1 + w2v2) + w3v3) + w4v4);
       }
@@ -136,13 +172,18 @@ export function poolAlignBin(
       sum = r(sum + value);
     } else if (mode === 'max' ? value > best : best < value) {
       best = value;
-      winner = index;
-      winnerCorner = corner;
+      winningSample = index;
+      winningCorner = corner;
     }
-    index++;
-  });
-  if (count === 0) return { value: 0, sample: -1, corner: -1 };
-  return mode === 'avg' ? { value: r(sum / count), sample: -1, corner: -1 } : { value: best, sample: winner, corner: winnerCorner };
+  }
+  const value = count === 0 ? 0 : mode === 'avg' ? r(sum / count) : best;
+  if (winner !== null) {
+    // Reported through an object the caller owns: the forward calls this for every bin of every channel.
+    winner.value = value;
+    winner.sample = count === 0 || mode === 'avg' ? -1 : winningSample;
+    winner.corner = count === 0 || mode === 'avg' ? -1 : winningCorner;
+  }
+  return value;
 }
 
 /** Adds `gradient` at pixel (row, column) of one plane of the input gradient. */
@@ -156,9 +197,8 @@ export type PlaneAccumulator = (row: number, column: number, gradient: number) =
  * comes from poolAlignBin on the forward input (ignored for avg).
  */
 export function scatterAlignBin(
-  samples: BinSamples,
-  ph: number,
-  pw: number,
+  table: SampleTable,
+  bin: number,
   add: PlaneAccumulator,
   gradient: number,
   mode: AlignMode,
@@ -168,14 +208,16 @@ export function scatterAlignBin(
 ): void {
   if (count === 0) return;
   if (mode !== 'avg' && (winner === null || winner.sample < 0)) return;
-  let index = 0;
-  samples(ph, pw, (y, x) => {
-    const current = index++;
-    if (!(y && x)) return;
-    if (mode !== 'avg' && current !== winner?.sample) return;
-    sampleCorners(y, x, r).forEach(([row, column, weight], corner) => {
+  const ys = table.y[bin] ?? [];
+  const xs = table.x[bin] ?? [];
+  for (let index = 0; index < ys.length; index++) {
+    const y = ys[index] ?? null;
+    const x = xs[index] ?? null;
+    if (!(y && x)) continue;
+    if (mode !== 'avg' && index !== winner?.sample) continue;
+    forEachCorner(y, x, r, (row, column, weight, corner) => {
       if (mode === 'avg') add(row, column, r(r(gradient * weight) / count));
       else if (mode === 'max' || corner === winner?.corner) add(row, column, r(gradient * weight));
     });
-  });
+  }
 }

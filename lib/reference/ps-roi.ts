@@ -120,15 +120,12 @@ export function psRoiAlignReference(job: ReferenceJob<PsRoiAlignJob>): void {
         for (let pw = 0; pw < PW; pw++) {
           const plane = image + positionSensitiveChannel(c, ph, pw, PH, PW) * inS.channel;
           const pixel = (y: number, x: number) => input.data[plane + y * inS.row + x * inS.column] as number;
-          out[k * block + c * outS.channel + ph * outS.row + pw * outS.column] = poolAlignBin(
-            samples,
-            ph,
-            pw,
+          out[k * block + c * outS.channel + ph * outS.row + pw * outS.column] = poolAlignBin(samples, ph * PW + pw,
             pixel,
             'avg',
             count,
             r,
-          ).value;
+          );
         }
       }
     }

@@ -3,7 +3,7 @@
 // `aligned` and `clockwise` options (§4.2). Rows are (b, cx, cy, w, h, angleDegrees). The
 // samples of a bin form the same grid as roiAlign's, centred on the box, rotated and
 // translated; each one then follows the shared bilinear rule (bilinear.ts, §0.2).
-import { bilinearTap, poolAlignBin, sampleCoordinate, type BinSamples } from './bilinear.js';
+import { bilinearTap, poolAlignBin, sampleCoordinate, sampleTable, type SampleTable } from './bilinear.js';
 import { f, mapStrides, pooledStrides, rotatedRowIsValid, rounding, type PoolingJob, type ReferenceJob, type Rounding } from './common.js';
 
 export { rotatedRowIsValid };
@@ -85,8 +85,15 @@ export function rotatedGeometry(
  * The samples of bin (ph, pw): local (yy, xx) on the box-centred grid, then
  * y = yy*cos - xx*sin + cy and x = yy*sin + xx*cos + cx (detectron2's float order).
  */
-export function rotatedSamples(g: RotatedGeometry, height: number, width: number, r: Rounding): BinSamples {
-  return (ph, pw, visit) => {
+export function rotatedSamples(
+  g: RotatedGeometry,
+  pooledHeight: number,
+  pooledWidth: number,
+  height: number,
+  width: number,
+  r: Rounding,
+): SampleTable {
+  return sampleTable(pooledHeight, pooledWidth, (ph, pw, visit) => {
     for (let iy = 0; iy < g.gridHeight; iy++) {
       const yy = sampleCoordinate(g.startY, g.binHeight, ph, iy, g.gridHeight, r);
       for (let ix = 0; ix < g.gridWidth; ix++) {
@@ -98,7 +105,7 @@ export function rotatedSamples(g: RotatedGeometry, height: number, width: number
         visit(yTap && xTap ? yTap : null, yTap && xTap ? xTap : null);
       }
     }
-  };
+  });
 }
 
 export function roiAlignRotatedReference(job: ReferenceJob<RoiAlignRotatedJob>): void {
@@ -117,7 +124,7 @@ export function roiAlignRotatedReference(job: ReferenceJob<RoiAlignRotatedJob>):
       out.fill(0, k * block, (k + 1) * block);
       continue;
     }
-    const samples = rotatedSamples(g, input.height, input.width, r);
+    const samples = rotatedSamples(g, PH, PW, input.height, input.width, r);
     const count = g.gridHeight * g.gridWidth;
     const image = (rois[k * 6] as number) * inS.batch;
     for (let c = 0; c < C; c++) {
@@ -125,15 +132,12 @@ export function roiAlignRotatedReference(job: ReferenceJob<RoiAlignRotatedJob>):
       const pixel = (y: number, x: number) => input.data[plane + y * inS.row + x * inS.column] as number;
       for (let ph = 0; ph < PH; ph++) {
         for (let pw = 0; pw < PW; pw++) {
-          out[k * block + c * outS.channel + ph * outS.row + pw * outS.column] = poolAlignBin(
-            samples,
-            ph,
-            pw,
+          out[k * block + c * outS.channel + ph * outS.row + pw * outS.column] = poolAlignBin(samples, ph * PW + pw,
             pixel,
             'avg',
             count,
             r,
-          ).value;
+          );
         }
       }
     }

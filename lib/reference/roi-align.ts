@@ -3,7 +3,7 @@
 // onnxruntime's corner max (§2.5). float32 arithmetic throughout (see common.ts); the
 // sampling rule and the bin reductions live in bilinear.ts, shared with the other
 // RoIAlign-shaped operators and with the backward kernels.
-import { axisTaps, gridSamples, poolAlignBin, type AlignMode, type BinSamples } from './bilinear.js';
+import { axisTaps, gridSamples, poolAlignBin, sampleTable, type AlignMode, type SampleTable } from './bilinear.js';
 import { f, mapStrides, pooledStrides, roiRowIsValid, rounding, type PoolingJob, type ReferenceJob, type Rounding } from './common.js';
 
 export type { AlignMode };
@@ -70,13 +70,14 @@ export function alignSamples(
   height: number,
   width: number,
   r: Rounding,
-): BinSamples {
-  return gridSamples(
+): SampleTable {
+  const grid = gridSamples(
     axisTaps(g.startY, g.binHeight, pooledHeight, g.gridHeight, height, r),
     axisTaps(g.startX, g.binWidth, pooledWidth, g.gridWidth, width, r),
     g.gridHeight,
     g.gridWidth,
   );
+  return sampleTable(pooledHeight, pooledWidth, grid);
 }
 
 export function roiAlignReference(job: ReferenceJob<RoiAlignJob>): void {
@@ -102,7 +103,7 @@ export function roiAlignReference(job: ReferenceJob<RoiAlignJob>): void {
       const pixel = (y: number, x: number) => input.data[plane + y * inS.row + x * inS.column] as number;
       for (let ph = 0; ph < PH; ph++) {
         for (let pw = 0; pw < PW; pw++) {
-          out[k * block + c * outS.channel + ph * outS.row + pw * outS.column] = poolAlignBin(samples, ph, pw, pixel, mode, count, r).value;
+          out[k * block + c * outS.channel + ph * outS.row + pw * outS.column] = poolAlignBin(samples, ph * PW + pw, pixel, mode, count, r);
         }
       }
     }
