@@ -17,6 +17,8 @@ export interface Agreement {
   allRoisMaxAbsDiff?: number;
   /** Set for contenders that implement the same semantics: relativeDiff <= the tolerance (1e-4). */
   withinTolerance?: boolean;
+  /** The roi-ops backend whose output was the yardstick: 'JavaScript' when the native addon could not run the operator. */
+  referenceBackend?: 'native' | 'JavaScript';
 }
 
 export interface Result {
@@ -38,7 +40,7 @@ export interface Result {
 
 export interface ContenderInfo {
   id: string;
-  family: 'roi-ops' | 'onnxruntime' | 'tfjs' | 'torchvision';
+  family: 'roi-ops' | 'onnxruntime' | 'tfjs' | 'torchvision' | 'detectron2';
   description: string;
 }
 
@@ -77,7 +79,8 @@ const formatDiff = (value: number): string => (value === 0 ? '0' : value.toExpon
 function formatAgreement(a: Agreement | undefined): string {
   if (!a) return '';
   const verdict = a.withinTolerance === undefined ? '' : a.withinTolerance ? ' ✓' : ' ✗ over 1e-4';
-  const relative = `${formatDiff(a.maxAbsDiff)} (rel ${formatDiff(a.relativeDiff)})${verdict}`;
+  const yardstick = a.referenceBackend === 'JavaScript' ? ' vs roi-ops JavaScript' : '';
+  const relative = `${formatDiff(a.maxAbsDiff)} (rel ${formatDiff(a.relativeDiff)})${verdict}${yardstick}`;
   if (a.rows === 'all') return relative;
   return `${relative} on ${a.comparedRois}/${a.totalRois} interior RoIs; ${formatDiff(a.allRoisMaxAbsDiff ?? Number.NaN)} on all`;
 }
@@ -139,7 +142,7 @@ export function renderMarkdown(report: Report): string {
         ...rows.map((r) => {
           if (r.status !== 'ok') return `| ${r.contender} | ${r.status} | ${r.reason ?? ''} | | | | |`;
           const median = r.medianMs as number;
-          return `| ${r.contender} | ${formatMs(median)} | ${formatMs(r.minMs as number)}..${formatMs(r.maxMs as number)} | ${r.runs} | ${Math.round((w.rois * 1000) / median).toLocaleString('en-US')} | ${r.ratio?.toFixed(2) ?? ''}× | ${formatAgreement(r.agreement) || (r.reason ?? '')} |`;
+          return `| ${r.contender} | ${formatMs(median)} | ${formatMs(r.minMs as number)}..${formatMs(r.maxMs as number)} | ${r.runs} | ${Math.round((w.rois * 1000) / median).toLocaleString('en-US')} | ${r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×`} | ${formatAgreement(r.agreement) || (r.reason ?? '')} |`;
         }),
         '',
       ];
@@ -163,6 +166,7 @@ const familyColors: Record<ContenderInfo['family'], string[]> = {
   onnxruntime: ['#2e7d32', '#66bb6a'],
   tfjs: ['#e65100', '#ffa040'],
   torchvision: ['#b71c1c', '#e57373'],
+  detectron2: ['#6a1b9a'],
 };
 
 /** 0.01, 0.1, 1, 10, 100, 1000, 10000: exact decimal labels for the decade grid lines. */

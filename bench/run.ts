@@ -2,6 +2,10 @@
 // in its own process (so one's JIT, caches and thread pools do not help another), all in one run,
 // and writes medians, ratios against roi-ops native (sync, 1 thread) and each contender's
 // agreement with roi-ops to bench/results/ (JSON, Markdown, SVG). Measures; never asserts.
+// Workloads: bench/workloads.ts (W1..W8b: roiAlign, roiPool, multiScaleRoiAlign, roiAlignRotated,
+// psRoiAlign, psRoiPool). Each contender's `supports` says which operators (and options) it has; a
+// contender that fails on a workload (for instance a native addon built before the operator
+// existed) is recorded as an error and the run goes on.
 // Usage: npm run bench [-- --quick] [-- --only=W1,W4] [-- --contenders=onnx,tfjs]
 //   --quick         1 s of calls per contender and workload instead of 3 s; writes quick.* instead of latest.*
 //   --only          a subset of the workloads
@@ -14,11 +18,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { checkTargets } from './targets.js';
-import { info, roiAlignSync, roiPoolSync, type RoiAlignOptions, type RoiPoolOptions, type RuntimeInfo } from '../lib/index.js';
+import { info, type RuntimeInfo } from '../lib/index.js';
 import { type Agreement, type ContenderInfo, type Report, type Result, formatMs, renderMarkdown, renderSvg } from './report.js';
 import { roiSamples, samplesInside } from './roi-align-geometry.js';
-import { type LoadedWorkload, readFloats, readWorkload, writeWorkloadFiles } from './workload-files.js';
-import { workloads } from './workloads.js';
+import { onlyInput, readFloats, writeWorkloadFiles } from './workload-files.js';
+import { type Op, type OptionsOf, type Workload, workloads } from './workloads.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -74,10 +78,19 @@ const tfjsVersions = {
 };
 const torch = findTorchvision();
 
+/** detectron2's version when the Python that has torchvision imports it (it builds on torch). */
+function findDetectron2(python: string | undefined): string | undefined {
+  if (!python) return undefined;
+  const child = spawnSync(python, ['-c', 'import detectron2; print(detectron2.__version__)'], { encoding: 'utf8', timeout: 60_000 });
+  return child.status === 0 ? child.stdout.trim() : undefined;
+}
+const detectron2Version = findDetectron2(torch?.python);
+
 // --- Contenders ---------------------------------------------------------------------------------
 
 interface Contender extends ContenderInfo {
-  supports(op: string, options: RoiAlignOptions | RoiPoolOptions): boolean;
+  /** Whether it has the workload's operator with these options. */
+  supports(op: Op, options: Workload['options']): boolean;
   /** Set when the contender cannot run on this machine: recorded as 'skipped', not an error. */
   skipReason?: string;
   /** The child process for one workload; it prints its timing as JSON and writes its output to `outputFile`. */
@@ -93,7 +106,13 @@ const tsxChild = (script: string, scriptArgs: string[], env?: Record<string, str
   args: ['--import', 'tsx', join(here, script), ...scriptArgs],
   ...(env ? { env } : {}),
 });
-const alignAvg = (op: string, options: RoiAlignOptions | RoiPoolOptions) => op === 'roiAlign' && ((options as RoiAlignOptions).mode ?? 'avg') === 'avg';
+/** A contender's operators: for each one it has, which options it can express. */
+type Operators = { [O in Op]?: (options: OptionsOf[O]) => boolean };
+const supportsOf =
+  (operators: Operators): Contender['supports'] =>
+  (op, options) =>
+    (operators[op] as ((options: Workload['options']) => boolean) | undefined)?.(options) ?? false;
+const alignAvg = supportsOf({ roiAlign: (o) => (o.mode ?? 'avg') === 'avg' });
 
 const baseline = 'roi-ops native sync, 1 thread';
 /** How a roi-ops contender calls: a fresh output per call, a reused `out`, or NHWC in and out. */
@@ -109,6 +128,7 @@ const roiOps = (
   family: 'roi-ops',
   description,
   native: !env.ROI_OPS_FORCE_JS,
+  // Every operator of API.md; the native addon may not have a new one yet (then an error is recorded).
   supports: () => true,
   child: (directory, workload) => tsxChild('measure.ts', [directory, workload, form, mode, variant], env),
 });
@@ -133,27 +153,48 @@ const tfjs = (backend: 'cpu' | 'wasm'): Contender => ({
   child: (directory, workload, outputFile) => tsxChild('contenders/tfjs.ts', [directory, workload, mode, outputFile, backend]),
   compare: 'interior',
 });
+/** bench/contenders/torchvision_bench.py, which picks the torch operator of the workload's op. */
+const pythonChild =
+  (threads: number): Contender['child'] =>
+  (directory, workload, outputFile) => ({
+    file: torch?.python ?? 'python3',
+    args: [join(here, 'contenders', 'torchvision_bench.py'), directory, workload, mode, outputFile, String(threads)],
+  });
 const torchvision = (threads: number): Contender => ({
   id: `torchvision, ${threads} thread${threads > 1 ? 's' : ''}`,
   family: 'torchvision',
-  description: `torchvision.ops.roi_align / roi_pool ${torch ? `(torchvision ${torch.versions.torchvision}, torch ${torch.versions.torch}, ${torch.python})` : ''} on CPU tensors, torch.set_num_threads(${threads}), under torch.inference_mode(); bench/contenders/torchvision_bench.py.`,
-  supports: (op, options) => (op === 'roiPool' ? ((options as RoiPoolOptions).bins ?? 'overlap') === 'overlap' : alignAvg(op, options)),
-  ...(torch ? {} : { skipReason: 'skipped: torchvision not importable' }),
-  child: (directory, workload, outputFile) => ({
-    file: torch?.python ?? 'python3',
-    args: [join(here, 'contenders', 'torchvision_bench.py'), directory, workload, mode, outputFile, String(threads)],
+  description: `torchvision.ops.roi_align / roi_pool / MultiScaleRoIAlign / ps_roi_align / ps_roi_pool ${torch ? `(torchvision ${torch.versions.torchvision}, torch ${torch.versions.torch}, ${torch.python})` : ''} on CPU tensors, torch.set_num_threads(${threads}), under torch.inference_mode(); bench/contenders/torchvision_bench.py.`,
+  supports: supportsOf({
+    roiAlign: (o) => (o.mode ?? 'avg') === 'avg',
+    roiPool: (o) => (o.bins ?? 'overlap') === 'overlap',
+    // MultiScaleRoIAlign: never aligned, scales inferred from the image sizes.
+    multiScaleRoiAlign: (o) => !o.aligned && o.scales === undefined,
+    psRoiAlign: () => true,
+    psRoiPool: () => true,
   }),
+  ...(torch ? {} : { skipReason: 'skipped: torchvision not importable' }),
+  child: pythonChild(threads),
   compare: 'all',
 });
+/** torchvision has no rotated RoIAlign; detectron2's ROIAlignRotated (aligned, counter-clockwise) is the reference implementation. */
+const detectron2: Contender = {
+  id: 'detectron2, 1 thread',
+  family: 'detectron2',
+  description: `detectron2.layers.ROIAlignRotated${detectron2Version ? ` (detectron2 ${detectron2Version})` : ''} on CPU tensors, torch.set_num_threads(1), under torch.inference_mode(); bench/contenders/torchvision_bench.py.`,
+  supports: supportsOf({ roiAlignRotated: (o) => (o.aligned ?? true) && !o.clockwise }),
+  ...(detectron2Version ? {} : { skipReason: `skipped: detectron2 not importable (${torch?.python ?? 'python3'} -c 'import detectron2' fails)` }),
+  child: pythonChild(1),
+  compare: 'all',
+};
 
 const allContenders: Contender[] = [
-  roiOps(baseline, 'roiAlignSync / roiPoolSync on the native addon, ROI_OPS_NUM_THREADS=1. The baseline of every ratio.', 'sync', { ROI_OPS_NUM_THREADS: '1' }),
+  roiOps(baseline, "the workload's operator in its Sync form (roiAlignSync, roiPoolSync, multiScaleRoiAlignSync, roiAlignRotatedSync, psRoiAlignSync, psRoiPoolSync) on the native addon, ROI_OPS_NUM_THREADS=1. The baseline of every ratio.", 'sync', { ROI_OPS_NUM_THREADS: '1' }),
   roiOps('roi-ops native sync, 2 threads', 'the same with ROI_OPS_NUM_THREADS=2.', 'sync', { ROI_OPS_NUM_THREADS: '2' }),
-  roiOps('roi-ops native sync, 1 thread, reused out', 'ROI_OPS_NUM_THREADS=1, writing into one preallocated `out` (and `argmaxOut` for W4): no output allocation per call.', 'sync', { ROI_OPS_NUM_THREADS: '1' }, 'reused-out'),
-  roiOps('roi-ops native sync, 2 threads, reused out', 'the same with ROI_OPS_NUM_THREADS=2, writing into one preallocated `out` (and `argmaxOut` for W4): no output allocation per call.', 'sync', { ROI_OPS_NUM_THREADS: '2' }, 'reused-out'),
-  roiOps('roi-ops native sync, 1 thread, NHWC', 'NHWC input and output (the map transposed once, untimed), ROI_OPS_NUM_THREADS=1.', 'sync', { ROI_OPS_NUM_THREADS: '1' }, 'nhwc'),
-  roiOps('roi-ops native async, 1 thread', 'awaiting roiAlign / roiPool (the kernel runs on a libuv thread), ROI_OPS_NUM_THREADS=1.', 'async', { ROI_OPS_NUM_THREADS: '1' }),
-  roiOps('roi-ops native async, 2 threads', 'awaiting roiAlign / roiPool, ROI_OPS_NUM_THREADS=2.', 'async', { ROI_OPS_NUM_THREADS: '2' }),
+  roiOps('roi-ops native sync, 1 thread, reused out', 'ROI_OPS_NUM_THREADS=1, writing into one preallocated `out` (and `argmaxOut` for W4), the arrays of one untimed call: no output allocation per call.', 'sync', { ROI_OPS_NUM_THREADS: '1' }, 'reused-out'),
+  roiOps('roi-ops native sync, 2 threads, reused out', 'the same with ROI_OPS_NUM_THREADS=2, writing into one preallocated `out` (and `argmaxOut` for W4), the arrays of one untimed call: no output allocation per call.', 'sync', { ROI_OPS_NUM_THREADS: '2' }, 'reused-out'),
+  roiOps('roi-ops native sync, 1 thread, NHWC', 'NHWC input and output (the map, or each pyramid level for W3, transposed once, untimed), ROI_OPS_NUM_THREADS=1.', 'sync', { ROI_OPS_NUM_THREADS: '1' }, 'nhwc'),
+  roiOps('roi-ops native async, 1 thread', "awaiting the workload's operator (roiAlign, roiPool, multiScaleRoiAlign, ...: the kernel runs on a libuv thread), ROI_OPS_NUM_THREADS=1.", 'async', { ROI_OPS_NUM_THREADS: '1' }),
+  roiOps('roi-ops native async, 2 threads', "awaiting the workload's operator, ROI_OPS_NUM_THREADS=2.", 'async', { ROI_OPS_NUM_THREADS: '2' }),
   roiOps('roi-ops JavaScript', 'the pure TypeScript backend (ROI_OPS_FORCE_JS=1): lib/reference, the plain-JavaScript contender.', 'sync', { ROI_OPS_FORCE_JS: '1', ROI_OPS_NUM_THREADS: '1' }),
   onnxruntime(1),
   onnxruntime(2),
@@ -161,21 +202,33 @@ const allContenders: Contender[] = [
   tfjs('wasm'),
   torchvision(1),
   torchvision(2),
+  detectron2,
 ];
 const contenders = allContenders.filter((c) => c.id === baseline || !contenderFilter || contenderFilter.some((word) => c.id.includes(word)));
 
 // --- Measuring ----------------------------------------------------------------------------------
 
-function measureInChild(contender: Contender, directory: string, workload: string, outputFile: string): Result {
-  const { file, args: childArgs, env } = contender.child(directory, workload, outputFile);
+/** What a failed child said: the error line Node prints amid the source excerpt and stack (e.g. "TypeError: … is not a function"), else its last lines. */
+function stderrGist(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  return lines.find((line) => /^[A-Z]\w*Error\b/.test(line)) ?? lines.slice(-6).join(' | ');
+}
+
+/** Runs a child to its end: its JSON report, or why it failed. */
+function runChild({ file, args: childArgs, env }: ReturnType<Contender['child']>): { report: Record<string, unknown> } | { failure: string } {
   const child = spawnSync(file, childArgs, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: childTimeoutMs, maxBuffer: 16 << 20 });
-  const base = { workload, contender: contender.id };
   if (child.error || child.status !== 0) {
     const why = child.error?.message ?? `exit ${child.status ?? child.signal}`;
-    const stderr = (child.stderr ?? '').trim().split('\n').slice(-6).join(' | ');
-    return { ...base, status: 'error', reason: `${why}: ${stderr}`.slice(0, 600) };
+    return { failure: `${why}: ${stderrGist(child.stderr ?? '')}`.slice(0, 600) };
   }
-  const { medianMs, minMs, maxMs, runs, ...details } = JSON.parse(child.stdout) as Record<string, unknown>;
+  return { report: JSON.parse(child.stdout) as Record<string, unknown> };
+}
+
+function measureInChild(contender: Contender, directory: string, workload: string, outputFile: string): Result {
+  const child = runChild(contender.child(directory, workload, outputFile));
+  const base = { workload, contender: contender.id };
+  if ('failure' in child) return { ...base, status: 'error', reason: child.failure };
+  const { medianMs, minMs, maxMs, runs, ...details } = child.report;
   const timing = { medianMs: medianMs as number, minMs: minMs as number, maxMs: maxMs as number, runs: runs as number };
   if (contender.native && (details.backend as { native?: boolean } | undefined)?.native !== true) {
     return { ...base, status: 'error', reason: 'the native addon did not load in the child (being rebuilt?), so the JavaScript backend ran', ...timing, details };
@@ -183,14 +236,43 @@ function measureInChild(contender: Contender, directory: string, workload: strin
   return { ...base, status: 'ok', ...timing, details };
 }
 
-/** roi-ops' own output (native unless ROI_OPS_FORCE_JS is set here), the yardstick of every agreement. */
-function referenceOutput(w: LoadedWorkload): Float32Array {
-  const input = { data: w.input, shape: w.inputShape };
-  const boxes = { data: w.boxes, shape: w.boxesShape };
-  return w.op === 'roiPool' ? roiPoolSync(input, boxes, w.options as RoiPoolOptions).data : roiAlignSync(input, boxes, w.options as RoiAlignOptions).data;
+interface Reference {
+  data: Float32Array;
+  backend: NonNullable<Agreement['referenceBackend']>;
 }
 
-function agreement(output: Float32Array, reference: Float32Array, compareRoi: boolean[], rows: Agreement['rows']): Agreement | string {
+/**
+ * roi-ops' own output, the yardstick of every agreement, from a child (bench/roi-ops-output.ts): on
+ * the native addon, or on the JavaScript backend when the native one cannot run the operator (an
+ * addon built before it) or ROI_OPS_FORCE_JS=1 is set here.
+ */
+function referenceOutput(directory: string, workload: string): Reference | string {
+  const file = join(directory, `${workload}.reference.f32`);
+  const failures: string[] = [];
+  for (const env of [{}, { ROI_OPS_FORCE_JS: '1' }] as Array<Record<string, string>>) {
+    const child = runChild(tsxChild('roi-ops-output.ts', [directory, workload, file], env));
+    if ('failure' in child) {
+      failures.push(child.failure);
+      continue;
+    }
+    const native = (child.report.backend as RuntimeInfo).native;
+    return { data: readFloats(file), backend: native ? 'native' : 'JavaScript' };
+  }
+  return `no roi-ops output to compare with: ${failures.join(' / ')}`;
+}
+
+/** Per RoI, whether every RoIAlign sample lies inside the map (roiAlign workloads, for the 'interior' comparison). */
+function interiorRois(w: Workload): boolean[] | string {
+  if (w.op !== 'roiAlign') return `no interior comparison for ${w.op}`;
+  const [, , H = 0, W = 0] = onlyInput(w).shape;
+  return roiSamples(w.boxes.data, w.options).map((roi) => samplesInside(roi, H, W));
+}
+
+/** How far a contender's output is from roi-ops' on the RoIs to compare, or why it cannot be told. */
+function agreement(output: Float32Array, yardstick: Reference | string, compareRoi: boolean[] | string, rows: Agreement['rows']): Agreement | string {
+  if (typeof yardstick === 'string') return yardstick;
+  if (typeof compareRoi === 'string') return compareRoi;
+  const { data: reference, backend } = yardstick;
   if (output.length !== reference.length) return `output has ${output.length} elements, roi-ops ${reference.length}`;
   const perRoi = reference.length / compareRoi.length;
   let maxAbsDiff = 0;
@@ -216,6 +298,7 @@ function agreement(output: Float32Array, reference: Float32Array, compareRoi: bo
     maxAbsDiff,
     referenceScale,
     relativeDiff,
+    referenceBackend: backend,
     ...(rows === 'interior' ? { allRoisMaxAbsDiff } : { withinTolerance: relativeDiff <= tolerance }),
   };
 }
@@ -229,10 +312,9 @@ writeWorkloadFiles(scratch, selected);
 const results: Result[] = [];
 try {
   for (const w of selected) {
-    const loaded = readWorkload(scratch, w.id);
-    const rois = loaded.boxesShape[0] as number;
-    let reference: Float32Array | undefined;
-    let interior: boolean[] | undefined;
+    const rois = w.boxes.shape[0] as number;
+    let reference: Reference | string | undefined;
+    let interior: boolean[] | string | undefined;
     for (const contender of contenders) {
       if (!contender.supports(w.op, w.options)) continue;
       if (contender.skipReason) {
@@ -244,10 +326,8 @@ try {
       rmSync(outputFile, { force: true });
       const m = measureInChild(contender, scratch, w.id, outputFile);
       if (m.status === 'ok' && contender.compare && existsSync(outputFile)) {
-        reference ??= referenceOutput(loaded);
-        const [, , H, W] = loaded.inputShape as [number, number, number, number];
-        interior ??= roiSamples(loaded.boxes, loaded.options as RoiAlignOptions).map((roi) => samplesInside(roi, H, W));
-        const compareRoi = contender.compare === 'all' ? new Array<boolean>(rois).fill(true) : interior;
+        reference ??= referenceOutput(scratch, w.id);
+        const compareRoi = contender.compare === 'all' ? new Array<boolean>(rois).fill(true) : (interior ??= interiorRois(w));
         const a = agreement(readFloats(outputFile), reference, compareRoi, contender.compare);
         if (typeof a === 'string') m.reason = a;
         else m.agreement = a;
@@ -260,7 +340,7 @@ try {
       const diff = m.agreement ? `, max abs diff vs roi-ops ${m.agreement.maxAbsDiff.toExponential(1)} over ${m.agreement.comparedRois}/${rois} RoIs` : '';
       console.log(`${w.id} ${contender.id.padEnd(32)} median ${formatMs(m.medianMs as number)} ms (min ${formatMs(m.minMs as number)}, max ${formatMs(m.maxMs as number)}, ${m.runs} runs${diff})`);
     }
-    rmSync(join(scratch, `${w.id}.output.f32`), { force: true });
+    for (const file of ['output', 'reference']) rmSync(join(scratch, `${w.id}.${file}.f32`), { force: true });
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
@@ -297,7 +377,12 @@ const versions: Record<string, string> = {
   '@tensorflow/tfjs-backend-cpu': tfjsVersions.cpu ?? 'not installed',
   '@tensorflow/tfjs-backend-wasm': tfjsVersions.wasm ?? 'not installed',
   ...(torch
-    ? { python: `${torch.versions.python} (${torch.python})`, torch: torch.versions.torch, torchvision: torch.versions.torchvision }
+    ? {
+        python: `${torch.versions.python} (${torch.python})`,
+        torch: torch.versions.torch,
+        torchvision: torch.versions.torchvision,
+        detectron2: detectron2Version ?? 'not importable',
+      }
     : { torchvision: 'not importable' }),
 };
 const report: Report = {
@@ -324,9 +409,12 @@ const report: Report = {
     ...busyNote,
     'Every contender runs in a fresh process per workload and reads the same workload bytes (written once per run from bench/workloads.ts). Timing: one warm-up call, then calls until at least 3 and either 200 calls or the time budget; the median is reported.',
     `Ratios are median ÷ the median of "${baseline}" on the same workload in this run (above 1 = slower than roi-ops).`,
-    `Agreement: max |contender − roi-ops| over the output, and that divided by max |roi-ops| ("rel"); onnxruntime-node and torchvision implement the same semantics and are expected within ${tolerance} relative.`,
+    `Agreement: max |contender − roi-ops| over the output, and that divided by max |roi-ops| ("rel"); onnxruntime-node, torchvision and detectron2 implement the same semantics and are expected within ${tolerance} relative.`,
     'tfjs emulates RoIAlign with crop_and_resize + avgPool (tensorpack mapping, semantics.md §2.8). Its input is transposed to NHWC once, outside the timed region, and its boxes converted to normalized (y1, x1, y2, x2) once, also untimed; the timed call includes downloading the result into a Float32Array. Its samples outside [0, size−1] are 0 where RoIAlign replicates the edge, so agreement is reported on the RoIs whose samples all lie inside the map; the difference on all RoIs is shown for context, not as an error. With adaptive sampling (W6) each distinct per-RoI grid is one crop_and_resize call.',
     'onnxruntime-node, tfjs and torchvision have no RoI max pooling with argmax except torchvision.ops.roi_pool, so W4 (roiPool) has roi-ops and torchvision only.',
+    'onnxruntime-node and tfjs have only RoIAlign (avg), so W3, W7, W8 and W8b have roi-ops and the torch-based contenders only. W3: torchvision.ops.MultiScaleRoIAlign(["0", "1", "2", "3"], 7, 2) on an OrderedDict of the four levels, [boxes[:, 1:]] (made once, untimed) and [(800, 1088)]; it infers and caches its level scales on its first call, which is the warm-up. W8, W8b: torchvision.ops.ps_roi_align / ps_roi_pool.',
+    "W7 (rotated): torchvision has no rotated RoIAlign; the reference implementation is detectron2's ROIAlignRotated, whose contender runs when detectron2 is importable and is recorded as skipped otherwise (mmcv's RoIAlignRotated has no contender).",
+    'A roi-ops operator that the native addon of the run lacks (built before it) is an error on the native contenders; the agreement yardstick is then roi-ops\' JavaScript backend, marked "vs roi-ops JavaScript".',
   ],
 };
 

@@ -1,30 +1,26 @@
 // The workloads as files, so that every contender of a run (Node processes and the Python one)
-// reads the very same bytes: for each workload <id>.json (op, options, shapes) beside
-// <id>.input.f32 and <id>.boxes.f32 (raw little-endian float32, C order). Written once per run
-// by bench/run.ts from bench/workloads.ts into a temporary directory.
+// reads the very same bytes: for each workload <id>.json (op, options, and each tensor's file and
+// shape) beside <id>.input<i>.f32 (one per input feature map: one, or a pyramid's levels finest
+// first) and <id>.boxes.f32, all raw little-endian float32 in C order. Written once per run by
+// bench/run.ts from bench/workloads.ts into a temporary directory.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { RoiAlignOptions, RoiPoolOptions } from '../lib/index.js';
-import type { Workload } from './workloads.js';
+import type { BenchTensor, Workload } from './workloads.js';
 
-export interface WorkloadFile {
-  id: string;
-  description: string;
-  op: Workload['op'];
-  options: RoiAlignOptions | RoiPoolOptions;
-  /** [N, C, H, W] */
-  inputShape: number[];
-  /** [K, 5]: rows (batchIndex, x1, y1, x2, y2) */
-  boxesShape: number[];
-  inputFile: string;
-  boxesFile: string;
+/** A tensor as the JSON describes it: its raw float32 file (beside the JSON) and its shape. */
+export interface TensorFile {
+  file: string;
+  shape: number[];
 }
 
-export interface LoadedWorkload extends WorkloadFile {
-  input: Float32Array;
-  boxes: Float32Array;
-}
+/** <id>.json. */
+export type WorkloadFile = Omit<Workload, 'inputs' | 'boxes'> & {
+  /** [N,C,H,W] each. */
+  inputs: TensorFile[];
+  /** [K,5] rows (batchIndex, x1, y1, x2, y2), or [K,6] (batchIndex, cx, cy, w, h, angle) for roiAlignRotated. */
+  boxes: TensorFile;
+};
 
 function writeFloats(path: string, data: Float32Array): void {
   writeFileSync(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
@@ -38,31 +34,33 @@ export function readFloats(path: string): Float32Array {
   return data;
 }
 
+function writeTensor(directory: string, file: string, tensor: BenchTensor): TensorFile {
+  writeFloats(join(directory, file), tensor.data);
+  return { file, shape: tensor.shape };
+}
+
 export function writeWorkloadFiles(directory: string, workloads: Workload[]): void {
-  for (const w of workloads) {
+  for (const { inputs, boxes, ...rest } of workloads) {
     const description: WorkloadFile = {
-      id: w.id,
-      description: w.description,
-      op: w.op,
-      options: w.options,
-      inputShape: w.input.shape,
-      boxesShape: w.boxes.shape,
-      inputFile: `${w.id}.input.f32`,
-      boxesFile: `${w.id}.boxes.f32`,
+      ...rest,
+      inputs: inputs.map((input, i) => writeTensor(directory, `${rest.id}.input${i}.f32`, input)),
+      boxes: writeTensor(directory, `${rest.id}.boxes.f32`, boxes),
     };
-    writeFloats(join(directory, description.inputFile), w.input.data);
-    writeFloats(join(directory, description.boxesFile), w.boxes.data);
-    writeFileSync(join(directory, `${w.id}.json`), `${JSON.stringify(description, null, 2)}\n`);
+    writeFileSync(join(directory, `${rest.id}.json`), `${JSON.stringify(description, null, 2)}\n`);
   }
 }
 
-export function readWorkload(directory: string, id: string): LoadedWorkload {
-  const description = JSON.parse(readFileSync(join(directory, `${id}.json`), 'utf8')) as WorkloadFile;
-  return {
-    ...description,
-    input: readFloats(join(directory, description.inputFile)),
-    boxes: readFloats(join(directory, description.boxesFile)),
-  };
+export function readWorkload(directory: string, id: string): Workload {
+  const { inputs, boxes, ...rest } = JSON.parse(readFileSync(join(directory, `${id}.json`), 'utf8')) as WorkloadFile;
+  const readTensor = ({ file, shape }: TensorFile): BenchTensor => ({ data: readFloats(join(directory, file)), shape });
+  return { ...rest, inputs: inputs.map(readTensor), boxes: readTensor(boxes) } as Workload;
+}
+
+/** The one feature map of a single-input workload (every operator but multiScaleRoiAlign). */
+export function onlyInput(workload: Workload): BenchTensor {
+  const [input, ...more] = workload.inputs;
+  if (!input || more.length > 0) throw new Error(`${workload.id}: ${workload.op} takes one feature map, the workload has ${workload.inputs.length}`);
+  return input;
 }
 
 export function writeOutput(path: string, data: Float32Array): void {

@@ -12,15 +12,14 @@ import { join } from 'node:path';
 
 import * as ort from 'onnxruntime-node';
 
-import type { RoiAlignOptions } from '../../lib/index.js';
 import { modelDirectory, modelFileName, onnxAttributes } from '../../scripts/make-onnx-roialign-model.js';
 import { timeBudgetMs, timeCalls } from '../timing.js';
-import { readWorkload, writeOutput } from '../workload-files.js';
+import { onlyInput, readWorkload, writeOutput } from '../workload-files.js';
 
 const [directory, id, mode, outputFile, threadsText] = process.argv.slice(2);
 if (!directory || !id || !outputFile) throw new Error('usage: onnxruntime.ts <workload dir> <workload id> <quick|full> <output file> <threads>');
 const workload = readWorkload(directory, id);
-const attributes = workload.op === 'roiAlign' ? onnxAttributes(workload.options as RoiAlignOptions) : undefined;
+const attributes = workload.op === 'roiAlign' ? onnxAttributes(workload.options) : undefined;
 if (!attributes) throw new Error(`${id}: onnxruntime's RoiAlign cannot express ${workload.op} ${JSON.stringify(workload.options)}`);
 const modelPath = join(modelDirectory, modelFileName(attributes));
 if (!existsSync(modelPath)) throw new Error(`${modelPath} is missing: run npx tsx scripts/make-onnx-roialign-model.ts`);
@@ -32,15 +31,16 @@ const session = await ort.InferenceSession.create(modelPath, {
   graphOptimizationLevel: 'all',
 });
 
-const count = workload.boxesShape[0] as number;
+const input = onlyInput(workload);
+const count = workload.boxes.shape[0] as number;
 const rois = new Float32Array(count * 4);
 const batchIndices = new BigInt64Array(count);
 for (let k = 0; k < count; k++) {
-  batchIndices[k] = BigInt(workload.boxes[k * 5] as number);
-  rois.set(workload.boxes.subarray(k * 5 + 1, k * 5 + 5), k * 4);
+  batchIndices[k] = BigInt(workload.boxes.data[k * 5] as number);
+  rois.set(workload.boxes.data.subarray(k * 5 + 1, k * 5 + 5), k * 4);
 }
 const feeds = {
-  X: new ort.Tensor('float32', workload.input, workload.inputShape),
+  X: new ort.Tensor('float32', input.data, input.shape),
   rois: new ort.Tensor('float32', rois, [count, 4]),
   batch_indices: new ort.Tensor('int64', batchIndices, [count]),
 };

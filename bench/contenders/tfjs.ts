@@ -23,10 +23,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
-import type { RoiAlignOptions } from '../../lib/index.js';
 import { outputSizeOf, roiSamples } from '../roi-align-geometry.js';
 import { timeBudgetMs, timeCalls } from '../timing.js';
-import { readWorkload, writeOutput } from '../workload-files.js';
+import { onlyInput, readWorkload, writeOutput } from '../workload-files.js';
 
 const [directory, id, mode, outputFile, backend] = process.argv.slice(2);
 if (!directory || !id || !outputFile || (backend !== 'cpu' && backend !== 'wasm')) {
@@ -42,11 +41,12 @@ await tf.ready();
 
 const workload = readWorkload(directory, id);
 if (workload.op !== 'roiAlign') throw new Error(`${id}: the tfjs emulation only does roiAlign`);
-const options = workload.options as RoiAlignOptions;
+const options = workload.options;
 if ((options.mode ?? 'avg') !== 'avg') throw new Error(`${id}: the tfjs emulation only does mode 'avg'`);
-const [N, C, H, W] = workload.inputShape as [number, number, number, number];
+const input = onlyInput(workload);
+const [N, C, H, W] = input.shape as [number, number, number, number];
 const [PH, PW] = outputSizeOf(options);
-const count = workload.boxesShape[0] as number;
+const count = workload.boxes.shape[0] as number;
 
 interface Group {
   gridH: number;
@@ -56,7 +56,7 @@ interface Group {
   boxIndices: number[];
 }
 const groups = new Map<string, Group>();
-roiSamples(workload.boxes, options).forEach((roi, k) => {
+roiSamples(workload.boxes.data, options).forEach((roi, k) => {
   const key = `${roi.gridH}x${roi.gridW}`;
   const group = groups.get(key) ?? { gridH: roi.gridH, gridW: roi.gridW, rows: [], boxes: [], boxIndices: [] };
   groups.set(key, group);
@@ -66,7 +66,7 @@ roiSamples(workload.boxes, options).forEach((roi, k) => {
   group.boxIndices.push(roi.batchIndex);
 });
 
-const image = tf.tidy(() => tf.transpose(tf.tensor4d(workload.input, [N, C, H, W]), [0, 2, 3, 1]));
+const image = tf.tidy(() => tf.transpose(tf.tensor4d(input.data, [N, C, H, W]), [0, 2, 3, 1]));
 const cropInputs = [...groups.values()].map((g) => ({
   ...g,
   boxesTensor: tf.tensor2d(g.boxes, [g.rows.length, 4], 'float32'),

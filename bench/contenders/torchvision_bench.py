@@ -1,25 +1,40 @@
-"""Contender: torchvision.ops.roi_align / roi_pool on the CPU, one workload, in this process.
+"""Contender: torchvision.ops on the CPU (and detectron2's ROIAlignRotated, which builds on torch),
+one workload, in this process.
 
 Usage: torchvision_bench.py <workload dir> <workload id> <quick|full> <output file> <threads>
 
-Reads the workload that bench/run.ts wrote (bench/workload-files.ts: <id>.json beside raw
-little-endian float32 <id>.input.f32 and <id>.boxes.f32), times the operator with the same rule
-as bench/timing.ts (one warm-up call, then at least 3 and at most 200 calls or 3 s, 1 s with
---quick), prints the timing as JSON and writes the output [K,C,PH,PW] to <output file>.
+Reads the workload that bench/run.ts wrote (bench/workload-files.ts: <id>.json naming raw
+little-endian float32 files, one per input map and one for the boxes, with their shapes), times the
+operator with the same rule as bench/timing.ts (one warm-up call, then at least 3 and at most 200
+calls or 3 s, 1 s with --quick), prints the timing as JSON and writes the output [K,C,PH,PW] to
+<output file>.
+
+The operators, by the workload's op:
+  roiAlign            torchvision.ops.roi_align (mode 'avg' only)
+  roiPool             torchvision.ops.roi_pool ('overlap' bins only); it always computes its
+                      argmax too, like roi-ops with returnArgmax
+  psRoiAlign          torchvision.ops.ps_roi_align
+  psRoiPool           torchvision.ops.ps_roi_pool
+  multiScaleRoiAlign  torchvision.ops.MultiScaleRoIAlign(['0', '1', ...], output size, sampling
+                      ratio) on an OrderedDict of the levels, [boxes[:, 1:]] and the image sizes
+                      (one image); it infers and caches its scales on the first call, the warm-up
+  roiAlignRotated     detectron2.layers.ROIAlignRotated (aligned, counter-clockwise), when
+                      detectron2 is importable (it is not on the machine of bench/results/)
 
 Timed: the operator call on tensors made once beforehand (torch.from_numpy, no copy), under
-torch.inference_mode(). roi_pool always computes its argmax too, like roi-ops with returnArgmax.
+torch.inference_mode().
 """
 
 import json
 import sys
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 import torch
 import torchvision
-from torchvision.ops import roi_align, roi_pool
+from torchvision.ops import MultiScaleRoIAlign, ps_roi_align, ps_roi_pool, roi_align, roi_pool
 
 
 def output_size(options):
@@ -27,34 +42,112 @@ def output_size(options):
     return (size, size) if isinstance(size, int) else tuple(size)
 
 
+def refuse(message):
+    raise SystemExit(message)
+
+
+def only(inputs):
+    if len(inputs) != 1:
+        refuse(f"expected one feature map, the workload has {len(inputs)}")
+    return inputs[0]
+
+
+def roi_align_call(options, inputs, boxes):
+    if options.get("mode", "avg") != "avg":
+        refuse("torchvision's roi_align only averages")
+    features = only(inputs)
+    return lambda: roi_align(
+        features,
+        boxes,
+        output_size(options),
+        spatial_scale=options.get("spatialScale", 1.0),
+        sampling_ratio=options.get("samplingRatio", -1),
+        aligned=options.get("aligned", False),
+    )
+
+
+def roi_pool_call(options, inputs, boxes):
+    if options.get("bins", "overlap") != "overlap":
+        refuse("torchvision's roi_pool has only the 'overlap' bins")
+    features = only(inputs)
+    return lambda: roi_pool(features, boxes, output_size(options), spatial_scale=options.get("spatialScale", 1.0))
+
+
+def ps_roi_align_call(options, inputs, boxes):
+    features = only(inputs)
+    return lambda: ps_roi_align(
+        features,
+        boxes,
+        output_size(options),
+        spatial_scale=options.get("spatialScale", 1.0),
+        sampling_ratio=options.get("samplingRatio", -1),
+    )
+
+
+def ps_roi_pool_call(options, inputs, boxes):
+    features = only(inputs)
+    return lambda: ps_roi_pool(features, boxes, output_size(options), spatial_scale=options.get("spatialScale", 1.0))
+
+
+def multi_scale_roi_align_call(options, inputs, boxes):
+    if options.get("aligned", False) or "scales" in options:
+        refuse("torchvision's MultiScaleRoIAlign is not aligned and infers its scales from imageSizes")
+    image_sizes = [tuple(size) for size in options["imageSizes"]]
+    if inputs[0].shape[0] != 1 or len(image_sizes) != 1 or bool((boxes[:, 0] != 0).any()):
+        refuse("this contender handles one image: batch 1, one image size, every box in image 0")
+    names = [str(level) for level in range(len(inputs))]
+    pooler = MultiScaleRoIAlign(
+        names,
+        output_size(options),
+        options.get("samplingRatio", -1),
+        canonical_scale=options.get("canonicalScale", 224),
+        canonical_level=options.get("canonicalLevel", 4),
+    )
+    features = OrderedDict(zip(names, inputs))
+    # torchvision's List[Tensor[L, 4]], made once, untimed (roi-ops reads the [K,5] rows as they are).
+    box_list = [boxes[:, 1:].contiguous()]
+    return lambda: pooler(features, box_list, image_sizes)
+
+
+def roi_align_rotated_call(options, inputs, boxes):
+    from detectron2.layers import ROIAlignRotated  # only this operator needs detectron2
+
+    if not options.get("aligned", True) or options.get("clockwise", False):
+        refuse("detectron2's ROIAlignRotated is aligned and counter-clockwise only")
+    features = only(inputs)
+    layer = ROIAlignRotated(output_size(options), options.get("spatialScale", 1.0), options.get("samplingRatio", -1))
+    return lambda: layer(features, boxes)
+
+
+CALLS = {
+    "roiAlign": roi_align_call,
+    "roiPool": roi_pool_call,
+    "psRoiAlign": ps_roi_align_call,
+    "psRoiPool": ps_roi_pool_call,
+    "multiScaleRoiAlign": multi_scale_roi_align_call,
+    "roiAlignRotated": roi_align_rotated_call,
+}
+
+
+def read_tensor(directory, tensor):
+    return torch.from_numpy(np.fromfile(Path(directory) / tensor["file"], dtype="<f4").reshape(tensor["shape"]))
+
+
+def versions():
+    found = {"python": sys.version.split()[0], "torch": torch.__version__, "torchvision": torchvision.__version__, "numpy": np.__version__}
+    if "detectron2" in sys.modules:
+        found["detectron2"] = sys.modules["detectron2"].__version__
+    return found
+
+
 def main():
     directory, workload_id, mode, output_file, threads = sys.argv[1:6]
     torch.set_num_threads(int(threads))
     spec = json.loads((Path(directory) / f"{workload_id}.json").read_text())
-    options = spec["options"]
-    features = torch.from_numpy(np.fromfile(Path(directory) / spec["inputFile"], dtype="<f4").reshape(spec["inputShape"]))
-    boxes = torch.from_numpy(np.fromfile(Path(directory) / spec["boxesFile"], dtype="<f4").reshape(spec["boxesShape"]))
-
-    if spec["op"] == "roiAlign":
-        if options.get("mode", "avg") != "avg":
-            raise SystemExit(f"{workload_id}: torchvision's roi_align only averages")
-
-        def call():
-            return roi_align(
-                features,
-                boxes,
-                output_size(options),
-                spatial_scale=options.get("spatialScale", 1.0),
-                sampling_ratio=options.get("samplingRatio", -1),
-                aligned=options.get("aligned", False),
-            )
-
-    else:
-        if options.get("bins", "overlap") != "overlap":
-            raise SystemExit(f"{workload_id}: torchvision's roi_pool has only the 'overlap' bins")
-
-        def call():
-            return roi_pool(features, boxes, output_size(options), spatial_scale=options.get("spatialScale", 1.0))
+    if spec["op"] not in CALLS:
+        refuse(f"{workload_id}: no contender here for {spec['op']}")
+    inputs = [read_tensor(directory, tensor) for tensor in spec["inputs"]]
+    call = CALLS[spec["op"]](spec["options"], inputs, read_tensor(directory, spec["boxes"]))
 
     budget = 1.0 if mode == "quick" else 3.0
     with torch.inference_mode():
@@ -75,12 +168,7 @@ def main():
                 "runs": len(times),
                 "outputShape": list(result.shape),
                 "threads": torch.get_num_threads(),
-                "versions": {
-                    "python": sys.version.split()[0],
-                    "torch": torch.__version__,
-                    "torchvision": torchvision.__version__,
-                    "numpy": np.__version__,
-                },
+                "versions": versions(),
             }
         )
     )
