@@ -97,35 +97,66 @@ inline Status ps_roi_pool_forward(const FeatureMap& map, const RoiRows& rois, co
   const double reads = pixels * static_cast<double>(C_out);
   const bool identity = map.layout == Layout::nhwc && (bins == 1 || C_out == 1);
   if (!identity && static_cast<double>(map.batch * pixels_per_image * C) > reads * 1.3) {
-    // Direct path: tasks of (RoI, 16 output channels).
-    const int64_t chunks = std::max<int64_t>((C_out + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask, 1);
-    const bool planar = map.layout == Layout::nchw;
+    // Direct path. Every output element reads one input channel (output (k, c_in) with
+    // c_in = c_out*bins + b). On an NCHW map, RoI by RoI (as torchvision does) each output
+    // element misses cache in a plane of its own: W8b (300 RoIs, 490 planes of 50x68) took
+    // 2.9 ms that way, about what torchvision takes; plane by plane, 2.0 ms.
+    thread_local Scratch<BinSpan> row_spans, col_spans;
+    BinSpan* rows_of;
+    BinSpan* cols_of;
+    try {
+      rows_of = row_spans.reserve(rois.count * PH);
+      cols_of = col_spans.reserve(rois.count * PW);
+    } catch (const std::bad_alloc&) {
+      return {StatusCode::out_of_memory, -1, "out of memory for the bins of the RoIs"};
+    }
+    for (int64_t k = 0; k < rois.count; ++k) {
+      const float* row = rois.data + k * 5;
+      const bool usable = roi_row_is_valid(row, map.batch);
+      const RoundedBox box = usable ? round_box(row, params.spatial_scale, false) : RoundedBox{0, 0, 1, 1};
+      // An unusable row gets empty spans: its outputs are 0, as for an empty bin.
+      for (int64_t ph = 0; ph < PH; ++ph) rows_of[k * PH + ph] = usable ? ps_bin(ph, PH, box.y0, box.height, H) : BinSpan{0, 0};
+      for (int64_t pw = 0; pw < PW; ++pw) cols_of[k * PW + pw] = usable ? ps_bin(pw, PW, box.x0, box.width, W) : BinSpan{0, 0};
+    }
+    // One output element of an NCHW map: plane c_in's bin of RoI k.
+    const auto pool = [&](int64_t k, int64_t c_in) {
+      const int64_t b = c_in % bins;
+      const BinSpan rows_span = rows_of[k * PH + b / PW], cols_span = cols_of[k * PW + b % PW];
+      float value = 0.0f;
+      if (!rows_span.empty() && !cols_span.empty()) {
+        const float* image = map.data + static_cast<int64_t>(rois.data[k * 5]) * C * pixels_per_image;
+        average_channels<ScalarLanes, 1>(image + c_in * pixels_per_image, W, 1, rows_span, cols_span, 0, &value);
+      }
+      out.data[k * block + c_in] = value;
+    };
+    if (map.layout == Layout::nchw) {
+      // NCHW: a task takes 16 input planes, and every RoI reads its bin of each in turn.
+      const int64_t chunks = (C + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask;
+      return run_tasks(chunks, for_work(execution, reads), [&](int64_t task) {
+        const int64_t c0 = task * kPlanarChannelsPerTask, c1 = std::min(c0 + kPlanarChannelsPerTask, C);
+        for (int64_t c_in = c0; c_in < c1; ++c_in)
+          for (int64_t k = 0; k < rois.count; ++k) pool(k, c_in);
+        return Status::success();
+      });
+    }
+    // NHWC: a channel's neighbours belong to other bins, so RoI by RoI (a task: one RoI, 16
+    // output channels), where the RoI's pixels, C floats each, stay in cache across its bins.
+    const int64_t chunks = (C_out + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask;
     return run_tasks(rois.count * chunks, for_work(execution, reads), [&](int64_t task) {
       const int64_t k = task / chunks, c0 = (task % chunks) * kPlanarChannelsPerTask;
       const int64_t c1 = std::min(c0 + kPlanarChannelsPerTask, C_out);
-      const float* row = rois.data + k * 5;
       float* out_block = out.data + k * block;
-      if (!roi_row_is_valid(row, map.batch)) {
-        for (int64_t c = c0; c < c1; ++c)
-          for (int64_t b = 0; b < bins; ++b) out_block[planar ? c * bins + b : b * C_out + c] = 0.0f;
-        return Status::success();
-      }
-      const float* image = map.data + static_cast<int64_t>(row[0]) * C * pixels_per_image;
-      const RoundedBox box = round_box(row, params.spatial_scale, false);
-      for (int64_t c = c0; c < c1; ++c) {
+      const BinSpan* rows_span = rows_of + k * PH;
+      const BinSpan* cols_span = cols_of + k * PW;
+      const float* image = map.data + static_cast<int64_t>(rois.data[k * 5]) * C * pixels_per_image;
+      for (int64_t c_out = c0; c_out < c1; ++c_out) {
         for (int64_t ph = 0; ph < PH; ++ph) {
-          const BinSpan rows_span = ps_bin(ph, PH, box.y0, box.height, H);
           for (int64_t pw = 0; pw < PW; ++pw) {
-            const BinSpan cols_span = ps_bin(pw, PW, box.x0, box.width, W);
-            const int64_t b = ph * PW + pw, c_in = c * bins + b;
+            const int64_t b = ph * PW + pw;
             float value = 0.0f;
-            if (!rows_span.empty() && !cols_span.empty()) {
-              if (planar)
-                average_channels<ScalarLanes, 1>(image + c_in * pixels_per_image, W, 1, rows_span, cols_span, 0, &value);
-              else
-                average_channels<ScalarLanes, 1>(image, W, C, rows_span, cols_span, c_in, &value);
-            }
-            out_block[planar ? c * bins + b : b * C_out + c] = value;
+            if (!rows_span[ph].empty() && !cols_span[pw].empty())
+              average_channels<ScalarLanes, 1>(image, W, C, rows_span[ph], cols_span[pw], c_out * bins + b, &value);
+            out_block[b * C_out + c_out] = value;
           }
         }
       }
