@@ -103,23 +103,40 @@ export type OptionValues<Table extends OptionTable> = {
  * Reads `options` against `table`: every known key is read or defaulted, an unknown key is a
  * TypeError (a misspelt option silently ignored is a wrong result nobody notices).
  */
+/** A table's rules as a list, with each option's name in messages, made once per table. */
+interface CompiledRule {
+  key: string;
+  argument: string;
+  rule: OptionRule<unknown>;
+}
+const compiledTables = new WeakMap<OptionTable, CompiledRule[]>();
+
+function compiled(table: OptionTable): CompiledRule[] {
+  let rules = compiledTables.get(table);
+  if (rules === undefined) {
+    rules = Object.entries(table).map(([key, rule]) => ({ key, argument: `options.${key}`, rule }));
+    compiledTables.set(table, rules);
+  }
+  return rules;
+}
+
 export function readOptions<Table extends OptionTable>(fn: string, options: unknown, table: Table): OptionValues<Table> {
   if (!is.object(options) || Array.isArray(options)) throw invalidType(fn, 'options', 'an options object', options);
-  for (const key of Object.keys(options)) {
-    if (!(key in table)) {
-      throw new TypeError(
-        `${fn}: unknown option options.${key}; expected one of ${Object.keys(table).join(', ')}`,
-      );
+  // Every call runs this, so it allocates nothing but the result (W5: ~40% of a tiny call's
+  // time went to garbage collection before the rules were compiled once per table).
+  for (const key in options) {
+    if (Object.hasOwn(options, key) && !Object.hasOwn(table, key)) {
+      throw new TypeError(`${fn}: unknown option options.${key}; expected one of ${Object.keys(table).join(', ')}`);
     }
   }
   const values: Record<string, unknown> = {};
-  for (const [key, rule] of Object.entries(table)) {
+  for (const { key, argument, rule } of compiled(table)) {
     const value = options[key];
     if (value === undefined) {
-      if (rule.required) throw invalidType(fn, `options.${key}`, 'a value (it is required)', value);
+      if (rule.required) throw invalidType(fn, argument, 'a value (it is required)', value);
       values[key] = rule.default;
     } else {
-      values[key] = rule.read(fn, `options.${key}`, value);
+      values[key] = rule.read(fn, argument, value);
     }
   }
   return values as OptionValues<Table>;
