@@ -52,6 +52,11 @@ function mapArgs(map: FeatureMap): unknown[] {
   return [map.data, map.batch, map.channels, map.height, map.width, layoutCode[map.layout]];
 }
 
+/** What every backward binding starts with: (gradInput, N, C, H, W, layout, rois, K, gradOutput). */
+function backwardArgs(job: { gradInput: unknown; rois: Float32Array; roiCount: number; gradOutput: unknown }): unknown[] {
+  return [...mapArgs(job.gradInput as FeatureMap), job.rois, job.roiCount, job.gradOutput];
+}
+
 /** What most forward bindings start with: (input, N, C, H, W, layout, rois, K, out). */
 function forwardArgs(job: PoolingJob): unknown[] {
   return [...mapArgs(job.input), job.rois, job.roiCount, job.out];
@@ -145,41 +150,11 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => unknown[] } = {
     job.threads ?? 0,
   ],
   preciseRoiPool: (job) => [...forwardArgs(job), job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0],
-  roiPoolBackward: (job) => [
-    job.gradOutput,
-    job.argmax,
-    job.rois,
-    job.roiCount,
-    ...mapArgs(job.gradInput as FeatureMap),
-    job.pooledHeight,
-    job.pooledWidth,
-    job.threads ?? 0,
-  ],
-  psRoiPoolBackward: (job) => [
-    job.gradOutput,
-    job.rois,
-    job.roiCount,
-    ...mapArgs(job.gradInput as FeatureMap),
-    job.pooledHeight,
-    job.pooledWidth,
-    job.spatialScale,
-    job.threads ?? 0,
-  ],
-  preciseRoiPoolBackward: (job) => [
-    job.gradOutput,
-    job.rois,
-    job.roiCount,
-    ...mapArgs(job.gradInput as FeatureMap),
-    job.pooledHeight,
-    job.pooledWidth,
-    job.spatialScale,
-    job.threads ?? 0,
-  ],
+  roiPoolBackward: (job) => [...backwardArgs(job), job.argmax, job.pooledHeight, job.pooledWidth, job.threads ?? 0],
+  psRoiPoolBackward: (job) => [...backwardArgs(job), job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0],
+  preciseRoiPoolBackward: (job) => [...backwardArgs(job), job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0],
   roiAlignBackward: (job) => [
-    ...mapArgs(job.gradInput as FeatureMap),
-    job.rois,
-    job.roiCount,
-    job.gradOutput,
+    ...backwardArgs(job),
     job.input === null ? null : job.input.data,
     job.pooledHeight,
     job.pooledWidth,
@@ -191,10 +166,7 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => unknown[] } = {
     job.threads ?? 0,
   ],
   psRoiAlignBackward: (job) => [
-    ...mapArgs(job.gradInput as FeatureMap),
-    job.rois,
-    job.roiCount,
-    job.gradOutput,
+    ...backwardArgs(job),
     job.pooledHeight,
     job.pooledWidth,
     job.spatialScale,
@@ -203,10 +175,7 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => unknown[] } = {
     job.threads ?? 0,
   ],
   roiAlignRotatedBackward: (job) => [
-    ...mapArgs(job.gradInput as FeatureMap),
-    job.rois,
-    job.roiCount,
-    job.gradOutput,
+    ...backwardArgs(job),
     job.pooledHeight,
     job.pooledWidth,
     job.spatialScale,

@@ -24,31 +24,6 @@ constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
   throw Napi::TypeError::New(env, "roi-ops native binding: argument " + std::to_string(index) + " must be " + expected);
 }
 
-// The gradient map a backward pass writes: data, N, C, H, W, layout.
-roiops::GradientMap read_gradient_map(ArgReader& args, std::vector<Napi::Object>& pinned) {
-  roiops::GradientMap map;
-  Napi::Float32Array data = args.float32_array();
-  map.data = data.Data();
-  map.length = static_cast<int64_t>(data.ElementLength());
-  map.batch = args.integer(0, kMaxDimension);
-  map.channels = args.integer(0, kMaxDimension);
-  map.height = args.integer(0, kMaxDimension);
-  map.width = args.integer(0, kMaxDimension);
-  map.layout = static_cast<roiops::Layout>(args.integer(0, 1));
-  pinned.push_back(data);
-  return map;
-}
-
-// The gradient of a pooled output (read).
-roiops::PooledGradient read_pooled_gradient(ArgReader& args, std::vector<Napi::Object>& pinned) {
-  roiops::PooledGradient gradient;
-  Napi::Float32Array data = args.float32_array();
-  gradient.data = data.Data();
-  gradient.length = static_cast<int64_t>(data.ElementLength());
-  pinned.push_back(data);
-  return gradient;
-}
-
 // (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, samplingRatio,
 //  maxSamplesPerRoi, threads[, abortFlag])
 // rois: K rows of (batchIndex, x1, y1, x2, y2). C must be a multiple of PH*PW; out holds
@@ -170,16 +145,16 @@ Napi::Value multi_scale_roi_align(const Napi::CallbackInfo& info, bool async) {
 // required by mode 1 (max) and 2 (onnx-max), ignored (may be null) by mode 0 (avg).
 Napi::Value roi_align_backward(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
-  std::vector<Napi::Object> pinned;
-  const roiops::GradientMap grad_input = read_gradient_map(args, pinned);
-  const roiops::RoiRows rois = read_rois(args, pinned);
-  const roiops::PooledGradient grad_output = read_pooled_gradient(args, pinned);
+  BackwardArgs backward = read_backward(args);
+  const roiops::GradientMap grad_input = backward.grad_input;
+  const roiops::RoiRows rois = backward.rois;
+  const roiops::PooledGradient grad_output = backward.grad_output;
   roiops::FeatureMap input;
   Napi::Float32Array input_data = args.optional_float32_array();
   if (!input_data.IsEmpty()) {
     input.data = input_data.Data();
     input.length = static_cast<int64_t>(input_data.ElementLength());
-    pinned.push_back(input_data);
+    backward.arrays.push_back(input_data);
   }
   input.batch = grad_input.batch;
   input.channels = grad_input.channels;
@@ -195,7 +170,7 @@ Napi::Value roi_align_backward(const Napi::CallbackInfo& info, bool async) {
   params.mode = static_cast<roiops::AlignMode>(args.integer(0, 2));
   params.max_samples_per_roi = args.integer(1, kMaxDimension);
   const int32_t threads = read_threads(args);
-  return run(info, "roiAlignBackward", pinned, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, "roiAlignBackward", backward.arrays, args, async, [=](roiops::CancelFlag cancel) {
     return roiops::roi_align_backward(grad_output, rois, params, input, grad_input, {cancel, threads});
   });
 }
@@ -205,10 +180,10 @@ Napi::Value roi_align_backward(const Napi::CallbackInfo& info, bool async) {
 // gradOutput: [K, C/(PH*PW), PH, PW] or [K, PH, PW, C/(PH*PW)].
 Napi::Value ps_roi_align_backward(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
-  std::vector<Napi::Object> pinned;
-  const roiops::GradientMap grad_input = read_gradient_map(args, pinned);
-  const roiops::RoiRows rois = read_rois(args, pinned);
-  const roiops::PooledGradient grad_output = read_pooled_gradient(args, pinned);
+  BackwardArgs backward = read_backward(args);
+  const roiops::GradientMap grad_input = backward.grad_input;
+  const roiops::RoiRows rois = backward.rois;
+  const roiops::PooledGradient grad_output = backward.grad_output;
   roiops::PsRoiAlignParams params;
   params.pooled_height = args.integer(1, kMaxDimension);
   params.pooled_width = args.integer(1, kMaxDimension);
@@ -216,7 +191,7 @@ Napi::Value ps_roi_align_backward(const Napi::CallbackInfo& info, bool async) {
   params.sampling_ratio = args.integer(kInt32Min, kInt32Max);
   params.max_samples_per_roi = args.integer(1, kMaxDimension);
   const int32_t threads = read_threads(args);
-  return run(info, "psRoiAlignBackward", pinned, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, "psRoiAlignBackward", backward.arrays, args, async, [=](roiops::CancelFlag cancel) {
     return roiops::ps_roi_align_backward(grad_output, rois, params, grad_input, {cancel, threads});
   });
 }
@@ -226,10 +201,10 @@ Napi::Value ps_roi_align_backward(const Napi::CallbackInfo& info, bool async) {
 // rois: K rows of six as roiAlignRotated; gradOutput: [K,C,PH,PW] or [K,PH,PW,C].
 Napi::Value roi_align_rotated_backward(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
-  std::vector<Napi::Object> pinned;
-  const roiops::GradientMap grad_input = read_gradient_map(args, pinned);
-  const roiops::RoiRows rois = read_rois(args, pinned, 6);
-  const roiops::PooledGradient grad_output = read_pooled_gradient(args, pinned);
+  BackwardArgs backward = read_backward(args, 6);
+  const roiops::GradientMap grad_input = backward.grad_input;
+  const roiops::RoiRows rois = backward.rois;
+  const roiops::PooledGradient grad_output = backward.grad_output;
   roiops::RoiAlignRotatedParams params;
   params.pooled_height = args.integer(1, kMaxDimension);
   params.pooled_width = args.integer(1, kMaxDimension);
@@ -239,7 +214,7 @@ Napi::Value roi_align_rotated_backward(const Napi::CallbackInfo& info, bool asyn
   params.clockwise = args.boolean();
   params.max_samples_per_roi = args.integer(1, kMaxDimension);
   const int32_t threads = read_threads(args);
-  return run(info, "roiAlignRotatedBackward", pinned, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, "roiAlignRotatedBackward", backward.arrays, args, async, [=](roiops::CancelFlag cancel) {
     return roiops::roi_align_rotated_backward(grad_output, rois, params, grad_input, {cancel, threads});
   });
 }

@@ -45,6 +45,48 @@ inline roiops::RoiRows read_rois(ArgReader& args, std::vector<Napi::Object>& pin
   return rois;
 }
 
+// The gradient map a backward pass writes: data, N, C, H, W, layout (the forward input's).
+inline roiops::GradientMap read_gradient_map(ArgReader& args, std::vector<Napi::Object>& pinned) {
+  roiops::GradientMap map;
+  Napi::Float32Array data = args.float32_array();
+  map.data = data.Data();
+  map.length = static_cast<int64_t>(data.ElementLength());
+  map.batch = args.integer(0, kMaxDimension);
+  map.channels = args.integer(0, kMaxDimension);
+  map.height = args.integer(0, kMaxDimension);
+  map.width = args.integer(0, kMaxDimension);
+  map.layout = static_cast<roiops::Layout>(args.integer(0, 1));
+  pinned.push_back(data);
+  return map;
+}
+
+// The gradient of a pooled output, which a backward pass reads.
+inline roiops::PooledGradient read_pooled_gradient(ArgReader& args, std::vector<Napi::Object>& pinned) {
+  roiops::PooledGradient gradient;
+  Napi::Float32Array data = args.float32_array();
+  gradient.data = data.Data();
+  gradient.length = static_cast<int64_t>(data.ElementLength());
+  pinned.push_back(data);
+  return gradient;
+}
+
+// What every backward binding starts with: (gradInput, N, C, H, W, layout, rois, K,
+// gradOutput), the order of the forward's (input, ..., rois, K, out).
+struct BackwardArgs {
+  roiops::GradientMap grad_input;
+  roiops::RoiRows rois;
+  roiops::PooledGradient grad_output;
+  std::vector<Napi::Object> arrays;  // to pin for an async call
+};
+
+inline BackwardArgs read_backward(ArgReader& args, int64_t roi_columns = 5) {
+  BackwardArgs backward;
+  backward.grad_input = read_gradient_map(args, backward.arrays);
+  backward.rois = read_rois(args, backward.arrays, roi_columns);
+  backward.grad_output = read_pooled_gradient(args, backward.arrays);
+  return backward;
+}
+
 // A Float32Array the kernel writes.
 inline roiops::PooledOutput read_output(ArgReader& args, std::vector<Napi::Object>& pinned) {
   roiops::PooledOutput out;

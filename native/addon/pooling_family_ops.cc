@@ -15,31 +15,6 @@
 namespace roiops_addon {
 namespace {
 
-// A gradient the kernel writes: data, N, C, H, W, layout (the forward input's dims).
-roiops::GradientMap read_gradient_map(ArgReader& args, std::vector<Napi::Object>& pinned) {
-  roiops::GradientMap grad;
-  Napi::Float32Array data = args.float32_array();
-  grad.data = data.Data();
-  grad.length = static_cast<int64_t>(data.ElementLength());
-  grad.batch = args.integer(0, kMaxDimension);
-  grad.channels = args.integer(0, kMaxDimension);
-  grad.height = args.integer(0, kMaxDimension);
-  grad.width = args.integer(0, kMaxDimension);
-  grad.layout = static_cast<roiops::Layout>(args.integer(0, 1));
-  pinned.push_back(data);
-  return grad;
-}
-
-// A gradOutput the kernel reads.
-roiops::PooledGradient read_grad_output(ArgReader& args, std::vector<Napi::Object>& pinned) {
-  roiops::PooledGradient grad;
-  Napi::Float32Array data = args.float32_array();
-  grad.data = data.Data();
-  grad.length = static_cast<int64_t>(data.ElementLength());
-  pinned.push_back(data);
-  return grad;
-}
-
 // (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, threads[, abortFlag])
 // out: [K, C/(PH*PW), PH, PW] (NCHW) or [K, PH, PW, C/(PH*PW)] (NHWC) floats.
 Napi::Value PsRoiPool(const Napi::CallbackInfo& info, bool async) {
@@ -136,60 +111,61 @@ Napi::Value PreciseRoiPool(const Napi::CallbackInfo& info, bool async) {
   });
 }
 
-// (gradOutput, argmax, rois, K, gradInput, N, C, H, W, layout, PH, PW, threads[, abortFlag])
+// (gradInput, N, C, H, W, layout, rois, K, gradOutput, argmax, PH, PW, threads[, abortFlag])
+// gradInput: the forward input's shape and layout, zero-filled then accumulated into;
 // gradOutput and argmax (an Int32Array) in the forward output's order ([K,C,PH,PW] or
-// [K,PH,PW,C]); gradInput: the forward input's shape and layout, zero-filled then accumulated.
+// [K,PH,PW,C]).
 Napi::Value RoiPoolBackward(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
-  std::vector<Napi::Object> pinned;
-  roiops::PooledGradient grad_output = read_grad_output(args, pinned);
+  BackwardArgs backward = read_backward(args);
+  const roiops::GradientMap grad_input = backward.grad_input;
+  const roiops::RoiRows rois = backward.rois;
+  roiops::PooledGradient grad_output = backward.grad_output;
   Napi::Int32Array argmax = args.int32_array();
   grad_output.argmax = argmax.Data();
   grad_output.argmax_length = static_cast<int64_t>(argmax.ElementLength());
-  pinned.push_back(argmax);
-  const roiops::RoiRows rois = read_rois(args, pinned);
-  const roiops::GradientMap grad_input = read_gradient_map(args, pinned);
+  backward.arrays.push_back(argmax);
   roiops::RoiPoolParams params;
   params.pooled_height = args.integer(1, kMaxDimension);
   params.pooled_width = args.integer(1, kMaxDimension);
   const int32_t threads = read_threads(args);
-  return run(info, "roiPoolBackward", pinned, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, "roiPoolBackward", backward.arrays, args, async, [=](roiops::CancelFlag cancel) {
     return roiops::roi_pool_backward(grad_output, rois, params, grad_input, {cancel, threads});
   });
 }
 
-// (gradOutput, rois, K, gradInput, N, C, H, W, layout, PH, PW, spatialScale, threads[, abortFlag])
+// (gradInput, N, C, H, W, layout, rois, K, gradOutput, PH, PW, spatialScale, threads[, abortFlag])
 // gradOutput: [K, C/(PH*PW), PH, PW] or [K, PH, PW, C/(PH*PW)]; gradInput as for roiPoolBackward.
 Napi::Value PsRoiPoolBackward(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
-  std::vector<Napi::Object> pinned;
-  const roiops::PooledGradient grad_output = read_grad_output(args, pinned);
-  const roiops::RoiRows rois = read_rois(args, pinned);
-  const roiops::GradientMap grad_input = read_gradient_map(args, pinned);
+  BackwardArgs backward = read_backward(args);
+  const roiops::GradientMap grad_input = backward.grad_input;
+  const roiops::RoiRows rois = backward.rois;
+  const roiops::PooledGradient grad_output = backward.grad_output;
   roiops::PsRoiPoolParams params;
   params.pooled_height = args.integer(1, kMaxDimension);
   params.pooled_width = args.integer(1, kMaxDimension);
   params.spatial_scale = args.finite_float();
   const int32_t threads = read_threads(args);
-  return run(info, "psRoiPoolBackward", pinned, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, "psRoiPoolBackward", backward.arrays, args, async, [=](roiops::CancelFlag cancel) {
     return roiops::ps_roi_pool_backward(grad_output, rois, params, grad_input, {cancel, threads});
   });
 }
 
-// (gradOutput, rois, K, gradInput, N, C, H, W, layout, PH, PW, spatialScale, threads[, abortFlag])
+// (gradInput, N, C, H, W, layout, rois, K, gradOutput, PH, PW, spatialScale, threads[, abortFlag])
 // gradOutput: [K, C, PH, PW] or [K, PH, PW, C]; gradInput as for roiPoolBackward.
 Napi::Value PreciseRoiPoolBackward(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
-  std::vector<Napi::Object> pinned;
-  const roiops::PooledGradient grad_output = read_grad_output(args, pinned);
-  const roiops::RoiRows rois = read_rois(args, pinned);
-  const roiops::GradientMap grad_input = read_gradient_map(args, pinned);
+  BackwardArgs backward = read_backward(args);
+  const roiops::GradientMap grad_input = backward.grad_input;
+  const roiops::RoiRows rois = backward.rois;
+  const roiops::PooledGradient grad_output = backward.grad_output;
   roiops::PreciseRoiPoolParams params;
   params.pooled_height = args.integer(1, kMaxDimension);
   params.pooled_width = args.integer(1, kMaxDimension);
   params.spatial_scale = args.finite_float();
   const int32_t threads = read_threads(args);
-  return run(info, "preciseRoiPoolBackward", pinned, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, "preciseRoiPoolBackward", backward.arrays, args, async, [=](roiops::CancelFlag cancel) {
     return roiops::precise_roi_pool_backward(grad_output, rois, params, grad_input, {cancel, threads});
   });
 }

@@ -153,35 +153,35 @@ const grad = new Float32Array(64);
 
 describeBinding({
   name: 'roiPoolBackward',
-  // (gradOutput, argmax, rois, K, gradInput, N, C, H, W, layout, PH, PW, threads)
-  args: [new Float32Array(16), new Int32Array(16).fill(-1), box, 1, grad, 1, 4, 4, 4, 0, 2, 2, 0],
+  // (gradInput, N, C, H, W, layout, rois, K, gradOutput, argmax, PH, PW, threads)
+  args: [grad, 1, 4, 4, 4, 0, box, 1, new Float32Array(16), new Int32Array(16).fill(-1), 2, 2, 0],
   refusals: [
-    ['a short gradient', { 4: new Float32Array(63) }, 'input gradient buffer is shorter than its shape'],
-    ['a short argmax', { 1: new Int32Array(15) }, 'argmax is shorter than the forward output'],
-    ['an argmax out of range', { 1: new Int32Array(16).fill(16) }, 'argmax holds an index outside [-1, H*W)'],
-    ['a short output gradient', { 0: new Float32Array(15) }, 'output gradient is shorter than [K,C,PH,PW]'],
+    ['a short gradient', { 0: new Float32Array(63) }, 'input gradient buffer is shorter than its shape'],
+    ['a short argmax', { 9: new Int32Array(15) }, 'argmax is shorter than the forward output'],
+    ['an argmax out of range', { 9: new Int32Array(16).fill(16) }, 'argmax holds an index outside [-1, H*W)'],
+    ['a short output gradient', { 8: new Float32Array(15) }, 'output gradient is shorter than [K,C,PH,PW]'],
   ],
 });
 
 describeBinding({
   name: 'psRoiPoolBackward',
-  // (gradOutput, rois, K, gradInput, N, C, H, W, layout, PH, PW, spatialScale, threads)
-  args: [new Float32Array(4), box, 1, grad, 1, 4, 4, 4, 0, 2, 2, 1, 0],
+  // (gradInput, N, C, H, W, layout, rois, K, gradOutput, PH, PW, spatialScale, threads)
+  args: [grad, 1, 4, 4, 4, 0, box, 1, new Float32Array(4), 2, 2, 1, 0],
   refusals: [
-    ['a short output gradient', { 0: new Float32Array(3) }, 'output gradient is shorter than [K,C/(PH*PW),PH,PW]'],
+    ['a short output gradient', { 8: new Float32Array(3) }, 'output gradient is shorter than [K,C/(PH*PW),PH,PW]'],
     ['C not divisible by PH*PW', { 9: 3, 10: 1 }, 'channels must be a multiple of PH*PW'],
   ],
 });
 
 {
-  // (gradOutput, rois, K, gradInput, N, C, H, W, layout, PH, PW, spatialScale, threads)
-  const args = [new Float32Array(16), box, 1, grad, 1, 4, 4, 4, 0, 2, 2, 1, 0];
+  // (gradInput, N, C, H, W, layout, rois, K, gradOutput, PH, PW, spatialScale, threads)
+  const args = [grad, 1, 4, 4, 4, 0, box, 1, new Float32Array(16), 2, 2, 1, 0];
   describeBinding(
     {
       name: 'preciseRoiPoolBackward',
       args,
       refusals: [
-        ['an overflowing gradient', { 4: 2 ** 40, 5: 2 ** 40 }, 'input gradient shape overflows'],
+        ['an overflowing gradient', { 1: 2 ** 40, 2: 2 ** 40 }, 'input gradient shape overflows'],
         ['an overflowing output', { 9: 2 ** 40, 10: 2 ** 40 }, 'output shape overflows'],
       ],
     },
@@ -189,7 +189,7 @@ describeBinding({
       it('zero-fills the gradient even without RoIs', () => {
         const filled = new Float32Array(64).fill(5);
         // No RoIs, NHWC, 2 threads.
-        const noRois = { 0: new Float32Array(0), 1: new Float32Array(0), 2: 0, 3: filled, 8: 1, 12: 2 };
+        const noRois = { 0: filled, 5: 1, 6: new Float32Array(0), 7: 0, 8: new Float32Array(0), 12: 2 };
         callBinding('preciseRoiPoolBackwardSync', ...withArgs(args, noRois));
         expect(filled.every((v) => v === 0)).toBe(true);
       });
