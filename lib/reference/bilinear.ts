@@ -42,7 +42,12 @@ export function bilinearTap(coordinate: number, size: number, r: Rounding): Axis
  * detectron2's rotated kernel, where `start` is the box-centred -size/2).
  */
 export function sampleCoordinate(start: number, bin: number, p: number, i: number, grid: number, r: Rounding): number {
-  return r(r(start + r(p * bin)) + r(r(r(i + 0.5) * bin) / grid));
+  return r(binEdge(start, bin, p, r) + r(r(r(i + 0.5) * bin) / grid));
+}
+
+/** Where bin `p` starts (bin `pooled` is the box's far end): start + p*bin, the first term of sampleCoordinate. */
+export function binEdge(start: number, bin: number, p: number, r: Rounding): number {
+  return r(start + r(p * bin));
 }
 
 /** The taps of every sample along one axis, bin by bin: entry p*grid + i. */

@@ -45,6 +45,17 @@ export function poolBin(
   return [clip(lo), clip(hi)];
 }
 
+/** The box corners times the scale, in float32: what roundedBox rounds (and what `roi-ops explain` draws before rounding). */
+export function scaledBox(
+  rois: ArrayLike<number>,
+  at: number,
+  scale: number,
+  r: Rounding,
+): { x1: number; y1: number; x2: number; y2: number } {
+  const corner = (j: number) => r((rois[at + j] as number) * scale);
+  return { x1: corner(1), y1: corner(2), x2: corner(3), y2: corner(4) };
+}
+
 /** The rounded box of §1.1: round(coordinate * scale), C rounding, clamped for integer use. */
 export function roundedBox(
   rois: ArrayLike<number>,
@@ -52,8 +63,35 @@ export function roundedBox(
   scale: number,
   r: Rounding,
 ): { xs: number; ys: number; xe: number; ye: number } {
-  const coordinate = (j: number) => clampCoordinate(roundHalfAway(r((rois[at + j] as number) * scale)));
-  return { xs: coordinate(1), ys: coordinate(2), xe: coordinate(3), ye: coordinate(4) };
+  const { x1, y1, x2, y2 } = scaledBox(rois, at, scale, r);
+  const round = (v: number) => clampCoordinate(roundHalfAway(v));
+  return { xs: round(x1), ys: round(y1), xe: round(x2), ye: round(y2) };
+}
+
+/** A bin's half-open pixel range [start, end) along one axis. */
+export type BinRange = [number, number];
+
+/**
+ * Every bin of a rounded box on a height x width map: rows[ph] and columns[pw]. The box is
+ * inclusive and at least one pixel on each side (§1.1); roiPool and the spatial pyramid (§6)
+ * pool these, and `roi-ops explain` draws them.
+ */
+export function poolBinEdges(
+  box: { xs: number; ys: number; xe: number; ye: number },
+  pooledHeight: number,
+  pooledWidth: number,
+  height: number,
+  width: number,
+  rule: 'overlap' | 'split',
+  r: Rounding,
+): { rows: BinRange[]; columns: BinRange[] } {
+  const roiWidth = Math.max(box.xe - box.xs + 1, 1);
+  const roiHeight = Math.max(box.ye - box.ys + 1, 1);
+  const rows: BinRange[] = [];
+  const columns: BinRange[] = [];
+  for (let ph = 0; ph < pooledHeight; ph++) rows.push(poolBin(ph, pooledHeight, box.ys, roiHeight, height, rule, r));
+  for (let pw = 0; pw < pooledWidth; pw++) columns.push(poolBin(pw, pooledWidth, box.xs, roiWidth, width, rule, r));
+  return { rows, columns };
 }
 
 /**
@@ -117,15 +155,13 @@ export function roiPoolReference(job: ReferenceJob<RoiPoolJob>): void {
       argmax?.fill(-1, k * block, (k + 1) * block);
       continue;
     }
-    const { xs, ys, xe, ye } = roundedBox(rois, k * 5, scale, r);
-    const roiWidth = Math.max(xe - xs + 1, 1);
-    const roiHeight = Math.max(ye - ys + 1, 1);
+    const { rows, columns } = poolBinEdges(roundedBox(rois, k * 5, scale, r), PH, PW, H, W, job.bins, r);
     const image = (rois[k * 5] as number) * inS.batch;
 
     for (let ph = 0; ph < PH; ph++) {
-      const [hs, he] = poolBin(ph, PH, ys, roiHeight, H, job.bins, r);
+      const [hs, he] = rows[ph] as BinRange;
       for (let pw = 0; pw < PW; pw++) {
-        const [ws, we] = poolBin(pw, PW, xs, roiWidth, W, job.bins, r);
+        const [ws, we] = columns[pw] as BinRange;
         for (let c = 0; c < C; c++) {
           const plane = image + c * inS.channel;
           const { value, index } = binMaximum((h, w) => input.data[plane + h * inS.row + w * inS.column] as number, W, hs, he, ws, we);

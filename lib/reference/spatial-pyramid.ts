@@ -5,7 +5,7 @@
 // Each level is flattened (C, l, l) row-major; levels follow in the order given; the
 // output is [count, C * sum(l*l)] whatever the input layout.
 import { mapStrides, roiRowIsValid, rounding, type Precision, type ReferenceJob } from './common.js';
-import { binMaximum, binMean, poolBin, roundedBox } from './roi-pool.js';
+import { binMaximum, binMean, poolBinEdges, roundedBox, type BinRange } from './roi-pool.js';
 import type { FeatureMap } from '../validate.js';
 
 export interface SpatialPyramidJob {
@@ -44,17 +44,16 @@ export function spatialPyramidReference(job: ReferenceJob<SpatialPyramidJob>): v
       row.fill(0);
       continue;
     }
-    const roiWidth = Math.max(box.xe - box.xs + 1, 1);
-    const roiHeight = Math.max(box.ye - box.ys + 1, 1);
     let at = 0;
     for (const l of levels) {
+      const { rows, columns } = poolBinEdges(box, l, l, H, W, 'overlap', r);
       for (let c = 0; c < C; c++) {
         const plane = image * inS.batch + c * inS.channel;
         const pixel = (h: number, w: number) => input.data[plane + h * inS.row + w * inS.column] as number;
         for (let i = 0; i < l; i++) {
-          const [hs, he] = poolBin(i, l, box.ys, roiHeight, H, 'overlap', r);
+          const [hs, he] = rows[i] as BinRange;
           for (let j = 0; j < l; j++) {
-            const [ws, we] = poolBin(j, l, box.xs, roiWidth, W, 'overlap', r);
+            const [ws, we] = columns[j] as BinRange;
             row[at++] = job.mode === 'max' ? binMaximum(pixel, W, hs, he, ws, we).value : binMean(pixel, hs, he, ws, we, r);
           }
         }
