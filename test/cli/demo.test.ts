@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import type { DemoReport } from '../../lib/cli.js';
+import type { DemoReport } from '../../lib/cli/demo.js';
 import { info, roiAlign, roiAlignSync, roiPoolSync } from '../../lib/index.js';
 import { decodeFloat32 } from '../helpers/golden.js';
 
@@ -113,11 +113,15 @@ describe('roi-ops demo --json', () => {
 });
 
 describe('roi-ops command line', () => {
-  it('--help exits 0 and describes demo', () => {
+  it('--help exits 0 and lists demo; demo --help describes its options', () => {
     const result = run('--help');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('demo');
-    expect(result.stdout).toContain('--repeat N');
+    const demoHelp = run('demo', '--help');
+    expect(demoHelp.status).toBe(0);
+    expect(demoHelp.stdout).toContain('Usage: roi-ops demo [--json] [--repeat N]');
+    expect(demoHelp.stdout).toContain('--repeat N');
+    expect(demoHelp.stdout).toContain('roi-ops demo --json --repeat 1');
   });
 
   it('--version prints the package version', () => {
