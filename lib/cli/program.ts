@@ -4,8 +4,9 @@ import { packageVersion } from '../runtime.js';
 import { formatHelp, parseCommandLine, shortUsage } from './args.js';
 import { exitStatus, UsageError, type Command } from './command.js';
 import { demoCommand } from './demo.js';
+import { infoCommand } from './info.js';
 
-const commands: Command[] = [demoCommand];
+const commands: Command[] = [infoCommand, demoCommand];
 
 function globalUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
