@@ -37,7 +37,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'js',
-          include: ['test/api/**/*.test.ts', 'test/reference/**/*.test.ts'],
+          // test/io/: the file formats of the command line, pure TypeScript, so run once, here.
+          include: ['test/api/**/*.test.ts', 'test/reference/**/*.test.ts', 'test/io/**/*.test.ts'],
           env: { ROI_OPS_FORCE_JS: '1', ROI_OPS_EXPECT_BACKEND: 'js' },
         },
       },
