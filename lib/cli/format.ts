@@ -29,3 +29,13 @@ export function formatClock(seconds: number): string {
   const s = String(total % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
+
+/** A run's length: 0.4 s, 12.3 s, then as a clock (1:02, 1:02:03). */
+export function formatDuration(seconds: number): string {
+  return seconds < 60 ? `${seconds.toFixed(1)} s` : formatClock(seconds);
+}
+
+/** `3 jobs`, `1 job`. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

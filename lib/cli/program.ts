@@ -5,8 +5,9 @@ import { formatHelp, parseCommandLine, shortUsage } from './args.js';
 import { exitStatus, UsageError, type Command } from './command.js';
 import { demoCommand } from './demo.js';
 import { infoCommand } from './info.js';
+import { poolCommand } from './pool.js';
 
-const commands: Command[] = [infoCommand, demoCommand];
+const commands: Command[] = [infoCommand, poolCommand, demoCommand];
 
 function globalUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
