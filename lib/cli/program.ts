@@ -2,12 +2,13 @@
 // what went wrong into a message on stderr and an exit status (command.ts `exitStatus`).
 import { packageVersion } from '../runtime.js';
 import { formatHelp, parseCommandLine, shortUsage } from './args.js';
+import { batchCommand } from './batch.js';
 import { exitStatus, UsageError, type Command } from './command.js';
 import { demoCommand } from './demo.js';
 import { infoCommand } from './info.js';
 import { poolCommand } from './pool.js';
 
-const commands: Command[] = [infoCommand, poolCommand, demoCommand];
+const commands: Command[] = [infoCommand, poolCommand, batchCommand, demoCommand];
 
 function globalUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
