@@ -1,7 +1,7 @@
 // `roi-ops batch`: every job's output equals the library call; a bad job fails alone; a rerun
 // skips what is done without touching it; shards split the manifest into disjoint parts whose
-// union is the full run; progress is plain lines off a terminal; SIGINT leaves only complete
-// files and exits 130; no temporary file survives any of it.
+// union is the full run; progress is plain lines off a terminal; SIGINT and SIGTERM leave only
+// complete files and exit 130 and 143; no temporary file survives any of it.
 import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -183,34 +183,41 @@ describe('roi-ops batch', () => {
     expect(result.stderr).toMatch(/roi-ops batch \[#+\] 6\/6 100% {2}[\d.]+ jobs\/s {2}ETA 0:00\n$/);
   });
 
-  it('SIGINT abandons the jobs in flight, leaves only complete files, exits 130; a rerun finishes', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s abandons the jobs in flight, leaves only complete files, exits %i; a rerun finishes', async (signal, exitStatus) => {
     const many = Array.from({ length: 1500 }, (_, j) => ({ fields: { ...jobs[0]?.fields, output: `many/${j}.npy` }, expected: () => map }));
     writeFileSync(join(data, 'many.jsonl'), manifest(many));
-    const child = startCli(['batch', 'data/many.jsonl', '--out-dir', 'out-interrupted', '--json'], dir);
+    const outDir = `out-${signal}`;
+    const child = startCli(['batch', 'data/many.jsonl', '--out-dir', outDir, '--json'], dir);
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
     });
     // The first progress line comes after the first job: the run is under way.
+    let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('1/1500 jobs')) child.kill('SIGINT');
+      const seen = stderr.includes('1/1500 jobs');
+      stderr += chunk.toString();
+      if (!seen && stderr.includes('1/1500 jobs')) child.kill(signal);
     });
     const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(status).toBe(130);
+    expect(status).toBe(exitStatus);
     const summary = JSON.parse(stdout);
-    expect(summary.interruptedBy).toBe('SIGINT');
+    expect(summary.interruptedBy).toBe(signal);
     expect(summary.done).toBeGreaterThan(0);
     expect(summary.notRun).toBeGreaterThan(0);
     expect(summary.done + summary.notRun).toBe(1500);
-    const written = listFiles(join(dir, 'out-interrupted'));
+    const written = listFiles(join(dir, outDir));
     expect(written).toHaveLength(summary.done);
     const want = roiAlignSync(map, boxes, { outputSize: [2, 3], samplingRatio: 2, aligned: true });
-    for (const path of written) expect(readTensorFile(join(dir, 'out-interrupted', path)).data).toEqual(want.data);
+    for (const path of written) expect(readTensorFile(join(dir, outDir, path)).data).toEqual(want.data);
 
-    const rerun = batch('data/many.jsonl', '--out-dir', 'out-interrupted', '--json', '--progress', 'none');
+    const rerun = batch('data/many.jsonl', '--out-dir', outDir, '--json', '--progress', 'none');
     expect(rerun.status).toBe(0);
     expect(JSON.parse(rerun.stdout)).toMatchObject({ skipped: summary.done, done: 1500 - summary.done, failed: 0 });
-    expect(listFiles(join(dir, 'out-interrupted'))).toHaveLength(1500);
+    expect(listFiles(join(dir, outDir))).toHaveLength(1500);
   });
 
   it('leaves no temporary file in any output directory', () => {
