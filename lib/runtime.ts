@@ -9,7 +9,8 @@ import { read } from './validate.js';
 
 let version: string | undefined;
 
-function packageVersion(): string {
+/** roi-ops' version, from its package.json (without loading a backend). */
+export function packageVersion(): string {
   version ??= JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string;
   return version;
 }

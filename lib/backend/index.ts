@@ -8,6 +8,7 @@ import { createNativeBackend } from './native.js';
 import type { Backend } from './types.js';
 
 let selected: Backend | undefined;
+let fallback: string | undefined;
 
 function nativeLoadError(cause: unknown): Error {
   const reason = cause instanceof Error ? cause.message : String(cause);
@@ -36,13 +37,17 @@ function initialThreads(): number {
 }
 
 function select(): Backend {
-  if (process.env.ROI_OPS_FORCE_JS === '1') return createJsBackend();
+  if (process.env.ROI_OPS_FORCE_JS === '1') {
+    fallback = 'ROI_OPS_FORCE_JS=1 selects the JavaScript backend';
+    return createJsBackend();
+  }
   try {
     return createNativeBackend();
   } catch (cause) {
     if (process.env.ROI_OPS_REQUIRE_NATIVE === '1') throw nativeLoadError(cause);
+    fallback = cause instanceof Error ? cause.message : String(cause);
     process.emitWarning(
-      `roi-ops: no native build loaded (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}); ` +
+      `roi-ops: no native build loaded (${fallback.split('\n')[0]}); ` +
         'using the JavaScript backend, which is much slower. Set ROI_OPS_REQUIRE_NATIVE=1 to make this an error.',
       { code: 'ROI_OPS_NO_NATIVE' },
     );
@@ -56,4 +61,13 @@ export function backend(): Backend {
     selected.setNumThreads(initialThreads());
   }
   return selected;
+}
+
+/**
+ * Why the JavaScript backend runs instead of the addon (ROI_OPS_FORCE_JS, or the addon's load
+ * error, for `roi-ops info`); undefined when the addon runs.
+ */
+export function fallbackReason(): string | undefined {
+  backend();
+  return fallback;
 }

@@ -1,55 +1,19 @@
 // The `roi-ops` command as users run it: the built dist/cli.js in its own process. The demo's
 // checksums are recomputed here by calling the library directly on the same sample, so the
 // command cannot print numbers that the API would not give.
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import type { DemoReport } from '../../lib/cli.js';
+import type { DemoReport } from '../../lib/cli/demo.js';
 import { info, roiAlign, roiAlignSync, roiPoolSync } from '../../lib/index.js';
+import { ensureBuilt, root, runCli } from '../helpers/cli.js';
 import { decodeFloat32 } from '../helpers/golden.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const cli = join(root, 'dist', 'cli.js');
+const run = (...args: string[]) => runCli(args);
 
-function newestSource(dir: string): number {
-  return Math.max(
-    ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
-      const path = join(dir, entry.name);
-      return entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs;
-    }),
-  );
-}
-
-/**
- * `npm test` runs tsup first; this covers `npx vitest` on its own: the test spawns the real
- * binary, so a missing or stale dist/cli.js would test old code. Rebuilds with the project's
- * own tsup, found through its package.json rather than PATH.
- */
-function ensureBuilt(): void {
-  let builtAt = 0;
-  try {
-    builtAt = statSync(cli).mtimeMs;
-  } catch {
-    // not built yet
-  }
-  if (builtAt > newestSource(join(root, 'lib'))) return;
-  const tsupManifest = createRequire(import.meta.url).resolve('tsup/package.json');
-  const bin = JSON.parse(readFileSync(tsupManifest, 'utf8')).bin.tsup as string;
-  const build = spawnSync(process.execPath, [join(dirname(tsupManifest), bin)], { cwd: root, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`tsup failed:\n${build.stdout}\n${build.stderr}`);
-}
-
-function run(...args: string[]) {
-  // The child inherits this project's environment (ROI_OPS_REQUIRE_NATIVE=1), so it runs the
-  // same backend as the direct calls below.
-  return spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', env: process.env });
-}
-
-/** The demo's checksums, defined in lib/cli.ts: Σx and Σ(1 + i mod 16)·x[i], in float64. */
+/** The demo's checksums, defined in lib/cli/demo.ts: Σx and Σ(1 + i mod 16)·x[i], in float64. */
 function checksum(values: ArrayLike<number>) {
   let sum = 0;
   let weightedSum = 0;
@@ -113,11 +77,15 @@ describe('roi-ops demo --json', () => {
 });
 
 describe('roi-ops command line', () => {
-  it('--help exits 0 and describes demo', () => {
+  it('--help exits 0 and lists demo; demo --help describes its options', () => {
     const result = run('--help');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('demo');
-    expect(result.stdout).toContain('--repeat N');
+    const demoHelp = run('demo', '--help');
+    expect(demoHelp.status).toBe(0);
+    expect(demoHelp.stdout).toContain('Usage: roi-ops demo [--json] [--repeat N]');
+    expect(demoHelp.stdout).toContain('--repeat N');
+    expect(demoHelp.stdout).toContain('roi-ops demo --json --repeat 1');
   });
 
   it('--version prints the package version', () => {

@@ -1,0 +1,157 @@
+// The argument layer every command shares: node:util parseArgs with the command's option
+// table, --help text generated from that same table (so the help cannot drift from what is
+// parsed), and the parsers that turn option strings into numbers, sizes and lists. Every
+// failure is a UsageError saying what was expected for which option and what came.
+import { parseArgs } from 'node:util';
+
+import { exitStatus, UsageError, type Command, type ParseArgsOption, type ParsedCommandLine } from './command.js';
+
+/** The options every command has (their help lines are written by optionLines). */
+const commonOptions: Record<string, ParseArgsOption> = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/** Parses `argv` (the arguments after the command's name) against `command`'s options. */
+export function parseCommandLine(command: Command, argv: readonly string[]): ParsedCommandLine & { help: boolean; json: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: { ...command.options, ...commonOptions }, allowPositionals: true, strict: true });
+  } catch (error) {
+    // parseArgs' own messages name the option ("Unknown option '--x'"); keep them.
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const help = values.help === true;
+  if (!help) checkPositionals(command, positionals);
+  return { values, positionals, help, json: values.json === true };
+}
+
+function checkPositionals(command: Command, positionals: string[]): void {
+  const { min, max } = command.positionals;
+  if (positionals.length > max) throw new UsageError(`unexpected argument '${positionals[max]}'`);
+  if (positionals.length < min) throw new UsageError(`missing argument: roi-ops ${command.name} ${command.usage}`);
+}
+
+/** The usage line and where to read more, shown after a usage error. */
+export function shortUsage(command: Command): string {
+  return `Usage: roi-ops ${command.name} ${command.usage}\nRun 'roi-ops ${command.name} --help' for the options and examples.`;
+}
+
+function optionLines(command: Command): Array<[string, string]> {
+  const lines: Array<[string, string]> = [];
+  for (const [name, spec] of Object.entries(command.options)) {
+    const flag = `${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.value ? ` ${spec.value}` : ''}`;
+    lines.push([flag, spec.help]);
+  }
+  lines.push(['--json', command.jsonHelp], ['-h, --help', 'show this help']);
+  return lines;
+}
+
+/** `roi-ops <command> --help`: usage, description, options, examples, exit statuses. */
+export function formatHelp(command: Command): string {
+  const options = optionLines(command);
+  const width = Math.min(30, Math.max(...options.map(([flag]) => flag.length)));
+  const indent = ' '.repeat(width + 4);
+  const optionText = options.map(([flag, help]) => {
+    const [first, ...rest] = help.split('\n');
+    const head = flag.length > width ? `  ${flag}\n${indent}${first}` : `  ${flag.padEnd(width)}  ${first}`;
+    return [head, ...rest.map((line) => `${indent}${line}`)].join('\n');
+  });
+  return [
+    `Usage: roi-ops ${command.name} ${command.usage}`,
+    '',
+    command.description,
+    '',
+    'Options:',
+    ...optionText,
+    '',
+    'Examples:',
+    ...command.examples.map((example) => `  ${example}`),
+    '',
+    `Exit status: ${exitStatus.ok} success; ${exitStatus.failed} ${command.failure}; ${exitStatus.usage} usage error (nothing was run).`,
+    ...(command.notes ? ['', command.notes] : []),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------
+// Values
+
+function expected(what: string, flag: string, text: string): UsageError {
+  return new UsageError(`expected ${what} for --${flag} but received ${JSON.stringify(text)}`);
+}
+
+const decimal = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+const special: Record<string, number> = { nan: NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity, infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity };
+
+function numberOrUndefined(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (decimal.test(trimmed)) return Number(trimmed);
+  const named = special[trimmed.toLowerCase()];
+  if (named !== undefined) return named;
+  // A fraction, because strides are written that way (--spatial-scale 1/16).
+  const fraction = /^([^/]+)\/([^/]+)$/.exec(trimmed);
+  if (fraction && decimal.test(fraction[1] as string) && decimal.test(fraction[2] as string)) {
+    return Number(fraction[1]) / Number(fraction[2]);
+  }
+  return undefined;
+}
+
+export const parseValue = {
+  /**
+   * A number as written: decimal (0.0625, 1e-3), a fraction (1/16), nan or inf. Whether the
+   * value suits the option (an integer, a positive scale) is the library's to say.
+   */
+  number(flag: string, text: string): number {
+    const value = numberOrUndefined(text);
+    if (value === undefined) throw expected('a number (like 0.0625 or 1/16)', flag, text);
+    return value;
+  },
+
+  /** An integer in [min, max], for the command line's own settings (--repeat, --concurrency). */
+  integerIn(min: number, max: number) {
+    return (flag: string, text: string): number => {
+      const n = Number(text);
+      if (!/^\d+$/.test(text) || n < min || n > max) throw expected(`an integer in [${min}, ${max}]`, flag, text);
+      return n;
+    };
+  },
+
+  /** `7` (7 x 7 bins, passed as 7) or `7x5` (height x width, passed as [7, 5]). */
+  size(flag: string, text: string): number | [number, number] {
+    const match = /^(\d+)(?:[xX](\d+))?$/.exec(text.trim());
+    if (!match) throw expected('a size N or HxW (like 7 or 7x7)', flag, text);
+    return match[2] === undefined ? Number(match[1]) : [Number(match[1]), Number(match[2])];
+  },
+
+  /** Comma-separated numbers: `1,2,4` or `1/4,1/8`. */
+  numberList(flag: string, text: string): number[] {
+    const items = text.split(',');
+    const values = items.map(numberOrUndefined);
+    if (values.some((value) => value === undefined)) throw expected('comma-separated numbers (like 1,2,4)', flag, text);
+    return values as number[];
+  },
+
+  /** `i/n`: the i-th (0-based) of n parts. */
+  shard(flag: string, text: string): { index: number; count: number } {
+    const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+    const index = Number(match?.[1]);
+    const count = Number(match?.[2]);
+    if (!match || count < 1 || index >= count) throw expected('i/n with 0 <= i < n (like 0/4)', flag, text);
+    return { index, count };
+  },
+
+  /** One of `choices`, for the command line's own settings. */
+  choice<T extends string>(choices: readonly T[]) {
+    return (flag: string, text: string): T => {
+      if (!(choices as readonly string[]).includes(text)) throw expected(`one of ${choices.join(', ')}`, flag, text);
+      return text as T;
+    };
+  },
+};
+
+/** The string value of a single-valued string option, if given. */
+export function stringValue(values: ParsedCommandLine['values'], name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}

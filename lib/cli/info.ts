@@ -1,0 +1,146 @@
+// `roi-ops info`: what an install problem report needs. Which backend runs and why (the addon
+// file that is loaded, or the reason none is), the instruction set and threads, and the
+// platform it was built for or failed on: OS, architecture, libc (a prebuild tagged glibc does
+// not load on musl), Node and Node-API versions, CPU.
+import { cpus, availableParallelism, release } from 'node:os';
+import { resolve, sep } from 'node:path';
+
+import { fallbackReason } from '../backend/index.js';
+import { packageRoot } from '../backend/native.js';
+import { info } from '../index.js';
+import { packageVersion } from '../runtime.js';
+import type { SimdLevel } from '../types.js';
+import { exitStatus, type Command } from './command.js';
+import { table } from './format.js';
+
+export interface InfoReport {
+  version: string;
+  /** info().native: whether the addon runs the kernels. */
+  native: boolean;
+  /** info().simd; null when no backend could be loaded (ROI_OPS_REQUIRE_NATIVE=1 and no addon). */
+  simd: SimdLevel | null;
+  threads: number | null;
+  /** The addon file loaded in this process, or null. */
+  addon: string | null;
+  /** Why the addon is not in use (ROI_OPS_FORCE_JS, or its load error), or null. */
+  addonError: string | null;
+  platform: NodeJS.Platform;
+  arch: string;
+  osRelease: string;
+  /** 'glibc' or 'musl' on Linux, null elsewhere. */
+  libc: 'glibc' | 'musl' | null;
+  libcVersion: string | null;
+  node: string;
+  napi: string | null;
+  cpuModel: string;
+  cpus: number;
+  availableParallelism: number;
+  /** The ROI_OPS_* environment variables that are set: they change what loads and how. */
+  environment: Record<string, string>;
+}
+
+interface ProcessReport {
+  header: { glibcVersionRuntime?: string };
+  sharedObjects: string[];
+}
+
+/** Node's diagnostic report: the libc it runs on, and the shared objects really loaded. */
+function processReport(): ProcessReport {
+  // Collecting network interfaces can be slow and says nothing here (Node >= 20.13).
+  (process.report as { excludeNetwork?: boolean }).excludeNetwork = true;
+  return process.report.getReport() as unknown as ProcessReport;
+}
+
+/** The addon file this process loaded: a .node file of this package, as the OS loader lists it. */
+function loadedAddon(report: ProcessReport): string | null {
+  const root = resolve(packageRoot()) + sep;
+  return report.sharedObjects.find((path) => path.endsWith('.node') && path.startsWith(root)) ?? null;
+}
+
+function libcOf(report: ProcessReport): Pick<InfoReport, 'libc' | 'libcVersion'> {
+  if (process.platform !== 'linux') return { libc: null, libcVersion: null };
+  // Node reports the glibc it runs on; a musl build has no such field (detect-libc's test).
+  const glibc = report.header.glibcVersionRuntime;
+  return glibc ? { libc: 'glibc', libcVersion: glibc } : { libc: 'musl', libcVersion: null };
+}
+
+function backendInfo(): Pick<InfoReport, 'native' | 'simd' | 'threads' | 'addonError'> {
+  try {
+    const runtime = info();
+    return { native: runtime.native, simd: runtime.simd, threads: runtime.threads, addonError: fallbackReason() ?? null };
+  } catch (error) {
+    // ROI_OPS_REQUIRE_NATIVE=1 and the addon did not load: no backend at all, which is
+    // exactly what the report is for.
+    return { native: false, simd: null, threads: null, addonError: (error as Error).message };
+  }
+}
+
+export function collectInfo(): InfoReport {
+  const backend = backendInfo();
+  const report = processReport();
+  const processors = cpus();
+  return {
+    version: packageVersion(),
+    ...backend,
+    addon: loadedAddon(report),
+    platform: process.platform,
+    arch: process.arch,
+    osRelease: release(),
+    ...libcOf(report),
+    node: process.versions.node,
+    napi: process.versions.napi ?? null,
+    cpuModel: processors[0]?.model.trim() ?? 'unknown',
+    cpus: processors.length,
+    availableParallelism: availableParallelism(),
+    environment: Object.fromEntries(
+      Object.entries(process.env)
+        .filter((entry): entry is [string, string] => entry[0].startsWith('ROI_OPS_') && entry[1] !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b)),
+    ),
+  };
+}
+
+function formatInfo(report: InfoReport): string {
+  const backend = report.native
+    ? `native, ${report.simd}, ${report.threads} thread${report.threads === 1 ? '' : 's'}`
+    : report.simd === null
+      ? 'none loaded'
+      : `JavaScript, ${report.threads} thread${report.threads === 1 ? '' : 's'} (the native addon is not in use)`;
+  const environment = Object.entries(report.environment).map(([name, value]) => `${name}=${value}`);
+  const rows = [
+    ['roi-ops', report.version],
+    ['backend', backend],
+    ['addon', report.addon ?? 'none loaded'],
+    ...(report.addonError ?? '')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line, i) => [i === 0 ? 'why' : '', line.trim()]),
+    ['platform', `${report.platform} ${report.arch}, OS release ${report.osRelease}${report.libc ? `, ${report.libc}${report.libcVersion ? ` ${report.libcVersion}` : ''}` : ''}`],
+    ['node', `${report.node}, Node-API ${report.napi ?? 'unknown'}`],
+    ['cpu', `${report.cpuModel}, ${report.cpus} logical CPUs (${report.availableParallelism} available to this process)`],
+    ['environment', environment.length > 0 ? environment.join(' ') : 'no ROI_OPS_* variable set'],
+  ];
+  return table(rows, () => false);
+}
+
+export const infoCommand: Command = {
+  name: 'info',
+  summary: 'print the version, backend, instruction set, threads, addon file, platform,\nlibc, Node and Node-API versions and CPU (for an install problem report)',
+  usage: '[--json]',
+  description: [
+    'Prints what an install problem report needs: the version of roi-ops, the backend that runs',
+    'the kernels (native or JavaScript), its instruction set and threads, the addon file loaded',
+    '(or why none loaded), the platform, architecture and libc, the Node and Node-API versions,',
+    'the CPU, and the ROI_OPS_* environment variables that are set.',
+  ].join('\n'),
+  options: {},
+  jsonHelp: 'print one JSON object (the fields of the table, for scripts)',
+  positionals: { min: 0, max: 0 },
+  examples: ['roi-ops info', 'roi-ops info --json', 'ROI_OPS_FORCE_JS=1 roi-ops info'],
+  failure: 'ROI_OPS_REQUIRE_NATIVE=1 is set and the native addon did not load (the report is printed all the same)',
+  async run({ json }) {
+    const report = collectInfo();
+    process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${formatInfo(report)}\n`);
+    return report.simd === null ? exitStatus.failed : exitStatus.ok;
+  },
+};
