@@ -132,6 +132,17 @@ export const parseValue = {
     return values as number[];
   },
 
+  /** Exactly as many comma-separated numbers as `names` (`x1,y1,x2,y2` for a box), in that order. */
+  numberTuple(names: readonly string[]) {
+    return (flag: string, text: string): number[] => {
+      const values = text.split(',').map(numberOrUndefined);
+      if (values.length !== names.length || values.some((value) => value === undefined)) {
+        throw expected(`${names.length} comma-separated numbers ${names.join(',')}`, flag, text);
+      }
+      return values as number[];
+    };
+  },
+
   /** `i/n`: the i-th (0-based) of n parts. */
   shard(flag: string, text: string): { index: number; count: number } {
     const match = /^(\d+)\/(\d+)$/.exec(text.trim());
