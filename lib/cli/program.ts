@@ -5,10 +5,11 @@ import { formatHelp, parseCommandLine, shortUsage } from './args.js';
 import { batchCommand } from './batch.js';
 import { exitStatus, UsageError, type Command } from './command.js';
 import { demoCommand } from './demo.js';
+import { explainCommand } from './explain.js';
 import { infoCommand } from './info.js';
 import { poolCommand } from './pool.js';
 
-const commands: Command[] = [infoCommand, poolCommand, batchCommand, demoCommand];
+const commands: Command[] = [infoCommand, poolCommand, batchCommand, demoCommand, explainCommand];
 
 function globalUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

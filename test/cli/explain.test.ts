@@ -1,19 +1,19 @@
 // `roi-ops explain`: the description is checked against the kernel (every drawn bin gives
 // the kernel's output) and against the golden files (the article example), and the SVG
-// against the description (one mark per sample and per argmax, the values as text).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// against the description (one mark per sample and per argmax, the values as text). The
+// command line is the built roi-ops binary in its own process (test/helpers/cli.ts).
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import { explainCommand, explainHelp, type ExplainIo } from '../../lib/cli/explain.js';
+import { formatHelp, shortUsage } from '../../lib/cli/args.js';
+import { explainCommand } from '../../lib/cli/explain.js';
 import { articleFigure, explain, explainFigure, renderSvg, type ExplainPanel, type ExplainRequest, type RoiAlignPanel, type RoiPoolPanel } from '../../lib/explain/index.js';
 import { numberText, shortNumberText } from '../../lib/explain/format.js';
+import { ensureBuilt, root, runCli, temporaryDirectory } from '../helpers/cli.js';
 import { goldenCases } from '../helpers/golden.js';
 
-const root = join(import.meta.dirname, '..', '..');
 const f = Math.fround;
 
 // A 6x7 map with distinct, irregular values (and one tie, 0.5 twice) for the general cases.
@@ -178,7 +178,7 @@ describe('the article example', () => {
   });
 
   it('the committed docs/explain-article.svg is what the renderer draws now', () => {
-    // Regenerate with: node --import tsx test/cli/explain-entry.ts --example article --output docs/explain-article.svg
+    // Regenerate with: npx tsup && node dist/cli.js explain --example article --output docs/explain-article.svg
     expect(readFileSync(join(root, 'docs', 'explain-article.svg'), 'utf8')).toBe(renderSvg(figure));
   });
 });
@@ -272,51 +272,46 @@ describe('renderSvg', () => {
 // ---------------------------------------------------------------------------------------
 // The command
 
-function capture(): ExplainIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (text: string) => void (io.out += text),
-    stderr: (text: string) => void (io.err += text),
-  };
-  return io;
-}
+const dir = temporaryDirectory('explain');
+const file = (name: string) => join(dir, name);
+const command = (...argv: string[]) => runCli(['explain', ...argv], { cwd: dir });
 
-async function command(...argv: string[]) {
-  const io = capture();
-  const status = await explainCommand(argv, io);
-  return { status, stdout: io.out, stderr: io.err };
-}
-
-const scratch = mkdtempSync(join(tmpdir(), 'roi-ops-explain-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const mapFile = join(scratch, 'map.json');
 const rows = Array.from({ length: map.height }, (_, h) => map.values.slice(h * map.width, (h + 1) * map.width));
-writeFileSync(mapFile, JSON.stringify(rows));
 
-describe('explainCommand', () => {
-  it('--example article --json prints the article figure', async () => {
-    const result = await command('--example', 'article', '--json');
+beforeAll(() => {
+  ensureBuilt();
+  writeFileSync(file('map.json'), JSON.stringify(rows));
+  writeFileSync(file('ragged.json'), '[[1, 2], [3]]');
+}, 120_000);
+
+describe('roi-ops explain', () => {
+  it('--example article prints the SVG and exits 0', () => {
+    const result = command('--example', 'article');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toBe(renderSvg(articleFigure()));
+  });
+
+  it('--example article --json prints the article figure', () => {
+    const result = command('--example', 'article', '--json');
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual(JSON.parse(JSON.stringify(articleFigure())));
   });
 
-  it('--example article writes the SVG to --output', async () => {
-    const file = join(scratch, 'article.svg');
-    const result = await command('--example', 'article', '--output', file);
+  it('--example article writes the SVG to --output', () => {
+    const result = command('--example', 'article', '--output', 'article.svg');
     expect([result.status, result.stdout, result.stderr]).toEqual([0, '', '']);
-    expect(readFileSync(file, 'utf8')).toBe(renderSvg(articleFigure()));
+    expect(readFileSync(file('article.svg'), 'utf8')).toBe(renderSvg(articleFigure()));
   });
 
-  it('a map file, a box and options: the same figure as the library call', async () => {
-    const result = await command('--op', 'roiAlign', '--input', mapFile, '--box', '0.6,1.2,5.3,4.9', '--output-size', '2x3', '--sampling-ratio', '2', '--aligned', '--mode', 'max', '--json');
+  it('a map file, a box and options: the same figure as the library call', () => {
+    const result = command('--op', 'roiAlign', '--input', 'map.json', '--box', '0.6,1.2,5.3,4.9', '--output-size', '2x3', '--sampling-ratio', '2', '--aligned', '--mode', 'max', '--json');
     expect(result.status, result.stderr).toBe(0);
     const expected = explainFigure([{ op: 'roiAlign', map: { ...map, values: rows.flat() }, box: [0.6, 1.2, 5.3, 4.9], outputSize: [2, 3], samplingRatio: 2, aligned: true, mode: 'max' }]);
     expect(JSON.parse(result.stdout)).toEqual(JSON.parse(JSON.stringify(expected)));
   });
 
-  it('--bins both draws overlap and split side by side; --spatial-scale takes a fraction', async () => {
-    const result = await command('--op', 'roiPool', '--input', mapFile, '--box', '0,16,80,64', '--spatial-scale', '1/16', '--bins', 'both', '--json');
+  it('--bins both draws overlap and split side by side; --spatial-scale takes a fraction', () => {
+    const result = command('--op', 'roiPool', '--input', 'map.json', '--box', '0,16,80,64', '--spatial-scale', '1/16', '--bins', 'both', '--json');
     expect(result.status, result.stderr).toBe(0);
     const figure = JSON.parse(result.stdout) as { panels: ExplainPanel[] };
     expect(figure.panels.map((p) => (p as RoiPoolPanel).options.bins)).toEqual(['overlap', 'split']);
@@ -324,60 +319,52 @@ describe('explainCommand', () => {
     expect((figure.panels[0] as RoiPoolPanel).roundedBox).toEqual({ x1: 0, y1: 1, x2: 5, y2: 4 });
   });
 
-  it('--help prints the help, which says PNG is not offered', async () => {
-    const result = await command('--help');
-    expect([result.status, result.stdout]).toEqual([0, `${explainHelp}\n`]);
-    expect(explainHelp).toContain('PNG is not offered');
+  it('--help prints the help, which shows an example and says PNG is not offered', () => {
+    const result = command('--help');
+    expect([result.status, result.stdout, result.stderr]).toEqual([0, `${formatHelp(explainCommand)}\n`, '']);
+    expect(result.stdout).toContain('PNG is not offered');
+    expect(result.stdout).toContain('\nExamples:\n  roi-ops explain --example article');
   });
 
-  const usage = '(roi-ops explain --help lists the options)\n';
+  it('roi-ops --help lists it', () => {
+    const result = runCli(['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/\n {2}explain +draw what roiPool or roiAlign does/);
+  });
+
   it.each([
-    [['--op', 'roiPol', '--input', 'm.json', '--box', '0,0,1,1'], 'roi-ops explain: unknown op "roiPol"; expected roiPool or roiAlign'],
-    [['--op', 'roiPool', '--input', '%MAP', '--box', '0,0,2'], 'roi-ops explain: expected four numbers x1,y1,x2,y2 for --box but received "0,0,2"'],
-    [['--op', 'roiPool', '--input', '%MAP', '--box', '0,0,a,2'], 'roi-ops explain: expected four numbers x1,y1,x2,y2 for --box but received "0,0,a,2"'],
-    [['--op', 'roiPool', '--input', '%MAP'], 'roi-ops explain: missing --box x1,y1,x2,y2'],
-    [['--input', '%MAP', '--box', '0,0,1,1'], 'roi-ops explain: missing --op (roiPool or roiAlign), or pass --example article'],
-    [['--op', 'roiPool', '--input', '%MAP', '--box', '0,0,1,1', '--mode', 'max'], 'roi-ops explain: --mode does not apply to roiPool'],
-    [['--op', 'roiAlign', '--input', '%MAP', '--box', '0,0,1,1', '--bins', 'split'], 'roi-ops explain: --bins does not apply to roiAlign'],
-    [['--op', 'roiPool', '--input', '%MAP', '--box', '0,0,1,1', '--output-size', '2by2'], 'roi-ops explain: expected HxW (for example 2x2) or N for --output-size but received "2by2"'],
-    [['--op', 'roiPool', '--input', '%MAP', '--box', '0,0,1,1', '--output-size', '0'], 'roi-ops explain: roiPoolSync: expected an integer >= 1 for options.outputSize[0] but received 0 (number)'],
-    [['--op', 'roiAlign', '--input', '%MAP', '--box', '0,0,1,1', '--mode', 'mean'], "roi-ops explain: roiAlignSync: expected one of 'avg', 'max', 'onnx-max' for options.mode but received \"mean\" (string)"],
-    [['--op', 'roiPool', '--input', '%MAP', '--box', '0,0,1,1', '--bins', 'disjoint'], "roi-ops explain: roiPoolSync: expected one of 'overlap', 'split' for options.bins but received \"disjoint\" (string)"],
-    [['--op', 'roiPool', '--input', '%MAP', '--box', '0,0,1,1', '--spatial-scale', 'x'], 'roi-ops explain: expected a number for --spatial-scale but received "x"'],
-    [['--example', 'paper'], 'roi-ops explain: unknown example "paper"; expected article'],
+    [['--op', 'roiPol', '--input', 'm.json', '--box', '0,0,1,1'], 'roi-ops explain: expected one of roiPool, roiAlign for --op but received "roiPol"'],
+    [['--op', 'roiPooling', '--input', 'map.json', '--box', '0,0,1,1'], 'roi-ops explain: expected one of roiPool, roiAlign for --op but received "roiPooling"'],
+    [['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,2'], 'roi-ops explain: expected 4 comma-separated numbers x1,y1,x2,y2 for --box but received "0,0,2"'],
+    [['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,a,2'], 'roi-ops explain: expected 4 comma-separated numbers x1,y1,x2,y2 for --box but received "0,0,a,2"'],
+    [['--op', 'roiPool', '--input', 'map.json'], 'roi-ops explain: missing --box x1,y1,x2,y2'],
+    [['--input', 'map.json', '--box', '0,0,1,1'], 'roi-ops explain: missing --op (roiPool or roiAlign), or pass --example article'],
+    [['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,1,1', '--mode', 'max'], 'roi-ops explain: --mode does not apply to roiPool'],
+    [['--op', 'roiAlign', '--input', 'map.json', '--box', '0,0,1,1', '--bins', 'split'], 'roi-ops explain: --bins does not apply to roiAlign'],
+    [['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,1,1', '--output-size', '2by2'], 'roi-ops explain: expected a size N or HxW (like 7 or 7x7) for --output-size but received "2by2"'],
+    [['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,1,1', '--output-size', '0'], 'roi-ops explain: roiPoolSync: expected an integer >= 1 for options.outputSize but received 0 (number)'],
+    [['--op', 'roiAlign', '--input', 'map.json', '--box', '0,0,1,1', '--mode', 'mean'], "roi-ops explain: roiAlignSync: expected one of 'avg', 'max', 'onnx-max' for options.mode but received \"mean\" (string)"],
+    [['--op', 'roiAlign', '--input', 'map.json', '--box', '0,0,1,1', '--sampling-ratio', '1.5'], 'roi-ops explain: roiAlignSync: expected an integer for options.samplingRatio but received 1.5 (number)'],
+    [['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,1,1', '--bins', 'disjoint'], 'roi-ops explain: expected one of overlap, split, both for --bins but received "disjoint"'],
+    [['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,1,1', '--spatial-scale', 'x'], 'roi-ops explain: expected a number (like 0.0625 or 1/16) for --spatial-scale but received "x"'],
+    [['--example', 'paper'], 'roi-ops explain: expected one of article for --example but received "paper"'],
     [['--example', 'article', '--op', 'roiPool'], "roi-ops explain: --example article takes no --op (its map, box and options are the golden files')"],
     [['--frobnicate'], "roi-ops explain: Unknown option '--frobnicate'"],
     [['--op', 'roiPool', '--input', 'map.npy', '--box', '0,0,1,1'], 'roi-ops explain: --input map.npy: only JSON maps ([[v, ...], ...]) are read'],
-  ])('%j is a usage error (exit 2)', async (argv, message) => {
-    const result = await command(...argv.map((a) => (a === '%MAP' ? mapFile : a)));
+    [['--op', 'roiPool', '--input', 'ragged.json', '--box', '0,0,1,1'], 'roi-ops explain: --input ragged.json: expected a 2-D JSON array of numbers, rows of equal length'],
+  ])('%j is a usage error (exit 2)', (argv, message) => {
+    const result = command(...argv);
     expect([result.status, result.stdout]).toEqual([2, '']);
-    expect(result.stderr).toBe(`${message}\n${usage}`);
+    // parseArgs adds advice to its own message ("Unknown option '--x'. To specify ..."): the message's first sentence is ours to check.
+    const [first] = result.stderr.split('\n\n');
+    expect(first?.startsWith(message), result.stderr).toBe(true);
+    expect(first?.slice(message.length)).toMatch(/^(\..*)?$/s);
+    expect(result.stderr.endsWith(`\n\n${shortUsage(explainCommand)}\n`)).toBe(true);
   });
 
-  it('a map file that is not a 2-D array of numbers is a usage error', async () => {
-    const bad = join(scratch, 'ragged.json');
-    writeFileSync(bad, '[[1, 2], [3]]');
-    const result = await command('--op', 'roiPool', '--input', bad, '--box', '0,0,1,1');
-    expect(result.status).toBe(2);
-    expect(result.stderr).toBe(`roi-ops explain: --input ${bad}: expected a 2-D JSON array of numbers, rows of equal length\n${usage}`);
-  });
-});
-
-describe('roi-ops explain in its own process (test/cli/explain-entry.ts)', () => {
-  const entry = join(root, 'test', 'cli', 'explain-entry.ts');
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, encoding: 'utf8', env: process.env, timeout: 60_000 });
-
-  it('--example article prints the SVG and exits 0', () => {
-    const result = run('--example', 'article');
-    expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toBe(renderSvg(articleFigure()));
-  });
-
-  it('an unknown op exits 2 with the message on stderr', () => {
-    const result = run('--op', 'roiPooling', '--input', mapFile, '--box', '0,0,1,1');
-    expect(result.status).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('roi-ops explain: unknown op "roiPooling"; expected roiPool or roiAlign');
+  it('an output that cannot be written is a failure (exit 1), not a usage error', () => {
+    const result = command('--example', 'article', '--output', join('no-such-directory', 'article.svg'));
+    expect([result.status, result.stdout]).toEqual([1, '']);
+    expect(result.stderr).toMatch(/^roi-ops explain: ENOENT: .*no-such-directory/);
   });
 });
