@@ -45,7 +45,7 @@ const log = json ? console.error : console.log;
 const allWorkloads = workloads();
 const unknownWorkloads = (only ?? []).filter((id) => !allWorkloads.some((w) => w.id === id));
 if (unknownWorkloads.length > 0) {
-  console.error(`unknown workload ${unknownWorkloads.join(', ')}: the workloads are ${allWorkloads.map((w) => w.id).join(', ')}`);
+  console.error(`--only: unknown workload ${unknownWorkloads.join(', ')} (the workloads are ${allWorkloads.map((w) => w.id).join(', ')})`);
   process.exit(2);
 }
 

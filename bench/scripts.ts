@@ -18,10 +18,14 @@ export function benchFile(...parts: string[]): string {
   return join(packageRoot(), 'bench', ...parts);
 }
 
-/** How to run bench script `name` (its path under bench/ without extension: 'measure', 'contenders/tfjs') in a new Node process. */
+/** The file of bench script `name` (its path under bench/ without extension: 'measure', 'contenders/tfjs'). */
+export function benchScriptPath(name: string): string {
+  return compiled ? join(packageRoot(), 'dist', 'bench', `${name}.js`) : benchFile(`${name}.ts`);
+}
+
+/** How to run bench script `name` in a new Node process. */
 export function benchScript(name: string, args: string[]): { file: string; args: string[] } {
-  const script = compiled ? [join(packageRoot(), 'dist', 'bench', `${name}.js`)] : ['--import', 'tsx', benchFile(`${name}.ts`)];
-  return { file: process.execPath, args: [...script, ...args] };
+  return { file: process.execPath, args: [...(compiled ? [] : ['--import', 'tsx']), benchScriptPath(name), ...args] };
 }
 
 /**

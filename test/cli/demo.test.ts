@@ -1,11 +1,9 @@
 // The `roi-ops` command as users run it: the built dist/cli.js in its own process. The demo's
 // outputs are read back from the .npy files it writes and compared with direct library calls
 // on the same sample, so the command cannot write numbers that the API would not give.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -13,42 +11,12 @@ import type { DemoReport } from '../../lib/cli/demo.js';
 import { loadDemoSample } from '../../lib/cli/demo-sample.js';
 import { info, multiScaleRoiAlignSync, roiAlignSync, roiPoolSync, type Tensor } from '../../lib/index.js';
 import { readNpy } from '../../lib/io/npy.js';
+import { ensureBuilt, runCli } from '../helpers/cli.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const cli = join(root, 'dist', 'cli.js');
-
-function newestSource(dir: string): number {
-  return Math.max(
-    ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
-      const path = join(dir, entry.name);
-      return entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs;
-    }),
-  );
-}
-
-/**
- * `npm test` runs tsup first; this covers `npx vitest` on its own: the test spawns the real
- * binary, so a missing or stale dist/cli.js would test old code. Rebuilds with the project's
- * own tsup, found through its package.json rather than PATH.
- */
-function ensureBuilt(): void {
-  let builtAt = 0;
-  try {
-    builtAt = statSync(cli).mtimeMs;
-  } catch {
-    // not built yet
-  }
-  if (builtAt > newestSource(join(root, 'lib'))) return;
-  const tsupManifest = createRequire(import.meta.url).resolve('tsup/package.json');
-  const bin = JSON.parse(readFileSync(tsupManifest, 'utf8')).bin.tsup as string;
-  const build = spawnSync(process.execPath, [join(dirname(tsupManifest), bin)], { cwd: root, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`tsup failed:\n${build.stdout}\n${build.stderr}`);
-}
-
-function run(args: string[], cwd = root) {
+function run(args: string[], cwd?: string) {
   // The child inherits this project's environment (ROI_OPS_REQUIRE_NATIVE=1), so it runs the
   // same backend as the direct calls below.
-  return spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: process.env });
+  return runCli(args, cwd);
 }
 
 const sample = loadDemoSample();
