@@ -50,17 +50,21 @@ export interface BatchSummary {
 }
 
 function readSettings({ values, positionals }: ParsedCommandLine): Settings {
-  const text = (name: string) => stringValue(values, name);
-  const outDir = text('out-dir');
+  /** The option `name` parsed, or `fallback` when it is not given. */
+  const option = <T>(name: string, parse: (flag: string, text: string) => T, fallback: T): T => {
+    const text = stringValue(values, name);
+    return text === undefined ? fallback : parse(name, text);
+  };
+  const outDir = stringValue(values, 'out-dir');
   if (outDir === undefined) throw new UsageError('missing --out-dir DIR: the directory the outputs go under');
-  const progress = parseValue.choice(['auto', 'bar', 'lines', 'none'] as const)('progress', text('progress') ?? 'auto');
-  const threads = text('threads');
+  const progress = option('progress', parseValue.choice(['auto', 'bar', 'lines', 'none'] as const), 'auto');
+  const threads = option('threads', parseValue.integerIn(1, 65536), undefined);
   return {
     manifest: positionals[0] as string,
     outDir,
-    shard: text('shard') === undefined ? { index: 0, count: 1 } : parseValue.shard('shard', text('shard') as string),
-    concurrency: text('concurrency') === undefined ? 1 : parseValue.integerIn(1, 1024)('concurrency', text('concurrency') as string),
-    ...(threads === undefined ? {} : { threads: parseValue.integerIn(1, 65536)('threads', threads) }),
+    shard: option('shard', parseValue.shard, { index: 0, count: 1 }),
+    concurrency: option('concurrency', parseValue.integerIn(1, 1024), 1),
+    ...(threads === undefined ? {} : { threads }),
     force: values.force === true,
     // A bar only where a person watches it; logs get lines they can read.
     progress: progress === 'auto' ? (process.stderr.isTTY ? 'bar' : 'lines') : progress,

@@ -60,82 +60,112 @@ const reservedOptions: Record<string, string> = {
   signal: 'roi-ops batch aborts jobs itself on SIGINT/SIGTERM',
 };
 
-/**
- * Reads a job from `fields`. `spelling` names a field as the user wrote it in messages
- * (`--argmax-output` for pool, `argmaxOutput` for a manifest line).
- */
-export function readJobSpec(fields: Record<string, unknown>, spelling: (field: string) => string): JobSpec {
-  const fail = (problem: string): never => {
+/** Reads the fields of a job, failing with messages that spell each field as the user wrote it. */
+class FieldReader {
+  constructor(
+    private readonly fields: Record<string, unknown>,
+    readonly spelling: (field: string) => string,
+  ) {}
+
+  fail(problem: string): never {
     throw new JobSpecError(problem);
-  };
-  const fileName = (field: string): string | undefined => {
-    const value = fields[field];
+  }
+
+  given(field: string): boolean {
+    return this.fields[field] !== undefined;
+  }
+
+  /** A non-empty string, if given. */
+  name(field: string, what = 'a file name'): string | undefined {
+    const value = this.fields[field];
     if (value === undefined) return undefined;
-    if (typeof value !== 'string' || value === '') fail(`expected a file name for ${spelling(field)} but received ${describe(value)}`);
-    return value as string;
-  };
-  const fileNames = (field: string): string[] => {
-    const value = fields[field];
+    if (typeof value !== 'string' || value === '') this.fail(`expected ${what} for ${this.spelling(field)} but received ${describe(value)}`);
+    return value;
+  }
+
+  /** One non-empty string or a list of them; [] if not given. */
+  names(field: string, what = 'a file name'): string[] {
+    const value = this.fields[field];
     if (value === undefined) return [];
-    const list = Array.isArray(value) ? value : [value];
+    const list: unknown[] = Array.isArray(value) ? value : [value];
     if (list.length === 0 || list.some((item) => typeof item !== 'string' || item === '')) {
-      fail(`expected a file name or a list of them for ${spelling(field)} but received ${describe(value)}`);
+      this.fail(`expected ${what} or a list of them for ${this.spelling(field)} but received ${describe(value)}`);
     }
     return list as string[];
-  };
-  const npyFile = (field: string): string | undefined => {
-    const path = fileName(field);
-    if (path !== undefined && extname(path).toLowerCase() !== '.npy') fail(`${spelling(field)} must name a .npy file, not ${JSON.stringify(path)}`);
+  }
+
+  /** The name of a .npy file to write, if given. */
+  npy(field: string): string | undefined {
+    const path = this.name(field);
+    if (path !== undefined && extname(path).toLowerCase() !== '.npy') this.fail(`${this.spelling(field)} must name a .npy file, not ${JSON.stringify(path)}`);
     return path;
-  };
+  }
 
-  const op = fields.op;
-  if (op === undefined) fail(`missing ${spelling('op')}: the operator to run (${forwardOperators.join(', ')})`);
+  /** Every field that is not a file field: the operator's options, as given. */
+  options(): Record<string, unknown> {
+    const options: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(this.fields)) {
+      if ((fileFields as readonly string[]).includes(field) || value === undefined) continue;
+      const reserved = reservedOptions[field];
+      if (reserved !== undefined) this.fail(`${this.spelling(field)} is set by roi-ops itself: ${reserved}`);
+      options[field] = value;
+    }
+    return options;
+  }
+}
+
+function readOperator(read: FieldReader): ForwardOperator {
+  const op = read.name('op', 'an operator name');
+  if (op === undefined) read.fail(`missing ${read.spelling('op')}: the operator to run (${forwardOperators.join(', ')})`);
   if (!forwardOperators.includes(op as ForwardOperator)) {
-    fail(`unknown operator ${describe(op)} for ${spelling('op')}; expected one of ${forwardOperators.join(', ')}`);
+    read.fail(`unknown operator ${describe(op)} for ${read.spelling('op')}; expected one of ${forwardOperators.join(', ')}`);
   }
-  const operator = op as ForwardOperator;
+  return op as ForwardOperator;
+}
 
-  const inputs = fileNames('input');
-  if (inputs.length === 0) fail(`missing ${spelling('input')}: the feature map file (.npy or .safetensors)`);
-  if (operator !== 'multiScaleRoiAlign' && inputs.length > 1) {
-    fail(`${operator} takes one ${spelling('input')}, not ${inputs.length} (several are the levels of multiScaleRoiAlign)`);
+/** The input files and their .safetensors keys (one key for all inputs, or one each). */
+function readInputs(read: FieldReader, op: ForwardOperator): Pick<JobSpec, 'inputs' | 'keys'> {
+  const inputs = read.names('input');
+  if (inputs.length === 0) read.fail(`missing ${read.spelling('input')}: the feature map file (.npy or .safetensors)`);
+  if (op !== 'multiScaleRoiAlign' && inputs.length > 1) {
+    read.fail(`${op} takes one ${read.spelling('input')}, not ${inputs.length} (several are the levels of multiScaleRoiAlign)`);
   }
-  const givenKeys = fileNames('key');
-  if (givenKeys.length > 1 && givenKeys.length !== inputs.length) {
-    fail(`${spelling('key')} is given ${givenKeys.length} times for ${inputs.length} inputs; give it once (for every input) or once per input`);
+  const keys = read.names('key', 'a tensor name');
+  if (keys.length > 1 && keys.length !== inputs.length) {
+    read.fail(`${read.spelling('key')} is given ${keys.length} times for ${inputs.length} inputs; give it once (for every input) or once per input`);
   }
-  const keys = inputs.map((_, i) => (givenKeys.length > 1 ? givenKeys[i] : givenKeys[0]));
+  return { inputs, keys: inputs.map((_, i) => (keys.length > 1 ? keys[i] : keys[0])) };
+}
 
-  const boxes = fileName('boxes');
-  if (boxes === undefined && operator !== 'spatialPyramidPool') fail(`missing ${spelling('boxes')}: the boxes file (.npy, .json or .csv)`);
-  const output = npyFile('output');
-  if (output === undefined) fail(`missing ${spelling('output')}: the .npy file to write`);
-  const argmaxOutput = npyFile('argmaxOutput');
-  if (argmaxOutput !== undefined && operator !== 'roiPool') fail(`${spelling('argmaxOutput')} is for roiPool, not ${operator}`);
-  const boxIndices = fileName('boxIndices');
+/**
+ * Reads a job from `fields`. `spelling` names a field as the user wrote it in messages
+ * (`--argmax-output` for pool, `"argmaxOutput"` for a manifest line).
+ */
+export function readJobSpec(fields: Record<string, unknown>, spelling: (field: string) => string): JobSpec {
+  const read = new FieldReader(fields, spelling);
+  const op = readOperator(read);
+  const { inputs, keys } = readInputs(read, op);
+  const boxes = read.name('boxes');
+  if (boxes === undefined && op !== 'spatialPyramidPool') read.fail(`missing ${spelling('boxes')}: the boxes file (.npy, .json or .csv)`);
+  const output = read.npy('output');
+  if (output === undefined) return read.fail(`missing ${spelling('output')}: the .npy file to write`);
+  const argmaxOutput = read.npy('argmaxOutput');
+  if (argmaxOutput !== undefined && op !== 'roiPool') read.fail(`${spelling('argmaxOutput')} is for roiPool, not ${op}`);
+  if (argmaxOutput === output) read.fail(`${spelling('argmaxOutput')} and ${spelling('output')} name the same file`);
   for (const field of ['boxIndices', 'cropSize']) {
-    if (fields[field] !== undefined && operator !== 'cropAndResize') fail(`${spelling(field)} is for cropAndResize, not ${operator}`);
+    if (read.given(field) && op !== 'cropAndResize') read.fail(`${spelling(field)} is for cropAndResize, not ${op}`);
   }
-  if (argmaxOutput !== undefined && argmaxOutput === output) fail(`${spelling('argmaxOutput')} and ${spelling('output')} name the same file`);
-
-  const options: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(fields)) {
-    if ((fileFields as readonly string[]).includes(field) || value === undefined) continue;
-    const reserved = reservedOptions[field];
-    if (reserved !== undefined) fail(`${spelling(field)} is set by roi-ops itself: ${reserved}`);
-    options[field] = value;
-  }
+  const boxIndices = read.name('boxIndices');
   return {
-    op: operator,
+    op,
     inputs,
     keys,
     ...(boxes === undefined ? {} : { boxes }),
     ...(boxIndices === undefined ? {} : { boxIndices }),
     ...(fields.cropSize === undefined ? {} : { cropSize: fields.cropSize }),
-    output: output as string,
+    output,
     ...(argmaxOutput === undefined ? {} : { argmaxOutput }),
-    options,
+    options: read.options(),
   };
 }
 

@@ -2,14 +2,14 @@
 // (job-spec.ts), run by run-job.ts through the same library call a program would make, so
 // the .npy it writes equals that call's output on the same data.
 import { formatShape } from '../errors.js';
-import { UsageError, type Command } from './command.js';
+import { UsageError, type Command, type ParsedCommandLine } from './command.js';
 import { formatMs } from './format.js';
 import { flagOf, jobFieldsFromFlags, jobFlags } from './job-flags.js';
 import { JobSpecError, readJobSpec, type JobSpec } from './job-spec.js';
 import { runJob, type JobReport } from './run-job.js';
 
 /** What the flags describe; a job that cannot be run as written is a usage error. */
-function jobFromFlags(values: Parameters<Command['run']>[0]['values']): JobSpec {
+function jobFromFlags(values: ParsedCommandLine['values']): JobSpec {
   try {
     return readJobSpec(jobFieldsFromFlags(values), flagOf);
   } catch (error) {

@@ -61,7 +61,7 @@ export async function runProgram(argv: readonly string[]): Promise<number> {
  * the function, the argument and a fix; a file's error starts with the file); the stack of a
  * bundled file is not. A message already naming roi-ops (the addon's load error) is kept whole.
  */
-export function failureMessage(command: Command, error: unknown): string {
+function failureMessage(command: Command, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.startsWith('roi-ops') ? message : `roi-ops ${command.name}: ${message}`;
 }

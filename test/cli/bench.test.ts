@@ -2,23 +2,21 @@
 // fresh directory, on the smallest run the suite allows (the tiny workload W5, the baseline and
 // the JavaScript backend: a few seconds). Times are never judged; what is checked is that the
 // run completes, writes its results where the user is, and records what it ran.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { Report } from '../../bench/report.js';
-import { ensureBuilt, runCli } from '../helpers/cli.js';
+import { ensureBuilt, runCli, temporaryDirectory } from '../helpers/cli.js';
 
 beforeAll(ensureBuilt, 120_000);
 
 describe('roi-ops bench', () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'roi-ops-bench-test-'));
-  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+  const cwd = temporaryDirectory('bench-test');
 
   it('runs a quick W5 on the baseline and the JavaScript backend, writing ./roi-ops-bench/', () => {
-    const result = runCli(['bench', '--only', 'W5', '--contenders', 'JavaScript'], cwd);
+    const result = runCli(['bench', '--only', 'W5', '--contenders', 'JavaScript'], { cwd });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('W5 roi-ops native sync, 1 thread');
     expect(result.stdout).toContain('wrote roi-ops-bench/quick.json, quick.md and quick.svg');
@@ -38,7 +36,7 @@ describe('roi-ops bench', () => {
 
   it('--json prints the report on stdout and --out chooses the folder', () => {
     const out = join(cwd, 'elsewhere');
-    const result = runCli(['bench', '--only', 'W5', '--contenders', 'JavaScript', '--out', out, '--json'], cwd);
+    const result = runCli(['bench', '--only', 'W5', '--contenders', 'JavaScript', '--out', out, '--json'], { cwd });
     expect(result.status, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as Report;
     expect(report.command).toBe(`roi-ops bench --only W5 --contenders JavaScript --out ${out} --json`);
@@ -47,7 +45,7 @@ describe('roi-ops bench', () => {
   }, 60_000);
 
   it('an unknown workload is a usage error (exit 2), and --help shows the options and examples', () => {
-    const result = runCli(['bench', '--only', 'W99'], cwd);
+    const result = runCli(['bench', '--only', 'W99'], { cwd });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--only: unknown workload W99 (the workloads are W1,');
     const help = runCli(['bench', '--help']);

@@ -5,19 +5,16 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { DemoReport } from '../../lib/cli/demo.js';
 import { loadDemoSample } from '../../lib/cli/demo-sample.js';
 import { info, multiScaleRoiAlignSync, roiAlignSync, roiPoolSync, type Tensor } from '../../lib/index.js';
 import { readNpy } from '../../lib/io/npy.js';
-import { ensureBuilt, runCli } from '../helpers/cli.js';
+import { ensureBuilt, runCli, temporaryDirectory } from '../helpers/cli.js';
 
-function run(args: string[], cwd?: string) {
-  // The child inherits this project's environment (ROI_OPS_REQUIRE_NATIVE=1), so it runs the
-  // same backend as the direct calls below.
-  return runCli(args, cwd);
-}
+/** `roi-ops ...args`, with this project's environment: the same backend as the direct calls below. */
+const run = (args: string[], cwd?: string) => runCli(args, cwd === undefined ? {} : { cwd });
 
 const sample = loadDemoSample();
 const pyramid = sample.levels.map((level) => level.map);
@@ -36,8 +33,7 @@ beforeAll(ensureBuilt, 120_000);
 
 describe('roi-ops demo --json', () => {
   let report: DemoReport;
-  const outDir = mkdtempSync(join(tmpdir(), 'roi-ops-demo-test-'));
-  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+  const outDir = temporaryDirectory('demo-test');
 
   beforeAll(() => {
     const result = run(['demo', '--json', '--repeat', '1', '--out-dir', outDir]);
