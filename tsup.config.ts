@@ -1,6 +1,7 @@
 import { defineConfig } from 'tsup';
 
-// ESM and CommonJS builds of the library with their declarations, and the CLI.
+// ESM and CommonJS builds of the library with their declarations, the CLI, and the benchmark
+// suite that `roi-ops bench` runs.
 export default defineConfig([
   {
     entry: { index: 'lib/index.ts' },
@@ -19,5 +20,23 @@ export default defineConfig([
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
     sourcemap: true,
+  },
+  {
+    // bench/run.ts and the scripts it runs in child processes (bench/scripts.ts says which form
+    // runs where). They load roi-ops by its own name, so they use dist/index.js rather than a
+    // copy of the library each; the peers they measure are not bundled: a user installs them,
+    // and a peer that is missing is recorded as skipped.
+    entry: {
+      run: 'bench/run.ts',
+      measure: 'bench/measure.ts',
+      'roi-ops-output': 'bench/roi-ops-output.ts',
+      'contenders/onnxruntime': 'bench/contenders/onnxruntime.ts',
+      'contenders/tfjs': 'bench/contenders/tfjs.ts',
+    },
+    outDir: 'dist/bench',
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    external: ['roi-ops', 'onnxruntime-node', /^@tensorflow\//],
   },
 ]);

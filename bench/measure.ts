@@ -7,7 +7,7 @@
 //   plain       a new output array per call
 //   reused-out  every timed call writes into the output (and argmax) of one untimed call
 //   nhwc        every input map (each level of a pyramid) transposed to NHWC once, untimed; NHWC output
-import { info } from '../dist/index.js';
+import { info } from 'roi-ops';
 import { type CallExtras, roiOpsCall } from './roi-ops-calls.js';
 import { timeBudgetMs, timeCalls } from './timing.js';
 import { readWorkload } from './workload-files.js';

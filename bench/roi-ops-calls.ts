@@ -1,8 +1,9 @@
 // How a roi-ops contender calls the workload's operator: one table, operator -> its Sync and async
 // functions with the arguments they take (one feature map, or for multiScaleRoiAlign the whole
 // pyramid). Used by bench/measure.ts (timing) and bench/roi-ops-output.ts (the agreement yardstick).
-// The built package (dist/, what users load), not the TypeScript sources through tsx, whose
-// on-the-fly transform adds per-call overhead of its own (name-keeping wrappers, getters).
+// The built package (dist/, what users load, imported by the package's own name so that the
+// bench built into dist/bench/ loads the same file), not the TypeScript sources through tsx,
+// whose on-the-fly transform adds per-call overhead of its own (name-keeping wrappers, getters).
 import {
   multiScaleRoiAlign,
   multiScaleRoiAlignSync,
@@ -16,7 +17,7 @@ import {
   roiAlignSync,
   roiPool,
   roiPoolSync,
-} from '../dist/index.js';
+} from 'roi-ops';
 import type { Layout, RoiPoolResult } from '../lib/index.js';
 import { onlyInput } from './workload-files.js';
 import type { Op, OptionsOf, Workload } from './workloads.js';

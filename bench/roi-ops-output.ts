@@ -3,7 +3,7 @@
 // prints {backend, outputShape} as JSON. run.ts runs it on the native addon, and again with
 // ROI_OPS_FORCE_JS=1 when that fails (an addon built before the operator existed).
 // Usage: roi-ops-output.ts <workload dir> <workload id> <output file>
-import { info } from '../dist/index.js';
+import { info } from 'roi-ops';
 import { roiOpsCall } from './roi-ops-calls.js';
 import { readWorkload, writeOutput } from './workload-files.js';
 

@@ -6,34 +6,51 @@
 // psRoiAlign, psRoiPool). Each contender's `supports` says which operators (and options) it has; a
 // contender that fails on a workload (for instance a native addon built before the operator
 // existed) is recorded as an error and the run goes on.
-// Usage: npm run bench [-- --quick] [-- --only=W1,W4] [-- --contenders=onnx,tfjs]
+// Usage: npm run bench [-- --quick] [-- --only=W1,W4] [-- --contenders=onnx,tfjs] [-- --out=DIR] [-- --json]
 //   --quick         1 s of calls per contender and workload instead of 3 s; writes quick.* instead of latest.*
-//   --only          a subset of the workloads
+//   --only          a subset of the workloads (an unknown one: exit 2)
 //   --contenders    only the contenders whose name contains one of these words (the baseline always runs)
+//   --out           where the results go: default bench/results/ in a checkout, ./roi-ops-bench/ when built (bench/scripts.ts)
+//   --json          the report as JSON on stdout, the progress lines on stderr
+//   --command       the command line the report records (`roi-ops bench` passes its own)
+// `roi-ops bench` (lib/cli/bench.ts) runs this script, built into dist/bench/ by tsup.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg, platform, release } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg, platform, release, tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
+import { info, type RuntimeInfo } from 'roi-ops';
+
 import { checkTargets } from './targets.js';
-import { info, type RuntimeInfo } from '../lib/index.js';
 import { type Agreement, type ContenderInfo, type Report, type Result, formatMs, renderMarkdown, renderSvg } from './report.js';
 import { roiSamples, samplesInside } from './roi-align-geometry.js';
+import { benchFile, benchScript, defaultResultsDirectory } from './scripts.js';
 import { onlyInput, readFloats, writeWorkloadFiles } from './workload-files.js';
 import { type Op, type OptionsOf, type Workload, workloads } from './workloads.js';
 
 const args = process.argv.slice(2);
+const valueOf = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const quick = args.includes('--quick');
 const mode = quick ? 'quick' : 'full';
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
-const contenderFilter = args.find((a) => a.startsWith('--contenders='))?.slice('--contenders='.length).split(',');
-const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
+const only = valueOf('only')?.split(',');
+const contenderFilter = valueOf('contenders')?.split(',');
+const outDir = resolve(valueOf('out') ?? defaultResultsDirectory());
+const json = args.includes('--json');
+const command = valueOf('command') ?? `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
+/** With --json, stdout carries the report alone. */
+const log = json ? console.error : console.log;
+
+const allWorkloads = workloads();
+const unknownWorkloads = (only ?? []).filter((id) => !allWorkloads.some((w) => w.id === id));
+if (unknownWorkloads.length > 0) {
+  console.error(`--only: unknown workload ${unknownWorkloads.join(', ')} (the workloads are ${allWorkloads.map((w) => w.id).join(', ')})`);
+  process.exit(2);
+}
 
 /** Other work on the machine skews every median (two cores here): recorded, and flagged when high. */
 const loadAtStart = loadavg()[0] as number;
-const here = import.meta.dirname;
 const requireHere = createRequire(import.meta.url);
 /** A child that hangs is stopped and recorded as an error, so the run always ends. */
 const childTimeoutMs = 240_000;
@@ -101,9 +118,8 @@ interface Contender extends ContenderInfo {
   compare?: 'all' | 'interior';
 }
 
-const tsxChild = (script: string, scriptArgs: string[], env?: Record<string, string>) => ({
-  file: process.execPath,
-  args: ['--import', 'tsx', join(here, script), ...scriptArgs],
+const nodeChild = (script: string, scriptArgs: string[], env?: Record<string, string>) => ({
+  ...benchScript(script, scriptArgs),
   ...(env ? { env } : {}),
 });
 /** A contender's operators: for each one it has, which options it can express. */
@@ -130,7 +146,7 @@ const roiOps = (
   native: !env.ROI_OPS_FORCE_JS,
   // Every operator of API.md; the native addon may not have a new one yet (then an error is recorded).
   supports: () => true,
-  child: (directory, workload) => tsxChild('measure.ts', [directory, workload, form, mode, variant], env),
+  child: (directory, workload) => nodeChild('measure', [directory, workload, form, mode, variant], env),
 });
 const onnxruntime = (threads: number): Contender => ({
   id: `onnxruntime-node, ${threads} thread${threads > 1 ? 's' : ''}`,
@@ -138,7 +154,7 @@ const onnxruntime = (threads: number): Contender => ({
   description: `onnxruntime-node ${ortVersion ?? ''} CPU execution provider: a one-node RoiAlign model (opset 16, coordinate_transformation_mode half_pixel for aligned, sampling_ratio 0 for adaptive; bench/models/, made by scripts/make-onnx-roialign-model.ts), intraOpNumThreads ${threads}, interOpNumThreads 1. Timed: session.run() on ort.Tensors made once (rois [K,4] and int64 batch_indices split from the [K,5] boxes untimed).`,
   supports: alignAvg,
   ...(ortVersion ? {} : { skipReason: 'skipped: onnxruntime-node not installed' }),
-  child: (directory, workload, outputFile) => tsxChild('contenders/onnxruntime.ts', [directory, workload, mode, outputFile, String(threads)]),
+  child: (directory, workload, outputFile) => nodeChild('contenders/onnxruntime', [directory, workload, mode, outputFile, String(threads)]),
   compare: 'all',
 });
 const tfjs = (backend: 'cpu' | 'wasm'): Contender => ({
@@ -150,7 +166,7 @@ const tfjs = (backend: 'cpu' | 'wasm'): Contender => ({
       : `@tensorflow/tfjs-core with @tensorflow/tfjs-backend-wasm ${tfjsVersions.wasm ?? ''} (C++ kernels compiled to WebAssembly, the SIMD build; in Node tfjs reports no multi-thread support, so one thread), the .wasm files loaded from node_modules; the same emulation.`,
   supports: alignAvg,
   ...(tfjsVersions.core && tfjsVersions[backend] ? {} : { skipReason: `skipped: @tensorflow/tfjs-core or -backend-${backend} not installed` }),
-  child: (directory, workload, outputFile) => tsxChild('contenders/tfjs.ts', [directory, workload, mode, outputFile, backend]),
+  child: (directory, workload, outputFile) => nodeChild('contenders/tfjs', [directory, workload, mode, outputFile, backend]),
   compare: 'interior',
 });
 /** bench/contenders/torchvision_bench.py, which picks the torch operator of the workload's op. */
@@ -158,7 +174,7 @@ const pythonChild =
   (threads: number): Contender['child'] =>
   (directory, workload, outputFile) => ({
     file: torch?.python ?? 'python3',
-    args: [join(here, 'contenders', 'torchvision_bench.py'), directory, workload, mode, outputFile, String(threads)],
+    args: [benchFile('contenders', 'torchvision_bench.py'), directory, workload, mode, outputFile, String(threads)],
   });
 const torchvision = (threads: number): Contender => ({
   id: `torchvision, ${threads} thread${threads > 1 ? 's' : ''}`,
@@ -250,7 +266,7 @@ function referenceOutput(directory: string, workload: string): Reference | strin
   const file = join(directory, `${workload}.reference.f32`);
   const failures: string[] = [];
   for (const env of [{}, { ROI_OPS_FORCE_JS: '1' }] as Array<Record<string, string>>) {
-    const child = runChild(tsxChild('roi-ops-output.ts', [directory, workload, file], env));
+    const child = runChild(nodeChild('roi-ops-output', [directory, workload, file], env));
     if ('failure' in child) {
       failures.push(child.failure);
       continue;
@@ -303,10 +319,9 @@ function agreement(output: Float32Array, yardstick: Reference | string, compareR
   };
 }
 
-const selected = workloads().filter((w) => !only || only.includes(w.id));
+const selected = allWorkloads.filter((w) => !only || only.includes(w.id));
 const started = performance.now();
-const scratch = join(here, 'results', 'tmp', `run-${process.pid}`);
-mkdirSync(scratch, { recursive: true });
+const scratch = mkdtempSync(join(tmpdir(), 'roi-ops-bench-'));
 writeWorkloadFiles(scratch, selected);
 
 const results: Result[] = [];
@@ -319,7 +334,7 @@ try {
       if (!contender.supports(w.op, w.options)) continue;
       if (contender.skipReason) {
         results.push({ workload: w.id, contender: contender.id, status: 'skipped', reason: contender.skipReason });
-        console.log(`${w.id} ${contender.id.padEnd(32)} ${contender.skipReason}`);
+        log(`${w.id} ${contender.id.padEnd(32)} ${contender.skipReason}`);
         continue;
       }
       const outputFile = join(scratch, `${w.id}.output.f32`);
@@ -334,11 +349,11 @@ try {
       }
       results.push(m);
       if (m.status !== 'ok') {
-        console.log(`${w.id} ${contender.id.padEnd(32)} ERROR ${m.reason}`);
+        log(`${w.id} ${contender.id.padEnd(32)} ERROR ${m.reason}`);
         continue;
       }
       const diff = m.agreement ? `, max abs diff vs roi-ops ${m.agreement.maxAbsDiff.toExponential(1)} over ${m.agreement.comparedRois}/${rois} RoIs` : '';
-      console.log(`${w.id} ${contender.id.padEnd(32)} median ${formatMs(m.medianMs as number)} ms (min ${formatMs(m.minMs as number)}, max ${formatMs(m.maxMs as number)}, ${m.runs} runs${diff})`);
+      log(`${w.id} ${contender.id.padEnd(32)} median ${formatMs(m.medianMs as number)} ms (min ${formatMs(m.minMs as number)}, max ${formatMs(m.maxMs as number)}, ${m.runs} runs${diff})`);
     }
     for (const file of ['output', 'reference']) rmSync(join(scratch, `${w.id}.${file}.f32`), { force: true });
   }
@@ -418,10 +433,11 @@ const report: Report = {
   ],
 };
 
-const dir = join(here, 'results');
 const name = quick ? 'quick' : 'latest';
-mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
-writeFileSync(join(dir, `${name}.md`), renderMarkdown(report));
-writeFileSync(join(dir, `${name}.svg`), renderSvg(report));
-console.log(`\n${Math.round(report.durationSeconds)} s; wrote bench/results/${name}.json, ${name}.md and ${name}.svg`);
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(join(outDir, `${name}.md`), renderMarkdown(report));
+writeFileSync(join(outDir, `${name}.svg`), renderSvg(report));
+const shownDir = relative(process.cwd(), outDir).startsWith('..') ? outDir : relative(process.cwd(), outDir) || '.';
+log(`\n${Math.round(report.durationSeconds)} s; wrote ${join(shownDir, `${name}.json`)}, ${name}.md and ${name}.svg`);
+if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -15,39 +15,10 @@
 //   mode 'avg' -> 'avg'; 'onnx-max' -> 'max'; roi-ops 'max' (mmcv) has no ONNX equivalent.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 
+import { modelDirectory, modelFileName, onnxAttributes, type OnnxRoiAlignAttributes } from '../bench/onnx-models.js';
 import type { RoiAlignOptions } from '../lib/index.js';
-
-export interface OnnxRoiAlignAttributes {
-  outputHeight: number;
-  outputWidth: number;
-  spatialScale: number;
-  samplingRatio: number;
-  mode: 'avg' | 'max';
-  coordinateTransformationMode: 'half_pixel' | 'output_half_pixel';
-}
-
-export const modelDirectory = resolve(fileURLToPath(import.meta.url), '../../bench/models');
-
-/** The ONNX attributes equivalent to roi-ops roiAlign options, or undefined when ONNX has none (mode 'max'). */
-export function onnxAttributes(options: RoiAlignOptions): OnnxRoiAlignAttributes | undefined {
-  const mode = options.mode ?? 'avg';
-  if (mode === 'max') return undefined;
-  const [outputHeight, outputWidth] = typeof options.outputSize === 'number' ? [options.outputSize, options.outputSize] : options.outputSize;
-  return {
-    outputHeight,
-    outputWidth,
-    spatialScale: options.spatialScale ?? 1,
-    samplingRatio: Math.max(0, options.samplingRatio ?? -1),
-    mode: mode === 'onnx-max' ? 'max' : 'avg',
-    coordinateTransformationMode: options.aligned ? 'half_pixel' : 'output_half_pixel',
-  };
-}
-
-export function modelFileName(a: OnnxRoiAlignAttributes): string {
-  return `roi-align-${a.outputHeight}x${a.outputWidth}-scale${a.spatialScale}-sr${a.samplingRatio}-${a.coordinateTransformationMode}-${a.mode}.onnx`;
-}
 
 // --- A minimal protobuf writer: varints, length-delimited fields and fixed32 floats. ---
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 
 import * as ort from 'onnxruntime-node';
 
-import { modelDirectory, modelFileName, onnxAttributes } from '../../scripts/make-onnx-roialign-model.js';
+import { modelDirectory, modelFileName, onnxAttributes } from '../onnx-models.js';
 import { timeBudgetMs, timeCalls } from '../timing.js';
 import { onlyInput, readWorkload, writeOutput } from '../workload-files.js';
 

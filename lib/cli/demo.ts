@@ -1,327 +1,264 @@
-// `roi-ops demo`: pools the bundled sample (assets/demo-sample.json) through the public API
-// and through the JavaScript reference kernels, and prints shapes, checksums, timings and how
-// closely the two agree, so a new user can see in one command that the native build loads, is
-// right, and what it buys.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+// `roi-ops demo`: what a two-stage detector's RoI head does with roi-ops, on the bundled FPN
+// sample (assets/demo-fpn/: four pyramid levels of one image and 1000 proposals). It pools
+// the proposals with multiScaleRoiAlign (torchvision's box head), roiAlign and roiPool on one
+// level, through the public API and through the JavaScript reference kernels, prints how long
+// each took and how closely the two agree, and writes the outputs as .npy files, so a new user
+// sees in one command that the native build loads, is right, and what it buys.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
 
 import { createJsBackend } from '../backend/js.js';
-import { packageRoot } from '../backend/native.js';
-import type { AlignLimits, RoiAlignJob, RoiPoolJob } from '../backend/types.js';
+import type { Jobs, Operator } from '../backend/types.js';
 import { formatShape } from '../errors.js';
-import { info, roiAlign, roiAlignSync, roiPoolSync } from '../index.js';
+import { info, multiScaleRoiAlignSync, roiAlignSync, roiPoolSync } from '../index.js';
+import type { NpyWritable } from '../io/npy.js';
+import { prepareMultiScaleRoiAlign } from '../ops/multi-scale.js';
+import type { Prepare } from '../ops/operator.js';
 import { prepareRoiAlign } from '../ops/roi-align.js';
 import { prepareRoiPool } from '../ops/roi-pool.js';
 import type { RuntimeInfo, Tensor } from '../types.js';
 import { parseValue, stringValue } from './args.js';
-import type { Command } from './command.js';
+import { writeNpyFilesAtomically } from './atomic-write.js';
+import { exitStatus, UsageError, type Command, type ParsedCommandLine } from './command.js';
+import { agreement, alignTolerance, countMismatches, exact, medianMs, type Agreement } from './demo-measure.js';
+import { loadDemoSample, sampleDirectory, type DemoSample } from './demo-sample.js';
 import { table } from './format.js';
 
 // ---------------------------------------------------------------------------------------
-// The sample
+// The operations
 
-const samplePath = join('assets', 'demo-sample.json');
-
-interface DemoSample {
-  imageSize: [number, number];
-  spatialScale: number;
-  featureMap: Tensor;
-  boxes: Tensor;
+/** What one call returns: the pooled tensor, and roiPool's argmax. */
+interface Pooled {
+  output: Tensor;
+  argmax?: Int32Array;
 }
 
-/**
- * Decodes test/fixtures/golden/README.md's tensor encoding (base64 of little-endian
- * float32). Reading through a DataView is right on a big-endian host too, and copies into a
- * fresh, 4-byte aligned Float32Array (a decoded Buffer may start at any offset of Node's pool).
- */
-function decodeFloat32(name: string, encoded: { shape?: unknown; dtype?: unknown; data?: unknown }): Tensor {
-  const { shape, dtype, data } = encoded;
-  if (dtype !== 'float32' || typeof data !== 'string' || !Array.isArray(shape)) {
-    throw new Error(`${samplePath}: ${name} is not a {shape, dtype: 'float32', data: base64} tensor`);
-  }
-  const bytes = Buffer.from(data, 'base64');
-  const elements = (shape as number[]).reduce((a, b) => a * b, 1);
-  if (bytes.length !== elements * 4) {
-    throw new Error(`${samplePath}: ${name} has ${bytes.length} bytes, shape [${shape.join(',')}] needs ${elements * 4}`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const values = new Float32Array(elements);
-  for (let i = 0; i < elements; i++) values[i] = view.getFloat32(i * 4, true);
-  return { data: values, shape: shape as number[] };
+interface DemoOperation {
+  name: 'multiScaleRoiAlign' | 'roiAlign' | 'roiPool';
+  /** Which maps it pools, as the header shows it. */
+  input: string;
+  options: Record<string, unknown>;
+  tolerance: { atol: number; rtol: number };
+  /** The public Sync function: native when the addon loads. */
+  roiOps(): Pooled;
+  /** The same job on the JavaScript reference kernels. */
+  js(): Pooled;
 }
 
-function loadSample(): DemoSample {
-  // packageRoot() finds the package.json named roi-ops, so this works from lib/ (tsx), from
-  // dist/, and from node_modules/roi-ops when installed.
-  const json = JSON.parse(readFileSync(join(packageRoot(), samplePath), 'utf8'));
-  return {
-    imageSize: json.imageSize,
-    spatialScale: json.spatialScale,
-    featureMap: decodeFloat32('featureMap', json.featureMap),
-    boxes: decodeFloat32('boxes', json.boxes),
-  };
+const jsBackend = createJsBackend();
+
+/** Prepares a call as the public function would (validation, output allocation), then runs it on the JavaScript kernels. */
+function onJavaScript<Op extends Operator, R>(op: Op, prepare: Prepare<Op, R>, ...args: unknown[]): { job: Jobs[Op]; result: R } {
+  const prepared = prepare(`${op}Sync`, ...args);
+  jsBackend.runSync(op, prepared.job);
+  return prepared;
+}
+
+/** The level that roiAlign and roiPool pool: stride 16, a single-map detector's (Faster R-CNN C4, Fast R-CNN VGG16). */
+function singleLevel(sample: DemoSample) {
+  const level = sample.levels.find((candidate) => candidate.stride === 16);
+  if (!level) throw new Error(`${sampleDirectory}: the sample has no stride-16 level`);
+  return level;
+}
+
+function operations(sample: DemoSample): DemoOperation[] {
+  const pyramid = sample.levels.map((level) => level.map);
+  const boxes = sample.proposals;
+  // torchvision's MultiScaleRoIAlign(['0', '1', '2', '3'], 7, 2): scales from the image size, not aligned.
+  const multiScale = { outputSize: 7, samplingRatio: 2, imageSizes: [sample.imageSize] };
+  const { name, stride, map } = singleLevel(sample);
+  const align = { outputSize: 7, spatialScale: 1 / stride, samplingRatio: 2, aligned: true };
+  const pool = { outputSize: 7, spatialScale: 1 / stride, returnArgmax: true as const };
+  const levelText = `${name} (stride ${stride})`;
+  const first = sample.levels[0]?.name ?? '';
+  const last = sample.levels[sample.levels.length - 1]?.name ?? '';
+  return [
+    {
+      name: 'multiScaleRoiAlign',
+      input: `${first}..${last}`,
+      options: multiScale,
+      tolerance: alignTolerance,
+      roiOps: () => ({ output: multiScaleRoiAlignSync(pyramid, boxes, multiScale) }),
+      js: () => ({ output: onJavaScript('multiScaleRoiAlign', prepareMultiScaleRoiAlign, pyramid, boxes, multiScale).result }),
+    },
+    {
+      name: 'roiAlign',
+      input: levelText,
+      options: align,
+      tolerance: alignTolerance,
+      roiOps: () => ({ output: roiAlignSync(map, boxes, align) }),
+      js: () => ({ output: onJavaScript('roiAlign', prepareRoiAlign, map, boxes, align).result }),
+    },
+    {
+      name: 'roiPool',
+      input: levelText,
+      options: pool,
+      tolerance: exact,
+      roiOps: () => {
+        const { argmax, ...output } = roiPoolSync(map, boxes, pool);
+        return { output, argmax };
+      },
+      js: () => {
+        const { argmax, ...output } = onJavaScript('roiPool', prepareRoiPool, map, boxes, pool).result;
+        return { output, ...(argmax ? { argmax } : {}) };
+      },
+    },
+  ];
+}
+
+/** How many proposals multiScaleRoiAlign sends to each level (its own level mapping, not a copy of it). */
+function roisPerLevel(sample: DemoSample, operation: DemoOperation): number[] {
+  const { job } = prepareMultiScaleRoiAlign('multiScaleRoiAlignSync', sample.levels.map((level) => level.map), sample.proposals, operation.options);
+  const counts = sample.levels.map(() => 0);
+  for (const level of job.levelOfRoi) if (level >= 0) counts[level] = (counts[level] as number) + 1;
+  return counts;
 }
 
 // ---------------------------------------------------------------------------------------
-// The two contenders: the public API (native when it loads), and the JavaScript reference
-// kernels called through their backend, as lib/ops would call them.
-
-const outputSize = 7;
-const samplingRatio = 2;
-
-function alignOptions(sample: DemoSample) {
-  return { outputSize, spatialScale: sample.spatialScale, samplingRatio, aligned: true } as const;
-}
-
-function poolOptions(sample: DemoSample) {
-  return { outputSize, spatialScale: sample.spatialScale, returnArgmax: true } as const;
-}
-
-/** The validated kernel jobs of the two sync calls, to run on the JavaScript backend. */
-function jsAlignJob(sample: DemoSample): RoiAlignJob & AlignLimits {
-  return prepareRoiAlign('roiAlignSync', sample.featureMap, sample.boxes, alignOptions(sample)).job;
-}
-
-function jsPoolJob(sample: DemoSample): RoiPoolJob {
-  return prepareRoiPool('roiPoolSync', sample.featureMap, sample.boxes, poolOptions(sample)).job;
-}
-
-// ---------------------------------------------------------------------------------------
-// Measurements
-
-/** Median wall time in ms of `repeat` calls. The caller has already run `work` once, so
- * neither the addon's first load nor the JIT's warm-up is counted. */
-function medianMs(repeat: number, work: () => void): number {
-  const times: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const start = performance.now();
-    work();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const mid = times.length >> 1;
-  return times.length % 2 === 1 ? (times[mid] as number) : ((times[mid - 1] as number) + (times[mid] as number)) / 2;
-}
-
-async function elapsedMs(work: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await work();
-  return performance.now() - start;
-}
-
-export interface Checksum {
-  /** Σ x, in float64. */
-  sum: number;
-  /** Σ (1 + i mod 16)·x[i]: changes when the same values land in the wrong places (a layout
-   * or indexing bug), which the plain sum cannot see. */
-  weightedSum: number;
-}
-
-function checksum(values: ArrayLike<number>): Checksum {
-  let sum = 0;
-  let weightedSum = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    sum += v;
-    weightedSum += (1 + (i % 16)) * v;
-  }
-  return { sum, weightedSum };
-}
-
-interface Agreement {
-  /** max |roiOps - js| over all outputs. */
-  maxAbsDiff: number;
-  /** maxAbsDiff / max |js|: the difference relative to the output's scale. */
-  relativeDiff: number;
-  /** Outputs outside |a - e| <= atol + rtol·|e| (the golden vectors' tolerance). */
-  outsideTolerance: number;
-  /** roiPool only: argmax entries that differ (argmax must be exact). */
-  argmaxMismatches?: number;
-}
-
-function agreement(actual: Float32Array, expected: Float32Array, atol: number, rtol: number): Agreement {
-  let maxAbsDiff = 0;
-  let maxAbs = 0;
-  let outsideTolerance = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i] as number;
-    const e = expected[i] as number;
-    const diff = Math.abs(a - e);
-    // NaN compares false, so a NaN on either side (but not both) counts as a disagreement.
-    if (!(diff <= atol + rtol * Math.abs(e)) && !(Number.isNaN(a) && Number.isNaN(e))) outsideTolerance++;
-    if (diff > maxAbsDiff) maxAbsDiff = diff;
-    if (Math.abs(e) > maxAbs) maxAbs = Math.abs(e);
-  }
-  return { maxAbsDiff, relativeDiff: maxAbs > 0 ? maxAbsDiff / maxAbs : maxAbsDiff, outsideTolerance };
-}
-
-function countMismatches(a: Int32Array, b: Int32Array): number {
-  let n = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
-  return n;
-}
+// Running them
 
 export interface OperationReport {
-  name: 'roiAlignSync' | 'roiPoolSync' | 'roiAlign';
+  name: DemoOperation['name'];
+  input: string;
   options: Record<string, unknown>;
   shape: number[];
-  checksum: Checksum;
-  /** roiPool only: Σ argmax. */
-  argmaxSum?: number;
-  /** Median ms of `runs` calls: through the public API (roiOps) and the JS reference kernels (js). */
+  /** Median ms of `runs` Sync calls: through the public API (roiOps) and the JS reference kernels (js). */
   ms: { roiOps: number; js: number };
   runs: number;
   /** ms.js / ms.roiOps. */
   speedup: number;
   agreement: Agreement;
+  /** The .npy files written (in DemoReport.outDir), none with --no-write. */
+  files: string[];
 }
 
 export interface DemoReport {
   info: RuntimeInfo;
-  sample: { path: string; featureMap: number[]; boxes: number; imageSize: [number, number]; spatialScale: number };
+  sample: {
+    path: string;
+    imageSize: [number, number];
+    levels: Array<{ name: string; stride: number; shape: number[] }>;
+    proposals: number;
+    /** Proposals per level as multiScaleRoiAlign maps them, finest first. */
+    roisPerLevel: number[];
+  };
   repeat: number;
   operations: OperationReport[];
+  /** Where the outputs were written; null with --no-write. */
+  outDir: string | null;
   /** True when every operation agrees with the reference within tolerance. */
   ok: boolean;
 }
 
-// The golden vectors' tolerances: roiPool is exact (it only selects values); RoIAlign sums,
-// and the two backends may sum in a different order.
-const alignTolerance = { atol: 1e-5, rtol: 1e-4 } as const;
-
-function benchAlignSync(sample: DemoSample, repeat: number): OperationReport {
-  const js = createJsBackend();
-  const options = alignOptions(sample);
-  const result = roiAlignSync(sample.featureMap, sample.boxes, options);
-  const reference = jsAlignJob(sample);
-  js.runSync('roiAlign', reference);
-  const roiOpsMs = medianMs(repeat, () => roiAlignSync(sample.featureMap, sample.boxes, options));
-  const jsMs = medianMs(repeat, () => js.runSync('roiAlign', jsAlignJob(sample)));
-  return {
-    name: 'roiAlignSync',
-    options,
-    shape: result.shape,
-    checksum: checksum(result.data),
-    ms: { roiOps: roiOpsMs, js: jsMs },
-    runs: repeat,
-    speedup: jsMs / roiOpsMs,
-    agreement: agreement(result.data, reference.out, alignTolerance.atol, alignTolerance.rtol),
-  };
+interface Measured {
+  report: Omit<OperationReport, 'files'>;
+  pooled: Pooled;
 }
 
-function benchPoolSync(sample: DemoSample, repeat: number): OperationReport {
-  const js = createJsBackend();
-  const options = poolOptions(sample);
-  const result = roiPoolSync(sample.featureMap, sample.boxes, options);
-  const reference = jsPoolJob(sample);
-  js.runSync('roiPool', reference);
-  const roiOpsMs = medianMs(repeat, () => roiPoolSync(sample.featureMap, sample.boxes, options));
-  const jsMs = medianMs(repeat, () => js.runSync('roiPool', jsPoolJob(sample)));
+function measure(operation: DemoOperation, repeat: number): Measured {
+  // The first call of each is the warm-up; its output is the one compared and written.
+  const pooled = operation.roiOps();
+  const reference = operation.js();
+  const roiOpsMs = medianMs(repeat, operation.roiOps);
+  const jsMs = medianMs(repeat, operation.js);
+  const agrees = agreement(pooled.output.data, reference.output.data, operation.tolerance);
+  if (pooled.argmax && reference.argmax) agrees.argmaxMismatches = countMismatches(pooled.argmax, reference.argmax);
   return {
-    name: 'roiPoolSync',
-    options,
-    shape: result.shape,
-    checksum: checksum(result.data),
-    argmaxSum: checksum(result.argmax).sum,
-    ms: { roiOps: roiOpsMs, js: jsMs },
-    runs: repeat,
-    speedup: jsMs / roiOpsMs,
-    agreement: {
-      ...agreement(result.data, reference.out, 0, 0),
-      argmaxMismatches: countMismatches(result.argmax, reference.argmax as Int32Array),
+    report: {
+      name: operation.name,
+      input: operation.input,
+      options: operation.options,
+      shape: pooled.output.shape,
+      ms: { roiOps: roiOpsMs, js: jsMs },
+      runs: repeat,
+      speedup: jsMs / roiOpsMs,
+      agreement: agrees,
     },
+    pooled,
   };
 }
 
-/** The async form, once: it must give what the sync form gives, off the JavaScript thread. */
-async function benchAlignAsync(sample: DemoSample): Promise<OperationReport> {
-  const js = createJsBackend();
-  const options = alignOptions(sample);
-  let result: Tensor | undefined;
-  const roiOpsMs = await elapsedMs(async () => {
-    result = await roiAlign(sample.featureMap, sample.boxes, options);
-  });
-  const reference = jsAlignJob(sample);
-  const jsMs = await elapsedMs(() => js.runAsync('roiAlign', reference, new Int32Array(1)));
-  const output = result as Tensor;
-  return {
-    name: 'roiAlign',
-    options,
-    shape: output.shape,
-    checksum: checksum(output.data),
-    ms: { roiOps: roiOpsMs, js: jsMs },
-    runs: 1,
-    speedup: jsMs / roiOpsMs,
-    agreement: agreement(output.data, reference.out, alignTolerance.atol, alignTolerance.rtol),
-  };
+/** The .npy files of one operation: `<name>.npy`, and `<name>-argmax.npy` for roiPool. */
+function outputFiles(measured: Measured): Array<{ name: string; tensor: NpyWritable }> {
+  const { name } = measured.report;
+  const { output, argmax } = measured.pooled;
+  return [{ name: `${name}.npy`, tensor: output }, ...(argmax ? [{ name: `${name}-argmax.npy`, tensor: { data: argmax, shape: output.shape } }] : [])];
 }
 
-async function runDemo(repeat: number): Promise<DemoReport> {
-  const sample = loadSample();
-  const operations = [benchAlignSync(sample, repeat), benchPoolSync(sample, repeat), await benchAlignAsync(sample)];
-  const ok = operations.every((op) => op.agreement.outsideTolerance === 0 && !op.agreement.argmaxMismatches);
+async function runDemo(repeat: number, outDir: () => string | null): Promise<DemoReport> {
+  const sample = loadDemoSample();
+  const planned = operations(sample);
+  const measured = planned.map((operation) => measure(operation, repeat));
+  const directory = outDir();
+  const files = measured.map(outputFiles);
+  if (directory !== null) {
+    writeNpyFilesAtomically(files.flat().map(({ name, tensor }) => ({ path: join(directory, name), tensor })));
+  }
+  const reports = measured.map(({ report }, i) => ({ ...report, files: directory === null ? [] : (files[i] ?? []).map(({ name }) => name) }));
   return {
     info: info(),
     sample: {
-      path: samplePath,
-      featureMap: sample.featureMap.shape,
-      boxes: sample.boxes.shape[0] as number,
+      path: sampleDirectory,
       imageSize: sample.imageSize,
-      spatialScale: sample.spatialScale,
+      levels: sample.levels.map(({ name, stride, map }) => ({ name, stride, shape: map.shape })),
+      proposals: sample.proposals.shape[0] as number,
+      roisPerLevel: roisPerLevel(sample, planned[0] as DemoOperation),
     },
     repeat,
-    operations,
-    ok,
+    operations: reports,
+    outDir: directory,
+    ok: reports.every((op) => op.agreement.outsideTolerance === 0 && !op.agreement.argmaxMismatches),
   };
 }
 
 // ---------------------------------------------------------------------------------------
 // Output
 
-
 function describeOptions(options: Record<string, unknown>): string {
   return Object.entries(options)
-    .map(([key, value]) => `${key} ${key === 'spatialScale' && value === 1 / 16 ? '1/16' : String(value)}`)
+    .map(([key, value]) => {
+      const text = key === 'spatialScale' && typeof value === 'number' && Number.isInteger(1 / value) ? `1/${1 / value}` : JSON.stringify(value);
+      return `${key} ${text}`;
+    })
     .join(', ');
 }
 
 function formatReport(report: DemoReport): string {
   const { info: runtime, sample } = report;
+  const [height, width] = sample.imageSize;
+  const perLevel = sample.levels.map((level, i) => `${level.name} ${sample.roisPerLevel[i]}`).join(', ');
   const lines = [
     `roi-ops ${runtime.version} demo`,
     `info():  ${JSON.stringify(runtime)}`,
-    `sample:  ${sample.path}: feature map ${formatShape(sample.featureMap)} (NCHW), ${sample.boxes} boxes, ` +
-      `image ${sample.imageSize[0]}x${sample.imageSize[1]}, spatialScale ${sample.spatialScale}`,
+    `sample:  ${sample.path}: FPN levels ${sample.levels.map((level) => `${level.name} ${formatShape(level.shape)}`).join(', ')}`,
+    `         (strides ${sample.levels.map((level) => level.stride).join(', ')}) of a ${height}x${width} image; ${sample.proposals} proposals (${perLevel})`,
     '',
   ];
-  for (const op of report.operations) lines.push(`${op.name.padEnd(12)}  ${describeOptions(op.options)}`);
+  const width1 = Math.max(...report.operations.map((op) => op.name.length));
+  for (const op of report.operations) lines.push(`${op.name.padEnd(width1)}  ${op.input}: ${describeOptions(op.options)}`);
   lines.push('');
-  const rows = [['operation', 'output shape', 'sum', 'weighted sum', 'roi-ops ms', 'JS ms', 'speed-up', 'max |diff|']];
+  const rows = [['operation', 'output shape', 'roi-ops ms', 'JS ms', 'speed-up', 'max |diff|']];
   for (const op of report.operations) {
-    rows.push([
-      op.runs === 1 && op.name === 'roiAlign' ? `${op.name} (1 run)` : op.name,
-      formatShape(op.shape),
-      op.checksum.sum.toFixed(4),
-      op.checksum.weightedSum.toFixed(4),
-      op.ms.roiOps.toFixed(2),
-      op.ms.js.toFixed(2),
-      `${op.speedup.toFixed(1)}x`,
-      op.agreement.maxAbsDiff.toExponential(2),
-    ]);
+    rows.push([op.name, formatShape(op.shape), op.ms.roiOps.toFixed(2), op.ms.js.toFixed(2), `${op.speedup.toFixed(1)}x`, op.agreement.maxAbsDiff.toExponential(2)]);
   }
   lines.push(table(rows), '');
-  lines.push(`times: median of ${report.repeat} run${report.repeat === 1 ? '' : 's'} after one warm-up call; roi-ops = the public API on the ${runtime.native ? 'native' : 'JavaScript'} backend, JS = the JavaScript reference kernels`);
+  const runs = `${report.repeat} run${report.repeat === 1 ? '' : 's'}`;
+  lines.push(`times:   Sync forms, median of ${runs} after one warm-up call; roi-ops = the public API on the ${runtime.native ? 'native' : 'JavaScript'} backend, JS = the JavaScript reference kernels`);
   if (!runtime.native) {
-    lines.push('note: the native addon is not in use (ROI_OPS_FORCE_JS=1, or no native build loaded), so both columns run JavaScript');
+    lines.push('note:    the native addon is not in use (ROI_OPS_FORCE_JS=1, or no native build loaded), so both columns run JavaScript');
   }
-  const pool = report.operations.find((op) => op.name === 'roiPoolSync');
-  if (pool) lines.push(`roiPoolSync argmax: sum ${pool.argmaxSum}, ${pool.agreement.argmaxMismatches} mismatches against the reference`);
+  const pool = report.operations.find((op) => op.agreement.argmaxMismatches !== undefined);
+  if (pool) lines.push(`argmax:  ${pool.name}, ${pool.agreement.argmaxMismatches} mismatches against the reference`);
   lines.push(
     report.ok
-      ? `agreement: every output within |diff| <= ${alignTolerance.atol.toExponential()} + ${alignTolerance.rtol.toExponential()}*|expected| (roiPool: exact)`
+      ? `agreement: every output within |diff| <= ${alignTolerance.atol.toExponential()} + ${alignTolerance.rtol.toExponential()}*|expected| (roiPool and its argmax: exact)`
       : 'agreement: FAILED, roi-ops and the JavaScript reference disagree (see max |diff| above)',
   );
+  if (report.outDir !== null) {
+    const files = report.operations.flatMap((op) => op.files);
+    lines.push(`outputs: ${report.outDir}${report.outDir.endsWith(sep) ? '' : sep}`, `         ${files.join(', ')} (numpy.load reads them)`);
+  }
   return lines.join('\n');
 }
 
@@ -330,26 +267,54 @@ function formatReport(report: DemoReport): string {
 
 const readRepeat = parseValue.integerIn(1, 10_000);
 
+/**
+ * Where the outputs go, decided before any work (a contradiction is a usage error) and made
+ * after it (a failed run leaves no empty folder). By default a new temporary folder: the demo
+ * is run to look at, and should not leave files in whatever directory the user is in.
+ */
+function outputDirectory(values: ParsedCommandLine['values']): () => string | null {
+  const outDir = stringValue(values, 'out-dir');
+  if (values['no-write'] === true) {
+    if (outDir !== undefined) throw new UsageError('--out-dir and --no-write cannot be used together');
+    return () => null;
+  }
+  if (outDir !== undefined) {
+    return () => {
+      mkdirSync(outDir, { recursive: true });
+      return outDir;
+    };
+  }
+  return () => mkdtempSync(join(tmpdir(), 'roi-ops-demo-'));
+}
+
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'pool the bundled sample with roiAlign and roiPool, natively and in JavaScript,\nand compare shapes, checksums and times',
-  usage: '[--json] [--repeat N]',
+  summary: "pool the bundled FPN sample (1000 proposals) as a detector's RoI head does, natively\nand in JavaScript; compare times and outputs, write the outputs as .npy",
+  usage: '[--out-dir DIR | --no-write] [--repeat N] [--json]',
   description: [
-    'Pools the bundled sample (300 proposals on a [1,64,38,50] feature map) with roiAlign and',
-    'roiPool, natively and with the JavaScript reference, and prints shapes, checksums, median',
-    'times and the largest difference.',
+    "Pools the bundled sample (assets/demo-fpn: the FPN levels P2..P5 of a 480x640 image, 16 channels,",
+    'and 1000 proposals) as the RoI head of a two-stage detector does: multiScaleRoiAlign 7x7 over the',
+    "four levels (torchvision's MultiScaleRoIAlign), roiAlign 7x7 (aligned) and roiPool 7x7 (with argmax)",
+    'on the stride-16 level. Each runs through the public API (native when the addon loads) and through',
+    'the JavaScript reference kernels; the table gives the output shape, the median times, the speed-up',
+    'and the largest difference (RoIAlign within 1e-5 + 1e-4*|expected|, roiPool exact).',
+    'The outputs are written as .npy files (numpy.load reads them) into a new temporary folder, whose',
+    'path is printed, or into --out-dir.',
   ].join('\n'),
   options: {
+    'out-dir': { type: 'string', value: 'DIR', help: 'write the outputs into DIR (created if missing; files of the same name\nare replaced) instead of a new temporary folder' },
+    'no-write': { type: 'boolean', help: 'write no output file' },
     repeat: { type: 'string', value: 'N', help: 'timed runs per operation, of which the median is shown (default 5)' },
   },
-  jsonHelp: 'print one JSON object instead of a table',
+  jsonHelp: 'print one JSON object instead of the table',
   positionals: { min: 0, max: 0 },
-  examples: ['roi-ops demo', 'roi-ops demo --json --repeat 1'],
-  failure: 'the demo failed, or the two backends disagree',
+  examples: ['roi-ops demo', 'roi-ops demo --out-dir pooled/ --repeat 20', 'roi-ops demo --json --repeat 1 --no-write', 'ROI_OPS_FORCE_JS=1 roi-ops demo'],
+  failure: 'the demo failed (a file could not be read or written), or the two backends disagree',
   async run({ values, json }) {
     const repeatText = stringValue(values, 'repeat');
-    const report = await runDemo(repeatText === undefined ? 5 : readRepeat('repeat', repeatText));
+    const repeat = repeatText === undefined ? 5 : readRepeat('repeat', repeatText);
+    const report = await runDemo(repeat, outputDirectory(values));
     process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
-    return report.ok ? 0 : 1;
+    return report.ok ? exitStatus.ok : exitStatus.failed;
   },
 };

@@ -3,13 +3,14 @@
 import { packageVersion } from '../runtime.js';
 import { formatHelp, parseCommandLine, shortUsage } from './args.js';
 import { batchCommand } from './batch.js';
+import { benchCommand } from './bench.js';
 import { exitStatus, UsageError, type Command } from './command.js';
 import { demoCommand } from './demo.js';
 import { explainCommand } from './explain.js';
 import { infoCommand } from './info.js';
 import { poolCommand } from './pool.js';
 
-const commands: Command[] = [infoCommand, poolCommand, batchCommand, demoCommand, explainCommand];
+const commands: Command[] = [infoCommand, poolCommand, batchCommand, explainCommand, demoCommand, benchCommand];
 
 function globalUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

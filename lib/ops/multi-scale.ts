@@ -70,7 +70,8 @@ function levelScales(fn: string, levels: FeatureMap[], opts: { imageSizes?: Arra
   );
 }
 
-const multiScaleRoiAlignOperator = operator('multiScaleRoiAlign', 2, (fn, features, boxes, options) => {
+/** Validates a call and builds its kernel job and result, without running it. */
+export function prepareMultiScaleRoiAlign(fn: string, features: unknown, boxes: unknown, options: unknown) {
   const opts = readCallOptions(fn, options, multiScaleOptions);
   const levels = readPyramid(fn, features, opts.layout);
   const first = levels[0] as FeatureMap;
@@ -109,7 +110,9 @@ const multiScaleRoiAlignOperator = operator('multiScaleRoiAlign', 2, (fn, featur
     return alignGeometry(job.rois, k * 5, scales[level] as number, job.aligned, job.samplingRatio, pooledHeight, pooledWidth);
   });
   return { job, result: { data: job.out, shape } };
-});
+}
+
+const multiScaleRoiAlignOperator = operator('multiScaleRoiAlign', 2, prepareMultiScaleRoiAlign);
 
 /** RoIAlign over a feature pyramid (torchvision MultiScaleRoIAlign), blocking. */
 export const multiScaleRoiAlignSync: (features: readonly TensorLike[], boxes: Boxes, options: MultiScaleRoiAlignOptions) => Tensor =

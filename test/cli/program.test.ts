@@ -6,7 +6,7 @@ import { ensureBuilt, runCli } from '../helpers/cli.js';
 
 beforeAll(ensureBuilt, 120_000);
 
-const commands = ['info', 'pool', 'batch', 'demo', 'explain'];
+const commands = ['info', 'pool', 'batch', 'explain', 'demo', 'bench'];
 
 describe('roi-ops --help', () => {
   it.each(commands)('%s --help: exit 0, usage line, options, --json, an example, exit statuses', (name) => {

@@ -1,5 +1,6 @@
-// The `roi-ops` command as users run it: the built dist/cli.js in its own process, plus the
-// files its tests hand it (written with lib/io, in a temporary directory of each test file).
+// The `roi-ops` command as users run it: the built dist/cli.js in its own process (and, for
+// `roi-ops bench`, the suite built into dist/bench/), plus the files its tests hand it
+// (written with lib/io, in a temporary directory of each test file).
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,6 +11,8 @@ import { afterAll } from 'vitest';
 
 export const root = join(import.meta.dirname, '..', '..');
 export const cli = join(root, 'dist', 'cli.js');
+/** What tsup builds from lib/ and bench/: each must be newer than every source. */
+const builds = [cli, join(root, 'dist', 'bench', 'run.js')];
 
 function newestSource(dir: string): number {
   return Math.max(
@@ -20,13 +23,21 @@ function newestSource(dir: string): number {
   );
 }
 
+function builtAt(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0; // not built yet
+  }
+}
+
 function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /**
  * `npm test` runs tsup first; this covers `npx vitest` on its own: the tests spawn the real
- * binary, so a missing or stale dist/cli.js would test old code. Rebuilds with the project's
+ * binary, so a missing or stale build would test old code. Rebuilds with the project's
  * own tsup, found through its package.json rather than PATH. Test files run in parallel
  * processes, so the first to get the lock (an atomic mkdir) builds and the others wait for it.
  */
@@ -34,13 +45,8 @@ export function ensureBuilt(): void {
   const lock = join(root, '.cli-build.lock');
   const deadline = Date.now() + 120_000;
   for (;;) {
-    let builtAt = 0;
-    try {
-      builtAt = statSync(cli).mtimeMs;
-    } catch {
-      // not built yet
-    }
-    if (builtAt > newestSource(join(root, 'lib'))) return;
+    const sources = Math.max(newestSource(join(root, 'lib')), newestSource(join(root, 'bench')));
+    if (builds.every((path) => builtAt(path) > sources)) return;
     try {
       mkdirSync(lock);
     } catch {
