@@ -124,6 +124,22 @@ bool same_shape(const FeatureMap& a, const GradientMap& b) {
 // At most this many pyramid levels (the per-call level table is allocated from it).
 constexpr int64_t kMaxLevels = 1024;
 
+// What every backward pass checks first: its input gradient, its RoI rows, and an output
+// gradient of K x C' x PH x PW elements, where C' is the gradient's channels, or for the
+// position-sensitive passes C / (PH*PW) (C must then be a multiple of PH*PW).
+Status check_backward_call(const GradientMap& grad_input, const RoiRows& rois, int64_t pooled_h, int64_t pooled_w,
+                           const PooledGradient& grad_output, bool position_sensitive) {
+  Status status = check_map(grad_input);
+  if (status.ok()) status = check_rois(rois);
+  int64_t channels = grad_input.channels;
+  if (status.ok() && position_sensitive) status = check_position_sensitive(grad_input.channels, pooled_h, pooled_w, channels);
+  if (status.ok())
+    status = check_pooled(rois.count, channels, pooled_h, pooled_w, grad_output.data, grad_output.length,
+                          position_sensitive ? "output gradient is shorter than [K,C/(PH*PW),PH,PW]"
+                                             : "output gradient is shorter than [K,C,PH,PW]");
+  return status;
+}
+
 }  // namespace
 
 Status roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const RoiPoolParams& params,
@@ -201,11 +217,8 @@ Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows&
 Status roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois, const RoiAlignParams& params,
                           const FeatureMap& input, const GradientMap& grad_input, Execution execution) {
   if (rois.columns != 5) return Status::invalid("roiAlign takes RoI rows of 5");
-  Status status = check_map(grad_input);
-  if (status.ok()) status = check_rois(rois);
-  if (status.ok())
-    status = check_pooled(rois.count, grad_input.channels, params.pooled_height, params.pooled_width, grad_output.data,
-                          grad_output.length, "output gradient is shorter than [K,C,PH,PW]");
+  Status status =
+      check_backward_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output, false);
   if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
   if (!status.ok()) return status;
   if (params.mode != AlignMode::avg && params.mode != AlignMode::max && params.mode != AlignMode::onnx_max)
@@ -222,13 +235,8 @@ Status roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois
 Status ps_roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois, const PsRoiAlignParams& params,
                              const GradientMap& grad_input, Execution execution) {
   if (rois.columns != 5) return Status::invalid("psRoiAlign takes RoI rows of 5");
-  Status status = check_map(grad_input);
-  if (status.ok()) status = check_rois(rois);
-  int64_t groups = 0;
-  if (status.ok()) status = check_position_sensitive(grad_input.channels, params.pooled_height, params.pooled_width, groups);
-  if (status.ok())
-    status = check_pooled(rois.count, groups, params.pooled_height, params.pooled_width, grad_output.data,
-                          grad_output.length, "output gradient is shorter than [K,C/(PH*PW),PH,PW]");
+  Status status =
+      check_backward_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output, true);
   if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
   if (!status.ok()) return status;
   return active_kernels().ps_roi_align_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
@@ -238,11 +246,8 @@ Status roi_align_rotated_backward(const PooledGradient& grad_output, const RoiRo
                                   const RoiAlignRotatedParams& params, const GradientMap& grad_input,
                                   Execution execution) {
   if (rois.columns != 6) return Status::invalid("roiAlignRotated takes RoI rows of 6");
-  Status status = check_map(grad_input);
-  if (status.ok()) status = check_rois(rois);
-  if (status.ok())
-    status = check_pooled(rois.count, grad_input.channels, params.pooled_height, params.pooled_width, grad_output.data,
-                          grad_output.length, "output gradient is shorter than [K,C,PH,PW]");
+  Status status =
+      check_backward_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output, false);
   if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
   if (!status.ok()) return status;
   return active_kernels().roi_align_rotated_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
@@ -328,11 +333,8 @@ Status precise_roi_pool_forward(const FeatureMap& input, const RoiRows& rois, co
 Status roi_pool_backward(const PooledGradient& grad_output, const RoiRows& rois, const RoiPoolParams& params,
                          const GradientMap& grad_input, Execution execution) {
   if (rois.columns != 5) return Status::invalid("roiPool takes RoI rows of 5");
-  Status status = check_map(grad_input);
-  if (status.ok()) status = check_rois(rois);
-  if (status.ok())
-    status = check_pooled(rois.count, grad_input.channels, params.pooled_height, params.pooled_width, grad_output.data,
-                          grad_output.length, "output gradient is shorter than [K,C,PH,PW]");
+  Status status =
+      check_backward_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output, false);
   if (!status.ok()) return status;
   const int64_t elements = rois.count * grad_input.channels * params.pooled_height * params.pooled_width;  // checked
   if (grad_output.argmax_length < elements) return Status::invalid("argmax is shorter than the forward output");
@@ -347,13 +349,8 @@ Status roi_pool_backward(const PooledGradient& grad_output, const RoiRows& rois,
 Status ps_roi_pool_backward(const PooledGradient& grad_output, const RoiRows& rois, const PsRoiPoolParams& params,
                             const GradientMap& grad_input, Execution execution) {
   if (rois.columns != 5) return Status::invalid("psRoiPool takes RoI rows of 5");
-  Status status = check_map(grad_input);
-  if (status.ok()) status = check_rois(rois);
-  int64_t groups = 0;
-  if (status.ok()) status = check_position_sensitive(grad_input.channels, params.pooled_height, params.pooled_width, groups);
-  if (status.ok())
-    status = check_pooled(rois.count, groups, params.pooled_height, params.pooled_width, grad_output.data,
-                          grad_output.length, "output gradient is shorter than [K,C/(PH*PW),PH,PW]");
+  Status status =
+      check_backward_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output, true);
   if (status.ok() && !std::isfinite(params.spatial_scale)) status = Status::invalid("spatial scale must be finite");
   if (!status.ok()) return status;
   return active_kernels().ps_roi_pool_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
@@ -363,11 +360,8 @@ Status precise_roi_pool_backward(const PooledGradient& grad_output, const RoiRow
                                  const PreciseRoiPoolParams& params, const GradientMap& grad_input,
                                  Execution execution) {
   if (rois.columns != 5) return Status::invalid("preciseRoiPool takes RoI rows of 5");
-  Status status = check_map(grad_input);
-  if (status.ok()) status = check_rois(rois);
-  if (status.ok())
-    status = check_pooled(rois.count, grad_input.channels, params.pooled_height, params.pooled_width, grad_output.data,
-                          grad_output.length, "output gradient is shorter than [K,C,PH,PW]");
+  Status status =
+      check_backward_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output, false);
   if (status.ok() && !std::isfinite(params.spatial_scale)) status = Status::invalid("spatial scale must be finite");
   if (!status.ok()) return status;
   return active_kernels().precise_roi_pool_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
