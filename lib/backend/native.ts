@@ -57,25 +57,27 @@ function backwardArgs(job: { gradInput: unknown; rois: Float32Array; roiCount: n
   return [...mapArgs(job.gradInput as FeatureMap), job.rois, job.roiCount, job.gradOutput];
 }
 
-/** What most forward bindings start with: (input, N, C, H, W, layout, rois, K, out). */
-function forwardArgs(job: PoolingJob): unknown[] {
-  return [...mapArgs(job.input), job.rois, job.roiCount, job.out];
+/** A forward binding's arguments: (input, N, C, H, W, layout, rois, K, out, ...rest), built as one array. */
+function forwardArgs(job: PoolingJob, ...rest: unknown[]): unknown[] {
+  const { input } = job;
+  const { data, batch, channels, height, width, layout } = input;
+  return [data, batch, channels, height, width, layoutCode[layout], job.rois, job.roiCount, job.out, ...rest];
 }
 
 // Each entry builds the positional arguments its binding documents (native/addon/*.cc), in
 // that order; `threads` is 0 for "the process setting".
 const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => unknown[] } = {
-  roiPool: (job) => [
-    ...forwardArgs(job),
+  roiPool: (job) => forwardArgs(
+    job,
     job.argmax,
     job.pooledHeight,
     job.pooledWidth,
     job.spatialScale,
     binsCode[job.bins],
     job.threads ?? 0,
-  ],
-  roiAlign: (job) => [
-    ...forwardArgs(job),
+  ),
+  roiAlign: (job) => forwardArgs(
+    job,
     job.pooledHeight,
     job.pooledWidth,
     job.spatialScale,
@@ -84,19 +86,19 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => unknown[] } = {
     modeCode[job.mode],
     job.maxSamplesPerRoi,
     job.threads ?? 0,
-  ],
-  psRoiPool: (job) => [...forwardArgs(job), job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0],
-  psRoiAlign: (job) => [
-    ...forwardArgs(job),
+  ),
+  psRoiPool: (job) => forwardArgs(job, job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0),
+  psRoiAlign: (job) => forwardArgs(
+    job,
     job.pooledHeight,
     job.pooledWidth,
     job.spatialScale,
     job.samplingRatio,
     job.maxSamplesPerRoi,
     job.threads ?? 0,
-  ],
-  roiAlignRotated: (job) => [
-    ...forwardArgs(job),
+  ),
+  roiAlignRotated: (job) => forwardArgs(
+    job,
     job.pooledHeight,
     job.pooledWidth,
     job.spatialScale,
@@ -105,7 +107,7 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => unknown[] } = {
     job.clockwise,
     job.maxSamplesPerRoi,
     job.threads ?? 0,
-  ],
+  ),
   multiScaleRoiAlign: (job) => {
     const first = job.levels[0] as FeatureMap;
     return [
@@ -149,7 +151,7 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => unknown[] } = {
     job.extrapolationValue,
     job.threads ?? 0,
   ],
-  preciseRoiPool: (job) => [...forwardArgs(job), job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0],
+  preciseRoiPool: (job) => forwardArgs(job, job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0),
   roiPoolBackward: (job) => [...backwardArgs(job), job.argmax, job.pooledHeight, job.pooledWidth, job.threads ?? 0],
   psRoiPoolBackward: (job) => [...backwardArgs(job), job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0],
   preciseRoiPoolBackward: (job) => [...backwardArgs(job), job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0],
@@ -187,6 +189,14 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => unknown[] } = {
   ],
 };
 
+// The binding names, made once: a call builds no strings (tiny calls are dominated by such costs).
+const syncName = Object.fromEntries(Object.keys(argumentsOf).map((op) => [op, `${op}Sync`])) as {
+  [Op in Operator]: `${Op}Sync`;
+};
+const asyncName = Object.fromEntries(Object.keys(argumentsOf).map((op) => [op, `${op}Async`])) as {
+  [Op in Operator]: `${Op}Async`;
+};
+
 /** Loads the addon; throws what node-gyp-build threw when no binary fits this platform. */
 export function createNativeBackend(): Backend {
   const load = requireHere('node-gyp-build') as (dir: string) => NativeBinding;
@@ -194,8 +204,12 @@ export function createNativeBackend(): Backend {
   return {
     native: true,
     simd: () => binding.simdLevel() as SimdLevel,
-    runSync: (op, job) => binding[`${op}Sync`](...argumentsOf[op](job)),
-    runAsync: (op, job, abortFlag) => binding[`${op}Async`](...argumentsOf[op](job), abortFlag),
+    runSync: (op, job) => Reflect.apply(binding[syncName[op]], binding, argumentsOf[op](job)),
+    runAsync: (op, job, abortFlag) => {
+      const args = argumentsOf[op](job);
+      args.push(abortFlag);
+      return Reflect.apply(binding[asyncName[op]], binding, args) as Promise<void>;
+    },
     setNumThreads: (n) => binding.setNumThreads(n),
     getNumThreads: () => binding.getNumThreads(),
   };
