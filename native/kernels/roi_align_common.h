@@ -76,6 +76,12 @@ inline bool align_geometry(const float* row, float spatial_scale, bool aligned, 
                                            : std::max(0.0, static_cast<double>(std::ceil(roi_w / static_cast<float>(pooled_w))));
   const double samples = static_cast<double>(pooled_h) * static_cast<double>(pooled_w) * grid_h * grid_w;
   if (!(samples <= static_cast<double>(max_samples))) return false;
+  // A zero grid on one axis means no samples at all, however large the other axis's grid
+  // (which need not fit an int64_t: a zero-height box 1e31 wide): both become 0.
+  if (grid_h == 0.0 || grid_w == 0.0) {
+    g.grid_h = g.grid_w = 0;
+    return true;
+  }
   g.grid_h = static_cast<int64_t>(grid_h);
   g.grid_w = static_cast<int64_t>(grid_w);
   return true;

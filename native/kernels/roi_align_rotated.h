@@ -78,6 +78,12 @@ inline bool rotated_geometry(const float* row, const RoiAlignRotatedParams& para
   const double grid_w = ratio > 0 ? static_cast<double>(ratio) : std::max(0.0, static_cast<double>(std::ceil(roi_w / pooled_w)));
   const double samples = static_cast<double>(params.pooled_height) * static_cast<double>(params.pooled_width) * grid_h * grid_w;
   if (!(samples <= static_cast<double>(params.max_samples_per_roi))) return false;
+  // A zero grid on one axis means no samples at all, however large the other axis's grid
+  // (which need not fit an int64_t: a zero-height box 1e31 wide): both become 0.
+  if (grid_h == 0.0 || grid_w == 0.0) {
+    g.grid_h = g.grid_w = 0;
+    return true;
+  }
   g.grid_h = static_cast<int64_t>(grid_h);
   g.grid_w = static_cast<int64_t>(grid_w);
   return true;
