@@ -32,12 +32,14 @@ describe('native source layout', () => {
       core: string[];
       addon: string[];
       tests: string[];
+      fuzz: string[];
       isa: Record<string, { sources: string[] }>;
     };
     const listed = [
       ...sources.core,
       ...sources.addon,
       ...sources.tests,
+      ...sources.fuzz,
       ...Object.values(sources.isa).flatMap((isa) => isa.sources),
     ].sort();
     const onDisk = filesUnder(join(root, 'native'))
