@@ -18,19 +18,25 @@ namespace roiops_addon {
 constexpr int64_t kMaxDimension = int64_t(1) << 53;  // what a JavaScript number holds exactly
 constexpr int64_t kMaxThreads = 1 << 16;
 
-// An input map: data, N, C, H, W, layout (0 NCHW, 1 NHWC).
-inline roiops::FeatureMap read_feature_map(ArgReader& args, std::vector<Napi::Object>& pinned) {
-  roiops::FeatureMap map;
-  Napi::Float32Array input = args.float32_array();
-  map.data = input.Data();
-  map.length = static_cast<int64_t>(input.ElementLength());
+// A map: data, N, C, H, W, layout (0 NCHW, 1 NHWC). The same arguments describe an input
+// (roiops::FeatureMap) and the input gradient a backward pass writes (roiops::GradientMap).
+template <class Map>
+Map read_map(ArgReader& args, std::vector<Napi::Object>& pinned) {
+  Map map;
+  Napi::Float32Array data = args.float32_array();
+  map.data = data.Data();
+  map.length = static_cast<int64_t>(data.ElementLength());
   map.batch = args.integer(0, kMaxDimension);
   map.channels = args.integer(0, kMaxDimension);
   map.height = args.integer(0, kMaxDimension);
   map.width = args.integer(0, kMaxDimension);
   map.layout = static_cast<roiops::Layout>(args.integer(0, 1));
-  pinned.push_back(input);
+  pinned.push_back(data);
   return map;
+}
+
+inline roiops::FeatureMap read_feature_map(ArgReader& args, std::vector<Napi::Object>& pinned) {
+  return read_map<roiops::FeatureMap>(args, pinned);
 }
 
 // RoI rows: data, K (rows of `columns` floats).
@@ -45,19 +51,9 @@ inline roiops::RoiRows read_rois(ArgReader& args, std::vector<Napi::Object>& pin
   return rois;
 }
 
-// The gradient map a backward pass writes: data, N, C, H, W, layout (the forward input's).
+// The gradient map a backward pass writes, with the forward input's dims and layout.
 inline roiops::GradientMap read_gradient_map(ArgReader& args, std::vector<Napi::Object>& pinned) {
-  roiops::GradientMap map;
-  Napi::Float32Array data = args.float32_array();
-  map.data = data.Data();
-  map.length = static_cast<int64_t>(data.ElementLength());
-  map.batch = args.integer(0, kMaxDimension);
-  map.channels = args.integer(0, kMaxDimension);
-  map.height = args.integer(0, kMaxDimension);
-  map.width = args.integer(0, kMaxDimension);
-  map.layout = static_cast<roiops::Layout>(args.integer(0, 1));
-  pinned.push_back(data);
-  return map;
+  return read_map<roiops::GradientMap>(args, pinned);
 }
 
 // The gradient of a pooled output, which a backward pass reads.

@@ -124,19 +124,18 @@ bool same_shape(const FeatureMap& a, const GradientMap& b) {
 // At most this many pyramid levels (the per-call level table is allocated from it).
 constexpr int64_t kMaxLevels = 1024;
 
-// What every backward pass checks first: its input gradient, its RoI rows, and an output
-// gradient of K x C' x PH x PW elements, where C' is the gradient's channels, or for the
-// position-sensitive passes C / (PH*PW) (C must then be a multiple of PH*PW).
-Status check_backward_call(const GradientMap& grad_input, const RoiRows& rois, int64_t pooled_h, int64_t pooled_w,
-                           const PooledGradient& grad_output, bool position_sensitive) {
-  Status status = check_map(grad_input);
+// The checks a call starts with: its map (the input, or the input gradient a backward pass
+// writes), its RoI rows, and K x C' x PH x PW elements at `data` (the output, or the output
+// gradient), where C' is the map's channels, or for the position-sensitive operators
+// C / (PH*PW) (C must then be a multiple of PH*PW). `why` names that buffer when it is short.
+template <class Map>
+Status check_roi_call(const Map& map, const RoiRows& rois, int64_t pooled_h, int64_t pooled_w, const void* data,
+                      int64_t length, bool position_sensitive, const char* why) {
+  Status status = check_map(map);
   if (status.ok()) status = check_rois(rois);
-  int64_t channels = grad_input.channels;
-  if (status.ok() && position_sensitive) status = check_position_sensitive(grad_input.channels, pooled_h, pooled_w, channels);
-  if (status.ok())
-    status = check_pooled(rois.count, channels, pooled_h, pooled_w, grad_output.data, grad_output.length,
-                          position_sensitive ? "output gradient is shorter than [K,C/(PH*PW),PH,PW]"
-                                             : "output gradient is shorter than [K,C,PH,PW]");
+  int64_t channels = map.channels;
+  if (status.ok() && position_sensitive) status = check_position_sensitive(map.channels, pooled_h, pooled_w, channels);
+  if (status.ok()) status = check_pooled(rois.count, channels, pooled_h, pooled_w, data, length, why);
   return status;
 }
 
@@ -167,13 +166,8 @@ Status roi_align_forward(const FeatureMap& input, const RoiRows& rois, const Roi
 Status ps_roi_align_forward(const FeatureMap& input, const RoiRows& rois, const PsRoiAlignParams& params,
                             const PooledOutput& out, Execution execution) {
   if (rois.columns != 5) return Status::invalid("psRoiAlign takes RoI rows of 5");
-  Status status = check_map(input);
-  if (status.ok()) status = check_rois(rois);
-  int64_t groups = 0;
-  if (status.ok()) status = check_position_sensitive(input.channels, params.pooled_height, params.pooled_width, groups);
-  if (status.ok())
-    status = check_pooled(rois.count, groups, params.pooled_height, params.pooled_width, out.data, out.length,
-                          "output buffer is shorter than [K,C/(PH*PW),PH,PW]");
+  Status status = check_roi_call(input, rois, params.pooled_height, params.pooled_width, out.data, out.length, true,
+                                 "output buffer is shorter than [K,C/(PH*PW),PH,PW]");
   if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
   if (!status.ok()) return status;
   return active_kernels().ps_roi_align_forward(input, rois, params, out, resolve_threads(execution));
@@ -217,8 +211,8 @@ Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows&
 Status roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois, const RoiAlignParams& params,
                           const FeatureMap& input, const GradientMap& grad_input, Execution execution) {
   if (rois.columns != 5) return Status::invalid("roiAlign takes RoI rows of 5");
-  Status status =
-      check_backward_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output, false);
+  Status status = check_roi_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output.data,
+                                 grad_output.length, false, "output gradient is shorter than [K,C,PH,PW]");
   if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
   if (!status.ok()) return status;
   if (params.mode != AlignMode::avg && params.mode != AlignMode::max && params.mode != AlignMode::onnx_max)
@@ -235,8 +229,8 @@ Status roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois
 Status ps_roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois, const PsRoiAlignParams& params,
                              const GradientMap& grad_input, Execution execution) {
   if (rois.columns != 5) return Status::invalid("psRoiAlign takes RoI rows of 5");
-  Status status =
-      check_backward_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output, true);
+  Status status = check_roi_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output.data,
+                                 grad_output.length, true, "output gradient is shorter than [K,C/(PH*PW),PH,PW]");
   if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
   if (!status.ok()) return status;
   return active_kernels().ps_roi_align_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
@@ -246,8 +240,8 @@ Status roi_align_rotated_backward(const PooledGradient& grad_output, const RoiRo
                                   const RoiAlignRotatedParams& params, const GradientMap& grad_input,
                                   Execution execution) {
   if (rois.columns != 6) return Status::invalid("roiAlignRotated takes RoI rows of 6");
-  Status status =
-      check_backward_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output, false);
+  Status status = check_roi_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output.data,
+                                 grad_output.length, false, "output gradient is shorter than [K,C,PH,PW]");
   if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
   if (!status.ok()) return status;
   return active_kernels().roi_align_rotated_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
@@ -256,16 +250,11 @@ Status roi_align_rotated_backward(const PooledGradient& grad_output, const RoiRo
 Status ps_roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const PsRoiPoolParams& params,
                            const PooledOutput& out, Execution execution) {
   if (rois.columns != 5) return Status::invalid("psRoiPool takes RoI rows of 5");
-  Status status = check_map(input);
-  if (status.ok()) status = check_rois(rois);
-  int64_t groups = 0;
-  if (status.ok()) status = check_position_sensitive(input.channels, params.pooled_height, params.pooled_width, groups);
-  if (status.ok())
-    status = check_pooled(rois.count, groups, params.pooled_height, params.pooled_width, out.data, out.length,
-                          "output buffer is shorter than [K,C/(PH*PW),PH,PW]");
+  Status status = check_roi_call(input, rois, params.pooled_height, params.pooled_width, out.data, out.length, true,
+                                 "output buffer is shorter than [K,C/(PH*PW),PH,PW]");
   if (status.ok() && !std::isfinite(params.spatial_scale)) status = Status::invalid("spatial scale must be finite");
   if (!status.ok()) return status;
-  if (rois.count == 0 || groups == 0) return Status::success();
+  if (rois.count == 0 || input.channels == 0) return Status::success();
   return active_kernels().ps_roi_pool_forward(input, rois, params, out, resolve_threads(execution));
 }
 
@@ -333,8 +322,8 @@ Status precise_roi_pool_forward(const FeatureMap& input, const RoiRows& rois, co
 Status roi_pool_backward(const PooledGradient& grad_output, const RoiRows& rois, const RoiPoolParams& params,
                          const GradientMap& grad_input, Execution execution) {
   if (rois.columns != 5) return Status::invalid("roiPool takes RoI rows of 5");
-  Status status =
-      check_backward_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output, false);
+  Status status = check_roi_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output.data,
+                                 grad_output.length, false, "output gradient is shorter than [K,C,PH,PW]");
   if (!status.ok()) return status;
   const int64_t elements = rois.count * grad_input.channels * params.pooled_height * params.pooled_width;  // checked
   if (grad_output.argmax_length < elements) return Status::invalid("argmax is shorter than the forward output");
@@ -349,8 +338,8 @@ Status roi_pool_backward(const PooledGradient& grad_output, const RoiRows& rois,
 Status ps_roi_pool_backward(const PooledGradient& grad_output, const RoiRows& rois, const PsRoiPoolParams& params,
                             const GradientMap& grad_input, Execution execution) {
   if (rois.columns != 5) return Status::invalid("psRoiPool takes RoI rows of 5");
-  Status status =
-      check_backward_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output, true);
+  Status status = check_roi_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output.data,
+                                 grad_output.length, true, "output gradient is shorter than [K,C/(PH*PW),PH,PW]");
   if (status.ok() && !std::isfinite(params.spatial_scale)) status = Status::invalid("spatial scale must be finite");
   if (!status.ok()) return status;
   return active_kernels().ps_roi_pool_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
@@ -360,8 +349,8 @@ Status precise_roi_pool_backward(const PooledGradient& grad_output, const RoiRow
                                  const PreciseRoiPoolParams& params, const GradientMap& grad_input,
                                  Execution execution) {
   if (rois.columns != 5) return Status::invalid("preciseRoiPool takes RoI rows of 5");
-  Status status =
-      check_backward_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output, false);
+  Status status = check_roi_call(grad_input, rois, params.pooled_height, params.pooled_width, grad_output.data,
+                                 grad_output.length, false, "output gradient is shorter than [K,C,PH,PW]");
   if (status.ok() && !std::isfinite(params.spatial_scale)) status = Status::invalid("spatial scale must be finite");
   if (!status.ok()) return status;
   return active_kernels().precise_roi_pool_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
