@@ -39,6 +39,7 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
     if (!argmax.IsEmpty()) {
       common.out.argmax = argmax.Data();
       common.out.argmax_length = static_cast<int64_t>(argmax.ElementLength());
+      advise_output_pages(common.out.argmax, static_cast<size_t>(common.out.argmax_length) * sizeof(int32_t));
       common.arrays.push_back(argmax);
     }
     roiops::RoiPoolParams params;

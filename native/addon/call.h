@@ -11,6 +11,7 @@
 #include "args.h"
 #include "errors.h"
 #include "kernel_worker.h"
+#include "output_pages.h"
 #include "roiops/roiops.h"
 
 namespace roiops_addon {
@@ -53,7 +54,9 @@ inline roiops::RoiRows read_rois(ArgReader& args, std::vector<Napi::Object>& pin
 
 // The gradient map a backward pass writes, with the forward input's dims and layout.
 inline roiops::GradientMap read_gradient_map(ArgReader& args, std::vector<Napi::Object>& pinned) {
-  return read_map<roiops::GradientMap>(args, pinned);
+  roiops::GradientMap map = read_map<roiops::GradientMap>(args, pinned);
+  advise_output_pages(map.data, static_cast<size_t>(map.length) * sizeof(float));
+  return map;
 }
 
 // The gradient of a pooled output, which a backward pass reads.
@@ -89,6 +92,7 @@ inline roiops::PooledOutput read_output(ArgReader& args, std::vector<Napi::Objec
   Napi::Float32Array data = args.float32_array();
   out.data = data.Data();
   out.length = static_cast<int64_t>(data.ElementLength());
+  advise_output_pages(out.data, static_cast<size_t>(out.length) * sizeof(float));
   pinned.push_back(data);
   return out;
 }
