@@ -24,6 +24,7 @@ import type {
 import { outputBuffer, read, readFeatureMap, readTensor, type FeatureMap } from '../validate.js';
 import {
   checkSampleBudget,
+  extendJob,
   poolingOptions,
   positionSensitiveChannels,
   readCallOptions,
@@ -141,7 +142,7 @@ const roiPoolBackwardOperator = operator('roiPoolBackward', 3, (fn, gradOutput, 
       throw rangeError(fn, `argmax[${i}] is ${index}, expected -1 or a plane index in [0, ${plane})`);
     }
   }
-  const backwardJob = { ...job, argmax };
+  const backwardJob = extendJob(job, { argmax });
   return { job: backwardJob, result: gradient(backwardJob, shape) };
 });
 
@@ -210,7 +211,7 @@ const psRoiPoolBackwardOptions = { ...backwardOptions, spatialScale };
 const psRoiPoolBackwardOperator = operator('psRoiPoolBackward', 2, (fn, gradOutput, boxes, options) => {
   const opts = readCallOptions(fn, options, psRoiPoolBackwardOptions);
   const { job, shape } = prepareBackward(fn, gradOutput, boxes, opts, { positionSensitive: true });
-  const backwardJob = { ...job, spatialScale: opts.spatialScale };
+  const backwardJob = extendJob(job, { spatialScale: opts.spatialScale });
   return { job: backwardJob, result: gradient(backwardJob, shape) };
 });
 
@@ -293,7 +294,7 @@ const preciseRoiPoolBackwardOptions = { ...backwardOptions, spatialScale };
 const preciseRoiPoolBackwardOperator = operator('preciseRoiPoolBackward', 2, (fn, gradOutput, boxes, options) => {
   const opts = readCallOptions(fn, options, preciseRoiPoolBackwardOptions);
   const { job, shape } = prepareBackward(fn, gradOutput, boxes, opts);
-  const backwardJob = { ...job, spatialScale: opts.spatialScale };
+  const backwardJob = extendJob(job, { spatialScale: opts.spatialScale });
   return { job: backwardJob, result: gradient(backwardJob, shape) };
 });
 

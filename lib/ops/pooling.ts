@@ -106,6 +106,16 @@ export function preparePooling(
   };
 }
 
+/**
+ * `job` with `fields` added, in place. Every operator extends the shared job this way rather
+ * than with a spread (`{ ...job, ...fields }`): V8 gave each spread copy a new hidden class
+ * on every call, and that dominated small calls (a roiAlignSync of 0 RoIs took 13 µs with
+ * the spread and 2.6 µs with this, node on this machine, 200k calls).
+ */
+export function extendJob<Job extends object, Fields extends object>(job: Job, fields: Fields): Job & Fields {
+  return Object.assign(job, fields);
+}
+
 /** psRoi*: C must be a multiple of PH*PW; the output has C / (PH*PW) channels. */
 export function positionSensitiveChannels(fn: string, options: PoolingOptionValues): (channels: number) => number {
   const [PH, PW] = options.outputSize;

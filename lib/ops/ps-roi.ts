@@ -5,7 +5,7 @@ import { roiRowIsValid } from '../reference/common.js';
 import { alignGeometry } from '../reference/roi-align.js';
 import type { AsyncOptions, Boxes, PsRoiAlignOptions, PsRoiPoolOptions, Tensor, TensorLike } from '../types.js';
 import { operator } from './operator.js';
-import { checkSampleBudget, poolingOptions, positionSensitiveChannels, preparePooling, readCallOptions, samplingOptions } from './pooling.js';
+import { checkSampleBudget, extendJob, poolingOptions, positionSensitiveChannels, preparePooling, readCallOptions, samplingOptions } from './pooling.js';
 
 const psRoiAlignOptions = { ...poolingOptions, ...samplingOptions };
 
@@ -18,7 +18,7 @@ const psRoiPoolOperator = operator('psRoiPool', 2, (fn, input, boxes, options) =
 const psRoiAlignOperator = operator('psRoiAlign', 2, (fn, input, boxes, options) => {
   const opts = readCallOptions(fn, options, psRoiAlignOptions);
   const prepared = preparePooling(fn, input, boxes, opts, { outputChannels: positionSensitiveChannels(fn, opts) });
-  const job = { ...prepared.job, samplingRatio: opts.samplingRatio, maxSamplesPerRoi: opts.maxSamplesPerRoi };
+  const job = extendJob(prepared.job, { samplingRatio: opts.samplingRatio, maxSamplesPerRoi: opts.maxSamplesPerRoi });
   // §3.2: always half-pixel aligned, no size clamp (alignGeometry's aligned form).
   checkSampleBudget(fn, job, prepared.rows, (k) =>
     roiRowIsValid(job.rois, k, job.input.batch)

@@ -5,7 +5,7 @@ import { rotatedGeometry, rotatedRowIsValid } from '../reference/roi-align-rotat
 import type { AsyncOptions, Boxes, RoiAlignRotatedOptions, Tensor, TensorLike } from '../types.js';
 import { read } from '../validate.js';
 import { operator } from './operator.js';
-import { checkSampleBudget, poolingOptions, preparePooling, readCallOptions, samplingOptions } from './pooling.js';
+import { checkSampleBudget, extendJob, poolingOptions, preparePooling, readCallOptions, samplingOptions } from './pooling.js';
 
 const roiAlignRotatedOptions = {
   ...poolingOptions,
@@ -17,13 +17,12 @@ const roiAlignRotatedOptions = {
 const roiAlignRotatedOperator = operator('roiAlignRotated', 2, (fn, input, boxes, options) => {
   const opts = readCallOptions(fn, options, roiAlignRotatedOptions);
   const prepared = preparePooling(fn, input, boxes, opts, { columns: 6 });
-  const job = {
-    ...prepared.job,
+  const job = extendJob(prepared.job, {
     samplingRatio: opts.samplingRatio,
     aligned: opts.aligned,
     clockwise: opts.clockwise,
     maxSamplesPerRoi: opts.maxSamplesPerRoi,
-  };
+  });
   checkSampleBudget(fn, job, prepared.rows, (k) =>
     rotatedRowIsValid(job.rois, k, job.input.batch)
       ? rotatedGeometry(job.rois, k * 6, job.spatialScale, job.aligned, job.samplingRatio, job.pooledHeight, job.pooledWidth)

@@ -5,7 +5,7 @@ import { alignGeometry, type AlignMode } from '../reference/roi-align.js';
 import type { AsyncOptions, Boxes, RoiAlignOptions, Tensor, TensorLike } from '../types.js';
 import { read } from '../validate.js';
 import { operator } from './operator.js';
-import { checkSampleBudget, poolingOptions, preparePooling, readCallOptions, samplingOptions } from './pooling.js';
+import { checkSampleBudget, extendJob, poolingOptions, preparePooling, readCallOptions, samplingOptions } from './pooling.js';
 
 const roiAlignOptions = {
   ...poolingOptions,
@@ -19,13 +19,12 @@ const roiAlignOptions = {
 export function prepareRoiAlign(fn: string, input: unknown, boxes: unknown, options: unknown) {
   const opts = readCallOptions(fn, options, roiAlignOptions);
   const { job: pooling, shape, rows } = preparePooling(fn, input, boxes, opts);
-  const job = {
-    ...pooling,
+  const job = extendJob(pooling, {
     samplingRatio: opts.samplingRatio,
     aligned: opts.aligned,
     mode: opts.mode,
     maxSamplesPerRoi: opts.maxSamplesPerRoi,
-  };
+  });
   checkSampleBudget(fn, job, rows, (k) =>
     roiRowIsValid(job.rois, k, job.input.batch)
       ? alignGeometry(job.rois, k * 5, job.spatialScale, job.aligned, job.samplingRatio, job.pooledHeight, job.pooledWidth)

@@ -3,7 +3,7 @@ import { rangeError } from '../errors.js';
 import type { AsyncOptions, Boxes, RoiPoolOptions, RoiPoolResult, Tensor, TensorLike } from '../types.js';
 import { outputBuffer, read } from '../validate.js';
 import { operator } from './operator.js';
-import { poolingOptions, preparePooling, readCallOptions } from './pooling.js';
+import { extendJob, poolingOptions, preparePooling, readCallOptions } from './pooling.js';
 
 const roiPoolOptions = {
   ...poolingOptions,
@@ -28,7 +28,7 @@ export function prepareRoiPool(fn: string, input: unknown, boxes: unknown, optio
         [pooling.out, 'options.out'],
       ])
     : null;
-  const job = { ...pooling, bins: opts.bins, argmax };
+  const job = extendJob(pooling, { bins: opts.bins, argmax });
   const result: RoiPoolResult = argmax ? { data: job.out, shape, argmax } : { data: job.out, shape };
   return { job, result };
 }
