@@ -39,12 +39,17 @@ tsc="$node_modules/typescript/bin/tsc"
 step "staging the source tree (tracked and untracked-but-not-ignored files) in $work/pkg"
 pkg="$work/pkg"
 mkdir -p "$pkg"
-(
-  cd "$repo"
-  git ls-files -z --cached --others --exclude-standard -- . ':!node_modules' |
-    while IFS= read -r -d '' file; do [[ -e $file ]] && printf '%s\0' "$file"; done |
-    xargs -0 cp --parents --no-dereference -t "$pkg"
-)
+if git -C "$repo" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  (
+    cd "$repo"
+    git ls-files -z --cached --others --exclude-standard -- . ':!node_modules' |
+      while IFS= read -r -d '' file; do [[ -e $file ]] && printf '%s\0' "$file"; done |
+      xargs -0 cp --parents --no-dereference -t "$pkg"
+  )
+else # not a git checkout: everything but dependencies and build output
+  tar -C "$repo" --exclude=./node_modules --exclude=./build --exclude='./build-*' --exclude=./dist \
+    --exclude=./prebuilds --exclude=./coverage -cf - . | tar -C "$pkg" -xf -
+fi
 ln -s "$node_modules" "$pkg/node_modules"
 
 step "npm run prebuildify (prebuildify --napi --strip --tag-libc)"
