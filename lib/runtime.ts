@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { backend } from './backend/index.js';
+import { backend, fallbackReason } from './backend/index.js';
 import { packageRoot } from './backend/native.js';
 import type { RuntimeInfo } from './types.js';
 import { read } from './validate.js';
@@ -15,10 +15,16 @@ export function packageVersion(): string {
   return version;
 }
 
-/** Which backend and instruction set run the kernels, and with how many threads. */
+/**
+ * Which backend and instruction set run the kernels, with how many threads, and, on the
+ * JavaScript backend, why the addon is not in use.
+ */
 export function info(): RuntimeInfo {
   const b = backend();
-  return { version: packageVersion(), native: b.native, simd: b.simd(), threads: b.getNumThreads() };
+  const runtime: RuntimeInfo = { version: packageVersion(), native: b.native, simd: b.simd(), threads: b.getNumThreads() };
+  const reason = fallbackReason();
+  if (reason !== undefined) runtime.fallbackReason = reason;
+  return runtime;
 }
 
 /** Sets the number of threads a call may use (default: os.availableParallelism()). */

@@ -198,4 +198,9 @@ export interface RuntimeInfo {
   native: boolean;
   simd: SimdLevel;
   threads: number;
+  /**
+   * Present when `native` is false: why the JavaScript backend runs (ROI_OPS_FORCE_JS=1, or
+   * the native addon's load error, e.g. "No native build was found for platform=linux ...").
+   */
+  fallbackReason?: string;
 }

@@ -7,6 +7,7 @@ import { resolve, sep } from 'node:path';
 
 import { fallbackReason } from '../backend/index.js';
 import { packageRoot } from '../backend/native.js';
+import { detectLibc, processReport, type ProcessReport } from '../backend/platform.js';
 import { info } from '../index.js';
 import { packageVersion } from '../runtime.js';
 import type { SimdLevel } from '../types.js';
@@ -27,7 +28,7 @@ export interface InfoReport {
   platform: NodeJS.Platform;
   arch: string;
   osRelease: string;
-  /** 'glibc' or 'musl' on Linux, null elsewhere. */
+  /** 'glibc' or 'musl' on Linux, null elsewhere (or when neither is detected). */
   libc: 'glibc' | 'musl' | null;
   libcVersion: string | null;
   node: string;
@@ -39,18 +40,6 @@ export interface InfoReport {
   environment: Record<string, string>;
 }
 
-interface ProcessReport {
-  header: { glibcVersionRuntime?: string };
-  sharedObjects: string[];
-}
-
-/** Node's diagnostic report: the libc it runs on, and the shared objects really loaded. */
-function processReport(): ProcessReport {
-  // Collecting network interfaces can be slow and says nothing here (Node >= 20.13).
-  (process.report as { excludeNetwork?: boolean }).excludeNetwork = true;
-  return process.report.getReport() as unknown as ProcessReport;
-}
-
 /** The addon file this process loaded: a .node file of this package, as the OS loader lists it. */
 function loadedAddon(report: ProcessReport): string | null {
   const root = resolve(packageRoot()) + sep;
@@ -58,10 +47,8 @@ function loadedAddon(report: ProcessReport): string | null {
 }
 
 function libcOf(report: ProcessReport): Pick<InfoReport, 'libc' | 'libcVersion'> {
-  if (process.platform !== 'linux') return { libc: null, libcVersion: null };
-  // Node reports the glibc it runs on; a musl build has no such field (detect-libc's test).
-  const glibc = report.header.glibcVersionRuntime;
-  return glibc ? { libc: 'glibc', libcVersion: glibc } : { libc: 'musl', libcVersion: null };
+  const { family, version } = detectLibc(report);
+  return { libc: family, libcVersion: version };
 }
 
 function backendInfo(): Pick<InfoReport, 'native' | 'simd' | 'threads' | 'addonError'> {

@@ -27,7 +27,9 @@ describe('runtime', () => {
     expectConfiguredBackend();
     const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     const result = info();
-    expect(result).toEqual({ version, native: result.native, simd: result.simd, threads: getNumThreads() });
+    // On the JavaScript backend info() also says why (here: ROI_OPS_FORCE_JS=1).
+    const why = result.native ? {} : { fallbackReason: 'ROI_OPS_FORCE_JS=1 selects the JavaScript backend' };
+    expect(result).toEqual({ version, native: result.native, simd: result.simd, threads: getNumThreads(), ...why });
     const levels = process.arch === 'arm64' ? ['neon', 'scalar'] : ['avx512', 'avx2', 'sse2', 'scalar'];
     if (result.native) expect(levels).toContain(result.simd);
     else expect(result.simd).toBe('js');
