@@ -113,7 +113,7 @@ function select(): Backend {
 export function backend(): Backend {
   if (selected === undefined) {
     selected = select();
-    selected.setNumThreads(initialThreads());
+    selected.setInitialNumThreads(initialThreads());
   }
   return selected;
 }

@@ -68,6 +68,9 @@ export function createJsBackend(): Backend {
     setNumThreads: (n) => {
       threads = n;
     },
+    setInitialNumThreads: (n) => {
+      threads = n;
+    },
     getNumThreads: () => threads,
   };
 }

@@ -24,6 +24,7 @@ type OperatorBindings = {
 interface NativeBinding extends OperatorBindings {
   simdLevel(): string;
   setNumThreads(threads: number): void;
+  setInitialNumThreads(threads: number): void;
   getNumThreads(): number;
 }
 
@@ -211,6 +212,7 @@ export function createNativeBackend(): Backend {
       return Reflect.apply(binding[asyncName[op]], binding, args) as Promise<void>;
     },
     setNumThreads: (n) => binding.setNumThreads(n),
+    setInitialNumThreads: (n) => binding.setInitialNumThreads(n),
     getNumThreads: () => binding.getNumThreads(),
   };
 }

@@ -55,5 +55,11 @@ export interface Backend {
   /** `abortFlag[0]` set to 1 (Atomics.store) stops the work between RoIs; it then rejects with code ABORT_ERR. */
   runAsync<Op extends Operator>(op: Op, job: Jobs[Op], abortFlag: Int32Array): Promise<void>;
   setNumThreads(threads: number): void;
+  /**
+   * The default count (ROI_OPS_NUM_THREADS or the CPU count), applied when the backend loads:
+   * the native pool is one per process, so a worker thread loading roi-ops must not undo the
+   * count another thread set; the JavaScript backend's count is per environment anyway.
+   */
+  setInitialNumThreads(threads: number): void;
   getNumThreads(): number;
 }

@@ -24,6 +24,7 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
                              InstanceMethod("simdLevel", &RoiOpsAddon::SimdLevel),
                              InstanceMethod("setNumThreads", &RoiOpsAddon::SetNumThreads),
                              InstanceMethod("getNumThreads", &RoiOpsAddon::GetNumThreads),
+                             InstanceMethod("setInitialNumThreads", &RoiOpsAddon::SetInitialNumThreads),
                          });
     register_align_family(env, exports);
     register_pooling_family(env, exports);
@@ -88,6 +89,13 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
   Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
     ArgReader args(info);
     roiops::set_num_threads(static_cast<int32_t>(args.integer(1, kMaxThreads)));
+    return info.Env().Undefined();
+  }
+
+  // The process's default count, applied only if none was set yet (roiops::set_initial_num_threads).
+  Napi::Value SetInitialNumThreads(const Napi::CallbackInfo& info) {
+    ArgReader args(info);
+    roiops::set_initial_num_threads(static_cast<int32_t>(args.integer(1, kMaxThreads)));
     return info.Env().Undefined();
   }
 

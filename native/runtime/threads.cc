@@ -118,7 +118,17 @@ ComputePool& pool() {
 
 }  // namespace
 
-void set_num_threads(int32_t threads) { pool().set_capacity(std::min(std::max(threads, 1), kMaxThreads)); }
+// Whether anything has set the thread count of this process yet (set_initial_num_threads).
+std::atomic<bool> thread_count_chosen{false};
+
+void set_num_threads(int32_t threads) {
+  thread_count_chosen.store(true);
+  pool().set_capacity(std::min(std::max(threads, 1), kMaxThreads));
+}
+
+void set_initial_num_threads(int32_t threads) {
+  if (!thread_count_chosen.exchange(true)) pool().set_capacity(std::min(std::max(threads, 1), kMaxThreads));
+}
 
 int32_t num_threads() { return pool().capacity(); }
 
