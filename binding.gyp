@@ -1,7 +1,7 @@
 {
   "target_defaults": {
     "include_dirs": ["native/include", "native"],
-    "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED"],
+    "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
     "cflags_cc": ["-std=c++17", "-ffp-contract=off", "-fvisibility=hidden", "-fexceptions"],
     "cflags_cc!": ["-fno-exceptions"],
     "xcode_settings": {

@@ -39,6 +39,14 @@ export function invalidValue(fn: string, argument: string, expected: string, val
   return new RangeError(expectedMessage(fn, argument, expected, value));
 }
 
+/**
+ * A typed array of the right type whose memory the call cannot use: `reason` says what is
+ * wrong with its ArrayBuffer (detached, or resizable for an async call).
+ */
+export function unusableBuffer(fn: string, argument: string, expected: string, reason: string): TypeError {
+  return new TypeError(`${fn}: expected ${expected} for ${argument} but received one whose ArrayBuffer ${reason}`);
+}
+
 /** A RangeError whose message is written out by the caller (shapes, lengths, rows). */
 export function rangeError(fn: string, message: string): RangeError {
   return new RangeError(`${fn}: ${message}`);

@@ -3,7 +3,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { types } from 'node:util';
 
-import { formatShape, invalidType, invalidValue, rangeError } from './errors.js';
+import { formatShape, invalidType, invalidValue, rangeError, unusableBuffer } from './errors.js';
 import type { Layout } from './types.js';
 
 /** The longest typed array this engine can allocate, in elements (Node 20 on 64-bit: 2^32). */
@@ -16,6 +16,45 @@ export const is = {
   integer: (v: unknown): v is number => Number.isInteger(v),
   boolean: (v: unknown): v is boolean => typeof v === 'boolean',
 };
+
+/**
+ * Whether `view`'s ArrayBuffer was detached (its memory transferred away by postMessage or
+ * structuredClone). A detached view reports 0 bytes, but so does an empty one: Node 20's V8
+ * has no ArrayBuffer.prototype.detached, so an empty view's buffer is told apart by trying
+ * to view it, which the language refuses for a detached buffer (ECMA-262, InitializeTypedArrayFromArrayBuffer).
+ */
+export function isDetached(view: ArrayBufferView): boolean {
+  if (view.byteLength !== 0) return false;
+  const buffer = view.buffer;
+  if (types.isSharedArrayBuffer(buffer)) return false; // cannot be detached
+  const detached = (buffer as { detached?: boolean }).detached; // Node 22 and later
+  if (detached !== undefined) return detached;
+  try {
+    new Uint8Array(buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Refuses a typed array whose memory call `fn` cannot use: a detached one (every call), or,
+ * for an async call (whose kernel runs while JavaScript goes on), one over a resizable
+ * ArrayBuffer, which could shrink under the kernel (a SharedArrayBuffer only grows).
+ */
+export function checkMemory(fn: string, argument: string, expected: string, view: ArrayBufferView): void {
+  if (isDetached(view)) {
+    throw unusableBuffer(fn, argument, expected, 'is detached (transferred away, e.g. by postMessage or structuredClone)');
+  }
+  if (!fn.endsWith('Sync') && (view.buffer as { resizable?: boolean }).resizable === true) {
+    throw unusableBuffer(
+      fn,
+      argument,
+      expected,
+      `is resizable, so it could shrink while the async call runs; pass a fixed-length buffer or call ${fn}Sync`,
+    );
+  }
+}
 
 /** Reads one option value, or throws naming `fn` and `argument`. */
 export type Reader<T> = (fn: string, argument: string, value: unknown) => T;
@@ -64,10 +103,12 @@ export const read = {
     },
   float32Array: ((fn, argument, value) => {
     if (!is.float32Array(value)) throw invalidType(fn, argument, 'a Float32Array', value);
+    checkMemory(fn, argument, 'a Float32Array', value);
     return value;
   }) as Reader<Float32Array>,
   int32Array: ((fn, argument, value) => {
     if (!types.isInt32Array(value)) throw invalidType(fn, argument, 'an Int32Array', value);
+    checkMemory(fn, argument, 'an Int32Array', value);
     return value;
   }) as Reader<Int32Array>,
   abortSignal: ((fn, argument, value) => {
@@ -160,6 +201,7 @@ export function readTensor(fn: string, argument: string, value: unknown, rank?: 
   }
   const data = value.data;
   if (!is.float32Array(data)) throw invalidType(fn, `${argument}.data`, 'a Float32Array', data);
+  checkMemory(fn, `${argument}.data`, 'a Float32Array', data);
   const shapeKey = 'shape' in value && value.shape !== undefined ? 'shape' : 'dims';
   const rawShape = value[shapeKey];
   if (!Array.isArray(rawShape)) throw invalidType(fn, `${argument}.shape`, 'an array of dimensions', rawShape);

@@ -21,7 +21,7 @@ import type {
   Tensor,
   TensorLike,
 } from '../types.js';
-import { outputBuffer, read, readFeatureMap, readTensor, type FeatureMap } from '../validate.js';
+import { checkMemory, outputBuffer, read, readFeatureMap, readTensor, type FeatureMap } from '../validate.js';
 import {
   checkSampleBudget,
   extendJob,
@@ -132,6 +132,7 @@ const roiPoolBackwardOperator = operator('roiPoolBackward', 3, (fn, gradOutput, 
   const opts = readCallOptions(fn, options, backwardOptions);
   const { job, shape } = prepareBackward(fn, gradOutput, boxes, opts);
   if (!(argmax instanceof Int32Array)) throw invalidType(fn, 'argmax', "an Int32Array (roiPool's returnArgmax result)", argmax);
+  checkMemory(fn, 'argmax', 'an Int32Array', argmax);
   if (argmax.length !== job.gradOutput.length) {
     throw rangeError(fn, `argmax has ${argmax.length} elements, gradOutput has ${job.gradOutput.length}`);
   }

@@ -4,7 +4,7 @@
 // `extrapolationValue` outside the image. NHWC by default, as TensorFlow.
 import { formatShape, invalidType, rangeError } from '../errors.js';
 import type { AsyncOptions, CropAndResizeOptions, Tensor, TensorLike } from '../types.js';
-import { outputBuffer, read, readFeatureMap, readTensor } from '../validate.js';
+import { checkMemory, outputBuffer, read, readFeatureMap, readTensor } from '../validate.js';
 import { operator } from './operator.js';
 import { poolingOptions, readCallOptions } from './pooling.js';
 
@@ -23,6 +23,7 @@ const cropAndResizeOptions = {
 function readBoxIndices(fn: string, value: unknown, count: number): Int32Array {
   let indices: Int32Array;
   if (value instanceof Int32Array) {
+    checkMemory(fn, 'boxIndices', 'an Int32Array', value);
     indices = value;
   } else if (Array.isArray(value) && value.every((v) => Number.isInteger(v) && Math.abs(v) < 2 ** 31)) {
     indices = Int32Array.from(value as number[]);

@@ -80,7 +80,7 @@ Napi::Value roi_align_rotated(const Napi::CallbackInfo& info, bool async) {
 Napi::Value multi_scale_roi_align(const Napi::CallbackInfo& info, bool async) {
   Napi::Env env = info.Env();
   ArgReader args(info);
-  std::vector<Napi::Object> pinned;
+  PinnedArrays pinned;
   Napi::Array level_arrays = args.array();
   const size_t levels_index = args.index();
   const int64_t batch = args.integer(0, kMaxDimension);

@@ -6,15 +6,21 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "args.h"
 #include "errors.h"
+#include "held_memory.h"
 #include "kernel_worker.h"
 #include "output_pages.h"
 #include "roiops/roiops.h"
 
 namespace roiops_addon {
+
+// The typed arrays a kernel call touches, kept alive (and their memory held) by an async call.
+using PinnedArrays = std::vector<Napi::TypedArray>;
 
 constexpr int64_t kMaxDimension = int64_t(1) << 53;  // what a JavaScript number holds exactly
 constexpr int64_t kMaxThreads = 1 << 16;
@@ -22,7 +28,7 @@ constexpr int64_t kMaxThreads = 1 << 16;
 // A map: data, N, C, H, W, layout (0 NCHW, 1 NHWC). The same arguments describe an input
 // (roiops::FeatureMap) and the input gradient a backward pass writes (roiops::GradientMap).
 template <class Map>
-Map read_map(ArgReader& args, std::vector<Napi::Object>& pinned) {
+Map read_map(ArgReader& args, PinnedArrays& pinned) {
   Map map;
   Napi::Float32Array data = args.float32_array();
   map.data = data.Data();
@@ -36,12 +42,12 @@ Map read_map(ArgReader& args, std::vector<Napi::Object>& pinned) {
   return map;
 }
 
-inline roiops::FeatureMap read_feature_map(ArgReader& args, std::vector<Napi::Object>& pinned) {
+inline roiops::FeatureMap read_feature_map(ArgReader& args, PinnedArrays& pinned) {
   return read_map<roiops::FeatureMap>(args, pinned);
 }
 
 // RoI rows: data, K (rows of `columns` floats).
-inline roiops::RoiRows read_rois(ArgReader& args, std::vector<Napi::Object>& pinned, int64_t columns = 5) {
+inline roiops::RoiRows read_rois(ArgReader& args, PinnedArrays& pinned, int64_t columns = 5) {
   roiops::RoiRows rois;
   Napi::Float32Array data = args.float32_array();
   rois.data = data.Data();
@@ -53,14 +59,14 @@ inline roiops::RoiRows read_rois(ArgReader& args, std::vector<Napi::Object>& pin
 }
 
 // The gradient map a backward pass writes, with the forward input's dims and layout.
-inline roiops::GradientMap read_gradient_map(ArgReader& args, std::vector<Napi::Object>& pinned) {
+inline roiops::GradientMap read_gradient_map(ArgReader& args, PinnedArrays& pinned) {
   roiops::GradientMap map = read_map<roiops::GradientMap>(args, pinned);
   advise_output_pages(map.data, static_cast<size_t>(map.length) * sizeof(float));
   return map;
 }
 
 // The gradient of a pooled output, which a backward pass reads.
-inline roiops::PooledGradient read_pooled_gradient(ArgReader& args, std::vector<Napi::Object>& pinned) {
+inline roiops::PooledGradient read_pooled_gradient(ArgReader& args, PinnedArrays& pinned) {
   roiops::PooledGradient gradient;
   Napi::Float32Array data = args.float32_array();
   gradient.data = data.Data();
@@ -75,7 +81,7 @@ struct BackwardArgs {
   roiops::GradientMap grad_input;
   roiops::RoiRows rois;
   roiops::PooledGradient grad_output;
-  std::vector<Napi::Object> arrays;  // to pin for an async call
+  PinnedArrays arrays;  // to pin for an async call
 };
 
 inline BackwardArgs read_backward(ArgReader& args, int64_t roi_columns = 5) {
@@ -87,7 +93,7 @@ inline BackwardArgs read_backward(ArgReader& args, int64_t roi_columns = 5) {
 }
 
 // A Float32Array the kernel writes.
-inline roiops::PooledOutput read_output(ArgReader& args, std::vector<Napi::Object>& pinned) {
+inline roiops::PooledOutput read_output(ArgReader& args, PinnedArrays& pinned) {
   roiops::PooledOutput out;
   Napi::Float32Array data = args.float32_array();
   out.data = data.Data();
@@ -103,7 +109,7 @@ struct CommonArgs {
   roiops::FeatureMap map;
   roiops::RoiRows rois;
   roiops::PooledOutput out;
-  std::vector<Napi::Object> arrays;  // to pin for an async call
+  PinnedArrays arrays;  // to pin for an async call
 };
 
 inline CommonArgs read_common(ArgReader& args, int64_t roi_columns = 5) {
@@ -119,9 +125,10 @@ inline int32_t read_threads(ArgReader& args) { return static_cast<int32_t>(args.
 
 // Runs `kernel` now (sync) or on the libuv pool (async: the last argument is then an
 // optional Int32Array abort flag). `pinned` holds every typed array the kernel touches.
+// A sync call needs nothing held: no JavaScript runs until it returns.
 template <typename Kernel>
-Napi::Value run(const Napi::CallbackInfo& info, const char* function, std::vector<Napi::Object> pinned,
-                ArgReader& args, bool async, Kernel kernel) {
+Napi::Value run(const Napi::CallbackInfo& info, const char* function, PinnedArrays pinned, ArgReader& args,
+                bool async, Kernel kernel) {
   Napi::Env env = info.Env();
   if (!async) {
     const roiops::Status status = kernel(roiops::CancelFlag());
@@ -135,7 +142,16 @@ Napi::Value run(const Napi::CallbackInfo& info, const char* function, std::vecto
     flag_data = flag.Data();
     pinned.push_back(flag);
   }
-  auto* worker = new KernelWorker(env, function, kernel, pinned, flag_data);
+  std::vector<std::shared_ptr<v8::BackingStore>> memory;
+  memory.reserve(pinned.size());
+  for (const Napi::TypedArray& array : pinned) {
+    memory.push_back(hold_memory(array));
+    if (may_shrink(*memory.back()))
+      throw Napi::TypeError::New(env, std::string(function) +
+                                          ": a typed array of this async call is a view of a resizable ArrayBuffer, "
+                                          "which could shrink under the running kernel");
+  }
+  auto* worker = new KernelWorker(env, function, kernel, pinned, std::move(memory), flag_data);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;

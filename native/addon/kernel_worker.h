@@ -1,14 +1,19 @@
 // Runs one kernel call on the libuv thread pool. The typed arrays it reads and writes are
 // pinned by references for the worker's whole life, so garbage collection cannot free them
-// while the kernel runs; the abort flag lets an AbortSignal stop it between RoIs.
+// while the kernel runs, and their memory is held (held_memory.h), so detaching their
+// ArrayBuffers meanwhile cannot free it either; the abort flag lets an AbortSignal stop the
+// kernel between RoIs.
 #pragma once
 #include <napi.h>
 
 #include <functional>
+#include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "errors.h"
+#include "held_memory.h"
 #include "roiops/status.h"
 #include "roiops/tensor.h"
 
@@ -18,16 +23,18 @@ class KernelWorker : public Napi::AsyncWorker {
  public:
   using Kernel = std::function<roiops::Status(roiops::CancelFlag)>;  // the call, given its cancel flag
 
-  // `pinned` holds every typed array `kernel` touches, including the abort flag.
-  KernelWorker(Napi::Env env, const char* function, Kernel kernel, const std::vector<Napi::Object>& pinned,
-               const int32_t* abort_flag)
+  // `pinned` holds every typed array `kernel` touches, including the abort flag, with their
+  // memory (`memory`, from hold_memory, in the same order).
+  KernelWorker(Napi::Env env, const char* function, Kernel kernel, const std::vector<Napi::TypedArray>& pinned,
+               std::vector<std::shared_ptr<v8::BackingStore>> memory, const int32_t* abort_flag)
       : Napi::AsyncWorker(env, function),
         function_(function),
         kernel_(std::move(kernel)),
         cancel_(abort_flag),
-        deferred_(Napi::Promise::Deferred::New(env)) {
+        deferred_(Napi::Promise::Deferred::New(env)),
+        memory_(std::move(memory)) {
     pinned_.reserve(pinned.size());
-    for (const Napi::Object& object : pinned) pinned_.push_back(Napi::Persistent(object));
+    for (const Napi::TypedArray& array : pinned) pinned_.push_back(Napi::Persistent(array));
   }
 
   Napi::Promise Promise() const { return deferred_.Promise(); }
@@ -35,8 +42,18 @@ class KernelWorker : public Napi::AsyncWorker {
  protected:
   void Execute() override { status_ = kernel_(cancel_); }
 
+  // Runs on the JavaScript thread. When a worker_thread is terminated while this call runs,
+  // its environment can no longer run JavaScript by the time this is called: settling the
+  // promise then fails and throws, which NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS (binding.gyp)
+  // turns into nothing instead of a process abort; the promise goes with its environment.
   void OnOK() override {
-    if (status_.ok()) {
+    if (status_.ok() && any_detached()) {
+      deferred_.Reject(Napi::TypeError::New(Env(), std::string(function_) +
+                                                       ": an ArrayBuffer of this call was detached while the call was "
+                                                       "running (transferred by postMessage or structuredClone); its "
+                                                       "memory was kept until the kernel finished, and the output is lost")
+                           .Value());
+    } else if (status_.ok()) {
       deferred_.Resolve(Env().Undefined());
     } else {
       deferred_.Reject(status_error(Env(), function_, status_).Value());
@@ -46,12 +63,19 @@ class KernelWorker : public Napi::AsyncWorker {
   void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
 
  private:
+  bool any_detached() const {
+    for (const Napi::Reference<Napi::TypedArray>& array : pinned_)
+      if (array.Value().ArrayBuffer().IsDetached()) return true;
+    return false;
+  }
+
   const char* function_;
   Kernel kernel_;
   roiops::CancelFlag cancel_;
   roiops::Status status_;
   Napi::Promise::Deferred deferred_;
-  std::vector<Napi::ObjectReference> pinned_;
+  std::vector<Napi::Reference<Napi::TypedArray>> pinned_;
+  std::vector<std::shared_ptr<v8::BackingStore>> memory_;  // released with the worker, on the JavaScript thread
 };
 
 }  // namespace roiops_addon

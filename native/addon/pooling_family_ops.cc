@@ -39,7 +39,7 @@ Napi::Value PsRoiPool(const Napi::CallbackInfo& info, bool async) {
 // out: [rows, C * sum(l*l)] floats for both layouts, each level flattened (C, l, l).
 Napi::Value SpatialPyramidPool(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
-  std::vector<Napi::Object> pinned;
+  PinnedArrays pinned;
   const roiops::FeatureMap map = read_feature_map(args, pinned);
   Napi::Float32Array roi_data = args.optional_float32_array();
   const int64_t roi_count = args.integer(0, kMaxDimension);
@@ -74,7 +74,7 @@ Napi::Value SpatialPyramidPool(const Napi::CallbackInfo& info, bool async) {
 // out: [K, h, w, C] (NHWC) or [K, C, h, w] (NCHW) floats.
 Napi::Value CropAndResize(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
-  std::vector<Napi::Object> pinned;
+  PinnedArrays pinned;
   const roiops::FeatureMap map = read_feature_map(args, pinned);
   const roiops::RoiRows boxes = read_rois(args, pinned, 4);
   Napi::Int32Array index_array = args.int32_array();

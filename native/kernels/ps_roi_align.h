@@ -8,7 +8,10 @@
 //
 // Channels-last path: the map is copied once as [N][H*W][bins][C_out] (channel c_out*bins + b
 // moved to b*C_out + c_out), so that a bin's C_out channels are contiguous and vectorise like
-// RoIAlign's. Planar path (few RoIs on a big NCHW map): bin by bin, channel by channel.
+// RoIAlign's. Planar path (few RoIs on a big map, in either layout): bin by bin, channel by
+// channel, reading the map where it lies. An NHWC map took the copy whatever the work until
+// the scale tests (native/tests/scale_tests.cc): one RoI on a 19 GB map allocated and wrote
+// another 19 GB.
 #pragma once
 #include "roi_align.h"
 
@@ -60,9 +63,14 @@ inline Status ps_roi_align_forward(const FeatureMap& map, const RoiRows& rois, c
   align.aligned = true;
   align.max_samples_per_roi = params.max_samples_per_roi;
 
-  // Each input channel is read by one bin of each RoI.
+  // Each input channel is read by one bin of each RoI. The copy pays when that work is large
+  // against the map (kernels/common.h prefer_channels_last's rule, applied to both layouts).
   const double samples = total_samples(map, rois, align);
-  if (!prefer_channels_last(map, samples / static_cast<double>(bins), 4.0)) {
+  if (static_cast<double>(map.batch * H * W) > samples / static_cast<double>(bins) * 4.0) {
+    // Channel c of an image starts c * H * W (NCHW) or c (NHWC) floats in; a pixel row is W or
+    // W * C floats, a pixel 1 or C. The output follows the layout: [C_out][bins] or [bins][C_out].
+    const bool nchw = map.layout == Layout::nchw;
+    const int64_t channel_step = nchw ? H * W : 1, row_stride = nchw ? W : W * C, column_stride = nchw ? 1 : C;
     const int64_t chunks = std::max<int64_t>((groups + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask, 1);
     const Execution planar = for_work(execution, samples / static_cast<double>(bins) * static_cast<double>(C) * 3.0);
     return run_tasks(rois.count * chunks, planar, [&](int64_t task) {
@@ -79,10 +87,11 @@ inline Status ps_roi_align_forward(const FeatureMap& map, const RoiRows& rois, c
       const float* image = map.data + static_cast<int64_t>(row[0]) * C * H * W;
       const int64_t c1 = std::min(c0 + kPlanarChannelsPerTask, groups);
       const AxisSampler sampler{taps, PW};
-      // Output channel c of bin b reads plane c*bins + b and goes to out_block[c*bins + b].
+      // Output channel c of bin b reads input channel c*bins + b.
       for (int64_t b = 0; b < bins; ++b)
-        align_bin_planar<AlignMode::avg>(image + b * H * W, bins * H * W, W, sampler, b, c0, c1,
-                                         out.data + k * block + b, bins, list);
+        align_bin_planar<AlignMode::avg>(image + b * channel_step, bins * channel_step, row_stride, column_stride,
+                                         sampler, b, c0, c1, out.data + k * block + (nchw ? b : b * groups),
+                                         nchw ? bins : 1, list);
       return Status::success();
     });
   }

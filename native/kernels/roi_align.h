@@ -172,11 +172,13 @@ inline void align_bin_channels(const float* image, int64_t row_stride, int64_t C
   if (M == AlignMode::avg) divide_by_samples(dst, count, total);
 }
 
-// One bin of channels [c0, c1) of an NCHW image on the planar path, written to
-// out[c * channel_stride] for each channel c.
+// One bin of channels [c0, c1) on the planar path, channel by channel, written to
+// out[c * channel_stride] for each channel c. Channel c starts at image + c * plane_size; a
+// pixel row is row_stride floats, a pixel column_stride (an NCHW plane: width and 1).
 template <AlignMode M, class Sampler>
-inline void align_bin_planar(const float* image, int64_t plane_size, int64_t width, const Sampler& sampler, int64_t bin,
-                             int64_t c0, int64_t c1, float* out, int64_t channel_stride, Scratch<BinSample>& samples) {
+inline void align_bin_planar(const float* image, int64_t plane_size, int64_t row_stride, int64_t column_stride,
+                             const Sampler& sampler, int64_t bin, int64_t c0, int64_t c1, float* out,
+                             int64_t channel_stride, Scratch<BinSample>& samples) {
   const int64_t total = sampler.per_bin();
   if (total == 0) {
     for (int64_t c = c0; c < c1; ++c) out[c * channel_stride] = 0.0f;
@@ -184,7 +186,8 @@ inline void align_bin_planar(const float* image, int64_t plane_size, int64_t wid
   }
   BinSample* list = samples.reserve(kSampleChunk);
   for (int64_t first = 0; first < total; first += kSampleChunk) {
-    const int64_t listed = sampler.list(bin, first, std::min(kSampleChunk, total - first), width, 1, M != AlignMode::avg, list);
+    const int64_t listed =
+        sampler.list(bin, first, std::min(kSampleChunk, total - first), row_stride, column_stride, M != AlignMode::avg, list);
     for (int64_t c = c0; c < c1; ++c)
       accumulate_samples<ScalarLanes, 1, M>(image + c * plane_size, list, listed, 0, first == 0, out + c * channel_stride);
   }
@@ -346,7 +349,7 @@ inline void align_roi_planar(const float* image, int64_t H, int64_t W, const Roi
   }
   const AxisSampler sampler{taps, PW};
   for (int64_t b = 0; b < PH * PW; ++b)
-    align_bin_planar<M>(image, H * W, W, sampler, b, c0, c1, out_block + b, PH * PW, samples);
+    align_bin_planar<M>(image, H * W, W, 1, sampler, b, c0, c1, out_block + b, PH * PW, samples);
 }
 
 // Bilinear samples per channel of one row (0 if the row is unusable or will be refused).

@@ -172,7 +172,7 @@ inline Status roi_align_rotated_forward(const FeatureMap& map, const RoiRows& ro
       const int64_t c1 = std::min(c0 + kPlanarChannelsPerTask, C);
       const RotatedSampler sampler{roi};
       for (int64_t b = 0; b < bins; ++b)
-        align_bin_planar<AlignMode::avg>(image, H * W, W, sampler, b, c0, c1, out.data + k * block + b, bins, list);
+        align_bin_planar<AlignMode::avg>(image, H * W, W, 1, sampler, b, c0, c1, out.data + k * block + b, bins, list);
       return Status::success();
     });
   }

@@ -825,6 +825,7 @@ void dispatch() {
 // backward passes, counted into the same totals.
 void run_align_family_tests(int& passed, int& failed);
 int pooling_family_tests();  // native/tests/pooling_family_tests.cc: the number of failed checks
+int scale_tests();           // native/tests/scale_tests.cc: the number of failed checks (maps past 2^31 elements)
 
 int main() {
   set_num_threads(2);  // so that "2 threads" means two, even on a one-core machine
@@ -838,8 +839,9 @@ int main() {
   refusals_in_kernels();
   run_align_family_tests(passed, failed);
   const int family_failures = pooling_family_tests();
+  const int scale_failures = scale_tests();
   std::string names;
   for (const KernelTable* table : tables()) names += (names.empty() ? "" : " ") + std::string(table->simd);
   std::printf("kernel tests: %d passed, %d failed (tables: %s)\n", passed, failed, names.c_str());
-  return failed == 0 && family_failures == 0 ? 0 : 1;
+  return failed == 0 && family_failures == 0 && scale_failures == 0 ? 0 : 1;
 }
