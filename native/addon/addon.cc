@@ -16,6 +16,7 @@ namespace {
 class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
  public:
   RoiOpsAddon(Napi::Env env, Napi::Object exports) {
+    check_node_abi(env);
     DefineAddon(exports, {
                              InstanceMethod("roiPoolSync", &RoiOpsAddon::RoiPoolSync),
                              InstanceMethod("roiPoolAsync", &RoiOpsAddon::RoiPoolAsync),

@@ -20,8 +20,11 @@
 #include <napi.h>
 #include <v8.h>
 
+#include <node_version.h>
+
 #include <cstring>
 #include <memory>
+#include <string>
 
 namespace roiops_addon {
 
@@ -40,6 +43,22 @@ inline std::shared_ptr<v8::BackingStore> hold_memory(const Napi::TypedArray& arr
   v8::Local<v8::ArrayBuffer> buffer = v8_value(array).As<v8::ArrayBufferView>()->Buffer();
   if (buffer->IsSharedArrayBuffer()) return buffer.As<v8::Value>().As<v8::SharedArrayBuffer>()->GetBackingStore();
   return buffer->GetBackingStore();
+}
+
+// The V8 API beneath Node-API is only as stable as Node's ABI: a binary built for one Node
+// major (NODE_MODULE_VERSION, process.versions.modules) must not run its V8 calls in another,
+// even though its prebuild is tagged for Node-API. Throws at load in that case, so the loader
+// falls back to the JavaScript backend with its warning (or ROI_OPS_REQUIRE_NATIVE's error)
+// instead of calling V8 with a layout it was not built for.
+inline void check_node_abi(Napi::Env env) {
+  const Napi::Value versions = env.Global().Get("process").As<Napi::Object>().Get("versions");
+  const std::string running = versions.As<Napi::Object>().Get("modules").ToString().Utf8Value();
+  const std::string built = std::to_string(NODE_MODULE_VERSION);
+  if (running != built) {
+    throw Napi::Error::New(env, "roi-ops: this addon was built for NODE_MODULE_VERSION " + built +
+                                    " and uses V8's BackingStore API, but this Node is NODE_MODULE_VERSION " + running +
+                                    "; rebuild it for this Node (npm rebuild roi-ops --build-from-source)");
+  }
 }
 
 // A resizable (non-shared) ArrayBuffer can shrink while an async call uses it.

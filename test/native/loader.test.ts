@@ -198,3 +198,30 @@ describe('no binary and ROI_OPS_REQUIRE_NATIVE=1: an error', () => {
     expect(report.addonError).toContain(`  architecture: ${process.arch}\n`);
   });
 });
+
+// The addon uses V8's BackingStore beneath Node-API (native/addon/held_memory.h), so a binary
+// must refuse to load in a Node of another ABI, whatever its prebuild's Node-API tag says.
+// Simulated by changing what process.versions.modules reports before the addon loads.
+describe('a binary built for another Node ABI', () => {
+  const otherAbi = `Object.defineProperty(process.versions, 'modules', { value: '999' });`;
+
+  it('falls back to the JavaScript backend, saying why', () => {
+    const { result } = runModule(root, `${otherAbi}
+      const roi = await import('./dist/index.js');
+      console.log(JSON.stringify(roi.info()));`);
+    expect(result.native).toBe(false);
+    expect(result.fallbackReason).toContain(
+      'roi-ops: this addon was built for NODE_MODULE_VERSION ' +
+        `${process.versions.modules} and uses V8's BackingStore API, but this Node is NODE_MODULE_VERSION 999; ` +
+        'rebuild it for this Node (npm rebuild roi-ops --build-from-source)',
+    );
+  });
+
+  it('is an error under ROI_OPS_REQUIRE_NATIVE=1', () => {
+    const child = run(root, ['--input-type=module', '-e', `${otherAbi}
+      const roi = await import('./dist/index.js');
+      roi.info();`], { ROI_OPS_REQUIRE_NATIVE: '1' });
+    expect(child.status).not.toBe(0);
+    expect(child.stderr).toContain('this Node is NODE_MODULE_VERSION 999');
+  });
+});
