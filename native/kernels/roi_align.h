@@ -356,14 +356,16 @@ inline void align_roi_tiled(const float* image, int64_t W, int64_t C, const Samp
                             float* planar, Scratch<BinSample>& lists, Scratch<int64_t>& counts, Scratch<float>& tile) {
   constexpr int64_t kChunk = 64;
   const int64_t total = sampler.per_bin();
+  // Up to one tile of channels, an axis-aligned RoI's bins are computed straight from their
+  // taps. With more, listing each bin's samples once for all tiles is cheaper (W1, 256
+  // channels: ~16 ms with lists against ~19 ms from the taps, C++ harness, AVX-512).
   if constexpr (std::is_same_v<Sampler, AxisSampler>) {
-    float* small = tile.reserve(bins * kChunk);
-    for (int64_t c0 = 0; c0 < C; c0 += kChunk) {
-      const int64_t count = std::min(kChunk, C - c0);
-      for (int64_t b = 0; b < bins; ++b) align_bin_taps<M>(image, W * C, C, sampler.bin_taps(b), c0, count, small + b * count);
-      transpose(small, bins, count, count, planar + c0 * bins, bins);
+    if (C <= kChunk) {
+      float* small = tile.reserve(bins * C);
+      for (int64_t b = 0; b < bins; ++b) align_bin_taps<M>(image, W * C, C, sampler.bin_taps(b), 0, C, small + b * C);
+      transpose(small, bins, C, C, planar, bins);
+      return;
     }
-    return;
   }
   BinSample* all = lists.reserve(bins * total);
   int64_t* listed = counts.reserve(bins);
