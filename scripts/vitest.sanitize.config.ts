@@ -1,0 +1,28 @@
+// vitest.config.ts for scripts/sanitize.sh: the same projects, with the ASan and UBSan
+// runtimes (SANITIZE_PRELOAD, set by the script) preloaded into the worker forks, where the
+// sanitized addon runs, and so into the node processes the tests spawn (the CLI and other
+// children inherit the workers' environment). Not into the vitest main process: it never
+// loads the addon, and LeakSanitizer would report the napi references that vite's own
+// native module (rolldown's binding) keeps until exit.
+import { fileURLToPath } from 'node:url';
+
+import { defineConfig } from 'vitest/config';
+
+import base from '../vitest.config.js';
+
+const preload = process.env.SANITIZE_PRELOAD;
+if (!preload) throw new Error('scripts/vitest.sanitize.config.ts is run by scripts/sanitize.sh (SANITIZE_PRELOAD unset)');
+
+export default defineConfig({
+  ...base,
+  root: fileURLToPath(new URL('..', import.meta.url)),
+  test: {
+    ...base.test,
+    env: { ...base.test?.env, LD_PRELOAD: preload },
+    // The one test left out: it inspects the objects of the node-gyp build
+    // (build/Release/obj.target), which the scratch tree does not have (its addon is the
+    // sanitized cmake-js build). A static check of object files, not run time: the normal
+    // suite runs it.
+    testNamePattern: '^(?!.*keeps every inline function an instruction-set object defines in its own namespace)',
+  },
+});
