@@ -83,6 +83,7 @@ for tool in cmake python3; do
   chmod +x "$out/bin/$tool"
 done
 
+export SANITIZE_LEAK_CHECK=$out/cmake/Release/roiops_leak_check.node
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:print_summary=1"
 export LSAN_OPTIONS="suppressions=$root/scripts/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:abort_on_error=1"

@@ -1,8 +1,9 @@
 // vitest.config.ts for scripts/sanitize.sh: the same projects, with the ASan and UBSan
 // runtimes (SANITIZE_PRELOAD, set by the script) preloaded into the worker forks, where the
 // sanitized addon runs, and so into the node processes the tests spawn (the CLI and other
-// children inherit the workers' environment). Not into the vitest main process: it never
-// loads the addon, and LeakSanitizer would report the napi references that vite's own
+// children inherit the workers' environment), and LeakSanitizer's check after each test
+// file in its worker (scripts/sanitize-leak-check.ts). Not into the vitest main process: it
+// never loads the addon, and LeakSanitizer would report the napi references that vite's own
 // native module (rolldown's binding) keeps until exit.
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +20,7 @@ export default defineConfig({
   test: {
     ...base.test,
     env: { ...base.test?.env, LD_PRELOAD: preload },
+    setupFiles: ['scripts/sanitize-leak-check.ts'],
     // The one test left out: it inspects the objects of the node-gyp build
     // (build/Release/obj.target), which the scratch tree does not have (its addon is the
     // sanitized cmake-js build). A static check of object files, not run time: the normal
