@@ -15,7 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const roiOps = await import(join(root, 'dist', 'index.js'));
 
 const info = roiOps.info();
-if (!info.native) throw new Error('memcheck-ops: the native addon did not load (build it: npx node-gyp rebuild)');
+if (!info.native) throw new Error('memcheck-ops: the native addon did not load (build it: npm run build:native)');
 console.log(`memcheck-ops: roi-ops ${info.version}, native, dispatch ${info.simd}, ${info.threads} threads`);
 
 // A fixed pseudo-random sequence (mulberry32), so every run does the same work.

@@ -30,8 +30,8 @@ command -v valgrind >/dev/null || { echo "memcheck.sh: needs valgrind (apt-get i
 mkdir -p "$out"
 
 if [[ ! -f build/Release/roi_ops.node ]]; then
-  echo "== build/Release/roi_ops.node missing: npx node-gyp rebuild"
-  npx node-gyp rebuild -j "${JOBS:-2}" >"$out/node-gyp.log" 2>&1 || { tail -40 "$out/node-gyp.log"; exit 2; }
+  echo "== build/Release/roi_ops.node missing: npm run build:native (node-gyp rebuild)"
+  npm run build:native -- -j "${JOBS:-2}" >"$out/node-gyp.log" 2>&1 || { tail -40 "$out/node-gyp.log"; exit 2; }
 fi
 echo "== dist/ (tsup)"
 npx tsup >"$out/tsup.log" 2>&1 || { tail -40 "$out/tsup.log"; exit 2; }
