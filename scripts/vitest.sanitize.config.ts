@@ -21,6 +21,13 @@ export default defineConfig({
     ...base.test,
     env: { ...base.test?.env, LD_PRELOAD: preload },
     setupFiles: ['scripts/sanitize-leak-check.ts'],
+    // The instrumented kernels run several times slower (ASan checks every access, UBSan
+    // every pointer step), and the runs share the machine with test/native/cmake-build.test.ts
+    // compiling: the longest test, off-thread's "keep their buffers alive ... GC runs", took
+    // 45-95 s here against vitest.config.ts's 60 s. The timeouts only catch hangs (no test
+    // times anything), so they are 5 minutes here.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     // The one test left out: it inspects the objects of the node-gyp build
     // (build/Release/obj.target), which the scratch tree does not have (its addon is the
     // sanitized cmake-js build). A static check of object files, not run time: the normal
