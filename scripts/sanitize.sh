@@ -93,8 +93,8 @@ export LSAN_OPTIONS="suppressions=$root/scripts/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:abort_on_error=1"
 
 echo "== the sanitized addon needs the preload, and loads with it"
-# (In a subshell, so that bash does not announce the expected abort.)
-if (node -e "require('node-gyp-build')('$tree')") >/dev/null 2>&1; then
+# (In a subshell whose stderr is discarded, so that bash's notice of the abort goes too.)
+if (node -e "require('node-gyp-build')('$tree')"; exit $?) >/dev/null 2>&1; then
   echo "sanitize.sh: $tree/build/Release/roi_ops.node loaded without the ASan runtime: not the sanitized build?" >&2
   exit 1
 fi
