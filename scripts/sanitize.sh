@@ -61,9 +61,15 @@ preload="$asan $ubsan"
 echo "== scratch tree $tree"
 rm -rf "$tree"
 mkdir -p "$tree" "$out/bin"
-git ls-files -z --cached --others --exclude-standard | grep -zv '^node_modules$' \
-  | while IFS= read -r -d '' file; do [[ -e $file ]] && printf '%s\0' "$file"; done \
-  | tar --null -T - -cf - | tar -xf - -C "$tree"
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  git ls-files -z --cached --others --exclude-standard | grep -zv '^node_modules$' \
+    | while IFS= read -r -d '' file; do [[ -e $file ]] && printf '%s\0' "$file"; done \
+    | tar --null -T - -cf - | tar -xf - -C "$tree"
+else
+  # Not a git checkout (an unpacked tarball): everything but what .gitignore lists as built.
+  tar -cf - --exclude=./.git --exclude=./node_modules --exclude='./build*' --exclude=./dist --exclude=./prebuilds \
+    --exclude=./coverage --exclude=./roi-ops-bench --exclude=./.cli-build.lock . | tar -xf - -C "$tree"
+fi
 ln -s "$root/node_modules" "$tree/node_modules"
 
 echo "== sanitized addon (cmake-js, ROIOPS_SANITIZE=ON, log $out/cmake.log)"
