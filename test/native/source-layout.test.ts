@@ -33,6 +33,7 @@ describe('native source layout', () => {
       addon: string[];
       tests: string[];
       fuzz: string[];
+      sanitize: string[];
       isa: Record<string, { sources: string[] }>;
     };
     const listed = [
@@ -40,6 +41,7 @@ describe('native source layout', () => {
       ...sources.addon,
       ...sources.tests,
       ...sources.fuzz,
+      ...sources.sanitize,
       ...Object.values(sources.isa).flatMap((isa) => isa.sources),
     ].sort();
     const onDisk = filesUnder(join(root, 'native'))
