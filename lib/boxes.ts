@@ -51,7 +51,7 @@ function readPerImageBoxes(fn: string, list: readonly unknown[], batch: number, 
   if (list.length > batch) {
     throw rangeError(fn, `${argument} has ${list.length} per-image tensors but the input batch is ${batch}`);
   }
-  const tensors = list.map((item, i) => {
+  const tensors = Array.from(list, (item, i) => {
     const tensor = readTensor(fn, `${argument}[${i}]`, item);
     if (tensor.shape.length !== 2 || tensor.shape[1] !== coordinates) {
       throw rangeError(fn, `expected shape [L,${coordinates}] for ${argument}[${i}] but received ${formatShape(tensor.shape)}`);

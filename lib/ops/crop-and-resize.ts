@@ -4,7 +4,7 @@
 // `extrapolationValue` outside the image. NHWC by default, as TensorFlow.
 import { formatShape, invalidType, rangeError } from '../errors.js';
 import type { AsyncOptions, CropAndResizeOptions, Tensor, TensorLike } from '../types.js';
-import { outputBuffer, read, readFeatureMap, readTensor } from '../validate.js';
+import { elementCount, outputBuffer, read, readFeatureMap, readTensor } from '../validate.js';
 import { operator } from './operator.js';
 import { poolingOptions, readCallOptions } from './pooling.js';
 
@@ -24,13 +24,13 @@ function readBoxIndices(fn: string, value: unknown, count: number): Int32Array {
   let indices: Int32Array;
   if (value instanceof Int32Array) {
     indices = value;
-  } else if (Array.isArray(value) && value.every((v) => Number.isInteger(v) && Math.abs(v) < 2 ** 31)) {
-    indices = Int32Array.from(value as number[]);
+  } else if (Array.isArray(value) && Array.from(value as unknown[]).every((v) => Number.isInteger(v) && Math.abs(v as number) < 2 ** 31)) {
+    indices = Int32Array.from(value as number[]); // Array.from above: a hole is not an integer
   } else {
     throw invalidType(fn, 'boxIndices', 'an Int32Array or an array of integers', value);
   }
-  if (indices.length !== count) {
-    throw rangeError(fn, `boxIndices has ${indices.length} entries but boxes has ${count} rows`);
+  if (elementCount(indices) !== count) {
+    throw rangeError(fn, `boxIndices has ${elementCount(indices)} entries but boxes has ${count} rows`);
   }
   return indices;
 }

@@ -37,7 +37,7 @@ function readPyramid(fn: string, features: unknown, layout: FeatureMap['layout']
   if (!Array.isArray(features) || features.length === 0) {
     throw invalidType(fn, 'features', 'a non-empty array of tensors (finest level first)', features);
   }
-  const levels = features.map((level, i) => readFeatureMap(fn, `features[${i}]`, level, layout));
+  const levels = Array.from(features, (level: unknown, i) => readFeatureMap(fn, `features[${i}]`, level, layout)); // holes too
   const first = levels[0] as FeatureMap;
   levels.forEach((level, i) => {
     if (level.batch !== first.batch || level.channels !== first.channels) {

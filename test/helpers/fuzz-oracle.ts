@@ -15,6 +15,15 @@ function refuse(why: string): never {
   throw new Undocumented(why);
 }
 
+/** String(value), also for values that have no string form (null-prototype objects, symbols). */
+function text(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 export interface DocumentedOutput {
   shape: number[];
   /** roiPool with returnArgmax: true also returns an Int32Array argmax of the same length. */
@@ -34,7 +43,7 @@ function tensorDims(value: unknown, name: string, rank?: number): number[] {
   const checked: number[] = [];
   for (let i = 0; i < dims.length; i++) {
     const d: unknown = dims[i];
-    if (!(typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) refuse(`${name} dim ${i} is ${String(d)}`);
+    if (!(typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) refuse(`${name} dim ${i} is ${text(d)}`);
     checked.push(d);
   }
   if (rank !== undefined && checked.length !== rank) refuse(`${name} has rank ${checked.length}, not ${rank}`);
@@ -44,7 +53,7 @@ function tensorDims(value: unknown, name: string, rank?: number): number[] {
 
 function layoutOf(options: Record<string, unknown>, fallback: Layout): Layout {
   const layout = options.layout ?? fallback;
-  if (layout !== 'NCHW' && layout !== 'NHWC') refuse(`layout ${String(layout)}`);
+  if (layout !== 'NCHW' && layout !== 'NHWC') refuse(`layout ${text(layout)}`);
   return layout;
 }
 
@@ -82,8 +91,9 @@ function roiCount(boxes: unknown, batch: number, columns: number, name: string):
   return refuse(`${name} has ${c} columns with batch ${batch}`);
 }
 
+/** Options; where API.md lets them be omitted, null means none too (as in Node's own fs functions). */
 function optionsObject(value: unknown, optional: boolean): Record<string, unknown> {
-  if (value === undefined && optional) return {};
+  if ((value === undefined || value === null) && optional) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) refuse('options is not an object');
   return value as Record<string, unknown>;
 }
@@ -151,7 +161,7 @@ export function documentedOutput(op: OperatorName, args: readonly unknown[]): Do
       const dims: number[] = [];
       for (let i = 0; i < 4; i++) {
         const d: unknown = shape[i];
-        if (!(typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) refuse(`inputShape[${i}] is ${String(d)}`);
+        if (!(typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) refuse(`inputShape[${i}] is ${text(d)}`);
         dims.push(d);
       }
       return output(dims);
