@@ -51,11 +51,14 @@ export const backwardOperators = [
 export const operatorNames = [...forwardOperators, ...backwardOperators] as const;
 export type OperatorName = (typeof operatorNames)[number];
 
-/** What the async form's options get besides the Sync form's: no signal, a live one, an aborted one, or a wrong value. */
+/**
+ * What the async form's options get besides the Sync form's: no signal, a live one, one
+ * aborted before the call or right after it started (while it runs), or a wrong value.
+ */
 export type SignalChoice =
   | { kind: 'none' }
   | { kind: 'live' }
-  | { kind: 'aborted'; reason: unknown }
+  | { kind: 'aborted'; reason: unknown; when: 'before' | 'running' }
   | { kind: 'wrong'; value: unknown };
 
 export interface FuzzCall {
@@ -228,9 +231,10 @@ const layouts: Arbitrary<{ layout: Layout; explicit: boolean }> = fc.constantFro
 
 /** N: mostly 1 or 2; 0 (an empty batch, only with no boxes) now and then. */
 const batchSize = fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 4, arbitrary: fc.constant(1) }, { weight: 3, arbitrary: fc.constant(2) });
-const mapSide = fc.integer({ min: 1, max: 8 });
+// Mostly tiny; now and then past a SIMD width (16 floats) so that full vector blocks and their ragged edges run.
+const mapSide = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 8 }) }, { weight: 1, arbitrary: fc.integer({ min: 9, max: 20 }) });
 const pooledSide = fc.integer({ min: 1, max: 3 });
-const channelCount = fc.integer({ min: 1, max: 4 });
+const channelCount = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.integer({ min: 5, max: 19 }) });
 
 /** spatialScale: left to its default 1, or given; the extremes are valid and the boxes are scaled to match. */
 const scales: Arbitrary<{ scale: number; explicit: boolean }> = fc.oneof(
@@ -915,7 +919,9 @@ const signals: Arbitrary<SignalChoice> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: 'live' as const }) },
   {
     weight: 1,
-    arbitrary: fc.constantFrom<unknown>(undefined, new Error('stop'), 'a string reason').map((reason) => ({ kind: 'aborted' as const, reason })),
+    arbitrary: fc
+      .tuple(fc.constantFrom<unknown>(undefined, new Error('stop'), 'a string reason'), fc.constantFrom('before' as const, 'running' as const))
+      .map(([reason, when]) => ({ kind: 'aborted' as const, reason, when })),
   },
   { weight: 1, arbitrary: fc.constantFrom<unknown>('stop', true, {}, { aborted: true }, null).map((value) => ({ kind: 'wrong' as const, value })) },
 );
