@@ -18,6 +18,16 @@ export function elementCount(view: ArrayBufferView & { BYTES_PER_ELEMENT: number
   return view.byteLength / view.BYTES_PER_ELEMENT;
 }
 
+/**
+ * `each(value[i], i)` for every index of an array, a hole included (as undefined, which the
+ * readers refuse): `map` would skip a hole and keep it in its result.
+ */
+export function mapIndices<T>(value: readonly unknown[], each: (item: unknown, index: number) => T): T[] {
+  const result: T[] = [];
+  for (let i = 0; i < value.length; i++) result.push(each(value[i], i));
+  return result;
+}
+
 export const is = {
   object: (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null,
   float32Array: (v: unknown): v is Float32Array => types.isFloat32Array(v),
@@ -62,8 +72,7 @@ export const read = {
     (fn, argument, value) => {
       if (!Array.isArray(value)) throw invalidType(fn, argument, `a non-empty array of ${what}`, value);
       if (value.length === 0) throw invalidValue(fn, argument, `a non-empty array of ${what}`, value);
-      // Array.from reads a hole as undefined (map would skip it and keep the hole).
-      return Array.from(value, (v: unknown, i) => item(fn, `${argument}[${i}]`, v));
+      return mapIndices(value, (v, i) => item(fn, `${argument}[${i}]`, v));
     },
   boolean: ((fn, argument, value) => {
     if (!is.boolean(value)) throw invalidType(fn, argument, 'a boolean', value);
@@ -178,8 +187,7 @@ export function readTensor(fn: string, argument: string, value: unknown, rank?: 
   const shapeKey = 'shape' in value && value.shape !== undefined ? 'shape' : 'dims';
   const rawShape = value[shapeKey];
   if (!Array.isArray(rawShape)) throw invalidType(fn, `${argument}.shape`, 'an array of dimensions', rawShape);
-  // Array.from reads a hole as undefined (map would skip it and keep the hole).
-  const shape = Array.from(rawShape, (d: unknown, i) => read.integer(0)(fn, `${argument}.${shapeKey}[${i}]`, d));
+  const shape = mapIndices(rawShape, (d, i) => read.integer(0)(fn, `${argument}.${shapeKey}[${i}]`, d));
   if (rank !== undefined && shape.length !== rank) {
     throw invalidValue(fn, `${argument}.${shapeKey}`, `${rank} dimensions`, rawShape);
   }

@@ -19,13 +19,22 @@ const cropAndResizeOptions = {
   threads,
 };
 
+/** Every entry, a hole included (every() skips holes), an integer an Int32Array holds. */
+function isInt32List(value: readonly unknown[]): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i];
+    if (!(Number.isInteger(v) && Math.abs(v as number) < 2 ** 31)) return false;
+  }
+  return true;
+}
+
 /** boxIndices: an Int32Array, or an array of integers (copied into one). */
 function readBoxIndices(fn: string, value: unknown, count: number): Int32Array {
   let indices: Int32Array;
   if (value instanceof Int32Array) {
     indices = value;
-  } else if (Array.isArray(value) && Array.from(value as unknown[]).every((v) => Number.isInteger(v) && Math.abs(v as number) < 2 ** 31)) {
-    indices = Int32Array.from(value as number[]); // Array.from above: a hole is not an integer
+  } else if (Array.isArray(value) && isInt32List(value)) {
+    indices = Int32Array.from(value as number[]);
   } else {
     throw invalidType(fn, 'boxIndices', 'an Int32Array or an array of integers', value);
   }
