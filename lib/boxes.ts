@@ -4,7 +4,7 @@
 // one image, a list of per-image tensors) are copied into a new (small) array.
 import { formatShape, rangeError } from './errors.js';
 import type { InvalidBoxPolicy } from './types.js';
-import { readTensor } from './validate.js';
+import { mapIndices, readTensor } from './validate.js';
 
 export interface RoiRows {
   data: Float32Array;
@@ -51,7 +51,7 @@ function readPerImageBoxes(fn: string, list: readonly unknown[], batch: number, 
   if (list.length > batch) {
     throw rangeError(fn, `${argument} has ${list.length} per-image tensors but the input batch is ${batch}`);
   }
-  const tensors = list.map((item, i) => {
+  const tensors = mapIndices(list, (item, i) => {
     const tensor = readTensor(fn, `${argument}[${i}]`, item);
     if (tensor.shape.length !== 2 || tensor.shape[1] !== coordinates) {
       throw rangeError(fn, `expected shape [L,${coordinates}] for ${argument}[${i}] but received ${formatShape(tensor.shape)}`);

@@ -8,7 +8,8 @@ export function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (types.isTypedArray(value)) return `${value.constructor.name}(${value.length})`;
   if (Array.isArray(value)) {
-    const shown = value.slice(0, 8).map((v) => (typeof v === 'number' ? String(v) : typeof v));
+    // Array.from: a hole shows as undefined (map would skip it).
+    const shown = Array.from(value.slice(0, 8), (v: unknown) => (typeof v === 'number' ? String(v) : typeof v));
     return `[${shown.join(',')}${value.length > 8 ? ',...' : ''}] (array)`;
   }
   switch (typeof value) {

@@ -9,6 +9,25 @@ import type { Layout } from './types.js';
 /** The longest typed array this engine can allocate, in elements (Node 20 on 64-bit: 2^32). */
 export const maxTypedArrayLength: number = bufferConstants.MAX_LENGTH;
 
+/**
+ * A typed array's element count, from its byteLength. Node 20's V8 (11.3) can report the
+ * stale `length` of a typed array whose buffer was detached, in optimized code that has also
+ * seen views of resizable buffers; byteLength stays right (0 once detached).
+ */
+export function elementCount(view: ArrayBufferView & { BYTES_PER_ELEMENT: number }): number {
+  return view.byteLength / view.BYTES_PER_ELEMENT;
+}
+
+/**
+ * `each(value[i], i)` for every index of an array, a hole included (as undefined, which the
+ * readers refuse): `map` would skip a hole and keep it in its result.
+ */
+export function mapIndices<T>(value: readonly unknown[], each: (item: unknown, index: number) => T): T[] {
+  const result: T[] = [];
+  for (let i = 0; i < value.length; i++) result.push(each(value[i], i));
+  return result;
+}
+
 export const is = {
   object: (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null,
   float32Array: (v: unknown): v is Float32Array => types.isFloat32Array(v),
@@ -74,6 +93,11 @@ export const read = {
   positiveFinite: ((fn, argument, value) => {
     if (!is.number(value)) throw invalidType(fn, argument, 'a positive finite number', value);
     if (!(Number.isFinite(value) && value > 0)) throw invalidValue(fn, argument, 'a positive finite number', value);
+    // The kernels compute in float32: a value that rounds to 0 or to infinity there is not positive and finite.
+    const single = Math.fround(value);
+    if (!(single > 0 && single < Infinity)) {
+      throw invalidValue(fn, argument, 'a positive number that float32 holds (about 1.4e-45 to 3.4e38; the kernels compute in float32)', value);
+    }
     return value;
   }) as Reader<number>,
   /** Any number, including NaN and the infinities (a fill value). */
@@ -87,7 +111,7 @@ export const read = {
     (fn, argument, value) => {
       if (!Array.isArray(value)) throw invalidType(fn, argument, `a non-empty array of ${what}`, value);
       if (value.length === 0) throw invalidValue(fn, argument, `a non-empty array of ${what}`, value);
-      return value.map((v, i) => item(fn, `${argument}[${i}]`, v));
+      return mapIndices(value, (v, i) => item(fn, `${argument}[${i}]`, v));
     },
   boolean: ((fn, argument, value) => {
     if (!is.boolean(value)) throw invalidType(fn, argument, 'a boolean', value);
@@ -205,13 +229,14 @@ export function readTensor(fn: string, argument: string, value: unknown, rank?: 
   const shapeKey = 'shape' in value && value.shape !== undefined ? 'shape' : 'dims';
   const rawShape = value[shapeKey];
   if (!Array.isArray(rawShape)) throw invalidType(fn, `${argument}.shape`, 'an array of dimensions', rawShape);
-  const shape = rawShape.map((d: unknown, i: number) => read.integer(0)(fn, `${argument}.${shapeKey}[${i}]`, d));
+  const shape = mapIndices(rawShape, (d, i) => read.integer(0)(fn, `${argument}.${shapeKey}[${i}]`, d));
   if (rank !== undefined && shape.length !== rank) {
     throw invalidValue(fn, `${argument}.${shapeKey}`, `${rank} dimensions`, rawShape);
   }
   const elements = shape.reduce((a, b) => a * b, 1);
-  if (data.length !== elements) {
-    throw rangeError(fn, `${argument}.data has ${data.length} elements, shape ${formatShape(shape)} needs ${elements}`);
+  const length = elementCount(data);
+  if (length !== elements) {
+    throw rangeError(fn, `${argument}.data has ${length} elements, shape ${formatShape(shape)} needs ${elements}`);
   }
   return { data, shape };
 }
@@ -263,8 +288,8 @@ export function outputBuffer<T extends Float32Array | Int32Array>(
     );
   }
   if (given === undefined) return create(elements);
-  if (given.length !== elements) {
-    throw rangeError(fn, `${argument} has ${given.length} elements, the output ${formatShape(shape)} needs ${elements}`);
+  if (elementCount(given) !== elements) {
+    throw rangeError(fn, `${argument} has ${elementCount(given)} elements, the output ${formatShape(shape)} needs ${elements}`);
   }
   for (const [view, name] of avoid) {
     if (overlaps(given, view)) throw rangeError(fn, `${argument} overlaps ${name}; pass a separate buffer`);

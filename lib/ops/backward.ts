@@ -21,7 +21,7 @@ import type {
   Tensor,
   TensorLike,
 } from '../types.js';
-import { checkMemory, outputBuffer, read, readFeatureMap, readTensor, type FeatureMap } from '../validate.js';
+import { checkMemory, elementCount, outputBuffer, read, readFeatureMap, readTensor, type FeatureMap } from '../validate.js';
 import {
   checkSampleBudget,
   extendJob,
@@ -85,6 +85,9 @@ function prepareBackward(
   const gradInput = readFeatureMap(fn, 'options.inputShape', { data, shape }, opts.layout);
   const [K, a, b, c] = grad.shape as [number, number, number, number];
   const [PH, PW, channels] = opts.layout === 'NCHW' ? [b, c, a] : [a, b, c];
+  if (PH < 1 || PW < 1) {
+    throw rangeError(fn, `gradOutput ${formatShape(grad.shape)} (${opts.layout}) has ${PH}x${PW} bins, expected at least 1x1`);
+  }
   if (opts.outputSize !== undefined && (opts.outputSize[0] !== PH || opts.outputSize[1] !== PW)) {
     throw rangeError(
       fn,
@@ -133,8 +136,8 @@ const roiPoolBackwardOperator = operator('roiPoolBackward', 3, (fn, gradOutput, 
   const { job, shape } = prepareBackward(fn, gradOutput, boxes, opts);
   if (!(argmax instanceof Int32Array)) throw invalidType(fn, 'argmax', "an Int32Array (roiPool's returnArgmax result)", argmax);
   checkMemory(fn, 'argmax', 'an Int32Array', argmax);
-  if (argmax.length !== job.gradOutput.length) {
-    throw rangeError(fn, `argmax has ${argmax.length} elements, gradOutput has ${job.gradOutput.length}`);
+  if (elementCount(argmax) !== elementCount(job.gradOutput)) {
+    throw rangeError(fn, `argmax has ${elementCount(argmax)} elements, gradOutput has ${elementCount(job.gradOutput)}`);
   }
   const plane = job.gradInput.height * job.gradInput.width;
   for (let i = 0; i < argmax.length; i++) {

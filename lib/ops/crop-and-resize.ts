@@ -4,7 +4,7 @@
 // `extrapolationValue` outside the image. NHWC by default, as TensorFlow.
 import { formatShape, invalidType, rangeError } from '../errors.js';
 import type { AsyncOptions, CropAndResizeOptions, Tensor, TensorLike } from '../types.js';
-import { checkMemory, outputBuffer, read, readFeatureMap, readTensor } from '../validate.js';
+import { checkMemory, elementCount, outputBuffer, read, readFeatureMap, readTensor } from '../validate.js';
 import { operator } from './operator.js';
 import { poolingOptions, readCallOptions } from './pooling.js';
 
@@ -19,19 +19,28 @@ const cropAndResizeOptions = {
   threads,
 };
 
+/** Every entry, a hole included (every() skips holes), an integer an Int32Array holds. */
+function isInt32List(value: readonly unknown[]): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i];
+    if (!(Number.isInteger(v) && Math.abs(v as number) < 2 ** 31)) return false;
+  }
+  return true;
+}
+
 /** boxIndices: an Int32Array, or an array of integers (copied into one). */
 function readBoxIndices(fn: string, value: unknown, count: number): Int32Array {
   let indices: Int32Array;
   if (value instanceof Int32Array) {
     checkMemory(fn, 'boxIndices', 'an Int32Array', value);
     indices = value;
-  } else if (Array.isArray(value) && value.every((v) => Number.isInteger(v) && Math.abs(v) < 2 ** 31)) {
+  } else if (Array.isArray(value) && isInt32List(value)) {
     indices = Int32Array.from(value as number[]);
   } else {
     throw invalidType(fn, 'boxIndices', 'an Int32Array or an array of integers', value);
   }
-  if (indices.length !== count) {
-    throw rangeError(fn, `boxIndices has ${indices.length} entries but boxes has ${count} rows`);
+  if (elementCount(indices) !== count) {
+    throw rangeError(fn, `boxIndices has ${elementCount(indices)} entries but boxes has ${count} rows`);
   }
   return indices;
 }

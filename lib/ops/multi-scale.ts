@@ -8,7 +8,7 @@ import { roiRowIsValid } from '../reference/common.js';
 import { inferScales, mapLevels } from '../reference/multi-scale.js';
 import { alignGeometry } from '../reference/roi-align.js';
 import type { AsyncOptions, Boxes, MultiScaleRoiAlignOptions, Tensor, TensorLike } from '../types.js';
-import { outputBuffer, read, readFeatureMap, type FeatureMap } from '../validate.js';
+import { mapIndices, outputBuffer, read, readFeatureMap, type FeatureMap } from '../validate.js';
 import { operator } from './operator.js';
 import { checkSampleBudget, poolingOptions, readCallOptions, samplingOptions } from './pooling.js';
 
@@ -37,7 +37,7 @@ function readPyramid(fn: string, features: unknown, layout: FeatureMap['layout']
   if (!Array.isArray(features) || features.length === 0) {
     throw invalidType(fn, 'features', 'a non-empty array of tensors (finest level first)', features);
   }
-  const levels = features.map((level, i) => readFeatureMap(fn, `features[${i}]`, level, layout));
+  const levels = mapIndices(features, (level, i) => readFeatureMap(fn, `features[${i}]`, level, layout));
   const first = levels[0] as FeatureMap;
   levels.forEach((level, i) => {
     if (level.batch !== first.batch || level.channels !== first.channels) {

@@ -3,6 +3,7 @@
 // abortable by `options.signal`. An operator module only says how to prepare its job.
 import { backend } from '../backend/index.js';
 import type { Jobs, Operator } from '../backend/types.js';
+import { elementCount } from '../validate.js';
 
 /** A validated call: the backend's job, and what the caller gets once it has run (its buffers are the job's). */
 export interface PreparedCall<Op extends Operator, Result> {
@@ -17,20 +18,31 @@ function named<F extends (...args: never[]) => unknown>(fn: F, name: string): F 
   return Object.defineProperty(fn, 'name', { value: name });
 }
 
+/**
+ * Whether a call has nothing to write: its output (forward) or input gradient (backward) has
+ * no elements. Such a call is not run: the kernels' loops over images, pixels or bins need
+ * not be bounded by the (empty) data, e.g. a [2^40, 2, 3, 0] map has no elements but 2^40
+ * images of 6 pixels for a layout change to visit.
+ */
+function writesNothing(result: { data: Float32Array }): boolean {
+  return elementCount(result.data) === 0;
+}
+
 /** The Sync and async functions of operator `op`, whose options are argument `optionsAt` (0-based). */
-export function operator<Op extends Operator, Result>(op: Op, optionsAt: number, prepare: Prepare<Op, Result>) {
+export function operator<Op extends Operator, Result extends { data: Float32Array }>(op: Op, optionsAt: number, prepare: Prepare<Op, Result>) {
   // `prepare` has validated the options (and their `signal`) by the time this reads them.
   const signalOf = (args: unknown[]) => (args[optionsAt] as { signal?: AbortSignal } | undefined)?.signal;
   const syncName = `${op}Sync`;
   return {
     sync: named((...args: unknown[]): Result => {
       const { job, result } = prepare(syncName, ...args);
-      backend().runSync(op, job);
+      if (!writesNothing(result)) backend().runSync(op, job);
       return result;
     }, syncName),
     async: named(async (...args: unknown[]): Promise<Result> => {
       const { job, result } = prepare(op, ...args);
-      await runAbortable(signalOf(args), (abortFlag) => backend().runAsync(op, job, abortFlag));
+      const start = writesNothing(result) ? () => Promise.resolve() : (abortFlag: Int32Array) => backend().runAsync(op, job, abortFlag);
+      await runAbortable(signalOf(args), start);
       return result;
     }, op),
   };

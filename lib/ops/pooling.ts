@@ -152,6 +152,15 @@ export function checkSampleBudget(
     const g = grid(k);
     if (g === null) continue;
     const samples = PH * PW * g.gridHeight * g.gridWidth;
+    if (Number.isNaN(samples)) {
+      // 0 x Infinity: an empty axis and an infinite one (a box of float32-overflowing extent). The native
+      // kernels refuse it as too many samples; refuse it here, naming the row.
+      throw rangeError(
+        fn,
+        `${rows.rowName(k)} has an unbounded sampling grid (${PH}x${PW} bins of ${g.gridHeight}x${g.gridWidth}), ` +
+          'its extent overflows float32; pass a samplingRatio',
+      );
+    }
     if (samples > job.maxSamplesPerRoi) {
       throw rangeError(
         fn,

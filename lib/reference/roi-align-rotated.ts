@@ -94,6 +94,8 @@ export function rotatedSamples(
   r: Rounding,
 ): SampleTable {
   return sampleTable(pooledHeight, pooledWidth, (ph, pw, visit) => {
+    // A zero grid on one axis means no samples, however large the other (see alignSamples).
+    if (g.gridHeight === 0 || g.gridWidth === 0) return;
     for (let iy = 0; iy < g.gridHeight; iy++) {
       const yy = sampleCoordinate(g.startY, g.binHeight, ph, iy, g.gridHeight, r);
       for (let ix = 0; ix < g.gridWidth; ix++) {

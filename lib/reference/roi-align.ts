@@ -57,9 +57,15 @@ export function alignGeometry(
   };
 }
 
-/** Samples per bin along one axis: the fixed ratio, or ceil(roi size / pooled size) in float; an inverted box gives none. */
+/**
+ * Samples per bin along one axis: the fixed ratio, or ceil(roi size / pooled size) in float;
+ * an inverted box gives none, and so does a NaN size (an infinite box edge minus another:
+ * the native kernels' std::max(0.0, NaN) is 0 too).
+ */
 export function gridSize(samplingRatio: number, roiSize: number, pooled: number, r: Rounding): number {
-  return samplingRatio > 0 ? samplingRatio : Math.max(0, Math.ceil(r(roiSize / pooled)));
+  if (samplingRatio > 0) return samplingRatio;
+  const grid = Math.ceil(r(roiSize / pooled));
+  return grid > 0 ? grid : 0;
 }
 
 /** The samples of every bin of a RoI on a height x width map (§2.1). */
@@ -71,11 +77,14 @@ export function alignSamples(
   width: number,
   r: Rounding,
 ): SampleTable {
+  // A zero grid on one axis means no samples at all, however large the other axis's grid (a
+  // zero-height box 2^30 wide passes the sample budget: 0 samples); build no taps for it.
+  const [gridHeight, gridWidth] = g.gridHeight === 0 || g.gridWidth === 0 ? [0, 0] : [g.gridHeight, g.gridWidth];
   const grid = gridSamples(
-    axisTaps(g.startY, g.binHeight, pooledHeight, g.gridHeight, height, r),
-    axisTaps(g.startX, g.binWidth, pooledWidth, g.gridWidth, width, r),
-    g.gridHeight,
-    g.gridWidth,
+    axisTaps(g.startY, g.binHeight, pooledHeight, gridHeight, height, r),
+    axisTaps(g.startX, g.binWidth, pooledWidth, gridWidth, width, r),
+    gridHeight,
+    gridWidth,
   );
   return sampleTable(pooledHeight, pooledWidth, grid);
 }

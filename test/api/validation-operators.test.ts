@@ -133,6 +133,21 @@ describe('multiScaleRoiAlign', () => {
       RangeError,
       'multiScaleRoiAlignSync: expected a positive finite number for options.scales[1] but received -0.5 (number)',
     );
+    // Found by the API fuzz: the native kernels take the scales as float32.
+    expectError(
+      () => multiScaleRoiAlignSync(levels, boxes, { outputSize: 2, scales: [1, 3.5e38] }),
+      RangeError,
+      'multiScaleRoiAlignSync: expected a positive number that float32 holds (about 1.4e-45 to 3.4e38; the kernels compute in float32) for options.scales[1] but received 3.5e+38 (number)',
+    );
+  });
+
+  it('reads a hole in the list of levels as a missing level (found by the API fuzz)', () => {
+    // [, level]: map() skipped the hole, and levels[0].batch threw a bare TypeError.
+    expectError(
+      () => multiScaleRoiAlignSync([, map([1, 2, 8, 8])] as never, boxes, { outputSize: 2, scales: [1, 0.5] }),
+      TypeError,
+      'multiScaleRoiAlignSync: expected a tensor {data: Float32Array, shape} or {data: Float32Array, dims} for features[0] but received undefined',
+    );
   });
 
   it('has no spatialScale (the levels have their own)', () => {
@@ -160,6 +175,12 @@ describe('spatialPyramidPool', () => {
       () => spatialPyramidPoolSync(map([1, 1, 8, 8]), { levels: 4 as never }),
       TypeError,
       'spatialPyramidPoolSync: expected a non-empty array of positive integers for options.levels but received 4 (number)',
+    );
+    // Found by the API fuzz: a hole was skipped (and became level 0 in the native call).
+    expectError(
+      () => spatialPyramidPoolSync(map([1, 1, 8, 8]), { levels: [, 2] as never }),
+      TypeError,
+      'spatialPyramidPoolSync: expected an integer for options.levels[0] but received undefined',
     );
   });
 
@@ -201,6 +222,12 @@ describe('cropAndResize', () => {
       () => cropAndResizeSync(image, boxes, new Int32Array([2]), 2),
       RangeError,
       "cropAndResizeSync: boxIndices[0] is 2, expected an integer in [0, 2) (or pass invalidBoxes: 'zero' to crop such boxes to zeros)",
+    );
+    // Found by the API fuzz: every() skipped the hole, which became index 0.
+    expectError(
+      () => cropAndResizeSync(image, boxes, [,] as never, 2),
+      TypeError,
+      'cropAndResizeSync: expected an Int32Array or an array of integers for boxIndices but received [undefined] (array)',
     );
   });
 
@@ -247,6 +274,11 @@ describe('backward passes', () => {
       RangeError,
       'roiAlignBackwardSync: expected a 4-D shape for options.inputShape but received [2,8,8]',
     );
+    expectError(
+      () => roiAlignBackwardSync(grad, box5, { inputShape: [1, , 8, 8] as never }),
+      TypeError,
+      'roiAlignBackwardSync: expected an integer for options.inputShape[1] but received undefined',
+    );
   });
 
   it('check gradOutput against the boxes and the input shape', () => {
@@ -264,6 +296,12 @@ describe('backward passes', () => {
       () => roiAlignBackwardSync(grad, box5, { inputShape: [1, 2, 8, 8], outputSize: 3 }),
       RangeError,
       'roiAlignBackwardSync: options.outputSize is 3x3 but gradOutput [1,2,2,2] (NCHW) has 2x2 bins',
+    );
+    // Found by the API fuzz: 0 bins reached the native binding ("argument 10 must be an integer in range").
+    expectError(
+      () => roiAlignBackwardSync(map([1, 2, 0, 1]), box5, { inputShape: [1, 2, 8, 8] }),
+      RangeError,
+      'roiAlignBackwardSync: gradOutput [1,2,0,1] (NCHW) has 0x1 bins, expected at least 1x1',
     );
     expectError(
       () => psRoiPoolBackwardSync(map([1, 1, 2, 2]), box5, { inputShape: [1, 6, 8, 8] }),

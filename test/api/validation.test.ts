@@ -2,7 +2,18 @@
 // function, the argument, what was expected and what came. Each message is asserted here.
 import { describe, expect, it } from 'vitest';
 
-import { getNumThreads, roiAlign, roiAlignSync, roiPool, roiPoolSync, setNumThreads } from '../../lib/index.js';
+import {
+  getNumThreads,
+  psRoiAlign,
+  psRoiAlignSync,
+  roiAlign,
+  roiAlignRotatedSync,
+  roiAlignSync,
+  roiPool,
+  roiPoolSync,
+  setNumThreads,
+  spatialPyramidPoolSync,
+} from '../../lib/index.js';
 
 const input = { data: new Float32Array(1 * 3 * 10 * 10), shape: [1, 3, 10, 10] };
 const boxes = { data: new Float32Array([0, 1, 1, 6, 6]), shape: [1, 5] };
@@ -21,6 +32,9 @@ function alignError(overrides: { input?: unknown; boxes?: unknown; options?: unk
   }
   throw new Error('expected roiAlignSync to throw');
 }
+
+const float32Scale = (received: string) =>
+  `expected a positive number that float32 holds (about 1.4e-45 to 3.4e38; the kernels compute in float32) for options.spatialScale but received ${received} (number)`;
 
 function expectError(error: Error, type: typeof TypeError | typeof RangeError, message: string): void {
   expect(error).toBeInstanceOf(type);
@@ -81,6 +95,32 @@ describe('input', () => {
       'roiAlignSync: input has shape [1,3,0,10] (NCHW): height and width must be at least 1',
     );
   });
+
+  it('reads a hole in the shape as a missing dimension (found by the API fuzz)', () => {
+    // A sparse array: map() skipped the hole and the native binding got `undefined` for N.
+    expectError(
+      alignError({ input: { data: new Float32Array(300), shape: [, 3, 10, 10] } }),
+      TypeError,
+      'roiAlignSync: expected an integer for input.shape[0] but received undefined',
+    );
+  });
+
+  it('sees that a detached buffer holds nothing, also in code optimized on resizable buffers (found by the API fuzz)', () => {
+    // Node 20's V8, in optimized code that has seen views of resizable buffers, reports a
+    // detached array's old length: the call then failed in the native binding, or the
+    // JavaScript backend read nothing. The detached check does not rely on that length.
+    const ResizableArrayBuffer = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ArrayBuffer;
+    const resizable = { data: new Float32Array(new ResizableArrayBuffer(300 * 4, { maxByteLength: 600 * 4 })), shape: [1, 3, 10, 10] };
+    for (let i = 0; i < 10_000; i++) roiAlignSync(resizable, boxes, options); // 3,000 suffice here
+    const detached = new Float32Array(300);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    expectError(
+      alignError({ input: { data: detached, shape: [1, 3, 10, 10] } }),
+      TypeError,
+      'roiAlignSync: expected a Float32Array for input.data but received one whose ArrayBuffer is detached ' +
+        '(transferred away, e.g. by postMessage or structuredClone)',
+    );
+  });
 });
 
 describe('boxes', () => {
@@ -139,6 +179,15 @@ describe('boxes', () => {
       "roiAlignSync: boxes[0] row 1 has a non-finite coordinate Infinity at column 3, expected finite numbers (or pass invalidBoxes: 'zero' to pool such rows to zeros)",
     );
   });
+
+  it('reads a hole in a per-image list as a missing tensor (found by the API fuzz)', () => {
+    const batchOfTwo = { data: new Float32Array(600), shape: [2, 3, 10, 10] };
+    expectError(
+      alignError({ input: batchOfTwo, boxes: [, { data: new Float32Array([1, 1, 4, 4]), shape: [1, 4] }] }),
+      TypeError,
+      'roiAlignSync: expected a tensor {data: Float32Array, shape} or {data: Float32Array, dims} for boxes[0] but received undefined',
+    );
+  });
 });
 
 describe('options', () => {
@@ -173,6 +222,11 @@ describe('options', () => {
       [{ spatialScale: -1 }, RangeError, 'expected a positive finite number for options.spatialScale but received -1 (number)'],
       [{ spatialScale: NaN }, RangeError, 'expected a positive finite number for options.spatialScale but received NaN (number)'],
       [{ spatialScale: '1' }, TypeError, 'expected a positive finite number for options.spatialScale but received "1" (string)'],
+      // Found by the API fuzz: finite doubles that float32, in which the kernels compute, turns into infinity or 0
+      // (the native kernels refused the first as "roiAlign: spatial scale must be finite"; the JavaScript ones gave NaN).
+      [{ spatialScale: 3.5e38 }, RangeError, float32Scale('3.5e+38')],
+      [{ spatialScale: Number.MAX_VALUE }, RangeError, float32Scale('1.7976931348623157e+308')],
+      [{ spatialScale: 1e-46 }, RangeError, float32Scale('1e-46')],
       [{ samplingRatio: 1.5 }, RangeError, 'expected an integer for options.samplingRatio but received 1.5 (number)'],
       [{ aligned: 'yes' }, TypeError, 'expected a boolean for options.aligned but received "yes" (string)'],
       [{ mode: 'mean' }, RangeError, `expected one of 'avg', 'max', 'onnx-max' for options.mode but received "mean" (string)`],
@@ -213,6 +267,39 @@ describe('options', () => {
       'roiAlignSync: boxes row 0 needs 36 samples (2x2 bins of 3x3), over options.maxSamplesPerRoi = 35; pass a samplingRatio or raise maxSamplesPerRoi',
     );
     expect(roiAlignSync(input, big, { outputSize: 2, samplingRatio: 2 }).shape).toEqual([2, 3, 2, 2]);
+  });
+
+  it('refuses a grid of 0 x infinity samples per bin, as the native kernels do (found by the API fuzz)', () => {
+    // x1*2 and x2*2 overflow float32: an infinitely wide box of zero height. 0*Infinity is NaN,
+    // which passed `samples > maxSamplesPerRoi`; the native kernels refused it in their own words.
+    const overflowing = { data: new Float32Array([0, -3e38, 1, 3e38, 1]), shape: [1, 5] };
+    expectError(
+      alignError({ boxes: overflowing, options: { outputSize: 2, spatialScale: 2, aligned: true } }),
+      RangeError,
+      'roiAlignSync: boxes row 0 has an unbounded sampling grid (2x2 bins of 0xInfinity), its extent overflows float32; pass a samplingRatio',
+    );
+  });
+
+  it('pools a box of zero height and any width to zeros without building its samples (found by the API fuzz)', () => {
+    // 0 x 357913942 samples per bin is within the budget (0 samples), but the JavaScript kernels built the
+    // 357913942 x-taps anyway and the process died (V8 "invalid size error"); the native ones made both grids 0.
+    const wide = { data: new Float32Array([0, 1, 1, 2 ** 31, 1]), shape: [1, 5] };
+    expect(roiAlignSync(input, wide, { outputSize: [1, 3], aligned: true }).data).toEqual(new Float32Array(9));
+    const tall = { data: new Float32Array([0, 5, 5, 0, 2 ** 31, 0]), shape: [1, 6] };
+    expect(roiAlignRotatedSync(input, tall, { outputSize: [3, 1] }).data).toEqual(new Float32Array(9));
+  });
+
+  it('does not visit an empty map, however large its other dimensions (found by the API fuzz)', async () => {
+    // [2^40, 2, 3, 0] NHWC has no elements: nothing to write. The native channels-last copy
+    // of the map still walked its 2^40 x 6 pixels (a hang); an empty output is now not run.
+    const empty = { data: new Float32Array(0), shape: [2 ** 40, 2, 3, 0] };
+    const noBoxes = { data: new Float32Array(0), shape: [0, 5] };
+    expect(psRoiAlignSync(empty, noBoxes, { outputSize: 2, layout: 'NHWC' }).shape).toEqual([0, 2, 2, 0]);
+    expect((await psRoiAlign(empty, noBoxes, { outputSize: 2, layout: 'NHWC' })).shape).toEqual([0, 2, 2, 0]);
+    await expect(psRoiAlign(empty, noBoxes, { outputSize: 2, layout: 'NHWC', signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    expect(spatialPyramidPoolSync({ data: new Float32Array(0), shape: [2 ** 40, 0, 1, 1] }).shape).toEqual([2 ** 40, 0]);
   });
 
   it("refuses an output over the engine's typed array limit before allocating it", () => {

@@ -1,0 +1,282 @@
+// Issue 6: a property-based fuzz of the public API (fast-check). For every operator, in its
+// Sync and its async form, on arbitrary calls (test/helpers/fuzz-calls.ts: valid ones and ones
+// with a field broken): the call either returns what API.md documents — a tensor of the
+// documented shape (test/helpers/fuzz-oracle.ts), data of that many elements, written into
+// `out` when given — or throws (rejects with) a TypeError or RangeError whose message starts
+// with the function's name and names an argument or option; nothing else, and never a crash
+// or a hang. A call built valid must succeed. The two forms agree: the same shape and
+// bit-identical data, or the same error; an aborted signal rejects with its reason.
+//
+// ROI_OPS_FUZZ_RUNS: runs per operator (default below, sized for CI: this file runs in six
+// projects). ROI_OPS_FUZZ_SEED: the seed (default: random; a failure prints the seed and path
+// to replay it, with ROI_OPS_FUZZ_PATH). ROI_OPS_FUZZ_STATS=1 prints what the runs did.
+import { types } from 'node:util';
+
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+
+import * as api from '../../lib/index.js';
+import { maxTypedArrayLength } from '../../lib/validate.js';
+import { expectConfiguredBackend } from '../helpers/backend.js';
+import { fuzzCalls, operatorNames, optionsIndex, specs, type FuzzCall, type OperatorName } from '../helpers/fuzz-calls.js';
+import { documentedLength, documentedOutput, Undocumented } from '../helpers/fuzz-oracle.js';
+import { product } from '../helpers/fuzz-values.js';
+
+function integerFromEnvironment(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new Error(`${name}=${text}: expected an integer`);
+  return value;
+}
+
+// 1,000 runs per operator: about 6 s per project here (2 shared cores), 15,000 calls of each form.
+const runs = integerFromEnvironment('ROI_OPS_FUZZ_RUNS', 1000);
+const seed = integerFromEnvironment('ROI_OPS_FUZZ_SEED', (Date.now() ^ (Math.random() * 2 ** 31)) | 0);
+const path = process.env.ROI_OPS_FUZZ_PATH || undefined;
+const stats = process.env.ROI_OPS_FUZZ_STATS === '1';
+const project = process.env.ROI_OPS_FORCE_JS === '1' ? 'js' : process.env.ROI_OPS_SIMD ? `native-${process.env.ROI_OPS_SIMD}` : 'native';
+
+/** A legal output larger than this is not run (it would be slow, or gigabytes: API.md allows up to the engine's limit). */
+const largestRunOutput = 2 ** 20;
+/** A Sync call taking longer than this did work the API should have refused up front (every valid call here takes well under 1 ms). */
+const slowCallMs = 5_000;
+
+type Operator = (...args: unknown[]) => unknown;
+const functions = api as unknown as Record<string, Operator>;
+
+type Outcome = { kind: 'returned'; value: unknown } | { kind: 'threw'; error: unknown };
+
+/** What a returned tensor held when it came back (an `out` is overwritten by the next call). */
+interface Snapshot {
+  shape: unknown;
+  bytes: Uint8Array;
+  argmax: Uint8Array | null;
+}
+
+function bytesOf(view: ArrayBufferView): Uint8Array {
+  return Uint8Array.from(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+}
+
+function snapshot(value: unknown): Snapshot {
+  const { shape, data, argmax } = value as { shape: unknown; data: Float32Array; argmax?: Int32Array };
+  return { shape: Array.isArray(shape) ? [...shape] : shape, bytes: bytesOf(data), argmax: argmax ? bytesOf(argmax) : null };
+}
+
+class Violation extends Error {}
+
+function check(condition: boolean, message: () => string): asserts condition {
+  if (!condition) throw new Violation(message());
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.constructor.name}: ${error.message}` : `a thrown ${typeof error} ${String(error)}`;
+}
+
+const sameDims = (a: unknown, b: number[]) => Array.isArray(a) && a.length === b.length && a.every((d, i) => d === b[i]);
+const sameBytes = (a: Uint8Array | null, b: Uint8Array | null) => (a === null || b === null ? a === b : Buffer.compare(a, b) === 0);
+
+/** A returned value must be what API.md documents for these arguments. */
+function checkReturned(op: OperatorName, fn: string, args: unknown[], value: unknown): void {
+  let documented;
+  try {
+    documented = documentedOutput(op, args);
+  } catch (error) {
+    if (error instanceof Undocumented) throw new Violation(`${fn} returned although ${error.message}`);
+    throw error;
+  }
+  const { shape } = documented;
+  const result = value as { data?: unknown; shape?: unknown; argmax?: unknown } | null;
+  check(typeof result === 'object' && result !== null, () => `${fn} returned ${String(value)}, not a tensor`);
+  check(types.isFloat32Array(result.data), () => `${fn} returned data that is not a Float32Array`);
+  check(sameDims(result.shape, shape), () => `${fn} returned shape ${JSON.stringify(result.shape)}, API.md documents [${shape}]`);
+  check(result.data.length === product(shape), () => `${fn} returned ${(result.data as Float32Array).length} elements for shape [${shape}]`);
+  const options = (args[optionsIndex(op)] ?? {}) as { out?: unknown; argmaxOut?: unknown };
+  if (types.isFloat32Array(options.out)) check(result.data === options.out, () => `${fn} did not return options.out as its data`);
+  if (op !== 'roiPool') return;
+  if (!documented.argmax) {
+    check(result.argmax === undefined, () => `${fn} returned an argmax without returnArgmax`);
+    return;
+  }
+  check(types.isInt32Array(result.argmax), () => `${fn} returned no Int32Array argmax with returnArgmax: true`);
+  check(result.argmax.length === product(shape), () => `${fn} returned an argmax of ${(result.argmax as Int32Array).length} elements`);
+  if (types.isInt32Array(options.argmaxOut)) check(result.argmax === options.argmaxOut, () => `${fn} did not return options.argmaxOut`);
+}
+
+/** A refusal must be a TypeError or RangeError that starts with the function's name and names what was wrong. */
+function checkThrown(op: OperatorName, fn: string, args: unknown[], error: unknown): void {
+  check(error instanceof TypeError || error instanceof RangeError, () => `${fn} threw ${describeError(error)}, not a TypeError or RangeError`);
+  const { message } = error;
+  check(message.startsWith(`${fn}: `), () => `${fn} threw a message that does not start with "${fn}: ": ${message}`);
+  const options = args[optionsIndex(op)];
+  const names = [...specs[op].params, ...Object.keys(specs[op].options), 'output', 'signal'];
+  if (typeof options === 'object' && options !== null) names.push(...Object.keys(options));
+  const rest = message.slice(fn.length + 2);
+  check(
+    names.some((name) => rest.includes(name)),
+    () => `${fn} threw a message that names no argument or option: ${message}`,
+  );
+  check(message.length <= 1000, () => `${fn} threw a message of ${message.length} characters (values must be described briefly)`);
+}
+
+/** The error the async form throws for one the Sync form threw: the same but for the function's name and `signal` among the options. */
+function sameRefusal(op: OperatorName, syncError: unknown, asyncError: unknown): boolean {
+  if (!(syncError instanceof Error) || !(asyncError instanceof Error) || syncError.constructor !== asyncError.constructor) return false;
+  const expected = syncError.message.replaceAll(`${op}Sync`, op);
+  return asyncError.message === expected || asyncError.message.replace(/, signal$/, '') === expected;
+}
+
+function settleSync(call: () => unknown): Outcome {
+  try {
+    return { kind: 'returned', value: call() };
+  } catch (error) {
+    return { kind: 'threw', error };
+  }
+}
+
+/** The async form's arguments: the Sync form's, with the chosen signal added to a plain options object. */
+function asyncArguments(call: FuzzCall): { args: unknown[]; signal: unknown; kind: FuzzCall['signal']['kind']; started: () => void } {
+  const { signal: choice } = call;
+  const none = { args: call.args, signal: undefined, kind: 'none' as const, started: () => {} };
+  if (choice.kind === 'none') return none;
+  const at = optionsIndex(call.op);
+  const options = call.args[at];
+  // Only spatialPyramidPool and cropAndResize may omit their options; then the async form gets { signal }.
+  const omittable = call.op === 'spatialPyramidPool' || call.op === 'cropAndResize';
+  const plain =
+    (options === undefined && omittable) ||
+    (typeof options === 'object' && options !== null && [Object.prototype, null].includes(Object.getPrototypeOf(options)));
+  if (!plain) return none;
+  const controller = new AbortController();
+  const abort = () => (choice.kind === 'aborted' && choice.reason !== undefined ? controller.abort(choice.reason) : controller.abort());
+  if (choice.kind === 'aborted' && choice.when === 'before') abort();
+  const signal = choice.kind === 'wrong' ? choice.value : controller.signal;
+  const args = specs[call.op].params.map((_, i) => call.args[i]);
+  args[at] = { ...(options as object | undefined), signal };
+  // 'running': aborted once the call has started (validated, and queued on the backend).
+  const started = choice.kind === 'aborted' && choice.when === 'running' ? abort : () => {};
+  return { args, signal, kind: choice.kind, started };
+}
+
+interface Tally {
+  valid: number;
+  returned: number;
+  refused: number;
+  aborted: number;
+}
+
+/**
+ * Whether any typed array reachable from `value` is a view of a resizable (not shared)
+ * ArrayBuffer, which async calls refuse (API.md: it could shrink while the call runs).
+ */
+function usesResizableMemory(value: unknown, depth = 0): boolean {
+  if (ArrayBuffer.isView(value)) {
+    return !(value.buffer instanceof SharedArrayBuffer) && (value.buffer as { resizable?: boolean }).resizable === true;
+  }
+  if (depth > 4 || typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some((item) => usesResizableMemory(item, depth + 1));
+}
+
+/** The async form's documented refusal of a resizable buffer, which its Sync twin accepts. */
+function refusedAsResizable(op: string, error: unknown): boolean {
+  return error instanceof TypeError && error.message.startsWith(`${op}: `) && error.message.includes('is resizable, so it could shrink while the async call runs');
+}
+
+/** The property: one call, Sync then async. */
+async function checkCall(call: FuzzCall, tally: Tally): Promise<void> {
+  const { op, args } = call;
+  const length = documentedLength(op, args);
+  fc.pre(length === null || length <= largestRunOutput || length > maxTypedArrayLength);
+
+  const syncName = `${op}Sync`;
+  const started = performance.now();
+  const sync = settleSync(() => (functions[syncName] as Operator)(...args));
+  const ms = performance.now() - started;
+  check(ms < slowCallMs, () => `${syncName} took ${Math.round(ms)} ms`);
+  if (sync.kind === 'returned') checkReturned(op, syncName, args, sync.value);
+  else checkThrown(op, syncName, args, sync.error);
+  if (call.corruption === null) check(sync.kind === 'returned', () => `${syncName} refused a valid call: ${describeError((sync as { error: unknown }).error)}`);
+  const before = sync.kind === 'returned' ? snapshot(sync.value) : null;
+
+  const { args: asyncArgs, signal, kind, started: callStarted } = asyncArguments(call);
+  let promise: unknown;
+  try {
+    promise = (functions[op] as Operator)(...asyncArgs);
+  } catch (error) {
+    throw new Violation(`${op} threw synchronously instead of rejecting: ${describeError(error)}`);
+  }
+  callStarted();
+  check(promise instanceof Promise, () => `${op} did not return a Promise`);
+  const settled: Outcome = await promise.then(
+    (value) => ({ kind: 'returned' as const, value }),
+    (error: unknown) => ({ kind: 'threw' as const, error }),
+  );
+
+  tally.valid += call.corruption === null ? 1 : 0;
+  tally[sync.kind === 'returned' ? 'returned' : 'refused']++;
+  if (settled.kind === 'threw' && refusedAsResizable(op, settled.error)) {
+    check(usesResizableMemory(asyncArgs), () => `${op} refused a resizable buffer that no argument holds: ${describeError(settled.error)}`);
+    return;
+  }
+  if (kind === 'aborted') {
+    // API.md: an aborted call rejects with the signal's reason (a call that is also malformed may be refused as such first).
+    const reason = (signal as AbortSignal).reason;
+    check(settled.kind === 'threw', () => `${op} with an aborted signal resolved`);
+    const error = (settled as { error: unknown }).error;
+    if (error !== reason) {
+      check(sync.kind === 'threw' && sameRefusal(op, sync.error, error), () => `${op} with an aborted signal rejected with ${describeError(error)}, not its reason`);
+      checkThrown(op, op, asyncArgs, error);
+    }
+    tally.aborted++;
+    return;
+  }
+  if (settled.kind === 'threw') checkThrown(op, op, asyncArgs, settled.error);
+  else checkReturned(op, op, asyncArgs, settled.value);
+  if (kind === 'wrong') {
+    // A signal that is not an AbortSignal is refused, naming it (unless something else is refused first, as the Sync form does).
+    check(settled.kind === 'threw', () => `${op} accepted options.signal = ${String(signal)}`);
+    const error = (settled as { error: unknown }).error;
+    if (error instanceof TypeError && error.message.includes('options.signal')) return;
+  }
+  if (sync.kind === 'returned') {
+    check(settled.kind === 'returned', () => `${syncName} returned but ${op} rejected: ${describeError((settled as { error: unknown }).error)}`);
+    const after = snapshot(settled.value);
+    check(
+      JSON.stringify(after.shape) === JSON.stringify(before?.shape) && sameBytes(after.bytes, before?.bytes ?? null) && sameBytes(after.argmax, before?.argmax ?? null),
+      () => `${syncName} and ${op} returned different results`,
+    );
+  } else {
+    check(settled.kind === 'threw', () => `${syncName} threw ${describeError(sync.error)} but ${op} resolved`);
+    check(
+      sameRefusal(op, sync.error, (settled as { error: unknown }).error),
+      () => `${syncName} threw ${describeError(sync.error)} but ${op} rejected with ${describeError((settled as { error: unknown }).error)}`,
+    );
+  }
+}
+
+describe(`the public API under fuzzing (ROI_OPS_FUZZ_SEED=${seed}, ${runs} runs per operator)`, () => {
+  it('runs on the configured backend', () => expectConfiguredBackend());
+
+  it.each(operatorNames)('%s and its Sync twin return the documented shape or refuse with a TypeError or RangeError, alike', async (op) => {
+    const tally: Tally = { valid: 0, returned: 0, refused: 0, aborted: 0 };
+    const started = performance.now();
+    const details = await fc.check(
+      fc.asyncProperty(fuzzCalls(op, documentedLength), (call) => checkCall(call, tally)),
+      { numRuns: runs, seed, path, timeout: 10_000 },
+    );
+    if (stats) {
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(
+        `api-fuzz ${project} ${op}: ${details.numRuns} runs in ${seconds} s (${tally.valid} built valid, ${details.numSkips} skipped as too large); ` +
+          `Sync: ${tally.returned} returned, ${tally.refused} refused; async: the same, ${tally.aborted} of them aborted`,
+      );
+    }
+    if (details.failed) {
+      const replay =
+        `ROI_OPS_FUZZ_SEED=${details.seed} ROI_OPS_FUZZ_PATH=${details.counterexamplePath} ROI_OPS_FUZZ_RUNS=${runs} ` +
+        `npx vitest run --project ${project} test/api/api-fuzz.test.ts -t '${op} and'`;
+      const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+      throw new Error(`${error}\n\n${await fc.asyncDefaultReportMessage(details)}\n\nReplay: ${replay}`);
+    }
+  }, Math.max(60_000, runs * 20)); // a long run (npm run fuzz:api) needs more than vitest's 60 s per operator
+});
