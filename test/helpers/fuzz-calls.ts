@@ -26,18 +26,7 @@ import {
   type Dims,
   type TensorValue,
 } from './fuzz-values.js';
-
-export const forwardOperators = [
-  'roiPool',
-  'roiAlign',
-  'psRoiPool',
-  'psRoiAlign',
-  'roiAlignRotated',
-  'multiScaleRoiAlign',
-  'spatialPyramidPool',
-  'cropAndResize',
-  'preciseRoiPool',
-] as const;
+import { forwardOperators } from '../../lib/cli/job-spec.js';
 
 export const backwardOperators = [
   'roiPoolBackward',
