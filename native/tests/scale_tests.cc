@@ -29,6 +29,7 @@
 
 #include "roiops/roiops.h"
 #include "runtime/kernel_table.h"
+#include "tests/kernel_tables.h"
 #if defined(__x86_64__) || defined(_M_X64)
 #include "runtime/cpu_features.h"
 #endif
@@ -51,19 +52,6 @@ bool check(bool ok, const std::string& what) {
     if (failed <= 40) std::printf("FAIL scale: %s\n", what.c_str());
   }
   return ok;
-}
-
-std::vector<const KernelTable*> tables() {
-  std::vector<const KernelTable*> list{&scalar_kernel_table()};
-#if defined(__x86_64__) || defined(_M_X64)
-  list.push_back(&sse2_kernel_table());
-  if (cpu_features().avx2_fma) list.push_back(&avx2_kernel_table());
-  if (cpu_features().avx512) list.push_back(&avx512_kernel_table());
-#endif
-#if defined(__aarch64__) || defined(_M_ARM64)
-  list.push_back(&neon_kernel_table());
-#endif
-  return list;
 }
 
 constexpr int64_t kBatch = 2, kChannels = 36, kSize = 8192;  // 2 x 2.4e9 elements
