@@ -63,11 +63,17 @@ const calls: { [O in Op]: OperatorCalls<O> } = {
   },
 };
 
-/** The workload's operator in the given form, with the workload's options plus `extras`. */
+/**
+ * The workload's operator in the given form, with the workload's options plus `extras`,
+ * merged once: the timed calls reuse one options object, as a caller in a loop would. (Merging
+ * per call measured ~0.9 µs per key added to a spread copy in Node 20, charged to W5's ~30 µs.)
+ */
 export function roiOpsCall<O extends Op>(
   workload: Workload & { op: O },
   form: 'sync' | 'async',
-): (extras: CallExtras) => RoiPoolResult | Promise<RoiPoolResult> {
+  extras: CallExtras,
+): () => RoiPoolResult | Promise<RoiPoolResult> {
   const call: Call<O, RoiPoolResult | Promise<RoiPoolResult>> = calls[workload.op as O][form];
-  return (extras) => call(workload, { ...workload.options, ...extras });
+  const options = { ...workload.options, ...extras };
+  return () => call(workload, options);
 }

@@ -13,6 +13,17 @@
 #include "roiops/roiops.h"
 #include "runtime/parallel.h"
 
+// Inlining decided by hand where GCC's heuristics moved a per-bin call out of the hot loop
+// when an unrelated path was added to a kernel (see align_roi_tiled): ROIOPS_FLATTEN inlines
+// every call of a per-RoI function's body, ROIOPS_NOINLINE keeps a per-RoI path out of it.
+#if defined(_MSC_VER)
+#define ROIOPS_FLATTEN
+#define ROIOPS_NOINLINE __declspec(noinline)
+#else
+#define ROIOPS_FLATTEN __attribute__((flatten))
+#define ROIOPS_NOINLINE __attribute__((noinline))
+#endif
+
 namespace roiops {
 namespace ROIOPS_ISA {
 

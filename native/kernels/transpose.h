@@ -21,8 +21,12 @@ inline void transpose(const T* src, int64_t rows, int64_t cols, int64_t src_stri
     for (int64_t r = 0; r < full_rows; r += w)
       V::transpose_block(reinterpret_cast<const float*>(src + r * src_stride + c), src_stride,
                          reinterpret_cast<float*>(dst + c * dst_stride + r), dst_stride);
-  for (int64_t c = 0; c < cols; ++c)
-    for (int64_t r = c < full_cols ? full_rows : 0; r < rows; ++r) dst[c * dst_stride + r] = src[r * src_stride + c];
+  // The ragged edges: rows past full_rows of the block columns, then every row of the rest.
+  if (full_rows < rows)
+    for (int64_t c = 0; c < full_cols; ++c)
+      for (int64_t r = full_rows; r < rows; ++r) dst[c * dst_stride + r] = src[r * src_stride + c];
+  for (int64_t c = full_cols; c < cols; ++c)
+    for (int64_t r = 0; r < rows; ++r) dst[c * dst_stride + r] = src[r * src_stride + c];
 }
 
 // tile [bins][channels] -> out [channels][bins]

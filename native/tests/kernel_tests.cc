@@ -562,8 +562,9 @@ void random_problems() {
   uint64_t seed = 1;
   for (Layout layout : {Layout::nchw, Layout::nhwc}) {
     std::vector<Problem> problems;
-    // Channel counts: below, at and past each vector width (4, 8, 16) and 4 vectors of it.
-    for (int64_t channels : {1, 3, 4, 8, 16, 17, 37, 64, 67})
+    // Channel counts: below, at and past each vector width (4, 8, 16), and one to four whole
+    // vectors of each (roiAlign's fixed-width bins, kernels/roi_align.h align_bins_from_taps).
+    for (int64_t channels : {1, 3, 4, 8, 12, 16, 17, 24, 32, 37, 48, 64, 67})
       problems.push_back(random_problem(seed++, channels, 9, 13, 40, layout));
     problems.push_back(random_problem(seed++, 21, 40, 50, 3, layout));  // few RoIs on a large map
     problems.push_back(random_problem(seed++, 5, 1, 1, 12, layout));    // a 1x1 map

@@ -41,6 +41,10 @@ for (const layout of ['NCHW', 'NHWC'] as const) {
   problems.push(problem(`${layout} many RoIs, 37 channels (channels-last path, tails)`, 11, 37, 9, 13, 60, layout));
   problems.push(problem(`${layout} few RoIs on a large map (NCHW path)`, 12, 21, 40, 50, 3, layout));
   problems.push(problem(`${layout} 64 channels (full vectors)`, 13, 64, 7, 6, 30, layout));
+  // One and three whole vectors of AVX-512 (two and six of AVX2, four and twelve of SSE2):
+  // roiAlign computes bins of up to four whole vectors with a fixed-width loop.
+  problems.push(problem(`${layout} 16 channels (fixed-width bins)`, 14, 16, 9, 8, 30, layout));
+  problems.push(problem(`${layout} 48 channels (fixed-width bins)`, 15, 48, 6, 7, 30, layout));
 }
 
 function tensor(p: Problem) {
