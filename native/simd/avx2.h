@@ -25,8 +25,7 @@ struct VectorLanes {
   static I iset1(int32_t v) { return _mm256_set1_epi32(v); }
   static void istore(int32_t* p, I v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
   static void max_update(F& best, I& index, F v, I candidate) {
-    const F unset = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_setzero_si256(), index));
-    const F take = _mm256_or_ps(_mm256_cmp_ps(v, best, _CMP_GT_OQ), _mm256_and_ps(unset, _mm256_cmp_ps(v, best, _CMP_EQ_OQ)));
+    const F take = _mm256_and_ps(_mm256_cmp_ps(v, best, _CMP_NLE_UQ), _mm256_cmp_ps(v, v, _CMP_ORD_Q));
     best = _mm256_blendv_ps(best, v, take);
     index = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(index), _mm256_castsi256_ps(candidate), take));
   }
@@ -52,10 +51,6 @@ struct VectorLanes {
   static constexpr int64_t stream_alignment = 32;
   static void stream(float* p, F v) { _mm256_stream_ps(p, v); }
   static void stream_fence() { _mm_sfence(); }
-  static F nan_where_unset(F best, I index) {
-    const F unset = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_setzero_si256(), index));
-    return _mm256_blendv_ps(best, _mm256_set1_ps(std::numeric_limits<float>::quiet_NaN()), unset);
-  }
 };
 
 // Four doubles per register (contract in scalar.h, ScalarDoubleLanes).

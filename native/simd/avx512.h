@@ -24,8 +24,7 @@ struct VectorLanes {
   static I iset1(int32_t v) { return _mm512_set1_epi32(v); }
   static void istore(int32_t* p, I v) { _mm512_storeu_si512(p, v); }
   static void max_update(F& best, I& index, F v, I candidate) {
-    const __mmask16 unset = _mm512_cmplt_epi32_mask(index, _mm512_setzero_si512());
-    const __mmask16 take = _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) | (unset & _mm512_cmp_ps_mask(v, best, _CMP_EQ_OQ));
+    const __mmask16 take = _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), v, best, _CMP_NLE_UQ);
     best = _mm512_mask_blend_ps(take, best, v);
     index = _mm512_mask_blend_epi32(take, index, candidate);
   }
@@ -60,10 +59,6 @@ struct VectorLanes {
   static constexpr int64_t stream_alignment = 64;
   static void stream(float* p, F v) { _mm512_stream_ps(p, v); }
   static void stream_fence() { _mm_sfence(); }
-  static F nan_where_unset(F best, I index) {
-    const __mmask16 unset = _mm512_cmplt_epi32_mask(index, _mm512_setzero_si512());
-    return _mm512_mask_blend_ps(unset, best, _mm512_set1_ps(std::numeric_limits<float>::quiet_NaN()));
-  }
 };
 
 // Eight doubles per register (contract in scalar.h, ScalarDoubleLanes).

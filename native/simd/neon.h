@@ -25,8 +25,7 @@ struct VectorLanes {
   static I iset1(int32_t v) { return vdupq_n_s32(v); }
   static void istore(int32_t* p, I v) { vst1q_s32(p, v); }
   static void max_update(F& best, I& index, F v, I candidate) {
-    const uint32x4_t unset = vcltzq_s32(index);
-    const uint32x4_t take = vorrq_u32(vcgtq_f32(v, best), vandq_u32(unset, vceqq_f32(v, best)));
+    const uint32x4_t take = vbicq_u32(vceqq_f32(v, v), vcleq_f32(v, best));  // v == v && !(v <= best)
     best = vbslq_f32(take, v, best);
     index = vbslq_s32(take, candidate, index);
   }
@@ -43,9 +42,6 @@ struct VectorLanes {
   static constexpr int64_t stream_alignment = 16;
   static void stream(float* p, F v) { vst1q_f32(p, v); }
   static void stream_fence() {}
-  static F nan_where_unset(F best, I index) {
-    return vbslq_f32(vcltzq_s32(index), vdupq_n_f32(std::numeric_limits<float>::quiet_NaN()), best);
-  }
 };
 
 // Two doubles per register (contract in scalar.h, ScalarDoubleLanes).

@@ -26,22 +26,23 @@ struct ScalarLanes {
 
   static I iset1(int32_t v) { return v; }
   static void istore(int32_t* p, I v) { *p = v; }
-  // roiPool's running maximum: take (v, candidate) when v > best, or when nothing was taken
-  // yet (index < 0) and v == best (so a bin of -inf names its first pixel).
+  // roiPool's running maximum, which starts from (NaN, -1): take (v, candidate)
+  // when v is a number and either v > best or best is still NaN, i.e. !(v <= best) && v == v.
+  // So NaN pixels are never taken, a bin of -inf names its first pixel, ties keep the first,
+  // and a bin of only NaNs stays (NaN, -1): reference/semantics.md §1.1, two comparisons per
+  // vector (the former "v > best || (index < 0 && v == best)" took three and an index test).
   static void max_update(F& best, I& index, F v, I candidate) {
-    if (v > best || (index < 0 && v == best)) {
+    if (!(v <= best) && v == v) {
       best = v;
       index = candidate;
     }
   }
-  // NaN where no value was taken (a bin of NaNs only), else best.
   // Transposes a width x width block: dst[j * dst_stride + i] = src[i * src_stride + j].
   static void transpose_block(const float* src, int64_t, float* dst, int64_t) { *dst = *src; }
   // Non-temporal stores: the portable path has none, so stream is a plain store.
   static constexpr int64_t stream_alignment = 4;
   static void stream(float* p, F v) { *p = v; }
   static void stream_fence() {}
-  static F nan_where_unset(F best, I index) { return index < 0 ? std::numeric_limits<float>::quiet_NaN() : best; }
 };
 
 // Doubles for the kernels that must reproduce a double-precision reference (crop_and_resize

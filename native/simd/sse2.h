@@ -27,8 +27,7 @@ struct VectorLanes {
   static I iset1(int32_t v) { return _mm_set1_epi32(v); }
   static void istore(int32_t* p, I v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); }
   static void max_update(F& best, I& index, F v, I candidate) {
-    const F unset = _mm_castsi128_ps(_mm_cmplt_epi32(index, _mm_setzero_si128()));
-    const F take = _mm_or_ps(_mm_cmpgt_ps(v, best), _mm_and_ps(unset, _mm_cmpeq_ps(v, best)));
+    const F take = _mm_and_ps(_mm_cmpnle_ps(v, best), _mm_cmpord_ps(v, v));  // !(v <= best) && v == v
     best = _mm_or_ps(_mm_and_ps(take, v), _mm_andnot_ps(take, best));
     const I take_i = _mm_castps_si128(take);
     index = _mm_or_si128(_mm_and_si128(take_i, candidate), _mm_andnot_si128(take_i, index));
@@ -48,11 +47,6 @@ struct VectorLanes {
   static constexpr int64_t stream_alignment = 16;
   static void stream(float* p, F v) { _mm_stream_ps(p, v); }
   static void stream_fence() { _mm_sfence(); }
-  static F nan_where_unset(F best, I index) {
-    const F unset = _mm_castsi128_ps(_mm_cmplt_epi32(index, _mm_setzero_si128()));
-    const F nan = _mm_set1_ps(std::numeric_limits<float>::quiet_NaN());
-    return _mm_or_ps(_mm_and_ps(unset, nan), _mm_andnot_ps(unset, best));
-  }
 };
 
 // Two doubles per register (contract in scalar.h, ScalarDoubleLanes).
