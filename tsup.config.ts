@@ -30,6 +30,7 @@ export default defineConfig([
       run: 'bench/run.ts',
       measure: 'bench/measure.ts',
       'roi-ops-output': 'bench/roi-ops-output.ts',
+      'threadpool-round-trip': 'bench/threadpool-round-trip.ts',
       'contenders/onnxruntime': 'bench/contenders/onnxruntime.ts',
       'contenders/tfjs': 'bench/contenders/tfjs.ts',
     },

@@ -67,6 +67,13 @@ export interface Report {
   targets?: TargetCheck[];
 }
 
+/** The machine's thread-pool round trip (bench/threadpool-round-trip.ts), when the run measured it. */
+function roundTripText(roundTrip: unknown): string {
+  const { median, min } = (roundTrip ?? {}) as { median?: number; min?: number };
+  if (median === undefined || min === undefined) return '';
+  return `, Node thread-pool round trip (awaited crypto.pbkdf2 of 1 iteration) ${formatMs(median)} ms median, ${formatMs(min)} ms min`;
+}
+
 export function formatMs(ms: number): string {
   if (ms >= 100) return ms.toFixed(1);
   if (ms >= 10) return ms.toFixed(2);
@@ -104,7 +111,7 @@ export function renderMarkdown(report: Report): string {
     '',
     `Command: \`${report.command}\` (${report.mode} mode: each contender timed for up to ${report.mode === 'quick' ? 1 : 3} s per workload, at least 3 calls after one warm-up), ${report.date}, ${Math.round(report.durationSeconds)} s in all.`,
     '',
-    `Machine: ${machine.cpu}, ${machine.cores} cores (SIMD flags: ${machine.simdFlags.join(' ') || 'none reported'}), ${machine.os}, UV_THREADPOOL_SIZE ${machine.uvThreadpoolSize ?? 'unset'}${machine.loadAverage1m ? `, 1-minute load average ${machine.loadAverage1m.atStart} before the run` : ''}.`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores (SIMD flags: ${machine.simdFlags.join(' ') || 'none reported'}), ${machine.os}, UV_THREADPOOL_SIZE ${machine.uvThreadpoolSize ?? 'unset'}${roundTripText(machine.threadpoolRoundTripMs)}${machine.loadAverage1m ? `, 1-minute load average ${machine.loadAverage1m.atStart} before the run` : ''}.`,
     '',
     `Versions: ${Object.entries(versions)
       .map(([name, version]) => `${name} ${version}`)

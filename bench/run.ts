@@ -27,6 +27,7 @@ import { checkTargets } from './targets.js';
 import { type Agreement, type ContenderInfo, type Report, type Result, formatMs, renderMarkdown, renderSvg } from './report.js';
 import { roiSamples, samplesInside } from './roi-align-geometry.js';
 import { benchFile, benchScript, defaultResultsDirectory } from './scripts.js';
+import type { Timing } from './timing.js';
 import { onlyInput, readFloats, writeWorkloadFiles } from './workload-files.js';
 import { type Op, type OptionsOf, type Workload, workloads } from './workloads.js';
 
@@ -324,6 +325,19 @@ const started = performance.now();
 const scratch = mkdtempSync(join(tmpdir(), 'roi-ops-bench-'));
 writeWorkloadFiles(scratch, selected);
 
+/** Node's own thread-pool round trip (bench/threadpool-round-trip.ts), the floor under any async call. */
+function threadpoolRoundTrip(): Timing | undefined {
+  const child = runChild(nodeChild('threadpool-round-trip', [mode]));
+  if ('failure' in child) {
+    log(`thread-pool round trip: ERROR ${child.failure}`);
+    return undefined;
+  }
+  const timing = child.report as unknown as Timing;
+  log(`thread-pool round trip (crypto.pbkdf2, 1 iteration) median ${formatMs(timing.medianMs)} ms (min ${formatMs(timing.minMs)})`);
+  return timing;
+}
+const roundTrip = threadpoolRoundTrip();
+
 const results: Result[] = [];
 try {
   for (const w of selected) {
@@ -412,6 +426,7 @@ const report: Report = {
     simdFlags: simdFlags(),
     os: `${platform()} ${release()}`,
     uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE,
+    ...(roundTrip ? { threadpoolRoundTripMs: { median: roundTrip.medianMs, min: roundTrip.minMs } } : {}),
     loadAverage1m: { atStart: Number(loadAtStart.toFixed(2)), atEnd: Number(loadAtEnd.toFixed(2)) },
     roiOps: roiOpsInfo,
   },
@@ -419,7 +434,7 @@ const report: Report = {
   contenders: contenders.map(({ id, family, description }) => ({ id, family, description })),
   workloads: selected.map((w) => ({ id: w.id, description: w.description, op: w.op, rois: w.boxes.shape[0] as number })),
   results,
-  targets: checkTargets(results),
+  targets: checkTargets(results, roundTrip?.medianMs),
   notes: [
     ...busyNote,
     'Every contender runs in a fresh process per workload and reads the same workload bytes (written once per run from bench/workloads.ts). Timing: one warm-up call, then calls until at least 3 and either 200 calls or the time budget; the median is reported.',
