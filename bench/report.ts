@@ -109,7 +109,7 @@ export function renderMarkdown(report: Report): string {
   const lines: string[] = [
     '# roi-ops benchmark',
     '',
-    `Command: \`${report.command}\` (${report.mode} mode: each contender timed for up to ${report.mode === 'quick' ? 1 : 3} s per workload, at least 3 calls after one warm-up), ${report.date}, ${Math.round(report.durationSeconds)} s in all.`,
+    `Command: \`${report.command}\` (${report.mode} mode: each contender timed for up to ${report.mode === 'quick' ? 1 : 3} s per workload, at least 3 calls after a warm-up of a tenth of that), ${report.date}, ${Math.round(report.durationSeconds)} s in all.`,
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores (SIMD flags: ${machine.simdFlags.join(' ') || 'none reported'}), ${machine.os}, UV_THREADPOOL_SIZE ${machine.uvThreadpoolSize ?? 'unset'}${roundTripText(machine.threadpoolRoundTripMs)}${machine.loadAverage1m ? `, 1-minute load average ${machine.loadAverage1m.atStart} before the run` : ''}.`,
     '',

@@ -27,7 +27,7 @@ import { checkTargets } from './targets.js';
 import { type Agreement, type ContenderInfo, type Report, type Result, formatMs, renderMarkdown, renderSvg } from './report.js';
 import { roiSamples, samplesInside } from './roi-align-geometry.js';
 import { benchFile, benchScript, defaultResultsDirectory } from './scripts.js';
-import type { Timing } from './timing.js';
+import { kMaxCalls, type Timing } from './timing.js';
 import { onlyInput, readFloats, writeWorkloadFiles } from './workload-files.js';
 import { type Op, type OptionsOf, type Workload, workloads } from './workloads.js';
 
@@ -437,7 +437,7 @@ const report: Report = {
   targets: checkTargets(results, roundTrip?.medianMs),
   notes: [
     ...busyNote,
-    'Every contender runs in a fresh process per workload and reads the same workload bytes (written once per run from bench/workloads.ts). Timing: one warm-up call, then calls until at least 3 and either 200 calls or the time budget; the median is reported.',
+    `Every contender runs in a fresh process per workload and reads the same workload bytes (written once per run from bench/workloads.ts). Timing: a warm-up of at least one call and a tenth of the time budget, then calls until at least 3 and either ${kMaxCalls} calls or the time budget; the median is reported.`,
     `Ratios are median ÷ the median of "${baseline}" on the same workload in this run (above 1 = slower than roi-ops).`,
     `Agreement: max |contender − roi-ops| over the output, and that divided by max |roi-ops| ("rel"); onnxruntime-node, torchvision and detectron2 implement the same semantics and are expected within ${tolerance} relative.`,
     'tfjs emulates RoIAlign with crop_and_resize + avgPool (tensorpack mapping, semantics.md §2.8). Its input is transposed to NHWC once, outside the timed region, and its boxes converted to normalized (y1, x1, y2, x2) once, also untimed; the timed call includes downloading the result into a Float32Array. Its samples outside [0, size−1] are 0 where RoIAlign replicates the edge, so agreement is reported on the RoIs whose samples all lie inside the map; the difference on all RoIs is shown for context, not as an error. With adaptive sampling (W6) each distinct per-RoI grid is one crop_and_resize call.',
