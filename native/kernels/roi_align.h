@@ -294,8 +294,8 @@ inline void align_bins_from_taps_fixed(const float* image, int64_t row_stride, i
 // ph * PW + pw): the fixed-width loop above when C is one to four whole vectors, else bin by bin.
 // Kept out of line (a call per RoI), so that align_roi_tiled stays small around its hot loop.
 template <AlignMode M>
-ROIOPS_NOINLINE void align_bins_from_taps(const float* image, int64_t row_stride, int64_t C, const RoiTaps& taps, int64_t PH,
-                                 int64_t PW, float* values) {
+ROIOPS_NOINLINE void align_bins_from_taps(const float* image, int64_t row_stride, int64_t C, const RoiTaps& taps,
+                                          int64_t PH, int64_t PW, float* values) {
   using V = VectorLanes;
   const int64_t vectors = C % V::width == 0 ? C / V::width : 0;
   switch (vectors) {
@@ -396,8 +396,9 @@ inline void align_roi_windowed(const float* image, int64_t plane_size, int64_t w
 // GCC 12 moved the per-bin accumulation out of line, and W1 went from ~15.7 to ~17.4 ms (C++
 // harness, best of 4, AVX-512, AMD EPYC); flattened, ~14.8 against ~14.6 before the change.
 template <AlignMode M, class Sampler>
-ROIOPS_FLATTEN inline void align_roi_tiled(const float* image, int64_t W, int64_t C, const Sampler& sampler, int64_t bins,
-                            float* planar, Scratch<BinSample>& lists, Scratch<int64_t>& counts, Scratch<float>& tile) {
+ROIOPS_FLATTEN inline void align_roi_tiled(const float* image, int64_t W, int64_t C, const Sampler& sampler,
+                                           int64_t bins, float* planar, Scratch<BinSample>& lists,
+                                           Scratch<int64_t>& counts, Scratch<float>& tile) {
   constexpr int64_t kChunk = 64;
   const int64_t total = sampler.per_bin();
   // Up to one tile of channels, an axis-aligned RoI's bins are computed straight from their
