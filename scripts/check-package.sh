@@ -135,7 +135,7 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
 console.log(`${filename}: ${kb(size)} packed, ${kb(unpackedSize)} unpacked, ${files.length} files`);
 for (const [key, bytes] of Object.entries(groups).sort((a, b) => b[1] - a[1])) console.log(`  ${kb(bytes).padStart(11)}  ${key}`);
 if (!['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'LICENCE'].some((p) => paths.has(p))) {
-  console.log(`note: no LICENSE file is shipped, although package.json says "${manifest.license}"`);
+  problems.push(`no LICENSE file is shipped, although package.json says "${manifest.license}" (whose text must go with copies)`);
 }
 if (problems.length > 0) {
   console.error(problems.map((p) => `  ${p}`).join('\n'));
