@@ -121,6 +121,14 @@ bool same_shape(const FeatureMap& a, const GradientMap& b) {
          a.layout == b.layout;
 }
 
+// Whether a call has nothing to write, so that it returns at once, as the TypeScript layer does:
+// a forward output has a factor of the map's channels (C, or C / (PH*PW)), a backward pass
+// writes the input gradient itself. The kernels' loops over images and pixels are bounded by
+// the shape, not by the (empty) data: a map of 2^40 images of 2x3 pixels and no channels would
+// keep them busy for hours.
+bool writes_nothing(const FeatureMap& input) { return input.channels == 0; }
+bool writes_nothing(const GradientMap& grad_input) { return grad_input.batch == 0 || grad_input.channels == 0; }
+
 // At most this many pyramid levels (the per-call level table is allocated from it).
 constexpr int64_t kMaxLevels = 1024;
 
@@ -148,6 +156,7 @@ Status roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const RoiP
                                            out.argmax != nullptr, params.spatial_scale);
   if (!status.ok()) return status;
   if (params.bins != BinRule::overlap && params.bins != BinRule::split) return Status::invalid("unknown bin rule");
+  if (writes_nothing(input)) return Status::success();
   return active_kernels().roi_pool_forward(input, rois, params, out, resolve_threads(execution));
 }
 
@@ -160,6 +169,7 @@ Status roi_align_forward(const FeatureMap& input, const RoiRows& rois, const Roi
   if (params.mode != AlignMode::avg && params.mode != AlignMode::max && params.mode != AlignMode::onnx_max)
     return Status::invalid("unknown pooling mode");
   if (params.max_samples_per_roi < 1) return Status::invalid("max samples per RoI must be >= 1");
+  if (writes_nothing(input)) return Status::success();
   return active_kernels().roi_align_forward(input, rois, params, out, resolve_threads(execution));
 }
 
@@ -170,6 +180,7 @@ Status ps_roi_align_forward(const FeatureMap& input, const RoiRows& rois, const 
                                  "output buffer is shorter than [K,C/(PH*PW),PH,PW]");
   if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
   if (!status.ok()) return status;
+  if (writes_nothing(input)) return Status::success();
   return active_kernels().ps_roi_align_forward(input, rois, params, out, resolve_threads(execution));
 }
 
@@ -180,6 +191,7 @@ Status roi_align_rotated_forward(const FeatureMap& input, const RoiRows& rois, c
                                      params.spatial_scale);
   if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
   if (!status.ok()) return status;
+  if (writes_nothing(input)) return Status::success();
   return active_kernels().roi_align_rotated_forward(input, rois, params, out, resolve_threads(execution));
 }
 
@@ -205,6 +217,7 @@ Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows&
   if (status.ok()) status = check_output(first, rois, params.pooled_height, params.pooled_width, out, false);
   if (status.ok()) status = check_sampling(1.0f, params.max_samples_per_roi);
   if (!status.ok()) return status;
+  if (writes_nothing(first)) return Status::success();
   return active_kernels().multi_scale_roi_align_forward(levels, rois, roi_levels, params, out, resolve_threads(execution));
 }
 
@@ -223,6 +236,7 @@ Status roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois
     status = check_map(input);
     if (!status.ok()) return status;
   }
+  if (writes_nothing(grad_input)) return Status::success();
   return active_kernels().roi_align_backward(grad_output, rois, params, input, grad_input, resolve_threads(execution));
 }
 
@@ -233,6 +247,7 @@ Status ps_roi_align_backward(const PooledGradient& grad_output, const RoiRows& r
                                  grad_output.length, true, "output gradient is shorter than [K,C/(PH*PW),PH,PW]");
   if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
   if (!status.ok()) return status;
+  if (writes_nothing(grad_input)) return Status::success();
   return active_kernels().ps_roi_align_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
 }
 
@@ -244,6 +259,7 @@ Status roi_align_rotated_backward(const PooledGradient& grad_output, const RoiRo
                                  grad_output.length, false, "output gradient is shorter than [K,C,PH,PW]");
   if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
   if (!status.ok()) return status;
+  if (writes_nothing(grad_input)) return Status::success();
   return active_kernels().roi_align_rotated_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
 }
 
@@ -254,7 +270,7 @@ Status ps_roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const P
                                  "output buffer is shorter than [K,C/(PH*PW),PH,PW]");
   if (status.ok() && !std::isfinite(params.spatial_scale)) status = Status::invalid("spatial scale must be finite");
   if (!status.ok()) return status;
-  if (rois.count == 0 || input.channels == 0) return Status::success();
+  if (rois.count == 0 || writes_nothing(input)) return Status::success();
   return active_kernels().ps_roi_pool_forward(input, rois, params, out, resolve_threads(execution));
 }
 
@@ -315,7 +331,7 @@ Status precise_roi_pool_forward(const FeatureMap& input, const RoiRows& rois, co
   const Status status = check_pooling_call(input, rois, params.pooled_height, params.pooled_width, out, false,
                                            params.spatial_scale);
   if (!status.ok()) return status;
-  if (rois.count == 0 || input.channels == 0) return Status::success();
+  if (rois.count == 0 || writes_nothing(input)) return Status::success();
   return active_kernels().precise_roi_pool_forward(input, rois, params, out, resolve_threads(execution));
 }
 
@@ -332,6 +348,7 @@ Status roi_pool_backward(const PooledGradient& grad_output, const RoiRows& rois,
   for (int64_t i = 0; i < elements; ++i)
     if (grad_output.argmax[i] < -1 || grad_output.argmax[i] >= pixels)
       return Status::invalid("argmax holds an index outside [-1, H*W)");
+  if (writes_nothing(grad_input)) return Status::success();
   return active_kernels().roi_pool_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
 }
 
@@ -342,6 +359,7 @@ Status ps_roi_pool_backward(const PooledGradient& grad_output, const RoiRows& ro
                                  grad_output.length, true, "output gradient is shorter than [K,C/(PH*PW),PH,PW]");
   if (status.ok() && !std::isfinite(params.spatial_scale)) status = Status::invalid("spatial scale must be finite");
   if (!status.ok()) return status;
+  if (writes_nothing(grad_input)) return Status::success();
   return active_kernels().ps_roi_pool_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
 }
 
@@ -353,6 +371,7 @@ Status precise_roi_pool_backward(const PooledGradient& grad_output, const RoiRow
                                  grad_output.length, false, "output gradient is shorter than [K,C,PH,PW]");
   if (status.ok() && !std::isfinite(params.spatial_scale)) status = Status::invalid("spatial scale must be finite");
   if (!status.ok()) return status;
+  if (writes_nothing(grad_input)) return Status::success();
   return active_kernels().precise_roi_pool_backward(grad_output, rois, params, grad_input, resolve_threads(execution));
 }
 

@@ -769,6 +769,72 @@ void bad_input() {
   expect_both_refuse("no channels", map, call.rows(), call, StatusCode::ok);
 }
 
+// A call with nothing to write returns at once from every entry point: a map of 2^40 images
+// of 2x3 pixels and no channels has no elements, but a kernel looping over its images or
+// pixels would run for hours (CI would time out instead of this check failing). The same for
+// an input gradient of no channels or no images.
+void empty_maps_return_at_once() {
+  for (Layout layout : {Layout::nchw, Layout::nhwc}) {
+    const std::string in = std::string(" (") + layout_name(layout) + ")";
+    FeatureMap map;
+    map.batch = int64_t(1) << 40;
+    map.channels = 0;
+    map.height = 2;
+    map.width = 3;
+    map.layout = layout;
+    GradientMap grad;
+    grad.batch = map.batch;
+    grad.height = map.height;
+    grad.width = map.width;
+    grad.layout = layout;
+    const std::vector<float> five = {0, 0, 0, 1, 1}, six = {0, 1, 1, 2, 2, 0};
+    const RoiRows rois{five.data(), 5, 1, 5}, rotated{six.data(), 6, 1, 6};
+    const PooledOutput none;
+    expect_status("roiPool forward" + in, roi_pool_forward(map, rois, RoiPoolParams(), none), StatusCode::ok);
+    expect_status("roiAlign forward" + in, roi_align_forward(map, rois, RoiAlignParams(), none), StatusCode::ok);
+    expect_status("psRoiAlign forward" + in, ps_roi_align_forward(map, rois, PsRoiAlignParams(), none), StatusCode::ok);
+    expect_status("psRoiPool forward" + in, ps_roi_pool_forward(map, rois, PsRoiPoolParams(), none), StatusCode::ok);
+    expect_status("roiAlignRotated forward" + in,
+                  roi_align_rotated_forward(map, rotated, RoiAlignRotatedParams(), none), StatusCode::ok);
+    expect_status("preciseRoiPool forward" + in, precise_roi_pool_forward(map, rois, PreciseRoiPoolParams(), none),
+                  StatusCode::ok);
+    const float scale = 1.0f;
+    const int32_t level = 0;
+    expect_status("multiScaleRoiAlign forward" + in,
+                  multi_scale_roi_align_forward({&map, &scale, 1}, rois, {&level, 1}, MultiScaleRoiAlignParams(), none),
+                  StatusCode::ok);
+    const int64_t levels[] = {1, 2};
+    SpatialPyramidParams pyramid;
+    pyramid.levels = levels;
+    pyramid.level_count = 2;
+    expect_status("spatialPyramidPool forward, whole maps" + in, spatial_pyramid_pool_forward(map, nullptr, pyramid, none),
+                  StatusCode::ok);
+    const std::vector<float> box = {0, 0, 1, 1};
+    expect_status("cropAndResize forward" + in,
+                  crop_and_resize_forward(map, {box.data(), 4, 1, 4}, &level, 1, CropAndResizeParams(), none),
+                  StatusCode::ok);
+    for (int64_t channels : {int64_t(0), int64_t(1)}) {  // no channels; one channel of no images
+      grad.channels = channels;
+      grad.batch = channels == 0 ? map.batch : 0;
+      const std::string g = in + (channels == 0 ? ", no channels" : ", no images");
+      const std::vector<float> dy(static_cast<size_t>(channels), 1.0f);
+      const std::vector<int32_t> argmax(static_cast<size_t>(channels), -1);
+      const PooledGradient dout{dy.data(), channels, argmax.data(), channels};
+      FeatureMap input = map;  // the max modes' forward input: the gradient's shape
+      input.batch = grad.batch;
+      input.channels = channels;
+      expect_status("roiAlign backward" + g, roi_align_backward(dout, rois, RoiAlignParams(), input, grad), StatusCode::ok);
+      expect_status("psRoiAlign backward" + g, ps_roi_align_backward(dout, rois, PsRoiAlignParams(), grad), StatusCode::ok);
+      expect_status("roiAlignRotated backward" + g,
+                    roi_align_rotated_backward(dout, rotated, RoiAlignRotatedParams(), grad), StatusCode::ok);
+      expect_status("roiPool backward" + g, roi_pool_backward(dout, rois, RoiPoolParams(), grad), StatusCode::ok);
+      expect_status("psRoiPool backward" + g, ps_roi_pool_backward(dout, rois, PsRoiPoolParams(), grad), StatusCode::ok);
+      expect_status("preciseRoiPool backward" + g,
+                    precise_roi_pool_backward(dout, rois, PreciseRoiPoolParams(), grad), StatusCode::ok);
+    }
+  }
+}
+
 // Refusals made inside the kernels, so checked on every table: an adaptive sampling grid
 // over max_samples_per_roi (naming the row), and the cancel flag.
 void refusals_in_kernels() {
@@ -838,6 +904,7 @@ int main() {
   extreme_boxes();
   bad_input();
   refusals_in_kernels();
+  empty_maps_return_at_once();
   run_align_family_tests(passed, failed);
   const int family_failures = pooling_family_tests();
   const int scale_failures = scale_tests();
