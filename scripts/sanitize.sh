@@ -120,8 +120,12 @@ status=0
 end=$(date +%s)
 echo "sanitize.sh: build $((built - start)) s, suite $((end - built)) s, vitest exit status $status"
 if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$out/vitest.log"; then
-  echo "sanitize.sh: sanitizer reports in $out/vitest.log" >&2
-  grep -nE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY' "$out/vitest.log" | head -20 >&2
+  echo "sanitize.sh: sanitizer reports in $out/vitest.log; the first ones, whole:" >&2
+  # Each report from its first line to its SUMMARY line (ASan/LSan), or a UBSan error and the
+  # stack after it: a CI log keeps this output, not the scratch tree's log.
+  awk '/ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/ { inside = 1 }
+       inside { print; if (++shown >= 300) exit }
+       /^SUMMARY: / { inside = 0 }' "$out/vitest.log" >&2
   [[ $status -ne 0 ]] || status=1
 fi
 exit "$status"

@@ -12,14 +12,31 @@ import type { Backend, Jobs, Operator } from './types.js';
 
 /**
  * The addon's exports (native/addon/*.cc): `<operator>Sync(...args)` and
- * `<operator>Async(...args, abortFlag)` for every operator, with the positional arguments
- * each binding documents, plus the runtime functions.
+ * `<operator>Async(...args, abortFlag, settle)` for every operator, with the positional
+ * arguments each binding documents, plus the runtime functions. An Async entry queues its
+ * kernel and returns; `settle` is called once it has finished, with nothing or with the
+ * error (a callback, not a Node-API promise: native/addon/kernel_worker.h says why).
  */
 type OperatorBindings = {
   [Name in `${Operator}Sync`]: (...args: unknown[]) => void;
 } & {
-  [Name in `${Operator}Async`]: (...args: unknown[]) => Promise<void>;
+  [Name in `${Operator}Async`]: (...args: unknown[]) => void;
 };
+
+/** How an Async entry reports its end: called once, with the error if the call failed. */
+export type Settle = (error?: Error) => void;
+
+/**
+ * A promise and the Settle function that settles it. The binding is called outside the
+ * promise's executor, so a refusal of its arguments still throws where it is called.
+ */
+export function settlement(): { settle: Settle; settled: Promise<void> } {
+  let settle!: Settle;
+  const settled = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error === undefined ? resolve() : reject(error));
+  });
+  return { settle, settled };
+}
 
 interface NativeBinding extends OperatorBindings {
   simdLevel(): string;
@@ -207,9 +224,11 @@ export function createNativeBackend(): Backend {
     simd: () => binding.simdLevel() as SimdLevel,
     runSync: (op, job) => Reflect.apply(binding[syncName[op]], binding, argumentsOf[op](job)),
     runAsync: (op, job, abortFlag) => {
+      const { settle, settled } = settlement();
       const args = argumentsOf[op](job);
-      args.push(abortFlag);
-      return Reflect.apply(binding[asyncName[op]], binding, args) as Promise<void>;
+      args.push(abortFlag, settle);
+      Reflect.apply(binding[asyncName[op]], binding, args);
+      return settled;
     },
     setNumThreads: (n) => binding.setNumThreads(n),
     setInitialNumThreads: (n) => binding.setInitialNumThreads(n),

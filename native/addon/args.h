@@ -43,6 +43,12 @@ class ArgReader {
     return v.As<Napi::Int32Array>();
   }
 
+  Napi::Function function() {
+    Napi::Value v = next();
+    if (!v.IsFunction()) fail("a function");
+    return v.As<Napi::Function>();
+  }
+
   // A JavaScript array (its elements are the caller's to check, naming argument index()).
   Napi::Array array() {
     Napi::Value v = next();

@@ -123,9 +123,10 @@ inline CommonArgs read_common(ArgReader& args, int64_t roi_columns = 5) {
 // The per-call thread count argument: 0 means the process setting.
 inline int32_t read_threads(ArgReader& args) { return static_cast<int32_t>(args.integer(0, kMaxThreads)); }
 
-// Runs `kernel` now (sync) or on the libuv pool (async: the last argument is then an
-// optional Int32Array abort flag). `pinned` holds every typed array the kernel touches.
-// A sync call needs nothing held: no JavaScript runs until it returns.
+// Runs `kernel` now (sync) or on the libuv pool (async: the last two arguments are then an
+// optional Int32Array abort flag and the function to call once the kernel has finished,
+// kernel_worker.h). `pinned` holds every typed array the kernel touches. A sync call needs
+// nothing held: no JavaScript runs until it returns.
 template <typename Kernel>
 Napi::Value run(const Napi::CallbackInfo& info, const char* function, PinnedArrays pinned, ArgReader& args,
                 bool async, Kernel kernel) {
@@ -142,6 +143,7 @@ Napi::Value run(const Napi::CallbackInfo& info, const char* function, PinnedArra
     flag_data = flag.Data();
     pinned.push_back(flag);
   }
+  Napi::Function settle = args.function();
   std::vector<std::shared_ptr<v8::BackingStore>> memory;
   memory.reserve(pinned.size());
   for (const Napi::TypedArray& array : pinned) {
@@ -151,10 +153,9 @@ Napi::Value run(const Napi::CallbackInfo& info, const char* function, PinnedArra
                                           ": a typed array of this async call is a view of a resizable ArrayBuffer, "
                                           "which could shrink under the running kernel");
   }
-  auto* worker = new KernelWorker(env, function, kernel, pinned, std::move(memory), flag_data);
-  Napi::Promise promise = worker->Promise();
+  auto* worker = new KernelWorker(env, function, kernel, pinned, std::move(memory), flag_data, settle);
   worker->Queue();
-  return promise;
+  return env.Undefined();
 }
 
 // Defines `<name>Sync` and `<name>Async` on `exports` from one entry point taking (info, async).

@@ -3,6 +3,14 @@
 // while the kernel runs, and their memory is held (held_memory.h), so detaching their
 // ArrayBuffers meanwhile cannot free it either; the abort flag lets an AbortSignal stop the
 // kernel between RoIs.
+//
+// The call reports its end through a JavaScript function (`settle`: no argument on success,
+// the error otherwise; lib/backend/native.ts makes the promise around it), not through a
+// Node-API promise: a napi_deferred is freed only by resolving or rejecting it, and Node 20
+// refuses both (before freeing it) once its environment can no longer run JavaScript, so
+// every async call in flight when a worker_thread is terminated leaked its deferred
+// (LeakSanitizer, test/native/workers.test.ts). A reference to `settle` is deleted with
+// the worker whatever happened.
 #pragma once
 #include <napi.h>
 
@@ -26,41 +34,40 @@ class KernelWorker : public Napi::AsyncWorker {
   // `pinned` holds every typed array `kernel` touches, including the abort flag, with their
   // memory (`memory`, from hold_memory, in the same order).
   KernelWorker(Napi::Env env, const char* function, Kernel kernel, const std::vector<Napi::TypedArray>& pinned,
-               std::vector<std::shared_ptr<v8::BackingStore>> memory, const int32_t* abort_flag)
+               std::vector<std::shared_ptr<v8::BackingStore>> memory, const int32_t* abort_flag,
+               Napi::Function settle)
       : Napi::AsyncWorker(env, function),
         function_(function),
         kernel_(std::move(kernel)),
         cancel_(abort_flag),
-        deferred_(Napi::Promise::Deferred::New(env)),
+        settle_(Napi::Persistent(settle)),
         memory_(std::move(memory)) {
     pinned_.reserve(pinned.size());
     for (const Napi::TypedArray& array : pinned) pinned_.push_back(Napi::Persistent(array));
   }
 
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-
  protected:
   void Execute() override { status_ = kernel_(cancel_); }
 
   // Runs on the JavaScript thread. When a worker_thread is terminated while this call runs,
-  // its environment can no longer run JavaScript by the time this is called: settling the
-  // promise then fails and throws, which NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS (binding.gyp)
+  // its environment can no longer run JavaScript by the time this is called: calling
+  // `settle` then fails and throws, which NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS (binding.gyp)
   // turns into nothing instead of a process abort; the promise goes with its environment.
   void OnOK() override {
     if (status_.ok() && any_detached()) {
-      deferred_.Reject(Napi::TypeError::New(Env(), std::string(function_) +
-                                                       ": an ArrayBuffer of this call was detached while the call was "
-                                                       "running (transferred by postMessage or structuredClone); its "
-                                                       "memory was kept until the kernel finished, and the output is lost")
-                           .Value());
+      settle_.Call({Napi::TypeError::New(Env(), std::string(function_) +
+                                                    ": an ArrayBuffer of this call was detached while the call was "
+                                                    "running (transferred by postMessage or structuredClone); its "
+                                                    "memory was kept until the kernel finished, and the output is lost")
+                        .Value()});
     } else if (status_.ok()) {
-      deferred_.Resolve(Env().Undefined());
+      settle_.Call({});
     } else {
-      deferred_.Reject(status_error(Env(), function_, status_).Value());
+      settle_.Call({status_error(Env(), function_, status_).Value()});
     }
   }
 
-  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+  void OnError(const Napi::Error& error) override { settle_.Call({error.Value()}); }
 
  private:
   bool any_detached() const {
@@ -73,7 +80,7 @@ class KernelWorker : public Napi::AsyncWorker {
   Kernel kernel_;
   roiops::CancelFlag cancel_;
   roiops::Status status_;
-  Napi::Promise::Deferred deferred_;
+  Napi::FunctionReference settle_;
   std::vector<Napi::Reference<Napi::TypedArray>> pinned_;
   std::vector<std::shared_ptr<v8::BackingStore>> memory_;  // released with the worker, on the JavaScript thread
 };

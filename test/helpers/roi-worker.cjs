@@ -2,8 +2,9 @@
 // dist/index.cjs by require or dist/index.js by import) and answers messages:
 //   { calls, barrier }: waits until every worker sharing `barrier` has arrived, then runs
 //     each call (op, args, options) async (all at once) and Sync, and posts both results;
-//   { long, sync }: posts 'started', then runs roiAlign (async, or Sync when `sync`) on the
-//     long call and posts 'done' if it ever finishes.
+//   { long, sync }: runs roiAlign on the long call, Sync when `sync` (after posting 'started'),
+//     else four async calls (posting 'started' once all four are queued in the addon), and
+//     posts 'done' if it ever finishes.
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
 const { pathToFileURL } = require('node:url');
@@ -28,9 +29,16 @@ load.then((roi) => {
       parentPort.postMessage({ async: await Promise.all(pending), sync, native: roi.info().native });
     } else if (message.long) {
       const { input, boxes, options } = message.long;
-      parentPort.postMessage('started');
-      if (message.sync) roi.roiAlignSync(input, boxes, options);
-      else await Promise.all([1, 2, 3, 4].map(() => roi.roiAlign(input, boxes, options)));
+      if (message.sync) {
+        parentPort.postMessage('started');
+        roi.roiAlignSync(input, boxes, options);
+      } else {
+        // An async operator validates and hands its kernel to the addon before its first
+        // await, so once map() returns every call is in the addon's hands.
+        const pending = [1, 2, 3, 4].map(() => roi.roiAlign(input, boxes, options));
+        parentPort.postMessage('started');
+        await Promise.all(pending);
+      }
       parentPort.postMessage('done');
     }
   });

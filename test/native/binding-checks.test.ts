@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
 import { packageRoot } from '../../lib/backend/native.js';
+import { callBindingAsync } from '../helpers/native-binding.js';
 
 const binding = createRequire(import.meta.url)('node-gyp-build')(packageRoot()) as Record<string, (...args: unknown[]) => unknown>;
 
@@ -64,7 +65,16 @@ describe('native binding', () => {
 
   it('rejects an async call with bad lengths instead of crashing', async () => {
     await expect(
-      binding.roiPoolAsync?.(input, 1, 2, 4, 4, 0, rois, 1, new Float32Array(2), null, 2, 2, 1, 0, 0, new Int32Array(1)) as Promise<void>,
+      callBindingAsync('roiPoolAsync', input, 1, 2, 4, 4, 0, rois, 1, new Float32Array(2), null, 2, 2, 1, 0, 0, new Int32Array(1)),
     ).rejects.toThrow(new RangeError('roiPool: output buffer is shorter than [K,C,PH,PW]'));
+  });
+
+  it('refuses an async call without the function that it settles with', () => {
+    expect(() => binding.roiAlignAsync?.(...alignArgs(), new Int32Array(1))).toThrow(
+      new TypeError('roi-ops native binding: argument 18 must be a function'),
+    );
+    expect(() => binding.roiAlignAsync?.(...alignArgs(), null, 'settle')).toThrow(
+      new TypeError('roi-ops native binding: argument 18 must be a function'),
+    );
   });
 });

@@ -11,7 +11,7 @@ import { roiAlign, roiAlignSync } from '../../lib/index.js';
 import { detach, resizableCopy } from '../helpers/buffers.js';
 import { largeCall } from '../helpers/large-call.js';
 import { mixedCalls, runAsync, runSync, sameBits, sameResult, type Result } from '../helpers/mixed-calls.js';
-import { callBinding } from '../helpers/native-binding.js';
+import { callBinding, callBindingAsync } from '../helpers/native-binding.js';
 
 const gc = (globalThis as { gc?: () => void }).gc as () => void;
 
@@ -53,7 +53,7 @@ describe('garbage collection while async calls are pending', () => {
       const { input, rois, args } = rawRoiAlignInputs(counts[i] as number);
       registry.register(input, i);
       registry.register(rois, i + counts.length);
-      return (callBinding('roiAlignAsync', ...args, outs[i], ...rawRoiAlignOptions, new Int32Array(1)) as Promise<void>).then(() => {
+      return callBindingAsync('roiAlignAsync', ...args, outs[i], ...rawRoiAlignOptions, new Int32Array(1)).then(() => {
         if (finalized.has(i) || finalized.has(i + counts.length)) throw new Error(`call ${i}'s inputs were finalized while it ran`);
         settled.add(i);
       });
@@ -161,7 +161,7 @@ describe('a resizable ArrayBuffer', () => {
     const [N, C, H, W] = input.shape as [number, number, number, number];
     const out = new Float32Array(20 * C * 49);
     expect(() =>
-      callBinding('roiAlignAsync', input.data, N, C, H, W, 0, boxes.data, 20, out, ...rawRoiAlignOptions, new Int32Array(1)),
+      callBindingAsync('roiAlignAsync', input.data, N, C, H, W, 0, boxes.data, 20, out, ...rawRoiAlignOptions, new Int32Array(1)),
     ).toThrow(new TypeError('roiAlign: a typed array of this async call is a view of a resizable ArrayBuffer, which could shrink under the running kernel'));
     expect(sameResult(roiAlignSync(input, boxes, options), roiAlignSync(plain, boxes, options))).toBe(true);
   });

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 import { spatialPyramidReference } from '../../lib/reference/spatial-pyramid.js';
 import { goldenCases, toChannelsFirst, toChannelsLast } from '../helpers/golden.js';
-import { callBinding, describeBinding, withArgs } from '../helpers/native-binding.js';
+import { callBinding, callBindingAsync, describeBinding, withArgs } from '../helpers/native-binding.js';
 
 const box = new Float32Array([0, 0, 0, 3, 3]);
 const twoBoxes = new Float32Array([0, 0, 0, 3, 3, 0, 1, 1, 2, 2]);
@@ -141,7 +141,7 @@ describeBinding(
           callBinding('cropAndResizeSync', ...call, 2);
           expect(out).toEqual(expected);
           out.fill(NaN);
-          await callBinding('cropAndResizeAsync', ...call, 1, new Int32Array(1));
+          await callBindingAsync('cropAndResizeAsync', ...call, 1, new Int32Array(1));
           expect(out).toEqual(expected);
         });
       });
