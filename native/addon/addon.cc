@@ -33,7 +33,7 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
 
  private:
   // (input, N, C, H, W, layout, rois, K, out, argmax | null, PH, PW, spatialScale, bins, threads
-  //  [, abortFlag]); threads 0 means the process setting.
+  //  [, abortFlag, settle]); threads 0 means the process setting.
   Napi::Value RoiPool(const Napi::CallbackInfo& info, bool async) {
     ArgReader args(info);
     CommonArgs common = read_common(args);
@@ -59,7 +59,7 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
   }
 
   // (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, samplingRatio, aligned,
-  //  mode, maxSamplesPerRoi, threads[, abortFlag])
+  //  mode, maxSamplesPerRoi, threads[, abortFlag, settle])
   Napi::Value RoiAlign(const Napi::CallbackInfo& info, bool async) {
     ArgReader args(info);
     CommonArgs common = read_common(args);

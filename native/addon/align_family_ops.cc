@@ -4,7 +4,8 @@
 //
 // Conventions shared with addon.cc: layout is 0 (NCHW) or 1 (NHWC); pooled buffers follow the
 // input's layout; threads 0 means the process setting; the Async form takes an optional
-// Int32Array abort flag as its last argument and returns a Promise. Every length is re-checked
+// Int32Array abort flag and the function it settles with as its last two arguments, queues
+// the kernel and returns (kernel_worker.h). Every length is re-checked
 // by the kernel entry points (a RangeError names what was short), every type here (a TypeError
 // names the argument).
 #include <cmath>
@@ -25,7 +26,7 @@ constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
 }
 
 // (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, samplingRatio,
-//  maxSamplesPerRoi, threads[, abortFlag])
+//  maxSamplesPerRoi, threads[, abortFlag, settle])
 // rois: K rows of (batchIndex, x1, y1, x2, y2). C must be a multiple of PH*PW; out holds
 // K*C elements: [K, C/(PH*PW), PH, PW] (NCHW) or [K, PH, PW, C/(PH*PW)] (NHWC).
 Napi::Value ps_roi_align(const Napi::CallbackInfo& info, bool async) {
@@ -47,7 +48,7 @@ Napi::Value ps_roi_align(const Napi::CallbackInfo& info, bool async) {
 }
 
 // (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, samplingRatio, aligned,
-//  clockwise, maxSamplesPerRoi, threads[, abortFlag])
+//  clockwise, maxSamplesPerRoi, threads[, abortFlag, settle])
 // rois: K rows of SIX (batchIndex, cx, cy, w, h, angle in degrees, counter-clockwise);
 // out: [K,C,PH,PW] or [K,PH,PW,C].
 Napi::Value roi_align_rotated(const Napi::CallbackInfo& info, bool async) {
@@ -71,7 +72,7 @@ Napi::Value roi_align_rotated(const Napi::CallbackInfo& info, bool async) {
 }
 
 // (levels, N, C, levelSizes, layout, scales, rois, K, roiLevels, out, PH, PW, samplingRatio,
-//  aligned, maxSamplesPerRoi, threads[, abortFlag])
+//  aligned, maxSamplesPerRoi, threads[, abortFlag, settle])
 // levels: a JS array of L Float32Arrays (finest first), each [N,C,H_l,W_l] or [N,H_l,W_l,C];
 // levelSizes: a JS array of 2L integers [H_0, W_0, H_1, W_1, ...]; scales: a Float32Array of
 // L spatial scales; rois: K rows of (batchIndex, x1, y1, x2, y2) in image coordinates;
@@ -139,7 +140,7 @@ Napi::Value multi_scale_roi_align(const Napi::CallbackInfo& info, bool async) {
 }
 
 // (gradInput, N, C, H, W, layout, rois, K, gradOutput, input | null, PH, PW, spatialScale,
-//  samplingRatio, aligned, mode, maxSamplesPerRoi, threads[, abortFlag])
+//  samplingRatio, aligned, mode, maxSamplesPerRoi, threads[, abortFlag, settle])
 // gradInput: the forward input's shape and layout, zero-filled then accumulated into;
 // gradOutput: the forward output's ([K,C,PH,PW] or [K,PH,PW,C]); input: the forward input,
 // required by mode 1 (max) and 2 (onnx-max), ignored (may be null) by mode 0 (avg).
@@ -176,7 +177,7 @@ Napi::Value roi_align_backward(const Napi::CallbackInfo& info, bool async) {
 }
 
 // (gradInput, N, C, H, W, layout, rois, K, gradOutput, PH, PW, spatialScale, samplingRatio,
-//  maxSamplesPerRoi, threads[, abortFlag])
+//  maxSamplesPerRoi, threads[, abortFlag, settle])
 // gradOutput: [K, C/(PH*PW), PH, PW] or [K, PH, PW, C/(PH*PW)].
 Napi::Value ps_roi_align_backward(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
@@ -197,7 +198,7 @@ Napi::Value ps_roi_align_backward(const Napi::CallbackInfo& info, bool async) {
 }
 
 // (gradInput, N, C, H, W, layout, rois, K, gradOutput, PH, PW, spatialScale, samplingRatio,
-//  aligned, clockwise, maxSamplesPerRoi, threads[, abortFlag])
+//  aligned, clockwise, maxSamplesPerRoi, threads[, abortFlag, settle])
 // rois: K rows of six as roiAlignRotated; gradOutput: [K,C,PH,PW] or [K,PH,PW,C].
 Napi::Value roi_align_rotated_backward(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);

@@ -4,9 +4,11 @@
 //
 // Conventions shared by every entry point: layout 0 = NCHW, 1 = NHWC (an output or gradient
 // follows its input's layout, except spatialPyramidPool's, which is always [rows, C*sum(l*l)]);
-// threads 0 = the process setting; the Async form returns a Promise<void> and takes an
-// optional Int32Array abort flag as its last argument (non-zero element 0 stops the kernel
-// between RoIs, the promise then rejects with an ABORT_ERR). Buffers are written in place.
+// threads 0 = the process setting; the Async form takes an optional Int32Array abort flag
+// (non-zero element 0 stops the kernel between RoIs) and the function it settles with as its
+// last two arguments, queues the kernel and returns; that function is called once, with no
+// argument on success, else with the error (an ABORT_ERR when aborted; kernel_worker.h).
+// Buffers are written in place.
 #include <memory>
 #include <vector>
 
@@ -15,7 +17,7 @@
 namespace roiops_addon {
 namespace {
 
-// (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, threads[, abortFlag])
+// (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, threads[, abortFlag, settle])
 // out: [K, C/(PH*PW), PH, PW] (NCHW) or [K, PH, PW, C/(PH*PW)] (NHWC) floats.
 Napi::Value PsRoiPool(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
@@ -33,7 +35,7 @@ Napi::Value PsRoiPool(const Napi::CallbackInfo& info, bool async) {
   });
 }
 
-// (input, N, C, H, W, layout, rois | null, K, out, levels, spatialScale, mode, threads[, abortFlag])
+// (input, N, C, H, W, layout, rois | null, K, out, levels, spatialScale, mode, threads[, abortFlag, settle])
 // rois null: one row per image over its whole map (K is then ignored, pass 0); levels: an
 // Int32Array of grid sizes l >= 1 in output order; mode 0 = max, 1 = avg.
 // out: [rows, C * sum(l*l)] floats for both layouts, each level flattened (C, l, l).
@@ -68,7 +70,7 @@ Napi::Value SpatialPyramidPool(const Napi::CallbackInfo& info, bool async) {
 }
 
 // (image, N, C, H, W, layout, boxes, K, boxIndices, out, cropHeight, cropWidth, method,
-//  extrapolationValue, threads[, abortFlag])
+//  extrapolationValue, threads[, abortFlag, settle])
 // boxes: K rows of 4 normalized (y1, x1, y2, x2); boxIndices: an Int32Array of K image
 // indices; method 0 = bilinear, 1 = nearest; extrapolationValue any number.
 // out: [K, h, w, C] (NHWC) or [K, C, h, w] (NCHW) floats.
@@ -93,7 +95,7 @@ Napi::Value CropAndResize(const Napi::CallbackInfo& info, bool async) {
   });
 }
 
-// (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, threads[, abortFlag])
+// (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, threads[, abortFlag, settle])
 // out: [K, C, PH, PW] (NCHW) or [K, PH, PW, C] (NHWC) floats.
 Napi::Value PreciseRoiPool(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
@@ -111,7 +113,7 @@ Napi::Value PreciseRoiPool(const Napi::CallbackInfo& info, bool async) {
   });
 }
 
-// (gradInput, N, C, H, W, layout, rois, K, gradOutput, argmax, PH, PW, threads[, abortFlag])
+// (gradInput, N, C, H, W, layout, rois, K, gradOutput, argmax, PH, PW, threads[, abortFlag, settle])
 // gradInput: the forward input's shape and layout, zero-filled then accumulated into;
 // gradOutput and argmax (an Int32Array) in the forward output's order ([K,C,PH,PW] or
 // [K,PH,PW,C]).
@@ -134,7 +136,7 @@ Napi::Value RoiPoolBackward(const Napi::CallbackInfo& info, bool async) {
   });
 }
 
-// (gradInput, N, C, H, W, layout, rois, K, gradOutput, PH, PW, spatialScale, threads[, abortFlag])
+// (gradInput, N, C, H, W, layout, rois, K, gradOutput, PH, PW, spatialScale, threads[, abortFlag, settle])
 // gradOutput: [K, C/(PH*PW), PH, PW] or [K, PH, PW, C/(PH*PW)]; gradInput as for roiPoolBackward.
 Napi::Value PsRoiPoolBackward(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
@@ -152,7 +154,7 @@ Napi::Value PsRoiPoolBackward(const Napi::CallbackInfo& info, bool async) {
   });
 }
 
-// (gradInput, N, C, H, W, layout, rois, K, gradOutput, PH, PW, spatialScale, threads[, abortFlag])
+// (gradInput, N, C, H, W, layout, rois, K, gradOutput, PH, PW, spatialScale, threads[, abortFlag, settle])
 // gradOutput: [K, C, PH, PW] or [K, PH, PW, C]; gradInput as for roiPoolBackward.
 Napi::Value PreciseRoiPoolBackward(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);

@@ -45,7 +45,7 @@ export type Refusal = readonly [what: string, overrides: Record<number, unknown>
 export interface BindingEntry {
   /** The entry point without its Sync/Async suffix. */
   name: string;
-  /** A well-formed call's arguments (the Async entry takes an abort flag after them). */
+  /** A well-formed call's arguments (the Async entry takes an abort flag and its settle function after them). */
   args: readonly unknown[];
   refusals: readonly Refusal[];
 }
