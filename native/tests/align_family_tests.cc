@@ -22,51 +22,13 @@
 
 #include "roiops/roiops.h"
 #include "runtime/kernel_table.h"
-#include "tests/kernel_tables.h"
-#if defined(__x86_64__) || defined(_M_X64)
-#include "runtime/cpu_features.h"
-#endif
+#include "tests/test_support.h"
+
+using namespace roiops_tests;
 
 namespace {
 
 using namespace roiops;
-
-int* passed_count = nullptr;
-int* failed_count = nullptr;
-
-bool check(bool ok, const std::string& what) {
-  if (ok) {
-    ++*passed_count;
-  } else {
-    ++*failed_count;
-    if (*failed_count <= 40) std::printf("FAIL %s\n", what.c_str());
-  }
-  return ok;
-}
-
-constexpr uint32_t kUnwrittenBits = 0x7fc0deadu;
-
-uint32_t bits_of(float v) {
-  uint32_t b;
-  std::memcpy(&b, &v, sizeof b);
-  return b;
-}
-
-float unwritten() {
-  float v;
-  std::memcpy(&v, &kUnwrittenBits, sizeof v);
-  return v;
-}
-
-struct Random {
-  uint64_t state;
-  uint64_t next() {
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    return state;
-  }
-  float uniform(float lo, float hi) { return lo + (hi - lo) * static_cast<float>(next() >> 40) / 16777216.0f; }
-  int64_t below(int64_t n) { return static_cast<int64_t>((next() >> 33) % static_cast<uint64_t>(n)); }
-};
 
 // [A][B][C][D] <-> [A][C][D][B] (NCHW <-> NHWC, also for [K][C][PH][PW] blocks).
 std::vector<float> to_channels_last(const std::vector<float>& x, int64_t a, int64_t b, int64_t c, int64_t d) {
@@ -527,9 +489,8 @@ void roi_align_backward_is_sequential(Random& random) {
 
 }  // namespace
 
-void run_align_family_tests(int& passed, int& failed) {
-  passed_count = &passed;
-  failed_count = &failed;
+void align_family_tests() {
+  const Tally before = tally();
   Random random{20260401};
   ps_forward_and_backward(random);
   rotated_forward_and_backward(random);
@@ -537,4 +498,5 @@ void run_align_family_tests(int& passed, int& failed) {
   rotated_at_angle_zero_is_roi_align(random);
   multi_scale_is_roi_align_per_level(random);
   roi_align_backward_is_sequential(random);
+  report_section("align family tests", before);
 }

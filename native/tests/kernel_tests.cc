@@ -31,54 +31,21 @@
 
 #include "roiops/roiops.h"
 #include "runtime/kernel_table.h"
-#if defined(__x86_64__) || defined(_M_X64)
-#include "runtime/cpu_features.h"
-#endif
+#include "tests/test_support.h"
+
+using namespace roiops_tests;
 
 namespace {
 
 using namespace roiops;
 
 // ---------------------------------------------------------------------------------------
-// Checks and the summary
-
-int passed = 0, failed = 0;
-
-bool check(bool ok, const std::string& what) {
-  if (ok) {
-    passed++;
-  } else {
-    failed++;
-    if (failed <= 40) std::printf("FAIL %s\n", what.c_str());
-  }
-  return ok;
-}
+// Messages
 
 std::string format(const char* pattern, double a, double b = 0, double c = 0) {
   char text[200];
   std::snprintf(text, sizeof text, pattern, a, b, c);
   return text;
-}
-
-// ---------------------------------------------------------------------------------------
-// The tables this CPU may run
-
-std::vector<const KernelTable*> runnable_tables() {
-  std::vector<const KernelTable*> tables{&scalar_kernel_table()};
-#if defined(__x86_64__) || defined(_M_X64)
-  tables.push_back(&sse2_kernel_table());  // SSE2 is part of x86-64
-  if (cpu_features().avx2_fma) tables.push_back(&avx2_kernel_table());
-  if (cpu_features().avx512) tables.push_back(&avx512_kernel_table());
-#endif
-#if defined(__aarch64__) || defined(_M_ARM64)
-  tables.push_back(&neon_kernel_table());  // NEON is part of AArch64
-#endif
-  return tables;
-}
-
-const std::vector<const KernelTable*>& tables() {
-  static const std::vector<const KernelTable*> runnable = runnable_tables();
-  return runnable;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -182,21 +149,8 @@ Operation pool_op(int64_t ph, int64_t pw, BinRule bins, bool with_argmax, float 
 // ---------------------------------------------------------------------------------------
 // Running a table
 
-// Outputs start filled with these, so that an element a kernel forgets to write is seen.
-constexpr uint32_t kUnwrittenBits = 0x7fc0deadu;  // a quiet NaN whose payload no kernel produces
+// An argmax element no kernel wrote (outputs start as unwritten(), test_support.h).
 constexpr int32_t kUnwrittenIndex = 0x5a5a5a5a;
-
-float unwritten_value() {
-  float v;
-  std::memcpy(&v, &kUnwrittenBits, sizeof v);
-  return v;
-}
-
-uint32_t bits_of(float v) {
-  uint32_t b;
-  std::memcpy(&b, &v, sizeof b);
-  return b;
-}
 
 struct Result {
   Status status;
@@ -209,7 +163,7 @@ struct Result {
 Result run(const KernelTable& table, const Problem& p, const Operation& op, int32_t threads, int64_t out_misalign = 0,
            const int32_t* cancel = nullptr) {
   const int64_t elements = p.count() * p.channels * op.pooled_height() * op.pooled_width();
-  std::vector<float> values(static_cast<size_t>(out_misalign + elements), unwritten_value());
+  std::vector<float> values(static_cast<size_t>(out_misalign + elements), unwritten());
   std::vector<int32_t> argmax(op.with_argmax ? static_cast<size_t>(out_misalign + elements) : 0, kUnwrittenIndex);
   PooledOutput out;
   out.data = values.data() + out_misalign;
@@ -444,23 +398,6 @@ void known_answers() {
 
 // ---------------------------------------------------------------------------------------
 // 2. Every table equals the scalar table, bit for bit
-
-// splitmix64: the same sequence on every platform.
-class Random {
- public:
-  explicit Random(uint64_t seed) : state_(seed) {}
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  float uniform(float lo, float hi) { return lo + (hi - lo) * static_cast<float>(next() >> 40) / 16777216.0f; }
-  int64_t below(int64_t n) { return static_cast<int64_t>(next() % static_cast<uint64_t>(n)); }
-
- private:
-  uint64_t state_;
-};
 
 // Two images of values in [-2, 2) with a few NaN, ±inf and ±0 pixels; `count` boxes in image
 // coordinates (spatial scale 0.25), many hanging off the map, some inverted, and a few rows
@@ -888,11 +825,12 @@ void dispatch() {
 
 }  // namespace
 
-// native/tests/align_family_tests.cc: psRoiAlign, roiAlignRotated, multiScaleRoiAlign and the
-// backward passes, counted into the same totals.
-void run_align_family_tests(int& passed, int& failed);
-int pooling_family_tests();  // native/tests/pooling_family_tests.cc: the number of failed checks
-int scale_tests();           // native/tests/scale_tests.cc: the number of failed checks (maps past 2^31 elements)
+// The other test files, each counted into the one tally (test_support.h) and reporting its
+// own section: psRoiAlign, roiAlignRotated, multiScaleRoiAlign and their backward passes;
+// the pooling family; maps past 2^31 elements.
+void align_family_tests();    // native/tests/align_family_tests.cc
+void pooling_family_tests();  // native/tests/pooling_family_tests.cc
+void scale_tests();           // native/tests/scale_tests.cc
 
 int main() {
   set_num_threads(2);  // so that "2 threads" means two, even on a one-core machine
@@ -905,11 +843,11 @@ int main() {
   bad_input();
   refusals_in_kernels();
   empty_maps_return_at_once();
-  run_align_family_tests(passed, failed);
-  const int family_failures = pooling_family_tests();
-  const int scale_failures = scale_tests();
+  align_family_tests();
+  pooling_family_tests();
+  scale_tests();
   std::string names;
   for (const KernelTable* table : tables()) names += (names.empty() ? "" : " ") + std::string(table->simd);
-  std::printf("kernel tests: %d passed, %d failed (tables: %s)\n", passed, failed, names.c_str());
-  return failed == 0 && family_failures == 0 && scale_failures == 0 ? 0 : 1;
+  std::printf("kernel tests: %d passed, %d failed (tables: %s)\n", tally().passed, tally().failed, names.c_str());
+  return tally().failed == 0 ? 0 : 1;
 }

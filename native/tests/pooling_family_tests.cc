@@ -25,56 +25,13 @@
 
 #include "roiops/roiops.h"
 #include "runtime/kernel_table.h"
-#include "tests/kernel_tables.h"
-#if defined(__x86_64__) || defined(_M_X64)
-#include "runtime/cpu_features.h"
-#endif
+#include "tests/test_support.h"
+
+using namespace roiops_tests;
 
 namespace {
 
 using namespace roiops;
-
-int passed = 0, failed = 0;
-
-bool check(bool ok, const std::string& what) {
-  if (ok) {
-    passed++;
-  } else {
-    failed++;
-    if (failed <= 40) std::printf("FAIL %s\n", what.c_str());
-  }
-  return ok;
-}
-
-class Random {
- public:
-  explicit Random(uint64_t seed) : state_(seed) {}
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  float uniform(float lo, float hi) { return lo + (hi - lo) * static_cast<float>(next() >> 40) / 16777216.0f; }
-  int64_t below(int64_t n) { return static_cast<int64_t>(next() % static_cast<uint64_t>(n)); }
-
- private:
-  uint64_t state_;
-};
-
-constexpr uint32_t kUnwrittenBits = 0x7fc0deadu;
-
-float unwritten() {
-  float v;
-  std::memcpy(&v, &kUnwrittenBits, sizeof v);
-  return v;
-}
-
-uint32_t bits(float v) {
-  uint32_t b;
-  std::memcpy(&b, &v, sizeof b);
-  return b;
-}
 
 // A map stored NCHW; views of it in either layout.
 struct Map {
@@ -164,7 +121,7 @@ std::vector<float> to_first(const std::vector<float>& v, int64_t a, int64_t b, i
 
 int64_t first_difference(const std::vector<float>& a, const std::vector<float>& b) {
   for (size_t i = 0; i < a.size(); ++i)
-    if (bits(a[i]) != bits(b[i])) return static_cast<int64_t>(i);
+    if (bits_of(a[i]) != bits_of(b[i])) return static_cast<int64_t>(i);
   return -1;
 }
 
@@ -186,7 +143,7 @@ void expect_consistent(const Case& c) {
     const Status s = c.run(scalar_kernel_table(), layout, 1, want);
     if (!check(s.ok(), where + ": scalar status " + s.message)) return;
     bool complete = true;
-    for (float v : want) complete = complete && bits(v) != kUnwrittenBits;
+    for (float v : want) complete = complete && bits_of(v) != kUnwrittenBits;
     check(complete, where + ": scalar leaves elements unwritten");
     for (const KernelTable* table : all)
       for (int32_t threads : {1, 2}) {
@@ -535,12 +492,11 @@ void bad_input() {
 
 }  // namespace
 
-// Runs the pooling-family tests; returns the number of failed checks.
-int pooling_family_tests() {
+void pooling_family_tests() {
+  const Tally before = tally();
   random_forward_cases();
   random_backward_cases();
   identities();
   bad_input();
-  std::printf("pooling family tests: %d passed, %d failed\n", passed, failed);
-  return failed;
+  report_section("pooling family tests", before);
 }

@@ -29,35 +29,21 @@
 
 #include "roiops/roiops.h"
 #include "runtime/kernel_table.h"
-#include "tests/kernel_tables.h"
-#if defined(__x86_64__) || defined(_M_X64)
-#include "runtime/cpu_features.h"
-#endif
+#include "tests/test_support.h"
 #if defined(__unix__) || defined(__APPLE__)
 #include <sys/mman.h>
 #define ROIOPS_HAVE_MMAP 1
 #endif
 
+using namespace roiops_tests;
+
 namespace {
 
 using namespace roiops;
 
-int passed = 0, failed = 0;
-
-bool check(bool ok, const std::string& what) {
-  if (ok) {
-    passed++;
-  } else {
-    failed++;
-    if (failed <= 40) std::printf("FAIL scale: %s\n", what.c_str());
-  }
-  return ok;
-}
-
 constexpr int64_t kBatch = 2, kChannels = 36, kSize = 8192;  // 2 x 2.4e9 elements
 constexpr int64_t kWindow = 40;                               // the written bottom-right corner
 constexpr int64_t kOrigin = kSize - kWindow;                  // where the window starts, both axes
-constexpr uint32_t kUnwrittenBits = 0x7fc0deadu;
 
 // Element offset of (n, c, y, x) in an [n][C][h][w] map of `layout`, in 64 bits.
 int64_t offset(Layout layout, int64_t n, int64_t c, int64_t y, int64_t x, int64_t h, int64_t w) {
@@ -250,9 +236,7 @@ struct Output {
 Output run(const Operation& op, const KernelTable& table, const FeatureMap& map, const std::vector<float>& rows) {
   const int64_t count = static_cast<int64_t>(rows.size()) / op.columns;
   const int64_t n = count * op.outputs_per_row;
-  float unwritten;
-  std::memcpy(&unwritten, &kUnwrittenBits, sizeof unwritten);
-  Output o{std::vector<float>(static_cast<size_t>(n), unwritten), std::vector<int32_t>(op.has_argmax ? static_cast<size_t>(n) : 0, -2), {}};
+  Output o{std::vector<float>(static_cast<size_t>(n), unwritten()), std::vector<int32_t>(op.has_argmax ? static_cast<size_t>(n) : 0, -2), {}};
   o.status = op.run(table, map, rows_of(rows, op.columns), o.values.data(), op.has_argmax ? o.argmax.data() : nullptr, n);
   return o;
 }
@@ -327,12 +311,11 @@ void crop_and_resize_past_2_31(Layout layout, const SparseMap& big) {
 
 }  // namespace
 
-// Runs the scale tests; returns the number of failed checks.
-int scale_tests() {
+void scale_tests() {
 #if !ROIOPS_HAVE_MMAP
   std::printf("scale tests: SKIPPED, no anonymous memory mappings on this platform (nothing past 2^31 elements was tested)\n");
-  return 0;
 #else
+  const Tally before = tally();
   for (Layout layout : {Layout::nchw, Layout::nhwc}) {
     const SparseMap big(layout);
     if (!check(big.mapped(), "could not map 19 GB of address space (MAP_NORESERVE) for the scale tests")) continue;
@@ -340,8 +323,7 @@ int scale_tests() {
     operators_past_2_31(layout, big, small);
     crop_and_resize_past_2_31(layout, big);
   }
-  std::printf("scale tests: %d passed, %d failed (maps of %lld elements, images past 2^31)\n", passed, failed,
-              static_cast<long long>(kBatch * kChannels * kSize * kSize));
-  return failed;
+  report_section("scale tests", before,
+                 " (maps of " + std::to_string(kBatch * kChannels * kSize * kSize) + " elements, images past 2^31)");
 #endif
 }
