@@ -45,9 +45,7 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
       common.arrays.push_back(argmax);
     }
     roiops::RoiPoolParams params;
-    params.pooled_height = args.integer(1, kMaxDimension);
-    params.pooled_width = args.integer(1, kMaxDimension);
-    params.spatial_scale = args.finite_float();
+    read_bins_and_scale(args, params);
     params.bins = static_cast<roiops::BinRule>(args.integer(0, 1));
     const int32_t threads = read_threads(args);
     const roiops::FeatureMap map = common.map;
@@ -64,9 +62,7 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
     ArgReader args(info);
     CommonArgs common = read_common(args);
     roiops::RoiAlignParams params;
-    params.pooled_height = args.integer(1, kMaxDimension);
-    params.pooled_width = args.integer(1, kMaxDimension);
-    params.spatial_scale = args.finite_float();
+    read_bins_and_scale(args, params);
     params.sampling_ratio = args.integer(std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max());
     params.aligned = args.boolean();
     params.mode = static_cast<roiops::AlignMode>(args.integer(0, 2));

@@ -33,9 +33,7 @@ Napi::Value ps_roi_align(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
   CommonArgs common = read_common(args);
   roiops::PsRoiAlignParams params;
-  params.pooled_height = args.integer(1, kMaxDimension);
-  params.pooled_width = args.integer(1, kMaxDimension);
-  params.spatial_scale = args.finite_float();
+  read_bins_and_scale(args, params);
   params.sampling_ratio = args.integer(kInt32Min, kInt32Max);
   params.max_samples_per_roi = args.integer(1, kMaxDimension);
   const int32_t threads = read_threads(args);
@@ -55,9 +53,7 @@ Napi::Value roi_align_rotated(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
   CommonArgs common = read_common(args, 6);
   roiops::RoiAlignRotatedParams params;
-  params.pooled_height = args.integer(1, kMaxDimension);
-  params.pooled_width = args.integer(1, kMaxDimension);
-  params.spatial_scale = args.finite_float();
+  read_bins_and_scale(args, params);
   params.sampling_ratio = args.integer(kInt32Min, kInt32Max);
   params.aligned = args.boolean();
   params.clockwise = args.boolean();
@@ -163,9 +159,7 @@ Napi::Value roi_align_backward(const Napi::CallbackInfo& info, bool async) {
   input.width = grad_input.width;
   input.layout = grad_input.layout;
   roiops::RoiAlignParams params;
-  params.pooled_height = args.integer(1, kMaxDimension);
-  params.pooled_width = args.integer(1, kMaxDimension);
-  params.spatial_scale = args.finite_float();
+  read_bins_and_scale(args, params);
   params.sampling_ratio = args.integer(kInt32Min, kInt32Max);
   params.aligned = args.boolean();
   params.mode = static_cast<roiops::AlignMode>(args.integer(0, 2));
@@ -186,9 +180,7 @@ Napi::Value ps_roi_align_backward(const Napi::CallbackInfo& info, bool async) {
   const roiops::RoiRows rois = backward.rois;
   const roiops::PooledGradient grad_output = backward.grad_output;
   roiops::PsRoiAlignParams params;
-  params.pooled_height = args.integer(1, kMaxDimension);
-  params.pooled_width = args.integer(1, kMaxDimension);
-  params.spatial_scale = args.finite_float();
+  read_bins_and_scale(args, params);
   params.sampling_ratio = args.integer(kInt32Min, kInt32Max);
   params.max_samples_per_roi = args.integer(1, kMaxDimension);
   const int32_t threads = read_threads(args);
@@ -207,9 +199,7 @@ Napi::Value roi_align_rotated_backward(const Napi::CallbackInfo& info, bool asyn
   const roiops::RoiRows rois = backward.rois;
   const roiops::PooledGradient grad_output = backward.grad_output;
   roiops::RoiAlignRotatedParams params;
-  params.pooled_height = args.integer(1, kMaxDimension);
-  params.pooled_width = args.integer(1, kMaxDimension);
-  params.spatial_scale = args.finite_float();
+  read_bins_and_scale(args, params);
   params.sampling_ratio = args.integer(kInt32Min, kInt32Max);
   params.aligned = args.boolean();
   params.clockwise = args.boolean();

@@ -120,6 +120,15 @@ inline CommonArgs read_common(ArgReader& args, int64_t roi_columns = 5) {
   return common;
 }
 
+// The bin grid and scale most operators take after their buffers, (PH, PW, spatialScale),
+// into any parameter struct that has them.
+template <typename Params>
+void read_bins_and_scale(ArgReader& args, Params& params) {
+  params.pooled_height = args.integer(1, kMaxDimension);
+  params.pooled_width = args.integer(1, kMaxDimension);
+  params.spatial_scale = args.finite_float();
+}
+
 // The per-call thread count argument: 0 means the process setting.
 inline int32_t read_threads(ArgReader& args) { return static_cast<int32_t>(args.integer(0, kMaxThreads)); }
 

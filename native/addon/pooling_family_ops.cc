@@ -17,22 +17,45 @@
 namespace roiops_addon {
 namespace {
 
-// (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, threads[, abortFlag, settle])
-// out: [K, C/(PH*PW), PH, PW] (NCHW) or [K, PH, PW, C/(PH*PW)] (NHWC) floats.
-Napi::Value PsRoiPool(const Napi::CallbackInfo& info, bool async) {
+// The forward operators whose parameters are (PH, PW, spatialScale), psRoiPool and preciseRoiPool:
+// (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, threads[, abortFlag, settle]).
+template <typename Params, roiops::Status (*forward)(const roiops::FeatureMap&, const roiops::RoiRows&, const Params&,
+                                                     const roiops::PooledOutput&, roiops::Execution)>
+Napi::Value bins_and_scale_forward(const Napi::CallbackInfo& info, bool async, const char* function) {
   ArgReader args(info);
   CommonArgs common = read_common(args);
-  roiops::PsRoiPoolParams params;
-  params.pooled_height = args.integer(1, kMaxDimension);
-  params.pooled_width = args.integer(1, kMaxDimension);
-  params.spatial_scale = args.finite_float();
+  Params params;
+  read_bins_and_scale(args, params);
   const int32_t threads = read_threads(args);
   const roiops::FeatureMap map = common.map;
   const roiops::RoiRows rois = common.rois;
   const roiops::PooledOutput out = common.out;
-  return run(info, "psRoiPool", common.arrays, args, async, [=](roiops::CancelFlag cancel) {
-    return roiops::ps_roi_pool_forward(map, rois, params, out, {cancel, threads});
+  return run(info, function, common.arrays, args, async, [=](roiops::CancelFlag cancel) {
+    return forward(map, rois, params, out, {cancel, threads});
   });
+}
+
+// Their backward passes: (gradInput, N, C, H, W, layout, rois, K, gradOutput, PH, PW,
+// spatialScale, threads[, abortFlag, settle]); gradInput as for roiPoolBackward.
+template <typename Params, roiops::Status (*backward_pass)(const roiops::PooledGradient&, const roiops::RoiRows&,
+                                                           const Params&, const roiops::GradientMap&, roiops::Execution)>
+Napi::Value bins_and_scale_backward(const Napi::CallbackInfo& info, bool async, const char* function) {
+  ArgReader args(info);
+  BackwardArgs backward = read_backward(args);
+  const roiops::GradientMap grad_input = backward.grad_input;
+  const roiops::RoiRows rois = backward.rois;
+  const roiops::PooledGradient grad_output = backward.grad_output;
+  Params params;
+  read_bins_and_scale(args, params);
+  const int32_t threads = read_threads(args);
+  return run(info, function, backward.arrays, args, async, [=](roiops::CancelFlag cancel) {
+    return backward_pass(grad_output, rois, params, grad_input, {cancel, threads});
+  });
+}
+
+// out: [K, C/(PH*PW), PH, PW] (NCHW) or [K, PH, PW, C/(PH*PW)] (NHWC) floats.
+Napi::Value PsRoiPool(const Napi::CallbackInfo& info, bool async) {
+  return bins_and_scale_forward<roiops::PsRoiPoolParams, &roiops::ps_roi_pool_forward>(info, async, "psRoiPool");
 }
 
 // (input, N, C, H, W, layout, rois | null, K, out, levels, spatialScale, mode, threads[, abortFlag, settle])
@@ -95,22 +118,10 @@ Napi::Value CropAndResize(const Napi::CallbackInfo& info, bool async) {
   });
 }
 
-// (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, threads[, abortFlag, settle])
 // out: [K, C, PH, PW] (NCHW) or [K, PH, PW, C] (NHWC) floats.
 Napi::Value PreciseRoiPool(const Napi::CallbackInfo& info, bool async) {
-  ArgReader args(info);
-  CommonArgs common = read_common(args);
-  roiops::PreciseRoiPoolParams params;
-  params.pooled_height = args.integer(1, kMaxDimension);
-  params.pooled_width = args.integer(1, kMaxDimension);
-  params.spatial_scale = args.finite_float();
-  const int32_t threads = read_threads(args);
-  const roiops::FeatureMap map = common.map;
-  const roiops::RoiRows rois = common.rois;
-  const roiops::PooledOutput out = common.out;
-  return run(info, "preciseRoiPool", common.arrays, args, async, [=](roiops::CancelFlag cancel) {
-    return roiops::precise_roi_pool_forward(map, rois, params, out, {cancel, threads});
-  });
+  return bins_and_scale_forward<roiops::PreciseRoiPoolParams, &roiops::precise_roi_pool_forward>(info, async,
+                                                                                               "preciseRoiPool");
 }
 
 // (gradInput, N, C, H, W, layout, rois, K, gradOutput, argmax, PH, PW, threads[, abortFlag, settle])
@@ -136,40 +147,16 @@ Napi::Value RoiPoolBackward(const Napi::CallbackInfo& info, bool async) {
   });
 }
 
-// (gradInput, N, C, H, W, layout, rois, K, gradOutput, PH, PW, spatialScale, threads[, abortFlag, settle])
-// gradOutput: [K, C/(PH*PW), PH, PW] or [K, PH, PW, C/(PH*PW)]; gradInput as for roiPoolBackward.
+// gradOutput: [K, C/(PH*PW), PH, PW] or [K, PH, PW, C/(PH*PW)].
 Napi::Value PsRoiPoolBackward(const Napi::CallbackInfo& info, bool async) {
-  ArgReader args(info);
-  BackwardArgs backward = read_backward(args);
-  const roiops::GradientMap grad_input = backward.grad_input;
-  const roiops::RoiRows rois = backward.rois;
-  const roiops::PooledGradient grad_output = backward.grad_output;
-  roiops::PsRoiPoolParams params;
-  params.pooled_height = args.integer(1, kMaxDimension);
-  params.pooled_width = args.integer(1, kMaxDimension);
-  params.spatial_scale = args.finite_float();
-  const int32_t threads = read_threads(args);
-  return run(info, "psRoiPoolBackward", backward.arrays, args, async, [=](roiops::CancelFlag cancel) {
-    return roiops::ps_roi_pool_backward(grad_output, rois, params, grad_input, {cancel, threads});
-  });
+  return bins_and_scale_backward<roiops::PsRoiPoolParams, &roiops::ps_roi_pool_backward>(info, async,
+                                                                                         "psRoiPoolBackward");
 }
 
-// (gradInput, N, C, H, W, layout, rois, K, gradOutput, PH, PW, spatialScale, threads[, abortFlag, settle])
-// gradOutput: [K, C, PH, PW] or [K, PH, PW, C]; gradInput as for roiPoolBackward.
+// gradOutput: [K, C, PH, PW] or [K, PH, PW, C].
 Napi::Value PreciseRoiPoolBackward(const Napi::CallbackInfo& info, bool async) {
-  ArgReader args(info);
-  BackwardArgs backward = read_backward(args);
-  const roiops::GradientMap grad_input = backward.grad_input;
-  const roiops::RoiRows rois = backward.rois;
-  const roiops::PooledGradient grad_output = backward.grad_output;
-  roiops::PreciseRoiPoolParams params;
-  params.pooled_height = args.integer(1, kMaxDimension);
-  params.pooled_width = args.integer(1, kMaxDimension);
-  params.spatial_scale = args.finite_float();
-  const int32_t threads = read_threads(args);
-  return run(info, "preciseRoiPoolBackward", backward.arrays, args, async, [=](roiops::CancelFlag cancel) {
-    return roiops::precise_roi_pool_backward(grad_output, rois, params, grad_input, {cancel, threads});
-  });
+  return bins_and_scale_backward<roiops::PreciseRoiPoolParams, &roiops::precise_roi_pool_backward>(
+      info, async, "preciseRoiPoolBackward");
 }
 
 }  // namespace
