@@ -6,8 +6,8 @@ Usage: torchvision_bench.py <workload dir> <workload id> <quick|full> <output fi
 Reads the workload that bench/run.ts wrote (bench/workload-files.ts: <id>.json naming raw
 little-endian float32 files, one per input map and one for the boxes, with their shapes), times the
 operator with the same rule as bench/timing.ts (a warm-up of at least one call and a tenth of the
-time budget, then at least 3 and at most MAX_CALLS calls or 3 s, 1 s with --quick), prints the timing as JSON and writes the output [K,C,PH,PW] to
-<output file>.
+time budget, then at least 3 and at most MAX_CALLS calls or 3 s, 1 s with --quick), prints the
+timing as JSON and writes the output [K,C,PH,PW] to <output file>.
 
 The operators, by the workload's op:
   roiAlign            torchvision.ops.roi_align (mode 'avg' only)
