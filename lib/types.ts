@@ -199,6 +199,13 @@ export interface RuntimeInfo {
   simd: SimdLevel;
   threads: number;
   /**
+   * Present when `native` is true: the binary's path, and its build: 'node-api' (one binary for
+   * every Node major; an async call copies the arrays it reads and writes, unless they are
+   * SharedArrayBuffer views) or 'node-abi-<NODE_MODULE_VERSION>' (built for this Node major;
+   * async calls use every array in place).
+   */
+  addon?: { path: string; build: string };
+  /**
    * Present when `native` is false: why the JavaScript backend runs (ROI_OPS_FORCE_JS=1, or
    * the native addon's load error, e.g. "No native build was found for platform=linux ...").
    */

@@ -39,6 +39,7 @@ export function settlement(): { settle: Settle; settled: Promise<void> } {
 }
 
 interface NativeBinding extends OperatorBindings {
+  addonBuild(): string;
   simdLevel(): string;
   setNumThreads(threads: number): void;
   setInitialNumThreads(threads: number): void;
@@ -215,12 +216,25 @@ const asyncName = Object.fromEntries(Object.keys(argumentsOf).map((op) => [op, `
   [Op in Operator]: `${Op}Async`;
 };
 
-/** Loads the addon; throws what node-gyp-build threw when no binary fits this platform. */
+/**
+ * The binary to load: the file ROI_OPS_ADDON_PATH names (to run one particular build, e.g. the
+ * Node-API prebuild on a Node that has a per-ABI one), else the one node-gyp-build picks
+ * (build/Release, else the best prebuild for this platform, Node ABI and libc).
+ */
+export function addonPath(): string {
+  const chosen = process.env.ROI_OPS_ADDON_PATH;
+  if (chosen !== undefined && chosen !== '') return chosen;
+  const { resolve } = requireHere('node-gyp-build') as { resolve(dir: string): string };
+  return resolve(packageRoot());
+}
+
+/** Loads the addon; throws what node-gyp-build or the addon threw when no binary fits this Node. */
 export function createNativeBackend(): Backend {
-  const load = requireHere('node-gyp-build') as (dir: string) => NativeBinding;
-  const binding = load(packageRoot());
+  const path = addonPath();
+  const binding = requireHere(path) as NativeBinding;
   return {
     native: true,
+    addon: { path, build: binding.addonBuild() },
     simd: () => binding.simdLevel() as SimdLevel,
     runSync: (op, job) => Reflect.apply(binding[syncName[op]], binding, argumentsOf[op](job)),
     runAsync: (op, job, abortFlag) => {

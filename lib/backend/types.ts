@@ -47,8 +47,20 @@ export interface Jobs {
 
 export type Operator = keyof Jobs;
 
+/**
+ * Which native binary runs: its path, and its build, 'node-api' (loads on every Node major;
+ * async calls copy what they read and write) or 'node-abi-<NODE_MODULE_VERSION>' (built for
+ * one Node major; async calls use the caller's memory in place). docs/design.md says why two.
+ */
+export interface AddonInfo {
+  path: string;
+  build: string;
+}
+
 export interface Backend {
   readonly native: boolean;
+  /** The native binary in use: its file and which build it is (info().addon). */
+  readonly addon?: AddonInfo;
   simd(): SimdLevel;
   /** Runs `job` on the calling thread (and the native pool), writing its outputs. */
   runSync<Op extends Operator>(op: Op, job: Jobs[Op]): void;

@@ -23,6 +23,8 @@ export interface InfoReport {
   threads: number | null;
   /** The addon file loaded in this process, or null. */
   addon: string | null;
+  /** info().addon.build: 'node-api' or 'node-abi-<NODE_MODULE_VERSION>', or null. */
+  addonBuild: string | null;
   /** Why the addon is not in use (ROI_OPS_FORCE_JS, or its load error), or null. */
   addonError: string | null;
   platform: NodeJS.Platform;
@@ -51,25 +53,32 @@ function libcOf(report: ProcessReport): Pick<InfoReport, 'libc' | 'libcVersion'>
   return { libc: family, libcVersion: version };
 }
 
-function backendInfo(): Pick<InfoReport, 'native' | 'simd' | 'threads' | 'addonError'> {
+function backendInfo(): Pick<InfoReport, 'native' | 'simd' | 'threads' | 'addonBuild' | 'addonError'> & { addonPath?: string } {
   try {
     const runtime = info();
-    return { native: runtime.native, simd: runtime.simd, threads: runtime.threads, addonError: fallbackReason() ?? null };
+    return {
+      native: runtime.native,
+      simd: runtime.simd,
+      threads: runtime.threads,
+      addonBuild: runtime.addon?.build ?? null,
+      addonError: fallbackReason() ?? null,
+      ...(runtime.addon ? { addonPath: runtime.addon.path } : {}),
+    };
   } catch (error) {
     // ROI_OPS_REQUIRE_NATIVE=1 and the addon did not load: no backend at all, which is
     // exactly what the report is for.
-    return { native: false, simd: null, threads: null, addonError: (error as Error).message };
+    return { native: false, simd: null, threads: null, addonBuild: null, addonError: (error as Error).message };
   }
 }
 
 export function collectInfo(): InfoReport {
-  const backend = backendInfo();
+  const { addonPath, ...backend } = backendInfo();
   const report = processReport();
   const processors = cpus();
   return {
     version: packageVersion(),
     ...backend,
-    addon: loadedAddon(report),
+    addon: addonPath ?? loadedAddon(report),
     platform: process.platform,
     arch: process.arch,
     osRelease: release(),
@@ -97,7 +106,7 @@ function formatInfo(report: InfoReport): string {
   const rows = [
     ['roi-ops', report.version],
     ['backend', backend],
-    ['addon', report.addon ?? 'none loaded'],
+    ['addon', report.addon === null ? 'none loaded' : `${report.addon}${report.addonBuild ? ` (${report.addonBuild} build)` : ''}`],
     ...(report.addonError ?? '')
       .split('\n')
       .filter((line) => line.trim() !== '')

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "call.h"
@@ -25,6 +26,7 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
                              InstanceMethod("simdLevel", &RoiOpsAddon::SimdLevel),
                              InstanceMethod("setNumThreads", &RoiOpsAddon::SetNumThreads),
                              InstanceMethod("getNumThreads", &RoiOpsAddon::GetNumThreads),
+                             InstanceMethod("addonBuild", &RoiOpsAddon::AddonBuild),
                              InstanceMethod("setInitialNumThreads", &RoiOpsAddon::SetInitialNumThreads),
                          });
     register_align_family(env, exports);
@@ -36,13 +38,11 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
   //  [, abortFlag, settle]); threads 0 means the process setting.
   Napi::Value RoiPool(const Napi::CallbackInfo& info, bool async) {
     ArgReader args(info);
-    CommonArgs common = read_common(args);
+    CommonArgs common = read_common(args, async);
     Napi::Int32Array argmax = args.optional_int32_array();
     if (!argmax.IsEmpty()) {
-      common.out.argmax = argmax.Data();
+      common.out.argmax = common.memory.output(argmax);
       common.out.argmax_length = static_cast<int64_t>(argmax.ElementLength());
-      advise_output_pages(common.out.argmax, static_cast<size_t>(common.out.argmax_length) * sizeof(int32_t));
-      common.arrays.push_back(argmax);
     }
     roiops::RoiPoolParams params;
     read_bins_and_scale(args, params);
@@ -51,7 +51,7 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
     const roiops::FeatureMap map = common.map;
     const roiops::RoiRows rois = common.rois;
     const roiops::PooledOutput out = common.out;
-    return run(info, "roiPool", common.arrays, args, async, [=](roiops::CancelFlag cancel) {
+    return run(info, "roiPool", std::move(common.memory), args, [=](roiops::CancelFlag cancel) {
       return roiops::roi_pool_forward(map, rois, params, out, {cancel, threads});
     });
   }
@@ -60,7 +60,7 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
   //  mode, maxSamplesPerRoi, threads[, abortFlag, settle])
   Napi::Value RoiAlign(const Napi::CallbackInfo& info, bool async) {
     ArgReader args(info);
-    CommonArgs common = read_common(args);
+    CommonArgs common = read_common(args, async);
     roiops::RoiAlignParams params;
     read_bins_and_scale(args, params);
     params.sampling_ratio = args.integer(std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max());
@@ -71,7 +71,7 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
     const roiops::FeatureMap map = common.map;
     const roiops::RoiRows rois = common.rois;
     const roiops::PooledOutput out = common.out;
-    return run(info, "roiAlign", common.arrays, args, async, [=](roiops::CancelFlag cancel) {
+    return run(info, "roiAlign", std::move(common.memory), args, [=](roiops::CancelFlag cancel) {
       return roiops::roi_align_forward(map, rois, params, out, {cancel, threads});
     });
   }
@@ -95,6 +95,9 @@ class RoiOpsAddon : public Napi::Addon<RoiOpsAddon> {
     roiops::set_initial_num_threads(static_cast<int32_t>(args.integer(1, kMaxThreads)));
     return info.Env().Undefined();
   }
+
+  // "node-api" or "node-abi-<NODE_MODULE_VERSION>": which of the two builds this is (call_memory.h).
+  Napi::Value AddonBuild(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), addon_build()); }
 
   Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), roiops::num_threads());

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "call.h"
@@ -31,7 +32,7 @@ constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
 // K*C elements: [K, C/(PH*PW), PH, PW] (NCHW) or [K, PH, PW, C/(PH*PW)] (NHWC).
 Napi::Value ps_roi_align(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
-  CommonArgs common = read_common(args);
+  CommonArgs common = read_common(args, async);
   roiops::PsRoiAlignParams params;
   read_bins_and_scale(args, params);
   params.sampling_ratio = args.integer(kInt32Min, kInt32Max);
@@ -40,7 +41,7 @@ Napi::Value ps_roi_align(const Napi::CallbackInfo& info, bool async) {
   const roiops::FeatureMap map = common.map;
   const roiops::RoiRows rois = common.rois;
   const roiops::PooledOutput out = common.out;
-  return run(info, "psRoiAlign", common.arrays, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, "psRoiAlign", std::move(common.memory), args, [=](roiops::CancelFlag cancel) {
     return roiops::ps_roi_align_forward(map, rois, params, out, {cancel, threads});
   });
 }
@@ -51,7 +52,7 @@ Napi::Value ps_roi_align(const Napi::CallbackInfo& info, bool async) {
 // out: [K,C,PH,PW] or [K,PH,PW,C].
 Napi::Value roi_align_rotated(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
-  CommonArgs common = read_common(args, 6);
+  CommonArgs common = read_common(args, async, 6);
   roiops::RoiAlignRotatedParams params;
   read_bins_and_scale(args, params);
   params.sampling_ratio = args.integer(kInt32Min, kInt32Max);
@@ -62,7 +63,7 @@ Napi::Value roi_align_rotated(const Napi::CallbackInfo& info, bool async) {
   const roiops::FeatureMap map = common.map;
   const roiops::RoiRows rois = common.rois;
   const roiops::PooledOutput out = common.out;
-  return run(info, "roiAlignRotated", common.arrays, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, "roiAlignRotated", std::move(common.memory), args, [=](roiops::CancelFlag cancel) {
     return roiops::roi_align_rotated_forward(map, rois, params, out, {cancel, threads});
   });
 }
@@ -77,7 +78,7 @@ Napi::Value roi_align_rotated(const Napi::CallbackInfo& info, bool async) {
 Napi::Value multi_scale_roi_align(const Napi::CallbackInfo& info, bool async) {
   Napi::Env env = info.Env();
   ArgReader args(info);
-  PinnedArrays pinned;
+  CallMemory memory(async);
   Napi::Array level_arrays = args.array();
   const size_t levels_index = args.index();
   const int64_t batch = args.integer(0, kMaxDimension);
@@ -95,7 +96,7 @@ Napi::Value multi_scale_roi_align(const Napi::CallbackInfo& info, bool async) {
       fail_argument(env, levels_index, "an array of Float32Arrays");
     Napi::Float32Array data = level.As<Napi::Float32Array>();
     roiops::FeatureMap& map = maps[l];
-    map.data = data.Data();
+    map.data = memory.input(data);
     map.length = static_cast<int64_t>(data.ElementLength());
     map.batch = batch;
     map.channels = channels;
@@ -110,17 +111,15 @@ Napi::Value multi_scale_roi_align(const Napi::CallbackInfo& info, bool async) {
     }
     map.height = dims[0];
     map.width = dims[1];
-    pinned.push_back(data);
   }
   Napi::Float32Array scales = args.float32_array();
   if (scales.ElementLength() != level_count) fail_argument(env, args.index(), "a Float32Array of one scale per level");
-  pinned.push_back(scales);
-  const roiops::RoiRows rois = read_rois(args, pinned);
+  const float* scale_data = memory.input(scales);
+  const roiops::RoiRows rois = read_rois(args, memory);
   Napi::Int32Array indices = args.optional_int32_array();
   if (indices.IsEmpty()) fail_argument(env, args.index(), "an Int32Array");
-  pinned.push_back(indices);
-  const roiops::RoiLevelIndices roi_levels{indices.Data(), static_cast<int64_t>(indices.ElementLength())};
-  const roiops::PooledOutput out = read_output(args, pinned);
+  const roiops::RoiLevelIndices roi_levels{memory.input(indices), static_cast<int64_t>(indices.ElementLength())};
+  const roiops::PooledOutput out = read_output(args, memory);
   roiops::MultiScaleRoiAlignParams params;
   params.pooled_height = args.integer(1, kMaxDimension);
   params.pooled_width = args.integer(1, kMaxDimension);
@@ -128,8 +127,7 @@ Napi::Value multi_scale_roi_align(const Napi::CallbackInfo& info, bool async) {
   params.aligned = args.boolean();
   params.max_samples_per_roi = args.integer(1, kMaxDimension);
   const int32_t threads = read_threads(args);
-  const float* scale_data = scales.Data();
-  return run(info, "multiScaleRoiAlign", pinned, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, "multiScaleRoiAlign", std::move(memory), args, [=](roiops::CancelFlag cancel) {
     const roiops::FeatureLevels levels{maps.data(), scale_data, static_cast<int64_t>(maps.size())};
     return roiops::multi_scale_roi_align_forward(levels, rois, roi_levels, params, out, {cancel, threads});
   });
@@ -142,16 +140,15 @@ Napi::Value multi_scale_roi_align(const Napi::CallbackInfo& info, bool async) {
 // required by mode 1 (max) and 2 (onnx-max), ignored (may be null) by mode 0 (avg).
 Napi::Value roi_align_backward(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
-  BackwardArgs backward = read_backward(args);
+  BackwardArgs backward = read_backward(args, async);
   const roiops::GradientMap grad_input = backward.grad_input;
   const roiops::RoiRows rois = backward.rois;
   const roiops::PooledGradient grad_output = backward.grad_output;
   roiops::FeatureMap input;
   Napi::Float32Array input_data = args.optional_float32_array();
   if (!input_data.IsEmpty()) {
-    input.data = input_data.Data();
+    input.data = backward.memory.input(input_data);
     input.length = static_cast<int64_t>(input_data.ElementLength());
-    backward.arrays.push_back(input_data);
   }
   input.batch = grad_input.batch;
   input.channels = grad_input.channels;
@@ -165,7 +162,7 @@ Napi::Value roi_align_backward(const Napi::CallbackInfo& info, bool async) {
   params.mode = static_cast<roiops::AlignMode>(args.integer(0, 2));
   params.max_samples_per_roi = args.integer(1, kMaxDimension);
   const int32_t threads = read_threads(args);
-  return run(info, "roiAlignBackward", backward.arrays, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, "roiAlignBackward", std::move(backward.memory), args, [=](roiops::CancelFlag cancel) {
     return roiops::roi_align_backward(grad_output, rois, params, input, grad_input, {cancel, threads});
   });
 }
@@ -175,7 +172,7 @@ Napi::Value roi_align_backward(const Napi::CallbackInfo& info, bool async) {
 // gradOutput: [K, C/(PH*PW), PH, PW] or [K, PH, PW, C/(PH*PW)].
 Napi::Value ps_roi_align_backward(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
-  BackwardArgs backward = read_backward(args);
+  BackwardArgs backward = read_backward(args, async);
   const roiops::GradientMap grad_input = backward.grad_input;
   const roiops::RoiRows rois = backward.rois;
   const roiops::PooledGradient grad_output = backward.grad_output;
@@ -184,7 +181,7 @@ Napi::Value ps_roi_align_backward(const Napi::CallbackInfo& info, bool async) {
   params.sampling_ratio = args.integer(kInt32Min, kInt32Max);
   params.max_samples_per_roi = args.integer(1, kMaxDimension);
   const int32_t threads = read_threads(args);
-  return run(info, "psRoiAlignBackward", backward.arrays, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, "psRoiAlignBackward", std::move(backward.memory), args, [=](roiops::CancelFlag cancel) {
     return roiops::ps_roi_align_backward(grad_output, rois, params, grad_input, {cancel, threads});
   });
 }
@@ -194,7 +191,7 @@ Napi::Value ps_roi_align_backward(const Napi::CallbackInfo& info, bool async) {
 // rois: K rows of six as roiAlignRotated; gradOutput: [K,C,PH,PW] or [K,PH,PW,C].
 Napi::Value roi_align_rotated_backward(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
-  BackwardArgs backward = read_backward(args, 6);
+  BackwardArgs backward = read_backward(args, async, 6);
   const roiops::GradientMap grad_input = backward.grad_input;
   const roiops::RoiRows rois = backward.rois;
   const roiops::PooledGradient grad_output = backward.grad_output;
@@ -205,7 +202,7 @@ Napi::Value roi_align_rotated_backward(const Napi::CallbackInfo& info, bool asyn
   params.clockwise = args.boolean();
   params.max_samples_per_roi = args.integer(1, kMaxDimension);
   const int32_t threads = read_threads(args);
-  return run(info, "roiAlignRotatedBackward", backward.arrays, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, "roiAlignRotatedBackward", std::move(backward.memory), args, [=](roiops::CancelFlag cancel) {
     return roiops::roi_align_rotated_backward(grad_output, rois, params, grad_input, {cancel, threads});
   });
 }

@@ -8,19 +8,17 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "args.h"
 #include "errors.h"
-#include "held_memory.h"
+#include "call_memory.h"
 #include "kernel_worker.h"
-#include "output_pages.h"
 #include "roiops/roiops.h"
 
 namespace roiops_addon {
-
-// The typed arrays a kernel call touches, kept alive (and their memory held) by an async call.
-using PinnedArrays = std::vector<Napi::TypedArray>;
 
 constexpr int64_t kMaxDimension = int64_t(1) << 53;  // what a JavaScript number holds exactly
 constexpr int64_t kMaxThreads = 1 << 16;
@@ -28,50 +26,48 @@ constexpr int64_t kMaxThreads = 1 << 16;
 // A map: data, N, C, H, W, layout (0 NCHW, 1 NHWC). The same arguments describe an input
 // (roiops::FeatureMap) and the input gradient a backward pass writes (roiops::GradientMap).
 template <class Map>
-Map read_map(ArgReader& args, PinnedArrays& pinned) {
+Map read_map(ArgReader& args, CallMemory& memory) {
   Map map;
   Napi::Float32Array data = args.float32_array();
-  map.data = data.Data();
+  if constexpr (std::is_const_v<std::remove_pointer_t<decltype(map.data)>>)
+    map.data = memory.input(data);
+  else
+    map.data = memory.output(data);
   map.length = static_cast<int64_t>(data.ElementLength());
   map.batch = args.integer(0, kMaxDimension);
   map.channels = args.integer(0, kMaxDimension);
   map.height = args.integer(0, kMaxDimension);
   map.width = args.integer(0, kMaxDimension);
   map.layout = static_cast<roiops::Layout>(args.integer(0, 1));
-  pinned.push_back(data);
   return map;
 }
 
-inline roiops::FeatureMap read_feature_map(ArgReader& args, PinnedArrays& pinned) {
-  return read_map<roiops::FeatureMap>(args, pinned);
+inline roiops::FeatureMap read_feature_map(ArgReader& args, CallMemory& memory) {
+  return read_map<roiops::FeatureMap>(args, memory);
 }
 
 // RoI rows: data, K (rows of `columns` floats).
-inline roiops::RoiRows read_rois(ArgReader& args, PinnedArrays& pinned, int64_t columns = 5) {
+inline roiops::RoiRows read_rois(ArgReader& args, CallMemory& memory, int64_t columns = 5) {
   roiops::RoiRows rois;
   Napi::Float32Array data = args.float32_array();
-  rois.data = data.Data();
+  rois.data = memory.input(data);
   rois.length = static_cast<int64_t>(data.ElementLength());
   rois.count = args.integer(0, kMaxDimension);
   rois.columns = columns;
-  pinned.push_back(data);
   return rois;
 }
 
 // The gradient map a backward pass writes, with the forward input's dims and layout.
-inline roiops::GradientMap read_gradient_map(ArgReader& args, PinnedArrays& pinned) {
-  roiops::GradientMap map = read_map<roiops::GradientMap>(args, pinned);
-  advise_output_pages(map.data, static_cast<size_t>(map.length) * sizeof(float));
-  return map;
+inline roiops::GradientMap read_gradient_map(ArgReader& args, CallMemory& memory) {
+  return read_map<roiops::GradientMap>(args, memory);
 }
 
 // The gradient of a pooled output, which a backward pass reads.
-inline roiops::PooledGradient read_pooled_gradient(ArgReader& args, PinnedArrays& pinned) {
+inline roiops::PooledGradient read_pooled_gradient(ArgReader& args, CallMemory& memory) {
   roiops::PooledGradient gradient;
   Napi::Float32Array data = args.float32_array();
-  gradient.data = data.Data();
+  gradient.data = memory.input(data);
   gradient.length = static_cast<int64_t>(data.ElementLength());
-  pinned.push_back(data);
   return gradient;
 }
 
@@ -81,25 +77,23 @@ struct BackwardArgs {
   roiops::GradientMap grad_input;
   roiops::RoiRows rois;
   roiops::PooledGradient grad_output;
-  PinnedArrays arrays;  // to pin for an async call
+  CallMemory memory;  // of the arrays read so far
 };
 
-inline BackwardArgs read_backward(ArgReader& args, int64_t roi_columns = 5) {
-  BackwardArgs backward;
-  backward.grad_input = read_gradient_map(args, backward.arrays);
-  backward.rois = read_rois(args, backward.arrays, roi_columns);
-  backward.grad_output = read_pooled_gradient(args, backward.arrays);
+inline BackwardArgs read_backward(ArgReader& args, bool async, int64_t roi_columns = 5) {
+  BackwardArgs backward{{}, {}, {}, CallMemory(async)};
+  backward.grad_input = read_gradient_map(args, backward.memory);
+  backward.rois = read_rois(args, backward.memory, roi_columns);
+  backward.grad_output = read_pooled_gradient(args, backward.memory);
   return backward;
 }
 
 // A Float32Array the kernel writes.
-inline roiops::PooledOutput read_output(ArgReader& args, PinnedArrays& pinned) {
+inline roiops::PooledOutput read_output(ArgReader& args, CallMemory& memory) {
   roiops::PooledOutput out;
   Napi::Float32Array data = args.float32_array();
-  out.data = data.Data();
+  out.data = memory.output(data);
   out.length = static_cast<int64_t>(data.ElementLength());
-  advise_output_pages(out.data, static_cast<size_t>(out.length) * sizeof(float));
-  pinned.push_back(data);
   return out;
 }
 
@@ -109,14 +103,14 @@ struct CommonArgs {
   roiops::FeatureMap map;
   roiops::RoiRows rois;
   roiops::PooledOutput out;
-  PinnedArrays arrays;  // to pin for an async call
+  CallMemory memory;  // of the arrays read so far
 };
 
-inline CommonArgs read_common(ArgReader& args, int64_t roi_columns = 5) {
-  CommonArgs common;
-  common.map = read_feature_map(args, common.arrays);
-  common.rois = read_rois(args, common.arrays, roi_columns);
-  common.out = read_output(args, common.arrays);
+inline CommonArgs read_common(ArgReader& args, bool async, int64_t roi_columns = 5) {
+  CommonArgs common{{}, {}, {}, CallMemory(async)};
+  common.map = read_feature_map(args, common.memory);
+  common.rois = read_rois(args, common.memory, roi_columns);
+  common.out = read_output(args, common.memory);
   return common;
 }
 
@@ -134,13 +128,12 @@ inline int32_t read_threads(ArgReader& args) { return static_cast<int32_t>(args.
 
 // Runs `kernel` now (sync) or on the libuv pool (async: the last two arguments are then an
 // optional Int32Array abort flag and the function to call once the kernel has finished,
-// kernel_worker.h). `pinned` holds every typed array the kernel touches. A sync call needs
-// nothing held: no JavaScript runs until it returns.
+// kernel_worker.h). `memory` holds what the kernel reads and writes (call_memory.h).
 template <typename Kernel>
-Napi::Value run(const Napi::CallbackInfo& info, const char* function, PinnedArrays pinned, ArgReader& args,
-                bool async, Kernel kernel) {
+Napi::Value run(const Napi::CallbackInfo& info, const char* function, CallMemory memory, ArgReader& args,
+                Kernel kernel) {
   Napi::Env env = info.Env();
-  if (!async) {
+  if (!memory.async()) {
     const roiops::Status status = kernel(roiops::CancelFlag());
     if (!status.ok()) throw status_error(env, function, status);
     return env.Undefined();
@@ -149,20 +142,11 @@ Napi::Value run(const Napi::CallbackInfo& info, const char* function, PinnedArra
   const int32_t* flag_data = nullptr;
   if (!flag.IsEmpty()) {
     if (flag.ElementLength() < 1) throw Napi::RangeError::New(env, "roi-ops native binding: empty abort flag");
-    flag_data = flag.Data();
-    pinned.push_back(flag);
+    flag_data = memory.abort_flag(flag);
   }
   Napi::Function settle = args.function();
-  std::vector<std::shared_ptr<v8::BackingStore>> memory;
-  memory.reserve(pinned.size());
-  for (const Napi::TypedArray& array : pinned) {
-    memory.push_back(hold_memory(array));
-    if (may_shrink(*memory.back()))
-      throw Napi::TypeError::New(env, std::string(function) +
-                                          ": a typed array of this async call is a view of a resizable ArrayBuffer, "
-                                          "which could shrink under the running kernel");
-  }
-  auto* worker = new KernelWorker(env, function, kernel, pinned, std::move(memory), flag_data, settle);
+  memory.check_async(env, function);
+  auto* worker = new KernelWorker(env, function, kernel, std::move(memory), flag_data, settle);
   worker->Queue();
   return env.Undefined();
 }

@@ -1,8 +1,8 @@
 // Runs one kernel call on the libuv thread pool. The typed arrays it reads and writes are
-// pinned by references for the worker's whole life, so garbage collection cannot free them
-// while the kernel runs, and their memory is held (held_memory.h), so detaching their
-// ArrayBuffers meanwhile cannot free it either; the abort flag lets an AbortSignal stop the
-// kernel between RoIs.
+// referenced for the worker's whole life, so garbage collection cannot free them while the
+// kernel runs, and the memory the kernel uses for them is the call's (call_memory.h), so
+// detaching their ArrayBuffers meanwhile cannot free it either; the abort flag lets an
+// AbortSignal stop the kernel between RoIs.
 //
 // The call reports its end through a JavaScript function (`settle`: no argument on success,
 // the error otherwise; lib/backend/native.ts makes the promise around it), not through a
@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "errors.h"
-#include "held_memory.h"
+#include "call_memory.h"
 #include "roiops/status.h"
 #include "roiops/tensor.h"
 
@@ -31,10 +31,8 @@ class KernelWorker : public Napi::AsyncWorker {
  public:
   using Kernel = std::function<roiops::Status(roiops::CancelFlag)>;  // the call, given its cancel flag
 
-  // `pinned` holds every typed array `kernel` touches, including the abort flag, with their
-  // memory (`memory`, from hold_memory, in the same order).
-  KernelWorker(Napi::Env env, const char* function, Kernel kernel, const std::vector<Napi::TypedArray>& pinned,
-               std::vector<std::shared_ptr<v8::BackingStore>> memory, const int32_t* abort_flag,
+  // `memory` holds every typed array `kernel` touches, including the abort flag.
+  KernelWorker(Napi::Env env, const char* function, Kernel kernel, CallMemory memory, const int32_t* abort_flag,
                Napi::Function settle)
       : Napi::AsyncWorker(env, function),
         function_(function),
@@ -42,8 +40,9 @@ class KernelWorker : public Napi::AsyncWorker {
         cancel_(abort_flag),
         settle_(Napi::Persistent(settle)),
         memory_(std::move(memory)) {
-    pinned_.reserve(pinned.size());
-    for (const Napi::TypedArray& array : pinned) pinned_.push_back(Napi::Persistent(array));
+    const std::vector<Napi::TypedArray> arrays = memory_.arrays();
+    references_.reserve(arrays.size());
+    for (const Napi::TypedArray& array : arrays) references_.push_back(Napi::Persistent(array));
   }
 
  protected:
@@ -54,11 +53,12 @@ class KernelWorker : public Napi::AsyncWorker {
   // `settle` then fails and throws, which NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS (binding.gyp)
   // turns into nothing instead of a process abort; the promise goes with its environment.
   void OnOK() override {
-    if (status_.ok() && any_detached()) {
-      settle_.Call({Napi::TypeError::New(Env(), std::string(function_) +
-                                                    ": an ArrayBuffer of this call was detached while the call was "
-                                                    "running (transferred by postMessage or structuredClone); its "
-                                                    "memory was kept until the kernel finished, and the output is lost")
+    const char* lost = status_.ok() ? memory_.finish(current_arrays()) : nullptr;
+    if (lost != nullptr) {
+      settle_.Call({Napi::TypeError::New(Env(), std::string(function_) + ": an ArrayBuffer of this call was " + lost +
+                                                    " while the call was running (transferred by postMessage or "
+                                                    "structuredClone, or resized); the kernel ran on memory the call "
+                                                    "kept, and the output is lost")
                         .Value()});
     } else if (status_.ok()) {
       settle_.Call({});
@@ -70,10 +70,11 @@ class KernelWorker : public Napi::AsyncWorker {
   void OnError(const Napi::Error& error) override { settle_.Call({error.Value()}); }
 
  private:
-  bool any_detached() const {
-    for (const Napi::Reference<Napi::TypedArray>& array : pinned_)
-      if (array.Value().ArrayBuffer().IsDetached()) return true;
-    return false;
+  std::vector<Napi::TypedArray> current_arrays() const {
+    std::vector<Napi::TypedArray> arrays;
+    arrays.reserve(references_.size());
+    for (const Napi::Reference<Napi::TypedArray>& reference : references_) arrays.push_back(reference.Value());
+    return arrays;
   }
 
   const char* function_;
@@ -81,8 +82,8 @@ class KernelWorker : public Napi::AsyncWorker {
   roiops::CancelFlag cancel_;
   roiops::Status status_;
   Napi::FunctionReference settle_;
-  std::vector<Napi::Reference<Napi::TypedArray>> pinned_;
-  std::vector<std::shared_ptr<v8::BackingStore>> memory_;  // released with the worker, on the JavaScript thread
+  CallMemory memory_;  // released with the worker, on the JavaScript thread
+  std::vector<Napi::Reference<Napi::TypedArray>> references_;  // of memory_.arrays(), in that order
 };
 
 }  // namespace roiops_addon

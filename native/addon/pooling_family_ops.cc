@@ -10,6 +10,7 @@
 // argument on success, else with the error (an ABORT_ERR when aborted; kernel_worker.h).
 // Buffers are written in place.
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "call.h"
@@ -23,14 +24,14 @@ template <typename Params, roiops::Status (*forward)(const roiops::FeatureMap&, 
                                                      const roiops::PooledOutput&, roiops::Execution)>
 Napi::Value bins_and_scale_forward(const Napi::CallbackInfo& info, bool async, const char* function) {
   ArgReader args(info);
-  CommonArgs common = read_common(args);
+  CommonArgs common = read_common(args, async);
   Params params;
   read_bins_and_scale(args, params);
   const int32_t threads = read_threads(args);
   const roiops::FeatureMap map = common.map;
   const roiops::RoiRows rois = common.rois;
   const roiops::PooledOutput out = common.out;
-  return run(info, function, common.arrays, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, function, std::move(common.memory), args, [=](roiops::CancelFlag cancel) {
     return forward(map, rois, params, out, {cancel, threads});
   });
 }
@@ -41,14 +42,14 @@ template <typename Params, roiops::Status (*backward_pass)(const roiops::PooledG
                                                            const Params&, const roiops::GradientMap&, roiops::Execution)>
 Napi::Value bins_and_scale_backward(const Napi::CallbackInfo& info, bool async, const char* function) {
   ArgReader args(info);
-  BackwardArgs backward = read_backward(args);
+  BackwardArgs backward = read_backward(args, async);
   const roiops::GradientMap grad_input = backward.grad_input;
   const roiops::RoiRows rois = backward.rois;
   const roiops::PooledGradient grad_output = backward.grad_output;
   Params params;
   read_bins_and_scale(args, params);
   const int32_t threads = read_threads(args);
-  return run(info, function, backward.arrays, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, function, std::move(backward.memory), args, [=](roiops::CancelFlag cancel) {
     return backward_pass(grad_output, rois, params, grad_input, {cancel, threads});
   });
 }
@@ -64,20 +65,19 @@ Napi::Value PsRoiPool(const Napi::CallbackInfo& info, bool async) {
 // out: [rows, C * sum(l*l)] floats for both layouts, each level flattened (C, l, l).
 Napi::Value SpatialPyramidPool(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
-  PinnedArrays pinned;
-  const roiops::FeatureMap map = read_feature_map(args, pinned);
+  CallMemory memory(async);
+  const roiops::FeatureMap map = read_feature_map(args, memory);
   Napi::Float32Array roi_data = args.optional_float32_array();
   const int64_t roi_count = args.integer(0, kMaxDimension);
   roiops::RoiRows rois;
   const bool whole_map = roi_data.IsEmpty();
   if (!whole_map) {
-    rois.data = roi_data.Data();
+    rois.data = memory.input(roi_data);
     rois.length = static_cast<int64_t>(roi_data.ElementLength());
     rois.count = roi_count;
     rois.columns = 5;
-    pinned.push_back(roi_data);
   }
-  const roiops::PooledOutput out = read_output(args, pinned);
+  const roiops::PooledOutput out = read_output(args, memory);
   Napi::Int32Array level_array = args.int32_array();
   auto levels = std::make_shared<std::vector<int64_t>>(level_array.Data(), level_array.Data() + level_array.ElementLength());
   roiops::SpatialPyramidParams params;
@@ -85,7 +85,7 @@ Napi::Value SpatialPyramidPool(const Napi::CallbackInfo& info, bool async) {
   params.spatial_scale = args.finite_float();
   params.mode = static_cast<roiops::PyramidMode>(args.integer(0, 1));
   const int32_t threads = read_threads(args);
-  return run(info, "spatialPyramidPool", pinned, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, "spatialPyramidPool", std::move(memory), args, [=](roiops::CancelFlag cancel) {
     roiops::SpatialPyramidParams with_levels = params;
     with_levels.levels = levels->data();
     return roiops::spatial_pyramid_pool_forward(map, whole_map ? nullptr : &rois, with_levels, out, {cancel, threads});
@@ -99,21 +99,20 @@ Napi::Value SpatialPyramidPool(const Napi::CallbackInfo& info, bool async) {
 // out: [K, h, w, C] (NHWC) or [K, C, h, w] (NCHW) floats.
 Napi::Value CropAndResize(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
-  PinnedArrays pinned;
-  const roiops::FeatureMap map = read_feature_map(args, pinned);
-  const roiops::RoiRows boxes = read_rois(args, pinned, 4);
+  CallMemory memory(async);
+  const roiops::FeatureMap map = read_feature_map(args, memory);
+  const roiops::RoiRows boxes = read_rois(args, memory, 4);
   Napi::Int32Array index_array = args.int32_array();
-  pinned.push_back(index_array);
-  const int32_t* indices = index_array.Data();
+  const int32_t* indices = memory.input(index_array);
   const int64_t indices_length = static_cast<int64_t>(index_array.ElementLength());
-  const roiops::PooledOutput out = read_output(args, pinned);
+  const roiops::PooledOutput out = read_output(args, memory);
   roiops::CropAndResizeParams params;
   params.crop_height = args.integer(1, kMaxDimension);
   params.crop_width = args.integer(1, kMaxDimension);
   params.method = static_cast<roiops::CropMethod>(args.integer(0, 1));
   params.extrapolation_value = args.any_float();
   const int32_t threads = read_threads(args);
-  return run(info, "cropAndResize", pinned, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, "cropAndResize", std::move(memory), args, [=](roiops::CancelFlag cancel) {
     return roiops::crop_and_resize_forward(map, boxes, indices, indices_length, params, out, {cancel, threads});
   });
 }
@@ -130,19 +129,18 @@ Napi::Value PreciseRoiPool(const Napi::CallbackInfo& info, bool async) {
 // [K,PH,PW,C]).
 Napi::Value RoiPoolBackward(const Napi::CallbackInfo& info, bool async) {
   ArgReader args(info);
-  BackwardArgs backward = read_backward(args);
+  BackwardArgs backward = read_backward(args, async);
   const roiops::GradientMap grad_input = backward.grad_input;
   const roiops::RoiRows rois = backward.rois;
   roiops::PooledGradient grad_output = backward.grad_output;
   Napi::Int32Array argmax = args.int32_array();
-  grad_output.argmax = argmax.Data();
+  grad_output.argmax = backward.memory.input(argmax);
   grad_output.argmax_length = static_cast<int64_t>(argmax.ElementLength());
-  backward.arrays.push_back(argmax);
   roiops::RoiPoolParams params;
   params.pooled_height = args.integer(1, kMaxDimension);
   params.pooled_width = args.integer(1, kMaxDimension);
   const int32_t threads = read_threads(args);
-  return run(info, "roiPoolBackward", backward.arrays, args, async, [=](roiops::CancelFlag cancel) {
+  return run(info, "roiPoolBackward", std::move(backward.memory), args, [=](roiops::CancelFlag cancel) {
     return roiops::roi_pool_backward(grad_output, rois, params, grad_input, {cancel, threads});
   });
 }

@@ -16,10 +16,13 @@ describe('roi-ops info', () => {
     const result = runCli(['info', '--json']);
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout) as InfoReport;
-    const { version, native, simd, threads } = info();
+    const { version, native, simd, threads, addon } = info();
     expect(report).toMatchObject({ version, native, simd, threads, addonError: null });
     expect(native).toBe(true); // this project requires the addon
-    expect(report.addon).toMatch(/roi_ops\.node$/);
+    expect(report.addon).toBe(addon?.path);
+    expect(report.addonBuild).toBe(addon?.build);
+    expect(report.addonBuild).toMatch(/^(node-api|node-abi-\d+)$/);
+    expect(report.addon).toMatch(/(roi_ops|roi-ops\.[\w.]+)\.node$/);
     expect(existsSync(report.addon as string)).toBe(true);
     expect(report).toMatchObject({ platform: process.platform, arch: process.arch, node: process.versions.node, napi: process.versions.napi });
     if (process.platform === 'linux') expect(['glibc', 'musl']).toContain(report.libc);
@@ -31,12 +34,12 @@ describe('roi-ops info', () => {
   it('prints a table with one row per subject', () => {
     const result = runCli(['info']);
     expect(result.status).toBe(0);
-    const { version, simd, threads } = info();
+    const { version, simd, threads, addon } = info();
     const rows = Object.fromEntries(result.stdout.trimEnd().split('\n').map((line) => [line.slice(0, 11).trim(), line.slice(13)]));
     expect(Object.keys(rows)).toEqual(['roi-ops', 'backend', 'addon', 'platform', 'node', 'cpu', 'environment']);
     expect(rows['roi-ops']).toBe(version);
     expect(rows.backend).toBe(`native, ${simd}, ${threads} thread${threads === 1 ? '' : 's'}`);
-    expect(rows.addon).toMatch(/roi_ops\.node$/);
+    expect(rows.addon).toBe(`${addon?.path} (${addon?.build} build)`);
     expect(rows.platform).toMatch(new RegExp(`^${process.platform} ${process.arch}, OS release `));
     expect(rows.node).toBe(`${process.versions.node}, Node-API ${process.versions.napi}`);
     expect(rows.environment).toContain('ROI_OPS_REQUIRE_NATIVE=1');
@@ -49,6 +52,7 @@ describe('roi-ops info', () => {
       native: false,
       simd: 'js',
       addon: null,
+      addonBuild: null,
       addonError: 'ROI_OPS_FORCE_JS=1 selects the JavaScript backend',
     });
     const text = runCli(['info'], { env: { ...process.env, ROI_OPS_FORCE_JS: '1' } });

@@ -6,10 +6,10 @@ import { createRequire } from 'node:module';
 
 import { describe, expect, it } from 'vitest';
 
-import { packageRoot, settlement } from '../../lib/backend/native.js';
+import { addonPath, settlement } from '../../lib/backend/native.js';
 
 type Fn = (...args: unknown[]) => unknown;
-const binding = createRequire(import.meta.url)('node-gyp-build')(packageRoot()) as Record<string, Fn>;
+const binding = createRequire(import.meta.url)(addonPath()) as Record<string, Fn>;
 
 /** Calls the raw binding `name` (e.g. 'psRoiAlignSync') with positional arguments. */
 export function callBinding(name: string, ...args: unknown[]): unknown {

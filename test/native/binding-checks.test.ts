@@ -4,10 +4,10 @@ import { createRequire } from 'node:module';
 
 import { describe, expect, it } from 'vitest';
 
-import { packageRoot } from '../../lib/backend/native.js';
+import { addonPath } from '../../lib/backend/native.js';
 import { callBindingAsync } from '../helpers/native-binding.js';
 
-const binding = createRequire(import.meta.url)('node-gyp-build')(packageRoot()) as Record<string, (...args: unknown[]) => unknown>;
+const binding = createRequire(import.meta.url)(addonPath()) as Record<string, (...args: unknown[]) => unknown>;
 
 const input = new Float32Array(1 * 2 * 4 * 4);
 const rois = new Float32Array([0, 0, 0, 3, 3]);

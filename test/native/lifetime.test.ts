@@ -156,7 +156,14 @@ describe('a resizable ArrayBuffer', () => {
     );
   });
 
-  it('is refused by the raw async binding too, and works with Sync calls', async () => {
+  // Below the TypeScript layer, the two builds differ (native/addon/call_memory.h): a per-ABI
+  // build runs on the caller's memory and must refuse; the Node-API build runs on copies, so
+  // a buffer shrunk meanwhile cannot hurt the kernel, and the call then rejects as for a
+  // detached buffer, writing nothing.
+  const build = callBinding('addonBuild') as string;
+
+  /** A per-ABI build: the raw async binding refuses the resizable buffer; Sync calls work. */
+  function refusedByPerAbiBuild() {
     const { input, boxes, options, plain } = resizableCall();
     const [N, C, H, W] = input.shape as [number, number, number, number];
     const out = new Float32Array(20 * C * 49);
@@ -164,5 +171,32 @@ describe('a resizable ArrayBuffer', () => {
       callBindingAsync('roiAlignAsync', input.data, N, C, H, W, 0, boxes.data, 20, out, ...rawRoiAlignOptions, new Int32Array(1)),
     ).toThrow(new TypeError('roiAlign: a typed array of this async call is a view of a resizable ArrayBuffer, which could shrink under the running kernel'));
     expect(sameResult(roiAlignSync(input, boxes, options), roiAlignSync(plain, boxes, options))).toBe(true);
+  }
+
+  /** The Node-API build: input and output are copies, so shrinking either mid-call rejects and writes nothing. */
+  async function copiedByNodeApiBuild() {
+    const { input, boxes, plain } = resizableCall();
+    const [N, C, H, W] = input.shape as [number, number, number, number];
+    const resized = /^roiAlign: an ArrayBuffer of this call was resized while the call was running/;
+    const outcome = (running: Promise<void>) => running.then(() => undefined, (error: Error) => error);
+
+    const out = new Float32Array(20 * C * 49).fill(Number.NaN);
+    const inputShrunk = outcome(callBindingAsync('roiAlignAsync', input.data, N, C, H, W, 0, boxes.data, 20, out, ...rawRoiAlignOptions, new Int32Array(1)));
+    (input.data.buffer as unknown as { resize(n: number): void }).resize(0);
+    await churn();
+    expect((await inputShrunk)?.message).toMatch(resized);
+    expect(out.every(Number.isNaN)).toBe(true);
+
+    const resizableOut = resizableCopy(new Float32Array(20 * C * 49).fill(Number.NaN));
+    const outShrunk = outcome(callBindingAsync('roiAlignAsync', plain.data, N, C, H, W, 0, boxes.data, 20, resizableOut, ...rawRoiAlignOptions, new Int32Array(1)));
+    (resizableOut.buffer as unknown as { resize(n: number): void }).resize(4 * 10);
+    expect((await outShrunk)?.message).toMatch(resized);
+    expect(resizableOut.every(Number.isNaN)).toBe(true);
+  }
+
+  it(`is refused by the raw async binding of a per-ABI build, copied by the Node-API build (this is ${build})`, async () => {
+    expect(build).toMatch(/^(node-api|node-abi-\d+)$/);
+    if (build === 'node-api') await copiedByNodeApiBuild();
+    else refusedByPerAbiBuild();
   });
 });

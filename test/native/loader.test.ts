@@ -4,12 +4,14 @@
 // ROI_OPS_REQUIRE_NATIVE=1 turns it into an error that lists platform, architecture, libc,
 // Node and Node-API versions, the prebuilds that were there, the reason and the fixes.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { addonPath } from '../../lib/backend/native.js';
 import { ensureBuilt, root } from '../helpers/cli.js';
 
 /** The package as installed, minus any binary: package.json, the built entry points, the CLI. */
@@ -38,9 +40,14 @@ afterAll(() => {
   for (const dir of [bare, muslOnly]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs node in `cwd` with this environment minus every ROI_OPS_* variable, plus `env`. */
+/**
+ * Runs node in `cwd` with this environment minus every ROI_OPS_* variable but the binary
+ * under test (ROI_OPS_ADDON_PATH), plus `env`.
+ */
 function run(cwd: string, args: string[], env: Record<string, string> = {}) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ROI_OPS_')));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('ROI_OPS_') || name === 'ROI_OPS_ADDON_PATH'),
+  );
   return spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...clean, ...env } });
 }
 
@@ -199,29 +206,44 @@ describe('no binary and ROI_OPS_REQUIRE_NATIVE=1: an error', () => {
   });
 });
 
-// The addon uses V8's BackingStore beneath Node-API (native/addon/held_memory.h), so a binary
-// must refuse to load in a Node of another ABI, whatever its prebuild's Node-API tag says.
-// Simulated by changing what process.versions.modules reports before the addon loads.
-describe('a binary built for another Node ABI', () => {
+// Which Node majors a binary loads on (native/addon/call_memory.h): the Node-API build on
+// every one; a per-ABI build, which uses V8's BackingStore beneath Node-API, only on the
+// NODE_MODULE_VERSION it was built for, whatever its file's tags say. Another major is
+// simulated by changing what process.versions.modules reports before the addon loads.
+describe('a Node major the binary was not built for', () => {
   const otherAbi = `Object.defineProperty(process.versions, 'modules', { value: '999' });`;
+  const build = (createRequire(import.meta.url)(addonPath()) as { addonBuild(): string }).addonBuild();
+  const refusal =
+    'roi-ops: this addon was built for NODE_MODULE_VERSION ' +
+    `${process.versions.modules} and uses V8's BackingStore API, but this Node is NODE_MODULE_VERSION 999; ` +
+    'rebuild it for this Node (npm rebuild roi-ops --build-from-source)';
 
-  it('falls back to the JavaScript backend, saying why', () => {
+  it(`loads the Node-API build natively, and a per-ABI build falls back saying why (this is ${build})`, () => {
+    expect(build).toMatch(/^(node-api|node-abi-\d+)$/);
     const { result } = runModule(root, `${otherAbi}
       const roi = await import('./dist/index.js');
       console.log(JSON.stringify(roi.info()));`);
-    expect(result.native).toBe(false);
-    expect(result.fallbackReason).toContain(
-      'roi-ops: this addon was built for NODE_MODULE_VERSION ' +
-        `${process.versions.modules} and uses V8's BackingStore API, but this Node is NODE_MODULE_VERSION 999; ` +
-        'rebuild it for this Node (npm rebuild roi-ops --build-from-source)',
-    );
+    if (build === 'node-api') {
+      expect(result).toMatchObject({ native: true, addon: { path: addonPath(), build: 'node-api' } });
+      expect(result.fallbackReason).toBeUndefined();
+    } else {
+      expect(result.native).toBe(false);
+      expect(result.fallbackReason).toContain(refusal);
+    }
   });
 
-  it('is an error under ROI_OPS_REQUIRE_NATIVE=1', () => {
+  it('under ROI_OPS_REQUIRE_NATIVE=1: the Node-API build computes, a per-ABI build is an error', () => {
     const child = run(root, ['--input-type=module', '-e', `${otherAbi}
       const roi = await import('./dist/index.js');
-      roi.info();`], { ROI_OPS_REQUIRE_NATIVE: '1' });
-    expect(child.status).not.toBe(0);
-    expect(child.stderr).toContain('this Node is NODE_MODULE_VERSION 999');
+      const input = { data: new Float32Array(16).map((_, i) => i), shape: [1, 1, 4, 4] };
+      const y = await roi.roiPool(input, { data: new Float32Array([0, 0, 0, 3, 3]), shape: [1, 5] }, { outputSize: 2 });
+      console.log(JSON.stringify(Array.from(y.data)));`], { ROI_OPS_REQUIRE_NATIVE: '1' });
+    if (build === 'node-api') {
+      expect(child.status, child.stderr).toBe(0);
+      expect(JSON.parse(child.stdout)).toEqual([5, 7, 13, 15]);
+    } else {
+      expect(child.status).not.toBe(0);
+      expect(child.stderr).toContain('this Node is NODE_MODULE_VERSION 999');
+    }
   });
 });

@@ -1,0 +1,231 @@
+// The memory under the typed arrays one call reads and writes, and how an async call keeps it
+// usable while JavaScript goes on.
+//
+// A sync call uses every typed array in place: no JavaScript runs until it returns.
+//
+// An async call's kernel runs on a libuv thread while JavaScript keeps running, and a
+// Node-API reference keeps a typed array *object* alive, not its memory:
+//  - JavaScript can detach the ArrayBuffer meanwhile (postMessage or structuredClone with a
+//    transfer list). The memory moves to a new owner, which may be collected, or may be a
+//    worker that exits, while the kernel still uses it: a use-after-free (measured before
+//    this existed: a segfault, input transferred by structuredClone and the clone collected).
+//  - JavaScript can shrink a resizable ArrayBuffer (`new ArrayBuffer(n, {maxByteLength})`),
+//    which decommits the pages beyond the new length in place (measured: a segfault).
+// A SharedArrayBuffer can do neither (it cannot be detached; a growable one only grows, in
+// place), so views of one are used in place by every build.
+//
+// For the other views, the addon is built one of two ways (docs/design.md, "One binary for
+// every Node"):
+//  - The Node-API build (the default, and the prebuild every Node major can load): Node-API
+//    cannot share ownership of an ArrayBuffer's memory, so an async call copies each input
+//    into memory of its own when it is made, and lets the kernel write each output into
+//    memory of its own, copied into the caller's array on the JavaScript thread once the
+//    kernel has finished, if that array still has its length.
+//  - The per-ABI build (ROIOPS_NODE_ABI_BUILD, a prebuild per Node major, preferred by
+//    node-gyp-build on the major it was built for): V8's BackingStore is exactly shared
+//    ownership of the memory (a detach moves it to the new owner, and the memory lives until
+//    its last shared_ptr goes, here the call's), so the kernel uses every array in place. That
+//    API is beneath Node-API and only as stable as Node's ABI: check_node_abi() refuses to
+//    load in another Node major, and views of resizable ArrayBuffers, whose shrinking cannot be
+//    prevented, are refused.
+// Either way, an async call whose arrays were detached while it ran rejects (finish()).
+#pragma once
+#include <napi.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "output_pages.h"
+
+#if ROIOPS_NODE_ABI_BUILD
+#include <node_version.h>
+#include <v8.h>
+#endif
+
+namespace roiops_addon {
+
+#if ROIOPS_NODE_ABI_BUILD
+inline const char* addon_build() {
+  static const std::string name = "node-abi-" + std::to_string(NODE_MODULE_VERSION);
+  return name.c_str();
+}
+#else
+inline const char* addon_build() { return "node-api"; }
+#endif
+
+// The V8 API beneath Node-API is only as stable as Node's ABI: a per-ABI binary built for one
+// Node major (NODE_MODULE_VERSION, process.versions.modules) must not run its V8 calls in
+// another. Throws at load in that case, so the loader falls back with its warning (or
+// ROI_OPS_REQUIRE_NATIVE's error) instead of calling V8 with a layout it was not built for.
+// node-gyp-build never picks such a prebuild for another major; this guards a per-ABI
+// build/Release kept across a Node upgrade. The Node-API build loads everywhere.
+inline void check_node_abi(Napi::Env env) {
+#if ROIOPS_NODE_ABI_BUILD
+  const Napi::Value versions = env.Global().Get("process").As<Napi::Object>().Get("versions");
+  const std::string running = versions.As<Napi::Object>().Get("modules").ToString().Utf8Value();
+  const std::string built = std::to_string(NODE_MODULE_VERSION);
+  if (running != built) {
+    throw Napi::Error::New(env, "roi-ops: this addon was built for NODE_MODULE_VERSION " + built +
+                                    " and uses V8's BackingStore API, but this Node is NODE_MODULE_VERSION " + running +
+                                    "; rebuild it for this Node (npm rebuild roi-ops --build-from-source)");
+  }
+#else
+  (void)env;
+#endif
+}
+
+class CallMemory {
+ public:
+  explicit CallMemory(bool async) : async_(async) {}
+  CallMemory(CallMemory&&) = default;
+  CallMemory& operator=(CallMemory&&) = default;
+
+  bool async() const { return async_; }
+
+  // What the kernel reads for `array`.
+  template <typename T>
+  const T* input(Napi::TypedArrayOf<T> array) {
+    if (!async_) return array.Data();
+    return keep(array, /*written=*/false);
+  }
+
+  // What the kernel writes for `array`; large outputs get huge pages (output_pages.h).
+  template <typename T>
+  T* output(Napi::TypedArrayOf<T> array) {
+    T* data = async_ ? keep(array, /*written=*/true) : array.Data();
+    advise_output_pages(data, array.ElementLength() * sizeof(T));
+    return data;
+  }
+
+  // The abort flag, which the kernel polls in place: the TypeScript layer makes it for each
+  // call and hands it to no one else, so nothing can detach or resize it.
+  const int32_t* abort_flag(Napi::Int32Array flag) {
+    arrays_.push_back({flag, nullptr, 0, false});
+    return flag.Data();
+  }
+
+  // Refuses what this build cannot run asynchronously (a per-ABI build: views of resizable
+  // ArrayBuffers), naming `function`. Called once every argument has been read.
+  void check_async(Napi::Env env, const char* function) const {
+#if ROIOPS_NODE_ABI_BUILD
+    for (const std::shared_ptr<v8::BackingStore>& memory : held_)
+      if (!memory->IsShared() && memory->IsResizableByUserJavaScript())
+        throw Napi::TypeError::New(env, std::string(function) +
+                                            ": a typed array of this async call is a view of a resizable ArrayBuffer, "
+                                            "which could shrink under the running kernel");
+#else
+    (void)env;
+    (void)function;
+#endif
+  }
+
+  // The arrays to reference for the life of an async call.
+  std::vector<Napi::TypedArray> arrays() const {
+    std::vector<Napi::TypedArray> list;
+    list.reserve(arrays_.size());
+    for (const Kept& kept : arrays_) list.push_back(kept.array);
+    return list;
+  }
+
+  // On the JavaScript thread, once the kernel has finished successfully: copies the outputs
+  // the kernel wrote into memory of its own back into the caller's arrays (`current`: the
+  // arrays of arrays(), as the call's references give them now). Writes nothing and says what
+  // happened ("detached" or "resized") if any array was detached, or an array the call copied
+  // no longer has its length; nullptr when all went well.
+  const char* finish(const std::vector<Napi::TypedArray>& current) const {
+    for (size_t i = 0; i < arrays_.size(); ++i) {
+      if (current[i].ArrayBuffer().IsDetached()) return "detached";
+      if (arrays_[i].copy != nullptr && current[i].ByteLength() != arrays_[i].bytes) return "resized";
+    }
+    for (size_t i = 0; i < arrays_.size(); ++i) {
+      const Kept& kept = arrays_[i];
+      if (kept.written && kept.copy != nullptr) std::memcpy(view_data(current[i]), kept.copy.get(), kept.bytes);
+    }
+    return nullptr;
+  }
+
+ private:
+  struct FreeDeleter {
+    void operator()(void* p) const { std::free(p); }
+  };
+  struct Kept {
+    Napi::TypedArray array;
+    std::unique_ptr<void, FreeDeleter> copy;  // the call's own memory (Node-API build), or null: used in place
+    size_t bytes;
+    bool written;
+  };
+
+  // The first byte of `array`'s elements (its buffer's memory at its offset).
+  static void* view_data(const Napi::TypedArray& array) {
+    void* data = nullptr;
+    const napi_status status = napi_get_typedarray_info(array.Env(), array, nullptr, nullptr, &data, nullptr, nullptr);
+    NAPI_THROW_IF_FAILED(array.Env(), status, nullptr);
+    return data;
+  }
+
+  // Keeps `array` for an async call and gives the memory the kernel uses for it.
+  template <typename T>
+  T* keep(Napi::TypedArrayOf<T> array, bool written) {
+    T* data = array.Data();
+    const size_t bytes = array.ByteLength();
+#if ROIOPS_NODE_ABI_BUILD
+    held_.push_back(backing_store(array));
+    arrays_.push_back({array, nullptr, bytes, written});
+    return data;
+#else
+    if (bytes == 0 || is_shared(array)) {
+      arrays_.push_back({array, nullptr, bytes, written});
+      return data;
+    }
+    // calloc: a large output's pages are mapped zeroed on first write, as a fresh typed
+    // array's are; the kernels write every element of an output.
+    void* copy = written ? std::calloc(bytes, 1) : std::malloc(bytes);
+    if (copy == nullptr) throw std::bad_alloc();
+    if (!written) std::memcpy(copy, data, bytes);
+    arrays_.push_back({array, std::unique_ptr<void, FreeDeleter>(copy), bytes, written});
+    return static_cast<T*>(copy);
+#endif
+  }
+
+#if ROIOPS_NODE_ABI_BUILD
+  // A napi_value is a v8::Local<v8::Value> in Node's implementation (node's
+  // v8impl::V8LocalValueFromJsValue converts it the same way).
+  static v8::Local<v8::Value> v8_value(napi_value value) {
+    v8::Local<v8::Value> local;
+    static_assert(sizeof(local) == sizeof(value), "napi_value and v8::Local<v8::Value> have the same representation");
+    std::memcpy(static_cast<void*>(&local), &value, sizeof(value));
+    return local;
+  }
+
+  // The memory under `array`, shared with V8 for as long as the pointer lives, whatever
+  // JavaScript does to its ArrayBuffer meanwhile. The V8 symbols used
+  // (ArrayBufferView::Buffer, [Shared]ArrayBuffer::GetBackingStore,
+  // BackingStore::IsResizableByUserJavaScript) exist unchanged from V8 11.3 (Node 20) on.
+  static std::shared_ptr<v8::BackingStore> backing_store(const Napi::TypedArray& array) {
+    v8::Local<v8::ArrayBuffer> buffer = v8_value(array).As<v8::ArrayBufferView>()->Buffer();
+    if (buffer->IsSharedArrayBuffer()) return buffer.As<v8::Value>().As<v8::SharedArrayBuffer>()->GetBackingStore();
+    return buffer->GetBackingStore();
+  }
+
+  std::vector<std::shared_ptr<v8::BackingStore>> held_;  // released with the call, on the JavaScript thread
+#else
+  // A view of a SharedArrayBuffer: napi_is_arraybuffer says false for its buffer.
+  static bool is_shared(const Napi::TypedArray& array) {
+    napi_value buffer = nullptr;
+    bool plain = true;
+    napi_status status =
+        napi_get_typedarray_info(array.Env(), array, nullptr, nullptr, nullptr, &buffer, nullptr);
+    if (status == napi_ok) status = napi_is_arraybuffer(array.Env(), buffer, &plain);
+    return status == napi_ok && !plain;
+  }
+#endif
+
+  bool async_;
+  std::vector<Kept> arrays_;
+};
+
+}  // namespace roiops_addon
