@@ -159,6 +159,32 @@ class CallMemory {
     bool written;
   };
 
+  // Copies `bytes` from `from` into `to`, which holds zeros, leaving out the 4 KiB blocks that
+  // are zero: a large map the caller allocated but mostly left zero (its pages never written,
+  // so never committed) then costs no committed memory in the copy either. On a dense map the
+  // zero test stops at the first non-zero word of each block.
+  static void copy_into_zeroed(void* to, const void* from, size_t bytes) {
+    constexpr size_t kBlock = 4096;
+    auto* out = static_cast<uint8_t*>(to);
+    const auto* in = static_cast<const uint8_t*>(from);
+    for (size_t at = 0; at < bytes; at += kBlock) {
+      const size_t n = bytes - at < kBlock ? bytes - at : kBlock;
+      if (!all_zero(in + at, n)) std::memcpy(out + at, in + at, n);
+    }
+  }
+
+  static bool all_zero(const uint8_t* bytes, size_t n) {
+    size_t i = 0;
+    for (; i + sizeof(uint64_t) <= n; i += sizeof(uint64_t)) {
+      uint64_t word;
+      std::memcpy(&word, bytes + i, sizeof(word));
+      if (word != 0) return false;
+    }
+    for (; i < n; ++i)
+      if (bytes[i] != 0) return false;
+    return true;
+  }
+
   // The first byte of `array`'s elements (its buffer's memory at its offset).
   static void* view_data(const Napi::TypedArray& array) {
     void* data = nullptr;
@@ -181,11 +207,12 @@ class CallMemory {
       arrays_.push_back({array, nullptr, bytes, written});
       return data;
     }
-    // calloc: a large output's pages are mapped zeroed on first write, as a fresh typed
-    // array's are; the kernels write every element of an output.
-    void* copy = written ? std::calloc(bytes, 1) : std::malloc(bytes);
+    // calloc: large blocks come zeroed and uncommitted from the system, as a fresh typed
+    // array's memory does, so an output's pages cost nothing until the kernel writes them
+    // (it writes every element) and an input's all-zero pages are never copied.
+    void* copy = std::calloc(bytes, 1);
     if (copy == nullptr) throw std::bad_alloc();
-    if (!written) std::memcpy(copy, data, bytes);
+    if (!written) copy_into_zeroed(copy, data, bytes);
     arrays_.push_back({array, std::unique_ptr<void, FreeDeleter>(copy), bytes, written});
     return static_cast<T*>(copy);
 #endif

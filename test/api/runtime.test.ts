@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { addonPath } from '../../lib/backend/native.js';
 import { getNumThreads, info, setNumThreads } from '../../lib/index.js';
 import { expectConfiguredBackend } from '../helpers/backend.js';
 
@@ -28,8 +29,12 @@ describe('runtime', () => {
     const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     const result = info();
     // On the JavaScript backend info() also says why (here: ROI_OPS_FORCE_JS=1).
-    const why = result.native ? {} : { fallbackReason: 'ROI_OPS_FORCE_JS=1 selects the JavaScript backend' };
+    // On the addon, which binary: the file loaded and its build (docs/design.md).
+    const why = result.native
+      ? { addon: { path: addonPath(), build: result.addon?.build } }
+      : { fallbackReason: 'ROI_OPS_FORCE_JS=1 selects the JavaScript backend' };
     expect(result).toEqual({ version, native: result.native, simd: result.simd, threads: getNumThreads(), ...why });
+    if (result.native) expect(result.addon?.build).toMatch(/^(node-api|node-abi-\d+)$/);
     const levels = process.arch === 'arm64' ? ['neon', 'scalar'] : ['avx512', 'avx2', 'sse2', 'scalar'];
     if (result.native) expect(levels).toContain(result.simd);
     else expect(result.simd).toBe('js');

@@ -18,4 +18,8 @@ export function expectConfiguredBackend(): void {
   // the dispatcher must have chosen what that CPU has, and this process must be the emulated one.
   const expectedSimd = process.env.ROI_OPS_EXPECT_SIMD;
   if (expectedSimd) expect(simd).toBe(expectedSimd);
+  // Set by scripts/test-node-majors.sh, which runs the suites once per build of the addon
+  // (ROI_OPS_ADDON_PATH): the binary in use must be that build.
+  const expectedBuild = process.env.ROI_OPS_EXPECT_ADDON_BUILD;
+  if (expectedBuild) expect(info().addon?.build).toBe(expectedBuild);
 }
