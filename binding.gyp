@@ -4,7 +4,10 @@
     # built with; its prebuild is roi-ops.node.abi<NODE_MODULE_VERSION>.glibc.node, which
     # node-gyp-build prefers on that major. 0, the default (npm install from source, node-gyp
     # rebuild): pure Node-API, loads on every Node >= 20.9. scripts/prebuild-all.sh makes both.
-    "roiops_node_abi%": "<!(node -p \"const v = process.env.ROI_OPS_NODE_ABI || '0'; if (v !== '0' && v !== '1') throw new Error('ROI_OPS_NODE_ABI must be 0 or 1, not ' + v); v\")"
+    "roiops_node_abi%": "<!(node -p \"const v = process.env.ROI_OPS_NODE_ABI || '0'; if (v !== '0' && v !== '1') throw new Error('ROI_OPS_NODE_ABI must be 0 or 1, not ' + v); v\")",
+    # 1: on Linux, link libstdc++ in and keep to glibc 2.28's symbols (the condition below).
+    # The default: native/link/portable.cjs (ROI_OPS_PORTABLE, else whether libstdc++.a exists).
+    "roiops_portable%": "<!(node native/link/portable.cjs)"
   },
   "target_defaults": {
     "include_dirs": ["native/include", "native"],
@@ -34,7 +37,26 @@
       "conditions": [
         ["target_arch=='x64'", { "dependencies": ["roiops_sse2", "roiops_avx2", "roiops_avx512"] }],
         ["target_arch=='arm64'", { "sources": ["<!@(node -p \"require('./native/sources.json').isa.neon.sources.join(' ')\")"] }],
-        ["roiops_node_abi==1", { "defines": ["ROIOPS_NODE_ABI_BUILD=1"] }]
+        ["roiops_node_abi==1", { "defines": ["ROIOPS_NODE_ABI_BUILD=1"] }],
+        # One Linux binary for every glibc Node runs on (2.28 and newer), whatever the system's
+        # libstdc++. -static-libstdc++: a user's libstdc++ may be older than the compiler's
+        # (GCC 12's GLIBCXX_3.4.30). libgcc stays shared (libgcc_s.so.1 is on every glibc system,
+        # with old symbol versions): GCC 12's static unwinder would need glibc 2.35's
+        # _dl_find_object. The --wrap flags and native/link/glibc_compat.c keep libstdc++.a and
+        # its headers from needing glibc 2.32 to 2.36: the pthread functions are bound to their
+        # old versions, one variable and one function are supplied (why each, there). The
+        # version script exports the Node-API entry points only (why, there).
+        # scripts/check-package.sh checks every prebuild with objdump and nm.
+        ["OS=='linux' and roiops_portable==1", {
+          "sources": ["<!@(node -p \"require('./native/sources.json').link_linux.join(' ')\")"],
+          "ldflags": [
+            "-static-libstdc++",
+            "-Wl,--version-script=<(module_root_dir)/native/link/exports.map",
+            "-Wl,--wrap=pthread_create", "-Wl,--wrap=pthread_join", "-Wl,--wrap=pthread_detach",
+            "-Wl,--wrap=pthread_once", "-Wl,--wrap=pthread_key_create", "-Wl,--wrap=pthread_key_delete",
+            "-Wl,--wrap=pthread_getspecific", "-Wl,--wrap=pthread_setspecific", "-Wl,--wrap=arc4random"
+          ]
+        }]
       ]
     }
   ],
