@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # The package as users get it (issue 6, "Shipping"). In a copy of the source tree (so the
 # checkout's build/ and dist/ are left alone):
-#   1. `npm run prebuildify` (prebuildify --napi --strip --tag-libc) makes this platform's
-#      prebuild, and node-gyp-build resolves to it;
+#   1. scripts/prebuild-all.sh (npm run prebuildify:all) makes every prebuild this machine can:
+#      linux-x64 and linux-arm64, the Node-API build and one per-ABI build per Node major of
+#      scripts/node-binaries.json. Each file is checked (readelf): its ELF machine is its
+#      folder's; it needs no glibc newer than 2.28 (Node's own floor), no libstdc++ (no
+#      GLIBCXX_ or CXXABI_ version, no libstdc++.so.6), no libgcc_s version newer than the
+#      official Node binaries need themselves; a Node-API file references nothing of Node but
+#      Node-API (napi_*, node_api_*); a table shows each. node-gyp-build resolves to this
+#      Node's per-ABI file;
 #   2. `npm run prepare` (tsup) builds dist/, `npm pack` makes the tarball, whose contents are
-#      checked: the prebuild, dist/, every source a fallback build needs, and nothing else
-#      (no build/ intermediates, no tests beyond the two shipped fixtures);
+#      checked: both architectures' prebuilds, dist/, every source a fallback build needs, and
+#      nothing else (no build/ intermediates, no tests beyond the two shipped fixtures);
 #   3. `publint --strict` and `attw` (every resolution mode, every rule) on that tarball;
 #   4. an empty project installs the tarball with a PATH that holds node, npm, npx and sh only
 #      (no compiler, make or python), so the install succeeds only by loading the prebuild;
@@ -32,8 +38,9 @@ fail() {
 }
 
 node_modules=$(realpath "$repo/node_modules")
-[[ -d $node_modules/prebuildify && -d $node_modules/publint && -d $node_modules/@arethetypeswrong/cli ]] ||
-  fail "run npm ci first: prebuildify, publint and @arethetypeswrong/cli must be installed"
+[[ -d $node_modules/publint && -d $node_modules/@arethetypeswrong/cli ]] ||
+  fail "run npm ci first: publint and @arethetypeswrong/cli must be installed"
+command -v readelf >/dev/null || fail "needs readelf (Debian: binutils)"
 tsc="$node_modules/typescript/bin/tsc"
 
 step "staging the source tree (tracked and untracked-but-not-ignored files) in $work/pkg"
@@ -52,32 +59,87 @@ else # not a git checkout: everything but dependencies and build output
 fi
 ln -s "$node_modules" "$pkg/node_modules"
 
-step "npm run prebuildify (prebuildify --napi --strip --tag-libc)"
-(cd "$pkg" && JOBS="${JOBS:-max}" npm run --silent prebuildify)
-platform=$(node -p 'process.platform + "-" + process.arch')
+step "scripts/prebuild-all.sh (every prebuild this machine makes)"
+(cd "$pkg" && bash scripts/prebuild-all.sh)
+
+step "each prebuild: ELF machine, glibc and libgcc_s versions, libraries, Node symbols (readelf)"
+# The floors. GLIBC_2.28: the glibc the official Node binaries need (RHEL 8, Debian 10, Ubuntu
+# 20.04). GCC_4.2.0: the newest libgcc_s version those binaries need themselves (readelf -V of
+# node 20 to 26, x64 and arm64), so every system that runs Node has it. Libraries: glibc's and
+# libgcc_s only; libstdc++ is linked in (binding.gyp, roiops_portable).
+readonly glibc_floor=GLIBC_2.28 gcc_floor=GCC_4.2.0
+allowed_needed=' libc.so.6 libm.so.6 libgcc_s.so.1 libpthread.so.0 libdl.so.2 librt.so.1 ld-linux-x86-64.so.2 ld-linux-aarch64.so.1 '
+newer() { [[ $(printf '%s\n%s\n' "$1" "$2" | sort -V | tail -n 1) == "$1" && $1 != "$2" ]]; } # is $1 newer than $2
+problems=()
 shopt -s nullglob
-prebuilds=("$pkg/prebuilds/$platform"/*.node)
+prebuilt=("$pkg"/prebuilds/*/*.node)
 shopt -u nullglob
-((${#prebuilds[@]} == 1)) || fail "expected one prebuild in prebuilds/$platform, found: ${prebuilds[*]:-none}"
-prebuild=${prebuilds[0]}
-prebuild_rel=${prebuild#"$pkg/"}
-case "$(basename "$prebuild")" in
-  roi-ops.glibc.node | roi-ops.musl.node) ;;
-  *) fail "prebuild $prebuild_rel is not named roi-ops.<libc>.node (--tag-libc)" ;;
-esac
-echo "prebuild: $prebuild_rel, $(stat -c %s "$prebuild") bytes"
-if command -v file >/dev/null; then file -b "$prebuild" | grep -q 'stripped' && ! file -b "$prebuild" | grep -q 'not stripped' ||
-  fail "$prebuild_rel is not stripped"; fi
-if command -v objdump >/dev/null; then
-  glibc_floor=$(objdump -T "$prebuild" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n 1 || true)
-  glibcxx_floor=$(objdump -T "$prebuild" | grep -o 'GLIBCXX_[0-9.]*' | sort -uV | tail -n 1 || true)
-  echo "newest versioned symbols it needs: ${glibc_floor:-none} ${glibcxx_floor:-}"
+((${#prebuilt[@]} > 0)) || fail "prebuild-all.sh wrote no prebuild"
+printf '%-52s %9s  %-11s %-10s %-10s %s\n' file bytes "max GLIBC" "max GCC" "node syms" "weak refs"
+declare -A weak_names=()
+for file in "${prebuilt[@]}"; do
+  rel=${file#"$pkg/"}
+  folder=$(basename "$(dirname "$file")")
+  name=$(basename "$file")
+  case $folder in
+    linux-x64) machine="Advanced Micro Devices X86-64" ;;
+    linux-arm64) machine=AArch64 ;;
+    *) problems+=("$rel: prebuild-all.sh makes no $folder") && continue ;;
+  esac
+  got=$(readelf -h "$file" | sed -n 's/^ *Machine: *//p')
+  [[ $got == "$machine" ]] || problems+=("$rel: ELF machine $got, not $machine")
+  readelf -S -W "$file" | grep -q ' \.symtab ' && problems+=("$rel: not stripped")
+  versions=$(readelf -V -W "$file" | grep -o 'Name: [A-Z]*_[0-9][0-9.]*' | cut -d' ' -f2 | sort -uV)
+  max_glibc=$(grep '^GLIBC_' <<<"$versions" | tail -n 1 || true)
+  max_gcc=$(grep '^GCC_' <<<"$versions" | tail -n 1 || true)
+  [[ -n $max_glibc ]] && newer "$max_glibc" "$glibc_floor" &&
+    problems+=("$rel: needs $max_glibc ($(readelf -W --dyn-syms "$file" | grep -o "[^ ]*@$max_glibc" | tr '\n' ' '))")
+  [[ -n $max_gcc ]] && newer "$max_gcc" "$gcc_floor" && problems+=("$rel: needs $max_gcc of libgcc_s, newer than $gcc_floor")
+  cxx=$(grep -E '^(GLIBCXX|CXXABI)_' <<<"$versions" | tr '\n' ' ' || true)
+  [[ -z $cxx ]] || problems+=("$rel: needs the system libstdc++ ($cxx)")
+  for lib in $(readelf -d "$file" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+    [[ $allowed_needed == *" $lib "* ]] || problems+=("$rel: links $lib")
+  done
+  # Undefined dynamic symbols: versioned ones come from glibc or libgcc_s; napi_* and
+  # node_api_* are Node-API; weak references to the toolchain's optional hooks (_ITM_*: GCC's
+  # transactional memory; _ZGTt*: libstdc++'s transaction-safe operator new/delete; gprof's
+  # __gmon_start__; __cxa_pure_virtual) never stop a load and are never called here. Anything
+  # else is Node's own API beneath Node-API (V8, node::), which ties a binary to one Node ABI.
+  node_syms=() weak=()
+  while read -r bind sym; do
+    if [[ $sym == *@* || $sym == napi_* || $sym == node_api_* ]]; then continue
+    elif [[ $bind == WEAK && $sym =~ ^(_ITM_|_ZGTt|__gmon_start__$|__cxa_pure_virtual$) ]]; then weak+=("$sym")
+    else node_syms+=("$sym"); fi
+  done < <(readelf -W --dyn-syms "$file" | awk '$7 == "UND" && $8 != "" { print $5, $8 }')
+  case $name in
+    roi-ops.napi.glibc.node)
+      ((${#node_syms[@]} == 0)) || problems+=("$rel: the Node-API build references ${node_syms[*]}") ;;
+    roi-ops.node.abi*.glibc.node) ;;
+    *) problems+=("$rel: not a name prebuild-all.sh writes") ;;
+  esac
+  printf '%-52s %9s  %-11s %-10s %-10s %s\n' "$rel" "$(stat -c %s "$file")" "${max_glibc:-none}" "${max_gcc:-none}" \
+    "${#node_syms[@]}" "${#weak[@]}"
+  for sym in "${weak[@]}"; do weak_names[$sym]=1; done
+done
+echo "node syms: undefined symbols of Node beneath Node-API (V8, node::); weak refs: $(printf '%s\n' "${!weak_names[@]}" | sort | tr '\n' ' ')"
+if ((${#problems[@]} > 0)); then
+  printf '  %s\n' "${problems[@]}" >&2
+  fail "${#problems[@]} problem(s) with the prebuilds (above)"
 fi
-# node-gyp-build looks in build/Release first, then prebuilds/: prebuildify moved the binary
-# it built out of build/Release, so the prebuild must be what resolves here.
+echo "every prebuild: its folder's machine, <= $glibc_floor, <= $gcc_floor, no libstdc++, stripped; Node-API files: Node-API only"
+
+# node-gyp-build looks in build/Release first, then prebuilds/: the copy has no build/, and on
+# a Node major of scripts/node-binaries.json it prefers that major's per-ABI file over the
+# Node-API one.
 resolved=$(cd "$pkg" && node -p "require('node-gyp-build').resolve('.')")
-[[ $resolved == "$prebuild" ]] || fail "node-gyp-build resolves $resolved, not the prebuild $prebuild"
-echo "node-gyp-build resolves: $prebuild_rel"
+platform=$(node -p 'process.platform + "-" + process.arch')
+expected=$(cd "$pkg" && node -p '
+  const m = require("./scripts/node-binaries.json").majors.find((e) => String(e.modules) === process.versions.modules);
+  m ? `roi-ops.node.abi${m.modules}.glibc.node` : "roi-ops.napi.glibc.node"')
+prebuild="$pkg/prebuilds/$platform/$expected"
+prebuild_rel=${prebuild#"$pkg/"}
+[[ $resolved == "$prebuild" ]] || fail "node-gyp-build resolves $resolved, not $prebuild_rel"
+echo "node-gyp-build resolves (Node $(node --version)): $prebuild_rel"
 
 step "npm run prepare (tsup), npm pack"
 (cd "$pkg" && npm run --silent prepare >"$work/tsup.log" 2>&1) || { cat "$work/tsup.log"; fail "tsup"; }
@@ -86,24 +148,32 @@ tarball="$work/$(node -p "require(process.argv[1])[0].filename" "$work/pack.json
 [[ -f $tarball ]] || fail "npm pack wrote no tarball"
 
 step "tarball contents"
-node - "$work/pack.json" "$pkg" "$prebuild_rel" <<'EOF'
+node - "$work/pack.json" "$pkg" <<'EOF'
 const { readFileSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
-const [packJson, pkg, prebuild] = process.argv.slice(2);
+const [packJson, pkg] = process.argv.slice(2);
 const { filename, size, unpackedSize, files } = JSON.parse(readFileSync(packJson, 'utf8'))[0];
 const paths = new Set(files.map((f) => f.path));
 const problems = [];
 const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
 const sources = JSON.parse(readFileSync(join(pkg, 'native/sources.json'), 'utf8'));
+// Every prebuild scripts/prebuild-all.sh makes: per architecture, the Node-API build and one
+// per-ABI build per Node major.
+const nodes = JSON.parse(readFileSync(join(pkg, 'scripts/node-binaries.json'), 'utf8'));
+const prebuilds = nodes.architectures.flatMap((arch) => [
+  `prebuilds/linux-${arch}/roi-ops.napi.glibc.node`,
+  ...nodes.majors.map((m) => `prebuilds/linux-${arch}/roi-ops.node.abi${m.modules}.glibc.node`),
+]);
 
 // What must be there: the entry points of package.json, the prebuild, and what a build from
 // source needs (binding.gyp, the source list, every source it names, the headers they include).
 const entry = manifest.exports['.'];
 const required = [
-  'package.json', 'README.md', 'binding.gyp', 'native/sources.json', prebuild,
+  'package.json', 'README.md', 'binding.gyp', 'native/sources.json', ...prebuilds,
   entry.import.types, entry.import.default, entry.require.types, entry.require.default,
   ...Object.values(manifest.bin),
-  ...sources.core, ...sources.addon, ...Object.values(sources.isa).flatMap((isa) => isa.sources),
+  ...sources.core, ...sources.addon, ...sources.link_linux, ...Object.values(sources.isa).flatMap((isa) => isa.sources),
+  'native/link/exports.map', 'native/link/portable.cjs',
 ].map((p) => p.replace(/^\.\//, ''));
 for (const path of required) if (!paths.has(path)) problems.push(`missing ${path}`);
 for (const dir of ['native/include/roiops/', 'native/kernels/', 'native/simd/', 'native/runtime/', 'native/addon/']) {
@@ -119,7 +189,8 @@ const fixtureReadmes = shippedFixtures.map((f) => f.replace(/[^/]+$/, 'README.md
 for (const path of paths) {
   if (path.startsWith('build/')) problems.push(`build intermediate ${path}`);
   else if (/\.(o|a|obj|lib|so|dylib|dll|exp|pdb|tlog)$/.test(path)) problems.push(`object file ${path}`);
-  else if (path.endsWith('.node') && path !== prebuild && !path.startsWith('prebuilds/')) problems.push(`stray addon ${path}`);
+  else if (path.endsWith('.node') && !path.startsWith('prebuilds/')) problems.push(`stray addon ${path}`);
+  else if (/^prebuilds\/linux-(x64|arm64)\//.test(path) && !prebuilds.includes(path)) problems.push(`stale prebuild ${path}`);
   else if (path.startsWith('test/') && !shippedFixtures.includes(path) && !fixtureReadmes.includes(path)) problems.push(`test file ${path}`);
   else if (/^(lib|scripts|\.ci|\.github|coverage|node_modules)\//.test(path)) problems.push(`not for users: ${path}`);
   else if (/(^|\/)\.(env|npmrc|DS_Store)|\.log$|\.tgz$/.test(path)) problems.push(`not for users: ${path}`);
@@ -141,7 +212,7 @@ if (problems.length > 0) {
   console.error(problems.map((p) => `  ${p}`).join('\n'));
   process.exit(1);
 }
-console.log('contents: prebuild, dist/, sources for a fallback build; no build intermediates or tests');
+console.log(`contents: ${prebuilds.length} prebuilds (linux-${nodes.architectures.join(', linux-')}), dist/, sources for a fallback build; no build intermediates or tests`);
 EOF
 
 step "publint --strict (the tarball)"
