@@ -42,7 +42,12 @@
 #include "output_pages.h"
 
 #if ROIOPS_NODE_ABI_BUILD
+// node_version.h (for NODE_MODULE_VERSION) defines NAPI_VERSION as that Node's newest
+// Node-API version, over the one binding.gyp asks for: keep ours.
+#pragma push_macro("NAPI_VERSION")
+#undef NAPI_VERSION
 #include <node_version.h>
+#pragma pop_macro("NAPI_VERSION")
 #include <v8.h>
 #endif
 
