@@ -40,14 +40,9 @@ afterAll(() => {
   for (const dir of [bare, muslOnly]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/**
- * Runs node in `cwd` with this environment minus every ROI_OPS_* variable but the binary
- * under test (ROI_OPS_ADDON_PATH), plus `env`.
- */
+/** Runs node in `cwd` with this environment minus every ROI_OPS_* variable, plus `env`. */
 function run(cwd: string, args: string[], env: Record<string, string> = {}) {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('ROI_OPS_') || name === 'ROI_OPS_ADDON_PATH'),
-  );
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ROI_OPS_')));
   return spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...clean, ...env } });
 }
 
@@ -213,6 +208,7 @@ describe('no binary and ROI_OPS_REQUIRE_NATIVE=1: an error', () => {
 describe('a Node major the binary was not built for', () => {
   const otherAbi = `Object.defineProperty(process.versions, 'modules', { value: '999' });`;
   const build = (createRequire(import.meta.url)(addonPath()) as { addonBuild(): string }).addonBuild();
+  const thisBinary = { ROI_OPS_ADDON_PATH: addonPath() }; // the build under test, in the child too
   const refusal =
     'roi-ops: this addon was built for NODE_MODULE_VERSION ' +
     `${process.versions.modules} and uses V8's BackingStore API, but this Node is NODE_MODULE_VERSION 999; ` +
@@ -222,7 +218,7 @@ describe('a Node major the binary was not built for', () => {
     expect(build).toMatch(/^(node-api|node-abi-\d+)$/);
     const { result } = runModule(root, `${otherAbi}
       const roi = await import('./dist/index.js');
-      console.log(JSON.stringify(roi.info()));`);
+      console.log(JSON.stringify(roi.info()));`, thisBinary);
     if (build === 'node-api') {
       expect(result).toMatchObject({ native: true, addon: { path: addonPath(), build: 'node-api' } });
       expect(result.fallbackReason).toBeUndefined();
@@ -237,7 +233,7 @@ describe('a Node major the binary was not built for', () => {
       const roi = await import('./dist/index.js');
       const input = { data: new Float32Array(16).map((_, i) => i), shape: [1, 1, 4, 4] };
       const y = await roi.roiPool(input, { data: new Float32Array([0, 0, 0, 3, 3]), shape: [1, 5] }, { outputSize: 2 });
-      console.log(JSON.stringify(Array.from(y.data)));`], { ROI_OPS_REQUIRE_NATIVE: '1' });
+      console.log(JSON.stringify(Array.from(y.data)));`], { ...thisBinary, ROI_OPS_REQUIRE_NATIVE: '1' });
     if (build === 'node-api') {
       expect(child.status, child.stderr).toBe(0);
       expect(JSON.parse(child.stdout)).toEqual([5, 7, 13, 15]);
