@@ -19,8 +19,17 @@
 #      the same numbers as the JavaScript backend), TypeScript consumers (nodenext ESM and
 #      CommonJS) type-check against the installed declarations, and `npx roi-ops info` runs;
 #   5. an install with --ignore-scripts loads the prebuild too.
-# Usage: bash scripts/check-package.sh   (KEEP_WORK=1 keeps the temporary directory)
+# Usage: bash scripts/check-package.sh [--prebuilt]   (KEEP_WORK=1 keeps the temporary directory)
+#   --prebuilt: check the prebuilds already in ./prebuilds (`npm run prebuildify:all` of this
+#   tree, as .ci/run does before it, so that scripts/test-node-majors.sh tests the same files)
+#   instead of building them again in the copy.
 set -euo pipefail
+prebuilt=0
+case ${1:-} in
+  --prebuilt) prebuilt=1 ;;
+  '') ;;
+  *) echo "usage: bash scripts/check-package.sh [--prebuilt]" >&2 && exit 2 ;;
+esac
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 start=$SECONDS
@@ -59,8 +68,15 @@ else # not a git checkout: everything but dependencies and build output
 fi
 ln -s "$node_modules" "$pkg/node_modules"
 
-step "scripts/prebuild-all.sh (every prebuild this machine makes)"
-(cd "$pkg" && bash scripts/prebuild-all.sh)
+if ((prebuilt)); then
+  step "the prebuilds of ./prebuilds (--prebuilt: made by npm run prebuildify:all)"
+  [[ -d $repo/prebuilds ]] || fail "--prebuilt: $repo/prebuilds does not exist (run npm run prebuildify:all)"
+  cp -R "$repo/prebuilds" "$pkg/prebuilds"
+  ls -l "$pkg"/prebuilds/*/
+else
+  step "scripts/prebuild-all.sh (every prebuild this machine makes)"
+  (cd "$pkg" && bash scripts/prebuild-all.sh)
+fi
 
 step "each prebuild: ELF machine, glibc and libgcc_s versions, libraries, Node symbols (readelf)"
 # The floors. GLIBC_2.28: the glibc the official Node binaries need (RHEL 8, Debian 10, Ubuntu
