@@ -269,21 +269,12 @@ installed="$consumer/node_modules/roi-ops"
 echo "installed without compiling: node_modules/roi-ops/build does not exist"
 
 step "require() and import in the consumer"
-# The probe: a 1x2x6x6 map, two boxes, roiAlign 2x2 (sync and async); prints the values, what
-# info() says and the addon file the OS loaded.
-probe='
-  const input = { data: Float32Array.from({ length: 72 }, (_, i) => (i * 7) % 11), shape: [1, 2, 6, 6] };
-  const boxes = { data: new Float32Array([0, 0.5, 1, 4.5, 5, 0, 2, 0, 5, 3.5]), shape: [2, 5] };
-  const options = { outputSize: 2, samplingRatio: 2, aligned: true };
-  const sync = roi.roiAlignSync(input, boxes, options);
-  const promised = await roi.roiAlign(input, boxes, options);
-  process.report.excludeNetwork = true;
-  const addon = process.report.getReport().sharedObjects.find((p) => p.endsWith(".node") && p.includes("roi-ops")) ?? null;
-  console.log(JSON.stringify({ info: roi.info(), addon, shape: sync.shape, values: Array.from(sync.data), same: Array.from(promised.data).join() === Array.from(sync.data).join() }));
-'
-cjs=$(as_user ROI_OPS_REQUIRE_NATIVE=1 node -e "(async () => { const roi = require('roi-ops'); $probe })()")
-esm=$(as_user ROI_OPS_REQUIRE_NATIVE=1 node --input-type=module -e "import * as roi from 'roi-ops'; $probe")
-js=$(as_user ROI_OPS_FORCE_JS=1 node --input-type=module -e "import * as roi from 'roi-ops'; $probe")
+# The probe (scripts/package-probe.mjs, copied into the consumer so that it resolves the
+# installed package): roiAlign sync and async; the values, info() and the addon file the OS loaded.
+cp "$repo/scripts/package-probe.mjs" "$consumer/"
+cjs=$(as_user ROI_OPS_REQUIRE_NATIVE=1 node package-probe.mjs require)
+esm=$(as_user ROI_OPS_REQUIRE_NATIVE=1 node package-probe.mjs import)
+js=$(as_user ROI_OPS_FORCE_JS=1 node package-probe.mjs import)
 node - "$cjs" "$esm" "$js" "$installed/$prebuild_rel" <<'EOF'
 const [cjs, esm, js] = process.argv.slice(2, 5).map((s) => JSON.parse(s));
 const prebuild = process.argv[5];

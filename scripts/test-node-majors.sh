@@ -54,17 +54,6 @@ while IFS='=' read -r name _; do
   case $name in npm_config_* | npm_lifecycle_* | npm_package_* | ROI_OPS_*) clean_env+=(-u "$name") ;; esac
 done < <(env)
 
-# A probe run in a consumer project: roiAlign sync and async through require() or import, with
-# what info() says. Prints one JSON line.
-probe='
-  const input = { data: Float32Array.from({ length: 72 }, (_, i) => (i * 7) % 11), shape: [1, 2, 6, 6] };
-  const boxes = { data: new Float32Array([0, 0.5, 1, 4.5, 5, 0, 2, 0, 5, 3.5]), shape: [2, 5] };
-  const options = { outputSize: 2, samplingRatio: 2, aligned: true };
-  const sync = roi.roiAlignSync(input, boxes, options);
-  const promised = await roi.roiAlign(input, boxes, options);
-  console.log(JSON.stringify({ arch: process.arch, info: roi.info(), values: Array.from(sync.data), same: Array.from(promised.data).join() === Array.from(sync.data).join() }));
-'
-
 # Checks probe reports (JSON arguments) against the prebuild they must have loaded and the
 # JavaScript backend's values.
 check_probes() { # file build js-report report...
@@ -113,9 +102,10 @@ if [[ $which == all || $which == x64 ]]; then
       fail "npm install of the tarball on Node $major"
     installed="$consumer/node_modules/roi-ops"
     [[ ! -e $installed/build ]] || fail "the install on Node $major compiled the addon (node_modules/roi-ops/build exists)"
-    cjs=$(as_user ROI_OPS_REQUIRE_NATIVE=1 node -e "(async () => { const roi = require('roi-ops'); $probe })()")
-    esm=$(as_user ROI_OPS_REQUIRE_NATIVE=1 node --input-type=module -e "import * as roi from 'roi-ops'; $probe")
-    js=$(as_user ROI_OPS_FORCE_JS=1 node --input-type=module -e "import * as roi from 'roi-ops'; $probe")
+    cp scripts/package-probe.mjs "$consumer/" # so that it resolves the installed roi-ops
+    cjs=$(as_user ROI_OPS_REQUIRE_NATIVE=1 node package-probe.mjs require)
+    esm=$(as_user ROI_OPS_REQUIRE_NATIVE=1 node package-probe.mjs import)
+    js=$(as_user ROI_OPS_FORCE_JS=1 node package-probe.mjs import)
     check_probes "$installed/prebuilds/linux-x64/roi-ops.node.abi$modules.glibc.node" "node-abi-$modules" "$js" "$cjs" "$esm" ||
       fail "the installed package on Node $major"
   done
@@ -132,6 +122,7 @@ if [[ $which == all || $which == arm64 ]]; then
   # picked here; what arm64 Node loads is decided at run time, as after any install.
   (cd "$consumer" && npm install --prefer-offline --no-audit --no-fund --ignore-scripts --loglevel=error "$tarball")
   installed="$consumer/node_modules/roi-ops"
+  cp scripts/package-probe.mjs "$consumer/" # so that it resolves the installed roi-ops
   echo "installed $(basename "$tarball"): $(ls "$installed/prebuilds/linux-arm64" | tr '\n' ' ')"
 
   for major in $majors; do
@@ -139,8 +130,8 @@ if [[ $which == all || $which == arm64 ]]; then
     modules=$(node -p "require('./scripts/node-binaries.json').majors.find((m) => m.major === $major).modules")
     arm64_node() { env -u ROI_OPS_SIMD -u ROI_OPS_FORCE_JS -u ROI_OPS_ADDON_PATH qemu-aarch64 -L "$aarch64_sysroot" "$node_bin" "$@"; }
     step "arm64, Node $(arm64_node --version) under qemu-aarch64: the installed package loads its per-ABI prebuild"
-    report=$(cd "$consumer" && ROI_OPS_REQUIRE_NATIVE=1 arm64_node -e "(async () => { const roi = require('roi-ops'); $probe })()")
-    js=$(cd "$consumer" && ROI_OPS_FORCE_JS=1 arm64_node -e "(async () => { const roi = require('roi-ops'); $probe })()")
+    report=$(cd "$consumer" && ROI_OPS_REQUIRE_NATIVE=1 arm64_node package-probe.mjs require)
+    js=$(cd "$consumer" && ROI_OPS_FORCE_JS=1 arm64_node package-probe.mjs require)
     node -e 'const r = JSON.parse(process.argv[1]); if (r.arch !== "arm64" || r.info.simd !== "neon") throw new Error(`arch ${r.arch}, simd ${r.info.simd}`)' "$report" ||
       fail "arm64 Node $major is not on the neon path"
     check_probes "$installed/prebuilds/linux-arm64/roi-ops.node.abi$modules.glibc.node" "node-abi-$modules" "$js" "$report" ||
