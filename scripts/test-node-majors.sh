@@ -114,6 +114,7 @@ fi
 if [[ $which == all || $which == arm64 ]]; then
   for tool in qemu-aarch64; do command -v "$tool" >/dev/null || fail "$tool is missing (Debian: qemu-user)"; done
   [[ -e $aarch64_sysroot/lib/ld-linux-aarch64.so.1 ]] || fail "no arm64 C library in $aarch64_sysroot (Debian: libc6-dev-arm64-cross)"
+  arm64_modules=$(bash scripts/node-cache.sh arm64-test-modules)
   step "arm64: the package tarball, installed into an empty project"
   consumer="$work/consumer-arm64"
   mkdir -p "$consumer"
@@ -128,10 +129,15 @@ if [[ $which == all || $which == arm64 ]]; then
   for major in $majors; do
     node_bin=$(bash scripts/node-cache.sh node arm64 "$major")
     modules=$(node -p "require('./scripts/node-binaries.json').majors.find((m) => m.major === $major).modules")
-    arm64_node() { env -u ROI_OPS_SIMD -u ROI_OPS_FORCE_JS -u ROI_OPS_ADDON_PATH qemu-aarch64 -L "$aarch64_sysroot" "$node_bin" "$@"; }
+    # This arm64 node under qemu, in a user's environment plus the NAME=value settings given first.
+    arm64_node() {
+      local settings=()
+      while [[ ${1:-} == *=* ]]; do settings+=("$1") && shift; done
+      "${clean_env[@]}" "${settings[@]}" qemu-aarch64 -L "$aarch64_sysroot" "$node_bin" "$@"
+    }
     step "arm64, Node $(arm64_node --version) under qemu-aarch64: the installed package loads its per-ABI prebuild"
-    report=$(cd "$consumer" && ROI_OPS_REQUIRE_NATIVE=1 arm64_node package-probe.mjs require)
-    js=$(cd "$consumer" && ROI_OPS_FORCE_JS=1 arm64_node package-probe.mjs require)
+    report=$(cd "$consumer" && arm64_node ROI_OPS_REQUIRE_NATIVE=1 package-probe.mjs require)
+    js=$(cd "$consumer" && arm64_node ROI_OPS_FORCE_JS=1 package-probe.mjs require)
     node -e 'const r = JSON.parse(process.argv[1]); if (r.arch !== "arm64" || r.info.simd !== "neon") throw new Error(`arch ${r.arch}, simd ${r.info.simd}`)' "$report" ||
       fail "arm64 Node $major is not on the neon path"
     check_probes "$installed/prebuilds/linux-arm64/roi-ops.node.abi$modules.glibc.node" "node-abi-$modules" "$js" "$report" ||
@@ -140,8 +146,9 @@ if [[ $which == all || $which == arm64 ]]; then
     for build in "roi-ops.node.abi$modules.glibc.node node-abi-$modules" "roi-ops.napi.glibc.node node-api"; do
       read -r file name <<<"$build"
       step "arm64, Node $major under qemu-aarch64: every golden vector, sync and async, on the installed $name build"
-      # Worker threads of the emulated process (the default forks would run natively).
-      ROI_OPS_REQUIRE_NATIVE=1 ROI_OPS_EXPECT_BACKEND=native ROI_OPS_EXPECT_SIMD=neon \
+      # Worker threads of the emulated process (the default forks would run natively), with
+      # vitest's arm64 bindings (NODE_PATH: scripts/node-cache.sh arm64-test-modules).
+      NODE_PATH="$arm64_modules" ROI_OPS_REQUIRE_NATIVE=1 ROI_OPS_EXPECT_BACKEND=native ROI_OPS_EXPECT_SIMD=neon \
         ROI_OPS_EXPECT_ADDON_BUILD="$name" ROI_OPS_ADDON_PATH="$installed/prebuilds/linux-arm64/$file" \
         qemu-aarch64 -L "$aarch64_sysroot" "$node_bin" node_modules/vitest/vitest.mjs run \
         --config scripts/vitest.emulated.config.ts --project native \
