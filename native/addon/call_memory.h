@@ -115,7 +115,7 @@ class CallMemory {
   // The abort flag, which the kernel polls in place: the TypeScript layer makes it for each
   // call and hands it to no one else, so nothing can detach or resize it.
   const int32_t* abort_flag(Napi::Int32Array flag) {
-    arrays_.push_back({flag, nullptr, 0, false});
+    arrays_.push_back({Napi::Persistent<Napi::TypedArray>(flag), nullptr, 0, false});
     return flag.Data();
   }
 
@@ -134,28 +134,18 @@ class CallMemory {
 #endif
   }
 
-  // The arrays to reference for the life of an async call.
-  std::vector<Napi::TypedArray> arrays() const {
-    std::vector<Napi::TypedArray> list;
-    list.reserve(arrays_.size());
-    for (const Kept& kept : arrays_) list.push_back(kept.array);
-    return list;
-  }
-
   // On the JavaScript thread, once the kernel has finished successfully: copies the outputs
-  // the kernel wrote into memory of its own back into the caller's arrays (`current`: the
-  // arrays of arrays(), as the call's references give them now). Writes nothing and says what
-  // happened ("detached" or "resized") if any array was detached, or an array the call copied
-  // no longer has its length; nullptr when all went well.
-  const char* finish(const std::vector<Napi::TypedArray>& current) const {
-    for (size_t i = 0; i < arrays_.size(); ++i) {
-      if (current[i].ArrayBuffer().IsDetached()) return "detached";
-      if (arrays_[i].copy != nullptr && current[i].ByteLength() != arrays_[i].bytes) return "resized";
+  // the kernel wrote into memory of its own back into the caller's arrays. Writes nothing and
+  // says what happened ("detached" or "resized") if any array was detached, or an array the
+  // call copied no longer has its length; nullptr when all went well.
+  const char* finish() const {
+    for (const Kept& kept : arrays_) {
+      const Napi::TypedArray array = kept.array.Value();
+      if (array.ArrayBuffer().IsDetached()) return "detached";
+      if (kept.copy != nullptr && array.ByteLength() != kept.bytes) return "resized";
     }
-    for (size_t i = 0; i < arrays_.size(); ++i) {
-      const Kept& kept = arrays_[i];
-      if (kept.written && kept.copy != nullptr) std::memcpy(view_data(current[i]), kept.copy.get(), kept.bytes);
-    }
+    for (const Kept& kept : arrays_)
+      if (kept.written && kept.copy != nullptr) std::memcpy(view_data(kept.array.Value()), kept.copy.get(), kept.bytes);
     return nullptr;
   }
 
@@ -163,8 +153,10 @@ class CallMemory {
   struct FreeDeleter {
     void operator()(void* p) const { std::free(p); }
   };
+  // An array of an async call: referenced for the call's life, so garbage collection cannot
+  // free it while the kernel runs.
   struct Kept {
-    Napi::TypedArray array;
+    Napi::Reference<Napi::TypedArray> array;
     std::unique_ptr<void, FreeDeleter> copy;  // the call's own memory (Node-API build), or null: used in place
     size_t bytes;
     bool written;
@@ -211,11 +203,11 @@ class CallMemory {
     const size_t bytes = array.ByteLength();
 #if ROIOPS_NODE_ABI_BUILD
     held_.push_back(backing_store(array));
-    arrays_.push_back({array, nullptr, bytes, written});
+    arrays_.push_back({Napi::Persistent<Napi::TypedArray>(array), nullptr, bytes, written});
     return data;
 #else
     if (bytes == 0 || is_shared(array)) {
-      arrays_.push_back({array, nullptr, bytes, written});
+      arrays_.push_back({Napi::Persistent<Napi::TypedArray>(array), nullptr, bytes, written});
       return data;
     }
     // calloc: large blocks come zeroed and uncommitted from the system, as a fresh typed
@@ -224,7 +216,7 @@ class CallMemory {
     void* copy = std::calloc(bytes, 1);
     if (copy == nullptr) throw std::bad_alloc();
     if (!written) copy_into_zeroed(copy, data, bytes);
-    arrays_.push_back({array, std::unique_ptr<void, FreeDeleter>(copy), bytes, written});
+    arrays_.push_back({Napi::Persistent<Napi::TypedArray>(array), std::unique_ptr<void, FreeDeleter>(copy), bytes, written});
     return static_cast<T*>(copy);
 #endif
   }
@@ -263,7 +255,7 @@ class CallMemory {
 #endif
 
   bool async_;
-  std::vector<Kept> arrays_;
+  std::vector<Kept> arrays_;  // released with the call, on the JavaScript thread
 };
 
 }  // namespace roiops_addon

@@ -15,10 +15,8 @@
 #include <napi.h>
 
 #include <functional>
-#include <memory>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include "errors.h"
 #include "call_memory.h"
@@ -39,11 +37,7 @@ class KernelWorker : public Napi::AsyncWorker {
         kernel_(std::move(kernel)),
         cancel_(abort_flag),
         settle_(Napi::Persistent(settle)),
-        memory_(std::move(memory)) {
-    const std::vector<Napi::TypedArray> arrays = memory_.arrays();
-    references_.reserve(arrays.size());
-    for (const Napi::TypedArray& array : arrays) references_.push_back(Napi::Persistent(array));
-  }
+        memory_(std::move(memory)) {}
 
  protected:
   void Execute() override { status_ = kernel_(cancel_); }
@@ -53,7 +47,7 @@ class KernelWorker : public Napi::AsyncWorker {
   // `settle` then fails and throws, which NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS (binding.gyp)
   // turns into nothing instead of a process abort; the promise goes with its environment.
   void OnOK() override {
-    const char* lost = status_.ok() ? memory_.finish(current_arrays()) : nullptr;
+    const char* lost = status_.ok() ? memory_.finish() : nullptr;
     if (lost != nullptr) {
       settle_.Call({Napi::TypeError::New(Env(), std::string(function_) + ": an ArrayBuffer of this call was " + lost +
                                                     " while the call was running (transferred by postMessage or "
@@ -70,20 +64,12 @@ class KernelWorker : public Napi::AsyncWorker {
   void OnError(const Napi::Error& error) override { settle_.Call({error.Value()}); }
 
  private:
-  std::vector<Napi::TypedArray> current_arrays() const {
-    std::vector<Napi::TypedArray> arrays;
-    arrays.reserve(references_.size());
-    for (const Napi::Reference<Napi::TypedArray>& reference : references_) arrays.push_back(reference.Value());
-    return arrays;
-  }
-
   const char* function_;
   Kernel kernel_;
   roiops::CancelFlag cancel_;
   roiops::Status status_;
   Napi::FunctionReference settle_;
-  CallMemory memory_;  // released with the worker, on the JavaScript thread
-  std::vector<Napi::Reference<Napi::TypedArray>> references_;  // of memory_.arrays(), in that order
+  CallMemory memory_;  // the arrays, referenced; released with the worker, on the JavaScript thread
 };
 
 }  // namespace roiops_addon
