@@ -1,5 +1,5 @@
 // `roi-ops explain`: draws what roiPool or roiAlign does to one box on a small map, as an
-// SVG (or prints the description with --json). The drawing is lib/explain's; this module
+// SVG (or prints the description with --json). The drawing is cli/explain's; this module
 // only reads the command line and the map file. Option values the operators validate
 // (mode, sizes, sampling ratio) are passed through, so the command refuses exactly what the
 // API refuses, with the API's own message, as a usage error.
@@ -14,7 +14,7 @@ import {
   type ExplainMap,
   type ExplainRequest,
   type RoiPoolRequest,
-} from '../explain/index.js';
+} from './explain/index.js';
 import { parseValue, stringValue } from './args.js';
 import { exitStatus, UsageError, type Command, type OptionSpecs, type ParsedCommandLine } from './command.js';
 
@@ -154,7 +154,7 @@ export const explainCommand: Command = {
     } catch (error) {
       // The operators' TypeErrors and RangeErrors (an outputSize of 0, an unknown mode, a box
       // needing too many samples) are about what was typed here: usage errors.
-      // lib/explain's own refusals start with "explain: ", which the command's prefix already says.
+      // cli/explain's own refusals start with "explain: ", which the command's prefix already says.
       if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(error.message.replace(/^explain: /, ''));
       throw error;
     }

@@ -1,8 +1,7 @@
 // What `roi-ops explain` is asked to draw, and the description it draws from. The
 // description is plain data (numbers and arrays only), so `--json` prints exactly what the
 // SVG shows and a test can check the picture without parsing it.
-import type { AlignMode } from '../reference/bilinear.js';
-import type { BinRange } from '../reference/roi-pool.js';
+import type { AlignMode, BinRange } from '../../lib/internal.js';
 
 export type { AlignMode, BinRange };
 

@@ -5,10 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { packageRoot } from '../backend/native.js';
-import { formatShape } from '../errors.js';
-import { readNpy } from '../io/npy.js';
-import type { Tensor } from '../types.js';
+import type { Tensor } from '../lib/index.js';
+import { formatShape, packageRoot } from '../lib/internal.js';
+import { readNpy } from './io/npy.js';
 
 /** The sample's folder inside the package, as shown to users. */
 export const sampleDirectory = join('assets', 'demo-fpn');

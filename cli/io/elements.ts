@@ -1,8 +1,7 @@
 // What .npy and .safetensors share once their headers are read: checking a shape against the
 // engine's limits, and turning the stored elements (float32/float64/int32/int64, either byte
 // order) into the fresh, aligned Float32Array or Int32Array that the operators take.
-import { formatCount, formatShape } from '../errors.js';
-import { maxTypedArrayLength } from '../validate.js';
+import { formatCount, formatShape, maxTypedArrayLength } from '../../lib/internal.js';
 import { FileFormatError } from './file-error.js';
 
 /** A tensor read from a file: float data as float32, integer data (indices) as int32. */

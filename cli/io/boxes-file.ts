@@ -3,7 +3,7 @@
 // one is the operator's to decide, so here only the column count is checked.
 import { extname } from 'node:path';
 
-import { describe, formatShape } from '../errors.js';
+import { describe, formatShape } from '../../lib/internal.js';
 import { failer, readFileBytes } from './file-error.js';
 import { readNpy } from './npy.js';
 

@@ -1,4 +1,4 @@
-// The one error of lib/io/: whatever is wrong with a file the command line was given, the
+// The one error of cli/io/: whatever is wrong with a file the command line was given, the
 // message starts with that file's name, so a user running `roi-ops pool a.npy b.json` knows
 // which file to look at without a stack trace.
 import { readFileSync } from 'node:fs';

@@ -1,16 +1,16 @@
-// `roi-ops bench`: runs the benchmark suite (bench/run.ts, or its build under dist/bench/ in
-// an installed package: bench/scripts.ts decides) in a child process, quick by default, with
+// `roi-ops bench`: runs the benchmark suite (bench/run.ts in a checkout, its build
+// dist/bench/run.js in an installed package) in a child process, started by its path: the
+// command line imports nothing of bench/, quick by default, with
 // the results written to ./roi-ops-bench/ or --out. The suite already runs every contender in
 // a process of its own and records what it cannot run; this command turns its options into
 // the suite's, passes on signals, and returns the suite's exit status.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
-import { benchScript, benchScriptPath } from '../../bench/scripts.js';
+import { packageProgram, packageRoot } from '../lib/internal.js';
 import { stringValue } from './args.js';
 import { exitStatus, type Command, type ParsedCommandLine } from './command.js';
+import { runChild, stoppedStatus } from './signals.js';
 
 /** The suite's arguments for these options, and the command line its report records. */
 function suiteArguments(values: ParsedCommandLine['values'], json: boolean): string[] {
@@ -32,8 +32,7 @@ function suiteArguments(values: ParsedCommandLine['values'], json: boolean): str
 
 /** The suite's exit status as this command's: 2 stays a usage error, a signal is reported as the shell does. */
 function statusOf(code: number | null, signal: NodeJS.Signals | null): number {
-  if (signal === 'SIGINT') return exitStatus.interrupted;
-  if (signal === 'SIGTERM') return exitStatus.terminated;
+  if (signal === 'SIGINT' || signal === 'SIGTERM') return stoppedStatus(signal);
   if (code === exitStatus.ok || code === exitStatus.usage) return code;
   return exitStatus.failed;
 }
@@ -73,18 +72,10 @@ export const benchCommand: Command = {
   failure: 'the suite could not run (a contender that fails on a workload is recorded, not fatal)',
   notes: 'Every median is taken on this machine as it is: close other programs first, and compare runs of one machine.',
   async run({ values, json }) {
-    const run = benchScriptPath('run');
-    if (!existsSync(run)) throw new Error(`${run} is missing: this build of roi-ops has no benchmark suite (npm run build:ts builds it)`);
-    const { file, args } = benchScript('run', suiteArguments(values, json));
-    const child = spawn(file, args, { stdio: 'inherit' });
-    // A scheduler's SIGTERM, or SIGINT sent to this process alone, must stop the suite too.
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    process.on('SIGINT', forward).on('SIGTERM', forward);
-    try {
-      const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-      return statusOf(code, signal);
-    } finally {
-      process.off('SIGINT', forward).off('SIGTERM', forward);
-    }
+    const root = packageRoot();
+    const suite = packageProgram(join(root, 'bench', 'run.ts'), join(root, 'dist', 'bench', 'run.js'), suiteArguments(values, json));
+    if (!existsSync(suite.script)) throw new Error(`${suite.script} is missing: this build of roi-ops has no benchmark suite (npm run build:ts builds it)`);
+    const { code, signal } = await runChild(suite.file, suite.args);
+    return statusOf(code, signal);
   },
 };

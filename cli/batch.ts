@@ -5,7 +5,7 @@
 // 130/143; rerunning the same command finishes the rest.
 import { existsSync } from 'node:fs';
 
-import { setNumThreads } from '../index.js';
+import { setNumThreads } from '../lib/index.js';
 import { parseValue, stringValue } from './args.js';
 import { exitStatus, UsageError, type Command, type ParsedCommandLine } from './command.js';
 import { count, formatDuration } from './format.js';
@@ -13,6 +13,7 @@ import { jobOutputs, JobSpecError, type JobSpec } from './job-spec.js';
 import { inShard, manifestPlaces, parseManifestEntry, readManifest, type ManifestEntry, type Shard } from './manifest.js';
 import { createProgress, type Progress, type ProgressMode } from './progress.js';
 import { runJob, type JobPlaces } from './run-job.js';
+import { onStopSignals, stoppedStatus, type StopSignal } from './signals.js';
 
 interface Settings {
   manifest: string;
@@ -44,7 +45,7 @@ export interface BatchSummary {
   failed: number;
   /** Not finished because of SIGINT/SIGTERM (abandoned in flight, or never started). */
   notRun: number;
-  interruptedBy: 'SIGINT' | 'SIGTERM' | null;
+  interruptedBy: StopSignal | null;
   seconds: number;
   failures: BatchFailure[];
 }
@@ -150,22 +151,15 @@ async function runJobs(jobs: PlannedJob[], settings: Settings, places: JobPlaces
  * only after the library call returns, so none is half-written) and no new job starts. A
  * second signal exits at once: the writes are synchronous, so no temporary file is open then.
  */
-function stopOnSignals(controller: AbortController, progress: Progress): { stoppedBy: () => 'SIGINT' | 'SIGTERM' | null; release: () => void } {
-  let stoppedBy: 'SIGINT' | 'SIGTERM' | null = null;
-  const handlers = (['SIGINT', 'SIGTERM'] as const).map((name) => {
-    const handler = () => {
-      if (stoppedBy !== null) process.exit(name === 'SIGINT' ? exitStatus.interrupted : exitStatus.terminated);
-      stoppedBy = name;
-      progress.message(`roi-ops batch: ${name}: abandoning the jobs in flight; run the same command again to resume (again to quit now)`);
-      controller.abort();
-    };
-    process.on(name, handler);
-    return [name, handler] as const;
+function stopOnSignals(controller: AbortController, progress: Progress): { stoppedBy: () => StopSignal | null; release: () => void } {
+  let stoppedBy: StopSignal | null = null;
+  const release = onStopSignals((signal) => {
+    if (stoppedBy !== null) process.exit(stoppedStatus(signal));
+    stoppedBy = signal;
+    progress.message(`roi-ops batch: ${signal}: abandoning the jobs in flight; run the same command again to resume (again to quit now)`);
+    controller.abort();
   });
-  return {
-    stoppedBy: () => stoppedBy,
-    release: () => handlers.forEach(([name, handler]) => process.off(name, handler)),
-  };
+  return { stoppedBy: () => stoppedBy, release };
 }
 
 async function runBatch(settings: Settings): Promise<BatchSummary> {
@@ -257,7 +251,7 @@ export const batchCommand: Command = {
   async run(commandLine) {
     const summary = await runBatch(readSettings(commandLine));
     process.stdout.write(commandLine.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
-    if (summary.interruptedBy !== null) return summary.interruptedBy === 'SIGINT' ? exitStatus.interrupted : exitStatus.terminated;
+    if (summary.interruptedBy !== null) return stoppedStatus(summary.interruptedBy);
     return summary.failed > 0 ? exitStatus.failed : exitStatus.ok;
   },
 };

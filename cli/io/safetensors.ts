@@ -2,7 +2,7 @@
 // N bytes of JSON {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__"?: {..}},
 // then the data section that the offsets index. Every entry of the header is checked when the
 // file is parsed; a tensor's elements are decoded only when it is read.
-import { describe } from '../errors.js';
+import { describe } from '../../lib/internal.js';
 import { decodeElements, elementCount, type LoadedTensor, type StoredElements } from './elements.js';
 import { failer, readFileBytes } from './file-error.js';
 

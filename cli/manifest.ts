@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 
-import { describe } from '../errors.js';
+import { describe } from '../lib/internal.js';
 import { jobOutputs, JobSpecError, readJobSpec, type JobSpec } from './job-spec.js';
 import type { JobPlaces } from './run-job.js';
 

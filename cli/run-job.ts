@@ -3,8 +3,8 @@
 // many, several at a time, each abortable by its signal.
 import { performance } from 'node:perf_hooks';
 
-import { readBoxesFile } from '../io/boxes-file.js';
-import { readTensorFile } from '../io/tensor-file.js';
+import { readBoxesFile } from './io/boxes-file.js';
+import { readTensorFile } from './io/tensor-file.js';
 import { writeNpyFilesAtomically } from './atomic-write.js';
 import type { JobSpec } from './job-spec.js';
 import { operatorCalls, type LoadedJob } from './operators.js';

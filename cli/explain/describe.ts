@@ -5,12 +5,8 @@
 // the JavaScript backend's kernels in lib/reference, the same functions that compute its
 // results. Nothing here computes a coordinate of its own, so the picture cannot disagree
 // with the code it explains; test/cli/explain.test.ts checks it against the output.
-import { invalidValue, rangeError } from '../errors.js';
-import { info, roiAlignSync, roiPoolSync } from '../index.js';
-import { binEdge, forEachCorner, poolAlignBin, sampleCoordinate, type AxisTap, type PooledBin } from '../reference/bilinear.js';
-import { f } from '../reference/common.js';
-import { alignGeometry, alignSamples } from '../reference/roi-align.js';
-import { poolBinEdges, roundedBox, scaledBox } from '../reference/roi-pool.js';
+import { info, roiAlignSync, roiPoolSync } from '../../lib/index.js';
+import { alignGeometry, alignSamples, type AxisTap, binEdge, f, forEachCorner, invalidValue, poolAlignBin, poolBinEdges, type PooledBin, rangeError, roundedBox, sampleCoordinate, scaledBox } from '../../lib/internal.js';
 import type {
   AlignBinDescription,
   AlignSampleDescription,

@@ -1,7 +1,7 @@
 // `roi-ops pool`: one job from files to a file. The flags (job-flags.ts) become a job
 // (job-spec.ts), run by run-job.ts through the same library call a program would make, so
 // the .npy it writes equals that call's output on the same data.
-import { formatShape } from '../errors.js';
+import { formatShape } from '../lib/internal.js';
 import { UsageError, type Command, type ParsedCommandLine } from './command.js';
 import { formatMs } from './format.js';
 import { flagOf, jobFieldsFromFlags, jobFlags } from './job-flags.js';

@@ -2,8 +2,7 @@
 // file's extension. Every failure is a FileFormatError (./file-error.ts) naming the file.
 import { extname } from 'node:path';
 
-import { invalidType } from '../errors.js';
-import { readOptions } from '../validate.js';
+import { invalidType, readOptions } from '../../lib/internal.js';
 import type { LoadedTensor } from './elements.js';
 import { failer } from './file-error.js';
 import { readNpy } from './npy.js';

@@ -6,8 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { types } from 'node:util';
 
-import { formatShape, invalidType, rangeError } from '../errors.js';
-import { read } from '../validate.js';
+import { formatShape, invalidType, rangeError, read } from '../../lib/internal.js';
 import { decodeElements, elementCount, hostLittleEndian, type LoadedTensor, type StoredElements } from './elements.js';
 import { failer, readFileBytes } from './file-error.js';
 import { parsePythonLiteral, type PyValue } from './python-literal.js';

@@ -1,6 +1,6 @@
 // `roi-ops <command> [options]`: finds the command, parses its options, runs it, and turns
 // what went wrong into a message on stderr and an exit status (command.ts `exitStatus`).
-import { packageVersion } from '../runtime.js';
+import { packageVersion } from '../lib/internal.js';
 import { formatHelp, parseCommandLine, shortUsage } from './args.js';
 import { batchCommand } from './batch.js';
 import { benchCommand } from './bench.js';

@@ -4,7 +4,7 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-import { writeNpy, type NpyWritable } from '../io/npy.js';
+import { writeNpy, type NpyWritable } from './io/npy.js';
 
 let written = 0;
 

@@ -7,14 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { packageRoot } from '../backend/native.js';
+import { packageRoot } from '../../lib/internal.js';
 import { explainRoiPool } from './describe.js';
 import type { ExplainFigure, GoldenCheck, RoiPoolPanel } from './types.js';
 
-/** The two golden files, relative to the package root (package.json "files" ships them). */
+/** The two golden files, relative to the package root (shipped in assets/; the golden tests read them there too). */
 export const articleGoldenFiles = {
-  overlap: 'test/fixtures/golden/example_deepsense_roi_pool.json',
-  split: 'test/fixtures/golden/example_deepsense_split.json',
+  overlap: 'assets/golden/example_deepsense_roi_pool.json',
+  split: 'assets/golden/example_deepsense_split.json',
 } as const;
 
 interface EncodedTensor {

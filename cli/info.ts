@@ -5,12 +5,8 @@
 import { cpus, availableParallelism, release } from 'node:os';
 import { resolve, sep } from 'node:path';
 
-import { fallbackReason } from '../backend/index.js';
-import { packageRoot } from '../backend/native.js';
-import { detectLibc, processReport, type ProcessReport } from '../backend/platform.js';
-import { info } from '../index.js';
-import { packageVersion } from '../runtime.js';
-import type { SimdLevel } from '../types.js';
+import { info, type SimdLevel } from '../lib/index.js';
+import { detectLibc, fallbackReason, packageRoot, packageVersion, processReport, type ProcessReport } from '../lib/internal.js';
 import { exitStatus, type Command } from './command.js';
 import { table } from './format.js';
 

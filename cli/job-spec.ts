@@ -5,7 +5,8 @@
 // options) is the only one and its message reaches the user.
 import { extname } from 'node:path';
 
-import { describe } from '../errors.js';
+import { describe } from '../lib/internal.js';
+
 
 /** Every forward operator of API.md. */
 export const forwardOperators = [
