@@ -27,7 +27,9 @@ export { prepareRoiPool } from './ops/roi-pool.js';
 
 // `roi-ops explain`: the bin and sample geometry the kernels use, so the figures draw the
 // numbers that are computed, not a copy of the rules.
-export { binEdge, forEachCorner, poolAlignBin, sampleCoordinate, type AlignMode, type AxisTap, type PooledBin } from './reference/bilinear.js';
-export { f } from './reference/common.js';
-export { alignGeometry, alignSamples } from './reference/roi-align.js';
-export { poolBinEdges, roundedBox, scaledBox, type BinRange } from './reference/roi-pool.js';
+export { binEdge, forEachCorner, poolAlignBin, sampleCoordinate, type AxisTap, type PooledBin } from './reference/bilinear.js';
+export { alignSamples } from './reference/roi-align.js';
+export type { AlignMode } from './model.js';
+export { f } from './geometry/arithmetic.js';
+export { alignGeometry } from './geometry/align.js';
+export { poolBinEdges, roundedBox, scaledBox, type BinRange } from './geometry/pool-bins.js';

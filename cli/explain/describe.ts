@@ -6,7 +6,7 @@
 // results. Nothing here computes a coordinate of its own, so the picture cannot disagree
 // with the code it explains; test/cli/explain.test.ts checks it against the output.
 import { info, roiAlignSync, roiPoolSync } from '../../lib/index.js';
-import { alignGeometry, alignSamples, type AxisTap, binEdge, f, forEachCorner, invalidValue, poolAlignBin, poolBinEdges, type PooledBin, rangeError, roundedBox, sampleCoordinate, scaledBox } from '../../lib/internal.js';
+import { alignGeometry, alignSamples, binEdge, f, forEachCorner, invalidValue, poolAlignBin, poolBinEdges, rangeError, roundedBox, sampleCoordinate, scaledBox, type AxisTap, type PooledBin } from '../../lib/internal.js';
 import type {
   AlignBinDescription,
   AlignSampleDescription,

@@ -2,10 +2,9 @@
 // else build/Release) and adapts its positional binding to the Backend interface.
 import { createRequire } from 'node:module';
 
+import type { FeatureMap, PoolingJob } from '../model.js';
 import { packageRoot } from '../package.js';
-import type { PoolingJob } from '../reference/common.js';
 import type { SimdLevel } from '../types.js';
-import type { FeatureMap } from '../validate.js';
 import type { Backend, Jobs, Operator } from './types.js';
 
 /**

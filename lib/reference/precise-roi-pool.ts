@@ -4,9 +4,10 @@
 // f(y, x) = sum_ij X[i,j] max(0, 1-|y-i|) max(0, 1-|x-j|), pixel (i, j) at integer
 // coordinates (no half-pixel shift), computed unit cell by unit cell. Forward and backward
 // visit the same (pixel, coefficient) terms through `preciseBinCells`.
-import { mapStrides, pooledStrides, roiRowIsValid, rounding, type PoolingJob, type ReferenceJob, type Rounding } from './common.js';
-
-export interface PreciseRoiPoolJob extends PoolingJob {}
+import { rounding, type Rounding } from '../geometry/arithmetic.js';
+import { roiRowIsValid } from '../geometry/rows.js';
+import type { PreciseRoiPoolJob } from '../model.js';
+import { mapStrides, pooledStrides, type ReferenceJob } from './common.js';
 
 export interface PreciseGeometry {
   startX: number;

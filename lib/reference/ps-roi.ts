@@ -3,25 +3,15 @@
 // C = C_out*PH*PW channels; output bin (c_out, ph, pw) reads input channel
 // c_in = (c_out*PH + ph)*PW + pw. psRoiPool reuses roiPool's box rounding and bin rule,
 // psRoiAlign roiAlign's aligned geometry and bilinear samples.
+import { alignGeometry } from '../geometry/align.js';
+import { rounding, type Rounding } from '../geometry/arithmetic.js';
+import { poolBin, roundedBox } from '../geometry/pool-bins.js';
+import { roiRowIsValid } from '../geometry/rows.js';
+import type { PsRoiAlignJob, PsRoiPoolJob } from '../model.js';
 import { poolAlignBin } from './bilinear.js';
-import {
-  mapStrides,
-  pooledStrides,
-  roiRowIsValid,
-  rounding,
-  type PoolingJob,
-  type ReferenceJob,
-  type ReferenceMap,
-  type Rounding,
-} from './common.js';
-import { alignGeometry, alignSamples } from './roi-align.js';
-import { binMean, poolBin, roundedBox } from './roi-pool.js';
-
-export interface PsRoiPoolJob extends PoolingJob {}
-
-export interface PsRoiAlignJob extends PoolingJob {
-  samplingRatio: number;
-}
+import { mapStrides, pooledStrides, type ReferenceJob, type ReferenceMap } from './common.js';
+import { alignSamples } from './roi-align.js';
+import { binMean } from './roi-pool.js';
 
 /** §3: the input channel that output bin (c_out, ph, pw) reads. */
 export function positionSensitiveChannel(outChannel: number, ph: number, pw: number, pooledHeight: number, pooledWidth: number): number {

@@ -4,8 +4,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { poolBin, roundedBox } from '../../lib/geometry/pool-bins.js';
 import { positionSensitiveChannel } from '../../lib/reference/ps-roi.js';
-import { poolBin, roundedBox } from '../../lib/reference/roi-pool.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const goldenDirs = [join(root, 'test', 'fixtures', 'golden'), join(root, 'assets', 'golden')];
