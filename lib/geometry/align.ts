@@ -3,15 +3,19 @@
 // API layer's sample budget, and `roi-ops explain`.
 import { f, type Rounding } from './arithmetic.js';
 
-/** Where a RoI's bins and samples lie, as torchvision computes it. */
-export interface AlignGeometry {
-  startY: number;
-  startX: number;
+/** A box's bins and the sample grid of each: what roiAlign's and roiAlignRotated's geometries share. */
+export interface BinGrid {
   binHeight: number;
   binWidth: number;
   /** Samples per bin along each axis (>= 0; 0 means the bin has no samples). */
   gridHeight: number;
   gridWidth: number;
+}
+
+/** Where a RoI's bins and samples lie, as torchvision computes it. */
+export interface AlignGeometry extends BinGrid {
+  startY: number;
+  startX: number;
 }
 
 /** The geometry of the RoI whose row (batchIndex, x1, y1, x2, y2) starts at rois[at]. */
@@ -36,9 +40,12 @@ export function alignGeometry(
     roiWidth = Math.max(roiWidth, 1);
     roiHeight = Math.max(roiHeight, 1);
   }
+  return { startX, startY, ...binGrid(roiHeight, roiWidth, samplingRatio, pooledHeight, pooledWidth, r) };
+}
+
+/** The pooledHeight x pooledWidth bins of a roiHeight x roiWidth box (scaled) and their sample grids. */
+export function binGrid(roiHeight: number, roiWidth: number, samplingRatio: number, pooledHeight: number, pooledWidth: number, r: Rounding): BinGrid {
   return {
-    startX,
-    startY,
     binHeight: r(roiHeight / pooledHeight),
     binWidth: r(roiWidth / pooledWidth),
     gridHeight: gridSize(samplingRatio, roiHeight, pooledHeight, r),
@@ -51,7 +58,7 @@ export function alignGeometry(
  * an inverted box gives none, and so does a NaN size (an infinite box edge minus another:
  * the native kernels' std::max(0.0, NaN) is 0 too).
  */
-export function gridSize(samplingRatio: number, roiSize: number, pooled: number, r: Rounding): number {
+function gridSize(samplingRatio: number, roiSize: number, pooled: number, r: Rounding): number {
   if (samplingRatio > 0) return samplingRatio;
   const grid = Math.ceil(r(roiSize / pooled));
   return grid > 0 ? grid : 0;

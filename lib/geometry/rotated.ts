@@ -1,10 +1,10 @@
 // Where a rotated box's bins and samples lie (detectron2's ROIAlignRotated with mmcv's
 // `aligned` and `clockwise`, docs/semantics.md §4): the same grid as roiAlign's, centred on
 // the box; shared by roiAlignRotated, its backward kernel and the API layer's sample budget.
-import { gridSize } from './align.js';
+import { binGrid, type BinGrid } from './align.js';
 import { f, type Rounding } from './arithmetic.js';
 
-export interface RotatedGeometry {
+export interface RotatedGeometry extends BinGrid {
   centerX: number;
   centerY: number;
   cos: number;
@@ -12,10 +12,6 @@ export interface RotatedGeometry {
   /** The grid's corner relative to the centre: -h/2 and -w/2. */
   startY: number;
   startX: number;
-  binHeight: number;
-  binWidth: number;
-  gridHeight: number;
-  gridWidth: number;
 }
 
 /**
@@ -61,9 +57,6 @@ export function rotatedGeometry(
     sin: r(Math.sin(theta)),
     startY: r(-roiHeight / 2),
     startX: r(-roiWidth / 2),
-    binHeight: r(roiHeight / pooledHeight),
-    binWidth: r(roiWidth / pooledWidth),
-    gridHeight: gridSize(samplingRatio, roiHeight, pooledHeight, r),
-    gridWidth: gridSize(samplingRatio, roiWidth, pooledWidth, r),
+    ...binGrid(roiHeight, roiWidth, samplingRatio, pooledHeight, pooledWidth, r),
   };
 }
