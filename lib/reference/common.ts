@@ -1,7 +1,10 @@
 // What the reference kernels share beyond the model and the geometry: the float64 widening
-// of a job for gradient checks, and the strides of both layouts. Their arithmetic is
+// of a job for gradient checks, the strides of both layouts, and the frame of a pooling
+// kernel (its strides, and which RoIs it pools). Their arithmetic is
 // geometry/arithmetic.ts's (float32 after every operation, or float64).
-import type { FeatureMap, Precision } from '../model.js';
+import { rounding, type Rounding } from '../geometry/arithmetic.js';
+import { roiRowIsValid } from '../geometry/rows.js';
+import type { FeatureMap, PoolingJob, Precision } from '../model.js';
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -44,3 +47,38 @@ export function pooledStrides(map: Pick<FeatureMap, 'channels' | 'layout'>, pool
     : { batch: C * pooledHeight * pooledWidth, channel: pooledHeight * pooledWidth, row: pooledWidth, column: 1 };
 }
 
+
+/** What a pooling kernel works with: its rounding, the strides of its input and of one RoI's output block, and that block's size. */
+export interface PoolingFrame {
+  r: Rounding;
+  block: number;
+  inS: Strides;
+  outS: Strides;
+}
+
+/** The frame of a pooling job whose RoIs each give `outChannels` channels of pooledHeight x pooledWidth bins. */
+export function poolingFrame(job: ReferenceJob<PoolingJob>, outChannels: number): PoolingFrame {
+  const { input, pooledHeight, pooledWidth } = job;
+  return {
+    r: rounding(job.precision),
+    block: outChannels * pooledHeight * pooledWidth,
+    inS: mapStrides(input),
+    outS: pooledStrides({ channels: outChannels, layout: input.layout }, pooledHeight, pooledWidth),
+  };
+}
+
+/**
+ * Calls pool(k) for each usable row k of the job's boxes (geometry/rows.ts), in order, and
+ * zero-fills the output block of every other row (its argmax block, if any, with -1), as the
+ * native kernels do.
+ */
+export function forEachUsableRoi(job: ReferenceJob<PoolingJob> & { argmax?: Int32Array | null }, block: number, pool: (k: number) => void): void {
+  for (let k = 0; k < job.roiCount; k++) {
+    if (roiRowIsValid(job.rois, k, job.input.batch)) {
+      pool(k);
+    } else {
+      job.out.fill(0, k * block, (k + 1) * block);
+      job.argmax?.fill(-1, k * block, (k + 1) * block);
+    }
+  }
+}

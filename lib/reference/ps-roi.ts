@@ -6,10 +6,9 @@
 import { alignGeometry } from '../geometry/align.js';
 import { rounding, type Rounding } from '../geometry/arithmetic.js';
 import { poolBin, roundedBox } from '../geometry/pool-bins.js';
-import { roiRowIsValid } from '../geometry/rows.js';
 import type { PsRoiAlignJob, PsRoiPoolJob } from '../model.js';
 import { poolAlignBin } from './bilinear.js';
-import { mapStrides, pooledStrides, type ReferenceJob, type ReferenceMap } from './common.js';
+import { forEachUsableRoi, poolingFrame, type ReferenceJob, type ReferenceMap } from './common.js';
 import { alignSamples } from './roi-align.js';
 import { binMean } from './roi-pool.js';
 
@@ -57,17 +56,10 @@ export function psPoolBins(
 
 export function psRoiPoolReference(job: ReferenceJob<PsRoiPoolJob>): void {
   const { input, rois, out, pooledHeight: PH, pooledWidth: PW } = job;
-  const r = rounding(job.precision);
   const outChannels = input.channels / (PH * PW);
-  const block = outChannels * PH * PW;
-  const inS = mapStrides(input);
-  const outS = pooledStrides({ channels: outChannels, layout: input.layout }, PH, PW);
+  const { r, block, inS, outS } = poolingFrame(job, outChannels);
 
-  for (let k = 0; k < job.roiCount; k++) {
-    if (!roiRowIsValid(rois, k, input.batch)) {
-      out.fill(0, k * block, (k + 1) * block);
-      continue;
-    }
+  forEachUsableRoi(job, block, (k) => {
     const bins = psPoolBins(rois, k * 5, job.spatialScale, input, PH, PW, r);
     const image = (rois[k * 5] as number) * inS.batch;
     for (let c = 0; c < outChannels; c++) {
@@ -80,7 +72,7 @@ export function psRoiPoolReference(job: ReferenceJob<PsRoiPoolJob>): void {
         }
       }
     }
-  }
+  });
 }
 
 /**
@@ -90,17 +82,10 @@ export function psRoiPoolReference(job: ReferenceJob<PsRoiPoolJob>): void {
  */
 export function psRoiAlignReference(job: ReferenceJob<PsRoiAlignJob>): void {
   const { input, rois, out, pooledHeight: PH, pooledWidth: PW } = job;
-  const r = rounding(job.precision);
   const outChannels = input.channels / (PH * PW);
-  const block = outChannels * PH * PW;
-  const inS = mapStrides(input);
-  const outS = pooledStrides({ channels: outChannels, layout: input.layout }, PH, PW);
+  const { r, block, inS, outS } = poolingFrame(job, outChannels);
 
-  for (let k = 0; k < job.roiCount; k++) {
-    if (!roiRowIsValid(rois, k, input.batch)) {
-      out.fill(0, k * block, (k + 1) * block);
-      continue;
-    }
+  forEachUsableRoi(job, block, (k) => {
     const g = alignGeometry(rois, k * 5, job.spatialScale, true, job.samplingRatio, PH, PW, r);
     const samples = alignSamples(g, PH, PW, input.height, input.width, r);
     const count = g.gridHeight * g.gridWidth;
@@ -119,5 +104,5 @@ export function psRoiAlignReference(job: ReferenceJob<PsRoiAlignJob>): void {
         }
       }
     }
-  }
+  });
 }

@@ -3,12 +3,12 @@
 // `aligned` and `clockwise` options (§4.2). Rows are (b, cx, cy, w, h, angleDegrees). The
 // samples of a bin form the same grid as roiAlign's, centred on the box, rotated and
 // translated; each one then follows the shared bilinear rule (bilinear.ts, §0.2).
-import { rounding, type Rounding } from '../geometry/arithmetic.js';
+import type { Rounding } from '../geometry/arithmetic.js';
 import { rotatedGeometry, type RotatedGeometry } from '../geometry/rotated.js';
 import { rotatedRowIsValid } from '../geometry/rows.js';
 import type { RoiAlignRotatedJob } from '../model.js';
 import { bilinearTap, poolAlignBin, sampleCoordinate, sampleTable, type SampleTable } from './bilinear.js';
-import { mapStrides, pooledStrides, type ReferenceJob } from './common.js';
+import { poolingFrame, type ReferenceJob } from './common.js';
 
 /**
  * The samples of bin (ph, pw): local (yy, xx) on the box-centred grid, then
@@ -41,11 +41,8 @@ export function rotatedSamples(
 
 export function roiAlignRotatedReference(job: ReferenceJob<RoiAlignRotatedJob>): void {
   const { input, rois, out, pooledHeight: PH, pooledWidth: PW } = job;
-  const r = rounding(job.precision);
   const C = input.channels;
-  const block = C * PH * PW;
-  const inS = mapStrides(input);
-  const outS = pooledStrides(input, PH, PW);
+  const { r, block, inS, outS } = poolingFrame(job, C);
 
   for (let k = 0; k < job.roiCount; k++) {
     const g = rotatedRowIsValid(rois, k, input.batch)

@@ -4,11 +4,10 @@
 // sampling rule and the bin reductions live in bilinear.ts, shared with the other
 // RoIAlign-shaped operators and with the backward kernels.
 import { alignGeometry, type AlignGeometry } from '../geometry/align.js';
-import { rounding, type Rounding } from '../geometry/arithmetic.js';
-import { roiRowIsValid } from '../geometry/rows.js';
+import type { Rounding } from '../geometry/arithmetic.js';
 import type { RoiAlignJob } from '../model.js';
 import { axisTaps, gridSamples, poolAlignBin, sampleTable, type SampleTable } from './bilinear.js';
-import { mapStrides, pooledStrides, type ReferenceJob } from './common.js';
+import { forEachUsableRoi, poolingFrame, type ReferenceJob } from './common.js';
 
 /** The samples of every bin of a RoI on a height x width map (§2.1). */
 export function alignSamples(
@@ -33,17 +32,10 @@ export function alignSamples(
 
 export function roiAlignReference(job: ReferenceJob<RoiAlignJob>): void {
   const { input, rois, out, pooledHeight: PH, pooledWidth: PW, mode } = job;
-  const r = rounding(job.precision);
   const C = input.channels;
-  const block = C * PH * PW;
-  const inS = mapStrides(input);
-  const outS = pooledStrides(input, PH, PW);
+  const { r, block, inS, outS } = poolingFrame(job, C);
 
-  for (let k = 0; k < job.roiCount; k++) {
-    if (!roiRowIsValid(rois, k, input.batch)) {
-      out.fill(0, k * block, (k + 1) * block);
-      continue;
-    }
+  forEachUsableRoi(job, block, (k) => {
     const g = alignGeometry(rois, k * 5, job.spatialScale, job.aligned, job.samplingRatio, PH, PW, r);
     const samples = alignSamples(g, PH, PW, input.height, input.width, r);
     const count = g.gridHeight * g.gridWidth;
@@ -58,5 +50,5 @@ export function roiAlignReference(job: ReferenceJob<RoiAlignJob>): void {
         }
       }
     }
-  }
+  });
 }

@@ -1,11 +1,10 @@
 // RoI max pooling, line by line after reference/semantics.md §1.1 (torchvision
 // roi_pool_kernel.cpp), plus API.md's disjoint 'split' bins. The bin rule and the bin
 // maximum are shared with spatialPyramidPool (§6) and psRoiPool (§3.1).
-import { rounding, type Rounding } from '../geometry/arithmetic.js';
+import type { Rounding } from '../geometry/arithmetic.js';
 import { poolBinEdges, roundedBox, type BinRange } from '../geometry/pool-bins.js';
-import { roiRowIsValid } from '../geometry/rows.js';
 import type { RoiPoolJob } from '../model.js';
-import { mapStrides, pooledStrides, type ReferenceJob } from './common.js';
+import { forEachUsableRoi, poolingFrame, type ReferenceJob } from './common.js';
 
 /**
  * The largest non-NaN value of rows [hs, he) x columns [ws, we) of a plane, first in
@@ -55,19 +54,11 @@ export function binMean(pixel: (h: number, w: number) => number, hs: number, he:
 
 export function roiPoolReference(job: ReferenceJob<RoiPoolJob>): void {
   const { input, rois, out, argmax, pooledHeight: PH, pooledWidth: PW } = job;
-  const r = rounding(job.precision);
   const { channels: C, height: H, width: W } = input;
+  const { r, block, inS, outS } = poolingFrame(job, C);
   const scale = r(job.spatialScale);
-  const block = C * PH * PW;
-  const inS = mapStrides(input);
-  const outS = pooledStrides(input, PH, PW);
 
-  for (let k = 0; k < job.roiCount; k++) {
-    if (!roiRowIsValid(rois, k, input.batch)) {
-      out.fill(0, k * block, (k + 1) * block);
-      argmax?.fill(-1, k * block, (k + 1) * block);
-      continue;
-    }
+  forEachUsableRoi(job, block, (k) => {
     const { rows, columns } = poolBinEdges(roundedBox(rois, k * 5, scale, r), PH, PW, H, W, job.bins, r);
     const image = (rois[k * 5] as number) * inS.batch;
 
@@ -84,5 +75,5 @@ export function roiPoolReference(job: ReferenceJob<RoiPoolJob>): void {
         }
       }
     }
-  }
+  });
 }
