@@ -9,7 +9,16 @@ import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 
 import { info, multiScaleRoiAlignSync, roiAlignSync, roiPoolSync, type RuntimeInfo, type Tensor } from '../lib/index.js';
-import { createJsBackend, formatShape, prepareMultiScaleRoiAlign, prepareRoiAlign, prepareRoiPool, type Jobs, type Operator, type Prepare } from '../lib/internal.js';
+import {
+  createJsBackend,
+  formatShape,
+  prepareMultiScaleRoiAlign,
+  prepareRoiAlign,
+  prepareRoiPool,
+  type Jobs,
+  type Operator,
+  type Prepare,
+} from '../lib/internal.js';
 import type { NpyWritable } from './io/npy.js';
 import { parseValue, stringValue } from './args.js';
 import { writeNpyFilesAtomically } from './atomic-write.js';

@@ -1,7 +1,18 @@
 // How each forward operator is called with a job's loaded files: its positional arguments,
 // and where the options go. The options are passed as the job gave them; the library checks
 // them (and the tensors) and its TypeError or RangeError is the job's error.
-import { cropAndResize, multiScaleRoiAlign, preciseRoiPool, psRoiAlign, psRoiPool, roiAlign, roiAlignRotated, roiPool, spatialPyramidPool, type Tensor } from '../lib/index.js';
+import {
+  cropAndResize,
+  multiScaleRoiAlign,
+  preciseRoiPool,
+  psRoiAlign,
+  psRoiPool,
+  roiAlign,
+  roiAlignRotated,
+  roiPool,
+  spatialPyramidPool,
+  type Tensor,
+} from '../lib/index.js';
 import type { ForwardOperator, JobSpec } from './job-spec.js';
 
 /** A job's files as read. Their dtypes are the library's to check (an int32 map is refused there). */

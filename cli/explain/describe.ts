@@ -2,11 +2,27 @@
 // The numbers come from two places and nowhere else: the output and the argmax from the
 // public API (the kernel that would run in production, native when it loads), and the
 // geometry (rounded box, bin edges, sample positions, taps, which sample won a max) from
-// the JavaScript backend's kernels in lib/reference, the same functions that compute its
-// results. Nothing here computes a coordinate of its own, so the picture cannot disagree
-// with the code it explains; test/cli/explain.test.ts checks it against the output.
+// lib/geometry and the JavaScript backend's kernels in lib/reference, the same functions
+// that compute its results. Nothing here computes a coordinate of its own, so the picture
+// cannot disagree with the code it explains; test/cli/explain.test.ts checks it against
+// the output.
 import { info, roiAlignSync, roiPoolSync } from '../../lib/index.js';
-import { alignGeometry, alignSamples, binEdge, f, forEachCorner, invalidValue, poolAlignBin, poolBinEdges, rangeError, roundedBox, sampleCoordinate, scaledBox, type AxisTap, type PooledBin } from '../../lib/internal.js';
+import {
+  alignGeometry,
+  alignSamples,
+  binEdge,
+  f,
+  forEachCorner,
+  invalidValue,
+  poolAlignBin,
+  poolBinEdges,
+  rangeError,
+  roundedBox,
+  sampleCoordinate,
+  scaledBox,
+  type AxisTap,
+  type PooledBin,
+} from '../../lib/internal.js';
 import type {
   AlignBinDescription,
   AlignSampleDescription,
@@ -80,7 +96,7 @@ export function explainRoiPool(request: RoiPoolRequest): RoiPoolPanel {
   const [PH, PW] = outputShape(result.shape);
   const { height: H, width: W } = request.map;
 
-  // The geometry of reference/roi-pool.ts, called as roiPoolReference calls it.
+  // The geometry of lib/geometry/pool-bins.ts, called as roiPoolReference calls it.
   const scale = f(spatialScale);
   const rounded = roundedBox(rois, 0, scale, f);
   const edges = poolBinEdges(rounded, PH, PW, H, W, bins, f);
@@ -135,7 +151,7 @@ export function explainRoiAlign(request: RoiAlignRequest): RoiAlignPanel {
   const [PH, PW] = outputShape(result.shape);
   const { height: H, width: W } = request.map;
 
-  // The geometry of reference/roi-align.ts, called as roiAlignReference calls it.
+  // The geometry of lib/geometry/align.ts, called as roiAlignReference calls it.
   const g = alignGeometry(rois, 0, spatialScale, aligned, samplingRatio, PH, PW, f);
   const count = g.gridHeight * g.gridWidth;
   if (count * PH * PW > explainLimits.samples) {

@@ -44,7 +44,14 @@ export function alignGeometry(
 }
 
 /** The pooledHeight x pooledWidth bins of a roiHeight x roiWidth box (scaled) and their sample grids. */
-export function binGrid(roiHeight: number, roiWidth: number, samplingRatio: number, pooledHeight: number, pooledWidth: number, r: Rounding): BinGrid {
+export function binGrid(
+  roiHeight: number,
+  roiWidth: number,
+  samplingRatio: number,
+  pooledHeight: number,
+  pooledWidth: number,
+  r: Rounding,
+): BinGrid {
   return {
     binHeight: r(roiHeight / pooledHeight),
     binWidth: r(roiWidth / pooledWidth),

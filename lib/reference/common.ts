@@ -72,7 +72,11 @@ export function poolingFrame(job: ReferenceJob<PoolingJob>, outChannels: number)
  * zero-fills the output block of every other row (its argmax block, if any, with -1), as the
  * native kernels do.
  */
-export function forEachUsableRoi(job: ReferenceJob<PoolingJob> & { argmax?: Int32Array | null }, block: number, pool: (k: number) => void): void {
+export function forEachUsableRoi(
+  job: ReferenceJob<PoolingJob> & { argmax?: Int32Array | null },
+  block: number,
+  pool: (k: number) => void,
+): void {
   for (let k = 0; k < job.roiCount; k++) {
     if (roiRowIsValid(job.rois, k, job.input.batch)) {
       pool(k);

@@ -38,7 +38,14 @@ function resolveSpecifier(from: string, specifier: string): string | undefined {
   const path = resolve(dirname(join(root, from)), specifier);
   // The built public entry (a script that measures the build, such as bench/addon-builds.mjs).
   if (/^dist\/index\.(js|cjs)$/.test(relative(root, path))) return 'lib/index.ts';
-  const candidates = [path, path.replace(/\.js$/, '.ts'), path.replace(/\.mjs$/, '.mts'), path.replace(/\.cjs$/, '.cts'), `${path}.ts`, join(path, 'index.ts')];
+  const candidates = [
+    path,
+    path.replace(/\.js$/, '.ts'),
+    path.replace(/\.mjs$/, '.mts'),
+    path.replace(/\.cjs$/, '.cts'),
+    `${path}.ts`,
+    join(path, 'index.ts'),
+  ];
   const found = candidates.find((candidate) => existsSync(candidate) && sourceFile.test(candidate));
   if (found === undefined) throw new Error(`${from}: cannot resolve '${specifier}'`);
   return relative(root, found);
@@ -56,7 +63,9 @@ function importGraph(): Map<string, string[]> {
 }
 
 const graph = importGraph();
-const importsOf = (folder: string) => [...graph].filter(([file]) => file.startsWith(`${folder}/`)).flatMap(([file, targets]) => targets.map((target) => `${file} -> ${target}`));
+/** Every import of a file under `folder`, as 'file -> imported file'. */
+const importsOf = (folder: string) =>
+  [...graph].filter(([file]) => file.startsWith(`${folder}/`)).flatMap(([file, targets]) => targets.map((target) => `${file} -> ${target}`));
 const into = (folder: string) => (edge: string) => edge.split(' -> ')[1]?.startsWith(`${folder}/`) === true;
 
 /** Every circle of imports (the strongly connected components of more than one file, or a file importing itself). */
