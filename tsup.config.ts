@@ -1,3 +1,5 @@
+import { cp } from 'node:fs/promises';
+
 import { defineConfig } from 'tsup';
 
 // ESM and CommonJS builds of the library with their declarations, the CLI, and the benchmark
@@ -14,7 +16,7 @@ export default defineConfig([
     sourcemap: true,
   },
   {
-    entry: { cli: 'lib/cli.ts' },
+    entry: { cli: 'cli/main.ts' },
     format: ['esm'],
     target: 'node20',
     platform: 'node',
@@ -23,9 +25,11 @@ export default defineConfig([
   },
   {
     // bench/run.ts and the scripts it runs in child processes (bench/scripts.ts says which form
-    // runs where). They load roi-ops by its own name, so they use dist/index.js rather than a
-    // copy of the library each; the peers they measure are not bundled: a user installs them,
-    // and a peer that is missing is recorded as skipped.
+    // runs where), with the files the suite uses as they are (the Python contender, the ONNX
+    // models) copied beside them: dist/bench/ is the whole suite an installed package has.
+    // They load roi-ops by its own name, so they use dist/index.js rather than a copy of the
+    // library each; the peers they measure are not bundled: a user installs them, and a peer
+    // that is missing is recorded as skipped.
     entry: {
       run: 'bench/run.ts',
       measure: 'bench/measure.ts',
@@ -39,5 +43,9 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     external: ['roi-ops', 'onnxruntime-node', /^@tensorflow\//],
+    async onSuccess() {
+      await cp('bench/models', 'dist/bench/models', { recursive: true });
+      await cp('bench/contenders/torchvision_bench.py', 'dist/bench/contenders/torchvision_bench.py');
+    },
   },
 ]);

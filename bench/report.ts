@@ -1,71 +1,7 @@
 // Renders a benchmark run (bench/run.ts) as Markdown tables and as an SVG bar chart of the median
 // time per workload and contender on a log scale. The SVG is written by hand: no chart library.
 
-import type { TargetCheck } from './targets.js';
-
-export interface Agreement {
-  /** 'all' RoIs, or only the 'interior' ones (every sample inside the map; see roi-align-geometry.ts). */
-  rows: 'all' | 'interior';
-  comparedRois: number;
-  totalRois: number;
-  /** Largest |contender - roi-ops| over the compared RoIs. */
-  maxAbsDiff: number;
-  /** Largest |roi-ops| over the compared RoIs: maxAbsDiff / referenceScale is the relative difference. */
-  referenceScale: number;
-  relativeDiff: number;
-  /** For 'interior' comparisons, the same over every RoI, for context (border samples differ by design). */
-  allRoisMaxAbsDiff?: number;
-  /** Set for contenders that implement the same semantics: relativeDiff <= the tolerance (1e-4). */
-  withinTolerance?: boolean;
-  /** The roi-ops backend whose output was the yardstick: 'JavaScript' when the native addon could not run the operator. */
-  referenceBackend?: 'native' | 'JavaScript';
-}
-
-export interface Result {
-  workload: string;
-  contender: string;
-  status: 'ok' | 'skipped' | 'error';
-  /** Why a contender was skipped, or what went wrong. */
-  reason?: string;
-  medianMs?: number;
-  minMs?: number;
-  maxMs?: number;
-  runs?: number;
-  /** medianMs / the baseline's medianMs on the same workload, in this run. */
-  ratio?: number;
-  agreement?: Agreement;
-  /** Whatever else the contender reported (output shape, grids, thread counts, flags). */
-  details?: Record<string, unknown>;
-}
-
-export interface ContenderInfo {
-  id: string;
-  family: 'roi-ops' | 'onnxruntime' | 'tfjs' | 'torchvision' | 'detectron2';
-  description: string;
-}
-
-export interface WorkloadInfo {
-  id: string;
-  description: string;
-  op: string;
-  rois: number;
-}
-
-export interface Report {
-  command: string;
-  date: string;
-  mode: 'full' | 'quick';
-  durationSeconds: number;
-  baseline: string;
-  machine: Record<string, unknown> & { cpu: string; cores: number; simdFlags: string[]; os: string; loadAverage1m?: { atStart: number; atEnd: number } };
-  versions: Record<string, string>;
-  contenders: ContenderInfo[];
-  workloads: WorkloadInfo[];
-  results: Result[];
-  notes: string[];
-  /** The speed issue's targets against this run (bench/targets.ts). */
-  targets?: TargetCheck[];
-}
+import type { Agreement, ContenderInfo, Report, Result } from './types.js';
 
 /** The machine's thread-pool round trip (bench/threadpool-round-trip.ts), when the run measured it. */
 function roundTripText(roundTrip: unknown): string {

@@ -13,7 +13,7 @@
 //   --out           where the results go: default bench/results/ in a checkout, ./roi-ops-bench/ when built (bench/scripts.ts)
 //   --json          the report as JSON on stdout, the progress lines on stderr
 //   --command       the command line the report records (`roi-ops bench` passes its own)
-// `roi-ops bench` (lib/cli/bench.ts) runs this script, built into dist/bench/ by tsup.
+// `roi-ops bench` (cli/bench.ts) runs this script by its path, built into dist/bench/ by tsup.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,7 +24,8 @@ import { performance } from 'node:perf_hooks';
 import { info, type RuntimeInfo } from 'roi-ops';
 
 import { checkTargets } from './targets.js';
-import { type Agreement, type ContenderInfo, type Report, type Result, formatMs, renderMarkdown, renderSvg } from './report.js';
+import { formatMs, renderMarkdown, renderSvg } from './report.js';
+import type { Agreement, ContenderInfo, Report, Result } from './types.js';
 import { roiSamples, samplesInside } from './roi-align-geometry.js';
 import { benchFile, benchScript, defaultResultsDirectory } from './scripts.js';
 import { kMaxCalls, type Timing } from './timing.js';

@@ -1,31 +1,27 @@
-// Where the benchmark's files are, and how to start one of its scripts: the one place that
-// knows the difference between a checkout and an installed package. In a checkout the
-// scripts are the TypeScript sources under bench/, run through tsx; tsup also builds them
-// into dist/bench/ (tsup.config.ts), which is what an installed package has, run by node
-// alone (tsx is a devDependency). Whichever form this module runs in, every script beside it
-// is in the same form. Files used as they are (the Python contender, the ONNX models) stay
-// under bench/ in both; package.json "files" ships them.
+// Where the benchmark's files are, and how to start one of its scripts: the one place of the
+// suite that knows the difference between a checkout and an installed package. In a checkout
+// the scripts are the TypeScript sources under bench/, run through tsx, and the files used as
+// they are (the Python contender, the ONNX models) are read where they stand. tsup builds the
+// scripts into dist/bench/ and copies those files beside them (tsup.config.ts): that is what
+// an installed package has, run by node alone. Whichever form this module runs in, every
+// script beside it is in the same form (lib/package.ts tells which).
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import { packageRoot } from '../lib/backend/native.js';
+import { packageProgram, packageRoot, runsFromSource } from '../lib/package.js';
 
-/** True when this runs from tsup's build (dist/), false from the .ts sources (tsx). */
-export const compiled = !fileURLToPath(import.meta.url).endsWith('.ts');
+/** The suite's folder: bench/ in a checkout, its build dist/bench/ when built. */
+function benchDirectory(): string {
+  return runsFromSource ? join(packageRoot(), 'bench') : join(packageRoot(), 'dist', 'bench');
+}
 
-/** A file shipped as it is under bench/ (e.g. 'models', 'contenders/torchvision_bench.py'). */
+/** A file the suite uses as it is (e.g. 'models', 'contenders/torchvision_bench.py'). */
 export function benchFile(...parts: string[]): string {
-  return join(packageRoot(), 'bench', ...parts);
+  return join(benchDirectory(), ...parts);
 }
 
-/** The file of bench script `name` (its path under bench/ without extension: 'measure', 'contenders/tfjs'). */
-export function benchScriptPath(name: string): string {
-  return compiled ? join(packageRoot(), 'dist', 'bench', `${name}.js`) : benchFile(`${name}.ts`);
-}
-
-/** How to run bench script `name` in a new Node process. */
+/** How to run bench script `name` (its path under bench/ without extension: 'measure', 'contenders/tfjs') in a new Node process. */
 export function benchScript(name: string, args: string[]): { file: string; args: string[] } {
-  return { file: process.execPath, args: [...(compiled ? [] : ['--import', 'tsx']), benchScriptPath(name), ...args] };
+  return packageProgram(benchFile(`${name}.ts`), benchFile(`${name}.js`), args);
 }
 
 /**
@@ -34,5 +30,5 @@ export function benchScript(name: string, args: string[]): { file: string; args:
  * is neither writable everywhere nor the user's.
  */
 export function defaultResultsDirectory(): string {
-  return compiled ? resolve('roi-ops-bench') : benchFile('results');
+  return runsFromSource ? benchFile('results') : resolve('roi-ops-bench');
 }

@@ -1,17 +1,7 @@
 // The speed issue's targets, checked against one benchmark run. A target is a ratio of two
 // medians of the same run (or a per-call bound); where it is missed, the report says by how
 // much and what bounds the time, with the figures of that same run.
-import type { Result } from './report.js';
-
-export interface TargetCheck {
-  target: string;
-  required: string;
-  measured: string;
-  /** null when a contender it needs did not run (not installed, skipped). */
-  met: boolean | null;
-  /** For a missed target: what limits it, from this run's own measurements. */
-  boundBy?: string;
-}
+import type { Result, TargetCheck } from './types.js';
 
 // A user who wants throughput passes `out` (API.md, README); the targets are checked on that
 // configuration, and the report also gives the ratio with a fresh output per call.

@@ -3,18 +3,9 @@
 // A [K,5] ([K,6]) tensor is used in place; the other forms ([K,4] ([K,5]) for a batch of
 // one image, a list of per-image tensors) are copied into a new (small) array.
 import { formatShape, rangeError } from './errors.js';
+import type { BoxColumns, RoiRows } from './model.js';
 import type { InvalidBoxPolicy } from './types.js';
 import { mapIndices, readTensor } from './validate.js';
-
-export interface RoiRows {
-  data: Float32Array;
-  count: number;
-  /** How to name row k in a message: "boxes row 3", or "boxes[1] row 0" for a per-image list. */
-  rowName: (k: number) => string;
-}
-
-/** What a row holds: 5 columns (batchIndex, x1, y1, x2, y2) or 6 (batchIndex, cx, cy, w, h, angle). */
-export type BoxColumns = 5 | 6;
 
 const rowDescription: Record<BoxColumns, string> = {
   5: '(batchIndex, x1, y1, x2, y2)',

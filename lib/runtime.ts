@@ -1,19 +1,8 @@
 // info(), setNumThreads(), getNumThreads() (API.md "Runtime").
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { backend, fallbackReason } from './backend/index.js';
-import { packageRoot } from './backend/native.js';
+import { packageVersion } from './package.js';
 import type { RuntimeInfo } from './types.js';
 import { read } from './validate.js';
-
-let version: string | undefined;
-
-/** roi-ops' version, from its package.json (without loading a backend). */
-export function packageVersion(): string {
-  version ??= JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string;
-  return version;
-}
 
 /**
  * Which backend and instruction set run the kernels, with how many threads, and, on the

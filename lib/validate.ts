@@ -4,6 +4,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { types } from 'node:util';
 
 import { formatShape, invalidType, invalidValue, rangeError, unusableBuffer } from './errors.js';
+import type { FeatureMap } from './model.js';
 import type { Layout } from './types.js';
 
 /** The longest typed array this engine can allocate, in elements (Node 20 on 64-bit: 2^32). */
@@ -260,16 +261,6 @@ export function readTensor(fn: string, argument: string, value: unknown, rank?: 
     throw rangeError(fn, `${argument}.data has ${length} elements, shape ${formatShape(shape)} needs ${elements}`);
   }
   return { data, shape };
-}
-
-/** A 4-d feature map with its dimensions named, whatever the layout. */
-export interface FeatureMap {
-  data: Float32Array;
-  batch: number;
-  channels: number;
-  height: number;
-  width: number;
-  layout: Layout;
 }
 
 export function readFeatureMap(fn: string, argument: string, value: unknown, layout: Layout): FeatureMap {

@@ -11,13 +11,14 @@
 #      Node's per-ABI file;
 #   2. `npm run prepare` (tsup) builds dist/, `npm pack` makes the tarball, whose contents are
 #      checked: both architectures' prebuilds, dist/, every source a fallback build needs, and
-#      nothing else (no build/ intermediates, no tests beyond the two shipped fixtures);
+#      nothing else (no build/ intermediates, no test/ or bench/ path);
 #   3. `publint --strict` and `attw` (every resolution mode, every rule) on that tarball;
 #   4. an empty project installs the tarball with a PATH that holds node, npm, npx and sh only
 #      (no compiler, make or python), so the install succeeds only by loading the prebuild;
 #      there `require` and `import` compute a small roiAlign on the addon (ROI_OPS_REQUIRE_NATIVE=1,
 #      the same numbers as the JavaScript backend), TypeScript consumers (nodenext ESM and
-#      CommonJS) type-check against the installed declarations, and `npx roi-ops info` runs;
+#      CommonJS) type-check against the installed declarations, and `npx roi-ops info`, `demo`,
+#      `explain --example article` and a one-workload `bench` run from the installed files;
 #   5. an install with --ignore-scripts loads the prebuild too.
 # Usage: bash scripts/check-package.sh [--prebuilt]   (KEEP_WORK=1 keeps the temporary directory)
 #   --prebuilt: check the prebuilds already in ./prebuilds (`npm run prebuildify:all` of this
@@ -197,18 +198,15 @@ for (const dir of ['native/include/roiops/', 'native/kernels/', 'native/simd/', 
   if (shipped === 0) problems.push(`no file of ${dir} (a source build needs its headers)`);
 }
 
-// What must not: build output other than the prebuild, tests beyond the shipped fixtures
-// (the demo and `roi-ops explain` read them), the TypeScript sources, repository plumbing.
-const shippedFixtures = manifest.files.filter((f) => f.startsWith('test/'));
-// npm adds a README of every directory it ships from: the fixtures' README is their format.
-const fixtureReadmes = shippedFixtures.map((f) => f.replace(/[^/]+$/, 'README.md'));
+// What must not: build output other than the prebuild, tests, the benchmark's sources (what
+// `roi-ops bench` runs is built into dist/bench/), the TypeScript sources, repository plumbing.
 for (const path of paths) {
   if (path.startsWith('build/')) problems.push(`build intermediate ${path}`);
   else if (/\.(o|a|obj|lib|so|dylib|dll|exp|pdb|tlog)$/.test(path)) problems.push(`object file ${path}`);
   else if (path.endsWith('.node') && !path.startsWith('prebuilds/')) problems.push(`stray addon ${path}`);
   else if (/^prebuilds\/linux-(x64|arm64)\//.test(path) && !prebuilds.includes(path)) problems.push(`stale prebuild ${path}`);
-  else if (path.startsWith('test/') && !shippedFixtures.includes(path) && !fixtureReadmes.includes(path)) problems.push(`test file ${path}`);
-  else if (/^(lib|scripts|\.ci|\.github|coverage|node_modules)\//.test(path)) problems.push(`not for users: ${path}`);
+  else if (path.startsWith('test/')) problems.push(`test file ${path}`);
+  else if (/^(lib|cli|bench|scripts|\.ci|\.github|coverage|node_modules)\//.test(path)) problems.push(`not for users: ${path}`);
   else if (/(^|\/)\.(env|npmrc|DS_Store)|\.log$|\.tgz$/.test(path)) problems.push(`not for users: ${path}`);
 }
 
@@ -343,6 +341,18 @@ node -e '
   const r = JSON.parse(process.argv[1]);
   if (r.native !== true || !r.addon?.endsWith(process.argv[2])) throw new Error(`roi-ops info: native=${r.native} addon=${r.addon}`);
 ' "$info_json" "$prebuild_rel"
+
+step "npx roi-ops demo, explain --example article, bench: the application reads only what the tarball ships"
+as_user npx --no roi-ops demo --no-write --json >"$work/demo.json"
+node -e 'const r = require(process.argv[1]); if (typeof r !== "object" || r === null) throw new Error("roi-ops demo printed no report")' "$work/demo.json"
+echo "roi-ops demo: ran on the installed assets/demo-fpn/"
+as_user npx --no roi-ops explain --example article --output "$work/article.svg"
+grep -q '<svg' "$work/article.svg" || fail "roi-ops explain --example article wrote no SVG"
+echo "roi-ops explain --example article: drew the installed assets/golden/ examples"
+as_user npx --no roi-ops bench --only W5 --contenders JavaScript --out "$work/bench" >"$work/bench.log" 2>&1 ||
+  { cat "$work/bench.log"; fail "roi-ops bench"; }
+[[ -f $work/bench/quick.json ]] || fail "roi-ops bench wrote no quick.json"
+echo "roi-ops bench: the suite built into dist/bench/ ran W5 ($(tail -n 1 "$work/bench.log"))"
 
 step "install with --ignore-scripts: the prebuild loads without the install script"
 # npm 11 warns about install scripts not approved through allowScripts; when they do not run,

@@ -1,6 +1,6 @@
 // Generates assets/demo-fpn/, the sample that `roi-ops demo` pools: the four levels P2..P5
 // (strides 4, 8, 16, 32) that a detector's FPN gives for one 480x640 image, and 1000 region
-// proposals in image pixels, as .npy files (lib/io writes numpy's exact bytes) beside
+// proposals in image pixels, as .npy files (cli/io writes numpy's exact bytes) beside
 // sample.json, which describes them.
 // Run: npx tsx scripts/make-demo-sample.ts
 //
@@ -17,7 +17,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { writeNpy } from '../lib/io/npy.js';
+import { writeNpy } from '../cli/io/npy.js';
 
 const seed = 0x5eed_0f91;
 const imageHeight = 480;

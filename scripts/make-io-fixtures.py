@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes the file-format fixtures of lib/io/ into test/fixtures/io/.
+"""Writes the file-format fixtures of cli/io/ into test/fixtures/io/.
 
 Needs Python 3 and numpy: Debian's `python3-numpy` (`apt-get install python3-numpy`), run as
 `/usr/bin/python3 scripts/make-io-fixtures.py` from the repository root. The fixtures are

@@ -6,8 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
+import { packageRoot } from '../package.js';
 import { createJsBackend } from './js.js';
-import { createNativeBackend, packageRoot } from './native.js';
+import { createNativeBackend } from './native.js';
 import { describeLibc, detectLibc } from './platform.js';
 import type { Backend } from './types.js';
 

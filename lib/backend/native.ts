@@ -1,13 +1,10 @@
 // The native backend: loads the addon through node-gyp-build (a prebuild from prebuilds/,
 // else build/Release) and adapts its positional binding to the Backend interface.
-import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import type { PoolingJob } from '../reference/common.js';
+import type { FeatureMap, PoolingJob } from '../model.js';
+import { packageRoot } from '../package.js';
 import type { SimdLevel } from '../types.js';
-import type { FeatureMap } from '../validate.js';
 import type { Backend, Jobs, Operator } from './types.js';
 
 /**
@@ -47,18 +44,6 @@ interface NativeBinding extends OperatorBindings {
 }
 
 const requireHere = createRequire(import.meta.url);
-
-/** The directory holding roi-ops' package.json, from the source tree or from dist/. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'roi-ops') return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('roi-ops: cannot find its own package.json');
-    dir = parent;
-  }
-}
 
 const layoutCode = { NCHW: 0, NHWC: 1 } as const;
 const binsCode = { overlap: 0, split: 1 } as const;

@@ -1,22 +1,23 @@
 // The interface both backends implement: one job type per operator and direction, run
 // synchronously or asynchronously, so the public API neither knows nor cares which backend
 // runs. A job is a validated call: every buffer allocated, every option resolved.
-import type { CropAndResizeJob } from '../reference/crop-and-resize.js';
-import type { MultiScaleRoiAlignJob } from '../reference/multi-scale.js';
 import type {
+  CropAndResizeJob,
+  MultiScaleRoiAlignJob,
   PreciseRoiPoolBackwardJob,
+  PreciseRoiPoolJob,
   PsRoiAlignBackwardJob,
+  PsRoiAlignJob,
   PsRoiPoolBackwardJob,
+  PsRoiPoolJob,
   RoiAlignBackwardJob,
+  RoiAlignJob,
   RoiAlignRotatedBackwardJob,
+  RoiAlignRotatedJob,
   RoiPoolBackwardJob,
-} from '../reference/backward.js';
-import type { PreciseRoiPoolJob } from '../reference/precise-roi-pool.js';
-import type { PsRoiAlignJob, PsRoiPoolJob } from '../reference/ps-roi.js';
-import type { RoiAlignRotatedJob } from '../reference/roi-align-rotated.js';
-import type { RoiAlignJob } from '../reference/roi-align.js';
-import type { RoiPoolJob } from '../reference/roi-pool.js';
-import type { SpatialPyramidJob } from '../reference/spatial-pyramid.js';
+  RoiPoolJob,
+  SpatialPyramidJob,
+} from '../model.js';
 import type { SimdLevel } from '../types.js';
 
 export type { RoiAlignJob, RoiPoolJob };

@@ -3,11 +3,12 @@
 // the gradient with respect to the input. The summation order is fixed (per channel: RoIs,
 // then bins, then samples, in order), so the result is deterministic and does not depend
 // on the thread count.
-import { checkBoxRows, readBoxes, type BoxColumns, type RoiRows } from '../boxes.js';
+import { checkBoxRows, readBoxes } from '../boxes.js';
 import { formatShape, invalidType, rangeError } from '../errors.js';
-import { roiRowIsValid } from '../reference/common.js';
-import { rotatedGeometry, rotatedRowIsValid } from '../reference/roi-align-rotated.js';
-import { alignGeometry, type AlignMode } from '../reference/roi-align.js';
+import { alignGeometry } from '../geometry/align.js';
+import { rotatedGeometry } from '../geometry/rotated.js';
+import { roiRowIsValid, rotatedRowIsValid } from '../geometry/rows.js';
+import type { AlignMode, BoxColumns, FeatureMap, RoiRows } from '../model.js';
 import type {
   AsyncOptions,
   Boxes,
@@ -21,7 +22,7 @@ import type {
   Tensor,
   TensorLike,
 } from '../types.js';
-import { checkMemory, elementCount, outputBuffer, read, readFeatureMap, readTensor, type FeatureMap } from '../validate.js';
+import { checkMemory, elementCount, outputBuffer, read, readFeatureMap, readTensor } from '../validate.js';
 import {
   checkSampleBudget,
   extendJob,

@@ -4,11 +4,12 @@
 // ONE backend call (one crossing into native code, each level's map prepared once).
 import { checkBoxRows, readBoxes } from '../boxes.js';
 import { formatShape, invalidType, rangeError } from '../errors.js';
-import { roiRowIsValid } from '../reference/common.js';
-import { inferScales, mapLevels } from '../reference/multi-scale.js';
-import { alignGeometry } from '../reference/roi-align.js';
+import { alignGeometry } from '../geometry/align.js';
+import { inferScales, mapLevels } from '../geometry/levels.js';
+import { roiRowIsValid } from '../geometry/rows.js';
+import type { FeatureMap } from '../model.js';
 import type { AsyncOptions, Boxes, MultiScaleRoiAlignOptions, Tensor, TensorLike } from '../types.js';
-import { mapIndices, outputBuffer, read, readFeatureMap, type FeatureMap } from '../validate.js';
+import { mapIndices, outputBuffer, read, readFeatureMap } from '../validate.js';
 import { operator } from './operator.js';
 import { checkSampleBudget, poolingOptions, readCallOptions, samplingOptions } from './pooling.js';
 

@@ -1,18 +1,10 @@
 // What the RoI operators share: the common options, the validation of input and boxes,
 // the output buffer and the sample budget of the RoIAlign-shaped ones.
-import { checkBoxRows, readBoxes, type BoxColumns, type RoiRows } from '../boxes.js';
+import { checkBoxRows, readBoxes } from '../boxes.js';
 import { formatCount, rangeError } from '../errors.js';
-import type { PoolingJob } from '../reference/common.js';
+import type { BoxColumns, FeatureMap, PoolingJob, RoiRows } from '../model.js';
 import type { Layout } from '../types.js';
-import {
-  outputBuffer,
-  read,
-  readFeatureMap,
-  readOptions,
-  type FeatureMap,
-  type OptionTable,
-  type OptionValues,
-} from '../validate.js';
+import { outputBuffer, read, readFeatureMap, readOptions, type OptionTable, type OptionValues } from '../validate.js';
 
 /** Options every RoI pooling operator takes (API.md). */
 export const poolingOptions = {

@@ -1,8 +1,8 @@
 // psRoiPool / psRoiAlign and their Sync twins: position-sensitive RoI pooling of R-FCN
 // (API.md; reference/semantics.md §3). Input channels C = Cout * PH * PW; bin (ph, pw) of
 // output channel c reads input channel (c*PH + ph)*PW + pw.
-import { roiRowIsValid } from '../reference/common.js';
-import { alignGeometry } from '../reference/roi-align.js';
+import { alignGeometry } from '../geometry/align.js';
+import { roiRowIsValid } from '../geometry/rows.js';
 import type { AsyncOptions, Boxes, PsRoiAlignOptions, PsRoiPoolOptions, Tensor, TensorLike } from '../types.js';
 import { operator } from './operator.js';
 import { checkSampleBudget, extendJob, poolingOptions, positionSensitiveChannels, preparePooling, readCallOptions, samplingOptions } from './pooling.js';

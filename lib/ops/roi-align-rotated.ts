@@ -1,7 +1,8 @@
 // roiAlignRotated / roiAlignRotatedSync: RoIAlign over rotated boxes (detectron2
 // ROIAlignRotated, reference/semantics.md §4.1; mmcv's `aligned` and `clockwise`, §4.2).
 // Boxes are rows (batchIndex, cx, cy, w, h, angle in degrees), counter-clockwise as displayed.
-import { rotatedGeometry, rotatedRowIsValid } from '../reference/roi-align-rotated.js';
+import { rotatedGeometry } from '../geometry/rotated.js';
+import { rotatedRowIsValid } from '../geometry/rows.js';
 import type { AsyncOptions, Boxes, RoiAlignRotatedOptions, Tensor, TensorLike } from '../types.js';
 import { read } from '../validate.js';
 import { operator } from './operator.js';

@@ -1,7 +1,8 @@
 // roiAlign / roiAlignSync: RoIAlign in avg, max and onnx-max modes (API.md;
 // reference/semantics.md §2.1, §2.4, §2.5).
-import { roiRowIsValid } from '../reference/common.js';
-import { alignGeometry, type AlignMode } from '../reference/roi-align.js';
+import { alignGeometry } from '../geometry/align.js';
+import { roiRowIsValid } from '../geometry/rows.js';
+import type { AlignMode } from '../model.js';
 import type { AsyncOptions, Boxes, RoiAlignOptions, Tensor, TensorLike } from '../types.js';
 import { read } from '../validate.js';
 import { operator } from './operator.js';

@@ -5,75 +5,25 @@
 // kernels can split the work over channels and still add in this order: results are
 // deterministic and independent of the thread count (§10.3). Each backward walks the same
 // bins, samples and taps as its forward, through the forward's own helpers.
-import { poolAlignBin, scatterAlignBin, type AlignMode, type PlaneAccumulator, type PlaneReader, type PooledBin } from './bilinear.js';
-import {
-  mapStrides,
-  pooledStrides,
-  roiRowIsValid,
-  rotatedRowIsValid,
-  rounding,
-  type FloatArray,
-  type Precision,
-  type ReferenceJob,
-  type ReferenceMap,
-  type Rounding,
-  type Strides,
-} from './common.js';
+import { alignGeometry } from '../geometry/align.js';
+import { rounding, type Rounding } from '../geometry/arithmetic.js';
+import { rotatedGeometry } from '../geometry/rotated.js';
+import { roiRowIsValid, rotatedRowIsValid } from '../geometry/rows.js';
+import type {
+  PreciseRoiPoolBackwardJob,
+  PsRoiAlignBackwardJob,
+  PsRoiPoolBackwardJob,
+  RoiAlignBackwardJob,
+  RoiAlignRotatedBackwardJob,
+  RoiPoolBackwardJob,
+} from '../model.js';
+import { poolAlignBin, scatterAlignBin, type PlaneAccumulator, type PlaneReader, type PooledBin } from './bilinear.js';
+import { mapStrides, pooledStrides, type FloatArray, type ReferenceJob, type ReferenceMap, type Strides } from './common.js';
 import { preciseBinArea, preciseBinCells, preciseGeometry } from './precise-roi-pool.js';
 import { positionSensitiveChannel, psPoolBins, type PsPoolBin } from './ps-roi.js';
-import { rotatedGeometry, rotatedSamples } from './roi-align-rotated.js';
-import { alignGeometry, alignSamples } from './roi-align.js';
+import { rotatedSamples } from './roi-align-rotated.js';
+import { alignSamples } from './roi-align.js';
 import { binArea } from './roi-pool.js';
-
-export interface BackwardTarget {
-  /** Written (zero-filled first); its dims and layout are the forward input's. */
-  gradInput: ReferenceMap;
-}
-
-/** What every backward job has; gradOutput has the forward output's shape, in gradInput.layout. */
-interface PooledGradient extends BackwardTarget {
-  gradOutput: Float32Array;
-  rois: Float32Array;
-  roiCount: number;
-  pooledHeight: number;
-  pooledWidth: number;
-  threads?: number;
-  precision?: Precision;
-}
-
-export interface RoiPoolBackwardJob extends PooledGradient {
-  /** The forward's argmax: plane index h*W + w per output element, -1 = nothing. */
-  argmax: Int32Array;
-}
-
-export interface RoiAlignBackwardJob extends PooledGradient {
-  spatialScale: number;
-  samplingRatio: number;
-  aligned: boolean;
-  mode: AlignMode;
-  /** The forward input: required for 'max' and 'onnx-max' (to find the winning sample), null for 'avg'. */
-  input: ReferenceMap | null;
-}
-
-export interface PsRoiPoolBackwardJob extends PooledGradient {
-  spatialScale: number;
-}
-
-export interface PsRoiAlignBackwardJob extends PooledGradient {
-  spatialScale: number;
-  samplingRatio: number;
-}
-
-export interface RoiAlignRotatedBackwardJob extends PooledGradient {
-  spatialScale: number;
-  samplingRatio: number;
-  aligned: boolean;
-  clockwise: boolean;
-}
-
-export interface PreciseRoiPoolBackwardJob extends PooledGradient {
-  spatialScale: number;
-}
 
 /** Adds into plane `plane` of the gradient, in the kernel's precision. */
 function accumulator(data: FloatArray, strides: Strides, plane: number, r: Rounding): PlaneAccumulator {

@@ -4,10 +4,8 @@
 // §2.5), forward and backward. roiAlign, psRoiAlign, multiScaleRoiAlign and
 // roiAlignRotated differ only in where the samples lie and which plane a bin reads, so
 // they all describe a bin's samples as `BinSamples` and call the functions below.
-import type { Rounding } from './common.js';
-
-/** How a RoIAlign bin pools its samples (API.md `mode`). */
-export type AlignMode = 'avg' | 'max' | 'onnx-max';
+import type { Rounding } from '../geometry/arithmetic.js';
+import type { AlignMode } from '../model.js';
 
 /** One sample coordinate along one axis: its two neighbouring pixels and their weights. */
 export interface AxisTap {

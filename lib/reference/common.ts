@@ -1,23 +1,10 @@
-// What the reference kernels share: strides for both layouts, the box-row checks, and the
-// arithmetic. Every kernel of roi-ops computes in float32, in the reference libraries'
-// order; `f` (Math.fround) after each operation reproduces that exactly, because a double
-// result of two float32 operands rounds to the same float32. For finite-difference
-// gradient checks every reference kernel also runs in float64 (`precision: 'float64'`):
-// the same expressions with the rounding replaced by the identity.
-import type { FeatureMap } from '../validate.js';
-
-export const f = Math.fround;
-
-export type Precision = 'float32' | 'float64';
-
-/** Applied after every arithmetic operation of a kernel: Math.fround, or nothing in float64. */
-export type Rounding = (value: number) => number;
-
-const exact: Rounding = (value) => value;
-
-export function rounding(precision: Precision | undefined): Rounding {
-  return precision === 'float64' ? exact : f;
-}
+// What the reference kernels share beyond the model and the geometry: the float64 widening
+// of a job for gradient checks, the strides of both layouts, and the frame of a pooling
+// kernel (its strides, and which RoIs it pools). Their arithmetic is
+// geometry/arithmetic.ts's (float32 after every operation, or float64).
+import { rounding, type Rounding } from '../geometry/arithmetic.js';
+import { roiRowIsValid } from '../geometry/rows.js';
+import type { FeatureMap, PoolingJob, Precision } from '../model.js';
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -60,46 +47,42 @@ export function pooledStrides(map: Pick<FeatureMap, 'channels' | 'layout'>, pool
     : { batch: C * pooledHeight * pooledWidth, channel: pooledHeight * pooledWidth, row: pooledWidth, column: 1 };
 }
 
-/** Row k of `columns` values starts with an integer batch index in [0, N), then finite numbers. */
-function rowIsValid(rois: ArrayLike<number>, k: number, columns: number, batch: number): boolean {
-  const b = rois[k * columns] as number;
-  if (!(Number.isInteger(b) && b >= 0 && b < batch)) return false;
-  for (let j = 1; j < columns; j++) if (!Number.isFinite(rois[k * columns + j])) return false;
-  return true;
+
+/** What a pooling kernel works with: its rounding, the strides of its input and of one RoI's output block, and that block's size. */
+export interface PoolingFrame {
+  r: Rounding;
+  block: number;
+  inS: Strides;
+  outS: Strides;
 }
 
-/** A usable row (b, x1, y1, x2, y2) has an integer batch index in [0, N) and finite coordinates (API.md "Bad input"). */
-export function roiRowIsValid(rois: ArrayLike<number>, k: number, batch: number): boolean {
-  return rowIsValid(rois, k, 5, batch);
+/** The frame of a pooling job whose RoIs each give `outChannels` channels of pooledHeight x pooledWidth bins. */
+export function poolingFrame(job: ReferenceJob<PoolingJob>, outChannels: number): PoolingFrame {
+  const { input, pooledHeight, pooledWidth } = job;
+  return {
+    r: rounding(job.precision),
+    block: outChannels * pooledHeight * pooledWidth,
+    inS: mapStrides(input),
+    outS: pooledStrides({ channels: outChannels, layout: input.layout }, pooledHeight, pooledWidth),
+  };
 }
 
-/** The same check for the six-column rows (b, cx, cy, w, h, angle) of roiAlignRotated (§4). */
-export function rotatedRowIsValid(rois: ArrayLike<number>, k: number, batch: number): boolean {
-  return rowIsValid(rois, k, 6, batch);
-}
-
-/** Scaled coordinates are clamped to +-2^40 before integer use, as the native kernels do. */
-const coordinateLimit = 2 ** 40;
-export function clampCoordinate(v: number): number {
-  return Math.min(Math.max(v, -coordinateLimit), coordinateLimit);
-}
-
-/** C's round(): half away from zero (not Math.round, which rounds -2.5 to -2). */
-export function roundHalfAway(v: number): number {
-  return Math.sign(v) * Math.floor(Math.abs(v) + 0.5);
-}
-
-/** The job every pooling kernel receives: a validated map, K rows of 5, and where to write. */
-export interface PoolingJob {
-  input: FeatureMap;
-  rois: Float32Array;
-  roiCount: number;
-  out: Float32Array;
-  pooledHeight: number;
-  pooledWidth: number;
-  spatialScale: number;
-  /** Threads the call may use; 0 means the process setting. The reference kernels use one. */
-  threads?: number;
-  /** 'float64' only for gradient checks of the reference kernels (default 'float32'). */
-  precision?: Precision;
+/**
+ * Calls pool(k) for each usable row k of the job's boxes (geometry/rows.ts), in order, and
+ * zero-fills the output block of every other row (its argmax block, if any, with -1), as the
+ * native kernels do.
+ */
+export function forEachUsableRoi(
+  job: ReferenceJob<PoolingJob> & { argmax?: Int32Array | null },
+  block: number,
+  pool: (k: number) => void,
+): void {
+  for (let k = 0; k < job.roiCount; k++) {
+    if (roiRowIsValid(job.rois, k, job.input.batch)) {
+      pool(k);
+    } else {
+      job.out.fill(0, k * block, (k + 1) * block);
+      job.argmax?.fill(-1, k * block, (k + 1) * block);
+    }
+  }
 }

@@ -4,25 +4,9 @@
 // sample outside [0, H-1] x [0, W-1] (no -1 band, no edge replication), bilinear lerp or
 // nearest with roundf. Unlike the RoIAlign family this reads the image at pixel centres
 // 0..H-1 with its own interpolant, so it shares nothing with bilinear.ts.
-import { mapStrides, pooledStrides, rounding, type Precision, type ReferenceJob, type Rounding } from './common.js';
-import type { FeatureMap } from '../validate.js';
-
-export interface CropAndResizeJob {
-  /** Usually NHWC (TensorFlow's layout); its layout is also the output's. */
-  image: FeatureMap;
-  /** K rows (y1, x1, y2, x2), normalized: 0 is the first pixel centre, 1 the last. */
-  boxes: Float32Array;
-  boxIndices: Int32Array;
-  boxCount: number;
-  cropHeight: number;
-  cropWidth: number;
-  method: 'bilinear' | 'nearest';
-  extrapolationValue: number;
-  /** [K, h, w, C] when image.layout is NHWC, [K, C, h, w] when NCHW. */
-  out: Float32Array;
-  threads?: number;
-  precision?: Precision;
-}
+import { rounding, type Rounding } from '../geometry/arithmetic.js';
+import type { CropAndResizeJob } from '../model.js';
+import { mapStrides, pooledStrides, type ReferenceJob } from './common.js';
 
 /**
  * Where output row (or column) i of `crop` samples the image axis of `size` pixels:

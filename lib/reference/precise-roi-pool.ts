@@ -4,9 +4,9 @@
 // f(y, x) = sum_ij X[i,j] max(0, 1-|y-i|) max(0, 1-|x-j|), pixel (i, j) at integer
 // coordinates (no half-pixel shift), computed unit cell by unit cell. Forward and backward
 // visit the same (pixel, coefficient) terms through `preciseBinCells`.
-import { mapStrides, pooledStrides, roiRowIsValid, rounding, type PoolingJob, type ReferenceJob, type Rounding } from './common.js';
-
-export interface PreciseRoiPoolJob extends PoolingJob {}
+import { rounding, type Rounding } from '../geometry/arithmetic.js';
+import type { PreciseRoiPoolJob } from '../model.js';
+import { forEachUsableRoi, poolingFrame, type ReferenceJob } from './common.js';
 
 export interface PreciseGeometry {
   startX: number;
@@ -99,17 +99,10 @@ export function preciseBinCells(
 
 export function preciseRoiPoolReference(job: ReferenceJob<PreciseRoiPoolJob>): void {
   const { input, rois, out, pooledHeight: PH, pooledWidth: PW } = job;
-  const r = rounding(job.precision);
   const C = input.channels;
-  const block = C * PH * PW;
-  const inS = mapStrides(input);
-  const outS = pooledStrides(input, PH, PW);
+  const { r, block, inS, outS } = poolingFrame(job, C);
 
-  for (let k = 0; k < job.roiCount; k++) {
-    if (!roiRowIsValid(rois, k, input.batch)) {
-      out.fill(0, k * block, (k + 1) * block);
-      continue;
-    }
+  forEachUsableRoi(job, block, (k) => {
     const g = preciseGeometry(rois, k * 5, job.spatialScale, PH, PW, r);
     const image = (rois[k * 5] as number) * inS.batch;
     for (let c = 0; c < C; c++) {
@@ -127,5 +120,5 @@ export function preciseRoiPoolReference(job: ReferenceJob<PreciseRoiPoolJob>): v
         }
       }
     }
-  }
+  });
 }

@@ -3,25 +3,14 @@
 // C = C_out*PH*PW channels; output bin (c_out, ph, pw) reads input channel
 // c_in = (c_out*PH + ph)*PW + pw. psRoiPool reuses roiPool's box rounding and bin rule,
 // psRoiAlign roiAlign's aligned geometry and bilinear samples.
+import { alignGeometry } from '../geometry/align.js';
+import { rounding, type Rounding } from '../geometry/arithmetic.js';
+import { poolBin, roundedBox } from '../geometry/pool-bins.js';
+import type { PsRoiAlignJob, PsRoiPoolJob } from '../model.js';
 import { poolAlignBin } from './bilinear.js';
-import {
-  mapStrides,
-  pooledStrides,
-  roiRowIsValid,
-  rounding,
-  type PoolingJob,
-  type ReferenceJob,
-  type ReferenceMap,
-  type Rounding,
-} from './common.js';
-import { alignGeometry, alignSamples } from './roi-align.js';
-import { binMean, poolBin, roundedBox } from './roi-pool.js';
-
-export interface PsRoiPoolJob extends PoolingJob {}
-
-export interface PsRoiAlignJob extends PoolingJob {
-  samplingRatio: number;
-}
+import { forEachUsableRoi, poolingFrame, type ReferenceJob, type ReferenceMap } from './common.js';
+import { alignSamples } from './roi-align.js';
+import { binMean } from './roi-pool.js';
 
 /** §3: the input channel that output bin (c_out, ph, pw) reads. */
 export function positionSensitiveChannel(outChannel: number, ph: number, pw: number, pooledHeight: number, pooledWidth: number): number {
@@ -67,17 +56,10 @@ export function psPoolBins(
 
 export function psRoiPoolReference(job: ReferenceJob<PsRoiPoolJob>): void {
   const { input, rois, out, pooledHeight: PH, pooledWidth: PW } = job;
-  const r = rounding(job.precision);
   const outChannels = input.channels / (PH * PW);
-  const block = outChannels * PH * PW;
-  const inS = mapStrides(input);
-  const outS = pooledStrides({ channels: outChannels, layout: input.layout }, PH, PW);
+  const { r, block, inS, outS } = poolingFrame(job, outChannels);
 
-  for (let k = 0; k < job.roiCount; k++) {
-    if (!roiRowIsValid(rois, k, input.batch)) {
-      out.fill(0, k * block, (k + 1) * block);
-      continue;
-    }
+  forEachUsableRoi(job, block, (k) => {
     const bins = psPoolBins(rois, k * 5, job.spatialScale, input, PH, PW, r);
     const image = (rois[k * 5] as number) * inS.batch;
     for (let c = 0; c < outChannels; c++) {
@@ -90,7 +72,7 @@ export function psRoiPoolReference(job: ReferenceJob<PsRoiPoolJob>): void {
         }
       }
     }
-  }
+  });
 }
 
 /**
@@ -100,17 +82,10 @@ export function psRoiPoolReference(job: ReferenceJob<PsRoiPoolJob>): void {
  */
 export function psRoiAlignReference(job: ReferenceJob<PsRoiAlignJob>): void {
   const { input, rois, out, pooledHeight: PH, pooledWidth: PW } = job;
-  const r = rounding(job.precision);
   const outChannels = input.channels / (PH * PW);
-  const block = outChannels * PH * PW;
-  const inS = mapStrides(input);
-  const outS = pooledStrides({ channels: outChannels, layout: input.layout }, PH, PW);
+  const { r, block, inS, outS } = poolingFrame(job, outChannels);
 
-  for (let k = 0; k < job.roiCount; k++) {
-    if (!roiRowIsValid(rois, k, input.batch)) {
-      out.fill(0, k * block, (k + 1) * block);
-      continue;
-    }
+  forEachUsableRoi(job, block, (k) => {
     const g = alignGeometry(rois, k * 5, job.spatialScale, true, job.samplingRatio, PH, PW, r);
     const samples = alignSamples(g, PH, PW, input.height, input.width, r);
     const count = g.gridHeight * g.gridWidth;
@@ -129,5 +104,5 @@ export function psRoiAlignReference(job: ReferenceJob<PsRoiAlignJob>): void {
         }
       }
     }
-  }
+  });
 }

@@ -3,83 +3,12 @@
 // `aligned` and `clockwise` options (§4.2). Rows are (b, cx, cy, w, h, angleDegrees). The
 // samples of a bin form the same grid as roiAlign's, centred on the box, rotated and
 // translated; each one then follows the shared bilinear rule (bilinear.ts, §0.2).
+import type { Rounding } from '../geometry/arithmetic.js';
+import { rotatedGeometry, type RotatedGeometry } from '../geometry/rotated.js';
+import { rotatedRowIsValid } from '../geometry/rows.js';
+import type { RoiAlignRotatedJob } from '../model.js';
 import { bilinearTap, poolAlignBin, sampleCoordinate, sampleTable, type SampleTable } from './bilinear.js';
-import { f, mapStrides, pooledStrides, rotatedRowIsValid, rounding, type PoolingJob, type ReferenceJob, type Rounding } from './common.js';
-
-export { rotatedRowIsValid };
-import { gridSize } from './roi-align.js';
-
-export interface RoiAlignRotatedJob extends PoolingJob {
-  samplingRatio: number;
-  /** true (detectron2): centre shifted by -0.5, no size clamp; false (legacy mmcv): no shift, w and h clamped to >= 1. */
-  aligned: boolean;
-  /** mmcv: negates the angle. */
-  clockwise: boolean;
-}
-
-export interface RotatedGeometry {
-  centerX: number;
-  centerY: number;
-  cos: number;
-  sin: number;
-  /** The grid's corner relative to the centre: -h/2 and -w/2. */
-  startY: number;
-  startX: number;
-  binHeight: number;
-  binWidth: number;
-  gridHeight: number;
-  gridWidth: number;
-}
-
-/**
- * The geometry of the rotated RoI whose six-value row starts at rois[at], or null for a
- * box of negative size with aligned=true (detectron2 and mmcv assert; roi-ops gives zeros).
- *
- * theta: detectron2 writes `T theta = angle * M_PI / 180.0`, a double expression rounded
- * once to float; `cos(theta)` and `sin(theta)` are then taken of that float. We take them in
- * double (Math.cos/Math.sin) and round once to float; the native kernels do the same
- * (std::cos on the double value of theta, then a float cast), so both agree whenever the
- * two libms' doubles round to the same float, i.e. except within 2^-29 of a float rounding
- * boundary. At angle 0 this gives cos 1 and sin 0 exactly.
- */
-export function rotatedGeometry(
-  rois: ArrayLike<number>,
-  at: number,
-  spatialScale: number,
-  aligned: boolean,
-  samplingRatio: number,
-  pooledHeight: number,
-  pooledWidth: number,
-  clockwise = false,
-  r: Rounding = f,
-): RotatedGeometry | null {
-  const scale = r(spatialScale);
-  const offset = aligned ? 0.5 : 0;
-  const centerX = r(r((rois[at + 1] as number) * scale) - offset);
-  const centerY = r(r((rois[at + 2] as number) * scale) - offset);
-  let roiWidth = r((rois[at + 3] as number) * scale);
-  let roiHeight = r((rois[at + 4] as number) * scale);
-  if (aligned) {
-    if (roiWidth < 0 || roiHeight < 0) return null;
-  } else {
-    roiWidth = Math.max(roiWidth, 1);
-    roiHeight = Math.max(roiHeight, 1);
-  }
-  let theta = r(((rois[at + 5] as number) * Math.PI) / 180);
-  if (clockwise) theta = -theta;
-  return {
-    centerX,
-    centerY,
-    cos: r(Math.cos(theta)),
-    sin: r(Math.sin(theta)),
-    startY: r(-roiHeight / 2),
-    startX: r(-roiWidth / 2),
-    binHeight: r(roiHeight / pooledHeight),
-    binWidth: r(roiWidth / pooledWidth),
-    gridHeight: gridSize(samplingRatio, roiHeight, pooledHeight, r),
-    gridWidth: gridSize(samplingRatio, roiWidth, pooledWidth, r),
-  };
-}
+import { poolingFrame, type ReferenceJob } from './common.js';
 
 /**
  * The samples of bin (ph, pw): local (yy, xx) on the box-centred grid, then
@@ -112,11 +41,8 @@ export function rotatedSamples(
 
 export function roiAlignRotatedReference(job: ReferenceJob<RoiAlignRotatedJob>): void {
   const { input, rois, out, pooledHeight: PH, pooledWidth: PW } = job;
-  const r = rounding(job.precision);
   const C = input.channels;
-  const block = C * PH * PW;
-  const inS = mapStrides(input);
-  const outS = pooledStrides(input, PH, PW);
+  const { r, block, inS, outS } = poolingFrame(job, C);
 
   for (let k = 0; k < job.roiCount; k++) {
     const g = rotatedRowIsValid(rois, k, input.batch)

@@ -4,24 +4,12 @@
 // scale 1, which gives the adaptive bins floor(i*H/l)..ceil((i+1)*H/l) that §6 recommends.
 // Each level is flattened (C, l, l) row-major; levels follow in the order given; the
 // output is [count, C * sum(l*l)] whatever the input layout.
-import { mapStrides, roiRowIsValid, rounding, type Precision, type ReferenceJob } from './common.js';
-import { binMaximum, binMean, poolBinEdges, roundedBox, type BinRange } from './roi-pool.js';
-import type { FeatureMap } from '../validate.js';
-
-export interface SpatialPyramidJob {
-  input: FeatureMap;
-  /** K rows of 5 (b, x1, y1, x2, y2), or null: the whole map of each image. */
-  rois: Float32Array | null;
-  /** N when rois is null, else K. */
-  count: number;
-  levels: number[];
-  spatialScale: number;
-  /** 'max' as roiPool (empty bin 0); 'avg' the mean of the bin's pixels (empty bin 0). */
-  mode: 'max' | 'avg';
-  out: Float32Array;
-  threads?: number;
-  precision?: Precision;
-}
+import { rounding } from '../geometry/arithmetic.js';
+import { poolBinEdges, roundedBox, type BinRange } from '../geometry/pool-bins.js';
+import { roiRowIsValid } from '../geometry/rows.js';
+import type { SpatialPyramidJob } from '../model.js';
+import { mapStrides, type ReferenceJob } from './common.js';
+import { binMaximum, binMean } from './roi-pool.js';
 
 export function spatialPyramidReference(job: ReferenceJob<SpatialPyramidJob>): void {
   const { input, rois, out, levels } = job;

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 
 import { roiAlignSync, roiPoolSync } from '../../lib/index.js';
-import { roiAlignReference, type AlignMode } from '../../lib/reference/roi-align.js';
+import type { AlignMode, FeatureMap } from '../../lib/model.js';
+import { roiAlignReference } from '../../lib/reference/roi-align.js';
 import { roiPoolReference } from '../../lib/reference/roi-pool.js';
-import type { FeatureMap } from '../../lib/validate.js';
 import { prng } from '../helpers/gradient-cases.js';
 
 interface Problem {

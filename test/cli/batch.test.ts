@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { cropAndResizeSync, psRoiAlignSync, roiAlignSync, roiPoolSync, spatialPyramidPoolSync } from '../../lib/index.js';
-import { writeNpy } from '../../lib/io/npy.js';
-import { readTensorFile } from '../../lib/io/tensor-file.js';
+import { writeNpy } from '../../cli/io/npy.js';
+import { readTensorFile } from '../../cli/io/tensor-file.js';
 import type { Tensor } from '../../lib/types.js';
 import { ensureBuilt, listFiles, pattern, runCli, startCli, temporaryDirectory } from '../helpers/cli.js';
 

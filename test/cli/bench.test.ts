@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import type { Report } from '../../bench/report.js';
+import type { Report } from '../../bench/types.js';
 import { ensureBuilt, runCli, temporaryDirectory } from '../helpers/cli.js';
 
 beforeAll(ensureBuilt, 120_000);

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import type { DemoReport } from '../../lib/cli/demo.js';
-import { loadDemoSample } from '../../lib/cli/demo-sample.js';
+import type { DemoReport } from '../../cli/demo.js';
+import { loadDemoSample } from '../../cli/demo-sample.js';
 import { info, multiScaleRoiAlignSync, roiAlignSync, roiPoolSync, type Tensor } from '../../lib/index.js';
-import { readNpy } from '../../lib/io/npy.js';
+import { readNpy } from '../../cli/io/npy.js';
 import { ensureBuilt, runCli, temporaryDirectory } from '../helpers/cli.js';
 
 /** `roi-ops ...args`, with this project's environment: the same backend as the direct calls below. */

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { formatHelp, shortUsage } from '../../lib/cli/args.js';
-import { explainCommand } from '../../lib/cli/explain.js';
-import { articleFigure, explain, explainFigure, renderSvg, type ExplainPanel, type ExplainRequest, type RoiAlignPanel, type RoiPoolPanel } from '../../lib/explain/index.js';
-import { numberText, shortNumberText } from '../../lib/explain/format.js';
+import { formatHelp, shortUsage } from '../../cli/args.js';
+import { explainCommand } from '../../cli/explain.js';
+import { articleFigure, explain, explainFigure, renderSvg, type ExplainPanel, type ExplainRequest, type RoiAlignPanel, type RoiPoolPanel } from '../../cli/explain/index.js';
+import { numberText, shortNumberText } from '../../cli/explain/format.js';
 import { ensureBuilt, root, runCli, temporaryDirectory } from '../helpers/cli.js';
 import { goldenCases } from '../helpers/golden.js';
 

@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import type { InfoReport } from '../../lib/cli/info.js';
+import type { InfoReport } from '../../cli/info.js';
 import { info } from '../../lib/index.js';
 import { ensureBuilt, runCli } from '../helpers/cli.js';
 

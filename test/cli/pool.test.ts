@@ -18,8 +18,8 @@ import {
   roiPoolSync,
   spatialPyramidPoolSync,
 } from '../../lib/index.js';
-import { npyHeader, writeNpy } from '../../lib/io/npy.js';
-import { readTensorFile } from '../../lib/io/tensor-file.js';
+import { npyHeader, writeNpy } from '../../cli/io/npy.js';
+import { readTensorFile } from '../../cli/io/tensor-file.js';
 import type { Tensor } from '../../lib/types.js';
 import { ensureBuilt, pattern, runCli, temporaryDirectory, writeSafetensors } from '../helpers/cli.js';
 

@@ -1,6 +1,6 @@
 // The `roi-ops` command as users run it: the built dist/cli.js in its own process (and, for
 // `roi-ops bench`, the suite built into dist/bench/), plus the files its tests hand it
-// (written with lib/io, in a temporary directory of each test file).
+// (written with cli/io, in a temporary directory of each test file).
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,7 +11,7 @@ import { afterAll } from 'vitest';
 
 export const root = join(import.meta.dirname, '..', '..');
 export const cli = join(root, 'dist', 'cli.js');
-/** What tsup builds from lib/ and bench/: each must be newer than every source. */
+/** What tsup builds from lib/, cli/ and bench/: each must be newer than every source. */
 const builds = [cli, join(root, 'dist', 'bench', 'run.js')];
 
 function newestSource(dir: string): number {
@@ -45,7 +45,7 @@ export function ensureBuilt(): void {
   const lock = join(root, '.cli-build.lock');
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const sources = Math.max(newestSource(join(root, 'lib')), newestSource(join(root, 'bench')));
+    const sources = Math.max(...['lib', 'cli', 'bench'].map((dir) => newestSource(join(root, dir))));
     if (builds.every((path) => builtAt(path) > sources)) return;
     try {
       mkdirSync(lock);

@@ -26,7 +26,7 @@ import {
   type Dims,
   type TensorValue,
 } from './fuzz-values.js';
-import { forwardOperators } from '../../lib/cli/job-spec.js';
+import { forwardOperators } from '../../cli/job-spec.js';
 
 export const backwardOperators = [
   'roiPoolBackward',

@@ -1,12 +1,14 @@
 // Loads the golden vectors of test/fixtures/golden (format in its README) and compares
-// results with the tolerances it prescribes.
+// results with the tolerances it prescribes. The two worked examples that `roi-ops explain`
+// draws are shipped with the package, so they live in assets/golden/ and are read from there.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { poolBin, roundedBox } from '../../lib/geometry/pool-bins.js';
 import { positionSensitiveChannel } from '../../lib/reference/ps-roi.js';
-import { poolBin, roundedBox } from '../../lib/reference/roi-pool.js';
 
-const goldenDir = join(import.meta.dirname, '..', 'fixtures', 'golden');
+const root = join(import.meta.dirname, '..', '..');
+const goldenDirs = [join(root, 'test', 'fixtures', 'golden'), join(root, 'assets', 'golden')];
 
 interface EncodedTensor {
   shape: number[];
@@ -62,11 +64,12 @@ export function decodeInt32(encoded: EncodedTensor): DecodedTensor<Int32Array> {
 
 /** Every golden case whose file name starts with one of `prefixes`. */
 export function goldenCases(prefixes: string[]): GoldenCase[] {
-  return readdirSync(goldenDir)
-    .filter((file) => file.endsWith('.json') && prefixes.some((p) => file.startsWith(p)))
-    .sort()
-    .map((file) => {
-      const json = JSON.parse(readFileSync(join(goldenDir, file), 'utf8'));
+  return goldenDirs
+    .flatMap((dir) => readdirSync(dir).map((file) => ({ dir, file })))
+    .filter(({ file }) => file.endsWith('.json') && prefixes.some((p) => file.startsWith(p)))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+    .map(({ dir, file }) => {
+      const json = JSON.parse(readFileSync(join(dir, file), 'utf8'));
       const optional = (encoded: EncodedTensor | undefined) => (encoded ? decodeFloat32(encoded) : undefined);
       const boxList = Array.isArray(json.boxes) ? (json.boxes as EncodedTensor[]).map(decodeFloat32) : undefined;
       const boxTensor = json.rois ?? (Array.isArray(json.boxes) ? undefined : json.boxes);

@@ -33,6 +33,7 @@ import {
   type Tensor,
   type TensorLike,
 } from '../../lib/index.js';
+import type { AlignMode, Precision } from '../../lib/model.js';
 import {
   preciseRoiPoolBackwardReference,
   psRoiAlignBackwardReference,
@@ -41,11 +42,11 @@ import {
   roiAlignRotatedBackwardReference,
   roiPoolBackwardReference,
 } from '../../lib/reference/backward.js';
-import type { FloatArray, Precision, ReferenceMap } from '../../lib/reference/common.js';
+import type { FloatArray, ReferenceMap } from '../../lib/reference/common.js';
 import { preciseRoiPoolReference } from '../../lib/reference/precise-roi-pool.js';
 import { psRoiAlignReference, psRoiPoolReference } from '../../lib/reference/ps-roi.js';
 import { roiAlignRotatedReference } from '../../lib/reference/roi-align-rotated.js';
-import { roiAlignReference, type AlignMode } from '../../lib/reference/roi-align.js';
+import { roiAlignReference } from '../../lib/reference/roi-align.js';
 import { roiPoolReference } from '../../lib/reference/roi-pool.js';
 import { toChannelsLast } from './golden.js';
 

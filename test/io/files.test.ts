@@ -7,10 +7,10 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { readBoxesFile } from '../../lib/io/boxes-file.js';
-import { FileFormatError } from '../../lib/io/file-error.js';
-import { encodeNpy, npyHeader } from '../../lib/io/npy.js';
-import { readTensorFile } from '../../lib/io/tensor-file.js';
+import { readBoxesFile } from '../../cli/io/boxes-file.js';
+import { FileFormatError } from '../../cli/io/file-error.js';
+import { encodeNpy, npyHeader } from '../../cli/io/npy.js';
+import { readTensorFile } from '../../cli/io/tensor-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'roi-ops-io-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { readBoxesFile } from '../../lib/io/boxes-file.js';
-import { FileFormatError } from '../../lib/io/file-error.js';
-import { readTensorFile } from '../../lib/io/tensor-file.js';
+import { readBoxesFile } from '../../cli/io/boxes-file.js';
+import { FileFormatError } from '../../cli/io/file-error.js';
+import { readTensorFile } from '../../cli/io/tensor-file.js';
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'io');
 const fixture = (name: string) => join(dir, name);

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { FileFormatError } from '../../lib/io/file-error.js';
-import { encodeNpy, npyHeader, npyMaxHeaderLength, parseNpy, readNpy, writeNpy } from '../../lib/io/npy.js';
+import { FileFormatError } from '../../cli/io/file-error.js';
+import { encodeNpy, npyHeader, npyMaxHeaderLength, parseNpy, readNpy, writeNpy } from '../../cli/io/npy.js';
 import { prng } from '../helpers/gradient-cases.js';
 
 const fixture = (name: string) => join(import.meta.dirname, '..', 'fixtures', 'io', name);

@@ -1,8 +1,8 @@
 // .safetensors beyond the fixtures: the table, choosing a tensor, and every check of the header.
 import { describe, expect, it } from 'vitest';
 
-import { FileFormatError } from '../../lib/io/file-error.js';
-import { parseSafetensors, safetensorsMaxHeaderLength } from '../../lib/io/safetensors.js';
+import { FileFormatError } from '../../cli/io/file-error.js';
+import { parseSafetensors, safetensorsMaxHeaderLength } from '../../cli/io/safetensors.js';
 
 /** A file with `header` (an object, or JSON text as is) and `data` after it, unpadded. */
 function file(header: unknown, data: Uint8Array = new Uint8Array(0)): Uint8Array {

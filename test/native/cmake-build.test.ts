@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { packageRoot } from '../../lib/backend/native.js';
+import { packageRoot } from '../../lib/package.js';
 import { goldenCases } from '../helpers/golden.js';
 
 type Binding = Record<string, (...args: unknown[]) => unknown>;

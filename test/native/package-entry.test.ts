@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { packageRoot } from '../../lib/backend/native.js';
+import { packageRoot } from '../../lib/package.js';
 
 const root = packageRoot();
 // Every operator of API.md (async and Sync, forward and backward) and the runtime functions.

@@ -10,10 +10,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { roiAlign, roiAlignSync, roiPoolSync } from '../../lib/index.js';
+import type { FeatureMap } from '../../lib/model.js';
 import { roiAlignReference } from '../../lib/reference/roi-align.js';
 import { roiPoolReference } from '../../lib/reference/roi-pool.js';
 import type { Layout } from '../../lib/types.js';
-import { maxTypedArrayLength, type FeatureMap } from '../../lib/validate.js';
+import { maxTypedArrayLength } from '../../lib/validate.js';
 import { sameBits, type Result } from '../helpers/mixed-calls.js';
 
 const gc = (globalThis as { gc?: () => void }).gc as () => void;

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { packageRoot } from '../../lib/backend/native.js';
+import { packageRoot } from '../../lib/package.js';
 
 const root = packageRoot();
 

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 
 import { describe, expect, it } from 'vitest';
 
-import { packageRoot } from '../../lib/backend/native.js';
+import { packageRoot } from '../../lib/package.js';
 import { getNumThreads, roiAlignSync, setNumThreads } from '../../lib/index.js';
 
 /** A worker that loads the built package, runs one call, and reports the count it sees. */

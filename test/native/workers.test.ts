@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { packageRoot } from '../../lib/backend/native.js';
+import { packageRoot } from '../../lib/package.js';
 import { roiPoolSync } from '../../lib/index.js';
 import { largeCall } from '../helpers/large-call.js';
 import { mixedCalls, runSync, sameResult, type Result } from '../helpers/mixed-calls.js';

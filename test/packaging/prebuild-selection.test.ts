@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { packageRoot } from '../../lib/backend/native.js';
+import { packageRoot } from '../../lib/package.js';
 
 const requireHere = createRequire(import.meta.url);
 const root = packageRoot();

@@ -3,6 +3,9 @@
 // forward and (where the file has one) backward, with the golden README's tolerances.
 import { describe, expect, it } from 'vitest';
 
+import { inferScales, mapLevels } from '../../lib/geometry/levels.js';
+import { poolBin, roundedBox } from '../../lib/geometry/pool-bins.js';
+import type { AlignMode, FeatureMap } from '../../lib/model.js';
 import {
   psRoiAlignBackwardReference,
   psRoiPoolBackwardReference,
@@ -11,14 +14,13 @@ import {
 } from '../../lib/reference/backward.js';
 import type { ReferenceMap } from '../../lib/reference/common.js';
 import { cropAndResizeReference } from '../../lib/reference/crop-and-resize.js';
-import { inferScales, mapLevels, multiScaleRoiAlignReference } from '../../lib/reference/multi-scale.js';
+import { multiScaleRoiAlignReference } from '../../lib/reference/multi-scale.js';
 import { preciseRoiPoolReference } from '../../lib/reference/precise-roi-pool.js';
 import { positionSensitiveChannel, psRoiAlignReference, psRoiPoolReference } from '../../lib/reference/ps-roi.js';
 import { roiAlignRotatedReference } from '../../lib/reference/roi-align-rotated.js';
-import { roiAlignReference, type AlignMode } from '../../lib/reference/roi-align.js';
-import { poolBin, roiPoolReference, roundedBox } from '../../lib/reference/roi-pool.js';
+import { roiAlignReference } from '../../lib/reference/roi-align.js';
+import { roiPoolReference } from '../../lib/reference/roi-pool.js';
 import { spatialPyramidReference } from '../../lib/reference/spatial-pyramid.js';
-import type { FeatureMap } from '../../lib/validate.js';
 import {
   goldenCases,
   mismatches,

@@ -5,9 +5,10 @@
 // RoIAlign's sampled average.
 import { describe, expect, it } from 'vitest';
 
+import { mapLevels } from '../../lib/geometry/levels.js';
 import type { FloatArray } from '../../lib/reference/common.js';
 import { cropAndResizeReference } from '../../lib/reference/crop-and-resize.js';
-import { mapLevels, multiScaleRoiAlignReference } from '../../lib/reference/multi-scale.js';
+import { multiScaleRoiAlignReference } from '../../lib/reference/multi-scale.js';
 import { preciseRoiPoolReference } from '../../lib/reference/precise-roi-pool.js';
 import { roiAlignRotatedReference } from '../../lib/reference/roi-align-rotated.js';
 import { roiAlignReference } from '../../lib/reference/roi-align.js';

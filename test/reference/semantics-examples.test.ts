@@ -3,8 +3,10 @@
 // quoted from semantics.md or follows from a rule stated there (noted where so).
 import { describe, expect, it } from 'vitest';
 
-import { cropAndResizeReference, type CropAndResizeJob } from '../../lib/reference/crop-and-resize.js';
-import { inferScales, mapLevels, multiScaleRoiAlignReference } from '../../lib/reference/multi-scale.js';
+import { inferScales, mapLevels } from '../../lib/geometry/levels.js';
+import type { CropAndResizeJob, FeatureMap } from '../../lib/model.js';
+import { cropAndResizeReference } from '../../lib/reference/crop-and-resize.js';
+import { multiScaleRoiAlignReference } from '../../lib/reference/multi-scale.js';
 import { preciseRoiPoolReference } from '../../lib/reference/precise-roi-pool.js';
 import { psRoiAlignReference, psRoiPoolReference } from '../../lib/reference/ps-roi.js';
 import { roiAlignRotatedReference } from '../../lib/reference/roi-align-rotated.js';
@@ -19,7 +21,6 @@ import {
 import { roiAlignReference } from '../../lib/reference/roi-align.js';
 import { roiPoolReference } from '../../lib/reference/roi-pool.js';
 import { spatialPyramidReference } from '../../lib/reference/spatial-pyramid.js';
-import type { FeatureMap } from '../../lib/validate.js';
 
 const arange = (n: number) => Float32Array.from({ length: n }, (_, i) => i);
 

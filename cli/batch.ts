@@ -1,0 +1,257 @@
+// `roi-ops batch <manifest.jsonl> --out-dir DIR`: many jobs, one JSON object per line
+// (manifest.ts). Resumable: a job whose outputs all exist is skipped, and outputs are written
+// atomically, so whatever exists is complete. A bad job is reported and the others go on.
+// SIGINT/SIGTERM abandon the jobs in flight (their outputs are never written) and exit
+// 130/143; rerunning the same command finishes the rest.
+import { existsSync } from 'node:fs';
+
+import { setNumThreads } from '../lib/index.js';
+import { parseValue, stringValue } from './args.js';
+import { exitStatus, UsageError, type Command, type ParsedCommandLine } from './command.js';
+import { count, formatDuration } from './format.js';
+import { jobOutputs, JobSpecError, type JobSpec } from './job-spec.js';
+import { inShard, manifestPlaces, parseManifestEntry, readManifest, type ManifestEntry, type Shard } from './manifest.js';
+import { createProgress, type Progress, type ProgressMode } from './progress.js';
+import { runJob, type JobPlaces } from './run-job.js';
+import { onStopSignals, stoppedStatus, type StopSignal } from './signals.js';
+
+interface Settings {
+  manifest: string;
+  outDir: string;
+  shard: Shard;
+  concurrency: number;
+  threads?: number;
+  force: boolean;
+  progress: ProgressMode;
+}
+
+export interface BatchFailure {
+  line: number;
+  /** The job's output as the manifest names it, when the line got that far. */
+  output?: string;
+  message: string;
+}
+
+export interface BatchSummary {
+  manifest: string;
+  outDir: string;
+  shard: Shard;
+  /** Jobs in the manifest, and in this shard. */
+  manifestJobs: number;
+  jobs: number;
+  done: number;
+  /** Already done by an earlier run (every output exists). */
+  skipped: number;
+  failed: number;
+  /** Not finished because of SIGINT/SIGTERM (abandoned in flight, or never started). */
+  notRun: number;
+  interruptedBy: StopSignal | null;
+  seconds: number;
+  failures: BatchFailure[];
+}
+
+function readSettings({ values, positionals }: ParsedCommandLine): Settings {
+  /** The option `name` parsed, or `fallback` when it is not given. */
+  const option = <T>(name: string, parse: (flag: string, text: string) => T, fallback: T): T => {
+    const text = stringValue(values, name);
+    return text === undefined ? fallback : parse(name, text);
+  };
+  const outDir = stringValue(values, 'out-dir');
+  if (outDir === undefined) throw new UsageError('missing --out-dir DIR: the directory the outputs go under');
+  const progress = option('progress', parseValue.choice(['auto', 'bar', 'lines', 'none'] as const), 'auto');
+  const threads = option('threads', parseValue.integerIn(1, 65536), undefined);
+  return {
+    manifest: positionals[0] as string,
+    outDir,
+    shard: option('shard', parseValue.shard, { index: 0, count: 1 }),
+    concurrency: option('concurrency', parseValue.integerIn(1, 1024), 1),
+    ...(threads === undefined ? {} : { threads }),
+    force: values.force === true,
+    // A bar only where a person watches it; logs get lines they can read.
+    progress: progress === 'auto' ? (process.stderr.isTTY ? 'bar' : 'lines') : progress,
+  };
+}
+
+interface PlannedJob {
+  entry: ManifestEntry;
+  spec: JobSpec;
+}
+
+interface Plan {
+  manifestJobs: number;
+  inShard: number;
+  toRun: PlannedJob[];
+  skipped: number;
+  failures: BatchFailure[];
+}
+
+/**
+ * Reads every line (so that a duplicated output is found the same way by every shard), and
+ * sorts this shard's jobs into those to run, those already done, and lines that are no job.
+ */
+function planBatch(entries: ManifestEntry[], settings: Settings, places: JobPlaces): Plan {
+  const plan: Plan = { manifestJobs: entries.length, inShard: 0, toRun: [], skipped: 0, failures: [] };
+  const writers = new Map<string, number>();
+  for (const entry of entries) {
+    const mine = inShard(entry, settings.shard);
+    if (mine) plan.inShard += 1;
+    let spec: JobSpec;
+    try {
+      spec = parseManifestEntry(entry);
+      for (const output of jobOutputs(spec)) {
+        const path = places.output(output);
+        const earlier = writers.get(path);
+        if (earlier !== undefined) throw new JobSpecError(`output ${JSON.stringify(output)} is also written by line ${earlier}`);
+        writers.set(path, entry.line);
+      }
+    } catch (error) {
+      if (mine) plan.failures.push({ line: entry.line, message: (error as Error).message });
+      continue;
+    }
+    if (!mine) continue;
+    const done = !settings.force && jobOutputs(spec).every((output) => existsSync(places.output(output)));
+    if (done) plan.skipped += 1;
+    else plan.toRun.push({ entry, spec });
+  }
+  return plan;
+}
+
+const isAbort = (error: unknown) => (error as { name?: unknown })?.name === 'AbortError';
+
+/** Runs `jobs`, `concurrency` at a time, until done or `signal` fires; returns the failures. */
+async function runJobs(jobs: PlannedJob[], settings: Settings, places: JobPlaces, progress: Progress, signal: AbortSignal) {
+  const failures: BatchFailure[] = [];
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < jobs.length && !signal.aborted) {
+      const { entry, spec } = jobs[next++] as PlannedJob;
+      const where = `roi-ops batch: line ${entry.line} (${spec.output})`;
+      try {
+        const report = await runJob(spec, places, signal);
+        for (const notice of report.notices) progress.message(`${where}: note: ${notice}`);
+        done += 1;
+        progress.jobFinished(false);
+      } catch (error) {
+        // A job abandoned because of the signal neither failed nor finished: a rerun runs it.
+        if (signal.aborted && isAbort(error)) continue;
+        const message = error instanceof Error ? error.message : String(error);
+        failures.push({ line: entry.line, output: spec.output, message });
+        progress.message(`${where}: ${message}`);
+        progress.jobFinished(true);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(settings.concurrency, jobs.length) }, worker));
+  return { done, failures };
+}
+
+/**
+ * SIGINT and SIGTERM abort the run: jobs in flight are abandoned (their outputs are written
+ * only after the library call returns, so none is half-written) and no new job starts. A
+ * second signal exits at once: the writes are synchronous, so no temporary file is open then.
+ */
+function stopOnSignals(controller: AbortController, progress: Progress): { stoppedBy: () => StopSignal | null; release: () => void } {
+  let stoppedBy: StopSignal | null = null;
+  const release = onStopSignals((signal) => {
+    if (stoppedBy !== null) process.exit(stoppedStatus(signal));
+    stoppedBy = signal;
+    progress.message(`roi-ops batch: ${signal}: abandoning the jobs in flight; run the same command again to resume (again to quit now)`);
+    controller.abort();
+  });
+  return { stoppedBy: () => stoppedBy, release };
+}
+
+async function runBatch(settings: Settings): Promise<BatchSummary> {
+  const started = Date.now();
+  const places = manifestPlaces(settings.manifest, settings.outDir);
+  const plan = planBatch(readManifest(settings.manifest), settings, places);
+  if (settings.threads !== undefined) setNumThreads(settings.threads);
+  const progress = createProgress(settings.progress);
+  const { index, count: shards } = settings.shard;
+  const unreadable = plan.failures.length > 0 ? `, ${plan.failures.length} not runnable as written (below)` : '';
+  progress.start(
+    plan.toRun.length,
+    `roi-ops batch: ${count(plan.inShard, 'job')}${shards > 1 ? ` in shard ${index}/${shards} (of ${plan.manifestJobs})` : ''}: ` +
+      `${plan.toRun.length} to run, ${plan.skipped} already done${unreadable}`,
+  );
+  for (const failure of plan.failures) progress.message(`roi-ops batch: line ${failure.line}: ${failure.message}`);
+  const controller = new AbortController();
+  const signals = stopOnSignals(controller, progress);
+  try {
+    const { done, failures } = await runJobs(plan.toRun, settings, places, progress, controller.signal);
+    progress.finish();
+    const allFailures = [...plan.failures, ...failures].sort((a, b) => a.line - b.line);
+    return {
+      manifest: settings.manifest,
+      outDir: settings.outDir,
+      shard: settings.shard,
+      manifestJobs: plan.manifestJobs,
+      jobs: plan.inShard,
+      done,
+      skipped: plan.skipped,
+      failed: allFailures.length,
+      notRun: plan.toRun.length - done - failures.length,
+      interruptedBy: signals.stoppedBy(),
+      seconds: (Date.now() - started) / 1000,
+      failures: allFailures,
+    };
+  } finally {
+    signals.release();
+  }
+}
+
+function formatSummary(summary: BatchSummary): string {
+  const { index, count: shards } = summary.shard;
+  const scope = shards > 1 ? `shard ${index}/${shards} of ${summary.manifest}` : summary.manifest;
+  const lines = [
+    `roi-ops batch: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} skipped (already done)` +
+      `${summary.notRun > 0 ? `, ${summary.notRun} not run` : ''} of ${count(summary.jobs, 'job')} (${scope}) in ${formatDuration(summary.seconds)}`,
+  ];
+  if (summary.failed > 0) lines.push(`failed: ${summary.failures.map((failure) => `line ${failure.line}`).join(', ')} (messages above, on stderr)`);
+  if (summary.interruptedBy !== null) lines.push(`interrupted by ${summary.interruptedBy}: run the same command again to finish the remaining jobs`);
+  return lines.join('\n');
+}
+
+export const batchCommand: Command = {
+  name: 'batch',
+  summary: 'run the jobs of a JSON Lines manifest (resumable, atomic outputs, shardable)',
+  usage: '<manifest.jsonl> --out-dir DIR [--shard i/n] [--concurrency N] [options]',
+  description: [
+    'Runs many pool jobs, one JSON object per line of the manifest, with the fields of',
+    "'roi-ops pool' in camelCase (the library's option names):",
+    '  {"op":"roiAlign","input":"a.npy","boxes":"a.json","output":"a-out.npy","outputSize":[7,7],"spatialScale":0.0625}',
+    'Inputs resolve against the manifest\'s directory; outputs are written under --out-dir, each',
+    'atomically (a temporary file, then a rename), so an interrupted run leaves no half-written',
+    'file and a rerun skips the jobs whose outputs exist. A job that fails is reported (with its',
+    'line) and the others go on. Progress goes to stderr: a bar on a terminal, else plain lines.',
+    'Job j (0-based, counting non-blank lines) belongs to shard j mod n.',
+  ].join('\n'),
+  options: {
+    'out-dir': { type: 'string', value: 'DIR', help: 'where the outputs go (created if missing); required' },
+    shard: { type: 'string', value: 'i/n', help: 'run only the jobs j with j mod n = i (0 <= i < n), for one machine of n' },
+    concurrency: {
+      type: 'string',
+      value: 'N',
+      help: 'jobs in flight at once (default 1: each call already uses every thread;\nmore overlap one job\'s file reading and writing with another\'s pooling)',
+    },
+    threads: { type: 'string', value: 'N', help: 'threads roi-ops computes with, shared by all jobs (default: every CPU)' },
+    force: { type: 'boolean', help: 'run every job, also those whose outputs exist' },
+    progress: { type: 'string', value: 'MODE', help: 'auto (default: a bar on a terminal, else lines), bar, lines or none' },
+  },
+  jsonHelp: 'print the summary as one JSON object (counts, and each failure with its line)',
+  positionals: { min: 1, max: 1 },
+  examples: [
+    'roi-ops batch jobs.jsonl --out-dir pooled/',
+    'roi-ops batch jobs.jsonl --out-dir pooled/ --shard 3/8 --concurrency 2 --json',
+    'parallel roi-ops batch jobs.jsonl --out-dir pooled/ --shard {}/4 ::: 0 1 2 3',
+  ],
+  failure: 'at least one job failed (the others ran)',
+  notes: `Exit status ${exitStatus.interrupted} on SIGINT, ${exitStatus.terminated} on SIGTERM: the jobs in flight are abandoned; run again to resume.`,
+  async run(commandLine) {
+    const summary = await runBatch(readSettings(commandLine));
+    process.stdout.write(commandLine.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
+    if (summary.interruptedBy !== null) return stoppedStatus(summary.interruptedBy);
+    return summary.failed > 0 ? exitStatus.failed : exitStatus.ok;
+  },
+};

@@ -1,0 +1,35 @@
+// One entry point for a tensor argument of the command line: the reader is chosen by the
+// file's extension. Every failure is a FileFormatError (./file-error.ts) naming the file.
+import { extname } from 'node:path';
+
+import { invalidType, readOptions } from '../../lib/internal.js';
+import type { LoadedTensor } from './elements.js';
+import { failer } from './file-error.js';
+import { readNpy } from './npy.js';
+import { readSafetensor } from './safetensors.js';
+
+export interface TensorFileOptions {
+  /** The tensor to read from a .safetensors file holding several. */
+  key?: string;
+}
+
+const optionTable = {
+  key: {
+    read: (fn: string, argument: string, value: unknown): string => {
+      if (typeof value !== 'string') throw invalidType(fn, argument, 'a string', value);
+      return value;
+    },
+  },
+};
+
+/** Reads the tensor in `path`: a .npy file, or one tensor (`key`) of a .safetensors file. */
+export function readTensorFile(path: string, options: TensorFileOptions = {}): LoadedTensor {
+  const { key } = readOptions('readTensorFile', options, optionTable) as TensorFileOptions;
+  const extension = extname(path).toLowerCase();
+  if (extension === '.safetensors') return readSafetensor(path, key);
+  const fail = failer(path);
+  if (extension !== '.npy') fail(`unknown tensor file type ${JSON.stringify(extension)}; expected .npy or .safetensors`);
+  // A key that a .npy file cannot use would be silently ignored; say so instead.
+  if (key !== undefined) fail(`a key (${JSON.stringify(key)}) selects a tensor of a .safetensors file; a .npy file holds one array`);
+  return readNpy(path);
+}

@@ -1,0 +1,61 @@
+// `roi-ops pool`: one job from files to a file. The flags (job-flags.ts) become a job
+// (job-spec.ts), run by run-job.ts through the same library call a program would make, so
+// the .npy it writes equals that call's output on the same data.
+import { formatShape } from '../lib/internal.js';
+import { UsageError, type Command, type ParsedCommandLine } from './command.js';
+import { formatMs } from './format.js';
+import { flagOf, jobFieldsFromFlags, jobFlags } from './job-flags.js';
+import { JobSpecError, readJobSpec, type JobSpec } from './job-spec.js';
+import { runJob, type JobReport } from './run-job.js';
+
+/** What the flags describe; a job that cannot be run as written is a usage error. */
+function jobFromFlags(values: ParsedCommandLine['values']): JobSpec {
+  try {
+    return readJobSpec(jobFieldsFromFlags(values), flagOf);
+  } catch (error) {
+    throw error instanceof JobSpecError ? new UsageError(error.message) : error;
+  }
+}
+
+function summary(report: JobReport): string {
+  const argmax = report.argmaxOutput === undefined ? '' : ` (argmax -> ${report.argmaxOutput})`;
+  return (
+    `${report.op} ${formatShape(report.shape)} -> ${report.output}${argmax} in ${formatMs(report.ms.compute)} ` +
+    `(reading ${formatMs(report.ms.read)}, writing ${formatMs(report.ms.write)})`
+  );
+}
+
+const asGiven = (path: string) => path;
+
+export const poolCommand: Command = {
+  name: 'pool',
+  summary: 'run one operator on a feature map file and a boxes file, write the result as .npy',
+  usage: '--op NAME --input FILE [--boxes FILE] --output FILE [options]',
+  description: [
+    'Runs one operator of roi-ops on files and writes its output as a .npy file: the same numbers',
+    'as the library call on the same data. The options mirror the operator options of the API',
+    '(README "API"); the library checks them, and its message is the error. Tensors are read from',
+    '.npy (float32/float64/int32/int64) or .safetensors (--key), boxes from .npy, .json or .csv.',
+    'A value starting with "-" is written with "=": --sampling-ratio=-1.',
+  ].join('\n'),
+  options: jobFlags,
+  jsonHelp: 'print the result as one JSON object: op, output, shape, times, notices',
+  positionals: { min: 0, max: 0 },
+  examples: [
+    'roi-ops pool --op roiAlign --input features.npy --boxes boxes.json --output pooled.npy \\\n' +
+      '      --output-size 7x7 --spatial-scale 1/16 --sampling-ratio 2 --aligned',
+    'roi-ops pool --op roiPool --input features.safetensors --key p4 --boxes boxes.csv \\\n' +
+      '      --output pooled.npy --argmax-output argmax.npy --output-size 7 --spatial-scale 0.0625',
+    'roi-ops pool --op multiScaleRoiAlign --input p2.npy --input p3.npy --input p4.npy --input p5.npy \\\n' +
+      '      --boxes boxes.npy --image-size 800x1088 --output-size 7 --sampling-ratio 2 --output pooled.npy',
+    'roi-ops pool --op cropAndResize --input image.npy --boxes boxes.npy --crop-size 14x14 --output crops.npy',
+  ],
+  failure: 'the job failed (a file that cannot be read, or an option or tensor the library refuses)',
+  async run({ values, json }) {
+    const spec = jobFromFlags(values);
+    const report = await runJob(spec, { input: asGiven, output: asGiven });
+    for (const notice of report.notices) process.stderr.write(`roi-ops pool: note: ${notice}\n`);
+    process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${summary(report)}\n`);
+    return 0;
+  },
+};

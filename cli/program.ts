@@ -1,0 +1,78 @@
+// `roi-ops <command> [options]`: finds the command, parses its options, runs it, and turns
+// what went wrong into a message on stderr and an exit status (command.ts `exitStatus`).
+import { packageVersion } from '../lib/internal.js';
+import { formatHelp, parseCommandLine, shortUsage } from './args.js';
+import { batchCommand } from './batch.js';
+import { benchCommand } from './bench.js';
+import { exitStatus, UsageError, type Command } from './command.js';
+import { demoCommand } from './demo.js';
+import { explainCommand } from './explain.js';
+import { infoCommand } from './info.js';
+import { poolCommand } from './pool.js';
+
+const commands: Command[] = [infoCommand, poolCommand, batchCommand, explainCommand, demoCommand, benchCommand];
+
+function globalUsage(): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  const list = commands.map((command) => {
+    const [first, ...rest] = command.summary.split('\n');
+    return [`  ${command.name.padEnd(width)}  ${first}`, ...rest.map((line) => `  ${' '.repeat(width)}  ${line}`)].join('\n');
+  });
+  return [
+    'Usage: roi-ops <command> [options]',
+    '',
+    'Commands:',
+    ...list,
+    '',
+    "Run 'roi-ops <command> --help' for a command's options and examples.",
+    '',
+    'Options:',
+    '  -h, --help    show this help',
+    '  --version     print the version of roi-ops',
+    '',
+    `Exit status: ${exitStatus.ok} success; ${exitStatus.failed} the command failed (batch: at least one job failed);`,
+    `${exitStatus.usage} usage error; ${exitStatus.interrupted} interrupted (SIGINT), ${exitStatus.terminated} stopped (SIGTERM).`,
+  ].join('\n');
+}
+
+/** Runs the command line `argv` (without node and the script); resolves to the exit status. */
+export async function runProgram(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '-h' || name === '--help') return print(globalUsage());
+  if (name === '--version') return print(packageVersion());
+  if (name === undefined) return usageError('roi-ops: missing command', globalUsage());
+  const command = commands.find((candidate) => candidate.name === name);
+  if (command === undefined) {
+    const problem = name.startsWith('-') ? `expected a command before the option '${name}'` : `unknown command '${name}'`;
+    return usageError(`roi-ops: ${problem}`, globalUsage());
+  }
+  try {
+    const commandLine = parseCommandLine(command, rest);
+    if (commandLine.help) return print(formatHelp(command));
+    return await command.run(commandLine);
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(`roi-ops ${command.name}: ${error.message}`, shortUsage(command));
+    process.stderr.write(`${failureMessage(command, error)}\n`);
+    return exitStatus.failed;
+  }
+}
+
+/**
+ * `roi-ops <command>: <message>`. The message is what a user can act on (roi-ops' errors name
+ * the function, the argument and a fix; a file's error starts with the file); the stack of a
+ * bundled file is not. A message already naming roi-ops (the addon's load error) is kept whole.
+ */
+function failureMessage(command: Command, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.startsWith('roi-ops') ? message : `roi-ops ${command.name}: ${message}`;
+}
+
+function print(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return exitStatus.ok;
+}
+
+function usageError(message: string, usage: string): number {
+  process.stderr.write(`${message}\n\n${usage}\n`);
+  return exitStatus.usage;
+}
