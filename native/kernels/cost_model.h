@@ -9,11 +9,16 @@
 //     map elements per channel * kTransposeNs <= work per channel * (planar ns - channels-last ns),
 // i.e. when N*H*W <= work * break_even, break_even = (planar - channels_last) / kTransposeNs.
 //
-// How each figure was set: `bench/cost-model-probe.cc` (build and run: `sh bench/cost-model-probe.sh`)
-// times each path's own kernel function on one thread and prints the per-unit costs and the
-// break-evens they imply. Each constant below gives that probe's figure with its date and
-// machine. The constants were first set on an AVX-512 AMD EPYC (one thread) and are kept where
-// the re-measurement agrees within the probe's noise, so that no path choice moves by accident.
+// How each figure was set. The values were first measured on an AVX-512 AMD EPYC, one thread,
+// with C++ harnesses that are not in the repository (no date recorded); they are kept as they
+// were, so that no path choice or thread count moved with the refactor that gathered them here.
+// Each was re-measured on 2026-12-07 with `sh bench/cost-model-probe.sh` (AVX-512 AMD EPYC, two
+// cores shared with other jobs, load average ~8: absolute times are inflated, ratios less so);
+// the probe forces each kernel through both paths of roi_driver.h on one thread on W1's shapes
+// (bench/workloads.ts), and W6's shapes with the probe's own boxes. Its figures are quoted
+// below as "probe 2026-12-07". Where they differ from a constant, the constant was left alone:
+// the per-unit costs depend on the workload (box sizes, cache residency), so a change needs a
+// quiet machine and the bench's W1..W8b before and after (bench/addon-ab.ts).
 // Included inside an instruction-set namespace, like common.h.
 #pragma once
 #include <cstdint>
@@ -31,20 +36,29 @@ struct PathCosts {
 };
 
 // One transposed element (transpose_to_channels_last, NCHW -> [N][H*W][C]).
-// Probe 2026-12-07 (this machine, see COST_MODEL_MEASUREMENTS below): `transpose`.
+// Probe 2026-12-07: 0.60 ns for W6's 56 MB map (out of cache, the case the break-even decides);
+// 0.10 ns for W1's 3.5 MB map, which stays in cache.
 constexpr double kTransposeNs = 0.7;
 
 // roiAlign, multiScaleRoiAlign, psRoiAlign: one bilinear sample (4 loads, 4 mul, 4 add).
 // break_even (3 - 0.15) / 0.7 = 4.07, rounded to 4. W1 (196000 samples for 3400 map pixels)
 // goes channels-last; W6 (9653 samples for 54400 pixels of a 256-channel map) stays planar.
+// Probe 2026-12-07: W1 planar 1.81 ns, channels-last 0.47 ns per sample; W6-like (18473
+// samples for 54400 pixels) planar 1.46 ns, channels-last 0.31 ns, copy 8.4 ms, so planar was
+// faster (6.9 against 9.8 ms) though this rule picks channels-last there: break-even 1.9 on
+// that map, 2.2 for W1 with the out-of-cache copy cost.
 constexpr PathCosts kAlignSample{3.0, 0.15, 4.0};
 
 // roiAlignRotated: a sample also computes its rotated position and corner list per bin.
 // Its planar cost and break-even are roiAlign's (the same planar loop over listed samples).
+// Probe 2026-12-07 (W7's shapes): planar 6.85 ns, channels-last 0.65 ns per sample.
 constexpr PathCosts kRotatedSample{3.0, 0.2, 4.0};
 
 // roiPool, spatialPyramidPool, psRoiPool (a pixel read) and preciseRoiPool (a tap: a
 // multiply-add). break_even (1 - 0.1) / 0.7 = 1.29, rounded to 1.3.
+// Probe 2026-12-07 (W1's shapes): roiPool planar 14.4 ns, channels-last 0.33 ns per pixel;
+// preciseRoiPool planar 1.19 ns, channels-last 0.19 ns per tap. Both far on the channels-last
+// side for W1, as this rule says; no workload near the break-even was probed.
 constexpr PathCosts kPooledPixel{1.0, 0.1, 1.3};
 
 // cropAndResize: one output element (two lerps of four corners). The copy pays when the crops
@@ -61,9 +75,10 @@ constexpr double kAlignScatterNs = 1.0;
 constexpr double kAlignGradientElementNs = 1.5;
 
 // Waking pool threads costs microseconds, so a call estimated under this many nanoseconds runs
-// on its calling thread alone. Set by W5 (10 RoIs of 16 channels, ~1960 samples * 16 channels
-// * 0.15 = 4.7 us estimated): 39 us on two threads against 19 us on one, measured on the
-// AVX-512 machine; see COST_MODEL_MEASUREMENTS for this machine's figures.
+// on its calling thread alone. Set by W5 (10 RoIs of 16 channels, 1960 samples * 16 channels
+// * 0.15 ns = 4.7 us estimated): 39 us on two threads against 19 us on one (first measurement).
+// Probe 2026-12-07: W5's channels-last path 5.5 us on one thread and 5.5 us on two, no gain
+// from the second thread; the 50 us bound itself was not re-derived.
 constexpr double kSingleThreadBelowNs = 50000.0;
 
 // An output larger than this many elements is written with non-temporal stores: it cannot

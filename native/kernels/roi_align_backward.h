@@ -253,6 +253,15 @@ inline double backward_work(const BackwardShape& shape, double samples) {
          static_cast<double>(shape.batch * shape.height * shape.width * shape.channels) * kAlignGradientElementNs;
 }
 
+// scatter_roi_avg with this thread's scratch.
+template <class Sampler>
+inline void scatter_avg(const Sampler& sampler, const BackwardShape& shape, const float* grad_block,
+                        const GradientBlock& gradient) {
+  thread_local Scratch<BinSample> list;
+  thread_local Scratch<float> gathered;
+  scatter_roi_avg(sampler, shape, grad_block, gradient, gathered, list);
+}
+
 // The backward pass over the usable rows (`valid` says which), as backward_by_channels runs
 // it, with the cost model's estimate for `samples` bilinear samples per channel.
 template <class Valid, class Visit>
@@ -306,13 +315,10 @@ inline Status ps_roi_align_backward(const PooledGradient& grad_output, const Roi
   return backward_over_rows(shape, rois, roi_row_is_valid, total_samples(shape.batch, rois, align), grad, execution,
                             [&](int64_t k, const GradientBlock& gradient) {
                               thread_local RoiTaps taps;
-                              thread_local Scratch<BinSample> list;
-                              thread_local Scratch<float> gathered;
                               const Status prepared =
                                   roi_taps(rois.data + k * 5, k, shape.height, shape.width, params.spatial_scale, align, taps);
                               if (!prepared.ok()) return prepared;
-                              scatter_roi_avg(AxisSampler{taps, params.pooled_width}, shape, grad_output.data + k * block,
-                                              gradient, gathered, list);
+                              scatter_avg(AxisSampler{taps, params.pooled_width}, shape, grad_output.data + k * block, gradient);
                               return Status::success();
                             });
 }
@@ -325,13 +331,10 @@ inline Status roi_align_rotated_backward(const PooledGradient& grad_output, cons
   return backward_over_rows(shape, rois, rotated_row_is_valid, rotated_samples(shape.batch, rois, params), grad, execution,
                             [&](int64_t k, const GradientBlock& gradient) {
                               thread_local RotatedRoi roi;
-                              thread_local Scratch<BinSample> list;
-                              thread_local Scratch<float> gathered;
                               const Status prepared =
                                   prepare_rotated(rois.data + k * 6, k, shape.height, shape.width, params, roi);
                               if (!prepared.ok()) return prepared;
-                              scatter_roi_avg(RotatedSampler{roi}, shape, grad_output.data + k * block, gradient, gathered,
-                                              list);
+                              scatter_avg(RotatedSampler{roi}, shape, grad_output.data + k * block, gradient);
                               return Status::success();
                             });
 }
