@@ -123,31 +123,5 @@ Status run_tasks(int64_t tasks, const Execution& execution, Body&& body) {
   return status.result();
 }
 
-// DESIGN.md "Kernel rules": transposing the map once to channels-last costs about one
-// element move per input element (N*H*W per channel); it pays when the pooling work per
-// channel is large enough, because the channels-last kernels vectorise across channels and
-// the NCHW kernels are scalar. `work_per_channel` is what the NCHW kernel would do per
-// channel (bilinear samples for RoIAlign, pixels scanned for RoIPool) and `break_even` how
-// many input elements one unit of that work is worth. Measured on this machine (AVX-512, one
-// thread): a sample costs ~3 ns planar and ~0.15 ns channels-last per channel, a pixel of
-// max pooling ~1 ns and ~0.1 ns, a transposed element ~0.7 ns; hence 4 and 1.3.
-// (W1: 196000 samples for 3400 pixels -> channels-last; W6: 9653 samples for 54400 pixels
-// on a 256-channel map -> NCHW.) NHWC input is channels-last already.
-inline bool prefer_channels_last(const FeatureMap& map, double work_per_channel, double break_even) {
-  if (map.layout == Layout::nhwc) return true;
-  return static_cast<double>(map.batch * map.height * map.width) <= work_per_channel * break_even;
-}
-
-// Waking pool threads costs microseconds, so a call whose work is estimated under ~50 us
-// runs on its calling thread alone (W5, 10 RoIs of 16 channels: 39 us on two threads
-// against 19 us on one, measured). `nanoseconds` uses the per-unit costs listed above.
-inline Execution for_work(Execution execution, double nanoseconds) {
-  if (nanoseconds < 50000.0) execution.threads = 1;
-  return execution;
-}
-
-// Channels per task on the NCHW path, so that few RoIs still spread over the threads.
-constexpr int64_t kPlanarChannelsPerTask = 16;
-
 }  // namespace ROIOPS_ISA
 }  // namespace roiops

@@ -19,8 +19,7 @@
 #pragma once
 #include <cmath>
 
-#include "common.h"
-#include "transpose.h"
+#include "roi_driver.h"
 
 namespace roiops {
 namespace ROIOPS_ISA {
@@ -124,14 +123,14 @@ inline Status crop_and_resize_forward(const FeatureMap& map, const RoiRows& boxe
   const int64_t C = map.channels, H = map.height, W = map.width;
   const int64_t crop_h = params.crop_height, crop_w = params.crop_width;
   const int64_t cells = crop_h * crop_w, block = cells * C;
-  const bool channels_last = prefer_channels_last(map, static_cast<double>(boxes.count * cells), 1.0);
+  const bool channels_last = prefer_channels_last(map, static_cast<double>(boxes.count * cells), kCropElement);
   thread_local Scratch<float> transposed;
   const float* source = map.data;
   if (channels_last) {
     const Status prepared = channels_last_map(map, execution, transposed, source);
     if (!prepared.ok()) return prepared;
   }
-  const double work = static_cast<double>(boxes.count * block) * (channels_last ? 0.3 : 1.0);
+  const double work = path_ns(static_cast<double>(boxes.count * cells), C, kCropElement, channels_last);
   return run_tasks(boxes.count * crop_h, for_work(execution, work), [&](int64_t task) {
     const int64_t k = task / crop_h, y = task % crop_h;
     const float* box = boxes.data + k * 4;

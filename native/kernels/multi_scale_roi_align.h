@@ -52,10 +52,10 @@ inline Status multi_scale_roi_align_forward(const FeatureLevels& levels, const R
   double work = 0;
   for (int64_t l = 0; l < L; ++l) {
     const FeatureMap& map = levels.maps[l];
-    plans[l].channels_last = prefer_channels_last(map, plans[l].samples, 4.0);
+    plans[l].channels_last = prefer_channels_last(map, plans[l].samples, kAlignSample);
     if (plans[l].channels_last && map.layout == Layout::nchw) copy_elements += N * map.height * map.width * C;
     any_planar = any_planar || (!plans[l].channels_last && plans[l].samples > 0);
-    work += plans[l].samples * static_cast<double>(C) * (plans[l].channels_last ? 0.15 : 3.0);
+    work += path_ns(plans[l].samples, C, kAlignSample, plans[l].channels_last);
   }
 
   // One thread_local buffer holds every transposed level, so repeated calls reuse its pages.

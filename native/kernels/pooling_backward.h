@@ -45,6 +45,16 @@ inline Status run_gradient_tasks(const GradientMap& grad, const Execution& execu
   });
 }
 
+// The forward map's shape (the geometry helpers take a FeatureMap; no data).
+inline FeatureMap shape_of(const GradientMap& grad) {
+  return FeatureMap{nullptr, 0, grad.batch, grad.channels, grad.height, grad.width};
+}
+
+// The estimated nanoseconds of zeroing the gradient (and its share of the scatters' misses).
+inline double gradient_ns(const GradientMap& grad) {
+  return static_cast<double>(grad.batch * grad.channels * grad.height * grad.width) * kPoolingGradientElementNs;
+}
+
 // The image a RoI row pools from, or -1 for an unusable row.
 inline int64_t row_image(const float* row, int64_t batch) {
   return roi_row_is_valid(row, batch) ? static_cast<int64_t>(row[0]) : -1;
@@ -55,7 +65,7 @@ inline Status roi_pool_backward(const PooledGradient& dy, const RoiRows& rois, c
   const int64_t C = grad.channels, pixels = grad.height * grad.width;
   const int64_t bins = params.pooled_height * params.pooled_width;
   const bool planar = grad.layout == Layout::nchw;
-  const double work = static_cast<double>(rois.count * C * bins) + static_cast<double>(grad.batch * C * pixels) * 0.3;
+  const double work = static_cast<double>(rois.count * C * bins) * kPoolingScatterNs + gradient_ns(grad);
   return run_gradient_tasks(grad, execution, work, [&](const GradientTask& task, float* image) {
     for (int64_t k = 0; k < rois.count; ++k) {
       if (row_image(rois.data + k * 5, grad.batch) != task.image) continue;
@@ -88,13 +98,8 @@ inline Status ps_roi_pool_backward(const PooledGradient& dy, const RoiRows& rois
   const int64_t C = grad.channels, H = grad.height, W = grad.width, pixels = H * W;
   const int64_t PH = params.pooled_height, PW = params.pooled_width, bins = PH * PW, C_out = C / bins;
   const bool planar = grad.layout == Layout::nchw;
-  FeatureMap shape;
-  shape.batch = grad.batch;
-  shape.channels = C;
-  shape.height = H;
-  shape.width = W;
-  const double work = ps_pixels(shape, rois, params) * static_cast<double>(C_out) +
-                      static_cast<double>(grad.batch * C * pixels) * 0.3;
+  const double work = ps_pixels(shape_of(grad), rois, params) * static_cast<double>(C_out) * kPoolingScatterNs +
+                      gradient_ns(grad);
   return run_gradient_tasks(grad, execution, work, [&](const GradientTask& task, float* image) {
     for (int64_t k = 0; k < rois.count; ++k) {
       const float* row = rois.data + k * 5;
@@ -136,13 +141,8 @@ inline Status precise_roi_pool_backward(const PooledGradient& dy, const RoiRows&
   const int64_t C = grad.channels, H = grad.height, W = grad.width, pixels = H * W;
   const int64_t PH = params.pooled_height, PW = params.pooled_width, bins = PH * PW;
   const bool planar = grad.layout == Layout::nchw;
-  FeatureMap shape;
-  shape.batch = grad.batch;
-  shape.channels = C;
-  shape.height = H;
-  shape.width = W;
-  const double work = precise_taps_total(shape, rois, params) * static_cast<double>(C) +
-                      static_cast<double>(grad.batch * C * pixels) * 0.3;
+  const double work = precise_taps_total(shape_of(grad), rois, params) * static_cast<double>(C) * kPoolingScatterNs +
+                      gradient_ns(grad);
   return run_gradient_tasks(grad, execution, work, [&](const GradientTask& task, float* image) {
     thread_local PreciseRoi roi;
     thread_local Scratch<PreciseTap> tap_storage;

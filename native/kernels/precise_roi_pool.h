@@ -21,8 +21,7 @@
 #include <cmath>
 #include <limits>
 
-#include "common.h"
-#include "transpose.h"
+#include "roi_driver.h"
 
 namespace roiops {
 namespace ROIOPS_ISA {
@@ -158,73 +157,72 @@ inline void precise_channels(const float* image, const PreciseTap* taps, int64_t
   for (int j = 0; j < NV; ++j) L::store(dst + j * L::width, acc[j]);
 }
 
-inline Status precise_roi_pool_forward(const FeatureMap& map, const RoiRows& rois, const PreciseRoiPoolParams& params,
-                                       const PooledOutput& out, Execution execution) {
-  const int64_t C = map.channels, H = map.height, W = map.width;
-  const int64_t PH = params.pooled_height, PW = params.pooled_width, bins = PH * PW;
-  const int64_t block = C * bins;
-  const double taps_total = precise_taps_total(map, rois, params);
+// preciseRoiPool's rows for the driver (kernels/roi_driver.h). A row whose bins have no area
+// pools to 0 like an unusable one.
+struct PreciseRoiPoolRows : MapAndRois {
+  const PreciseRoiPoolParams& params;
 
-  if (!prefer_channels_last(map, taps_total, 1.3)) {
-    const int64_t chunks = std::max<int64_t>((C + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask, 1);
-    return run_tasks(rois.count * chunks, for_work(execution, taps_total * static_cast<double>(C)), [&](int64_t task) {
-      const int64_t k = task / chunks, c0 = (task % chunks) * kPlanarChannelsPerTask;
-      const int64_t c1 = std::min(c0 + kPlanarChannelsPerTask, C);
-      const float* row = rois.data + k * 5;
-      float* out_block = out.data + k * block;
-      thread_local PreciseRoi roi;
-      thread_local Scratch<PreciseTap> tap_storage;
-      const bool usable = roi_row_is_valid(row, map.batch);
-      if (usable) roi.compute(row, params.spatial_scale, PH, PW, H, W);
-      if (!usable || roi.empty) {
-        fill_block(out_block + c0 * bins, (c1 - c0) * bins, 0.0f);
-        return Status::success();
-      }
-      const float* image = map.data + static_cast<int64_t>(row[0]) * C * H * W;
-      for (int64_t ph = 0; ph < PH; ++ph)
-        for (int64_t pw = 0; pw < PW; ++pw) {
-          PreciseTap* taps;
-          const int64_t count = precise_bin_taps(roi, ph, pw, W, 1, tap_storage, taps);
-          for (int64_t c = c0; c < c1; ++c)
-            precise_channels<ScalarLanes, 1>(image + c * H * W, taps, count, 0, out_block + c * bins + ph * PW + pw);
-        }
-      return Status::success();
-    });
+  // Row k's coefficient lists in `roi`; false when its bins have no area.
+  bool prepare(int64_t k, PreciseRoi& roi) const {
+    roi.compute(row(k), params.spatial_scale, params.pooled_height, params.pooled_width, map.height, map.width);
+    return !roi.empty;
   }
 
-  thread_local Scratch<float> transposed;
-  const float* channels_last = nullptr;
-  const Status prepared = channels_last_map(map, execution, transposed, channels_last);
-  if (!prepared.ok()) return prepared;
-  const BlockWriter writer(map, rois.count * block);
-  return run_tasks(rois.count, for_work(execution, taps_total * static_cast<double>(C) * 0.1), [&](int64_t k) {
+  Status planar(int64_t k, int64_t c0, int64_t c1, float* out_block) const {
+    const int64_t H = map.height, W = map.width, PW = params.pooled_width;
+    const int64_t bins = params.pooled_height * PW;
+    thread_local PreciseRoi roi;
+    thread_local Scratch<PreciseTap> tap_storage;
+    if (!prepare(k, roi)) {
+      fill_block(out_block + c0 * bins, (c1 - c0) * bins, 0.0f);
+      return Status::success();
+    }
+    const float* plane = image(k, map.data);
+    for (int64_t ph = 0; ph < params.pooled_height; ++ph)
+      for (int64_t pw = 0; pw < PW; ++pw) {
+        PreciseTap* taps;
+        const int64_t count = precise_bin_taps(roi, ph, pw, W, 1, tap_storage, taps);
+        for (int64_t c = c0; c < c1; ++c)
+          precise_channels<ScalarLanes, 1>(plane + c * H * W, taps, count, 0, out_block + c * bins + ph * PW + pw);
+      }
+    return Status::success();
+  }
+
+  Status channels_last(int64_t k, const float* map_copy, const BlockWriter& writer, float* out_block) const {
     using V = VectorLanes;
-    const float* row = rois.data + k * 5;
-    float* out_block = out.data + k * block;
+    const int64_t C = map.channels, W = map.width, PW = params.pooled_width;
+    const int64_t bins = params.pooled_height * PW, block = C * bins;
     thread_local PreciseRoi roi;
     thread_local Scratch<PreciseTap> tap_storage;
     thread_local Scratch<float> tile, planar_tile;
-    const bool usable = roi_row_is_valid(row, map.batch);
-    if (usable) roi.compute(row, params.spatial_scale, PH, PW, H, W);
-    if (!usable || roi.empty) {
+    if (!prepare(k, roi)) {
       fill_block(out_block, block, 0.0f);
       return Status::success();
     }
-    const float* image = channels_last + static_cast<int64_t>(row[0]) * H * W * C;
+    const float* pixels = image(k, map_copy);
     float* values = writer.tile_for(out_block, tile, block);
-    for (int64_t ph = 0; ph < PH; ++ph)
+    for (int64_t ph = 0; ph < params.pooled_height; ++ph)
       for (int64_t pw = 0; pw < PW; ++pw) {
         PreciseTap* taps;
         const int64_t count = precise_bin_taps(roi, ph, pw, W * C, C, tap_storage, taps);
         float* dst = values + (ph * PW + pw) * C;
         int64_t c = 0;
-        for (; c + 4 * V::width <= C; c += 4 * V::width) precise_channels<V, 4>(image, taps, count, c, dst + c);
-        for (; c + V::width <= C; c += V::width) precise_channels<V, 1>(image, taps, count, c, dst + c);
-        for (; c < C; ++c) precise_channels<ScalarLanes, 1>(image, taps, count, c, dst + c);
+        for (; c + 4 * V::width <= C; c += 4 * V::width) precise_channels<V, 4>(pixels, taps, count, c, dst + c);
+        for (; c + V::width <= C; c += V::width) precise_channels<V, 1>(pixels, taps, count, c, dst + c);
+        for (; c < C; ++c) precise_channels<ScalarLanes, 1>(pixels, taps, count, c, dst + c);
       }
     writer.finish(values, bins, C, planar_tile, out_block);
     return Status::success();
-  });
+  }
+};
+
+inline Status precise_roi_pool_forward(const FeatureMap& map, const RoiRows& rois, const PreciseRoiPoolParams& params,
+                                       const PooledOutput& out, Execution execution) {
+  const double taps = precise_taps_total(map, rois, params);
+  const bool channels_last = prefer_channels_last(map, taps, kPooledPixel);
+  const RowPlan plan{rois.count, map.channels * params.pooled_height * params.pooled_width, map.channels,
+                     channels_last, path_ns(taps, map.channels, kPooledPixel, channels_last), out.data};
+  return run_rows(PreciseRoiPoolRows{{map, rois}, params}, map, plan, execution);
 }
 
 }  // namespace ROIOPS_ISA

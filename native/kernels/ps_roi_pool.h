@@ -47,44 +47,36 @@ inline double ps_pixels(const FeatureMap& map, const RoiRows& rois, const PsRoiP
   return pixels;
 }
 
-// The map as [N][H*W][bins][C_out] (input channel c_out*bins + b moves to b*C_out + c_out):
-// `map` itself when that is already its order (NHWC with one bin or one output channel),
-// else a copy in `scratch`, made in tasks of 256 pixels.
-inline Status bin_major_map(const FeatureMap& map, int64_t bins, const Execution& execution, Scratch<float>& scratch,
-                            const float*& result) {
-  const int64_t C = map.channels, C_out = C / bins, pixels = map.height * map.width;
-  if (map.layout == Layout::nhwc && (bins == 1 || C_out == 1)) {
-    result = map.data;
-    return Status::success();
-  }
-  float* dst;
-  try {
-    dst = scratch.reserve(map.batch * pixels * C);
-  } catch (const std::bad_alloc&) {
-    return {StatusCode::out_of_memory, -1, "out of memory for the bin-major copy of the input"};
-  }
-  constexpr int64_t kPixelsPerTask = 256;
-  const int64_t tasks_per_image = (pixels + kPixelsPerTask - 1) / kPixelsPerTask;
-  const double elements = static_cast<double>(map.batch * pixels * C);
-  const Status status = run_tasks(map.batch * tasks_per_image, for_work(execution, elements * 0.7), [&](int64_t task) {
-    const int64_t n = task / tasks_per_image;
-    const int64_t p0 = (task % tasks_per_image) * kPixelsPerTask;
-    const int64_t count = std::min(kPixelsPerTask, pixels - p0);
-    const float* src = map.data + n * C * pixels;
-    float* image = dst + n * C * pixels;
-    if (map.layout == Layout::nchw) {
-      // Plane c_out*bins + b, pixels p0.., to [pixel][b*C_out + c_out].
-      for (int64_t b = 0; b < bins; ++b)
-        transpose(src + b * pixels + p0, C_out, count, bins * pixels, image + p0 * C + b * C_out, C);
-    } else {
-      // Per pixel, the [C_out][bins] channels to [bins][C_out].
-      for (int64_t p = p0; p < p0 + count; ++p) transpose(src + p * C, C_out, bins, bins, image + p * C, C_out);
+// psRoiPool's bin-major rows for the driver (kernels/roi_driver.h): each bin's mean over its
+// C_out contiguous channels, vectorised.
+struct PsPoolRows : MapAndRois {
+  const PsRoiPoolParams& params;
+
+  Status channels_last(int64_t k, const float* bin_major, const BlockWriter& writer, float* out_block) const {
+    const int64_t C = map.channels, H = map.height, W = map.width, PH = params.pooled_height, PW = params.pooled_width;
+    const int64_t bins = PH * PW, C_out = C / bins, block = C_out * bins;
+    const float* pixels = image(k, bin_major);
+    const RoundedBox box = round_box(row(k), params.spatial_scale, false);
+    thread_local Scratch<float> tile, planar_tile;
+    float* values = writer.tile_for(out_block, tile, block);
+    for (int64_t ph = 0; ph < PH; ++ph) {
+      const BinSpan rows_span = ps_bin(ph, PH, box.y0, box.height, H);
+      for (int64_t pw = 0; pw < PW; ++pw) {
+        const BinSpan cols_span = ps_bin(pw, PW, box.x0, box.width, W);
+        const int64_t b = ph * PW + pw;
+        if (rows_span.empty() || cols_span.empty()) {
+          fill_block(values + b * C_out, C_out, 0.0f);
+          continue;
+        }
+        // Bin b's channels start at b*C_out inside each pixel's C floats.
+        reduce_bin_channels<BinReduction::avg>(pixels + b * C_out, W, C, rows_span, cols_span, 0, C_out, values + b * C_out,
+                                               nullptr);
+      }
     }
+    writer.finish(values, bins, C_out, planar_tile, out_block);
     return Status::success();
-  });
-  result = dst;
-  return status;
-}
+  }
+};
 
 inline Status ps_roi_pool_forward(const FeatureMap& map, const RoiRows& rois, const PsRoiPoolParams& params,
                                   const PooledOutput& out, Execution execution) {
@@ -95,8 +87,10 @@ inline Status ps_roi_pool_forward(const FeatureMap& map, const RoiRows& rois, co
 
   const double pixels = ps_pixels(map, rois, params);
   const double reads = pixels * static_cast<double>(C_out);
+  // The bin-major map is the input itself when that is already its order (bin_major_map);
+  // otherwise the copy costs one move per map element and pays when the pooling reads more.
   const bool identity = map.layout == Layout::nhwc && (bins == 1 || C_out == 1);
-  if (!identity && static_cast<double>(map.batch * pixels_per_image * C) > reads * 1.3) {
+  if (!identity && static_cast<double>(map.batch * pixels_per_image * C) > reads * kPooledPixel.break_even) {
     // Direct path. Every output element reads one input channel (output (k, c_in) with
     // c_in = c_out*bins + b). On an NCHW map, RoI by RoI (as torchvision does) each output
     // element misses cache in a plane of its own: W8b (300 RoIs, 490 planes of 50x68) took
@@ -136,7 +130,7 @@ inline Status ps_roi_pool_forward(const FeatureMap& map, const RoiRows& rois, co
     if (map.layout == Layout::nchw) {
       // NCHW: a task takes 16 input planes, and every RoI reads its bin of each in turn.
       const int64_t chunks = (C + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask;
-      return run_tasks(chunks, for_work(execution, reads), [&](int64_t task) {
+      return run_tasks(chunks, for_work(execution, reads * kPooledPixel.planar_ns), [&](int64_t task) {
         const int64_t c0 = task * kPlanarChannelsPerTask, c1 = std::min(c0 + kPlanarChannelsPerTask, C);
         for (int64_t c_in = c0; c_in < c1; ++c_in)
           for (int64_t k = 0; k < rois.count; ++k) pool(k, c_in);
@@ -146,7 +140,7 @@ inline Status ps_roi_pool_forward(const FeatureMap& map, const RoiRows& rois, co
     // NHWC: a channel's neighbours belong to other bins, so RoI by RoI (a task: one RoI, 16
     // output channels), where the RoI's pixels, C floats each, stay in cache across its bins.
     const int64_t chunks = (C_out + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask;
-    return run_tasks(rois.count * chunks, for_work(execution, reads), [&](int64_t task) {
+    return run_tasks(rois.count * chunks, for_work(execution, reads * kPooledPixel.planar_ns), [&](int64_t task) {
       const int64_t k = task / chunks, c0 = (task % chunks) * kPlanarChannelsPerTask;
       const int64_t c1 = std::min(c0 + kPlanarChannelsPerTask, C_out);
       float* out_block = out.data + k * block;
@@ -168,39 +162,10 @@ inline Status ps_roi_pool_forward(const FeatureMap& map, const RoiRows& rois, co
     });
   }
 
-  thread_local Scratch<float> reordered;
-  const float* bin_major = nullptr;
-  const Status prepared = bin_major_map(map, bins, execution, reordered, bin_major);
-  if (!prepared.ok()) return prepared;
-  const BlockWriter writer(map, rois.count * block);
-  return run_tasks(rois.count, for_work(execution, reads * 0.1), [&](int64_t k) {
-    const float* row = rois.data + k * 5;
-    float* out_block = out.data + k * block;
-    if (!roi_row_is_valid(row, map.batch)) {
-      fill_block(out_block, block, 0.0f);
-      return Status::success();
-    }
-    const float* image = bin_major + static_cast<int64_t>(row[0]) * pixels_per_image * C;
-    const RoundedBox box = round_box(row, params.spatial_scale, false);
-    thread_local Scratch<float> tile, planar_tile;
-    float* values = writer.tile_for(out_block, tile, block);
-    for (int64_t ph = 0; ph < PH; ++ph) {
-      const BinSpan rows_span = ps_bin(ph, PH, box.y0, box.height, H);
-      for (int64_t pw = 0; pw < PW; ++pw) {
-        const BinSpan cols_span = ps_bin(pw, PW, box.x0, box.width, W);
-        const int64_t b = ph * PW + pw;
-        if (rows_span.empty() || cols_span.empty()) {
-          fill_block(values + b * C_out, C_out, 0.0f);
-          continue;
-        }
-        // Bin b's channels start at b*C_out inside each pixel's C floats.
-        reduce_bin_channels<BinReduction::avg>(image + b * C_out, W, C, rows_span, cols_span, 0, C_out, values + b * C_out,
-                                               nullptr);
-      }
-    }
-    writer.finish(values, bins, C_out, planar_tile, out_block);
-    return Status::success();
-  });
+  RowPlan plan{rois.count, block, C_out, true, reads * kPooledPixel.channels_last_ns, out.data};
+  plan.copy = MapCopy::bin_major;
+  plan.bins = bins;
+  return run_channels_last_rows(PsPoolRows{{map, rois}, params}, map, plan, execution);
 }
 
 }  // namespace ROIOPS_ISA

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "roi_align_common.h"
-#include "transpose.h"
+#include "roi_driver.h"
 
 namespace roiops {
 namespace ROIOPS_ISA {
@@ -488,59 +488,44 @@ inline double roi_samples(const float* row, int64_t batch, float spatial_scale, 
 }
 
 // Bilinear samples per channel over every usable RoI (what the NCHW kernel would compute).
-inline double total_samples(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params) {
+inline double total_samples(int64_t batch, const RoiRows& rois, const RoiAlignParams& params) {
   double samples = 0;
-  for (int64_t k = 0; k < rois.count; ++k) samples += roi_samples(rois.data + k * 5, map.batch, params.spatial_scale, params);
+  for (int64_t k = 0; k < rois.count; ++k) samples += roi_samples(rois.data + k * 5, batch, params.spatial_scale, params);
   return samples;
 }
+
+// roiAlign's rows for the driver (kernels/roi_driver.h).
+template <AlignMode M>
+struct RoiAlignRows : MapAndRois {
+  const RoiAlignParams& params;
+
+  Status planar(int64_t k, int64_t c0, int64_t c1, float* out_block) const {
+    thread_local RoiTaps taps;
+    const Status status = roi_taps(row(k), k, map.height, map.width, params.spatial_scale, params, taps);
+    if (!status.ok()) return status;
+    align_roi_planar<M>(image(k, map.data), map.height, map.width, taps, params.pooled_height, params.pooled_width, c0,
+                        c1, out_block);
+    return Status::success();
+  }
+
+  Status channels_last(int64_t k, const float* map_copy, const BlockWriter& writer, float* out_block) const {
+    thread_local RoiTaps taps;
+    const Status status = roi_taps(row(k), k, map.height, map.width, params.spatial_scale, params, taps);
+    if (!status.ok()) return status;
+    align_roi_channels_last<M>(image(k, map_copy), map.width, map.channels, AxisSampler{taps, params.pooled_width},
+                               params.pooled_height * params.pooled_width, writer, out_block);
+    return Status::success();
+  }
+};
 
 template <AlignMode M>
 inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params,
                              const PooledOutput& out, const Execution& execution) {
-  const int64_t C = map.channels, H = map.height, W = map.width;
-  const int64_t PH = params.pooled_height, PW = params.pooled_width, bins = PH * PW;
-  const int64_t block = C * bins;
-
-  const double samples = total_samples(map, rois, params);
-  if (!prefer_channels_last(map, samples, 4.0)) {
-    const int64_t chunks = std::max<int64_t>((C + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask, 1);
-    const Execution planar = for_work(execution, samples * static_cast<double>(C) * 3.0);
-    return run_tasks(rois.count * chunks, planar, [&](int64_t task) {
-      const int64_t k = task / chunks, c0 = (task % chunks) * kPlanarChannelsPerTask;
-      const float* row = rois.data + k * 5;
-      if (!roi_row_is_valid(row, map.batch)) {
-        if (c0 == 0) fill_block(out.data + k * block, block, 0.0f);
-        return Status::success();
-      }
-      thread_local RoiTaps taps;
-      const Status status = roi_taps(row, k, H, W, params.spatial_scale, params, taps);
-      if (!status.ok()) return status;
-      const float* image = map.data + static_cast<int64_t>(row[0]) * C * H * W;
-      align_roi_planar<M>(image, H, W, taps, PH, PW, c0, std::min(c0 + kPlanarChannelsPerTask, C), out.data + k * block);
-      return Status::success();
-    });
-  }
-
-  // Kept per calling thread, so that a multi-megabyte copy is not allocated (and its pages
-  // faulted in) again on every call.
-  thread_local Scratch<float> transposed;
-  const float* channels_last = nullptr;
-  const Status prepared = channels_last_map(map, execution, transposed, channels_last);
-  if (!prepared.ok()) return prepared;
-  const BlockWriter writer(map, rois.count * block);
-  return run_tasks(rois.count, for_work(execution, samples * static_cast<double>(C) * 0.15), [&](int64_t k) {
-    const float* row = rois.data + k * 5;
-    if (!roi_row_is_valid(row, map.batch)) {
-      fill_block(out.data + k * block, block, 0.0f);
-      return Status::success();
-    }
-    thread_local RoiTaps taps;
-    const Status status = roi_taps(row, k, H, W, params.spatial_scale, params, taps);
-    if (!status.ok()) return status;
-    const float* image = channels_last + static_cast<int64_t>(row[0]) * H * W * C;
-    align_roi_channels_last<M>(image, W, C, AxisSampler{taps, PW}, bins, writer, out.data + k * block);
-    return Status::success();
-  });
+  const double samples = total_samples(map.batch, rois, params);
+  const bool channels_last = prefer_channels_last(map, samples, kAlignSample);
+  const RowPlan plan{rois.count, map.channels * params.pooled_height * params.pooled_width, map.channels,
+                     channels_last, path_ns(samples, map.channels, kAlignSample, channels_last), out.data};
+  return run_rows(RoiAlignRows<M>{{map, rois}, params}, map, plan, execution);
 }
 
 inline Status roi_align_forward(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params,

@@ -249,46 +249,61 @@ inline BackwardShape backward_shape(const GradientMap& grad, int64_t PH, int64_t
 
 // The estimated cost in nanoseconds (for_work): scatters plus zeroing and moving the gradient.
 inline double backward_work(const BackwardShape& shape, double samples) {
-  return samples * static_cast<double>(shape.outputs) * 1.0 +
-         static_cast<double>(shape.batch * shape.height * shape.width * shape.channels) * 1.5;
+  return samples * static_cast<double>(shape.outputs) * kAlignScatterNs +
+         static_cast<double>(shape.batch * shape.height * shape.width * shape.channels) * kAlignGradientElementNs;
+}
+
+// scatter_roi_avg with this thread's scratch.
+template <class Sampler>
+inline void scatter_avg(const Sampler& sampler, const BackwardShape& shape, const float* grad_block,
+                        const GradientBlock& gradient) {
+  thread_local Scratch<BinSample> list;
+  thread_local Scratch<float> gathered;
+  scatter_roi_avg(sampler, shape, grad_block, gradient, gathered, list);
+}
+
+// The backward pass over the usable rows (`valid` says which), as backward_by_channels runs
+// it, with the cost model's estimate for `samples` bilinear samples per channel.
+template <class Valid, class Visit>
+inline Status backward_over_rows(const BackwardShape& shape, const RoiRows& rois, Valid&& valid, double samples,
+                                 const GradientMap& grad, const Execution& execution, Visit&& visit) {
+  Scratch<int64_t> batches;
+  const int64_t* row_batch = nullptr;
+  const Status status = row_batches(rois, shape.batch, batches, row_batch, valid);
+  if (!status.ok()) return status;
+  return backward_by_channels(shape, row_batch, rois.count, grad, execution, backward_work(shape, samples), visit);
 }
 
 inline Status roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois, const RoiAlignParams& params,
                                  const FeatureMap& input, const GradientMap& grad, Execution execution) {
   const BackwardShape shape = backward_shape(grad, params.pooled_height, params.pooled_width, 1, kGradientChannelsPerTask);
   const int64_t block = shape.channels * shape.bins;
-  Scratch<int64_t> batches;
-  const int64_t* row_batch = nullptr;
-  Status status = row_batches(rois, shape.batch, batches, row_batch, roi_row_is_valid);
-  if (!status.ok()) return status;
-  double samples = 0;
-  for (int64_t k = 0; k < rois.count; ++k) samples += roi_samples(rois.data + k * 5, shape.batch, params.spatial_scale, params);
-  return backward_by_channels(shape, row_batch, rois.count, grad, execution, backward_work(shape, samples),
-                              [&](int64_t k, const GradientBlock& gradient) {
-                                thread_local RoiTaps taps;
-                                thread_local Scratch<BinSample> list;
-                                thread_local Scratch<float> gathered;
-                                thread_local Scratch<MaxWinner> winners;
-                                const float* row = rois.data + k * 5;
-                                const Status prepared = roi_taps(row, k, shape.height, shape.width, params.spatial_scale, params, taps);
-                                if (!prepared.ok()) return prepared;
-                                const AxisSampler sampler{taps, params.pooled_width};
-                                const float* grad_block = grad_output.data + k * block;
-                                const int64_t image = row_batch[k] * shape.channels * shape.height * shape.width;
-                                switch (params.mode) {  // only the max modes read the input
-                                  case AlignMode::max:
-                                    scatter_roi_max<AlignMode::max>(sampler, shape, input.data + image, grad_block, gradient,
-                                                                    winners, list);
-                                    break;
-                                  case AlignMode::onnx_max:
-                                    scatter_roi_max<AlignMode::onnx_max>(sampler, shape, input.data + image, grad_block,
-                                                                         gradient, winners, list);
-                                    break;
-                                  default:
-                                    scatter_roi_avg(sampler, shape, grad_block, gradient, gathered, list);
-                                }
-                                return Status::success();
-                              });
+  return backward_over_rows(shape, rois, roi_row_is_valid, total_samples(shape.batch, rois, params), grad, execution,
+                            [&](int64_t k, const GradientBlock& gradient) {
+                              thread_local RoiTaps taps;
+                              thread_local Scratch<BinSample> list;
+                              thread_local Scratch<float> gathered;
+                              thread_local Scratch<MaxWinner> winners;
+                              const float* row = rois.data + k * 5;
+                              const Status prepared = roi_taps(row, k, shape.height, shape.width, params.spatial_scale, params, taps);
+                              if (!prepared.ok()) return prepared;
+                              const AxisSampler sampler{taps, params.pooled_width};
+                              const float* grad_block = grad_output.data + k * block;
+                              const int64_t image = static_cast<int64_t>(row[0]) * shape.channels * shape.height * shape.width;
+                              switch (params.mode) {  // only the max modes read the input
+                                case AlignMode::max:
+                                  scatter_roi_max<AlignMode::max>(sampler, shape, input.data + image, grad_block, gradient,
+                                                                  winners, list);
+                                  break;
+                                case AlignMode::onnx_max:
+                                  scatter_roi_max<AlignMode::onnx_max>(sampler, shape, input.data + image, grad_block,
+                                                                       gradient, winners, list);
+                                  break;
+                                default:
+                                  scatter_roi_avg(sampler, shape, grad_block, gradient, gathered, list);
+                              }
+                              return Status::success();
+                            });
 }
 
 inline Status ps_roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois, const PsRoiAlignParams& params,
@@ -296,31 +311,16 @@ inline Status ps_roi_align_backward(const PooledGradient& grad_output, const Roi
   const int64_t bins = params.pooled_height * params.pooled_width;
   const BackwardShape shape = backward_shape(grad, params.pooled_height, params.pooled_width, bins, kPsGradientOutputsPerTask);
   const int64_t block = shape.outputs * bins;
-  RoiAlignParams align;
-  align.pooled_height = params.pooled_height;
-  align.pooled_width = params.pooled_width;
-  align.spatial_scale = params.spatial_scale;
-  align.sampling_ratio = params.sampling_ratio;
-  align.aligned = true;
-  align.max_samples_per_roi = params.max_samples_per_roi;
-  Scratch<int64_t> batches;
-  const int64_t* row_batch = nullptr;
-  Status status = row_batches(rois, shape.batch, batches, row_batch, roi_row_is_valid);
-  if (!status.ok()) return status;
-  double samples = 0;
-  for (int64_t k = 0; k < rois.count; ++k) samples += roi_samples(rois.data + k * 5, shape.batch, params.spatial_scale, align);
-  return backward_by_channels(shape, row_batch, rois.count, grad, execution, backward_work(shape, samples),
-                              [&](int64_t k, const GradientBlock& gradient) {
-                                thread_local RoiTaps taps;
-                                thread_local Scratch<BinSample> list;
-                                thread_local Scratch<float> gathered;
-                                const Status prepared =
-                                    roi_taps(rois.data + k * 5, k, shape.height, shape.width, params.spatial_scale, align, taps);
-                                if (!prepared.ok()) return prepared;
-                                scatter_roi_avg(AxisSampler{taps, params.pooled_width}, shape, grad_output.data + k * block,
-                                                gradient, gathered, list);
-                                return Status::success();
-                              });
+  const RoiAlignParams align = ps_align_params(params);
+  return backward_over_rows(shape, rois, roi_row_is_valid, total_samples(shape.batch, rois, align), grad, execution,
+                            [&](int64_t k, const GradientBlock& gradient) {
+                              thread_local RoiTaps taps;
+                              const Status prepared =
+                                  roi_taps(rois.data + k * 5, k, shape.height, shape.width, params.spatial_scale, align, taps);
+                              if (!prepared.ok()) return prepared;
+                              scatter_avg(AxisSampler{taps, params.pooled_width}, shape, grad_output.data + k * block, gradient);
+                              return Status::success();
+                            });
 }
 
 inline Status roi_align_rotated_backward(const PooledGradient& grad_output, const RoiRows& rois,
@@ -328,28 +328,15 @@ inline Status roi_align_rotated_backward(const PooledGradient& grad_output, cons
                                          Execution execution) {
   const BackwardShape shape = backward_shape(grad, params.pooled_height, params.pooled_width, 1, kGradientChannelsPerTask);
   const int64_t block = shape.channels * shape.bins;
-  Scratch<int64_t> batches;
-  const int64_t* row_batch = nullptr;
-  Status status = row_batches(rois, shape.batch, batches, row_batch, rotated_row_is_valid);
-  if (!status.ok()) return status;
-  double samples = 0;
-  for (int64_t k = 0; k < rois.count; ++k) {
-    RotatedGeometry g;
-    if (row_batch[k] >= 0 && rotated_geometry(rois.data + k * 6, params, g))
-      samples += static_cast<double>(shape.bins) * static_cast<double>(g.grid_h * g.grid_w);
-  }
-  return backward_by_channels(shape, row_batch, rois.count, grad, execution, backward_work(shape, samples),
-                              [&](int64_t k, const GradientBlock& gradient) {
-                                thread_local RotatedRoi roi;
-                                thread_local Scratch<BinSample> list;
-                                thread_local Scratch<float> gathered;
-                                const Status prepared =
-                                    prepare_rotated(rois.data + k * 6, k, shape.height, shape.width, params, roi);
-                                if (!prepared.ok()) return prepared;
-                                scatter_roi_avg(RotatedSampler{roi}, shape, grad_output.data + k * block, gradient, gathered,
-                                                list);
-                                return Status::success();
-                              });
+  return backward_over_rows(shape, rois, rotated_row_is_valid, rotated_samples(shape.batch, rois, params), grad, execution,
+                            [&](int64_t k, const GradientBlock& gradient) {
+                              thread_local RotatedRoi roi;
+                              const Status prepared =
+                                  prepare_rotated(rois.data + k * 6, k, shape.height, shape.width, params, roi);
+                              if (!prepared.ok()) return prepared;
+                              scatter_avg(RotatedSampler{roi}, shape, grad_output.data + k * block, gradient);
+                              return Status::success();
+                            });
 }
 
 }  // namespace ROIOPS_ISA

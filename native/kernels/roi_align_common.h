@@ -49,6 +49,30 @@ struct AlignGeometry {
   int64_t grid_h, grid_w;    // samples per bin along each axis (>= 0)
 };
 
+// Samples per bin along each axis of a roi_h x roi_w box cut into pooled_h x pooled_w bins:
+// sampling_ratio when positive, else the adaptive ceil(roi size / pooled size) in float. An
+// inverted aligned box gives a grid <= 0, i.e. no samples. Decided in double before
+// converting, so that a huge box is refused (false: PH*PW*gridH*gridW would exceed
+// max_samples) instead of overflowing an integer.
+inline bool sampling_grid(float roi_h, float roi_w, int64_t pooled_h, int64_t pooled_w, int64_t sampling_ratio,
+                          int64_t max_samples, int64_t& grid_h, int64_t& grid_w) {
+  const double rows = sampling_ratio > 0 ? static_cast<double>(sampling_ratio)
+                                         : std::max(0.0, static_cast<double>(std::ceil(roi_h / static_cast<float>(pooled_h))));
+  const double columns = sampling_ratio > 0 ? static_cast<double>(sampling_ratio)
+                                            : std::max(0.0, static_cast<double>(std::ceil(roi_w / static_cast<float>(pooled_w))));
+  const double samples = static_cast<double>(pooled_h) * static_cast<double>(pooled_w) * rows * columns;
+  if (!(samples <= static_cast<double>(max_samples))) return false;
+  // A zero grid on one axis means no samples at all, however large the other axis's grid
+  // (which need not fit an int64_t: a zero-height box 1e31 wide): both become 0.
+  if (rows == 0.0 || columns == 0.0) {
+    grid_h = grid_w = 0;
+    return true;
+  }
+  grid_h = static_cast<int64_t>(rows);
+  grid_w = static_cast<int64_t>(columns);
+  return true;
+}
+
 // Returns false when PH*PW*gridH*gridW would exceed max_samples (the caller refuses it).
 inline bool align_geometry(const float* row, float spatial_scale, bool aligned, int64_t sampling_ratio,
                            int64_t pooled_h, int64_t pooled_w, int64_t max_samples, AlignGeometry& g) {
@@ -67,24 +91,7 @@ inline bool align_geometry(const float* row, float spatial_scale, bool aligned, 
   g.start_y = start_y;
   g.bin_h = roi_h / static_cast<float>(pooled_h);
   g.bin_w = roi_w / static_cast<float>(pooled_w);
-  // Adaptive grid: ceil(roi size / pooled size) in float. An inverted aligned box gives a
-  // grid <= 0, i.e. no samples. Decide in double before converting, so a huge box is
-  // refused instead of overflowing an integer.
-  const double grid_h = sampling_ratio > 0 ? static_cast<double>(sampling_ratio)
-                                           : std::max(0.0, static_cast<double>(std::ceil(roi_h / static_cast<float>(pooled_h))));
-  const double grid_w = sampling_ratio > 0 ? static_cast<double>(sampling_ratio)
-                                           : std::max(0.0, static_cast<double>(std::ceil(roi_w / static_cast<float>(pooled_w))));
-  const double samples = static_cast<double>(pooled_h) * static_cast<double>(pooled_w) * grid_h * grid_w;
-  if (!(samples <= static_cast<double>(max_samples))) return false;
-  // A zero grid on one axis means no samples at all, however large the other axis's grid
-  // (which need not fit an int64_t: a zero-height box 1e31 wide): both become 0.
-  if (grid_h == 0.0 || grid_w == 0.0) {
-    g.grid_h = g.grid_w = 0;
-    return true;
-  }
-  g.grid_h = static_cast<int64_t>(grid_h);
-  g.grid_w = static_cast<int64_t>(grid_w);
-  return true;
+  return sampling_grid(roi_h, roi_w, pooled_h, pooled_w, sampling_ratio, max_samples, g.grid_h, g.grid_w);
 }
 
 // Sample i < grid of bin p along one axis, torchvision's

@@ -73,20 +73,8 @@ inline bool rotated_geometry(const float* row, const RoiAlignRotatedParams& para
     g.grid_h = g.grid_w = 0;
     return true;
   }
-  const int64_t ratio = params.sampling_ratio;
-  const double grid_h = ratio > 0 ? static_cast<double>(ratio) : std::max(0.0, static_cast<double>(std::ceil(roi_h / pooled_h)));
-  const double grid_w = ratio > 0 ? static_cast<double>(ratio) : std::max(0.0, static_cast<double>(std::ceil(roi_w / pooled_w)));
-  const double samples = static_cast<double>(params.pooled_height) * static_cast<double>(params.pooled_width) * grid_h * grid_w;
-  if (!(samples <= static_cast<double>(params.max_samples_per_roi))) return false;
-  // A zero grid on one axis means no samples at all, however large the other axis's grid
-  // (which need not fit an int64_t: a zero-height box 1e31 wide): both become 0.
-  if (grid_h == 0.0 || grid_w == 0.0) {
-    g.grid_h = g.grid_w = 0;
-    return true;
-  }
-  g.grid_h = static_cast<int64_t>(grid_h);
-  g.grid_w = static_cast<int64_t>(grid_w);
-  return true;
+  return sampling_grid(roi_h, roi_w, params.pooled_height, params.pooled_width, params.sampling_ratio,
+                       params.max_samples_per_roi, g.grid_h, g.grid_w);
 }
 
 // One rotated RoI, prepared per thread: its geometry and the local coordinates of its sample
@@ -141,60 +129,54 @@ struct RotatedSampler {
   }
 };
 
-inline Status roi_align_rotated_forward(const FeatureMap& map, const RoiRows& rois, const RoiAlignRotatedParams& params,
-                                        const PooledOutput& out, Execution execution) {
-  const int64_t C = map.channels, H = map.height, W = map.width;
-  const int64_t PH = params.pooled_height, PW = params.pooled_width, bins = PH * PW;
-  const int64_t block = C * bins;
-
+// Bilinear samples per channel over every usable rotated RoI (refused rows count 0).
+inline double rotated_samples(int64_t batch, const RoiRows& rois, const RoiAlignRotatedParams& params) {
   double samples = 0;
   for (int64_t k = 0; k < rois.count; ++k) {
     RotatedGeometry g;
     const float* row = rois.data + k * 6;
-    if (rotated_row_is_valid(row, map.batch) && rotated_geometry(row, params, g))
-      samples += static_cast<double>(bins) * static_cast<double>(g.grid_h * g.grid_w);
+    if (rotated_row_is_valid(row, batch) && rotated_geometry(row, params, g))
+      samples += static_cast<double>(params.pooled_height * params.pooled_width) * static_cast<double>(g.grid_h * g.grid_w);
   }
+  return samples;
+}
 
-  if (!prefer_channels_last(map, samples, 4.0)) {
-    const int64_t chunks = std::max<int64_t>((C + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask, 1);
-    return run_tasks(rois.count * chunks, for_work(execution, samples * static_cast<double>(C) * 3.0), [&](int64_t task) {
-      const int64_t k = task / chunks, c0 = (task % chunks) * kPlanarChannelsPerTask;
-      const float* row = rois.data + k * 6;
-      if (!rotated_row_is_valid(row, map.batch)) {
-        if (c0 == 0) fill_block(out.data + k * block, block, 0.0f);
-        return Status::success();
-      }
-      thread_local RotatedRoi roi;
-      thread_local Scratch<BinSample> list;
-      const Status status = prepare_rotated(row, k, H, W, params, roi);
-      if (!status.ok()) return status;
-      const float* image = map.data + static_cast<int64_t>(row[0]) * C * H * W;
-      const int64_t c1 = std::min(c0 + kPlanarChannelsPerTask, C);
-      const RotatedSampler sampler{roi};
-      for (int64_t b = 0; b < bins; ++b)
-        align_bin_planar<AlignMode::avg>(image, H * W, W, 1, sampler, b, c0, c1, out.data + k * block + b, bins, list);
-      return Status::success();
-    });
-  }
+// roiAlignRotated's rows for the driver (kernels/roi_driver.h).
+struct RotatedAlignRows : MapAndRois {
+  const RoiAlignRotatedParams& params;
 
-  thread_local Scratch<float> transposed;
-  const float* channels_last = nullptr;
-  const Status prepared = channels_last_map(map, execution, transposed, channels_last);
-  if (!prepared.ok()) return prepared;
-  const BlockWriter writer(map, rois.count * block);
-  return run_tasks(rois.count, for_work(execution, samples * static_cast<double>(C) * 0.2), [&](int64_t k) {
-    const float* row = rois.data + k * 6;
-    if (!rotated_row_is_valid(row, map.batch)) {
-      fill_block(out.data + k * block, block, 0.0f);
-      return Status::success();
-    }
+  bool usable(int64_t k) const { return rotated_row_is_valid(row(k), map.batch); }
+
+  Status planar(int64_t k, int64_t c0, int64_t c1, float* out_block) const {
+    const int64_t H = map.height, W = map.width, bins = params.pooled_height * params.pooled_width;
     thread_local RotatedRoi roi;
-    const Status status = prepare_rotated(row, k, H, W, params, roi);
+    thread_local Scratch<BinSample> list;
+    const Status status = prepare_rotated(row(k), k, H, W, params, roi);
     if (!status.ok()) return status;
-    const float* image = channels_last + static_cast<int64_t>(row[0]) * H * W * C;
-    align_roi_channels_last<AlignMode::avg>(image, W, C, RotatedSampler{roi}, bins, writer, out.data + k * block);
+    const float* plane = image(k, map.data);
+    const RotatedSampler sampler{roi};
+    for (int64_t b = 0; b < bins; ++b)
+      align_bin_planar<AlignMode::avg>(plane, H * W, W, 1, sampler, b, c0, c1, out_block + b, bins, list);
     return Status::success();
-  });
+  }
+
+  Status channels_last(int64_t k, const float* map_copy, const BlockWriter& writer, float* out_block) const {
+    thread_local RotatedRoi roi;
+    const Status status = prepare_rotated(row(k), k, map.height, map.width, params, roi);
+    if (!status.ok()) return status;
+    align_roi_channels_last<AlignMode::avg>(image(k, map_copy), map.width, map.channels, RotatedSampler{roi},
+                                            params.pooled_height * params.pooled_width, writer, out_block);
+    return Status::success();
+  }
+};
+
+inline Status roi_align_rotated_forward(const FeatureMap& map, const RoiRows& rois, const RoiAlignRotatedParams& params,
+                                        const PooledOutput& out, Execution execution) {
+  const double samples = rotated_samples(map.batch, rois, params);
+  const bool channels_last = prefer_channels_last(map, samples, kRotatedSample);
+  const RowPlan plan{rois.count, map.channels * params.pooled_height * params.pooled_width, map.channels,
+                     channels_last, path_ns(samples, map.channels, kRotatedSample, channels_last), out.data};
+  return run_rows(RotatedAlignRows{{map, rois}, params}, map, plan, execution);
 }
 
 }  // namespace ROIOPS_ISA

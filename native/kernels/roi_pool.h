@@ -6,8 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "common.h"
-#include "transpose.h"
+#include "roi_driver.h"
 
 namespace roiops {
 namespace ROIOPS_ISA {
@@ -224,66 +223,49 @@ inline double pixels_scanned(const FeatureMap& map, const RoiRows& rois, const R
   return pixels;
 }
 
-inline Status roi_pool_forward(const FeatureMap& map, const RoiRows& rois, const RoiPoolParams& params,
-                               const PooledOutput& out, Execution execution) {
-  const int64_t C = map.channels, H = map.height, W = map.width;
-  const int64_t PH = params.pooled_height, PW = params.pooled_width, bins = PH * PW;
-  const int64_t block = C * bins;
-  const BlockWriter writer(map, rois.count * block);
+// roiPool's rows for the driver (kernels/roi_driver.h). `argmax`: the call's argmax output or null.
+struct RoiPoolRows : MapAndRois {
+  const RoiPoolParams& params;
+  int32_t* argmax;
 
-  // Rows that are not usable pool to 0 / -1 (API.md "Bad input", invalidBoxes 'zero').
-  const auto fill_invalid = [&](int64_t k) {
-    fill_block(out.data + k * block, block, 0.0f);
-    if (out.argmax != nullptr) fill_block(out.argmax + k * block, block, int32_t(-1));
-  };
+  int64_t block() const { return map.channels * params.pooled_height * params.pooled_width; }
+  int32_t* argmax_block(int64_t k) const { return argmax != nullptr ? argmax + k * block() : nullptr; }
 
-  const double pixels = pixels_scanned(map, rois, params);
-  if (!prefer_channels_last(map, pixels, 1.3)) {
-    const int64_t chunks = std::max<int64_t>((C + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask, 1);
-    return run_tasks(rois.count * chunks, for_work(execution, pixels * static_cast<double>(C)), [&](int64_t task) {
-      const int64_t k = task / chunks, c0 = (task % chunks) * kPlanarChannelsPerTask;
-      const float* row = rois.data + k * 5;
-      if (!roi_row_is_valid(row, map.batch)) {
-        if (c0 == 0) fill_invalid(k);
-        return Status::success();
-      }
-      const float* image = map.data + static_cast<int64_t>(row[0]) * C * H * W;
-      pool_roi_planar<BinReduction::max>(map, image, round_box(row, params.spatial_scale), params, c0,
-                                         std::min(c0 + kPlanarChannelsPerTask, C), BlockStrides{bins, 1},
-                                         out.data + k * block, out.argmax != nullptr ? out.argmax + k * block : nullptr);
-      return Status::success();
-    });
+  Status planar(int64_t k, int64_t c0, int64_t c1, float* out_block) const {
+    pool_roi_planar<BinReduction::max>(map, image(k, map.data), round_box(row(k), params.spatial_scale), params, c0, c1,
+                                       BlockStrides{params.pooled_height * params.pooled_width, 1}, out_block,
+                                       argmax_block(k));
+    return Status::success();
   }
 
-  // Kept per calling thread, so that a multi-megabyte copy is not allocated (and its pages
-  // faulted in) again on every call.
-  thread_local Scratch<float> transposed;
-  const float* channels_last = nullptr;
-  const Status prepared = channels_last_map(map, execution, transposed, channels_last);
-  if (!prepared.ok()) return prepared;
-  return run_tasks(rois.count, for_work(execution, pixels * static_cast<double>(C) * 0.1), [&](int64_t k) {
-    const float* row = rois.data + k * 5;
-    if (!roi_row_is_valid(row, map.batch)) {
-      fill_invalid(k);
-      return Status::success();
-    }
-    const float* image = channels_last + static_cast<int64_t>(row[0]) * H * W * C;
+  // All channels of a bin at once (contiguous pixel reads), then the block is written out.
+  // 64-channel tiles that stay in L1, as roiAlign's, measured slower here: W4 with argmax
+  // ~18.1 against ~16.9 ms (C++ harness, AVX-512, 1 thread, best of 6), each pixel read then
+  // being 256 bytes of its 1 KB. Without argmax output no index is stored.
+  Status channels_last(int64_t k, const float* map_copy, const BlockWriter& writer, float* out_block) const {
+    const int64_t C = map.channels, bins = params.pooled_height * params.pooled_width;
     thread_local Scratch<float> value_tile, planar_values;
     thread_local Scratch<int32_t> index_tile, planar_indices;
-    float* out_values = out.data + k * block;
-    int32_t* out_indices = out.argmax != nullptr ? out.argmax + k * block : nullptr;
-    // All channels of a bin at once (contiguous pixel reads), then the block is written out.
-    // 64-channel tiles that stay in L1, as roiAlign's, measured slower here: W4 with argmax
-    // ~18.1 against ~16.9 ms (C++ harness, AVX-512, 1 thread, best of 6), each pixel read then
-    // being 256 bytes of its 1 KB. Without argmax output no index is stored.
-    float* values = writer.tile_for(out_values, value_tile, block);
-    int32_t* indices = out_indices != nullptr ? writer.tile_for(out_indices, index_tile, block) : nullptr;
-    pool_roi_channels_last<BinReduction::max>(image, H, W, C, round_box(row, params.spatial_scale), params, 0, C, C, values,
-                                              indices);
-    writer.finish(values, bins, C, planar_values, out_values);
+    int32_t* out_indices = argmax_block(k);
+    float* values = writer.tile_for(out_block, value_tile, block());
+    int32_t* indices = out_indices != nullptr ? writer.tile_for(out_indices, index_tile, block()) : nullptr;
+    pool_roi_channels_last<BinReduction::max>(image(k, map_copy), map.height, map.width, C,
+                                              round_box(row(k), params.spatial_scale), params, 0, C, C, values, indices);
+    writer.finish(values, bins, C, planar_values, out_block);
     if (indices != nullptr) writer.finish(indices, bins, C, planar_indices, out_indices);
     return Status::success();
-  });
+  }
+};
+
+inline Status roi_pool_forward(const FeatureMap& map, const RoiRows& rois, const RoiPoolParams& params,
+                               const PooledOutput& out, Execution execution) {
+  const RoiPoolRows kernel{{map, rois}, params, out.argmax};
+  const double pixels = pixels_scanned(map, rois, params);
+  const bool channels_last = prefer_channels_last(map, pixels, kPooledPixel);
+  // Unusable rows pool to 0 and argmax -1 (the public contract's "Bad input", invalidBoxes 'zero').
+  const RowPlan plan{rois.count, kernel.block(), map.channels, channels_last,
+                     path_ns(pixels, map.channels, kPooledPixel, channels_last), out.data, out.argmax};
+  return run_rows(kernel, map, plan, execution);
 }
 
 }  // namespace ROIOPS_ISA

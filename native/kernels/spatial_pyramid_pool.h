@@ -33,67 +33,47 @@ inline RoiPoolParams pyramid_level(int64_t l, float scale) {
   return level;
 }
 
+// The pyramid's rows for the driver (kernels/roi_driver.h): each level's (C, l, l) block in
+// turn inside the row's block.
 template <BinReduction R>
-inline Status pyramid_pool(const FeatureMap& map, const RoiRows* rois, const SpatialPyramidParams& params,
-                           const PooledOutput& out, const Execution& execution) {
-  const int64_t C = map.channels, H = map.height, W = map.width;
-  const int64_t count = rois != nullptr ? rois->count : map.batch;
-  int64_t cells = 0;
-  for (int64_t i = 0; i < params.level_count; ++i) cells += params.levels[i] * params.levels[i];
-  const int64_t row_block = C * cells;
+struct PyramidRows {
+  const FeatureMap& map;
+  const RoiRows* rois;
+  const SpatialPyramidParams& params;
 
-  double pixels = 0;
-  for (int64_t r = 0; r < count; ++r) {
+  bool usable(int64_t r) const {
     int64_t image = 0;
     RoundedBox box{};
-    if (!pyramid_row(map, rois, params.spatial_scale, r, image, box)) continue;
-    for (int64_t i = 0; i < params.level_count; ++i)
-      pixels += box_pixels(box, pyramid_level(params.levels[i], params.spatial_scale), H, W);
+    return pyramid_row(map, rois, params.spatial_scale, r, image, box);
   }
 
-  if (!prefer_channels_last(map, pixels, 1.3)) {
-    const int64_t chunks = std::max<int64_t>((C + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask, 1);
-    return run_tasks(count * chunks, for_work(execution, pixels * static_cast<double>(C)), [&](int64_t task) {
-      const int64_t r = task / chunks, c0 = (task % chunks) * kPlanarChannelsPerTask;
-      const int64_t c1 = std::min(c0 + kPlanarChannelsPerTask, C);
-      float* out_row = out.data + r * row_block;
-      int64_t image = 0;
-      RoundedBox box{};
-      const bool usable = pyramid_row(map, rois, params.spatial_scale, r, image, box);
-      int64_t offset = 0;
-      for (int64_t i = 0; i < params.level_count; ++i) {
-        const int64_t l = params.levels[i];
-        float* level_block = out_row + offset;
-        if (usable) {
-          pool_roi_planar<R>(map, map.data + image * C * H * W, box, pyramid_level(l, params.spatial_scale), c0, c1,
-                             BlockStrides{l * l, 1}, level_block, nullptr);
-        } else {
-          fill_block(level_block + c0 * l * l, (c1 - c0) * l * l, 0.0f);
-        }
-        offset += C * l * l;
-      }
-      return Status::success();
-    });
-  }
-
-  thread_local Scratch<float> transposed;
-  const float* channels_last = nullptr;
-  const Status prepared = channels_last_map(map, execution, transposed, channels_last);
-  if (!prepared.ok()) return prepared;
-  return run_tasks(count, for_work(execution, pixels * static_cast<double>(C) * 0.1), [&](int64_t r) {
-    float* out_row = out.data + r * row_block;
+  Status planar(int64_t r, int64_t c0, int64_t c1, float* out_row) const {
+    const int64_t C = map.channels, H = map.height, W = map.width;
     int64_t image = 0;
     RoundedBox box{};
-    if (!pyramid_row(map, rois, params.spatial_scale, r, image, box)) {
-      fill_block(out_row, row_block, 0.0f);
-      return Status::success();
-    }
-    thread_local Scratch<float> tile;
-    const float* pixels_of_image = channels_last + image * H * W * C;
+    pyramid_row(map, rois, params.spatial_scale, r, image, box);
     int64_t offset = 0;
     for (int64_t i = 0; i < params.level_count; ++i) {
       const int64_t l = params.levels[i];
-      // A [l*l][C] tile, vectorised across channels, then transposed to the level's (C, l, l).
+      pool_roi_planar<R>(map, map.data + image * C * H * W, box, pyramid_level(l, params.spatial_scale), c0, c1,
+                         BlockStrides{l * l, 1}, out_row + offset, nullptr);
+      offset += C * l * l;
+    }
+    return Status::success();
+  }
+
+  // Each level as a [l*l][C] tile, vectorised across channels, then transposed to its (C, l, l).
+  // The output is (C, l, l) whatever the input layout, so the BlockWriter is not used.
+  Status channels_last(int64_t r, const float* map_copy, const BlockWriter&, float* out_row) const {
+    const int64_t C = map.channels, H = map.height, W = map.width;
+    int64_t image = 0;
+    RoundedBox box{};
+    pyramid_row(map, rois, params.spatial_scale, r, image, box);
+    thread_local Scratch<float> tile;
+    const float* pixels_of_image = map_copy + image * H * W * C;
+    int64_t offset = 0;
+    for (int64_t i = 0; i < params.level_count; ++i) {
+      const int64_t l = params.levels[i];
       float* values = tile.reserve(l * l * C);
       pool_roi_channels_last<R>(pixels_of_image, H, W, C, box, pyramid_level(l, params.spatial_scale), 0, C, C, values,
                                 nullptr);
@@ -101,7 +81,29 @@ inline Status pyramid_pool(const FeatureMap& map, const RoiRows* rois, const Spa
       offset += C * l * l;
     }
     return Status::success();
-  });
+  }
+};
+
+template <BinReduction R>
+inline Status pyramid_pool(const FeatureMap& map, const RoiRows* rois, const SpatialPyramidParams& params,
+                           const PooledOutput& out, const Execution& execution) {
+  const int64_t count = rois != nullptr ? rois->count : map.batch;
+  int64_t cells = 0;
+  for (int64_t i = 0; i < params.level_count; ++i) cells += params.levels[i] * params.levels[i];
+
+  double pixels = 0;
+  for (int64_t r = 0; r < count; ++r) {
+    int64_t image = 0;
+    RoundedBox box{};
+    if (!pyramid_row(map, rois, params.spatial_scale, r, image, box)) continue;
+    for (int64_t i = 0; i < params.level_count; ++i)
+      pixels += box_pixels(box, pyramid_level(params.levels[i], params.spatial_scale), map.height, map.width);
+  }
+
+  const bool channels_last = prefer_channels_last(map, pixels, kPooledPixel);
+  const RowPlan plan{count, map.channels * cells, map.channels, channels_last,
+                     path_ns(pixels, map.channels, kPooledPixel, channels_last), out.data};
+  return run_rows(PyramidRows<R>{map, rois, params}, map, plan, execution);
 }
 
 inline Status spatial_pyramid_pool_forward(const FeatureMap& map, const RoiRows* rois,

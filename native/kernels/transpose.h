@@ -3,7 +3,7 @@
 #pragma once
 #include <cstdint>
 
-#include "common.h"
+#include "cost_model.h"
 
 namespace roiops {
 namespace ROIOPS_ISA {
@@ -35,20 +35,38 @@ inline void tile_to_planar(const T* tile, int64_t bins, int64_t channels, T* out
   transpose(tile, bins, channels, channels, out, bins);
 }
 
+// Runs copy_tile(image, first_pixel, pixel_count) over every image's pixels in tiles of 256
+// pixels (a [C][256] -> [256][C] tile is a few hundred KiB at most), on the call's threads.
+template <class CopyTile>
+inline Status run_pixel_tiles(const FeatureMap& map, const Execution& execution, CopyTile&& copy_tile) {
+  constexpr int64_t kPixelsPerTask = 256;
+  const int64_t pixels = map.height * map.width;
+  const int64_t tasks_per_image = (pixels + kPixelsPerTask - 1) / kPixelsPerTask;
+  const double elements = static_cast<double>(map.batch * pixels * map.channels);
+  return run_tasks(map.batch * tasks_per_image, for_work(execution, elements * kTransposeNs), [&](int64_t task) {
+    const int64_t n = task / tasks_per_image;
+    const int64_t p0 = (task % tasks_per_image) * kPixelsPerTask;
+    copy_tile(n, p0, std::min(kPixelsPerTask, pixels - p0));
+    return Status::success();
+  });
+}
+
 // Writes the NCHW map as [N][H*W][C] to dst (N*H*W*C floats), on the call's threads.
 inline Status transpose_to_channels_last(const FeatureMap& map, const Execution& execution, float* dst) {
   const int64_t C = map.channels, pixels = map.height * map.width;
-  // Tasks are columns of 256 pixels: [C][256] -> [256][C], a few hundred KiB at most.
-  constexpr int64_t kPixelsPerTask = 256;
-  const int64_t tasks_per_image = (pixels + kPixelsPerTask - 1) / kPixelsPerTask;
-  const double elements = static_cast<double>(map.batch * pixels * C);
-  return run_tasks(map.batch * tasks_per_image, for_work(execution, elements * 0.7), [&](int64_t task) {
-    const int64_t b = task / tasks_per_image;
-    const int64_t p0 = (task % tasks_per_image) * kPixelsPerTask;
-    const int64_t count = p0 + kPixelsPerTask < pixels ? kPixelsPerTask : pixels - p0;
-    transpose(map.data + b * C * pixels + p0, C, count, pixels, dst + b * C * pixels + p0 * C, C);
-    return Status::success();
+  return run_pixel_tiles(map, execution, [&](int64_t n, int64_t p0, int64_t count) {
+    transpose(map.data + n * C * pixels + p0, C, count, pixels, dst + n * C * pixels + p0 * C, C);
   });
+}
+
+// Room for a whole copy of the map in `scratch`, or out_of_memory naming `copy`.
+inline Status reserve_map_copy(const FeatureMap& map, Scratch<float>& scratch, const char* copy, float*& dst) {
+  try {
+    dst = scratch.reserve(map.batch * map.height * map.width * map.channels);
+  } catch (const std::bad_alloc&) {
+    return {StatusCode::out_of_memory, -1, copy};
+  }
+  return Status::success();
 }
 
 // The map as [N][H*W][C]: `map` itself when it is NHWC, else a transposed copy in `scratch`.
@@ -58,20 +76,42 @@ inline Status channels_last_map(const FeatureMap& map, const Execution& executio
     result = map.data;
     return Status::success();
   }
-  float* dst;
-  try {
-    dst = scratch.reserve(map.batch * map.height * map.width * map.channels);
-  } catch (const std::bad_alloc&) {
-    return {StatusCode::out_of_memory, -1, "out of memory for the channels-last copy of the input"};
-  }
+  float* dst = nullptr;
+  const Status reserved =
+      reserve_map_copy(map, scratch, "out of memory for the channels-last copy of the input", dst);
+  if (!reserved.ok()) return reserved;
   result = dst;
   return transpose_to_channels_last(map, execution, dst);
 }
 
-// An output larger than this many elements is written with non-temporal stores: it cannot
-// stay in cache anyway, and streaming saves reading each line before writing it (the
-// prototype measured W1's 50 MB output at 2.1 ms this way).
-constexpr int64_t kStreamOutputElements = int64_t(1) << 20;
+// The map as [N][H*W][bins][C/bins], for the position-sensitive kernels: input channel
+// c_out*bins + b moves to b*C_out + c_out, so that the C_out channels one bin reads are
+// contiguous. `map` itself when that is already its order (NHWC with one bin or one output
+// channel), else a copy in `scratch`.
+inline Status bin_major_map(const FeatureMap& map, int64_t bins, const Execution& execution, Scratch<float>& scratch,
+                            const float*& result) {
+  const int64_t C = map.channels, C_out = C / bins, pixels = map.height * map.width;
+  if (map.layout == Layout::nhwc && (bins == 1 || C_out == 1)) {
+    result = map.data;
+    return Status::success();
+  }
+  float* dst = nullptr;
+  const Status reserved = reserve_map_copy(map, scratch, "out of memory for the bin-major copy of the input", dst);
+  if (!reserved.ok()) return reserved;
+  result = dst;
+  return run_pixel_tiles(map, execution, [&](int64_t n, int64_t p0, int64_t count) {
+    const float* src = map.data + n * C * pixels;
+    float* image = dst + n * C * pixels;
+    if (map.layout == Layout::nchw) {
+      // Plane c_out*bins + b, pixels p0.., to [pixel][b*C_out + c_out].
+      for (int64_t b = 0; b < bins; ++b)
+        transpose(src + b * pixels + p0, C_out, count, bins * pixels, image + p0 * C + b * C_out, C);
+    } else {
+      // Per pixel, the [C_out][bins] channels to [bins][C_out].
+      for (int64_t p = p0; p < p0 + count; ++p) transpose(src + p * C, C_out, bins, bins, image + p * C, C_out);
+    }
+  });
+}
 
 // Copies count elements of T (float or int32_t, moved as bits) from a cache-resident tile to
 // the output with non-temporal stores where the destination is aligned for them.
