@@ -69,17 +69,7 @@ struct Problem {
                                              : ((n * height + y) * width + x) * channels + c;
     return buffer[static_cast<size_t>(misalign + i)];
   }
-  FeatureMap map() const {
-    FeatureMap view;
-    view.data = buffer.data() + misalign;
-    view.length = elements();
-    view.batch = batch;
-    view.channels = channels;
-    view.height = height;
-    view.width = width;
-    view.layout = layout;
-    return view;
-  }
+  FeatureMap map() const { return {buffer.data() + misalign, elements(), batch, channels, height, width, layout}; }
   RoiRows rows() const { return {rois.data(), static_cast<int64_t>(rois.size()), count()}; }
 };
 
@@ -122,12 +112,10 @@ Operation align_op(int64_t ph, int64_t pw, int64_t sampling_ratio, bool aligned,
   static const char* const modes[] = {"avg", "max", "onnx-max"};
   Operation op;
   op.kind = Kind::align;
-  op.align.pooled_height = ph;
-  op.align.pooled_width = pw;
+  op.align = pooled_params<RoiAlignParams>(ph, pw, scale);
   op.align.sampling_ratio = sampling_ratio;
   op.align.aligned = aligned;
   op.align.mode = mode;
-  op.align.spatial_scale = scale;
   op.name = std::string("roiAlign ") + modes[static_cast<int>(mode)] + " " + std::to_string(ph) + "x" +
             std::to_string(pw) + " sr " + std::to_string(sampling_ratio) + (aligned ? " aligned" : "");
   return op;
@@ -136,10 +124,8 @@ Operation align_op(int64_t ph, int64_t pw, int64_t sampling_ratio, bool aligned,
 Operation pool_op(int64_t ph, int64_t pw, BinRule bins, bool with_argmax, float scale = 1.0f) {
   Operation op;
   op.kind = Kind::pool;
-  op.pool.pooled_height = ph;
-  op.pool.pooled_width = pw;
+  op.pool = pooled_params<RoiPoolParams>(ph, pw, scale);
   op.pool.bins = bins;
-  op.pool.spatial_scale = scale;
   op.with_argmax = with_argmax;
   op.name = std::string("roiPool ") + (bins == BinRule::split ? "split " : "overlap ") + std::to_string(ph) + "x" +
             std::to_string(pw) + (with_argmax ? " argmax" : "");

@@ -39,26 +39,13 @@ struct Map {
   std::vector<float> nchw, nhwc;
 
   FeatureMap view(Layout layout) const {
-    FeatureMap m;
-    m.data = layout == Layout::nchw ? nchw.data() : nhwc.data();
-    m.length = static_cast<int64_t>(nchw.size());
-    m.batch = batch;
-    m.channels = channels;
-    m.height = height;
-    m.width = width;
-    m.layout = layout;
-    return m;
+    return {layout == Layout::nchw ? nchw.data() : nhwc.data(), static_cast<int64_t>(nchw.size()), batch, channels, height, width,
+            layout};
   }
 };
 
 // [A][B][P] -> [A][P][B]
-std::vector<float> to_last(const std::vector<float>& v, int64_t a, int64_t b, int64_t p) {
-  std::vector<float> out(v.size());
-  for (int64_t i = 0; i < a; ++i)
-    for (int64_t j = 0; j < b; ++j)
-      for (int64_t k = 0; k < p; ++k) out[static_cast<size_t>((i * p + k) * b + j)] = v[static_cast<size_t>((i * b + j) * p + k)];
-  return out;
-}
+std::vector<float> to_last(const std::vector<float>& v, int64_t a, int64_t b, int64_t p) { return swap_inner_axes(v, a, b, p); }
 
 // Values in [-2, 2) with a few NaN, +-inf and -0 pixels (`special` false: finite only).
 Map random_map(Random& rng, int64_t batch, int64_t channels, int64_t height, int64_t width, bool special = true) {
@@ -111,13 +98,8 @@ struct Case {
   Runner run;
 };
 
-std::vector<float> to_first(const std::vector<float>& v, int64_t a, int64_t b, int64_t p) {
-  std::vector<float> out(v.size());
-  for (int64_t i = 0; i < a; ++i)
-    for (int64_t j = 0; j < b; ++j)
-      for (int64_t k = 0; k < p; ++k) out[static_cast<size_t>((i * b + j) * p + k)] = v[static_cast<size_t>((i * p + k) * b + j)];
-  return out;
-}
+// [A][P][B] -> [A][B][P]
+std::vector<float> to_first(const std::vector<float>& v, int64_t a, int64_t b, int64_t p) { return swap_inner_axes(v, a, p, b); }
 
 int64_t first_difference(const std::vector<float>& a, const std::vector<float>& b) {
   for (size_t i = 0; i < a.size(); ++i)
@@ -168,6 +150,11 @@ PooledOutput output_of(std::vector<float>& out) { return {out.data(), static_cas
 
 struct Shape {
   int64_t batch, height, width, count;
+
+  std::string text() const {
+    return "N=" + std::to_string(batch) + " " + std::to_string(height) + "x" + std::to_string(width) +
+           " K=" + std::to_string(count);
+  }
 };
 
 // A small map with many boxes (channels-last paths) and the same boxes on a map padded with
@@ -185,8 +172,7 @@ std::vector<Shape> shapes(Random& rng) {
 void random_forward_cases() {
   Random rng(2024);
   for (const Shape& shape : shapes(rng)) {
-    const std::string dims = "N=" + std::to_string(shape.batch) + " " + std::to_string(shape.height) + "x" +
-                             std::to_string(shape.width) + " K=" + std::to_string(shape.count);
+    const std::string dims = shape.text();
     // psRoiPool: C = C_out * PH * PW with C_out a vector tail or one channel.
     for (const int64_t c_out : {1, 3, 19}) {
       const int64_t ph = 1 + rng.below(3), pw = 1 + rng.below(3), C = c_out * ph * pw;
@@ -282,22 +268,13 @@ std::vector<int32_t> roi_pool_argmax(const Map& map, Layout layout, const std::v
 }
 
 GradientMap gradient_of(const Map& map, Layout layout, std::vector<float>& data) {
-  GradientMap g;
-  g.data = data.data();
-  g.length = static_cast<int64_t>(data.size());
-  g.batch = map.batch;
-  g.channels = map.channels;
-  g.height = map.height;
-  g.width = map.width;
-  g.layout = layout;
-  return g;
+  return {data.data(), static_cast<int64_t>(data.size()), map.batch, map.channels, map.height, map.width, layout};
 }
 
 void random_backward_cases() {
   Random rng(77);
   for (const Shape& shape : shapes(rng)) {
-    const std::string dims = "N=" + std::to_string(shape.batch) + " " + std::to_string(shape.height) + "x" +
-                             std::to_string(shape.width) + " K=" + std::to_string(shape.count);
+    const std::string dims = shape.text();
     const int64_t K = shape.count;
     for (const int64_t C : {1, 5, 70}) {
       const Map map = random_map(rng, shape.batch, C, shape.height, shape.width, false);

@@ -130,90 +130,74 @@ RoiRows rows_of(const std::vector<float>& rows, int64_t columns = 5) {
   return {rows.data(), static_cast<int64_t>(rows.size()), static_cast<int64_t>(rows.size()) / columns, columns};
 }
 
-// One operator's forward pass: writes `out` (and `argmax` when it has one) for `rows` on `map`.
+// One operator's forward pass: writes `out` (and its argmax when it has one) for `rows` on `map`.
 struct Operation {
   std::string name;
   int64_t pooled;            // output bins per axis
   int64_t columns;           // 5, or 6 for rotated boxes
   int64_t outputs_per_row;   // floats of output per RoI row
   bool has_argmax;
-  std::function<Status(const KernelTable&, const FeatureMap&, const RoiRows&, float*, int32_t*, int64_t)> run;
+  std::function<Status(const KernelTable&, const FeatureMap&, const RoiRows&, const PooledOutput&)> run;
 };
 
 std::vector<Operation> operations() {
   std::vector<Operation> ops;
   const Execution two{CancelFlag(), 2};
+  // An operator whose kernel entry takes (map, rows, params, out, execution).
+  auto add = [&](const std::string& name, int64_t pooled, int64_t columns, int64_t outputs_per_row, bool has_argmax,
+                 auto entry, auto params) {
+    ops.push_back({name, pooled, columns, outputs_per_row, has_argmax,
+                   [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, const PooledOutput& out) {
+                     return (t.*entry)(m, r, params, out, two);
+                   }});
+  };
   for (int64_t pooled : {2, 3}) {
     for (AlignMode mode : {AlignMode::avg, AlignMode::max, AlignMode::onnx_max}) {
-      RoiAlignParams p;
-      p.pooled_height = p.pooled_width = pooled;
+      RoiAlignParams p = pooled_params<RoiAlignParams>(pooled, pooled);
       p.sampling_ratio = mode == AlignMode::avg ? -1 : 2;
       p.aligned = mode != AlignMode::max;
       p.mode = mode;
-      ops.push_back({"roiAlign " + std::to_string(pooled) + " mode " + std::to_string(static_cast<int>(mode)), pooled, 5,
-                     kChannels * pooled * pooled, false,
-                     [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, float* out, int32_t*, int64_t n) {
-                       return t.roi_align_forward(m, r, p, {out, n, nullptr, 0}, two);
-                     }});
+      add("roiAlign " + std::to_string(pooled) + " mode " + std::to_string(static_cast<int>(mode)), pooled, 5,
+          kChannels * pooled * pooled, false, &KernelTable::roi_align_forward, p);
     }
     for (BinRule bins : {BinRule::overlap, BinRule::split}) {
-      RoiPoolParams p;
-      p.pooled_height = p.pooled_width = pooled;
+      RoiPoolParams p = pooled_params<RoiPoolParams>(pooled, pooled);
       p.bins = bins;
-      ops.push_back({"roiPool " + std::to_string(pooled) + " bins " + std::to_string(static_cast<int>(bins)), pooled, 5,
-                     kChannels * pooled * pooled, true,
-                     [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, float* out, int32_t* argmax, int64_t n) {
-                       return t.roi_pool_forward(m, r, p, {out, n, argmax, n}, two);
-                     }});
+      add("roiPool " + std::to_string(pooled) + " bins " + std::to_string(static_cast<int>(bins)), pooled, 5,
+          kChannels * pooled * pooled, true, &KernelTable::roi_pool_forward, p);
     }
     const int64_t ps_channels = kChannels / (pooled * pooled);
-    ops.push_back({"psRoiPool " + std::to_string(pooled), pooled, 5, ps_channels * pooled * pooled, false,
-                   [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, float* out, int32_t*, int64_t n) {
-                     PsRoiPoolParams p;
-                     p.pooled_height = p.pooled_width = pooled;
-                     return t.ps_roi_pool_forward(m, r, p, {out, n, nullptr, 0}, two);
-                   }});
-    ops.push_back({"psRoiAlign " + std::to_string(pooled), pooled, 5, ps_channels * pooled * pooled, false,
-                   [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, float* out, int32_t*, int64_t n) {
-                     PsRoiAlignParams p;
-                     p.pooled_height = p.pooled_width = pooled;
-                     p.sampling_ratio = 2;
-                     return t.ps_roi_align_forward(m, r, p, {out, n, nullptr, 0}, two);
-                   }});
-    ops.push_back({"preciseRoiPool " + std::to_string(pooled), pooled, 5, kChannels * pooled * pooled, false,
-                   [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, float* out, int32_t*, int64_t n) {
-                     PreciseRoiPoolParams p;
-                     p.pooled_height = p.pooled_width = pooled;
-                     return t.precise_roi_pool_forward(m, r, p, {out, n, nullptr, 0}, two);
-                   }});
+    add("psRoiPool " + std::to_string(pooled), pooled, 5, ps_channels * pooled * pooled, false,
+        &KernelTable::ps_roi_pool_forward, pooled_params<PsRoiPoolParams>(pooled, pooled));
+    PsRoiAlignParams ps_align = pooled_params<PsRoiAlignParams>(pooled, pooled);
+    ps_align.sampling_ratio = 2;
+    add("psRoiAlign " + std::to_string(pooled), pooled, 5, ps_channels * pooled * pooled, false,
+        &KernelTable::ps_roi_align_forward, ps_align);
+    add("preciseRoiPool " + std::to_string(pooled), pooled, 5, kChannels * pooled * pooled, false,
+        &KernelTable::precise_roi_pool_forward, pooled_params<PreciseRoiPoolParams>(pooled, pooled));
     ops.push_back({"multiScaleRoiAlign " + std::to_string(pooled), pooled, 5, kChannels * pooled * pooled, false,
-                   [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, float* out, int32_t*, int64_t n) {
+                   [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, const PooledOutput& out) {
                      MultiScaleRoiAlignParams p;
                      p.pooled_height = p.pooled_width = pooled;
                      p.sampling_ratio = 2;
                      const float scale = 1.0f;
                      const std::vector<int32_t> level(static_cast<size_t>(r.count), 0);
-                     return t.multi_scale_roi_align_forward({&m, &scale, 1}, r, {level.data(), r.count}, p,
-                                                            {out, n, nullptr, 0}, two);
+                     return t.multi_scale_roi_align_forward({&m, &scale, 1}, r, {level.data(), r.count}, p, out, two);
                    }});
   }
   // Rotated boxes at angle 0 (sin 0 = 0 exactly): (b, cx, cy, w, h, angle) from the same corners.
-  ops.push_back({"roiAlignRotated", 2, 6, kChannels * 4, false,
-                 [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, float* out, int32_t*, int64_t n) {
-                   RoiAlignRotatedParams p;
-                   p.pooled_height = p.pooled_width = 2;
-                   p.sampling_ratio = 2;
-                   return t.roi_align_rotated_forward(m, r, p, {out, n, nullptr, 0}, two);
-                 }});
+  RoiAlignRotatedParams rotated_params = pooled_params<RoiAlignRotatedParams>(2, 2);
+  rotated_params.sampling_ratio = 2;
+  add("roiAlignRotated", 2, 6, kChannels * 4, false, &KernelTable::roi_align_rotated_forward, rotated_params);
   static const int64_t levels[] = {1, 2, 4};
   for (PyramidMode mode : {PyramidMode::max, PyramidMode::avg})
     ops.push_back({"spatialPyramidPool mode " + std::to_string(static_cast<int>(mode)), 2, 5, kChannels * 21, false,
-                   [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, float* out, int32_t*, int64_t n) {
+                   [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, const PooledOutput& out) {
                      SpatialPyramidParams p;
                      p.levels = levels;
                      p.level_count = 3;
                      p.mode = mode;
-                     return t.spatial_pyramid_pool_forward(m, &r, p, {out, n, nullptr, 0}, two);
+                     return t.spatial_pyramid_pool_forward(m, &r, p, out, two);
                    }});
   return ops;
 }
@@ -237,7 +221,8 @@ Output run(const Operation& op, const KernelTable& table, const FeatureMap& map,
   const int64_t count = static_cast<int64_t>(rows.size()) / op.columns;
   const int64_t n = count * op.outputs_per_row;
   Output o{std::vector<float>(static_cast<size_t>(n), unwritten()), std::vector<int32_t>(op.has_argmax ? static_cast<size_t>(n) : 0, -2), {}};
-  o.status = op.run(table, map, rows_of(rows, op.columns), o.values.data(), op.has_argmax ? o.argmax.data() : nullptr, n);
+  const PooledOutput out{o.values.data(), n, op.has_argmax ? o.argmax.data() : nullptr, op.has_argmax ? n : 0};
+  o.status = op.run(table, map, rows_of(rows, op.columns), out);
   return o;
 }
 
