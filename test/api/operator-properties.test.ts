@@ -77,31 +77,19 @@ const cropBoxes = {
 };
 const cropIndices = Int32Array.from({ length: 9 }, (_, k) => k % 2);
 
+type BoxesOperator = (input: Tensor, boxes: Tensor, options: never) => Tensor | Promise<Tensor>;
+
+/** An operator called as (map in `layout`, boxes, options): its output follows the layout. */
+const boxesCase = (name: string, sync: BoxesOperator, async: BoxesOperator, rois: Tensor, options: object): Case => ({
+  name,
+  layoutShapedOutput: true,
+  run: (layout, form, threads) => (form === 'sync' ? sync : async)(input(layout), rois, { ...options, layout, threads } as never),
+});
+
 const cases: Case[] = [
-  {
-    name: 'psRoiPool',
-    layoutShapedOutput: true,
-    run: (layout, form, threads) => {
-      const options = { outputSize: [2, 3] as [number, number], spatialScale: 0.25, layout, threads };
-      return form === 'sync' ? psRoiPoolSync(input(layout), boxes, options) : psRoiPool(input(layout), boxes, options);
-    },
-  },
-  {
-    name: 'psRoiAlign',
-    layoutShapedOutput: true,
-    run: (layout, form, threads) => {
-      const options = { outputSize: 2, spatialScale: 0.25, samplingRatio: -1, layout, threads };
-      return form === 'sync' ? psRoiAlignSync(input(layout), boxes, options) : psRoiAlign(input(layout), boxes, options);
-    },
-  },
-  {
-    name: 'roiAlignRotated',
-    layoutShapedOutput: true,
-    run: (layout, form, threads) => {
-      const options = { outputSize: [3, 4] as [number, number], spatialScale: 0.25, layout, threads };
-      return form === 'sync' ? roiAlignRotatedSync(input(layout), rotated, options) : roiAlignRotated(input(layout), rotated, options);
-    },
-  },
+  boxesCase('psRoiPool', psRoiPoolSync, psRoiPool, boxes, { outputSize: [2, 3], spatialScale: 0.25 }),
+  boxesCase('psRoiAlign', psRoiAlignSync, psRoiAlign, boxes, { outputSize: 2, spatialScale: 0.25, samplingRatio: -1 }),
+  boxesCase('roiAlignRotated', roiAlignRotatedSync, roiAlignRotated, rotated, { outputSize: [3, 4], spatialScale: 0.25 }),
   {
     name: 'multiScaleRoiAlign',
     layoutShapedOutput: true,
@@ -149,14 +137,7 @@ const cases: Case[] = [
         : cropAndResize(input(layout), cropBoxes, cropIndices, 3, options);
     },
   },
-  {
-    name: 'preciseRoiPool',
-    layoutShapedOutput: true,
-    run: (layout, form, threads) => {
-      const options = { outputSize: 3, spatialScale: 0.25, layout, threads };
-      return form === 'sync' ? preciseRoiPoolSync(input(layout), boxes, options) : preciseRoiPool(input(layout), boxes, options);
-    },
-  },
+  boxesCase('preciseRoiPool', preciseRoiPoolSync, preciseRoiPool, boxes, { outputSize: 3, spatialScale: 0.25 }),
 ];
 
 describe('operator properties', () => {
