@@ -23,7 +23,6 @@ import {
   product,
   tensorOf,
   wrongType,
-  type Dims,
   type TensorValue,
 } from './fuzz-values.js';
 import { forwardOperators } from '../../lib/cli/job-spec.js';

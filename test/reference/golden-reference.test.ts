@@ -13,10 +13,10 @@ import type { ReferenceMap } from '../../lib/reference/common.js';
 import { cropAndResizeReference } from '../../lib/reference/crop-and-resize.js';
 import { inferScales, mapLevels, multiScaleRoiAlignReference } from '../../lib/reference/multi-scale.js';
 import { preciseRoiPoolReference } from '../../lib/reference/precise-roi-pool.js';
-import { positionSensitiveChannel, psRoiAlignReference, psRoiPoolReference } from '../../lib/reference/ps-roi.js';
+import { psRoiAlignReference, psRoiPoolReference } from '../../lib/reference/ps-roi.js';
 import { roiAlignRotatedReference } from '../../lib/reference/roi-align-rotated.js';
 import { roiAlignReference, type AlignMode } from '../../lib/reference/roi-align.js';
-import { poolBin, roiPoolReference, roundedBox } from '../../lib/reference/roi-pool.js';
+import { roiPoolReference } from '../../lib/reference/roi-pool.js';
 import { spatialPyramidReference } from '../../lib/reference/spatial-pyramid.js';
 import type { FeatureMap } from '../../lib/validate.js';
 import {
