@@ -69,17 +69,27 @@ class Reader {
     if (sel < 150) return float(int(byte()) - 64) * 0.5f;
     if (sel < 170) return float(int(byte()) - 64) * 0.37f;
     if (sel < 230) return raw_float();
-    static const float specials[] = {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
-                                     -std::numeric_limits<float>::infinity(), 3.0e38f, -3.0e38f, 1.0e-40f, -0.0f,
-                                     16777217.0f, 2147483648.0f, -2147483904.0f, 1.0e20f};
+    static const float specials[] = {std::numeric_limits<float>::quiet_NaN(),
+                                     std::numeric_limits<float>::infinity(),
+                                     -std::numeric_limits<float>::infinity(),
+                                     3.0e38f,
+                                     -3.0e38f,
+                                     1.0e-40f,
+                                     -0.0f,
+                                     16777217.0f,
+                                     2147483648.0f,
+                                     -2147483904.0f,
+                                     1.0e20f};
     return specials[sel % (sizeof(specials) / sizeof(specials[0]))];
   }
   // A feature or gradient value: never the sentinel's bits.
   float value() {
     const uint8_t sel = byte();
     float v;
-    if (sel < 200) v = float(int(byte()) - 128) * 0.125f;
-    else v = raw_float();
+    if (sel < 200)
+      v = float(int(byte()) - 128) * 0.125f;
+    else
+      v = raw_float();
     if (float_bits(v) == kSentinelBits) v = 0.0f;
     return v;
   }
@@ -92,15 +102,25 @@ class Reader {
   int64_t sampling_ratio() {
     const uint8_t sel = byte() % 10;
     switch (sel) {
-      case 0: case 1: return -1;
-      case 2: return 0;
-      case 3: return 1;
-      case 4: return 2;
-      case 5: return 3;
-      case 6: return int64_t(1) << 31;
-      case 7: return std::numeric_limits<int64_t>::max();
-      case 8: return std::numeric_limits<int64_t>::min();
-      default: return int64_t(int32_t(u32()));
+      case 0:
+      case 1:
+        return -1;
+      case 2:
+        return 0;
+      case 3:
+        return 1;
+      case 4:
+        return 2;
+      case 5:
+        return 3;
+      case 6:
+        return int64_t(1) << 31;
+      case 7:
+        return std::numeric_limits<int64_t>::max();
+      case 8:
+        return std::numeric_limits<int64_t>::min();
+      default:
+        return int64_t(int32_t(u32()));
     }
   }
   int64_t max_samples() {
@@ -155,11 +175,11 @@ enum Op : uint8_t {
 };
 
 const char* const kOpNames[kOpCount] = {
-    "roi_pool_forward",        "roi_pool_backward",          "roi_align_forward",
-    "roi_align_backward",      "ps_roi_align_forward",       "ps_roi_align_backward",
+    "roi_pool_forward",          "roi_pool_backward",          "roi_align_forward",
+    "roi_align_backward",        "ps_roi_align_forward",       "ps_roi_align_backward",
     "roi_align_rotated_forward", "roi_align_rotated_backward", "multi_scale_roi_align_forward",
-    "ps_roi_pool_forward",     "ps_roi_pool_backward",       "spatial_pyramid_pool_forward",
-    "crop_and_resize_forward", "precise_roi_pool_forward",   "precise_roi_pool_backward"};
+    "ps_roi_pool_forward",       "ps_roi_pool_backward",       "spatial_pyramid_pool_forward",
+    "crop_and_resize_forward",   "precise_roi_pool_forward",   "precise_roi_pool_backward"};
 
 // Largest buffer the harness allocates: a shape above it is passed with a short buffer and
 // must be refused.
@@ -360,8 +380,8 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
   if (ph == 0 && in.byte() % 2) ph = 1;
   if (pw == 0 && in.byte() % 2) pw = 1;
   const int64_t k = in.range(0, 8);
-  const bool ps = op == kPsRoiAlignForward || op == kPsRoiAlignBackward || op == kPsRoiPoolForward ||
-                  op == kPsRoiPoolBackward;
+  const bool ps =
+      op == kPsRoiAlignForward || op == kPsRoiAlignBackward || op == kPsRoiPoolForward || op == kPsRoiPoolBackward;
   if (ps && in.byte() % 8 != 0) s.c = std::max<int64_t>(ph, 0) * std::max<int64_t>(pw, 0) * in.range(0, 2);
   g_pixels = s.h * s.w;
   const bool valid_shape = s.h >= 1 && s.w >= 1 && (s.layout == Layout::nchw || s.layout == Layout::nhwc);
@@ -622,13 +642,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<std::unique_ptr<Buffer<int32_t>>> keep_i[2];
   bool expect_invalid = false, check_outputs = true;
   for (int t = 0; t < 2; ++t)
-    statuses[t] = run(op, data, size, t + 1, outputs[t], argmaxes[t], expect_invalid, check_outputs, keep_f[t],
-                      keep_i[t]);
+    statuses[t] =
+        run(op, data, size, t + 1, outputs[t], argmaxes[t], expect_invalid, check_outputs, keep_f[t], keep_i[t]);
 
   for (const Status& st : statuses) {
     if (st.code < StatusCode::ok || st.code > StatusCode::aborted) fail(name, "unknown status code");
     if (st.message == nullptr) fail(name, "null status message");
-    if (expect_invalid && st.code != StatusCode::invalid_argument) fail(name, "a bad call was not refused as invalid_argument");
+    if (expect_invalid && st.code != StatusCode::invalid_argument)
+      fail(name, "a bad call was not refused as invalid_argument");
     if (!check_outputs && st.code != StatusCode::aborted && st.code != StatusCode::invalid_argument &&
         st.code != StatusCode::ok && st.code != StatusCode::too_many_samples)
       fail(name, "unexpected status with the cancel flag raised");
@@ -641,7 +662,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const int64_t argmax_limit = g_pixels;
     for (const Buffer<int32_t>* a : argmaxes[t])
       for (int64_t i = 0; i < a->length; ++i)
-        if (a->data[size_t(i)] < -1 || a->data[size_t(i)] >= argmax_limit) fail(name, "argmax not written or out of range");
+        if (a->data[size_t(i)] < -1 || a->data[size_t(i)] >= argmax_limit)
+          fail(name, "argmax not written or out of range");
   }
   for (size_t i = 0; i < outputs[0].size(); ++i)
     if (!same_bits(*outputs[0][i], *outputs[1][i])) fail(name, "outputs differ between threads 1 and 2");

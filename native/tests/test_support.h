@@ -85,7 +85,8 @@ inline std::vector<float> swap_inner_axes(const std::vector<float>& v, int64_t a
   std::vector<float> out(v.size());
   for (int64_t i = 0; i < a; ++i)
     for (int64_t j = 0; j < b; ++j)
-      for (int64_t k = 0; k < p; ++k) out[static_cast<size_t>((i * p + k) * b + j)] = v[static_cast<size_t>((i * b + j) * p + k)];
+      for (int64_t k = 0; k < p; ++k)
+        out[static_cast<size_t>((i * p + k) * b + j)] = v[static_cast<size_t>((i * b + j) * p + k)];
   return out;
 }
 
