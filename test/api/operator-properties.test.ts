@@ -77,14 +77,30 @@ const cropBoxes = {
 };
 const cropIndices = Int32Array.from({ length: 9 }, (_, k) => k % 2);
 
-type BoxesOperator = (input: Tensor, boxes: Tensor, options: never) => Tensor | Promise<Tensor>;
+type Operator = (...args: never[]) => Tensor | Promise<Tensor>;
+
+/** A case calling the `…Sync` or the async twin with `args(layout)`, then the options with the layout and threads. */
+function twinCase(
+  name: string,
+  layoutShapedOutput: boolean,
+  [sync, async]: readonly [Operator, Operator],
+  args: (layout: Layout) => unknown[],
+  options: object,
+): Case {
+  return {
+    name,
+    layoutShapedOutput,
+    run: (layout, form, threads) =>
+      (form === 'sync' ? sync : async)(...([...args(layout), { ...options, layout, threads }] as never[])),
+  };
+}
 
 /** An operator called as (map in `layout`, boxes, options): its output follows the layout. */
-const boxesCase = (name: string, sync: BoxesOperator, async: BoxesOperator, rois: Tensor, options: object): Case => ({
-  name,
-  layoutShapedOutput: true,
-  run: (layout, form, threads) => (form === 'sync' ? sync : async)(input(layout), rois, { ...options, layout, threads } as never),
-});
+const boxesCase = (name: string, sync: Operator, async: Operator, rois: Tensor, options: object): Case =>
+  twinCase(name, true, [sync, async], (layout) => [input(layout), rois], options);
+
+const pyramidTwins = [spatialPyramidPoolSync, spatialPyramidPool] as const;
+const cropTwins = [cropAndResizeSync, cropAndResize] as const;
 
 const cases: Case[] = [
   boxesCase('psRoiPool', psRoiPoolSync, psRoiPool, boxes, { outputSize: [2, 3], spatialScale: 0.25 }),
@@ -100,43 +116,21 @@ const cases: Case[] = [
       return form === 'sync' ? multiScaleRoiAlignSync(levels, boxes, options) : multiScaleRoiAlign(levels, boxes, options);
     },
   },
-  {
-    name: 'spatialPyramidPool (boxes, avg)',
-    layoutShapedOutput: false,
-    run: (layout, form, threads) => {
-      const options = { levels: [3, 1, 2], boxes, spatialScale: 0.25, mode: 'avg' as const, layout, threads };
-      return form === 'sync' ? spatialPyramidPoolSync(input(layout), options) : spatialPyramidPool(input(layout), options);
-    },
-  },
-  {
-    name: 'spatialPyramidPool (whole maps, max)',
-    layoutShapedOutput: false,
-    run: (layout, form, threads) => {
-      const options = { levels: [1, 2, 4], layout, threads };
-      return form === 'sync' ? spatialPyramidPoolSync(input(layout), options) : spatialPyramidPool(input(layout), options);
-    },
-  },
-  {
-    name: 'cropAndResize (bilinear)',
-    layoutShapedOutput: true,
-    run: (layout, form, threads) => {
-      // cropAndResize's output is [K,h,w,C] for NHWC and [K,C,h,w] for NCHW.
-      const options = { extrapolationValue: -2, layout, threads };
-      return form === 'sync'
-        ? cropAndResizeSync(input(layout), cropBoxes, cropIndices, [5, 4], options)
-        : cropAndResize(input(layout), cropBoxes, cropIndices, [5, 4], options);
-    },
-  },
-  {
-    name: 'cropAndResize (nearest)',
-    layoutShapedOutput: true,
-    run: (layout, form, threads) => {
-      const options = { method: 'nearest' as const, layout, threads };
-      return form === 'sync'
-        ? cropAndResizeSync(input(layout), cropBoxes, cropIndices, 3, options)
-        : cropAndResize(input(layout), cropBoxes, cropIndices, 3, options);
-    },
-  },
+  // spatialPyramidPool's output is [K or N, C * cells] in either layout.
+  twinCase('spatialPyramidPool (boxes, avg)', false, pyramidTwins, (layout) => [input(layout)], {
+    levels: [3, 1, 2],
+    boxes,
+    spatialScale: 0.25,
+    mode: 'avg',
+  }),
+  twinCase('spatialPyramidPool (whole maps, max)', false, pyramidTwins, (layout) => [input(layout)], { levels: [1, 2, 4] }),
+  // cropAndResize's output is [K,h,w,C] for NHWC and [K,C,h,w] for NCHW.
+  twinCase('cropAndResize (bilinear)', true, cropTwins, (layout) => [input(layout), cropBoxes, cropIndices, [5, 4]], {
+    extrapolationValue: -2,
+  }),
+  twinCase('cropAndResize (nearest)', true, cropTwins, (layout) => [input(layout), cropBoxes, cropIndices, 3], {
+    method: 'nearest',
+  }),
   boxesCase('preciseRoiPool', preciseRoiPoolSync, preciseRoiPool, boxes, { outputSize: 3, spatialScale: 0.25 }),
 ];
 
