@@ -36,27 +36,22 @@ interface OperatorCalls<O extends Op> {
   async: Call<O, Promise<RoiPoolResult>>;
 }
 
+type OneMapOperator<O extends Op, R> = (input: ReturnType<typeof onlyInput>, boxes: Workload['boxes'], options: OptionsOf[O]) => R;
+
+/** An operator called with the workload's one feature map, its boxes and the options. */
+function onOneMap<O extends Op>(
+  sync: OneMapOperator<O, RoiPoolResult>,
+  async: OneMapOperator<O, Promise<RoiPoolResult>>,
+): OperatorCalls<O> {
+  return { sync: (w, options) => sync(onlyInput(w), w.boxes, options), async: (w, options) => async(onlyInput(w), w.boxes, options) };
+}
+
 const calls: { [O in Op]: OperatorCalls<O> } = {
-  roiAlign: {
-    sync: (w, options) => roiAlignSync(onlyInput(w), w.boxes, options),
-    async: (w, options) => roiAlign(onlyInput(w), w.boxes, options),
-  },
-  roiPool: {
-    sync: (w, options) => roiPoolSync(onlyInput(w), w.boxes, options),
-    async: (w, options) => roiPool(onlyInput(w), w.boxes, options),
-  },
-  psRoiAlign: {
-    sync: (w, options) => psRoiAlignSync(onlyInput(w), w.boxes, options),
-    async: (w, options) => psRoiAlign(onlyInput(w), w.boxes, options),
-  },
-  psRoiPool: {
-    sync: (w, options) => psRoiPoolSync(onlyInput(w), w.boxes, options),
-    async: (w, options) => psRoiPool(onlyInput(w), w.boxes, options),
-  },
-  roiAlignRotated: {
-    sync: (w, options) => roiAlignRotatedSync(onlyInput(w), w.boxes, options),
-    async: (w, options) => roiAlignRotated(onlyInput(w), w.boxes, options),
-  },
+  roiAlign: onOneMap(roiAlignSync, roiAlign),
+  roiPool: onOneMap(roiPoolSync, roiPool),
+  psRoiAlign: onOneMap(psRoiAlignSync, psRoiAlign),
+  psRoiPool: onOneMap(psRoiPoolSync, psRoiPool),
+  roiAlignRotated: onOneMap(roiAlignRotatedSync, roiAlignRotated),
   multiScaleRoiAlign: {
     sync: (w, options) => multiScaleRoiAlignSync(w.inputs, w.boxes, options),
     async: (w, options) => multiScaleRoiAlign(w.inputs, w.boxes, options),

@@ -29,6 +29,7 @@ import json
 import sys
 import time
 from collections import OrderedDict
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -52,41 +53,35 @@ def only(inputs):
     return inputs[0]
 
 
+def pooling_arguments(options, sampled):
+    """The keyword arguments of a torchvision RoI operator from the workload's options: the output
+    size and spatial scale, and for the sampling (align) operators the sampling ratio. Read once,
+    before the timed calls, as roi-ops' contender merges its options once (bench/roi-ops-calls.ts)."""
+    arguments = {"output_size": output_size(options), "spatial_scale": options.get("spatialScale", 1.0)}
+    if sampled:
+        arguments["sampling_ratio"] = options.get("samplingRatio", -1)
+    return arguments
+
+
 def roi_align_call(options, inputs, boxes):
     if options.get("mode", "avg") != "avg":
         refuse("torchvision's roi_align only averages")
-    features = only(inputs)
-    return lambda: roi_align(
-        features,
-        boxes,
-        output_size(options),
-        spatial_scale=options.get("spatialScale", 1.0),
-        sampling_ratio=options.get("samplingRatio", -1),
-        aligned=options.get("aligned", False),
-    )
+    aligned = options.get("aligned", False)
+    return partial(roi_align, only(inputs), boxes, aligned=aligned, **pooling_arguments(options, sampled=True))
 
 
 def roi_pool_call(options, inputs, boxes):
     if options.get("bins", "overlap") != "overlap":
         refuse("torchvision's roi_pool has only the 'overlap' bins")
-    features = only(inputs)
-    return lambda: roi_pool(features, boxes, output_size(options), spatial_scale=options.get("spatialScale", 1.0))
+    return partial(roi_pool, only(inputs), boxes, **pooling_arguments(options, sampled=False))
 
 
 def ps_roi_align_call(options, inputs, boxes):
-    features = only(inputs)
-    return lambda: ps_roi_align(
-        features,
-        boxes,
-        output_size(options),
-        spatial_scale=options.get("spatialScale", 1.0),
-        sampling_ratio=options.get("samplingRatio", -1),
-    )
+    return partial(ps_roi_align, only(inputs), boxes, **pooling_arguments(options, sampled=True))
 
 
 def ps_roi_pool_call(options, inputs, boxes):
-    features = only(inputs)
-    return lambda: ps_roi_pool(features, boxes, output_size(options), spatial_scale=options.get("spatialScale", 1.0))
+    return partial(ps_roi_pool, only(inputs), boxes, **pooling_arguments(options, sampled=False))
 
 
 def multi_scale_roi_align_call(options, inputs, boxes):
@@ -115,7 +110,8 @@ def roi_align_rotated_call(options, inputs, boxes):
     if not options.get("aligned", True) or options.get("clockwise", False):
         refuse("detectron2's ROIAlignRotated is aligned and counter-clockwise only")
     features = only(inputs)
-    layer = ROIAlignRotated(output_size(options), options.get("spatialScale", 1.0), options.get("samplingRatio", -1))
+    arguments = pooling_arguments(options, sampled=True)
+    layer = ROIAlignRotated(arguments["output_size"], arguments["spatial_scale"], arguments["sampling_ratio"])
     return lambda: layer(features, boxes)
 
 

@@ -69,17 +69,27 @@ class Reader {
     if (sel < 150) return float(int(byte()) - 64) * 0.5f;
     if (sel < 170) return float(int(byte()) - 64) * 0.37f;
     if (sel < 230) return raw_float();
-    static const float specials[] = {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
-                                     -std::numeric_limits<float>::infinity(), 3.0e38f, -3.0e38f, 1.0e-40f, -0.0f,
-                                     16777217.0f, 2147483648.0f, -2147483904.0f, 1.0e20f};
+    static const float specials[] = {std::numeric_limits<float>::quiet_NaN(),
+                                     std::numeric_limits<float>::infinity(),
+                                     -std::numeric_limits<float>::infinity(),
+                                     3.0e38f,
+                                     -3.0e38f,
+                                     1.0e-40f,
+                                     -0.0f,
+                                     16777217.0f,
+                                     2147483648.0f,
+                                     -2147483904.0f,
+                                     1.0e20f};
     return specials[sel % (sizeof(specials) / sizeof(specials[0]))];
   }
   // A feature or gradient value: never the sentinel's bits.
   float value() {
     const uint8_t sel = byte();
     float v;
-    if (sel < 200) v = float(int(byte()) - 128) * 0.125f;
-    else v = raw_float();
+    if (sel < 200)
+      v = float(int(byte()) - 128) * 0.125f;
+    else
+      v = raw_float();
     if (float_bits(v) == kSentinelBits) v = 0.0f;
     return v;
   }
@@ -92,15 +102,25 @@ class Reader {
   int64_t sampling_ratio() {
     const uint8_t sel = byte() % 10;
     switch (sel) {
-      case 0: case 1: return -1;
-      case 2: return 0;
-      case 3: return 1;
-      case 4: return 2;
-      case 5: return 3;
-      case 6: return int64_t(1) << 31;
-      case 7: return std::numeric_limits<int64_t>::max();
-      case 8: return std::numeric_limits<int64_t>::min();
-      default: return int64_t(int32_t(u32()));
+      case 0:
+      case 1:
+        return -1;
+      case 2:
+        return 0;
+      case 3:
+        return 1;
+      case 4:
+        return 2;
+      case 5:
+        return 3;
+      case 6:
+        return int64_t(1) << 31;
+      case 7:
+        return std::numeric_limits<int64_t>::max();
+      case 8:
+        return std::numeric_limits<int64_t>::min();
+      default:
+        return int64_t(int32_t(u32()));
     }
   }
   int64_t max_samples() {
@@ -155,11 +175,11 @@ enum Op : uint8_t {
 };
 
 const char* const kOpNames[kOpCount] = {
-    "roi_pool_forward",        "roi_pool_backward",          "roi_align_forward",
-    "roi_align_backward",      "ps_roi_align_forward",       "ps_roi_align_backward",
+    "roi_pool_forward",          "roi_pool_backward",          "roi_align_forward",
+    "roi_align_backward",        "ps_roi_align_forward",       "ps_roi_align_backward",
     "roi_align_rotated_forward", "roi_align_rotated_backward", "multi_scale_roi_align_forward",
-    "ps_roi_pool_forward",     "ps_roi_pool_backward",       "spatial_pyramid_pool_forward",
-    "crop_and_resize_forward", "precise_roi_pool_forward",   "precise_roi_pool_backward"};
+    "ps_roi_pool_forward",       "ps_roi_pool_backward",       "spatial_pyramid_pool_forward",
+    "crop_and_resize_forward",   "precise_roi_pool_forward",   "precise_roi_pool_backward"};
 
 // Largest buffer the harness allocates: a shape above it is passed with a short buffer and
 // must be refused.
@@ -222,8 +242,10 @@ Layout read_layout(Reader& in) {
   return sel & 1 ? Layout::nhwc : Layout::nchw;
 }
 
-FeatureMap map_of(const Buffer<float>& b, const Shape& s) {
-  FeatureMap m;
+// A FeatureMap or GradientMap over `b` with the shape `s`.
+template <class MapView>
+MapView map_view(const Buffer<float>& b, const Shape& s) {
+  MapView m;
   m.data = b.data.get();
   m.length = b.length;
   m.batch = s.n;
@@ -233,18 +255,67 @@ FeatureMap map_of(const Buffer<float>& b, const Shape& s) {
   m.layout = s.layout;
   return m;
 }
+FeatureMap map_of(const Buffer<float>& b, const Shape& s) { return map_view<FeatureMap>(b, s); }
+GradientMap gradient_of(Buffer<float>& b, const Shape& s) { return map_view<GradientMap>(b, s); }
 
-GradientMap gradient_of(Buffer<float>& b, const Shape& s) {
-  GradientMap g;
-  g.data = b.data.get();
-  g.length = b.length;
-  g.batch = s.n;
-  g.channels = s.c;
-  g.height = s.h;
-  g.width = s.w;
-  g.layout = s.layout;
-  return g;
+// A PooledOutput or PooledGradient over all of `b`.
+template <class Span>
+Span span_of(const Buffer<float>& b) {
+  Span v;
+  v.data = b.data.get();
+  v.length = b.length;
+  return v;
 }
+
+// max_samples_per_roi: values below 1 are refused.
+int64_t read_max_samples(Reader& in, Lengths& lengths) {
+  const int64_t v = in.max_samples();
+  if (v < 1) lengths.expect_invalid = true;
+  return v;
+}
+
+// Reads the options the forward and backward pass of an operator share, in one fixed order
+// (so both passes decode an input alike); an option the API refuses sets expect_invalid.
+struct OptionReader {
+  Reader& in;
+  Lengths& lengths;
+  int64_t ph, pw;
+  float scale;
+
+  template <class Params>
+  Params pooled() const {
+    Params p;
+    p.pooled_height = ph;
+    p.pooled_width = pw;
+    p.spatial_scale = scale;
+    return p;
+  }
+  int64_t max_samples() { return read_max_samples(in, lengths); }
+  RoiAlignParams roi_align() {
+    RoiAlignParams p = pooled<RoiAlignParams>();
+    p.sampling_ratio = in.sampling_ratio();
+    p.aligned = in.byte() & 1;
+    const uint8_t mode = in.byte() % 7;
+    p.mode = static_cast<AlignMode>(mode < 6 ? mode % 3 : 9);
+    if (mode == 6) lengths.expect_invalid = true;
+    p.max_samples_per_roi = max_samples();
+    return p;
+  }
+  PsRoiAlignParams ps_roi_align() {
+    PsRoiAlignParams p = pooled<PsRoiAlignParams>();
+    p.sampling_ratio = in.sampling_ratio();
+    p.max_samples_per_roi = max_samples();
+    return p;
+  }
+  RoiAlignRotatedParams roi_align_rotated() {
+    RoiAlignRotatedParams p = pooled<RoiAlignRotatedParams>();
+    p.sampling_ratio = in.sampling_ratio();
+    p.aligned = in.byte() & 1;
+    p.clockwise = in.byte() & 1;
+    p.max_samples_per_roi = max_samples();
+    return p;
+  }
+};
 
 void fill_values(Reader& in, Buffer<float>& b) {
   for (int64_t i = 0; i < b.length; ++i) b.data[size_t(i)] = in.value();
@@ -309,8 +380,8 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
   if (ph == 0 && in.byte() % 2) ph = 1;
   if (pw == 0 && in.byte() % 2) pw = 1;
   const int64_t k = in.range(0, 8);
-  const bool ps = op == kPsRoiAlignForward || op == kPsRoiAlignBackward || op == kPsRoiPoolForward ||
-                  op == kPsRoiPoolBackward;
+  const bool ps =
+      op == kPsRoiAlignForward || op == kPsRoiAlignBackward || op == kPsRoiPoolForward || op == kPsRoiPoolBackward;
   if (ps && in.byte() % 8 != 0) s.c = std::max<int64_t>(ph, 0) * std::max<int64_t>(pw, 0) * in.range(0, 2);
   g_pixels = s.h * s.w;
   const bool valid_shape = s.h >= 1 && s.w >= 1 && (s.layout == Layout::nchw || s.layout == Layout::nhwc);
@@ -350,18 +421,7 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
     outputs.push_back(&b);
     return b;
   };
-  auto pooled = [&](Buffer<float>& b) {
-    PooledOutput o;
-    o.data = b.data.get();
-    o.length = b.length;
-    return o;
-  };
-  auto gradient = [&](const Buffer<float>& b) {
-    PooledGradient g;
-    g.data = b.data.get();
-    g.length = b.length;
-    return g;
-  };
+  auto pooled = [](const Buffer<float>& b) { return span_of<PooledOutput>(b); };
   if (!valid_shape || (!ps && !valid_pooled && op != kSpatialPyramidPoolForward && op != kCropAndResizeForward) ||
       !ps_ok)
     lengths.expect_invalid = true;
@@ -371,25 +431,42 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
   Status status;
   switch (op) {
     case kRoiPoolForward:
+    case kRoiPoolBackward:
     case kRoiAlignForward:
+    case kRoiAlignBackward:
     case kPsRoiAlignForward:
+    case kPsRoiAlignBackward:
     case kRoiAlignRotatedForward:
+    case kRoiAlignRotatedBackward:
     case kPsRoiPoolForward:
-    case kPreciseRoiPoolForward: {
-      Buffer<float>& x = make_f(lengths.take(map_elements));
-      read_map(x);
+    case kPsRoiPoolBackward:
+    case kPreciseRoiPoolForward:
+    case kPreciseRoiPoolBackward: {
+      // Both passes decode alike: the map-shaped buffer (the input, or the gradient written),
+      // the RoIs, the pooled-shaped buffer (the output, or the gradient read), the scale and
+      // the operator's options.
+      const bool backward = op == kRoiPoolBackward || op == kRoiAlignBackward || op == kPsRoiAlignBackward ||
+                            op == kRoiAlignRotatedBackward || op == kPsRoiPoolBackward || op == kPreciseRoiPoolBackward;
+      Buffer<float>& map_buffer = backward ? output(map_elements) : make_f(lengths.take(map_elements));
+      if (!backward) read_map(map_buffer);
       Buffer<float>& r = read_rois(k, columns);
-      Buffer<float>& y = output(pooled_elements);
-      PooledOutput out = pooled(y);
+      Buffer<float>& pooled_buffer = backward ? make_f(lengths.take(pooled_elements)) : output(pooled_elements);
+      if (backward) fill_values(in, pooled_buffer);
       const float scale = in.scale();
-      if (!std::isfinite(scale)) lengths.expect_invalid = true;
-      const FeatureMap map = map_of(x, s);
+      // roiPool's backward pass does not use the scale; every other pass checks it.
+      if (op != kRoiPoolBackward && !std::isfinite(scale)) lengths.expect_invalid = true;
+      const FeatureMap map = map_of(map_buffer, s);
+      PooledOutput out = pooled(pooled_buffer);
+      const GradientMap grad_map = gradient_of(map_buffer, s);
+      PooledGradient grad = span_of<PooledGradient>(pooled_buffer);
       const RoiRows roi_rows = rows(r, k, columns);
+      OptionReader options{in, lengths, ph, pw, scale};
+      auto run_pass = [&](const auto& params, auto forward_pass, auto backward_pass) {
+        return backward ? backward_pass(grad, roi_rows, params, grad_map, execution)
+                        : forward_pass(map, roi_rows, params, out, execution);
+      };
       if (op == kRoiPoolForward) {
-        RoiPoolParams p;
-        p.pooled_height = ph;
-        p.pooled_width = pw;
-        p.spatial_scale = scale;
+        RoiPoolParams p = options.pooled<RoiPoolParams>();
         const uint8_t bins = in.byte() % 9;
         p.bins = bins == 8 ? static_cast<BinRule>(7) : static_cast<BinRule>(bins & 1);
         if (bins == 8) lengths.expect_invalid = true;
@@ -401,73 +478,8 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
           out.argmax_length = a.length;
         }
         status = roi_pool_forward(map, roi_rows, p, out, execution);
-      } else if (op == kRoiAlignForward) {
-        RoiAlignParams p;
-        p.pooled_height = ph;
-        p.pooled_width = pw;
-        p.spatial_scale = scale;
-        p.sampling_ratio = in.sampling_ratio();
-        p.aligned = in.byte() & 1;
-        const uint8_t mode = in.byte() % 7;
-        p.mode = static_cast<AlignMode>(mode < 6 ? mode % 3 : 9);
-        if (mode == 6) lengths.expect_invalid = true;
-        p.max_samples_per_roi = in.max_samples();
-        if (p.max_samples_per_roi < 1) lengths.expect_invalid = true;
-        status = roi_align_forward(map, roi_rows, p, out, execution);
-      } else if (op == kPsRoiAlignForward) {
-        PsRoiAlignParams p;
-        p.pooled_height = ph;
-        p.pooled_width = pw;
-        p.spatial_scale = scale;
-        p.sampling_ratio = in.sampling_ratio();
-        p.max_samples_per_roi = in.max_samples();
-        if (p.max_samples_per_roi < 1) lengths.expect_invalid = true;
-        status = ps_roi_align_forward(map, roi_rows, p, out, execution);
-      } else if (op == kRoiAlignRotatedForward) {
-        RoiAlignRotatedParams p;
-        p.pooled_height = ph;
-        p.pooled_width = pw;
-        p.spatial_scale = scale;
-        p.sampling_ratio = in.sampling_ratio();
-        p.aligned = in.byte() & 1;
-        p.clockwise = in.byte() & 1;
-        p.max_samples_per_roi = in.max_samples();
-        if (p.max_samples_per_roi < 1) lengths.expect_invalid = true;
-        status = roi_align_rotated_forward(map, roi_rows, p, out, execution);
-      } else if (op == kPsRoiPoolForward) {
-        PsRoiPoolParams p;
-        p.pooled_height = ph;
-        p.pooled_width = pw;
-        p.spatial_scale = scale;
-        status = ps_roi_pool_forward(map, roi_rows, p, out, execution);
-      } else {
-        PreciseRoiPoolParams p;
-        p.pooled_height = ph;
-        p.pooled_width = pw;
-        p.spatial_scale = scale;
-        status = precise_roi_pool_forward(map, roi_rows, p, out, execution);
-      }
-      break;
-    }
-    case kRoiPoolBackward:
-    case kRoiAlignBackward:
-    case kPsRoiAlignBackward:
-    case kRoiAlignRotatedBackward:
-    case kPsRoiPoolBackward:
-    case kPreciseRoiPoolBackward: {
-      Buffer<float>& gx = output(map_elements);
-      Buffer<float>& r = read_rois(k, columns);
-      Buffer<float>& gy = make_f(lengths.take(pooled_elements));
-      fill_values(in, gy);
-      PooledGradient grad = gradient(gy);
-      const float scale = in.scale();
-      const GradientMap grad_map = gradient_of(gx, s);
-      const RoiRows roi_rows = rows(r, k, columns);
-      if (op == kRoiPoolBackward) {
-        RoiPoolParams p;
-        p.pooled_height = ph;
-        p.pooled_width = pw;
-        p.spatial_scale = scale;  // unused by the backward pass
+      } else if (op == kRoiPoolBackward) {
+        RoiPoolParams p = options.pooled<RoiPoolParams>();  // spatial_scale: unused by the backward pass
         p.bins = static_cast<BinRule>(in.byte() & 1);
         Buffer<int32_t>& a = make_i(lengths.take(pooled_elements));
         const int64_t pixels = s.h * s.w;
@@ -483,19 +495,10 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
           for (int64_t i = 0; i < a.length; ++i)
             if (a.data[size_t(i)] < -1 || a.data[size_t(i)] >= pixels)
               fail(kOpNames[op], "accepted an argmax outside [-1, H*W)");
+      } else if (op == kRoiAlignForward) {
+        status = roi_align_forward(map, roi_rows, options.roi_align(), out, execution);
       } else if (op == kRoiAlignBackward) {
-        if (!std::isfinite(scale)) lengths.expect_invalid = true;
-        RoiAlignParams p;
-        p.pooled_height = ph;
-        p.pooled_width = pw;
-        p.spatial_scale = scale;
-        p.sampling_ratio = in.sampling_ratio();
-        p.aligned = in.byte() & 1;
-        const uint8_t mode = in.byte() % 7;
-        p.mode = static_cast<AlignMode>(mode < 6 ? mode % 3 : 9);
-        if (mode == 6) lengths.expect_invalid = true;
-        p.max_samples_per_roi = in.max_samples();
-        if (p.max_samples_per_roi < 1) lengths.expect_invalid = true;
+        const RoiAlignParams p = options.roi_align();
         // The max modes read the forward input: same shape, sometimes a different one.
         Shape xs = s;
         const uint8_t mismatch = in.byte() % 16;
@@ -506,42 +509,14 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
         Buffer<float>& x = make_f(lengths.take(p.mode != AlignMode::avg ? product({xs.n, xs.c, xs.h, xs.w}) : 0));
         fill_values(in, x);
         status = roi_align_backward(grad, roi_rows, p, map_of(x, xs), grad_map, execution);
-      } else if (op == kPsRoiAlignBackward) {
-        if (!std::isfinite(scale)) lengths.expect_invalid = true;
-        PsRoiAlignParams p;
-        p.pooled_height = ph;
-        p.pooled_width = pw;
-        p.spatial_scale = scale;
-        p.sampling_ratio = in.sampling_ratio();
-        p.max_samples_per_roi = in.max_samples();
-        if (p.max_samples_per_roi < 1) lengths.expect_invalid = true;
-        status = ps_roi_align_backward(grad, roi_rows, p, grad_map, execution);
-      } else if (op == kRoiAlignRotatedBackward) {
-        if (!std::isfinite(scale)) lengths.expect_invalid = true;
-        RoiAlignRotatedParams p;
-        p.pooled_height = ph;
-        p.pooled_width = pw;
-        p.spatial_scale = scale;
-        p.sampling_ratio = in.sampling_ratio();
-        p.aligned = in.byte() & 1;
-        p.clockwise = in.byte() & 1;
-        p.max_samples_per_roi = in.max_samples();
-        if (p.max_samples_per_roi < 1) lengths.expect_invalid = true;
-        status = roi_align_rotated_backward(grad, roi_rows, p, grad_map, execution);
-      } else if (op == kPsRoiPoolBackward) {
-        if (!std::isfinite(scale)) lengths.expect_invalid = true;
-        PsRoiPoolParams p;
-        p.pooled_height = ph;
-        p.pooled_width = pw;
-        p.spatial_scale = scale;
-        status = ps_roi_pool_backward(grad, roi_rows, p, grad_map, execution);
+      } else if (op == kPsRoiAlignForward || op == kPsRoiAlignBackward) {
+        status = run_pass(options.ps_roi_align(), ps_roi_align_forward, ps_roi_align_backward);
+      } else if (op == kRoiAlignRotatedForward || op == kRoiAlignRotatedBackward) {
+        status = run_pass(options.roi_align_rotated(), roi_align_rotated_forward, roi_align_rotated_backward);
+      } else if (op == kPsRoiPoolForward || op == kPsRoiPoolBackward) {
+        status = run_pass(options.pooled<PsRoiPoolParams>(), ps_roi_pool_forward, ps_roi_pool_backward);
       } else {
-        if (!std::isfinite(scale)) lengths.expect_invalid = true;
-        PreciseRoiPoolParams p;
-        p.pooled_height = ph;
-        p.pooled_width = pw;
-        p.spatial_scale = scale;
-        status = precise_roi_pool_backward(grad, roi_rows, p, grad_map, execution);
+        status = run_pass(options.pooled<PreciseRoiPoolParams>(), precise_roi_pool_forward, precise_roi_pool_backward);
       }
       break;
     }
@@ -577,8 +552,7 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
       p.pooled_width = pw;
       p.sampling_ratio = in.sampling_ratio();
       p.aligned = in.byte() & 1;
-      p.max_samples_per_roi = in.max_samples();
-      if (p.max_samples_per_roi < 1) lengths.expect_invalid = true;
+      p.max_samples_per_roi = read_max_samples(in, lengths);
       FeatureLevels fl;
       fl.maps = maps.data();
       fl.scales = scales.data();
@@ -668,13 +642,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<std::unique_ptr<Buffer<int32_t>>> keep_i[2];
   bool expect_invalid = false, check_outputs = true;
   for (int t = 0; t < 2; ++t)
-    statuses[t] = run(op, data, size, t + 1, outputs[t], argmaxes[t], expect_invalid, check_outputs, keep_f[t],
-                      keep_i[t]);
+    statuses[t] =
+        run(op, data, size, t + 1, outputs[t], argmaxes[t], expect_invalid, check_outputs, keep_f[t], keep_i[t]);
 
   for (const Status& st : statuses) {
     if (st.code < StatusCode::ok || st.code > StatusCode::aborted) fail(name, "unknown status code");
     if (st.message == nullptr) fail(name, "null status message");
-    if (expect_invalid && st.code != StatusCode::invalid_argument) fail(name, "a bad call was not refused as invalid_argument");
+    if (expect_invalid && st.code != StatusCode::invalid_argument)
+      fail(name, "a bad call was not refused as invalid_argument");
     if (!check_outputs && st.code != StatusCode::aborted && st.code != StatusCode::invalid_argument &&
         st.code != StatusCode::ok && st.code != StatusCode::too_many_samples)
       fail(name, "unexpected status with the cancel flag raised");
@@ -687,7 +662,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const int64_t argmax_limit = g_pixels;
     for (const Buffer<int32_t>* a : argmaxes[t])
       for (int64_t i = 0; i < a->length; ++i)
-        if (a->data[size_t(i)] < -1 || a->data[size_t(i)] >= argmax_limit) fail(name, "argmax not written or out of range");
+        if (a->data[size_t(i)] < -1 || a->data[size_t(i)] >= argmax_limit)
+          fail(name, "argmax not written or out of range");
   }
   for (size_t i = 0; i < outputs[0].size(); ++i)
     if (!same_bits(*outputs[0][i], *outputs[1][i])) fail(name, "outputs differ between threads 1 and 2");

@@ -3,26 +3,16 @@
 #pragma once
 #include <immintrin.h>
 
+#include "simd/lane_ops.h"
 #include "simd/scalar.h"
 
-namespace roiops {
-namespace ROIOPS_ISA {
+namespace roiops::ROIOPS_ISA {
 
 struct VectorLanes {
-  static constexpr int64_t width = 8;
-  using F = __m256;
-  using I = __m256i;
-
-  static F load(const float* p) { return _mm256_loadu_ps(p); }
-  static void store(float* p, F v) { _mm256_storeu_ps(p, v); }
-  static F zero() { return _mm256_setzero_ps(); }
-  static F set1(float v) { return _mm256_set1_ps(v); }
-  static F add(F a, F b) { return _mm256_add_ps(a, b); }
-  static F mul(F a, F b) { return _mm256_mul_ps(a, b); }
-  static F div(F a, F b) { return _mm256_div_ps(a, b); }
+  ROIOPS_FLOAT_LANE_OPS(8, __m256, __m256i, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_setzero_ps(), _mm256_set1_ps,
+                        _mm256_add_ps, _mm256_mul_ps, _mm256_div_ps, _mm256_set1_epi32)
   static F greater_of(F a, F b) { return _mm256_max_ps(a, b); }
 
-  static I iset1(int32_t v) { return _mm256_set1_epi32(v); }
   static void istore(int32_t* p, I v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
   static void max_update(F& best, I& index, F v, I candidate) {
     const F take = _mm256_and_ps(_mm256_cmp_ps(v, best, _CMP_NLE_UQ), _mm256_cmp_ps(v, v, _CMP_ORD_Q));
@@ -55,15 +45,8 @@ struct VectorLanes {
 
 // Four doubles per register (contract in scalar.h, ScalarDoubleLanes).
 struct DoubleLanes {
-  static constexpr int64_t width = 4;
-  using D = __m256d;
-  static D load_floats(const float* p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
-  static void store_floats(float* p, D v) { _mm_storeu_ps(p, _mm256_cvtpd_ps(v)); }
-  static D set1(double v) { return _mm256_set1_pd(v); }
-  static D add(D a, D b) { return _mm256_add_pd(a, b); }
-  static D sub(D a, D b) { return _mm256_sub_pd(a, b); }
-  static D mul(D a, D b) { return _mm256_mul_pd(a, b); }
+  ROIOPS_DOUBLE_LANE_OPS(4, __m256d, _mm_loadu_ps, _mm256_cvtps_pd, _mm256_cvtpd_ps, _mm_storeu_ps, _mm256_set1_pd,
+                         _mm256_add_pd, _mm256_sub_pd, _mm256_mul_pd)
 };
 
-}  // namespace ROIOPS_ISA
-}  // namespace roiops
+}  // namespace roiops::ROIOPS_ISA

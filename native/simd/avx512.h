@@ -2,26 +2,16 @@
 #pragma once
 #include <immintrin.h>
 
+#include "simd/lane_ops.h"
 #include "simd/scalar.h"
 
-namespace roiops {
-namespace ROIOPS_ISA {
+namespace roiops::ROIOPS_ISA {
 
 struct VectorLanes {
-  static constexpr int64_t width = 16;
-  using F = __m512;
-  using I = __m512i;
-
-  static F load(const float* p) { return _mm512_loadu_ps(p); }
-  static void store(float* p, F v) { _mm512_storeu_ps(p, v); }
-  static F zero() { return _mm512_setzero_ps(); }
-  static F set1(float v) { return _mm512_set1_ps(v); }
-  static F add(F a, F b) { return _mm512_add_ps(a, b); }
-  static F mul(F a, F b) { return _mm512_mul_ps(a, b); }
-  static F div(F a, F b) { return _mm512_div_ps(a, b); }
+  ROIOPS_FLOAT_LANE_OPS(16, __m512, __m512i, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_setzero_ps(), _mm512_set1_ps,
+                        _mm512_add_ps, _mm512_mul_ps, _mm512_div_ps, _mm512_set1_epi32)
   static F greater_of(F a, F b) { return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_GT_OQ), b, a); }
 
-  static I iset1(int32_t v) { return _mm512_set1_epi32(v); }
   static void istore(int32_t* p, I v) { _mm512_storeu_si512(p, v); }
   static void max_update(F& best, I& index, F v, I candidate) {
     const __mmask16 take = _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), v, best, _CMP_NLE_UQ);
@@ -43,17 +33,17 @@ struct VectorLanes {
       r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
     }
     // r[4q + k] holds, in 128-bit lane L, rows 4q..4q+3 of column 4L + k.
-    for (int i = 0; i < 4; ++i) {  // gather lanes 0,1 / 2,3 of row groups (0,1) and (2,3)
-      t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x44);        // lanes 0,1 of groups 0 and 1
-      t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xee);    // lanes 2,3 of groups 0 and 1
+    for (int i = 0; i < 4; ++i) {                             // gather lanes 0,1 / 2,3 of row groups (0,1) and (2,3)
+      t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x44);      // lanes 0,1 of groups 0 and 1
+      t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xee);  // lanes 2,3 of groups 0 and 1
       t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x44);
       t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xee);
     }
     for (int i = 0; i < 4; ++i) {
-      store(dst + i * dst_stride, _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88));             // column i
-      store(dst + (i + 4) * dst_stride, _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd));       // column 4 + i
-      store(dst + (i + 8) * dst_stride, _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88));  // column 8 + i
-      store(dst + (i + 12) * dst_stride, _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xdd)); // column 12 + i
+      store(dst + i * dst_stride, _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88));              // column i
+      store(dst + (i + 4) * dst_stride, _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd));        // column 4 + i
+      store(dst + (i + 8) * dst_stride, _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88));   // column 8 + i
+      store(dst + (i + 12) * dst_stride, _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xdd));  // column 12 + i
     }
   }
   static constexpr int64_t stream_alignment = 64;
@@ -63,15 +53,8 @@ struct VectorLanes {
 
 // Eight doubles per register (contract in scalar.h, ScalarDoubleLanes).
 struct DoubleLanes {
-  static constexpr int64_t width = 8;
-  using D = __m512d;
-  static D load_floats(const float* p) { return _mm512_cvtps_pd(_mm256_loadu_ps(p)); }
-  static void store_floats(float* p, D v) { _mm256_storeu_ps(p, _mm512_cvtpd_ps(v)); }
-  static D set1(double v) { return _mm512_set1_pd(v); }
-  static D add(D a, D b) { return _mm512_add_pd(a, b); }
-  static D sub(D a, D b) { return _mm512_sub_pd(a, b); }
-  static D mul(D a, D b) { return _mm512_mul_pd(a, b); }
+  ROIOPS_DOUBLE_LANE_OPS(8, __m512d, _mm256_loadu_ps, _mm512_cvtps_pd, _mm512_cvtpd_ps, _mm256_storeu_ps,
+                         _mm512_set1_pd, _mm512_add_pd, _mm512_sub_pd, _mm512_mul_pd)
 };
 
-}  // namespace ROIOPS_ISA
-}  // namespace roiops
+}  // namespace roiops::ROIOPS_ISA

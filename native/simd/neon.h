@@ -3,26 +3,16 @@
 #pragma once
 #include <arm_neon.h>
 
+#include "simd/lane_ops.h"
 #include "simd/scalar.h"
 
-namespace roiops {
-namespace ROIOPS_ISA {
+namespace roiops::ROIOPS_ISA {
 
 struct VectorLanes {
-  static constexpr int64_t width = 4;
-  using F = float32x4_t;
-  using I = int32x4_t;
-
-  static F load(const float* p) { return vld1q_f32(p); }
-  static void store(float* p, F v) { vst1q_f32(p, v); }
-  static F zero() { return vdupq_n_f32(0.0f); }
-  static F set1(float v) { return vdupq_n_f32(v); }
-  static F add(F a, F b) { return vaddq_f32(a, b); }
-  static F mul(F a, F b) { return vmulq_f32(a, b); }
-  static F div(F a, F b) { return vdivq_f32(a, b); }
+  ROIOPS_FLOAT_LANE_OPS(4, float32x4_t, int32x4_t, vld1q_f32, vst1q_f32, vdupq_n_f32(0.0f), vdupq_n_f32, vaddq_f32,
+                        vmulq_f32, vdivq_f32, vdupq_n_s32)
   static F greater_of(F a, F b) { return vbslq_f32(vcgtq_f32(a, b), a, b); }
 
-  static I iset1(int32_t v) { return vdupq_n_s32(v); }
   static void istore(int32_t* p, I v) { vst1q_s32(p, v); }
   static void max_update(F& best, I& index, F v, I candidate) {
     const uint32x4_t take = vbicq_u32(vceqq_f32(v, v), vcleq_f32(v, best));  // v == v && !(v <= best)
@@ -46,15 +36,8 @@ struct VectorLanes {
 
 // Two doubles per register (contract in scalar.h, ScalarDoubleLanes).
 struct DoubleLanes {
-  static constexpr int64_t width = 2;
-  using D = float64x2_t;
-  static D load_floats(const float* p) { return vcvt_f64_f32(vld1_f32(p)); }
-  static void store_floats(float* p, D v) { vst1_f32(p, vcvt_f32_f64(v)); }
-  static D set1(double v) { return vdupq_n_f64(v); }
-  static D add(D a, D b) { return vaddq_f64(a, b); }
-  static D sub(D a, D b) { return vsubq_f64(a, b); }
-  static D mul(D a, D b) { return vmulq_f64(a, b); }
+  ROIOPS_DOUBLE_LANE_OPS(2, float64x2_t, vld1_f32, vcvt_f64_f32, vcvt_f32_f64, vst1_f32, vdupq_n_f64, vaddq_f64,
+                         vsubq_f64, vmulq_f64)
 };
 
-}  // namespace ROIOPS_ISA
-}  // namespace roiops
+}  // namespace roiops::ROIOPS_ISA

@@ -5,26 +5,16 @@
 #pragma once
 #include <emmintrin.h>
 
+#include "simd/lane_ops.h"
 #include "simd/scalar.h"
 
-namespace roiops {
-namespace ROIOPS_ISA {
+namespace roiops::ROIOPS_ISA {
 
 struct VectorLanes {
-  static constexpr int64_t width = 4;
-  using F = __m128;
-  using I = __m128i;
-
-  static F load(const float* p) { return _mm_loadu_ps(p); }
-  static void store(float* p, F v) { _mm_storeu_ps(p, v); }
-  static F zero() { return _mm_setzero_ps(); }
-  static F set1(float v) { return _mm_set1_ps(v); }
-  static F add(F a, F b) { return _mm_add_ps(a, b); }
-  static F mul(F a, F b) { return _mm_mul_ps(a, b); }
-  static F div(F a, F b) { return _mm_div_ps(a, b); }
+  ROIOPS_FLOAT_LANE_OPS(4, __m128, __m128i, _mm_loadu_ps, _mm_storeu_ps, _mm_setzero_ps(), _mm_set1_ps, _mm_add_ps,
+                        _mm_mul_ps, _mm_div_ps, _mm_set1_epi32)
   static F greater_of(F a, F b) { return _mm_max_ps(a, b); }  // maxps: a > b ? a : b
 
-  static I iset1(int32_t v) { return _mm_set1_epi32(v); }
   static void istore(int32_t* p, I v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); }
   static void max_update(F& best, I& index, F v, I candidate) {
     const F take = _mm_and_ps(_mm_cmpnle_ps(v, best), _mm_cmpord_ps(v, v));  // !(v <= best) && v == v
@@ -49,21 +39,18 @@ struct VectorLanes {
   static void stream_fence() { _mm_sfence(); }
 };
 
+// SSE2 has no two-float load or store: the two floats move as one 64-bit integer.
+inline __m128 load_two_floats(const float* p) {
+  return _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+}
+inline void store_two_floats(float* p, __m128 v) {
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_castps_si128(v));
+}
+
 // Two doubles per register (contract in scalar.h, ScalarDoubleLanes).
 struct DoubleLanes {
-  static constexpr int64_t width = 2;
-  using D = __m128d;
-  static D load_floats(const float* p) {
-    return _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
-  }
-  static void store_floats(float* p, D v) {
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_castps_si128(_mm_cvtpd_ps(v)));
-  }
-  static D set1(double v) { return _mm_set1_pd(v); }
-  static D add(D a, D b) { return _mm_add_pd(a, b); }
-  static D sub(D a, D b) { return _mm_sub_pd(a, b); }
-  static D mul(D a, D b) { return _mm_mul_pd(a, b); }
+  ROIOPS_DOUBLE_LANE_OPS(2, __m128d, load_two_floats, _mm_cvtps_pd, _mm_cvtpd_ps, store_two_floats, _mm_set1_pd,
+                         _mm_add_pd, _mm_sub_pd, _mm_mul_pd)
 };
 
-}  // namespace ROIOPS_ISA
-}  // namespace roiops
+}  // namespace roiops::ROIOPS_ISA

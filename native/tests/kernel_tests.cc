@@ -69,17 +69,7 @@ struct Problem {
                                              : ((n * height + y) * width + x) * channels + c;
     return buffer[static_cast<size_t>(misalign + i)];
   }
-  FeatureMap map() const {
-    FeatureMap view;
-    view.data = buffer.data() + misalign;
-    view.length = elements();
-    view.batch = batch;
-    view.channels = channels;
-    view.height = height;
-    view.width = width;
-    view.layout = layout;
-    return view;
-  }
+  FeatureMap map() const { return {buffer.data() + misalign, elements(), batch, channels, height, width, layout}; }
   RoiRows rows() const { return {rois.data(), static_cast<int64_t>(rois.size()), count()}; }
 };
 
@@ -122,12 +112,10 @@ Operation align_op(int64_t ph, int64_t pw, int64_t sampling_ratio, bool aligned,
   static const char* const modes[] = {"avg", "max", "onnx-max"};
   Operation op;
   op.kind = Kind::align;
-  op.align.pooled_height = ph;
-  op.align.pooled_width = pw;
+  op.align = pooled_params<RoiAlignParams>(ph, pw, scale);
   op.align.sampling_ratio = sampling_ratio;
   op.align.aligned = aligned;
   op.align.mode = mode;
-  op.align.spatial_scale = scale;
   op.name = std::string("roiAlign ") + modes[static_cast<int>(mode)] + " " + std::to_string(ph) + "x" +
             std::to_string(pw) + " sr " + std::to_string(sampling_ratio) + (aligned ? " aligned" : "");
   return op;
@@ -136,10 +124,8 @@ Operation align_op(int64_t ph, int64_t pw, int64_t sampling_ratio, bool aligned,
 Operation pool_op(int64_t ph, int64_t pw, BinRule bins, bool with_argmax, float scale = 1.0f) {
   Operation op;
   op.kind = Kind::pool;
-  op.pool.pooled_height = ph;
-  op.pool.pooled_width = pw;
+  op.pool = pooled_params<RoiPoolParams>(ph, pw, scale);
   op.pool.bins = bins;
-  op.pool.spatial_scale = scale;
   op.with_argmax = with_argmax;
   op.name = std::string("roiPool ") + (bins == BinRule::split ? "split " : "overlap ") + std::to_string(ph) + "x" +
             std::to_string(pw) + (with_argmax ? " argmax" : "");
@@ -216,7 +202,8 @@ std::string difference_text(const Result& got, const Result& want, int64_t i, si
                 static_cast<double>(got.values[g]), static_cast<double>(want.values[w]),
                 static_cast<unsigned>(bits_of(got.values[g])), static_cast<unsigned>(bits_of(want.values[w])));
   std::string result = text;
-  if (!got.argmax.empty()) result += ", argmax " + std::to_string(got.argmax[g]) + " vs " + std::to_string(want.argmax[w]);
+  if (!got.argmax.empty())
+    result += ", argmax " + std::to_string(got.argmax[g]) + " vs " + std::to_string(want.argmax[w]);
   return result;
 }
 
@@ -293,7 +280,8 @@ void expect_known(const std::string& name, const std::vector<float>& plane, int6
     for (Layout layout : {Layout::nchw, Layout::nhwc})
       for (int64_t channels : {1, 19})
         for (bool planar : {true, false}) {
-          Problem p = replicated_map(name, plane, height, width, planar ? 1 + kPaddingImages : 1, channels, layout, rois);
+          Problem p =
+              replicated_map(name, plane, height, width, planar ? 1 + kPaddingImages : 1, channels, layout, rois);
           const int64_t times = planar ? 1 : channels_last_repeats(p, bins);
           p = with_repeated_rois(p, times);
           p.name += std::string(" ") + layout_name(layout) + " C=" + std::to_string(channels) +
@@ -312,11 +300,13 @@ void expect_known(const std::string& name, const std::vector<float>& plane, int6
           int64_t bad = -1;
           for (size_t i = 0; i < expected.size() && bad < 0; ++i)
             if (!close_to(r.values[i], expected[i])) bad = static_cast<int64_t>(i);
-          check(bad < 0, where + (bad < 0 ? "" : format(": element %.0f is %.9g, expected %.9g", static_cast<double>(bad),
-                                                        r.values[static_cast<size_t>(std::max<int64_t>(bad, 0))],
-                                                        expected[static_cast<size_t>(std::max<int64_t>(bad, 0))])));
+          check(bad < 0, where + (bad < 0 ? ""
+                                          : format(": element %.0f is %.9g, expected %.9g", static_cast<double>(bad),
+                                                   r.values[static_cast<size_t>(std::max<int64_t>(bad, 0))],
+                                                   expected[static_cast<size_t>(std::max<int64_t>(bad, 0))])));
           if (op.with_argmax) {
-            const std::vector<int32_t> expected_argmax = replicated_answer(repeated_argmax, p.count(), bins, channels, layout);
+            const std::vector<int32_t> expected_argmax =
+                replicated_answer(repeated_argmax, p.count(), bins, channels, layout);
             check(r.argmax == expected_argmax, where + ": argmax differs from the known answer");
           }
         }
@@ -377,8 +367,8 @@ void known_answers() {
   // Rows that are not usable (batch index out of range or not an integer, a non-finite
   // coordinate) and boxes entirely off the map give 0 (argmax -1) in every mode.
   const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
-  const std::vector<float> unusable = {1000, 0, 0, 2, 2, -1, 0, 0, 2, 2, 0.5f, 0, 0, 2, 2,
-                                       0, nan, 0, 2, 2, 0, 0, 0, inf, 2, 0, 40, 40, 60, 60};
+  const std::vector<float> unusable = {1000, 0,   0, 2, 2, -1, 0, 0, 2,   2, 0.5f, 0,  0,  2,  2,
+                                       0,    nan, 0, 2, 2, 0,  0, 0, inf, 2, 0,    40, 40, 60, 60};
   const std::vector<float> zeros(6 * 4, 0.0f);
   const std::vector<int32_t> none(6 * 4, -1);
   expect_known("unusable rows", map16, 4, 4, unusable, pool_op(2, 2, BinRule::overlap, true), zeros, none);
@@ -419,8 +409,8 @@ Problem random_problem(uint64_t seed, int64_t channels, int64_t height, int64_t 
     const float x2 = x1 + random.uniform(-2, static_cast<float>(width) * 3 - 2);
     const float y2 = y1 + random.uniform(-2, static_cast<float>(height) * 3 - 2);
     float batch_index = static_cast<float>(k % 2);
-    if (k % 13 == 5) batch_index = 2;       // out of range
-    if (k % 17 == 7) batch_index = 0.5f;    // not an integer
+    if (k % 13 == 5) batch_index = 2;     // out of range
+    if (k % 17 == 7) batch_index = 0.5f;  // not an integer
     p.rois.insert(p.rois.end(), {batch_index, x1, y1, k % 19 == 11 ? std::numeric_limits<float>::quiet_NaN() : x2, y2});
   }
   return p;
@@ -428,10 +418,10 @@ Problem random_problem(uint64_t seed, int64_t channels, int64_t height, int64_t 
 
 std::vector<Operation> random_operations() {
   return {
-      align_op(3, 2, -1, false, AlignMode::avg, 0.25f),   align_op(3, 2, 2, true, AlignMode::avg, 0.25f),
-      align_op(2, 3, 0, true, AlignMode::max, 0.25f),     align_op(3, 2, -1, false, AlignMode::max, 0.25f),
+      align_op(3, 2, -1, false, AlignMode::avg, 0.25f),     align_op(3, 2, 2, true, AlignMode::avg, 0.25f),
+      align_op(2, 3, 0, true, AlignMode::max, 0.25f),       align_op(3, 2, -1, false, AlignMode::max, 0.25f),
       align_op(3, 2, 3, false, AlignMode::onnx_max, 0.25f), align_op(2, 2, -1, true, AlignMode::onnx_max, 0.25f),
-      pool_op(2, 3, BinRule::overlap, true, 0.25f),       pool_op(3, 2, BinRule::split, true, 0.25f),
+      pool_op(2, 3, BinRule::overlap, true, 0.25f),         pool_op(3, 2, BinRule::split, true, 0.25f),
       pool_op(2, 2, BinRule::overlap, false, 0.25f),
   };
 }
@@ -472,7 +462,9 @@ void expect_paths_agree(const Problem& p, const Operation& op) {
     for (int64_t copy = 0; copy < repeated.count() / p.count() && difference.empty(); ++copy) {
       const size_t from = static_cast<size_t>(copy) * planar.values.size();
       const int64_t bad = first_bit_difference(planar, channels_last, from);
-      if (bad >= 0) difference = "copy " + std::to_string(copy) + " of the boxes differs at " + difference_text(planar, channels_last, bad, from);
+      if (bad >= 0)
+        difference = "copy " + std::to_string(copy) + " of the boxes differs at " +
+                     difference_text(planar, channels_last, bad, from);
     }
     check(difference.empty(), here + ": " + difference);
   }
@@ -485,7 +477,8 @@ void paths_agree() {
     Random random(seed++);
     for (int64_t k = 0; k < 6; ++k) {
       const float x1 = random.uniform(0, 120), y1 = random.uniform(0, 150);
-      p.rois.insert(p.rois.end(), {static_cast<float>(k % 2), x1, y1, x1 + random.uniform(4, 24), y1 + random.uniform(4, 24)});
+      p.rois.insert(p.rois.end(),
+                    {static_cast<float>(k % 2), x1, y1, x1 + random.uniform(4, 24), y1 + random.uniform(4, 24)});
     }
     p.rois.insert(p.rois.end(), {0, 150, 180, 170, 200});  // partly off the map (scaled by 0.25)
     p.rois.insert(p.rois.end(), {7, 0, 0, 20, 20});        // not usable
@@ -547,8 +540,8 @@ void extreme_boxes() {
 
 bool expect_status(const std::string& name, const Status& status, StatusCode want) {
   const bool ok = status.code == want && (want == StatusCode::ok || std::strlen(status.message) > 0);
-  return check(ok, name + ": expected status " + std::to_string(static_cast<int>(want)) + ", got " +
-                       status_text(status));
+  return check(ok,
+               name + ": expected status " + std::to_string(static_cast<int>(want)) + ", got " + status_text(status));
 }
 
 // A valid call (a 1x2x4x4 map, one box, 2x2 output) that each case breaks in one place.
@@ -645,40 +638,46 @@ void bad_input() {
                 roi_pool_forward(call.map(), call.rows(), ValidCall::pool(), out), invalid);
   out = call.output(false);
   out.data = nullptr;
-  expect_status("roiAlign, no output buffer", roi_align_forward(call.map(), call.rows(), ValidCall::align(), out), invalid);
+  expect_status("roiAlign, no output buffer", roi_align_forward(call.map(), call.rows(), ValidCall::align(), out),
+                invalid);
 
   RoiAlignParams align = ValidCall::align();
   align.pooled_height = 0;
-  expect_status("roiAlign, output height 0", roi_align_forward(call.map(), call.rows(), align, call.output(false)), invalid);
+  expect_status("roiAlign, output height 0", roi_align_forward(call.map(), call.rows(), align, call.output(false)),
+                invalid);
   align = ValidCall::align();
   align.pooled_height = align.pooled_width = int64_t(1) << 31;
   expect_status("roiAlign, an output shape whose element count overflows",
                 roi_align_forward(call.map(), call.rows(), align, call.output(false)), invalid);
   align = ValidCall::align();
   align.spatial_scale = std::numeric_limits<float>::quiet_NaN();
-  expect_status("roiAlign, a NaN spatial scale", roi_align_forward(call.map(), call.rows(), align, call.output(false)), invalid);
+  expect_status("roiAlign, a NaN spatial scale", roi_align_forward(call.map(), call.rows(), align, call.output(false)),
+                invalid);
   align = ValidCall::align();
   align.spatial_scale = std::numeric_limits<float>::infinity();
   expect_status("roiAlign, an infinite spatial scale",
                 roi_align_forward(call.map(), call.rows(), align, call.output(false)), invalid);
   align = ValidCall::align();
   align.mode = static_cast<AlignMode>(9);
-  expect_status("roiAlign, an unknown mode", roi_align_forward(call.map(), call.rows(), align, call.output(false)), invalid);
+  expect_status("roiAlign, an unknown mode", roi_align_forward(call.map(), call.rows(), align, call.output(false)),
+                invalid);
   align = ValidCall::align();
   align.max_samples_per_roi = 0;
-  expect_status("roiAlign, max samples per RoI 0", roi_align_forward(call.map(), call.rows(), align, call.output(false)),
-                invalid);
+  expect_status("roiAlign, max samples per RoI 0",
+                roi_align_forward(call.map(), call.rows(), align, call.output(false)), invalid);
 
   RoiPoolParams pool = ValidCall::pool();
   pool.pooled_width = -3;
-  expect_status("roiPool, output width -3", roi_pool_forward(call.map(), call.rows(), pool, call.output(true)), invalid);
+  expect_status("roiPool, output width -3", roi_pool_forward(call.map(), call.rows(), pool, call.output(true)),
+                invalid);
   pool = ValidCall::pool();
   pool.bins = static_cast<BinRule>(5);
-  expect_status("roiPool, an unknown bin rule", roi_pool_forward(call.map(), call.rows(), pool, call.output(true)), invalid);
+  expect_status("roiPool, an unknown bin rule", roi_pool_forward(call.map(), call.rows(), pool, call.output(true)),
+                invalid);
   pool = ValidCall::pool();
   pool.spatial_scale = -std::numeric_limits<float>::infinity();
-  expect_status("roiPool, an infinite spatial scale", roi_pool_forward(call.map(), call.rows(), pool, call.output(true)),
-                invalid);
+  expect_status("roiPool, an infinite spatial scale",
+                roi_pool_forward(call.map(), call.rows(), pool, call.output(true)), invalid);
 
   // argmax indexes a plane with int32: a plane of 2^32 pixels cannot have one (no data is
   // needed to see that: the batch is empty).
@@ -744,8 +743,8 @@ void empty_maps_return_at_once() {
     SpatialPyramidParams pyramid;
     pyramid.levels = levels;
     pyramid.level_count = 2;
-    expect_status("spatialPyramidPool forward, whole maps" + in, spatial_pyramid_pool_forward(map, nullptr, pyramid, none),
-                  StatusCode::ok);
+    expect_status("spatialPyramidPool forward, whole maps" + in,
+                  spatial_pyramid_pool_forward(map, nullptr, pyramid, none), StatusCode::ok);
     const std::vector<float> box = {0, 0, 1, 1};
     expect_status("cropAndResize forward" + in,
                   crop_and_resize_forward(map, {box.data(), 4, 1, 4}, &level, 1, CropAndResizeParams(), none),
@@ -760,14 +759,17 @@ void empty_maps_return_at_once() {
       FeatureMap input = map;  // the max modes' forward input: the gradient's shape
       input.batch = grad.batch;
       input.channels = channels;
-      expect_status("roiAlign backward" + g, roi_align_backward(dout, rois, RoiAlignParams(), input, grad), StatusCode::ok);
-      expect_status("psRoiAlign backward" + g, ps_roi_align_backward(dout, rois, PsRoiAlignParams(), grad), StatusCode::ok);
+      expect_status("roiAlign backward" + g, roi_align_backward(dout, rois, RoiAlignParams(), input, grad),
+                    StatusCode::ok);
+      expect_status("psRoiAlign backward" + g, ps_roi_align_backward(dout, rois, PsRoiAlignParams(), grad),
+                    StatusCode::ok);
       expect_status("roiAlignRotated backward" + g,
                     roi_align_rotated_backward(dout, rotated, RoiAlignRotatedParams(), grad), StatusCode::ok);
       expect_status("roiPool backward" + g, roi_pool_backward(dout, rois, RoiPoolParams(), grad), StatusCode::ok);
-      expect_status("psRoiPool backward" + g, ps_roi_pool_backward(dout, rois, PsRoiPoolParams(), grad), StatusCode::ok);
-      expect_status("preciseRoiPool backward" + g,
-                    precise_roi_pool_backward(dout, rois, PreciseRoiPoolParams(), grad), StatusCode::ok);
+      expect_status("psRoiPool backward" + g, ps_roi_pool_backward(dout, rois, PsRoiPoolParams(), grad),
+                    StatusCode::ok);
+      expect_status("preciseRoiPool backward" + g, precise_roi_pool_backward(dout, rois, PreciseRoiPoolParams(), grad),
+                    StatusCode::ok);
     }
   }
 }
@@ -800,8 +802,8 @@ void refusals_in_kernels() {
                       run(*table, small, capped, threads).status, StatusCode::ok);
 
         for (const Operation& op : {align_op(2, 2, 2, true, AlignMode::avg), pool_op(2, 2, BinRule::overlap, true)})
-          expect_status(describe(*table, small, op, threads) + ", cancelled", run(*table, small, op, threads, 0, &raised).status,
-                        StatusCode::aborted);
+          expect_status(describe(*table, small, op, threads) + ", cancelled",
+                        run(*table, small, op, threads, 0, &raised).status, StatusCode::aborted);
       }
   }
 }

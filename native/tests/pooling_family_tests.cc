@@ -39,25 +39,19 @@ struct Map {
   std::vector<float> nchw, nhwc;
 
   FeatureMap view(Layout layout) const {
-    FeatureMap m;
-    m.data = layout == Layout::nchw ? nchw.data() : nhwc.data();
-    m.length = static_cast<int64_t>(nchw.size());
-    m.batch = batch;
-    m.channels = channels;
-    m.height = height;
-    m.width = width;
-    m.layout = layout;
-    return m;
+    return {layout == Layout::nchw ? nchw.data() : nhwc.data(),
+            static_cast<int64_t>(nchw.size()),
+            batch,
+            channels,
+            height,
+            width,
+            layout};
   }
 };
 
 // [A][B][P] -> [A][P][B]
 std::vector<float> to_last(const std::vector<float>& v, int64_t a, int64_t b, int64_t p) {
-  std::vector<float> out(v.size());
-  for (int64_t i = 0; i < a; ++i)
-    for (int64_t j = 0; j < b; ++j)
-      for (int64_t k = 0; k < p; ++k) out[static_cast<size_t>((i * p + k) * b + j)] = v[static_cast<size_t>((i * b + j) * p + k)];
-  return out;
+  return swap_inner_axes(v, a, b, p);
 }
 
 // Values in [-2, 2) with a few NaN, +-inf and -0 pixels (`special` false: finite only).
@@ -111,12 +105,9 @@ struct Case {
   Runner run;
 };
 
+// [A][P][B] -> [A][B][P]
 std::vector<float> to_first(const std::vector<float>& v, int64_t a, int64_t b, int64_t p) {
-  std::vector<float> out(v.size());
-  for (int64_t i = 0; i < a; ++i)
-    for (int64_t j = 0; j < b; ++j)
-      for (int64_t k = 0; k < p; ++k) out[static_cast<size_t>((i * b + j) * p + k)] = v[static_cast<size_t>((i * p + k) * b + j)];
-  return out;
+  return swap_inner_axes(v, a, p, b);
 }
 
 int64_t first_difference(const std::vector<float>& a, const std::vector<float>& b) {
@@ -168,6 +159,11 @@ PooledOutput output_of(std::vector<float>& out) { return {out.data(), static_cas
 
 struct Shape {
   int64_t batch, height, width, count;
+
+  std::string text() const {
+    return "N=" + std::to_string(batch) + " " + std::to_string(height) + "x" + std::to_string(width) +
+           " K=" + std::to_string(count);
+  }
 };
 
 // A small map with many boxes (channels-last paths) and the same boxes on a map padded with
@@ -185,8 +181,7 @@ std::vector<Shape> shapes(Random& rng) {
 void random_forward_cases() {
   Random rng(2024);
   for (const Shape& shape : shapes(rng)) {
-    const std::string dims = "N=" + std::to_string(shape.batch) + " " + std::to_string(shape.height) + "x" +
-                             std::to_string(shape.width) + " K=" + std::to_string(shape.count);
+    const std::string dims = shape.text();
     // psRoiPool: C = C_out * PH * PW with C_out a vector tail or one channel.
     for (const int64_t c_out : {1, 3, 19}) {
       const int64_t ph = 1 + rng.below(3), pw = 1 + rng.below(3), C = c_out * ph * pw;
@@ -197,11 +192,12 @@ void random_forward_cases() {
       params.pooled_width = pw;
       params.spatial_scale = 0.5f;
       const int64_t K = shape.count;
-      expect_consistent({"psRoiPool " + dims + " C_out=" + std::to_string(c_out) + " " + std::to_string(ph) + "x" +
-                             std::to_string(pw),
-                         K * C, K, c_out, ph * pw, [&](const KernelTable& t, Layout l, int32_t threads, std::vector<float>& out) {
-                           return t.ps_roi_pool_forward(map.view(l), rows_of(rois), params, output_of(out), {CancelFlag(), threads});
-                         }});
+      expect_consistent(
+          {"psRoiPool " + dims + " C_out=" + std::to_string(c_out) + " " + std::to_string(ph) + "x" +
+               std::to_string(pw),
+           K * C, K, c_out, ph * pw, [&](const KernelTable& t, Layout l, int32_t threads, std::vector<float>& out) {
+             return t.ps_roi_pool_forward(map.view(l), rows_of(rois), params, output_of(out), {CancelFlag(), threads});
+           }});
     }
     for (const int64_t C : {1, 5, 37}) {
       const Map map = random_map(rng, shape.batch, C, shape.height, shape.width);
@@ -219,10 +215,11 @@ void random_forward_cases() {
           const int64_t count = whole_map ? shape.batch : K;
           expect_consistent({std::string("spatialPyramidPool ") + (mode == PyramidMode::max ? "max " : "avg ") +
                                  (whole_map ? "whole map " : "boxes ") + dims + " C=" + std::to_string(C),
-                             count * C * 14, count, 0, 0, [&](const KernelTable& t, Layout l, int32_t threads, std::vector<float>& out) {
+                             count * C * 14, count, 0, 0,
+                             [&](const KernelTable& t, Layout l, int32_t threads, std::vector<float>& out) {
                                const RoiRows r = rows_of(rois);
-                               return t.spatial_pyramid_pool_forward(map.view(l), whole_map ? nullptr : &r, params, output_of(out),
-                                                                     {CancelFlag(), threads});
+                               return t.spatial_pyramid_pool_forward(map.view(l), whole_map ? nullptr : &r, params,
+                                                                     output_of(out), {CancelFlag(), threads});
                              }});
         }
       // preciseRoiPool.
@@ -234,7 +231,8 @@ void random_forward_cases() {
         const int64_t bins = size * (size + 1);
         expect_consistent({"preciseRoiPool " + dims + " C=" + std::to_string(C) + " " + std::to_string(size) + "x" +
                                std::to_string(size + 1),
-                           K * C * bins, K, C, bins, [&](const KernelTable& t, Layout l, int32_t threads, std::vector<float>& out) {
+                           K * C * bins, K, C, bins,
+                           [&](const KernelTable& t, Layout l, int32_t threads, std::vector<float>& out) {
                              return t.precise_roi_pool_forward(map.view(l), rows_of(rois), params, output_of(out),
                                                                {CancelFlag(), threads});
                            }});
@@ -245,11 +243,14 @@ void random_forward_cases() {
       for (int64_t k = 0; k < K; ++k) {
         for (int i = 0; i < 4; ++i) boxes.push_back(rng.uniform(-0.3f, 1.3f));
         const int64_t r = rng.below(30);
-        indices.push_back(r == 0 ? static_cast<int32_t>(shape.batch) : r == 1 ? -1 : static_cast<int32_t>(rng.below(shape.batch)));
+        indices.push_back(r == 0   ? static_cast<int32_t>(shape.batch)
+                          : r == 1 ? -1
+                                   : static_cast<int32_t>(rng.below(shape.batch)));
         if (r == 2) boxes.back() = std::numeric_limits<float>::infinity();
       }
       for (CropMethod method : {CropMethod::bilinear, CropMethod::nearest})
-        for (const std::pair<int64_t, int64_t>& crop : std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {3, 5}, {7, 7}}) {
+        for (const std::pair<int64_t, int64_t>& crop :
+             std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {3, 5}, {7, 7}}) {
           CropAndResizeParams params;
           params.crop_height = crop.first;
           params.crop_width = crop.second;
@@ -257,13 +258,15 @@ void random_forward_cases() {
           params.extrapolation_value = -1.5f;
           const int64_t cells = crop.first * crop.second;
           // NHWC output [K][h*w][C]; NCHW [K][C][h*w]: channels-last runs give the transposed order.
-          expect_consistent({std::string("cropAndResize ") + (method == CropMethod::nearest ? "nearest " : "bilinear ") +
-                                 std::to_string(crop.first) + "x" + std::to_string(crop.second) + " " + dims + " C=" +
-                                 std::to_string(C),
-                             K * C * cells, K, C, cells, [&](const KernelTable& t, Layout l, int32_t threads, std::vector<float>& out) {
+          expect_consistent({std::string("cropAndResize ") +
+                                 (method == CropMethod::nearest ? "nearest " : "bilinear ") +
+                                 std::to_string(crop.first) + "x" + std::to_string(crop.second) + " " + dims +
+                                 " C=" + std::to_string(C),
+                             K * C * cells, K, C, cells,
+                             [&](const KernelTable& t, Layout l, int32_t threads, std::vector<float>& out) {
                                return t.crop_and_resize_forward(map.view(l), rows_of(boxes, 4), indices.data(),
-                                                                static_cast<int64_t>(indices.size()), params, output_of(out),
-                                                                {CancelFlag(), threads});
+                                                                static_cast<int64_t>(indices.size()), params,
+                                                                output_of(out), {CancelFlag(), threads});
                              }});
         }
     }
@@ -273,7 +276,8 @@ void random_forward_cases() {
 // roiPool's argmax for a problem, from the scalar table (the backward's input).
 std::vector<int32_t> roi_pool_argmax(const Map& map, Layout layout, const std::vector<float>& rois,
                                      const RoiPoolParams& params) {
-  const int64_t elements = static_cast<int64_t>(rois.size() / 5) * map.channels * params.pooled_height * params.pooled_width;
+  const int64_t elements =
+      static_cast<int64_t>(rois.size() / 5) * map.channels * params.pooled_height * params.pooled_width;
   std::vector<float> values(static_cast<size_t>(elements));
   std::vector<int32_t> argmax(static_cast<size_t>(elements));
   PooledOutput out{values.data(), elements, argmax.data(), elements};
@@ -282,22 +286,13 @@ std::vector<int32_t> roi_pool_argmax(const Map& map, Layout layout, const std::v
 }
 
 GradientMap gradient_of(const Map& map, Layout layout, std::vector<float>& data) {
-  GradientMap g;
-  g.data = data.data();
-  g.length = static_cast<int64_t>(data.size());
-  g.batch = map.batch;
-  g.channels = map.channels;
-  g.height = map.height;
-  g.width = map.width;
-  g.layout = layout;
-  return g;
+  return {data.data(), static_cast<int64_t>(data.size()), map.batch, map.channels, map.height, map.width, layout};
 }
 
 void random_backward_cases() {
   Random rng(77);
   for (const Shape& shape : shapes(rng)) {
-    const std::string dims = "N=" + std::to_string(shape.batch) + " " + std::to_string(shape.height) + "x" +
-                             std::to_string(shape.width) + " K=" + std::to_string(shape.count);
+    const std::string dims = shape.text();
     const int64_t K = shape.count;
     for (const int64_t C : {1, 5, 70}) {
       const Map map = random_map(rng, shape.batch, C, shape.height, shape.width, false);
@@ -314,26 +309,28 @@ void random_backward_cases() {
       const std::vector<float> dy_nhwc = to_last(dy_nchw, K, C, 6);
       const std::vector<int32_t> argmax_nchw = roi_pool_argmax(map, Layout::nchw, rois, pool);
       const std::vector<int32_t> argmax_nhwc = roi_pool_argmax(map, Layout::nhwc, rois, pool);
-      expect_consistent({"roiPoolBackward " + dims + " C=" + std::to_string(C), elements, shape.batch, C,
-                         shape.height * shape.width, [&](const KernelTable& t, Layout l, int32_t threads, std::vector<float>& out) {
-                           const bool planar = l == Layout::nchw;
-                           PooledGradient dy{planar ? dy_nchw.data() : dy_nhwc.data(), static_cast<int64_t>(dy_nchw.size()),
-                                             planar ? argmax_nchw.data() : argmax_nhwc.data(),
-                                             static_cast<int64_t>(argmax_nchw.size())};
-                           return t.roi_pool_backward(dy, rows_of(rois), pool, gradient_of(map, l, out), {CancelFlag(), threads});
-                         }});
+      expect_consistent(
+          {"roiPoolBackward " + dims + " C=" + std::to_string(C), elements, shape.batch, C, shape.height * shape.width,
+           [&](const KernelTable& t, Layout l, int32_t threads, std::vector<float>& out) {
+             const bool planar = l == Layout::nchw;
+             PooledGradient dy{planar ? dy_nchw.data() : dy_nhwc.data(), static_cast<int64_t>(dy_nchw.size()),
+                               planar ? argmax_nchw.data() : argmax_nhwc.data(),
+                               static_cast<int64_t>(argmax_nchw.size())};
+             return t.roi_pool_backward(dy, rows_of(rois), pool, gradient_of(map, l, out), {CancelFlag(), threads});
+           }});
       // preciseRoiPool.
       PreciseRoiPoolParams precise;
       precise.pooled_height = 2;
       precise.pooled_width = 3;
       precise.spatial_scale = 0.5f;
       expect_consistent({"preciseRoiPoolBackward " + dims + " C=" + std::to_string(C), elements, shape.batch, C,
-                         shape.height * shape.width, [&](const KernelTable& t, Layout l, int32_t threads, std::vector<float>& out) {
+                         shape.height * shape.width,
+                         [&](const KernelTable& t, Layout l, int32_t threads, std::vector<float>& out) {
                            const bool planar = l == Layout::nchw;
-                           PooledGradient dy{planar ? dy_nchw.data() : dy_nhwc.data(), static_cast<int64_t>(dy_nchw.size()),
-                                             nullptr, 0};
-                           return t.precise_roi_pool_backward(dy, rows_of(rois), precise, gradient_of(image_sized, l, out),
-                                                              {CancelFlag(), threads});
+                           PooledGradient dy{planar ? dy_nchw.data() : dy_nhwc.data(),
+                                             static_cast<int64_t>(dy_nchw.size()), nullptr, 0};
+                           return t.precise_roi_pool_backward(
+                               dy, rows_of(rois), precise, gradient_of(image_sized, l, out), {CancelFlag(), threads});
                          }});
       // psRoiPool: C_out = C / (PH*PW) with 1x1 or the whole C as groups.
       if (C % 5 == 0) {
@@ -345,12 +342,13 @@ void random_backward_cases() {
         std::vector<float> ps_nchw(static_cast<size_t>(K * C));
         for (float& v : ps_nchw) v = rng.uniform(-1.0f, 1.0f);
         const std::vector<float> ps_nhwc = to_last(ps_nchw, K, c_out, 5);
-        expect_consistent({"psRoiPoolBackward " + dims + " C=" + std::to_string(C), elements, shape.batch, C,
-                           shape.height * shape.width, [&](const KernelTable& t, Layout l, int32_t threads, std::vector<float>& out) {
-                             PooledGradient dy{l == Layout::nchw ? ps_nchw.data() : ps_nhwc.data(),
-                                               static_cast<int64_t>(ps_nchw.size()), nullptr, 0};
-                             return t.ps_roi_pool_backward(dy, rows_of(rois), ps, gradient_of(map, l, out), {CancelFlag(), threads});
-                           }});
+        expect_consistent(
+            {"psRoiPoolBackward " + dims + " C=" + std::to_string(C), elements, shape.batch, C,
+             shape.height * shape.width, [&](const KernelTable& t, Layout l, int32_t threads, std::vector<float>& out) {
+               PooledGradient dy{l == Layout::nchw ? ps_nchw.data() : ps_nhwc.data(),
+                                 static_cast<int64_t>(ps_nchw.size()), nullptr, 0};
+               return t.ps_roi_pool_backward(dy, rows_of(rois), ps, gradient_of(map, l, out), {CancelFlag(), threads});
+             }});
       }
     }
   }
@@ -364,7 +362,8 @@ void identities() {
   for (const KernelTable* table : tables())
     for (Layout layout : {Layout::nchw, Layout::nhwc})
       for (const int64_t C : {1, 19}) {
-        const std::string where = std::string(table->simd) + (layout == Layout::nchw ? " NCHW" : " NHWC") + " C=" + std::to_string(C);
+        const std::string where =
+            std::string(table->simd) + (layout == Layout::nchw ? " NCHW" : " NHWC") + " C=" + std::to_string(C);
         // spatialPyramidPool (max) of one box, level l == roiPool with l x l bins, NCHW order.
         const Map map = random_map(rng, 2, C, 13, 11);
         const std::vector<float> box = {1, -2.0f, 3.0f, 17.5f, 22.0f};
@@ -381,7 +380,8 @@ void identities() {
           params.spatial_scale = 0.5f;
           const RoiRows rows = rows_of(box);
           table->spatial_pyramid_pool_forward(map.view(layout), &rows, params, output_of(pyramid), {CancelFlag(), 2});
-          check(first_difference(pooled, pyramid) < 0, where + ": spatialPyramidPool level " + std::to_string(l) + " != roiPool");
+          check(first_difference(pooled, pyramid) < 0,
+                where + ": spatialPyramidPool level " + std::to_string(l) + " != roiPool");
         }
         // preciseRoiPool, box (0,0,14,14) at scale 0.5, 7x7 bins == avg_pool2d(2, stride 1)[:7,:7].
         const Map features = random_map(rng, 1, C, 9, 10, false);
@@ -390,15 +390,17 @@ void identities() {
         precise.pooled_height = precise.pooled_width = 7;
         precise.spatial_scale = 0.5f;
         std::vector<float> out(static_cast<size_t>(C * 49));
-        table->precise_roi_pool_forward(features.view(layout), rows_of(roi), precise, output_of(out), {CancelFlag(), 1});
+        table->precise_roi_pool_forward(features.view(layout), rows_of(roi), precise, output_of(out),
+                                        {CancelFlag(), 1});
         if (layout == Layout::nhwc) out = to_first(out, 1, C, 49);
         bool close = true;
         for (int64_t c = 0; c < C; ++c)
           for (int64_t y = 0; y < 7; ++y)
             for (int64_t x = 0; x < 7; ++x) {
               const float* plane = features.nchw.data() + c * 90;
-              const double want = (static_cast<double>(plane[y * 10 + x]) + plane[y * 10 + x + 1] + plane[(y + 1) * 10 + x] +
-                                   plane[(y + 1) * 10 + x + 1]) / 4.0;
+              const double want = (static_cast<double>(plane[y * 10 + x]) + plane[y * 10 + x + 1] +
+                                   plane[(y + 1) * 10 + x] + plane[(y + 1) * 10 + x + 1]) /
+                                  4.0;
               const double got = out[static_cast<size_t>(c * 49 + y * 7 + x)];
               close = close && std::fabs(got - want) <= 1e-5 + 1e-5 * std::fabs(want);
             }
@@ -456,14 +458,18 @@ void bad_input() {
   expect_invalid("spatialPyramidPool level -1", spatial_pyramid_pool_forward(map, nullptr, spp, output_of(out)));
   const int64_t huge[2] = {int64_t(1) << 32, int64_t(1) << 32};
   spp.levels = huge;
-  expect_invalid("spatialPyramidPool overflowing levels", spatial_pyramid_pool_forward(map, nullptr, spp, output_of(out)));
+  expect_invalid("spatialPyramidPool overflowing levels",
+                 spatial_pyramid_pool_forward(map, nullptr, spp, output_of(out)));
   CropAndResizeParams crop;
   const std::vector<float> boxes = {0, 0, 1, 1};
   const int32_t index = 0;
-  expect_invalid("cropAndResize no indices", crop_and_resize_forward(map, rows_of(boxes, 4), nullptr, 0, crop, output_of(out)));
-  expect_invalid("cropAndResize rows of 5", crop_and_resize_forward(map, rows_of(rois), &index, 1, crop, output_of(out)));
+  expect_invalid("cropAndResize no indices",
+                 crop_and_resize_forward(map, rows_of(boxes, 4), nullptr, 0, crop, output_of(out)));
+  expect_invalid("cropAndResize rows of 5",
+                 crop_and_resize_forward(map, rows_of(rois), &index, 1, crop, output_of(out)));
   crop.crop_width = 0;
-  expect_invalid("cropAndResize width 0", crop_and_resize_forward(map, rows_of(boxes, 4), &index, 1, crop, output_of(out)));
+  expect_invalid("cropAndResize width 0",
+                 crop_and_resize_forward(map, rows_of(boxes, 4), &index, 1, crop, output_of(out)));
   GradientMap g;
   g.data = grad.data();
   g.length = static_cast<int64_t>(grad.size()) - 1;

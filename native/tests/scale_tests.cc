@@ -42,8 +42,8 @@ namespace {
 using namespace roiops;
 
 constexpr int64_t kBatch = 2, kChannels = 36, kSize = 8192;  // 2 x 2.4e9 elements
-constexpr int64_t kWindow = 40;                               // the written bottom-right corner
-constexpr int64_t kOrigin = kSize - kWindow;                  // where the window starts, both axes
+constexpr int64_t kWindow = 40;                              // the written bottom-right corner
+constexpr int64_t kOrigin = kSize - kWindow;                 // where the window starts, both axes
 
 // Element offset of (n, c, y, x) in an [n][C][h][w] map of `layout`, in 64 bits.
 int64_t offset(Layout layout, int64_t n, int64_t c, int64_t y, int64_t x, int64_t h, int64_t w) {
@@ -79,7 +79,9 @@ class SparseMap {
   SparseMap& operator=(const SparseMap&) = delete;
 
   bool mapped() const { return data_ != nullptr; }
-  FeatureMap view() const { return {data_, kBatch * kChannels * kSize * kSize, kBatch, kChannels, kSize, kSize, layout_}; }
+  FeatureMap view() const {
+    return {data_, kBatch * kChannels * kSize * kSize, kBatch, kChannels, kSize, kSize, layout_};
+  }
 
  private:
   Layout layout_;
@@ -92,9 +94,12 @@ struct WindowMap {
   explicit WindowMap(Layout layout) : layout(layout), data(static_cast<size_t>(kChannels * kWindow * kWindow)) {
     for (int64_t c = 0; c < kChannels; ++c)
       for (int64_t dy = 0; dy < kWindow; ++dy)
-        for (int64_t dx = 0; dx < kWindow; ++dx) data[offset(layout, 0, c, dy, dx, kWindow, kWindow)] = window_value(c, dy, dx);
+        for (int64_t dx = 0; dx < kWindow; ++dx)
+          data[offset(layout, 0, c, dy, dx, kWindow, kWindow)] = window_value(c, dy, dx);
   }
-  FeatureMap view() const { return {data.data(), static_cast<int64_t>(data.size()), 1, kChannels, kWindow, kWindow, layout}; }
+  FeatureMap view() const {
+    return {data.data(), static_cast<int64_t>(data.size()), 1, kChannels, kWindow, kWindow, layout};
+  }
   Layout layout;
   std::vector<float> data;
 };
@@ -104,12 +109,12 @@ struct WindowMap {
 // window's bottom-right edge (the map's edge), none off its top-left (the map's interior).
 std::vector<float> window_rois(int64_t pooled) {
   const float p = static_cast<float>(pooled);
-  return {0, 1.0f, 2.0f, 1.0f + p, 2.0f + p,                       // 1-pixel bins
-          0, 3.5f, 5.25f, 3.5f + 2 * p, 5.25f + 4 * p,              // 2x4-pixel bins
-          0, 10.125f, 7.0f, 10.125f + 0.5f * p, 7.0f + 0.5f * p,   // half-pixel bins
-          0, 20.0f, 12.5f, 20.0f + 4 * p, 12.5f + 2 * p,            // 4x2
-          0, 30.0f, 31.0f, 30.0f + 4 * p, 31.0f + 4 * p,            // off the bottom-right edge
-          0, 37.5f, 2.0f, 37.5f + 2 * p, 2.0f + p};                 // off the right edge
+  return {0, 1.0f,    2.0f,  1.0f + p,           2.0f + p,         // 1-pixel bins
+          0, 3.5f,    5.25f, 3.5f + 2 * p,       5.25f + 4 * p,    // 2x4-pixel bins
+          0, 10.125f, 7.0f,  10.125f + 0.5f * p, 7.0f + 0.5f * p,  // half-pixel bins
+          0, 20.0f,   12.5f, 20.0f + 4 * p,      12.5f + 2 * p,    // 4x2
+          0, 30.0f,   31.0f, 30.0f + 4 * p,      31.0f + 4 * p,    // off the bottom-right edge
+          0, 37.5f,   2.0f,  37.5f + 2 * p,      2.0f + p};        // off the right edge
 }
 
 // The rows moved to image `n` of the big map.
@@ -130,90 +135,74 @@ RoiRows rows_of(const std::vector<float>& rows, int64_t columns = 5) {
   return {rows.data(), static_cast<int64_t>(rows.size()), static_cast<int64_t>(rows.size()) / columns, columns};
 }
 
-// One operator's forward pass: writes `out` (and `argmax` when it has one) for `rows` on `map`.
+// One operator's forward pass: writes `out` (and its argmax when it has one) for `rows` on `map`.
 struct Operation {
   std::string name;
-  int64_t pooled;            // output bins per axis
-  int64_t columns;           // 5, or 6 for rotated boxes
-  int64_t outputs_per_row;   // floats of output per RoI row
+  int64_t pooled;           // output bins per axis
+  int64_t columns;          // 5, or 6 for rotated boxes
+  int64_t outputs_per_row;  // floats of output per RoI row
   bool has_argmax;
-  std::function<Status(const KernelTable&, const FeatureMap&, const RoiRows&, float*, int32_t*, int64_t)> run;
+  std::function<Status(const KernelTable&, const FeatureMap&, const RoiRows&, const PooledOutput&)> run;
 };
 
 std::vector<Operation> operations() {
   std::vector<Operation> ops;
   const Execution two{CancelFlag(), 2};
+  // An operator whose kernel entry takes (map, rows, params, out, execution).
+  auto add = [&](const std::string& name, int64_t pooled, int64_t columns, int64_t outputs_per_row, bool has_argmax,
+                 auto entry, auto params) {
+    ops.push_back({name, pooled, columns, outputs_per_row, has_argmax,
+                   [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, const PooledOutput& out) {
+                     return (t.*entry)(m, r, params, out, two);
+                   }});
+  };
   for (int64_t pooled : {2, 3}) {
     for (AlignMode mode : {AlignMode::avg, AlignMode::max, AlignMode::onnx_max}) {
-      RoiAlignParams p;
-      p.pooled_height = p.pooled_width = pooled;
+      RoiAlignParams p = pooled_params<RoiAlignParams>(pooled, pooled);
       p.sampling_ratio = mode == AlignMode::avg ? -1 : 2;
       p.aligned = mode != AlignMode::max;
       p.mode = mode;
-      ops.push_back({"roiAlign " + std::to_string(pooled) + " mode " + std::to_string(static_cast<int>(mode)), pooled, 5,
-                     kChannels * pooled * pooled, false,
-                     [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, float* out, int32_t*, int64_t n) {
-                       return t.roi_align_forward(m, r, p, {out, n, nullptr, 0}, two);
-                     }});
+      add("roiAlign " + std::to_string(pooled) + " mode " + std::to_string(static_cast<int>(mode)), pooled, 5,
+          kChannels * pooled * pooled, false, &KernelTable::roi_align_forward, p);
     }
     for (BinRule bins : {BinRule::overlap, BinRule::split}) {
-      RoiPoolParams p;
-      p.pooled_height = p.pooled_width = pooled;
+      RoiPoolParams p = pooled_params<RoiPoolParams>(pooled, pooled);
       p.bins = bins;
-      ops.push_back({"roiPool " + std::to_string(pooled) + " bins " + std::to_string(static_cast<int>(bins)), pooled, 5,
-                     kChannels * pooled * pooled, true,
-                     [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, float* out, int32_t* argmax, int64_t n) {
-                       return t.roi_pool_forward(m, r, p, {out, n, argmax, n}, two);
-                     }});
+      add("roiPool " + std::to_string(pooled) + " bins " + std::to_string(static_cast<int>(bins)), pooled, 5,
+          kChannels * pooled * pooled, true, &KernelTable::roi_pool_forward, p);
     }
     const int64_t ps_channels = kChannels / (pooled * pooled);
-    ops.push_back({"psRoiPool " + std::to_string(pooled), pooled, 5, ps_channels * pooled * pooled, false,
-                   [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, float* out, int32_t*, int64_t n) {
-                     PsRoiPoolParams p;
-                     p.pooled_height = p.pooled_width = pooled;
-                     return t.ps_roi_pool_forward(m, r, p, {out, n, nullptr, 0}, two);
-                   }});
-    ops.push_back({"psRoiAlign " + std::to_string(pooled), pooled, 5, ps_channels * pooled * pooled, false,
-                   [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, float* out, int32_t*, int64_t n) {
-                     PsRoiAlignParams p;
-                     p.pooled_height = p.pooled_width = pooled;
-                     p.sampling_ratio = 2;
-                     return t.ps_roi_align_forward(m, r, p, {out, n, nullptr, 0}, two);
-                   }});
-    ops.push_back({"preciseRoiPool " + std::to_string(pooled), pooled, 5, kChannels * pooled * pooled, false,
-                   [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, float* out, int32_t*, int64_t n) {
-                     PreciseRoiPoolParams p;
-                     p.pooled_height = p.pooled_width = pooled;
-                     return t.precise_roi_pool_forward(m, r, p, {out, n, nullptr, 0}, two);
-                   }});
+    add("psRoiPool " + std::to_string(pooled), pooled, 5, ps_channels * pooled * pooled, false,
+        &KernelTable::ps_roi_pool_forward, pooled_params<PsRoiPoolParams>(pooled, pooled));
+    PsRoiAlignParams ps_align = pooled_params<PsRoiAlignParams>(pooled, pooled);
+    ps_align.sampling_ratio = 2;
+    add("psRoiAlign " + std::to_string(pooled), pooled, 5, ps_channels * pooled * pooled, false,
+        &KernelTable::ps_roi_align_forward, ps_align);
+    add("preciseRoiPool " + std::to_string(pooled), pooled, 5, kChannels * pooled * pooled, false,
+        &KernelTable::precise_roi_pool_forward, pooled_params<PreciseRoiPoolParams>(pooled, pooled));
     ops.push_back({"multiScaleRoiAlign " + std::to_string(pooled), pooled, 5, kChannels * pooled * pooled, false,
-                   [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, float* out, int32_t*, int64_t n) {
+                   [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, const PooledOutput& out) {
                      MultiScaleRoiAlignParams p;
                      p.pooled_height = p.pooled_width = pooled;
                      p.sampling_ratio = 2;
                      const float scale = 1.0f;
                      const std::vector<int32_t> level(static_cast<size_t>(r.count), 0);
-                     return t.multi_scale_roi_align_forward({&m, &scale, 1}, r, {level.data(), r.count}, p,
-                                                            {out, n, nullptr, 0}, two);
+                     return t.multi_scale_roi_align_forward({&m, &scale, 1}, r, {level.data(), r.count}, p, out, two);
                    }});
   }
   // Rotated boxes at angle 0 (sin 0 = 0 exactly): (b, cx, cy, w, h, angle) from the same corners.
-  ops.push_back({"roiAlignRotated", 2, 6, kChannels * 4, false,
-                 [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, float* out, int32_t*, int64_t n) {
-                   RoiAlignRotatedParams p;
-                   p.pooled_height = p.pooled_width = 2;
-                   p.sampling_ratio = 2;
-                   return t.roi_align_rotated_forward(m, r, p, {out, n, nullptr, 0}, two);
-                 }});
+  RoiAlignRotatedParams rotated_params = pooled_params<RoiAlignRotatedParams>(2, 2);
+  rotated_params.sampling_ratio = 2;
+  add("roiAlignRotated", 2, 6, kChannels * 4, false, &KernelTable::roi_align_rotated_forward, rotated_params);
   static const int64_t levels[] = {1, 2, 4};
   for (PyramidMode mode : {PyramidMode::max, PyramidMode::avg})
     ops.push_back({"spatialPyramidPool mode " + std::to_string(static_cast<int>(mode)), 2, 5, kChannels * 21, false,
-                   [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, float* out, int32_t*, int64_t n) {
+                   [=](const KernelTable& t, const FeatureMap& m, const RoiRows& r, const PooledOutput& out) {
                      SpatialPyramidParams p;
                      p.levels = levels;
                      p.level_count = 3;
                      p.mode = mode;
-                     return t.spatial_pyramid_pool_forward(m, &r, p, {out, n, nullptr, 0}, two);
+                     return t.spatial_pyramid_pool_forward(m, &r, p, out, two);
                    }});
   return ops;
 }
@@ -236,8 +225,11 @@ struct Output {
 Output run(const Operation& op, const KernelTable& table, const FeatureMap& map, const std::vector<float>& rows) {
   const int64_t count = static_cast<int64_t>(rows.size()) / op.columns;
   const int64_t n = count * op.outputs_per_row;
-  Output o{std::vector<float>(static_cast<size_t>(n), unwritten()), std::vector<int32_t>(op.has_argmax ? static_cast<size_t>(n) : 0, -2), {}};
-  o.status = op.run(table, map, rows_of(rows, op.columns), o.values.data(), op.has_argmax ? o.argmax.data() : nullptr, n);
+  Output o{std::vector<float>(static_cast<size_t>(n), unwritten()),
+           std::vector<int32_t>(op.has_argmax ? static_cast<size_t>(n) : 0, -2),
+           {}};
+  const PooledOutput out{o.values.data(), n, op.has_argmax ? o.argmax.data() : nullptr, op.has_argmax ? n : 0};
+  o.status = op.run(table, map, rows_of(rows, op.columns), out);
   return o;
 }
 
@@ -280,9 +272,9 @@ void operators_past_2_31(Layout layout, const SparseMap& big, const WindowMap& s
 void crop_and_resize_past_2_31(Layout layout, const SparseMap& big) {
   const float last = static_cast<float>(kSize - 1);
   const float w0 = static_cast<float>(kOrigin) / last;
-  const std::vector<float> boxes = {w0 + 2 / last, w0 + 3 / last, w0 + 30 / last, w0 + 25 / last,
-                                    w0 + 10 / last, w0 + 1 / last, 1.0f, 1.0f,
-                                    w0 - 5 / last, w0 + 20 / last, w0 + 12 / last, w0 + 38 / last};
+  const std::vector<float> boxes = {w0 + 2 / last,  w0 + 3 / last,  w0 + 30 / last, w0 + 25 / last,
+                                    w0 + 10 / last, w0 + 1 / last,  1.0f,           1.0f,
+                                    w0 - 5 / last,  w0 + 20 / last, w0 + 12 / last, w0 + 38 / last};
   CropAndResizeParams p;
   p.crop_height = 5;
   p.crop_width = 4;
@@ -313,7 +305,8 @@ void crop_and_resize_past_2_31(Layout layout, const SparseMap& big) {
 
 void scale_tests() {
 #if !ROIOPS_HAVE_MMAP
-  std::printf("scale tests: SKIPPED, no anonymous memory mappings on this platform (nothing past 2^31 elements was tested)\n");
+  std::printf(
+      "scale tests: SKIPPED, no anonymous memory mappings on this platform (nothing past 2^31 elements was tested)\n");
 #else
   const Tally before = tally();
   for (Layout layout : {Layout::nchw, Layout::nhwc}) {

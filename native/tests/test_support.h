@@ -79,6 +79,27 @@ class Random {
   uint64_t state_;
 };
 
+// [A][B][P] -> [A][P][B]: NCHW -> NHWC with P = H*W (also for [K][C][PH][PW] blocks), and
+// back with B and P exchanged.
+inline std::vector<float> swap_inner_axes(const std::vector<float>& v, int64_t a, int64_t b, int64_t p) {
+  std::vector<float> out(v.size());
+  for (int64_t i = 0; i < a; ++i)
+    for (int64_t j = 0; j < b; ++j)
+      for (int64_t k = 0; k < p; ++k)
+        out[static_cast<size_t>((i * p + k) * b + j)] = v[static_cast<size_t>((i * b + j) * p + k)];
+  return out;
+}
+
+// The options every pooling operator has (the rest keep their defaults).
+template <class Params>
+Params pooled_params(int64_t pooled_height, int64_t pooled_width, float spatial_scale = 1.0f) {
+  Params params;
+  params.pooled_height = pooled_height;
+  params.pooled_width = pooled_width;
+  params.spatial_scale = spatial_scale;
+  return params;
+}
+
 // Outputs start filled with this, so that an element a kernel forgets to write is seen.
 constexpr uint32_t kUnwrittenBits = 0x7fc0deadu;  // a quiet NaN whose payload no kernel produces
 

@@ -52,6 +52,14 @@ function tensor(p: Problem) {
   return { data: p.map.data, shape: layout === 'NCHW' ? [batch, C, H, W] : [batch, H, W, C] };
 }
 
+/** roiPool's reference values and argmax for `p` at scale 1/4. */
+function roiPoolExpected(p: Problem, pooledHeight: number, pooledWidth: number, bins: 'overlap' | 'split') {
+  const values = new Float32Array(p.count * p.map.channels * pooledHeight * pooledWidth);
+  const argmax = new Int32Array(values.length);
+  roiPoolReference({ input: p.map, rois: p.rois, roiCount: p.count, out: values, argmax, pooledHeight, pooledWidth, spatialScale: 0.25, bins });
+  return { values, argmax };
+}
+
 describe.each(problems)('$name', (p) => {
   const boxes = { data: p.rois, shape: [p.count, 5] };
 
@@ -68,9 +76,7 @@ describe.each(problems)('$name', (p) => {
   });
 
   it.each(['overlap', 'split'] as const)('roiPool bins %s equals the reference with argmax, 1 and 2 threads', (bins) => {
-    const expected = new Float32Array(p.count * p.map.channels * 6);
-    const expectedArgmax = new Int32Array(expected.length);
-    roiPoolReference({ input: p.map, rois: p.rois, roiCount: p.count, out: expected, argmax: expectedArgmax, pooledHeight: 2, pooledWidth: 3, spatialScale: 0.25, bins });
+    const { values: expected, argmax: expectedArgmax } = roiPoolExpected(p, 2, 3, bins);
     for (const threads of [1, 2]) {
       const result = roiPoolSync(tensor(p), boxes, { outputSize: [2, 3], spatialScale: 0.25, bins, returnArgmax: true, layout: p.map.layout, threads });
       expect(result.data).toEqual(expected);
@@ -95,9 +101,7 @@ describe('outputs over 2^20 elements, which the native kernels stream out with n
   });
 
   it('give roiPool values and argmax equal to the reference', () => {
-    const expected = new Float32Array(elements);
-    const expectedArgmax = new Int32Array(elements);
-    roiPoolReference({ input: p.map, rois: p.rois, roiCount: p.count, out: expected, argmax: expectedArgmax, pooledHeight: 16, pooledWidth: 16, spatialScale: 0.25, bins: 'overlap' });
+    const { values: expected, argmax: expectedArgmax } = roiPoolExpected(p, 16, 16, 'overlap');
     const result = roiPoolSync(tensor(p), boxes, { outputSize: 16, spatialScale: 0.25, returnArgmax: true });
     expect(result.data).toEqual(expected);
     expect(result.argmax).toEqual(expectedArgmax);

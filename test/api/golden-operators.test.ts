@@ -9,9 +9,10 @@ import type { Tensor } from '../../lib/index.js';
 import { expectConfiguredBackend } from '../helpers/backend.js';
 import {
   goldenCases,
+  goldenRuns,
+  inLayout,
   mismatches,
   toChannelsFirst,
-  toChannelsLast,
   toleranceFor,
   torchvisionBackwardDisagreements,
   type DecodedTensor,
@@ -20,8 +21,6 @@ import {
 
 type Layout = 'NCHW' | 'NHWC';
 type Form = 'sync' | 'async';
-
-const inLayout = (t: DecodedTensor, layout: Layout) => (layout === 'NCHW' ? t : toChannelsLast(t));
 
 /** Calls the async or the Sync twin of an operator with the same arguments. */
 function call(name: string, form: Form, ...args: unknown[]): Promise<Tensor> {
@@ -85,12 +84,7 @@ describe('golden vectors of the other operators', () => {
   });
 
   describe.each(forwards.flatMap((forward) => goldenCases(forward.prefixes).map((c) => ({ ...c, forward }))))('$name', (c) => {
-    it.each([
-      ['NCHW', 'sync', 1],
-      ['NCHW', 'async', 2],
-      ['NHWC', 'sync', 2],
-      ['NHWC', 'async', 1],
-    ] as const)('%s %s, %d thread(s)', async (layout, form, threads) => {
+    it.each(goldenRuns)('%s %s, %d thread(s)', async (layout, form, threads) => {
       const result = await c.forward.run(c, layout, form, threads);
       const expected = c.forward.expected(c, layout);
       expect(result.shape).toEqual(expected.shape);
@@ -142,12 +136,7 @@ describe('golden input gradients', () => {
   });
 
   describe.each(gradientCases)('$name', (c) => {
-    it.each([
-      ['NCHW', 'sync', 1],
-      ['NCHW', 'async', 2],
-      ['NHWC', 'sync', 2],
-      ['NHWC', 'async', 1],
-    ] as const)('%s %s, %d thread(s)', async (layout, form, threads) => {
+    it.each(goldenRuns)('%s %s, %d thread(s)', async (layout, form, threads) => {
       const result = await backward(c, layout, form, threads);
       const expected = inLayout(c.expectedGradInput as DecodedTensor, layout);
       expect(result.shape).toEqual(expected.shape);

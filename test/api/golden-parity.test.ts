@@ -4,14 +4,14 @@ import { describe, expect, it } from 'vitest';
 
 import { roiAlign, roiAlignSync, roiPool, roiPoolSync, type RoiPoolResult } from '../../lib/index.js';
 import { expectConfiguredBackend } from '../helpers/backend.js';
-import { goldenCases, mismatches, toChannelsLast, toleranceFor, type GoldenCase } from '../helpers/golden.js';
+import { goldenCases, goldenRuns, inLayout, mismatches, toleranceFor, type GoldenCase } from '../helpers/golden.js';
 
 const cases = goldenCases(['roi_pool', 'roi_align_0', 'roi_align_1', 'roi_align_max', 'roi_align_onnx_max', 'example_']);
 
 type Layout = 'NCHW' | 'NHWC';
 
 async function run(c: GoldenCase, layout: Layout, form: 'sync' | 'async', threads: number): Promise<RoiPoolResult> {
-  const input = layout === 'NCHW' ? c.input : toChannelsLast(c.input);
+  const input = inLayout(c.input, layout);
   const options = { ...c.params, layout, threads } as never;
   if (c.op === 'roiPool') {
     const poolOptions = { ...(options as object), returnArgmax: true } as never;
@@ -28,19 +28,14 @@ describe('golden vectors', () => {
   });
 
   describe.each(cases)('$name', (c) => {
-    it.each([
-      ['NCHW', 'sync', 1],
-      ['NCHW', 'async', 2],
-      ['NHWC', 'sync', 2],
-      ['NHWC', 'async', 1],
-    ] as const)('%s %s, %d thread(s)', async (layout, form, threads) => {
+    it.each(goldenRuns)('%s %s, %d thread(s)', async (layout, form, threads) => {
       const result = await run(c, layout, form, threads);
-      const expected = layout === 'NCHW' ? c.expected : toChannelsLast(c.expected);
+      const expected = inLayout(c.expected, layout);
       expect(result.shape).toEqual(expected.shape);
       const { atol, rtol } = toleranceFor(c.op);
       expect(mismatches(result.data, expected.data, atol, rtol)).toEqual([]);
       if (c.expectedArgmax) {
-        const expectedArgmax = layout === 'NCHW' ? c.expectedArgmax : toChannelsLast(c.expectedArgmax);
+        const expectedArgmax = inLayout(c.expectedArgmax, layout);
         expect(Array.from(result.argmax ?? [])).toEqual(Array.from(expectedArgmax.data));
       }
     });

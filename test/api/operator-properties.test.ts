@@ -77,31 +77,35 @@ const cropBoxes = {
 };
 const cropIndices = Int32Array.from({ length: 9 }, (_, k) => k % 2);
 
+type Operator = (...args: never[]) => Tensor | Promise<Tensor>;
+
+/** A case calling the `…Sync` or the async twin with `args(layout)`, then the options with the layout and threads. */
+function twinCase(
+  name: string,
+  layoutShapedOutput: boolean,
+  [sync, async]: readonly [Operator, Operator],
+  args: (layout: Layout) => unknown[],
+  options: object,
+): Case {
+  return {
+    name,
+    layoutShapedOutput,
+    run: (layout, form, threads) =>
+      (form === 'sync' ? sync : async)(...([...args(layout), { ...options, layout, threads }] as never[])),
+  };
+}
+
+/** An operator called as (map in `layout`, boxes, options): its output follows the layout. */
+const boxesCase = (name: string, sync: Operator, async: Operator, rois: Tensor, options: object): Case =>
+  twinCase(name, true, [sync, async], (layout) => [input(layout), rois], options);
+
+const pyramidTwins = [spatialPyramidPoolSync, spatialPyramidPool] as const;
+const cropTwins = [cropAndResizeSync, cropAndResize] as const;
+
 const cases: Case[] = [
-  {
-    name: 'psRoiPool',
-    layoutShapedOutput: true,
-    run: (layout, form, threads) => {
-      const options = { outputSize: [2, 3] as [number, number], spatialScale: 0.25, layout, threads };
-      return form === 'sync' ? psRoiPoolSync(input(layout), boxes, options) : psRoiPool(input(layout), boxes, options);
-    },
-  },
-  {
-    name: 'psRoiAlign',
-    layoutShapedOutput: true,
-    run: (layout, form, threads) => {
-      const options = { outputSize: 2, spatialScale: 0.25, samplingRatio: -1, layout, threads };
-      return form === 'sync' ? psRoiAlignSync(input(layout), boxes, options) : psRoiAlign(input(layout), boxes, options);
-    },
-  },
-  {
-    name: 'roiAlignRotated',
-    layoutShapedOutput: true,
-    run: (layout, form, threads) => {
-      const options = { outputSize: [3, 4] as [number, number], spatialScale: 0.25, layout, threads };
-      return form === 'sync' ? roiAlignRotatedSync(input(layout), rotated, options) : roiAlignRotated(input(layout), rotated, options);
-    },
-  },
+  boxesCase('psRoiPool', psRoiPoolSync, psRoiPool, boxes, { outputSize: [2, 3], spatialScale: 0.25 }),
+  boxesCase('psRoiAlign', psRoiAlignSync, psRoiAlign, boxes, { outputSize: 2, spatialScale: 0.25, samplingRatio: -1 }),
+  boxesCase('roiAlignRotated', roiAlignRotatedSync, roiAlignRotated, rotated, { outputSize: [3, 4], spatialScale: 0.25 }),
   {
     name: 'multiScaleRoiAlign',
     layoutShapedOutput: true,
@@ -112,51 +116,22 @@ const cases: Case[] = [
       return form === 'sync' ? multiScaleRoiAlignSync(levels, boxes, options) : multiScaleRoiAlign(levels, boxes, options);
     },
   },
-  {
-    name: 'spatialPyramidPool (boxes, avg)',
-    layoutShapedOutput: false,
-    run: (layout, form, threads) => {
-      const options = { levels: [3, 1, 2], boxes, spatialScale: 0.25, mode: 'avg' as const, layout, threads };
-      return form === 'sync' ? spatialPyramidPoolSync(input(layout), options) : spatialPyramidPool(input(layout), options);
-    },
-  },
-  {
-    name: 'spatialPyramidPool (whole maps, max)',
-    layoutShapedOutput: false,
-    run: (layout, form, threads) => {
-      const options = { levels: [1, 2, 4], layout, threads };
-      return form === 'sync' ? spatialPyramidPoolSync(input(layout), options) : spatialPyramidPool(input(layout), options);
-    },
-  },
-  {
-    name: 'cropAndResize (bilinear)',
-    layoutShapedOutput: true,
-    run: (layout, form, threads) => {
-      // cropAndResize's output is [K,h,w,C] for NHWC and [K,C,h,w] for NCHW.
-      const options = { extrapolationValue: -2, layout, threads };
-      return form === 'sync'
-        ? cropAndResizeSync(input(layout), cropBoxes, cropIndices, [5, 4], options)
-        : cropAndResize(input(layout), cropBoxes, cropIndices, [5, 4], options);
-    },
-  },
-  {
-    name: 'cropAndResize (nearest)',
-    layoutShapedOutput: true,
-    run: (layout, form, threads) => {
-      const options = { method: 'nearest' as const, layout, threads };
-      return form === 'sync'
-        ? cropAndResizeSync(input(layout), cropBoxes, cropIndices, 3, options)
-        : cropAndResize(input(layout), cropBoxes, cropIndices, 3, options);
-    },
-  },
-  {
-    name: 'preciseRoiPool',
-    layoutShapedOutput: true,
-    run: (layout, form, threads) => {
-      const options = { outputSize: 3, spatialScale: 0.25, layout, threads };
-      return form === 'sync' ? preciseRoiPoolSync(input(layout), boxes, options) : preciseRoiPool(input(layout), boxes, options);
-    },
-  },
+  // spatialPyramidPool's output is [K or N, C * cells] in either layout.
+  twinCase('spatialPyramidPool (boxes, avg)', false, pyramidTwins, (layout) => [input(layout)], {
+    levels: [3, 1, 2],
+    boxes,
+    spatialScale: 0.25,
+    mode: 'avg',
+  }),
+  twinCase('spatialPyramidPool (whole maps, max)', false, pyramidTwins, (layout) => [input(layout)], { levels: [1, 2, 4] }),
+  // cropAndResize's output is [K,h,w,C] for NHWC and [K,C,h,w] for NCHW.
+  twinCase('cropAndResize (bilinear)', true, cropTwins, (layout) => [input(layout), cropBoxes, cropIndices, [5, 4]], {
+    extrapolationValue: -2,
+  }),
+  twinCase('cropAndResize (nearest)', true, cropTwins, (layout) => [input(layout), cropBoxes, cropIndices, 3], {
+    method: 'nearest',
+  }),
+  boxesCase('preciseRoiPool', preciseRoiPoolSync, preciseRoiPool, boxes, { outputSize: 3, spatialScale: 0.25 }),
 ];
 
 describe('operator properties', () => {

@@ -23,7 +23,6 @@ import {
   product,
   tensorOf,
   wrongType,
-  type Dims,
   type TensorValue,
 } from './fuzz-values.js';
 import { forwardOperators } from '../../cli/job-spec.js';
@@ -535,8 +534,9 @@ function cropAndResizeArgs(): Arbitrary<unknown[]> {
 
 const backwardExtras: Partial<Record<OperatorName, Record<string, Arbitrary<unknown>>>> = {
   roiAlignBackward: { samplingRatio: valid.samplingRatio, aligned: fc.boolean(), maxSamplesPerRoi: valid.maxSamplesPerRoi },
-  psRoiAlignBackward: { samplingRatio: valid.samplingRatio, maxSamplesPerRoi: valid.maxSamplesPerRoi },
-  roiAlignRotatedBackward: { samplingRatio: valid.samplingRatio, aligned: fc.boolean(), clockwise: fc.boolean(), maxSamplesPerRoi: valid.maxSamplesPerRoi },
+  // psRoiAlign and roiAlignRotated take the same options backward as forward.
+  psRoiAlignBackward: roiExtras.psRoiAlign,
+  roiAlignRotatedBackward: roiExtras.roiAlignRotated,
 };
 
 /** The backward passes: (gradOutput, [argmax,] boxes, options) with gradOutput [K, Cout, PH, PW] and inputShape the map's. */

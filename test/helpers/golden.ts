@@ -109,27 +109,42 @@ export function concatenateBoxes(boxes: DecodedTensor[]): DecodedTensor {
   return { data, shape: [count, 5] };
 }
 
+/** [A][B][P] -> [A][P][B]: the one transpose both layout conversions below are. */
+function swapInnerAxes<T extends Float32Array | Int32Array>(data: T, a: number, b: number, p: number): T {
+  const out = new (data.constructor as new (length: number) => T)(data.length);
+  for (let i = 0; i < a; i++)
+    for (let j = 0; j < b; j++)
+      for (let k = 0; k < p; k++) out[(i * p + k) * b + j] = data[(i * b + j) * p + k] as number;
+  return out;
+}
+
 /** NCHW -> NHWC (works for any [A,B,C,D] tensor viewed as [A, B=channels, C, D]). */
 export function toChannelsLast<T extends Float32Array | Int32Array>(tensor: DecodedTensor<T>): DecodedTensor<T> {
   const [n = 0, c = 0, h = 0, w = 0] = tensor.shape;
-  const out = new (tensor.data.constructor as new (length: number) => T)(tensor.data.length);
-  for (let b = 0; b < n; b++)
-    for (let ch = 0; ch < c; ch++)
-      for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++) out[((b * h + y) * w + x) * c + ch] = tensor.data[((b * c + ch) * h + y) * w + x] as number;
-  return { data: out, shape: [n, h, w, c] };
+  return { data: swapInnerAxes(tensor.data, n, c, h * w), shape: [n, h, w, c] };
 }
 
 /** NHWC -> NCHW (any [A,B,C,D] tensor viewed as [A, B, C, D=channels]); the inverse of toChannelsLast. */
 export function toChannelsFirst<T extends Float32Array | Int32Array>(tensor: DecodedTensor<T>): DecodedTensor<T> {
   const [n = 0, h = 0, w = 0, c = 0] = tensor.shape;
-  const out = new (tensor.data.constructor as new (length: number) => T)(tensor.data.length);
-  for (let b = 0; b < n; b++)
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++)
-        for (let ch = 0; ch < c; ch++) out[((b * c + ch) * h + y) * w + x] = tensor.data[((b * h + y) * w + x) * c + ch] as number;
-  return { data: out, shape: [n, c, h, w] };
+  return { data: swapInnerAxes(tensor.data, n, h * w, c), shape: [n, c, h, w] };
 }
+
+/** A golden (NCHW) tensor in `layout`. */
+export function inLayout<T extends Float32Array | Int32Array>(tensor: DecodedTensor<T>, layout: 'NCHW' | 'NHWC'): DecodedTensor<T> {
+  return layout === 'NCHW' ? tensor : toChannelsLast(tensor);
+}
+
+/**
+ * The four ways each golden case runs through the public API, as (layout, form, threads): both
+ * layouts, sync and async, 1 and 2 threads, each pairing once.
+ */
+export const goldenRuns = [
+  ['NCHW', 'sync', 1],
+  ['NCHW', 'async', 2],
+  ['NHWC', 'sync', 2],
+  ['NHWC', 'async', 1],
+] as const;
 
 /**
  * Indices where `actual` is outside |actual - expected| <= atol + rtol*|expected| (golden

@@ -34,14 +34,7 @@ import {
   type TensorLike,
 } from '../../lib/index.js';
 import type { AlignMode, Precision } from '../../lib/model.js';
-import {
-  preciseRoiPoolBackwardReference,
-  psRoiAlignBackwardReference,
-  psRoiPoolBackwardReference,
-  roiAlignBackwardReference,
-  roiAlignRotatedBackwardReference,
-  roiPoolBackwardReference,
-} from '../../lib/reference/backward.js';
+import * as backwardReferences from '../../lib/reference/backward.js';
 import type { FloatArray, ReferenceMap } from '../../lib/reference/common.js';
 import { preciseRoiPoolReference } from '../../lib/reference/precise-roi-pool.js';
 import { psRoiAlignReference, psRoiPoolReference } from '../../lib/reference/ps-roi.js';
@@ -215,6 +208,37 @@ function gradientCase(reference: Omit<GradientCase, 'outputLength' | 'publicForw
   };
 }
 
+/** The reference kernels of a linear case: each takes the case's kernel options plus the call's buffers. */
+interface LinearKernels {
+  forward: (job: never) => void;
+  backward: (job: never) => void;
+}
+
+/**
+ * A case whose forward is linear in the input (every operator here but roiPool and roiAlign's
+ * max modes), on `random` data of `shape` drawn now.
+ */
+function linearCase(
+  random: () => number,
+  reference: { name: string; shape: Shape; outputShape: number[]; kernelOptions: object; kernels: LinearKernels },
+  api: PublicApi,
+): GradientCase {
+  const { name, shape, outputShape, kernelOptions, kernels } = reference;
+  return gradientCase(
+    {
+      name,
+      shape,
+      data: randomData(random, shape),
+      outputShape,
+      linear: true,
+      forward: (input, out, precision) => kernels.forward({ ...kernelOptions, input, out, precision } as never),
+      backward: (gradOutput, gradInput, precision) =>
+        kernels.backward({ ...kernelOptions, gradOutput, gradInput, precision } as never),
+    },
+    api,
+  );
+}
+
 export function gradientCases(): GradientCase[] {
   const random = prng(2024);
   const cases: GradientCase[] = [];
@@ -250,7 +274,7 @@ export function gradientCases(): GradientCase[] {
           backward: (gradOutput, gradInput, precision, input) => {
             const argmax = new Int32Array(gradOutput.length);
             forward(input, new Float64Array(gradOutput.length), precision, argmax);
-            roiPoolBackwardReference({ gradOutput, gradInput, argmax, rois, roiCount: count, pooledHeight: 2, pooledWidth: 3, precision });
+            backwardReferences.roiPoolBackwardReference({ gradOutput, gradInput, argmax, rois, roiCount: count, pooledHeight: 2, pooledWidth: 3, precision });
           },
         },
         { boxes, forward: [roiPoolSync, roiPool], backward: publicBackward, options: {} },
@@ -279,7 +303,7 @@ export function gradientCases(): GradientCase[] {
           linear: mode === 'avg',
           forward: (input, out, precision) => roiAlignReference({ ...options, input, out, precision }),
           backward: (gradOutput, gradInput, precision, input) =>
-            roiAlignBackwardReference({ ...options, gradOutput, gradInput, input: mode === 'avg' ? null : input, precision }),
+            backwardReferences.roiAlignBackwardReference({ ...options, gradOutput, gradInput, input: mode === 'avg' ? null : input, precision }),
         },
         {
           boxes: boxesOf(rois),
@@ -297,31 +321,28 @@ export function gradientCases(): GradientCase[] {
     const options = { ...pooled, rois, roiCount: count };
     const outputShape = [count, 2, 2, 3];
     cases.push(
-      gradientCase(
+      linearCase(
+        random,
         {
           name: 'psRoiPool',
           shape: positionSensitive,
-          data: randomData(random, positionSensitive),
           outputShape,
-          linear: true,
-          forward: (input, out, precision) => psRoiPoolReference({ ...options, input, out, precision }),
-          backward: (gradOutput, gradInput, precision) => psRoiPoolBackwardReference({ ...options, gradOutput, gradInput, precision }),
+          kernelOptions: options,
+          kernels: { forward: psRoiPoolReference, backward: backwardReferences.psRoiPoolBackwardReference },
         },
         { boxes: boxesOf(rois), forward: [psRoiPoolSync, psRoiPool], backward: [psRoiPoolBackwardSync, psRoiPoolBackward], options: {} },
       ),
     );
     for (const samplingRatio of [-1, 2]) {
       cases.push(
-        gradientCase(
+        linearCase(
+          random,
           {
             name: `psRoiAlign, samplingRatio ${samplingRatio}`,
             shape: positionSensitive,
-            data: randomData(random, positionSensitive),
             outputShape,
-            linear: true,
-            forward: (input, out, precision) => psRoiAlignReference({ ...options, samplingRatio, input, out, precision }),
-            backward: (gradOutput, gradInput, precision) =>
-              psRoiAlignBackwardReference({ ...options, samplingRatio, gradOutput, gradInput, precision }),
+            kernelOptions: { ...options, samplingRatio },
+            kernels: { forward: psRoiAlignReference, backward: backwardReferences.psRoiAlignBackwardReference },
           },
           {
             boxes: boxesOf(rois),
@@ -342,15 +363,14 @@ export function gradientCases(): GradientCase[] {
     const rois = randomRotatedBoxes(random, count, small, scale);
     const options = { ...pooled, rois, roiCount: count, samplingRatio, aligned, clockwise };
     cases.push(
-      gradientCase(
+      linearCase(
+        random,
         {
           name: `roiAlignRotated, samplingRatio ${samplingRatio}, aligned ${aligned}, clockwise ${clockwise}`,
           shape: small,
-          data: randomData(random, small),
           outputShape: smallOutput,
-          linear: true,
-          forward: (input, out, precision) => roiAlignRotatedReference({ ...options, input, out, precision }),
-          backward: (gradOutput, gradInput, precision) => roiAlignRotatedBackwardReference({ ...options, gradOutput, gradInput, precision }),
+          kernelOptions: options,
+          kernels: { forward: roiAlignRotatedReference, backward: backwardReferences.roiAlignRotatedBackwardReference },
         },
         {
           boxes: boxesOf(rois),
@@ -366,22 +386,16 @@ export function gradientCases(): GradientCase[] {
     const rois = randomBoxes(random, count, small, scale);
     const options = { ...pooled, rois, roiCount: count };
     cases.push(
-      gradientCase(
+      linearCase(
+        random,
         {
           name: 'preciseRoiPool',
           shape: small,
-          data: randomData(random, small),
           outputShape: smallOutput,
-          linear: true,
-          forward: (input, out, precision) => preciseRoiPoolReference({ ...options, input, out, precision }),
-          backward: (gradOutput, gradInput, precision) => preciseRoiPoolBackwardReference({ ...options, gradOutput, gradInput, precision }),
+          kernelOptions: options,
+          kernels: { forward: preciseRoiPoolReference, backward: backwardReferences.preciseRoiPoolBackwardReference },
         },
-        {
-          boxes: boxesOf(rois),
-          forward: [preciseRoiPoolSync, preciseRoiPool],
-          backward: [preciseRoiPoolBackwardSync, preciseRoiPoolBackward],
-          options: {},
-        },
+        { boxes: boxesOf(rois), forward: [preciseRoiPoolSync, preciseRoiPool], backward: [preciseRoiPoolBackwardSync, preciseRoiPoolBackward], options: {} },
       ),
     );
   }

@@ -16,21 +16,20 @@ import type { ReferenceMap } from '../../lib/reference/common.js';
 import { cropAndResizeReference } from '../../lib/reference/crop-and-resize.js';
 import { multiScaleRoiAlignReference } from '../../lib/reference/multi-scale.js';
 import { preciseRoiPoolReference } from '../../lib/reference/precise-roi-pool.js';
-import { positionSensitiveChannel, psRoiAlignReference, psRoiPoolReference } from '../../lib/reference/ps-roi.js';
+import { psRoiAlignReference, psRoiPoolReference } from '../../lib/reference/ps-roi.js';
 import { roiAlignRotatedReference } from '../../lib/reference/roi-align-rotated.js';
 import { roiAlignReference } from '../../lib/reference/roi-align.js';
 import { roiPoolReference } from '../../lib/reference/roi-pool.js';
 import { spatialPyramidReference } from '../../lib/reference/spatial-pyramid.js';
 import {
   goldenCases,
+  inLayout,
   mismatches,
   toChannelsFirst,
-  toChannelsLast,
   toleranceFor,
   torchvisionBackwardDisagreements,
-  type DecodedTensor,
-  type GoldenCase,
 } from '../helpers/golden.js';
+import type { DecodedTensor, GoldenCase } from '../helpers/golden.js';
 
 type Layout = 'NCHW' | 'NHWC';
 const layouts = ['NCHW', 'NHWC'] as const;
@@ -38,12 +37,12 @@ const layouts = ['NCHW', 'NHWC'] as const;
 /** A golden NCHW tensor as a feature map in `layout`. */
 function featureMap(tensor: DecodedTensor, layout: Layout): FeatureMap {
   const [batch, channels, height, width] = tensor.shape as [number, number, number, number];
-  return { data: layout === 'NCHW' ? tensor.data : toChannelsLast(tensor).data, batch, channels, height, width, layout };
+  return { data: inLayout(tensor, layout).data, batch, channels, height, width, layout };
 }
 
 /** A golden [K,C,PH,PW] tensor (output or gradient) in `layout`. */
-function inLayout(tensor: DecodedTensor, layout: Layout): Float32Array {
-  return layout === 'NCHW' ? tensor.data : toChannelsLast(tensor).data;
+function layoutData(tensor: DecodedTensor, layout: Layout): Float32Array {
+  return inLayout(tensor, layout).data;
 }
 
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, c: GoldenCase): void {
@@ -100,9 +99,9 @@ describe.each(goldenCases(['roi_pool', 'roi_align_0', 'roi_align_1', 'roi_align_
           mode: (c.params.mode as AlignMode | undefined) ?? 'avg',
         });
       }
-      expectClose(job.out, inLayout(c.expected, layout), c);
+      expectClose(job.out, layoutData(c.expected, layout), c);
       if (c.expectedArgmax) {
-        const expectedArgmax = layout === 'NCHW' ? c.expectedArgmax : toChannelsLast(c.expectedArgmax);
+        const expectedArgmax = inLayout(c.expectedArgmax, layout);
         expect(Array.from(argmax)).toEqual(Array.from(expectedArgmax.data));
       }
     });
@@ -112,14 +111,11 @@ describe.each(goldenCases(['roi_pool', 'roi_align_0', 'roi_align_1', 'roi_align_
       it('backward, both layouts', () => {
         for (const layout of layouts) {
           const gradInput = gradientMap(c, layout);
-          const gradOutput = inLayout(c.gradOutput as DecodedTensor, layout);
+          const gradOutput = layoutData(c.gradOutput as DecodedTensor, layout);
           const [pooledHeight, pooledWidth] = c.params.outputSize as [number, number];
           const common = { gradInput, gradOutput, rois: c.rois.data, roiCount: c.rois.shape[0] as number, pooledHeight, pooledWidth };
           if (c.op === 'roiPool') {
-            const argmax =
-              layout === 'NCHW'
-                ? (c.expectedArgmax as DecodedTensor<Int32Array>)
-                : toChannelsLast(c.expectedArgmax as DecodedTensor<Int32Array>);
+            const argmax = inLayout(c.expectedArgmax as DecodedTensor<Int32Array>, layout);
             roiPoolBackwardReference({ ...common, argmax: argmax.data });
           } else {
             roiAlignBackwardReference({
@@ -132,7 +128,7 @@ describe.each(goldenCases(['roi_pool', 'roi_align_0', 'roi_align_1', 'roi_align_
             });
           }
           // Gradients sum, so they have the golden README's tolerance even for roiPool.
-          expect(mismatches(gradInput.data, inLayout(c.expectedGradInput as DecodedTensor, layout))).toEqual([]);
+          expect(mismatches(gradInput.data, layoutData(c.expectedGradInput as DecodedTensor, layout))).toEqual([]);
         }
       });
     }
@@ -145,7 +141,7 @@ describe.each(goldenCases(['ps_roi_pool', 'ps_roi_align']))('psRoiPool / psRoiAl
     if (c.op === 'psRoiPool') psRoiPoolReference(job);
     else psRoiAlignReference({ ...job, samplingRatio: c.params.samplingRatio as number });
     // §3.2: torchvision divides a zero-size box's empty sum by gh*gw = 0 (NaN); roi-ops gives 0 (API.md).
-    const expected = inLayout(c.expected, layout).map((v) => (Number.isNaN(v) ? 0 : v));
+    const expected = layoutData(c.expected, layout).map((v) => (Number.isNaN(v) ? 0 : v));
     expectClose(job.out, expected, c);
   });
 
@@ -154,14 +150,14 @@ describe.each(goldenCases(['ps_roi_pool', 'ps_roi_align']))('psRoiPool / psRoiAl
     const gradInput = gradientMap(c, layout);
     const job = {
       gradInput,
-      gradOutput: inLayout(c.gradOutput as DecodedTensor, layout),
+      gradOutput: layoutData(c.gradOutput as DecodedTensor, layout),
       rois: c.rois.data,
       roiCount: c.rois.shape[0] as number,
       pooledHeight,
       pooledWidth,
       spatialScale: c.params.spatialScale as number,
     };
-    const expected = inLayout(c.expectedGradInput as DecodedTensor, layout);
+    const expected = layoutData(c.expectedGradInput as DecodedTensor, layout);
     if (c.op === 'psRoiAlign') {
       psRoiAlignBackwardReference({ ...job, samplingRatio: c.params.samplingRatio as number });
       expect(mismatches(gradInput.data, expected)).toEqual([]);
@@ -189,7 +185,7 @@ describe.each(goldenCases(['roi_align_rotated']))('roiAlignRotated: $name', (c) 
       aligned: c.params.aligned as boolean,
       clockwise: c.params.clockwise as boolean,
     });
-    expectClose(job.out, inLayout(c.expected, layout), c);
+    expectClose(job.out, layoutData(c.expected, layout), c);
   });
 });
 
@@ -197,7 +193,7 @@ describe.each(goldenCases(['precise_roi_pool']))('preciseRoiPool: $name', (c) =>
   it.each(layouts)('forward, %s', (layout) => {
     const job = poolingFields(c, layout);
     preciseRoiPoolReference(job);
-    expectClose(job.out, inLayout(c.expected, layout), c);
+    expectClose(job.out, layoutData(c.expected, layout), c);
   });
 });
 
@@ -230,7 +226,7 @@ describe.each(goldenCases(['multi_scale_roi_align']))('multiScaleRoiAlign: $name
       samplingRatio: c.params.samplingRatio as number,
       aligned: false,
     });
-    expectClose(out, inLayout(c.expected, layout), c);
+    expectClose(out, layoutData(c.expected, layout), c);
   });
 
   it('uses more than one level (so the level mapping is exercised)', () => {

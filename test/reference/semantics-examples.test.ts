@@ -10,14 +10,7 @@ import { multiScaleRoiAlignReference } from '../../lib/reference/multi-scale.js'
 import { preciseRoiPoolReference } from '../../lib/reference/precise-roi-pool.js';
 import { psRoiAlignReference, psRoiPoolReference } from '../../lib/reference/ps-roi.js';
 import { roiAlignRotatedReference } from '../../lib/reference/roi-align-rotated.js';
-import {
-  preciseRoiPoolBackwardReference,
-  psRoiAlignBackwardReference,
-  psRoiPoolBackwardReference,
-  roiAlignBackwardReference,
-  roiAlignRotatedBackwardReference,
-  roiPoolBackwardReference,
-} from '../../lib/reference/backward.js';
+import * as backwardReferences from '../../lib/reference/backward.js';
 import { roiAlignReference } from '../../lib/reference/roi-align.js';
 import { roiPoolReference } from '../../lib/reference/roi-pool.js';
 import { spatialPyramidReference } from '../../lib/reference/spatial-pyramid.js';
@@ -365,7 +358,7 @@ describe('max-mode ties: the first winner takes the gradient (API.md: strict >, 
   const ones: FeatureMap = plane(new Float32Array(16).fill(1), 4, 4);
   const backward = (mode: 'max' | 'onnx-max') => {
     const gradInput = { ...ones, data: new Float32Array(16) };
-    roiAlignBackwardReference({
+    backwardReferences.roiAlignBackwardReference({
       gradOutput: Float32Array.from([1]),
       gradInput,
       rois: Float32Array.from([0, 0, 0, 2, 2]),
@@ -458,14 +451,14 @@ describe('rows that are not valid (API.md "Bad input", invalidBoxes: zero): zero
     };
     const gradOutput = new Float32Array(64).fill(1);
     const common = { ...pooled, gradOutput, rois: rows5 };
-    run((gradInput) => roiPoolBackwardReference({ ...common, gradInput, argmax: new Int32Array(64) }));
-    run((gradInput) => roiAlignBackwardReference({ ...common, gradInput, samplingRatio: 2, aligned: false, mode: 'max', input: map }));
-    run((gradInput) => psRoiPoolBackwardReference({ ...common, gradInput, gradOutput: gradOutput.subarray(0, 16) }));
-    run((gradInput) => psRoiAlignBackwardReference({ ...common, gradInput, gradOutput: gradOutput.subarray(0, 16), samplingRatio: 2 }));
+    run((gradInput) => backwardReferences.roiPoolBackwardReference({ ...common, gradInput, argmax: new Int32Array(64) }));
+    run((gradInput) => backwardReferences.roiAlignBackwardReference({ ...common, gradInput, samplingRatio: 2, aligned: false, mode: 'max', input: map }));
+    run((gradInput) => backwardReferences.psRoiPoolBackwardReference({ ...common, gradInput, gradOutput: gradOutput.subarray(0, 16) }));
+    run((gradInput) => backwardReferences.psRoiAlignBackwardReference({ ...common, gradInput, gradOutput: gradOutput.subarray(0, 16), samplingRatio: 2 }));
     run((gradInput) =>
-      roiAlignRotatedBackwardReference({ ...common, gradInput, rois: rows6, samplingRatio: 2, aligned: true, clockwise: false }),
+      backwardReferences.roiAlignRotatedBackwardReference({ ...common, gradInput, rois: rows6, samplingRatio: 2, aligned: true, clockwise: false }),
     );
-    run((gradInput) => preciseRoiPoolBackwardReference({ ...common, gradInput }));
+    run((gradInput) => backwardReferences.preciseRoiPoolBackwardReference({ ...common, gradInput }));
     for (const gradient of gradients) expect(Array.from(gradient)).toEqual(Array(gradient.length).fill(0));
   });
 });
