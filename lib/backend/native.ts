@@ -1,19 +1,22 @@
 // The native backend: loads the addon through node-gyp-build (a prebuild from prebuilds/,
-// else build/Release) and adapts its positional binding to the Backend interface.
+// else build/Release) and adapts its positional binding (lib/backend/wire.ts) to the Backend
+// interface.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { PoolingJob } from '../reference/common.js';
+import type { PoolingJob, ReferenceMap } from '../reference/common.js';
 import type { SimdLevel } from '../types.js';
 import type { FeatureMap } from '../validate.js';
-import type { Backend, Jobs, Operator } from './types.js';
+import { operators, type Operator } from '../operators.js';
+import type { Backend, Jobs } from './types.js';
+import { positional, type WireArguments } from './wire.js';
 
 /**
  * The addon's exports (native/addon/*.cc): `<operator>Sync(...args)` and
  * `<operator>Async(...args, abortFlag, settle)` for every operator, with the positional
- * arguments each binding documents, plus the runtime functions. An Async entry queues its
+ * arguments of its wire entry (wire.ts), plus the runtime functions. An Async entry queues its
  * kernel and returns; `settle` is called once it has finished, with nothing or with the
  * error (a callback, not a Node-API promise: native/addon/kernel_worker.h says why).
  */
@@ -66,155 +69,139 @@ const modeCode = { avg: 0, max: 1, 'onnx-max': 2 } as const;
 const poolModeCode = { max: 0, avg: 1 } as const;
 const methodCode = { bilinear: 0, nearest: 1 } as const;
 
-/** A map as the bindings take it: (data, N, C, H, W, layout). */
-function mapArgs(map: FeatureMap): unknown[] {
-  return [map.data, map.batch, map.channels, map.height, map.width, layoutCode[map.layout]];
+/** A map's shape as the bindings take it (wire.ts `shape`). */
+function shapeOf(map: Omit<FeatureMap, 'data'>) {
+  return { batch: map.batch, channels: map.channels, height: map.height, width: map.width, layout: layoutCode[map.layout] };
 }
 
-/** What every backward binding starts with: (gradInput, N, C, H, W, layout, rois, K, gradOutput). */
-function backwardArgs(job: { gradInput: unknown; rois: Float32Array; roiCount: number; gradOutput: unknown }): unknown[] {
-  return [...mapArgs(job.gradInput as FeatureMap), job.rois, job.roiCount, job.gradOutput];
+/** What every forward binding but multiScaleRoiAlign starts with (wire.ts `forward`). */
+function forwardArguments(job: PoolingJob) {
+  return { input: job.input.data, ...shapeOf(job.input), rois: job.rois, roiCount: job.roiCount, out: job.out };
 }
 
-/** A forward binding's arguments: (input, N, C, H, W, layout, rois, K, out, ...rest), built as one array. */
-function forwardArgs(job: PoolingJob, ...rest: unknown[]): unknown[] {
-  const { input } = job;
-  const { data, batch, channels, height, width, layout } = input;
-  return [data, batch, channels, height, width, layoutCode[layout], job.rois, job.roiCount, job.out, ...rest];
+/** What every backward binding starts with (wire.ts `backward`). */
+function backwardArguments(job: { gradInput: ReferenceMap; rois: Float32Array; roiCount: number; gradOutput: Float32Array }) {
+  return { gradInput: job.gradInput.data, ...shapeOf(job.gradInput), rois: job.rois, roiCount: job.roiCount, gradOutput: job.gradOutput };
 }
 
-// Each entry builds the positional arguments its binding documents (native/addon/*.cc), in
-// that order; `threads` is 0 for "the process setting".
-const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => unknown[] } = {
-  roiPool: (job) => forwardArgs(
-    job,
-    job.argmax,
-    job.pooledHeight,
-    job.pooledWidth,
-    job.spatialScale,
-    binsCode[job.bins],
-    job.threads ?? 0,
-  ),
-  roiAlign: (job) => forwardArgs(
-    job,
-    job.pooledHeight,
-    job.pooledWidth,
-    job.spatialScale,
-    job.samplingRatio,
-    job.aligned,
-    modeCode[job.mode],
-    job.maxSamplesPerRoi,
-    job.threads ?? 0,
-  ),
-  psRoiPool: (job) => forwardArgs(job, job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0),
-  psRoiAlign: (job) => forwardArgs(
-    job,
-    job.pooledHeight,
-    job.pooledWidth,
-    job.spatialScale,
-    job.samplingRatio,
-    job.maxSamplesPerRoi,
-    job.threads ?? 0,
-  ),
-  roiAlignRotated: (job) => forwardArgs(
-    job,
-    job.pooledHeight,
-    job.pooledWidth,
-    job.spatialScale,
-    job.samplingRatio,
-    job.aligned,
-    job.clockwise,
-    job.maxSamplesPerRoi,
-    job.threads ?? 0,
-  ),
+function binsAndScale(job: { pooledHeight: number; pooledWidth: number; spatialScale: number }) {
+  return { pooledHeight: job.pooledHeight, pooledWidth: job.pooledWidth, spatialScale: job.spatialScale };
+}
+
+function sampling(job: { samplingRatio: number; maxSamplesPerRoi: number }) {
+  return { samplingRatio: job.samplingRatio, maxSamplesPerRoi: job.maxSamplesPerRoi };
+}
+
+/** `threads` 0 is "the process setting". */
+function threadsOf(job: { threads?: number | undefined }) {
+  return { threads: job.threads ?? 0 };
+}
+
+// Each operator's binding arguments by name (lib/backend/wire.ts orders them): a missing or
+// unknown name is a type error, so no two can be swapped.
+const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => WireArguments<Op> } = {
+  roiPool: (job) => ({
+    ...forwardArguments(job),
+    argmax: job.argmax,
+    ...binsAndScale(job),
+    bins: binsCode[job.bins],
+    ...threadsOf(job),
+  }),
+  roiAlign: (job) => ({
+    ...forwardArguments(job),
+    ...binsAndScale(job),
+    ...sampling(job),
+    aligned: job.aligned,
+    mode: modeCode[job.mode],
+    ...threadsOf(job),
+  }),
+  psRoiPool: (job) => ({ ...forwardArguments(job), ...binsAndScale(job), ...threadsOf(job) }),
+  psRoiAlign: (job) => ({ ...forwardArguments(job), ...binsAndScale(job), ...sampling(job), ...threadsOf(job) }),
+  roiAlignRotated: (job) => ({
+    ...forwardArguments(job),
+    ...binsAndScale(job),
+    ...sampling(job),
+    aligned: job.aligned,
+    clockwise: job.clockwise,
+    ...threadsOf(job),
+  }),
   multiScaleRoiAlign: (job) => {
     const first = job.levels[0] as FeatureMap;
-    return [
-      job.levels.map((level) => level.data),
-      first.batch,
-      first.channels,
-      job.levels.flatMap((level) => [level.height, level.width]),
-      layoutCode[first.layout],
-      Float32Array.from(job.scales),
-      job.rois,
-      job.roiCount,
-      job.levelOfRoi,
-      job.out,
-      job.pooledHeight,
-      job.pooledWidth,
-      job.samplingRatio,
-      job.aligned,
-      job.maxSamplesPerRoi,
-      job.threads ?? 0,
-    ];
+    return {
+      levels: job.levels.map((level) => level.data),
+      batch: first.batch,
+      channels: first.channels,
+      levelSizes: job.levels.flatMap((level) => [level.height, level.width]),
+      layout: layoutCode[first.layout],
+      scales: Float32Array.from(job.scales),
+      rois: job.rois,
+      roiCount: job.roiCount,
+      roiLevels: job.levelOfRoi,
+      out: job.out,
+      pooledHeight: job.pooledHeight,
+      pooledWidth: job.pooledWidth,
+      ...sampling(job),
+      aligned: job.aligned,
+      ...threadsOf(job),
+    };
   },
-  spatialPyramidPool: (job) => [
-    ...mapArgs(job.input),
-    job.rois,
-    job.rois === null ? 0 : job.count,
-    job.out,
-    Int32Array.from(job.levels),
-    job.spatialScale,
-    poolModeCode[job.mode],
-    job.threads ?? 0,
-  ],
-  cropAndResize: (job) => [
-    ...mapArgs(job.image),
-    job.boxes,
-    job.boxCount,
-    job.boxIndices,
-    job.out,
-    job.cropHeight,
-    job.cropWidth,
-    methodCode[job.method],
-    job.extrapolationValue,
-    job.threads ?? 0,
-  ],
-  preciseRoiPool: (job) => forwardArgs(job, job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0),
-  roiPoolBackward: (job) => [...backwardArgs(job), job.argmax, job.pooledHeight, job.pooledWidth, job.threads ?? 0],
-  psRoiPoolBackward: (job) => [...backwardArgs(job), job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0],
-  preciseRoiPoolBackward: (job) => [...backwardArgs(job), job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0],
-  roiAlignBackward: (job) => [
-    ...backwardArgs(job),
-    job.input === null ? null : job.input.data,
-    job.pooledHeight,
-    job.pooledWidth,
-    job.spatialScale,
-    job.samplingRatio,
-    job.aligned,
-    modeCode[job.mode],
-    job.maxSamplesPerRoi,
-    job.threads ?? 0,
-  ],
-  psRoiAlignBackward: (job) => [
-    ...backwardArgs(job),
-    job.pooledHeight,
-    job.pooledWidth,
-    job.spatialScale,
-    job.samplingRatio,
-    job.maxSamplesPerRoi,
-    job.threads ?? 0,
-  ],
-  roiAlignRotatedBackward: (job) => [
-    ...backwardArgs(job),
-    job.pooledHeight,
-    job.pooledWidth,
-    job.spatialScale,
-    job.samplingRatio,
-    job.aligned,
-    job.clockwise,
-    job.maxSamplesPerRoi,
-    job.threads ?? 0,
-  ],
+  spatialPyramidPool: (job) => ({
+    input: job.input.data,
+    ...shapeOf(job.input),
+    rois: job.rois,
+    roiCount: job.rois === null ? 0 : job.count,
+    out: job.out,
+    levels: Int32Array.from(job.levels),
+    spatialScale: job.spatialScale,
+    mode: poolModeCode[job.mode],
+    ...threadsOf(job),
+  }),
+  cropAndResize: (job) => ({
+    input: job.image.data,
+    ...shapeOf(job.image),
+    rois: job.boxes,
+    roiCount: job.boxCount,
+    boxIndices: job.boxIndices,
+    out: job.out,
+    cropHeight: job.cropHeight,
+    cropWidth: job.cropWidth,
+    method: methodCode[job.method],
+    extrapolationValue: job.extrapolationValue,
+    ...threadsOf(job),
+  }),
+  preciseRoiPool: (job) => ({ ...forwardArguments(job), ...binsAndScale(job), ...threadsOf(job) }),
+  roiPoolBackward: (job) => ({
+    ...backwardArguments(job),
+    argmax: job.argmax,
+    pooledHeight: job.pooledHeight,
+    pooledWidth: job.pooledWidth,
+    ...threadsOf(job),
+  }),
+  roiAlignBackward: (job) => ({
+    ...backwardArguments(job),
+    input: job.input === null ? null : job.input.data,
+    ...binsAndScale(job),
+    ...sampling(job),
+    aligned: job.aligned,
+    mode: modeCode[job.mode],
+    ...threadsOf(job),
+  }),
+  psRoiPoolBackward: (job) => ({ ...backwardArguments(job), ...binsAndScale(job), ...threadsOf(job) }),
+  psRoiAlignBackward: (job) => ({ ...backwardArguments(job), ...binsAndScale(job), ...sampling(job), ...threadsOf(job) }),
+  roiAlignRotatedBackward: (job) => ({
+    ...backwardArguments(job),
+    ...binsAndScale(job),
+    ...sampling(job),
+    aligned: job.aligned,
+    clockwise: job.clockwise,
+    ...threadsOf(job),
+  }),
+  preciseRoiPoolBackward: (job) => ({ ...backwardArguments(job), ...binsAndScale(job), ...threadsOf(job) }),
 };
 
 // The binding names, made once: a call builds no strings (tiny calls are dominated by such costs).
-const syncName = Object.fromEntries(Object.keys(argumentsOf).map((op) => [op, `${op}Sync`])) as {
-  [Op in Operator]: `${Op}Sync`;
-};
-const asyncName = Object.fromEntries(Object.keys(argumentsOf).map((op) => [op, `${op}Async`])) as {
-  [Op in Operator]: `${Op}Async`;
-};
+const syncName = Object.fromEntries(operators.map((op) => [op, `${op}Sync`])) as { [Op in Operator]: `${Op}Sync` };
+const asyncName = Object.fromEntries(operators.map((op) => [op, `${op}Async`])) as { [Op in Operator]: `${Op}Async` };
 
 /**
  * The binary to load: the file ROI_OPS_ADDON_PATH names (to run one particular build, e.g. the
@@ -236,10 +223,10 @@ export function createNativeBackend(): Backend {
     native: true,
     addon: { path, build: binding.addonBuild() },
     simd: () => binding.simdLevel() as SimdLevel,
-    runSync: (op, job) => Reflect.apply(binding[syncName[op]], binding, argumentsOf[op](job)),
+    runSync: (op, job) => Reflect.apply(binding[syncName[op]], binding, positional(op, argumentsOf[op](job))),
     runAsync: (op, job, abortFlag) => {
       const { settle, settled } = settlement();
-      const args = argumentsOf[op](job);
+      const args = positional(op, argumentsOf[op](job));
       args.push(abortFlag, settle);
       Reflect.apply(binding[asyncName[op]], binding, args);
       return settled;

@@ -17,6 +17,7 @@ import type { RoiAlignRotatedJob } from '../reference/roi-align-rotated.js';
 import type { RoiAlignJob } from '../reference/roi-align.js';
 import type { RoiPoolJob } from '../reference/roi-pool.js';
 import type { SpatialPyramidJob } from '../reference/spatial-pyramid.js';
+import type { Operator } from '../operators.js';
 import type { SimdLevel } from '../types.js';
 
 export type { RoiAlignJob, RoiPoolJob };
@@ -26,7 +27,10 @@ export interface AlignLimits {
   maxSamplesPerRoi: number;
 }
 
-/** Every operator and direction a backend runs, with the job it takes. */
+/**
+ * Every operator and direction a backend runs (lib/operators.ts), with the job it takes. The
+ * backends' tables ({ [Op in Operator]: ... Jobs[Op] }) index it, so a missing job is a type error.
+ */
 export interface Jobs {
   roiPool: RoiPoolJob;
   roiAlign: RoiAlignJob & AlignLimits;
@@ -45,7 +49,7 @@ export interface Jobs {
   preciseRoiPoolBackward: PreciseRoiPoolBackwardJob;
 }
 
-export type Operator = keyof Jobs;
+export type { Operator };
 
 /**
  * Which native binary runs: its path, and its build, 'node-api' (loads on every Node major;

@@ -6,21 +6,9 @@
 import { extname } from 'node:path';
 
 import { describe } from '../errors.js';
+import { forwardOperators, type ForwardOperator } from '../operators.js';
 
-/** Every forward operator of API.md. */
-export const forwardOperators = [
-  'roiPool',
-  'roiAlign',
-  'psRoiPool',
-  'psRoiAlign',
-  'roiAlignRotated',
-  'multiScaleRoiAlign',
-  'spatialPyramidPool',
-  'cropAndResize',
-  'preciseRoiPool',
-] as const;
-
-export type ForwardOperator = (typeof forwardOperators)[number];
+export { forwardOperators, type ForwardOperator };
 
 export interface JobSpec {
   op: ForwardOperator;

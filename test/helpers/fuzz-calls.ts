@@ -26,18 +26,9 @@ import {
   type Dims,
   type TensorValue,
 } from './fuzz-values.js';
-import { forwardOperators } from '../../lib/cli/job-spec.js';
+import { backwardOperators, operators } from '../../lib/operators.js';
 
-export const backwardOperators = [
-  'roiPoolBackward',
-  'roiAlignBackward',
-  'psRoiPoolBackward',
-  'psRoiAlignBackward',
-  'roiAlignRotatedBackward',
-  'preciseRoiPoolBackward',
-] as const;
-
-export const operatorNames = [...forwardOperators, ...backwardOperators] as const;
+export const operatorNames = operators;
 export type OperatorName = (typeof operatorNames)[number];
 
 /**
