@@ -17,18 +17,15 @@ const pascalCase = (name: string) => name[0]!.toUpperCase() + name.slice(1);
 
 /** The text of native/addon/wire.h. */
 export function wireHeader(): string {
+  // One line of code per operator, its arguments listed in the comment above it.
   const structs = operators.map((op) => {
     const entries = Object.entries(wire[op] as Record<string, string>);
-    const width = Math.max(...entries.map(([name]) => snakeCase(name).length)) + 1;
-    const enumerators = entries.map(([name, kind], i) => `    ${`${snakeCase(name)},`.padEnd(width)}  // ${i}: ${kind}`);
+    const documented = entries.map(([name, kind], i) => `//   ${i} ${snakeCase(name)}: ${kind}`);
+    const enumerators = [...entries.map(([name]) => snakeCase(name)), 'argument_count'].join(', ');
     return [
-      `struct ${pascalCase(op)} {`,
-      `  static constexpr const char* name = "${op}";`,
-      '  enum : size_t {',
-      ...enumerators,
-      '    argument_count',
-      '  };',
-      '};',
+      `// ${op}`,
+      ...documented,
+      `struct ${pascalCase(op)} { static constexpr const char* name = "${op}"; enum : size_t { ${enumerators} }; };`,
     ].join('\n');
   });
   return `// Generated from lib/backend/wire.ts by scripts/generate-wire.ts: do not edit.

@@ -88,13 +88,29 @@ function binsAndScale(job: { pooledHeight: number; pooledWidth: number; spatialS
   return { pooledHeight: job.pooledHeight, pooledWidth: job.pooledWidth, spatialScale: job.spatialScale };
 }
 
-function sampling(job: { samplingRatio: number; maxSamplesPerRoi: number }) {
-  return { samplingRatio: job.samplingRatio, maxSamplesPerRoi: job.maxSamplesPerRoi };
-}
-
 /** `threads` 0 is "the process setting". */
 function threadsOf(job: { threads?: number | undefined }) {
   return { threads: job.threads ?? 0 };
+}
+
+// What follows the buffers, the same in an operator's forward and backward jobs (wire.ts).
+type BinsJob = { pooledHeight: number; pooledWidth: number; spatialScale: number; threads?: number | undefined };
+type SamplingJob = BinsJob & { samplingRatio: number; maxSamplesPerRoi: number };
+
+function binsOnly(job: BinsJob) {
+  return { ...binsAndScale(job), ...threadsOf(job) };
+}
+
+function psAlignOptions(job: SamplingJob) {
+  return { ...binsOnly(job), samplingRatio: job.samplingRatio, maxSamplesPerRoi: job.maxSamplesPerRoi };
+}
+
+function alignOptions(job: SamplingJob & { aligned: boolean; mode: keyof typeof modeCode }) {
+  return { ...psAlignOptions(job), aligned: job.aligned, mode: modeCode[job.mode] };
+}
+
+function rotatedOptions(job: SamplingJob & { aligned: boolean; clockwise: boolean }) {
+  return { ...psAlignOptions(job), aligned: job.aligned, clockwise: job.clockwise };
 }
 
 // Each operator's binding arguments by name (lib/backend/wire.ts orders them): a missing or
@@ -103,28 +119,13 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => WireArguments<Op> } = 
   roiPool: (job) => ({
     ...forwardArguments(job),
     argmax: job.argmax,
-    ...binsAndScale(job),
+    ...binsOnly(job),
     bins: binsCode[job.bins],
-    ...threadsOf(job),
   }),
-  roiAlign: (job) => ({
-    ...forwardArguments(job),
-    ...binsAndScale(job),
-    ...sampling(job),
-    aligned: job.aligned,
-    mode: modeCode[job.mode],
-    ...threadsOf(job),
-  }),
-  psRoiPool: (job) => ({ ...forwardArguments(job), ...binsAndScale(job), ...threadsOf(job) }),
-  psRoiAlign: (job) => ({ ...forwardArguments(job), ...binsAndScale(job), ...sampling(job), ...threadsOf(job) }),
-  roiAlignRotated: (job) => ({
-    ...forwardArguments(job),
-    ...binsAndScale(job),
-    ...sampling(job),
-    aligned: job.aligned,
-    clockwise: job.clockwise,
-    ...threadsOf(job),
-  }),
+  roiAlign: (job) => ({ ...forwardArguments(job), ...alignOptions(job) }),
+  psRoiPool: (job) => ({ ...forwardArguments(job), ...binsOnly(job) }),
+  psRoiAlign: (job) => ({ ...forwardArguments(job), ...psAlignOptions(job) }),
+  roiAlignRotated: (job) => ({ ...forwardArguments(job), ...rotatedOptions(job) }),
   multiScaleRoiAlign: (job) => {
     const first = job.levels[0] as FeatureMap;
     return {
@@ -140,8 +141,9 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => WireArguments<Op> } = 
       out: job.out,
       pooledHeight: job.pooledHeight,
       pooledWidth: job.pooledWidth,
-      ...sampling(job),
+      samplingRatio: job.samplingRatio,
       aligned: job.aligned,
+      maxSamplesPerRoi: job.maxSamplesPerRoi,
       ...threadsOf(job),
     };
   },
@@ -169,7 +171,7 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => WireArguments<Op> } = 
     extrapolationValue: job.extrapolationValue,
     ...threadsOf(job),
   }),
-  preciseRoiPool: (job) => ({ ...forwardArguments(job), ...binsAndScale(job), ...threadsOf(job) }),
+  preciseRoiPool: (job) => ({ ...forwardArguments(job), ...binsOnly(job) }),
   roiPoolBackward: (job) => ({
     ...backwardArguments(job),
     argmax: job.argmax,
@@ -180,23 +182,12 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => WireArguments<Op> } = 
   roiAlignBackward: (job) => ({
     ...backwardArguments(job),
     input: job.input === null ? null : job.input.data,
-    ...binsAndScale(job),
-    ...sampling(job),
-    aligned: job.aligned,
-    mode: modeCode[job.mode],
-    ...threadsOf(job),
+    ...alignOptions(job),
   }),
-  psRoiPoolBackward: (job) => ({ ...backwardArguments(job), ...binsAndScale(job), ...threadsOf(job) }),
-  psRoiAlignBackward: (job) => ({ ...backwardArguments(job), ...binsAndScale(job), ...sampling(job), ...threadsOf(job) }),
-  roiAlignRotatedBackward: (job) => ({
-    ...backwardArguments(job),
-    ...binsAndScale(job),
-    ...sampling(job),
-    aligned: job.aligned,
-    clockwise: job.clockwise,
-    ...threadsOf(job),
-  }),
-  preciseRoiPoolBackward: (job) => ({ ...backwardArguments(job), ...binsAndScale(job), ...threadsOf(job) }),
+  psRoiPoolBackward: (job) => ({ ...backwardArguments(job), ...binsOnly(job) }),
+  psRoiAlignBackward: (job) => ({ ...backwardArguments(job), ...psAlignOptions(job) }),
+  roiAlignRotatedBackward: (job) => ({ ...backwardArguments(job), ...rotatedOptions(job) }),
+  preciseRoiPoolBackward: (job) => ({ ...backwardArguments(job), ...binsOnly(job) }),
 };
 
 // The binding names, made once: a call builds no strings (tiny calls are dominated by such costs).

@@ -47,38 +47,44 @@ const binsAndScale = {
   spatialScale: 'finite number',
 } as const;
 
-const sampling = {
-  samplingRatio: 'integer (<= 0: adaptive)',
-} as const;
-
-const sampleLimit = {
-  maxSamplesPerRoi: 'integer >= 1',
-} as const;
-
 const threads = {
   threads: 'integer: 0 the process setting',
 } as const;
 
-const alignMode = { mode: 'integer: 0 avg, 1 max, 2 onnx-max' } as const;
+// What follows the buffers, the same in an operator's forward and backward bindings.
+const binsOnly = { ...binsAndScale, ...threads } as const;
+const psAlignOptions = {
+  ...binsAndScale,
+  samplingRatio: 'integer (<= 0: adaptive)',
+  maxSamplesPerRoi: 'integer >= 1',
+  ...threads,
+} as const;
+const alignOptions = {
+  ...binsAndScale,
+  samplingRatio: 'integer (<= 0: adaptive)',
+  aligned: 'boolean',
+  mode: 'integer: 0 avg, 1 max, 2 onnx-max',
+  maxSamplesPerRoi: 'integer >= 1',
+  ...threads,
+} as const;
+const rotatedOptions = {
+  ...binsAndScale,
+  samplingRatio: 'integer (<= 0: adaptive)',
+  aligned: 'boolean',
+  clockwise: 'boolean',
+  maxSamplesPerRoi: 'integer >= 1',
+  ...threads,
+} as const;
+
 const rotatedRois = { rois: 'Float32Array: K rows of (batchIndex, cx, cy, w, h, angle in degrees, counter-clockwise)' } as const;
-const psOut = { out: 'Float32Array: [K,C/(PH*PW),PH,PW] or [K,PH,PW,C/(PH*PW)]' } as const;
-const psGradOutput = { gradOutput: 'Float32Array: [K,C/(PH*PW),PH,PW] or [K,PH,PW,C/(PH*PW)]' } as const;
+const psPooled = 'Float32Array: [K,C/(PH*PW),PH,PW] or [K,PH,PW,C/(PH*PW)]';
 
 export const wire = {
   roiPool: { ...forward, argmax: 'Int32Array the kernel writes, or null', ...binsAndScale, bins: 'integer: 0 overlap, 1 split', ...threads },
-  roiAlign: { ...forward, ...binsAndScale, ...sampling, aligned: 'boolean', ...alignMode, ...sampleLimit, ...threads },
-  psRoiPool: { ...forward, ...psOut, ...binsAndScale, ...threads },
-  psRoiAlign: { ...forward, ...psOut, ...binsAndScale, ...sampling, ...sampleLimit, ...threads },
-  roiAlignRotated: {
-    ...forward,
-    ...rotatedRois,
-    ...binsAndScale,
-    ...sampling,
-    aligned: 'boolean',
-    clockwise: 'boolean',
-    ...sampleLimit,
-    ...threads,
-  },
+  roiAlign: { ...forward, ...alignOptions },
+  psRoiPool: { ...forward, out: psPooled, ...binsOnly },
+  psRoiAlign: { ...forward, out: psPooled, ...psAlignOptions },
+  roiAlignRotated: { ...forward, ...rotatedRois, ...rotatedOptions },
   multiScaleRoiAlign: {
     levels: 'array of L Float32Arrays (finest first), each [N,C,H_l,W_l] or [N,H_l,W_l,C]',
     batch: 'integer N',
@@ -92,9 +98,9 @@ export const wire = {
     out: 'Float32Array: [K,C,PH,PW] or [K,PH,PW,C]',
     pooledHeight: 'integer PH >= 1',
     pooledWidth: 'integer PW >= 1',
-    ...sampling,
+    samplingRatio: 'integer (<= 0: adaptive)',
     aligned: 'boolean',
-    ...sampleLimit,
+    maxSamplesPerRoi: 'integer >= 1',
     ...threads,
   },
   spatialPyramidPool: {
@@ -120,7 +126,7 @@ export const wire = {
     extrapolationValue: 'any number',
     ...threads,
   },
-  preciseRoiPool: { ...forward, ...binsAndScale, ...threads },
+  preciseRoiPool: { ...forward, ...binsOnly },
   roiPoolBackward: {
     ...backward,
     argmax: "Int32Array: the forward's argmax, in the forward output's layout",
@@ -128,29 +134,11 @@ export const wire = {
     pooledWidth: 'integer PW >= 1',
     ...threads,
   },
-  roiAlignBackward: {
-    ...backward,
-    input: 'Float32Array: the forward input, needed by the max modes; or null',
-    ...binsAndScale,
-    ...sampling,
-    aligned: 'boolean',
-    ...alignMode,
-    ...sampleLimit,
-    ...threads,
-  },
-  psRoiPoolBackward: { ...backward, ...psGradOutput, ...binsAndScale, ...threads },
-  psRoiAlignBackward: { ...backward, ...psGradOutput, ...binsAndScale, ...sampling, ...sampleLimit, ...threads },
-  roiAlignRotatedBackward: {
-    ...backward,
-    ...rotatedRois,
-    ...binsAndScale,
-    ...sampling,
-    aligned: 'boolean',
-    clockwise: 'boolean',
-    ...sampleLimit,
-    ...threads,
-  },
-  preciseRoiPoolBackward: { ...backward, ...binsAndScale, ...threads },
+  roiAlignBackward: { ...backward, input: 'Float32Array: the forward input, needed by the max modes; or null', ...alignOptions },
+  psRoiPoolBackward: { ...backward, gradOutput: psPooled, ...binsOnly },
+  psRoiAlignBackward: { ...backward, gradOutput: psPooled, ...psAlignOptions },
+  roiAlignRotatedBackward: { ...backward, ...rotatedRois, ...rotatedOptions },
+  preciseRoiPoolBackward: { ...backward, ...binsOnly },
 } as const satisfies { [Op in Operator]: Record<string, string> };
 
 /** One call's arguments by name: exactly the names of the operator's wire entry. */

@@ -1,8 +1,8 @@
 // Bindings of the RoIAlign-shaped operators: roiAlign, psRoiAlign, roiAlignRotated,
 // multiScaleRoiAlign and their backward passes. Each reads its arguments by name from its wire
 // struct (wire.h, whose comments say what each holds), then runs the kernel entry point of
-// native/include/roiops through run() (call.h). Every length is re-checked by the kernel entry
-// points (a RangeError names what was short), every type here (a TypeError names the argument).
+// native/include/roiops (call.h). Every length is re-checked by the kernel entry points (a
+// RangeError names what was short), every type here (a TypeError names the argument).
 #include <utility>
 #include <vector>
 
@@ -11,57 +11,17 @@
 namespace roiops_addon {
 
 Napi::Value roi_align_forward(const Napi::CallbackInfo& info, bool async) {
-  using Wire = wire::RoiAlign;
-  const ArgReader args(info);
-  ForwardArgs forward = read_forward<Wire>(args, async);
-  roiops::RoiAlignParams params;
-  read_bins_and_scale<Wire>(args, params);
-  read_sampling<Wire>(args, params);
-  params.aligned = args.boolean(Wire::aligned);
-  params.mode = static_cast<roiops::AlignMode>(args.integer(Wire::mode, 0, 2));
-  const int32_t threads = read_threads<Wire>(args);
-  const roiops::FeatureMap map = forward.map;
-  const roiops::RoiRows rois = forward.rois;
-  const roiops::PooledOutput out = forward.out;
-  return run<Wire>(args, std::move(forward.memory), [=](roiops::CancelFlag cancel) {
-    return roiops::roi_align_forward(map, rois, params, out, {cancel, threads});
-  });
+  return pooling_binding<wire::RoiAlign, &roiops::roi_align_forward, roiops::RoiAlignParams>(info, async);
 }
 
-// C must be a multiple of PH*PW.
 Napi::Value ps_roi_align_forward(const Napi::CallbackInfo& info, bool async) {
-  using Wire = wire::PsRoiAlign;
-  const ArgReader args(info);
-  ForwardArgs forward = read_forward<Wire>(args, async);
-  roiops::PsRoiAlignParams params;
-  read_bins_and_scale<Wire>(args, params);
-  read_sampling<Wire>(args, params);
-  const int32_t threads = read_threads<Wire>(args);
-  const roiops::FeatureMap map = forward.map;
-  const roiops::RoiRows rois = forward.rois;
-  const roiops::PooledOutput out = forward.out;
-  return run<Wire>(args, std::move(forward.memory), [=](roiops::CancelFlag cancel) {
-    return roiops::ps_roi_align_forward(map, rois, params, out, {cancel, threads});
-  });
+  return pooling_binding<wire::PsRoiAlign, &roiops::ps_roi_align_forward, roiops::PsRoiAlignParams>(info, async);
 }
 
 // RoI rows of six: (batchIndex, cx, cy, w, h, angle).
 Napi::Value roi_align_rotated_forward(const Napi::CallbackInfo& info, bool async) {
-  using Wire = wire::RoiAlignRotated;
-  const ArgReader args(info);
-  ForwardArgs forward = read_forward<Wire>(args, async, 6);
-  roiops::RoiAlignRotatedParams params;
-  read_bins_and_scale<Wire>(args, params);
-  read_sampling<Wire>(args, params);
-  params.aligned = args.boolean(Wire::aligned);
-  params.clockwise = args.boolean(Wire::clockwise);
-  const int32_t threads = read_threads<Wire>(args);
-  const roiops::FeatureMap map = forward.map;
-  const roiops::RoiRows rois = forward.rois;
-  const roiops::PooledOutput out = forward.out;
-  return run<Wire>(args, std::move(forward.memory), [=](roiops::CancelFlag cancel) {
-    return roiops::roi_align_rotated_forward(map, rois, params, out, {cancel, threads});
-  });
+  return pooling_binding<wire::RoiAlignRotated, &roiops::roi_align_rotated_forward, roiops::RoiAlignRotatedParams, 6>(
+      info, async);
 }
 
 // L levels (at most 1024) sharing N, C and the layout, each with its own H, W and scale.
@@ -79,8 +39,7 @@ Napi::Value multi_scale_roi_align_forward(const Napi::CallbackInfo& info, bool a
   std::vector<roiops::FeatureMap> maps(level_count);
   for (uint32_t l = 0; l < level_count; ++l) {
     roiops::FeatureMap& map = maps[l];
-    map.data = memory.input(level_data[l]);
-    map.length = static_cast<int64_t>(level_data[l].ElementLength());
+    hold_data(memory, level_data[l], map);
     map.batch = batch;
     map.channels = channels;
     map.height = sizes[2 * l];
@@ -106,69 +65,40 @@ Napi::Value multi_scale_roi_align_forward(const Napi::CallbackInfo& info, bool a
   });
 }
 
-// The forward input (required by the max modes, may be null for avg) has the gradient's shape and layout.
+// The forward input (required by the max modes, may be null for avg) has the gradient's shape
+// and layout, so its kernel takes one map more than the others'.
 Napi::Value roi_align_backward(const Napi::CallbackInfo& info, bool async) {
   using Wire = wire::RoiAlignBackward;
   const ArgReader args(info);
-  BackwardArgs backward = read_backward<Wire>(args, async);
-  const roiops::GradientMap grad_input = backward.grad_input;
-  const roiops::RoiRows rois = backward.rois;
-  const roiops::PooledGradient grad_output = backward.grad_output;
+  BackwardArgs backward = read_call<Wire>(args, async);
   roiops::FeatureMap input;
   Napi::Float32Array input_data = args.optional_float32_array(Wire::input);
-  if (!input_data.IsEmpty()) {
-    input.data = backward.memory.input(input_data);
-    input.length = static_cast<int64_t>(input_data.ElementLength());
-  }
-  input.batch = grad_input.batch;
-  input.channels = grad_input.channels;
-  input.height = grad_input.height;
-  input.width = grad_input.width;
-  input.layout = grad_input.layout;
+  if (!input_data.IsEmpty()) hold_data(backward.memory, input_data, input);
+  input.batch = backward.map.batch;
+  input.channels = backward.map.channels;
+  input.height = backward.map.height;
+  input.width = backward.map.width;
+  input.layout = backward.map.layout;
   roiops::RoiAlignParams params;
-  read_bins_and_scale<Wire>(args, params);
-  read_sampling<Wire>(args, params);
-  params.aligned = args.boolean(Wire::aligned);
-  params.mode = static_cast<roiops::AlignMode>(args.integer(Wire::mode, 0, 2));
+  read_params<Wire>(args, params);
   const int32_t threads = read_threads<Wire>(args);
+  const roiops::PooledGradient grad_output = backward.pooled;
+  const roiops::RoiRows rois = backward.rois;
+  const roiops::GradientMap grad_input = backward.map;
   return run<Wire>(args, std::move(backward.memory), [=](roiops::CancelFlag cancel) {
     return roiops::roi_align_backward(grad_output, rois, params, input, grad_input, {cancel, threads});
   });
 }
 
 Napi::Value ps_roi_align_backward(const Napi::CallbackInfo& info, bool async) {
-  using Wire = wire::PsRoiAlignBackward;
-  const ArgReader args(info);
-  BackwardArgs backward = read_backward<Wire>(args, async);
-  const roiops::GradientMap grad_input = backward.grad_input;
-  const roiops::RoiRows rois = backward.rois;
-  const roiops::PooledGradient grad_output = backward.grad_output;
-  roiops::PsRoiAlignParams params;
-  read_bins_and_scale<Wire>(args, params);
-  read_sampling<Wire>(args, params);
-  const int32_t threads = read_threads<Wire>(args);
-  return run<Wire>(args, std::move(backward.memory), [=](roiops::CancelFlag cancel) {
-    return roiops::ps_roi_align_backward(grad_output, rois, params, grad_input, {cancel, threads});
-  });
+  return pooling_binding<wire::PsRoiAlignBackward, &roiops::ps_roi_align_backward, roiops::PsRoiAlignParams>(info,
+                                                                                                            async);
 }
 
 // RoI rows of six, as roiAlignRotated's.
 Napi::Value roi_align_rotated_backward(const Napi::CallbackInfo& info, bool async) {
-  using Wire = wire::RoiAlignRotatedBackward;
-  const ArgReader args(info);
-  BackwardArgs backward = read_backward<Wire>(args, async, 6);
-  const roiops::GradientMap grad_input = backward.grad_input;
-  const roiops::RoiRows rois = backward.rois;
-  const roiops::PooledGradient grad_output = backward.grad_output;
-  roiops::RoiAlignRotatedParams params;
-  read_bins_and_scale<Wire>(args, params);
-  read_sampling<Wire>(args, params);
-  params.aligned = args.boolean(Wire::aligned);
-  params.clockwise = args.boolean(Wire::clockwise);
-  const int32_t threads = read_threads<Wire>(args);
-  return run<Wire>(args, std::move(backward.memory), [=](roiops::CancelFlag cancel) {
-    return roiops::roi_align_rotated_backward(grad_output, rois, params, grad_input, {cancel, threads});
-  });
+  return pooling_binding<wire::RoiAlignRotatedBackward, &roiops::roi_align_rotated_backward,
+                         roiops::RoiAlignRotatedParams, 6>(info, async);
 }
 
 }  // namespace roiops_addon

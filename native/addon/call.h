@@ -28,34 +28,29 @@ constexpr int64_t kMaxThreads = 1 << 16;
 constexpr int64_t kInt32Min = std::numeric_limits<int32_t>::min();
 constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
 
+// `data` held for the call: as memory the kernel reads when Buffer's data is const, else as
+// memory it writes (call_memory.h), with its element count.
+template <class Buffer>
+void hold_data(CallMemory& memory, Napi::Float32Array data, Buffer& buffer) {
+  if constexpr (std::is_const_v<std::remove_pointer_t<decltype(buffer.data)>>)
+    buffer.data = memory.input(data);
+  else
+    buffer.data = memory.output(data);
+  buffer.length = static_cast<int64_t>(data.ElementLength());
+}
+
 // A map's data, N, C, H, W and layout (0 NCHW, 1 NHWC). The same arguments describe an input
 // (roiops::FeatureMap) and the input gradient a backward pass writes (roiops::GradientMap).
 template <class Wire, class Map>
 Map read_map(const ArgReader& args, CallMemory& memory, size_t data_index) {
   Map map;
-  Napi::Float32Array data = args.float32_array(data_index);
-  if constexpr (std::is_const_v<std::remove_pointer_t<decltype(map.data)>>)
-    map.data = memory.input(data);
-  else
-    map.data = memory.output(data);
-  map.length = static_cast<int64_t>(data.ElementLength());
+  hold_data(memory, args.float32_array(data_index), map);
   map.batch = args.integer(Wire::batch, 0, kMaxDimension);
   map.channels = args.integer(Wire::channels, 0, kMaxDimension);
   map.height = args.integer(Wire::height, 0, kMaxDimension);
   map.width = args.integer(Wire::width, 0, kMaxDimension);
   map.layout = static_cast<roiops::Layout>(args.integer(Wire::layout, 0, 1));
   return map;
-}
-
-template <class Wire>
-roiops::FeatureMap read_input(const ArgReader& args, CallMemory& memory) {
-  return read_map<Wire, roiops::FeatureMap>(args, memory, Wire::input);
-}
-
-// The gradient map a backward pass writes, with the forward input's dims and layout.
-template <class Wire>
-roiops::GradientMap read_grad_input(const ArgReader& args, CallMemory& memory) {
-  return read_map<Wire, roiops::GradientMap>(args, memory, Wire::grad_input);
 }
 
 // RoI rows: data and K, rows of `columns` floats.
@@ -70,58 +65,59 @@ roiops::RoiRows read_rois(const ArgReader& args, CallMemory& memory, int64_t col
   return rois;
 }
 
-// The gradient of a pooled output, which a backward pass reads.
-template <class Wire>
-roiops::PooledGradient read_grad_output(const ArgReader& args, CallMemory& memory) {
-  roiops::PooledGradient gradient;
-  Napi::Float32Array data = args.float32_array(Wire::grad_output);
-  gradient.data = memory.input(data);
-  gradient.length = static_cast<int64_t>(data.ElementLength());
-  return gradient;
+// A pooled buffer: the output a forward pass writes (roiops::PooledOutput) or the output
+// gradient a backward pass reads (roiops::PooledGradient).
+template <class Pooled>
+Pooled read_pooled(const ArgReader& args, CallMemory& memory, size_t index) {
+  Pooled pooled;
+  hold_data(memory, args.float32_array(index), pooled);
+  return pooled;
 }
 
-// The Float32Array the kernel writes.
+template <class Wire>
+roiops::FeatureMap read_input(const ArgReader& args, CallMemory& memory) {
+  return read_map<Wire, roiops::FeatureMap>(args, memory, Wire::input);
+}
+
 template <class Wire>
 roiops::PooledOutput read_output(const ArgReader& args, CallMemory& memory) {
-  roiops::PooledOutput out;
-  Napi::Float32Array data = args.float32_array(Wire::out);
-  out.data = memory.output(data);
-  out.length = static_cast<int64_t>(data.ElementLength());
-  return out;
+  return read_pooled<roiops::PooledOutput>(args, memory, Wire::out);
 }
 
-// What most forward bindings start with: the input map, the RoI rows and the output.
-struct ForwardArgs {
-  roiops::FeatureMap map;
+// What most bindings start with, a map, RoI rows and a pooled buffer: a forward pass's input,
+// RoIs and output (ForwardArgs), or a backward pass's input gradient, RoIs and output gradient
+// (BackwardArgs), in the order of their wire structs.
+template <class Map, class Pooled>
+struct MapRoisPooled {
+  Map map;
   roiops::RoiRows rois;
-  roiops::PooledOutput out;
+  Pooled pooled;
   CallMemory memory;  // of the arrays read so far
 };
+using ForwardArgs = MapRoisPooled<roiops::FeatureMap, roiops::PooledOutput>;
+using BackwardArgs = MapRoisPooled<roiops::GradientMap, roiops::PooledGradient>;
+
+// A backward binding's wire struct names its first argument grad_input.
+template <class Wire, class = void>
+struct IsBackward : std::false_type {};
+template <class Wire>
+struct IsBackward<Wire, std::void_t<decltype(Wire::grad_input)>> : std::true_type {};
+template <class Wire>
+using CallArgs = std::conditional_t<IsBackward<Wire>::value, BackwardArgs, ForwardArgs>;
 
 template <class Wire>
-ForwardArgs read_forward(const ArgReader& args, bool async, int64_t roi_columns = 5) {
-  ForwardArgs forward{{}, {}, {}, CallMemory(async)};
-  forward.map = read_input<Wire>(args, forward.memory);
-  forward.rois = read_rois<Wire>(args, forward.memory, roi_columns);
-  forward.out = read_output<Wire>(args, forward.memory);
-  return forward;
-}
-
-// What every backward binding starts with: the input gradient, the RoI rows and the output gradient.
-struct BackwardArgs {
-  roiops::GradientMap grad_input;
-  roiops::RoiRows rois;
-  roiops::PooledGradient grad_output;
-  CallMemory memory;  // of the arrays read so far
-};
-
-template <class Wire>
-BackwardArgs read_backward(const ArgReader& args, bool async, int64_t roi_columns = 5) {
-  BackwardArgs backward{{}, {}, {}, CallMemory(async)};
-  backward.grad_input = read_grad_input<Wire>(args, backward.memory);
-  backward.rois = read_rois<Wire>(args, backward.memory, roi_columns);
-  backward.grad_output = read_grad_output<Wire>(args, backward.memory);
-  return backward;
+CallArgs<Wire> read_call(const ArgReader& args, bool async, int64_t roi_columns = 5) {
+  CallArgs<Wire> call{{}, {}, {}, CallMemory(async)};
+  if constexpr (IsBackward<Wire>::value) {
+    call.map = read_map<Wire, roiops::GradientMap>(args, call.memory, Wire::grad_input);
+    call.rois = read_rois<Wire>(args, call.memory, roi_columns);
+    call.pooled = read_pooled<roiops::PooledGradient>(args, call.memory, Wire::grad_output);
+  } else {
+    call.map = read_input<Wire>(args, call.memory);
+    call.rois = read_rois<Wire>(args, call.memory, roi_columns);
+    call.pooled = read_output<Wire>(args, call.memory);
+  }
+  return call;
 }
 
 // The bin grid and scale, (PH, PW, spatialScale), into any parameter struct that has them.
@@ -137,6 +133,40 @@ template <class Wire, typename Params>
 void read_sampling(const ArgReader& args, Params& params) {
   params.sampling_ratio = args.integer(Wire::sampling_ratio, kInt32Min, kInt32Max);
   params.max_samples_per_roi = args.integer(Wire::max_samples_per_roi, 1, kMaxDimension);
+}
+
+// Each parameter struct from the arguments of the same names, which follow the buffers in both
+// the forward and the backward binding of an operator.
+template <class Wire>
+void read_params(const ArgReader& args, roiops::PsRoiPoolParams& params) {
+  read_bins_and_scale<Wire>(args, params);
+}
+
+template <class Wire>
+void read_params(const ArgReader& args, roiops::PreciseRoiPoolParams& params) {
+  read_bins_and_scale<Wire>(args, params);
+}
+
+template <class Wire>
+void read_params(const ArgReader& args, roiops::PsRoiAlignParams& params) {
+  read_bins_and_scale<Wire>(args, params);
+  read_sampling<Wire>(args, params);
+}
+
+template <class Wire>
+void read_params(const ArgReader& args, roiops::RoiAlignParams& params) {
+  read_bins_and_scale<Wire>(args, params);
+  read_sampling<Wire>(args, params);
+  params.aligned = args.boolean(Wire::aligned);
+  params.mode = static_cast<roiops::AlignMode>(args.integer(Wire::mode, 0, 2));
+}
+
+template <class Wire>
+void read_params(const ArgReader& args, roiops::RoiAlignRotatedParams& params) {
+  read_bins_and_scale<Wire>(args, params);
+  read_sampling<Wire>(args, params);
+  params.aligned = args.boolean(Wire::aligned);
+  params.clockwise = args.boolean(Wire::clockwise);
 }
 
 // The per-call thread count: 0 means the process setting.
@@ -168,6 +198,33 @@ Napi::Value run(const ArgReader& args, CallMemory memory, Kernel kernel) {
   auto* worker = new KernelWorker(env, Wire::name, kernel, std::move(memory), flag_data, settle);
   worker->Queue();
   return env.Undefined();
+}
+
+// The end of a binding whose kernel takes (map, rois, params, out, execution) forward, or
+// (grad_output, rois, params, grad_input, execution) backward: reads the thread count and runs
+// `kernel` on what `call` holds.
+template <class Wire, auto kernel, class Params>
+Napi::Value run_pooling(const ArgReader& args, CallArgs<Wire> call, const Params& params) {
+  const int32_t threads = read_threads<Wire>(args);
+  const auto map = call.map;
+  const roiops::RoiRows rois = call.rois;
+  const auto pooled = call.pooled;
+  return run<Wire>(args, std::move(call.memory), [=](roiops::CancelFlag cancel) {
+    if constexpr (IsBackward<Wire>::value)
+      return kernel(pooled, rois, params, map, roiops::Execution{cancel, threads});
+    else
+      return kernel(map, rois, params, pooled, roiops::Execution{cancel, threads});
+  });
+}
+
+// A whole binding of that shape, whose parameters are one struct that read_params fills.
+template <class Wire, auto kernel, class Params, int64_t roi_columns = 5>
+Napi::Value pooling_binding(const Napi::CallbackInfo& info, bool async) {
+  const ArgReader args(info);
+  CallArgs<Wire> call = read_call<Wire>(args, async, roi_columns);
+  Params params;
+  read_params<Wire>(args, params);
+  return run_pooling<Wire, kernel>(args, std::move(call), params);
 }
 
 // Every operator's binding (native/addon/*_ops.cc), one per line of native/ops.def, named as

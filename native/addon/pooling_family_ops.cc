@@ -1,7 +1,7 @@
 // Bindings of the bin-pooling and resampling operators: roiPool, psRoiPool, spatialPyramidPool,
 // cropAndResize, preciseRoiPool and the roiPool / psRoiPool / preciseRoiPool backward passes.
 // Each reads its arguments by name from its wire struct (wire.h, whose comments say what each
-// holds), then runs the kernel entry point of native/include/roiops through run() (call.h).
+// holds), then runs the kernel entry point of native/include/roiops (call.h).
 // Buffers are written in place.
 #include <memory>
 #include <utility>
@@ -10,70 +10,25 @@
 #include "call.h"
 
 namespace roiops_addon {
-namespace {
-
-// The forward operators whose parameters are (PH, PW, spatialScale): psRoiPool and preciseRoiPool.
-template <class Wire, typename Params,
-          roiops::Status (*forward_pass)(const roiops::FeatureMap&, const roiops::RoiRows&, const Params&,
-                                         const roiops::PooledOutput&, roiops::Execution)>
-Napi::Value bins_and_scale_forward(const Napi::CallbackInfo& info, bool async) {
-  const ArgReader args(info);
-  ForwardArgs forward = read_forward<Wire>(args, async);
-  Params params;
-  read_bins_and_scale<Wire>(args, params);
-  const int32_t threads = read_threads<Wire>(args);
-  const roiops::FeatureMap map = forward.map;
-  const roiops::RoiRows rois = forward.rois;
-  const roiops::PooledOutput out = forward.out;
-  return run<Wire>(args, std::move(forward.memory), [=](roiops::CancelFlag cancel) {
-    return forward_pass(map, rois, params, out, {cancel, threads});
-  });
-}
-
-// Their backward passes.
-template <class Wire, typename Params,
-          roiops::Status (*backward_pass)(const roiops::PooledGradient&, const roiops::RoiRows&, const Params&,
-                                          const roiops::GradientMap&, roiops::Execution)>
-Napi::Value bins_and_scale_backward(const Napi::CallbackInfo& info, bool async) {
-  const ArgReader args(info);
-  BackwardArgs backward = read_backward<Wire>(args, async);
-  const roiops::GradientMap grad_input = backward.grad_input;
-  const roiops::RoiRows rois = backward.rois;
-  const roiops::PooledGradient grad_output = backward.grad_output;
-  Params params;
-  read_bins_and_scale<Wire>(args, params);
-  const int32_t threads = read_threads<Wire>(args);
-  return run<Wire>(args, std::move(backward.memory), [=](roiops::CancelFlag cancel) {
-    return backward_pass(grad_output, rois, params, grad_input, {cancel, threads});
-  });
-}
-
-}  // namespace
 
 // The argmax (optional) in the output's layout.
 Napi::Value roi_pool_forward(const Napi::CallbackInfo& info, bool async) {
   using Wire = wire::RoiPool;
   const ArgReader args(info);
-  ForwardArgs forward = read_forward<Wire>(args, async);
+  ForwardArgs forward = read_call<Wire>(args, async);
   Napi::Int32Array argmax = args.optional_int32_array(Wire::argmax);
   if (!argmax.IsEmpty()) {
-    forward.out.argmax = forward.memory.output(argmax);
-    forward.out.argmax_length = static_cast<int64_t>(argmax.ElementLength());
+    forward.pooled.argmax = forward.memory.output(argmax);
+    forward.pooled.argmax_length = static_cast<int64_t>(argmax.ElementLength());
   }
   roiops::RoiPoolParams params;
   read_bins_and_scale<Wire>(args, params);
   params.bins = static_cast<roiops::BinRule>(args.integer(Wire::bins, 0, 1));
-  const int32_t threads = read_threads<Wire>(args);
-  const roiops::FeatureMap map = forward.map;
-  const roiops::RoiRows rois = forward.rois;
-  const roiops::PooledOutput out = forward.out;
-  return run<Wire>(args, std::move(forward.memory), [=](roiops::CancelFlag cancel) {
-    return roiops::roi_pool_forward(map, rois, params, out, {cancel, threads});
-  });
+  return run_pooling<Wire, &roiops::roi_pool_forward>(args, std::move(forward), params);
 }
 
 Napi::Value ps_roi_pool_forward(const Napi::CallbackInfo& info, bool async) {
-  return bins_and_scale_forward<wire::PsRoiPool, roiops::PsRoiPoolParams, &roiops::ps_roi_pool_forward>(info, async);
+  return pooling_binding<wire::PsRoiPool, &roiops::ps_roi_pool_forward, roiops::PsRoiPoolParams>(info, async);
 }
 
 // No RoI rows (null): one row per image over its whole map.
@@ -130,38 +85,31 @@ Napi::Value crop_and_resize_forward(const Napi::CallbackInfo& info, bool async) 
 }
 
 Napi::Value precise_roi_pool_forward(const Napi::CallbackInfo& info, bool async) {
-  return bins_and_scale_forward<wire::PreciseRoiPool, roiops::PreciseRoiPoolParams, &roiops::precise_roi_pool_forward>(
-      info, async);
+  return pooling_binding<wire::PreciseRoiPool, &roiops::precise_roi_pool_forward, roiops::PreciseRoiPoolParams>(info,
+                                                                                                          async);
 }
 
 // The forward's argmax tells each bin's source pixel: no spatial scale.
 Napi::Value roi_pool_backward(const Napi::CallbackInfo& info, bool async) {
   using Wire = wire::RoiPoolBackward;
   const ArgReader args(info);
-  BackwardArgs backward = read_backward<Wire>(args, async);
-  const roiops::GradientMap grad_input = backward.grad_input;
-  const roiops::RoiRows rois = backward.rois;
-  roiops::PooledGradient grad_output = backward.grad_output;
+  BackwardArgs backward = read_call<Wire>(args, async);
   Napi::Int32Array argmax = args.int32_array(Wire::argmax);
-  grad_output.argmax = backward.memory.input(argmax);
-  grad_output.argmax_length = static_cast<int64_t>(argmax.ElementLength());
+  backward.pooled.argmax = backward.memory.input(argmax);
+  backward.pooled.argmax_length = static_cast<int64_t>(argmax.ElementLength());
   roiops::RoiPoolParams params;
   params.pooled_height = args.integer(Wire::pooled_height, 1, kMaxDimension);
   params.pooled_width = args.integer(Wire::pooled_width, 1, kMaxDimension);
-  const int32_t threads = read_threads<Wire>(args);
-  return run<Wire>(args, std::move(backward.memory), [=](roiops::CancelFlag cancel) {
-    return roiops::roi_pool_backward(grad_output, rois, params, grad_input, {cancel, threads});
-  });
+  return run_pooling<Wire, &roiops::roi_pool_backward>(args, std::move(backward), params);
 }
 
 Napi::Value ps_roi_pool_backward(const Napi::CallbackInfo& info, bool async) {
-  return bins_and_scale_backward<wire::PsRoiPoolBackward, roiops::PsRoiPoolParams, &roiops::ps_roi_pool_backward>(
-      info, async);
+  return pooling_binding<wire::PsRoiPoolBackward, &roiops::ps_roi_pool_backward, roiops::PsRoiPoolParams>(info, async);
 }
 
 Napi::Value precise_roi_pool_backward(const Napi::CallbackInfo& info, bool async) {
-  return bins_and_scale_backward<wire::PreciseRoiPoolBackward, roiops::PreciseRoiPoolParams,
-                                 &roiops::precise_roi_pool_backward>(info, async);
+  return pooling_binding<wire::PreciseRoiPoolBackward, &roiops::precise_roi_pool_backward,
+                         roiops::PreciseRoiPoolParams>(info, async);
 }
 
 }  // namespace roiops_addon
