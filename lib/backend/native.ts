@@ -6,12 +6,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { PoolingJob, ReferenceMap } from '../reference/common.js';
+import type { ReferenceMap } from '../reference/common.js';
 import type { SimdLevel } from '../types.js';
 import type { FeatureMap } from '../validate.js';
 import { operators, type Operator } from '../operators.js';
 import type { Backend, Jobs } from './types.js';
-import { positional, type WireArguments } from './wire.js';
+import type { WireArguments, WireGroup } from './wire.js';
+import { positional } from './wire-order.js';
 
 /**
  * The addon's exports (native/addon/*.cc): `<operator>Sync(...args)` and
@@ -69,63 +70,76 @@ const modeCode = { avg: 0, max: 1, 'onnx-max': 2 } as const;
 const poolModeCode = { max: 0, avg: 1 } as const;
 const methodCode = { bilinear: 0, nearest: 1 } as const;
 
-/** A map's shape as the bindings take it (wire.ts `shape`). */
-function shapeOf(map: Omit<FeatureMap, 'data'>) {
-  return { batch: map.batch, channels: map.channels, height: map.height, width: map.width, layout: layoutCode[map.layout] };
+// Each operator's binding arguments by name (wire.ts orders them; wire-order.ts turns them into
+// the positional array). Built by assignment, never by object spread: on Node 20 a spread costs
+// microseconds a call, as much as a whole tiny pooling call.
+
+/** What every forward binding but multiScaleRoiAlign starts with: the input map, RoI rows and output. */
+function forwardArguments(job: { input: FeatureMap; rois: Float32Array | null; roiCount: number; out: Float32Array }): WireGroup<'forward'> {
+  const { input } = job;
+  const { batch, channels, height, width } = input;
+  return { input: input.data, batch, channels, height, width, layout: layoutCode[input.layout], rois: job.rois, roiCount: job.roiCount, out: job.out };
 }
 
-/** What every forward binding but multiScaleRoiAlign starts with (wire.ts `forward`). */
-function forwardArguments(job: PoolingJob) {
-  return { input: job.input.data, ...shapeOf(job.input), rois: job.rois, roiCount: job.roiCount, out: job.out };
+/** What every backward binding starts with: the input gradient, RoI rows and output gradient. */
+function backwardArguments(job: { gradInput: ReferenceMap; rois: Float32Array; roiCount: number; gradOutput: Float32Array }): WireGroup<'backward'> {
+  const { data: gradInput, batch, channels, height, width, layout } = job.gradInput;
+  return { gradInput, batch, channels, height, width, layout: layoutCode[layout], rois: job.rois, roiCount: job.roiCount, gradOutput: job.gradOutput };
 }
 
-/** What every backward binding starts with (wire.ts `backward`). */
-function backwardArguments(job: { gradInput: ReferenceMap; rois: Float32Array; roiCount: number; gradOutput: Float32Array }) {
-  return { gradInput: job.gradInput.data, ...shapeOf(job.gradInput), rois: job.rois, roiCount: job.roiCount, gradOutput: job.gradOutput };
-}
-
-function binsAndScale(job: { pooledHeight: number; pooledWidth: number; spatialScale: number }) {
-  return { pooledHeight: job.pooledHeight, pooledWidth: job.pooledWidth, spatialScale: job.spatialScale };
-}
-
-/** `threads` 0 is "the process setting". */
-function threadsOf(job: { threads?: number | undefined }) {
-  return { threads: job.threads ?? 0 };
-}
-
-// What follows the buffers, the same in an operator's forward and backward jobs (wire.ts).
 type BinsJob = { pooledHeight: number; pooledWidth: number; spatialScale: number; threads?: number | undefined };
 type SamplingJob = BinsJob & { samplingRatio: number; maxSamplesPerRoi: number };
 
-function binsOnly(job: BinsJob) {
-  return { ...binsAndScale(job), ...threadsOf(job) };
+// The options after the buffers, the same in an operator's forward and backward bindings, added to `named`.
+function withBins<T extends object>(named: T, job: BinsJob): T & WireGroup<'binsOnly'> {
+  const all = named as T & WireGroup<'binsOnly'>;
+  all.pooledHeight = job.pooledHeight;
+  all.pooledWidth = job.pooledWidth;
+  all.spatialScale = job.spatialScale;
+  all.threads = job.threads ?? 0; // 0: the process setting
+  return all;
 }
 
-function psAlignOptions(job: SamplingJob) {
-  return { ...binsOnly(job), samplingRatio: job.samplingRatio, maxSamplesPerRoi: job.maxSamplesPerRoi };
+function withPsAlignOptions<T extends object>(named: T, job: SamplingJob): T & WireGroup<'psAlignOptions'> {
+  const all = withBins(named, job) as T & WireGroup<'psAlignOptions'>;
+  all.samplingRatio = job.samplingRatio;
+  all.maxSamplesPerRoi = job.maxSamplesPerRoi;
+  return all;
 }
 
-function alignOptions(job: SamplingJob & { aligned: boolean; mode: keyof typeof modeCode }) {
-  return { ...psAlignOptions(job), aligned: job.aligned, mode: modeCode[job.mode] };
+function withAlignOptions<T extends object>(
+  named: T,
+  job: SamplingJob & { aligned: boolean; mode: keyof typeof modeCode },
+): T & WireGroup<'alignOptions'> {
+  const all = withPsAlignOptions(named, job) as T & WireGroup<'alignOptions'>;
+  all.aligned = job.aligned;
+  all.mode = modeCode[job.mode];
+  return all;
 }
 
-function rotatedOptions(job: SamplingJob & { aligned: boolean; clockwise: boolean }) {
-  return { ...psAlignOptions(job), aligned: job.aligned, clockwise: job.clockwise };
+function withRotatedOptions<T extends object>(
+  named: T,
+  job: SamplingJob & { aligned: boolean; clockwise: boolean },
+): T & WireGroup<'rotatedOptions'> {
+  const all = withPsAlignOptions(named, job) as T & WireGroup<'rotatedOptions'>;
+  all.aligned = job.aligned;
+  all.clockwise = job.clockwise;
+  return all;
 }
 
-// Each operator's binding arguments by name (lib/backend/wire.ts orders them): a missing or
-// unknown name is a type error, so no two can be swapped.
+// Each builder must give WireArguments<Op>: a group or name left out is a type error, and each
+// value is set by its name, so no two can be swapped.
 const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => WireArguments<Op> } = {
-  roiPool: (job) => ({
-    ...forwardArguments(job),
-    argmax: job.argmax,
-    ...binsOnly(job),
-    bins: binsCode[job.bins],
-  }),
-  roiAlign: (job) => ({ ...forwardArguments(job), ...alignOptions(job) }),
-  psRoiPool: (job) => ({ ...forwardArguments(job), ...binsOnly(job) }),
-  psRoiAlign: (job) => ({ ...forwardArguments(job), ...psAlignOptions(job) }),
-  roiAlignRotated: (job) => ({ ...forwardArguments(job), ...rotatedOptions(job) }),
+  roiPool: (job) => {
+    const named = withBins(forwardArguments(job), job) as WireArguments<'roiPool'>;
+    named.argmax = job.argmax;
+    named.bins = binsCode[job.bins];
+    return named;
+  },
+  roiAlign: (job) => withAlignOptions(forwardArguments(job), job),
+  psRoiPool: (job) => withBins(forwardArguments(job), job),
+  psRoiAlign: (job) => withPsAlignOptions(forwardArguments(job), job),
+  roiAlignRotated: (job) => withRotatedOptions(forwardArguments(job), job),
   multiScaleRoiAlign: (job) => {
     const first = job.levels[0] as FeatureMap;
     return {
@@ -144,50 +158,46 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => WireArguments<Op> } = 
       samplingRatio: job.samplingRatio,
       aligned: job.aligned,
       maxSamplesPerRoi: job.maxSamplesPerRoi,
-      ...threadsOf(job),
+      threads: job.threads ?? 0,
     };
   },
-  spatialPyramidPool: (job) => ({
-    input: job.input.data,
-    ...shapeOf(job.input),
-    rois: job.rois,
-    roiCount: job.rois === null ? 0 : job.count,
-    out: job.out,
-    levels: Int32Array.from(job.levels),
-    spatialScale: job.spatialScale,
-    mode: poolModeCode[job.mode],
-    ...threadsOf(job),
-  }),
-  cropAndResize: (job) => ({
-    input: job.image.data,
-    ...shapeOf(job.image),
-    rois: job.boxes,
-    roiCount: job.boxCount,
-    boxIndices: job.boxIndices,
-    out: job.out,
-    cropHeight: job.cropHeight,
-    cropWidth: job.cropWidth,
-    method: methodCode[job.method],
-    extrapolationValue: job.extrapolationValue,
-    ...threadsOf(job),
-  }),
-  preciseRoiPool: (job) => ({ ...forwardArguments(job), ...binsOnly(job) }),
-  roiPoolBackward: (job) => ({
-    ...backwardArguments(job),
-    argmax: job.argmax,
-    pooledHeight: job.pooledHeight,
-    pooledWidth: job.pooledWidth,
-    ...threadsOf(job),
-  }),
-  roiAlignBackward: (job) => ({
-    ...backwardArguments(job),
-    input: job.input === null ? null : job.input.data,
-    ...alignOptions(job),
-  }),
-  psRoiPoolBackward: (job) => ({ ...backwardArguments(job), ...binsOnly(job) }),
-  psRoiAlignBackward: (job) => ({ ...backwardArguments(job), ...psAlignOptions(job) }),
-  roiAlignRotatedBackward: (job) => ({ ...backwardArguments(job), ...rotatedOptions(job) }),
-  preciseRoiPoolBackward: (job) => ({ ...backwardArguments(job), ...binsOnly(job) }),
+  spatialPyramidPool: (job) => {
+    const roiCount = job.rois === null ? 0 : job.count;
+    const named = forwardArguments({ input: job.input, rois: job.rois, roiCount, out: job.out }) as WireArguments<'spatialPyramidPool'>;
+    named.levels = Int32Array.from(job.levels);
+    named.spatialScale = job.spatialScale;
+    named.mode = poolModeCode[job.mode];
+    named.threads = job.threads ?? 0;
+    return named;
+  },
+  cropAndResize: (job) => {
+    const named = forwardArguments({ input: job.image, rois: job.boxes, roiCount: job.boxCount, out: job.out }) as WireArguments<'cropAndResize'>;
+    named.boxIndices = job.boxIndices;
+    named.cropHeight = job.cropHeight;
+    named.cropWidth = job.cropWidth;
+    named.method = methodCode[job.method];
+    named.extrapolationValue = job.extrapolationValue;
+    named.threads = job.threads ?? 0;
+    return named;
+  },
+  preciseRoiPool: (job) => withBins(forwardArguments(job), job),
+  roiPoolBackward: (job) => {
+    const named = backwardArguments(job) as WireArguments<'roiPoolBackward'>;
+    named.argmax = job.argmax;
+    named.pooledHeight = job.pooledHeight;
+    named.pooledWidth = job.pooledWidth;
+    named.threads = job.threads ?? 0;
+    return named;
+  },
+  roiAlignBackward: (job) => {
+    const named = withAlignOptions(backwardArguments(job), job) as WireArguments<'roiAlignBackward'>;
+    named.input = job.input === null ? null : job.input.data;
+    return named;
+  },
+  psRoiPoolBackward: (job) => withBins(backwardArguments(job), job),
+  psRoiAlignBackward: (job) => withPsAlignOptions(backwardArguments(job), job),
+  roiAlignRotatedBackward: (job) => withRotatedOptions(backwardArguments(job), job),
+  preciseRoiPoolBackward: (job) => withBins(backwardArguments(job), job),
 };
 
 // The binding names, made once: a call builds no strings (tiny calls are dominated by such costs).

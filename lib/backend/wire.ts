@@ -1,15 +1,15 @@
 // The wire: what each native binding takes, by name, in order. The addon is called positionally
 // (the cheapest call Node-API has: no property lookups), so the order must come from one place:
-// this table. The TypeScript side builds each call's array from it by name (positional() below);
-// the C++ side reads native/addon/wire.h, generated from it by scripts/generate-wire.ts, whose
+// this table. scripts/generate-wire.ts makes two files of it: lib/backend/wire-order.ts, which
+// turns a call's arguments by name into the positional array, and native/addon/wire.h, whose
 // per-operator index constants the readers in native/addon use instead of numbers. A test
-// fails when wire.h is stale. Every binding's Async form takes two more arguments after these:
+// fails when either is stale. Every binding's Async form takes two more arguments after these:
 // an Int32Array abort flag (or null) and the function it settles with.
 //
 // Each value says what the argument holds (it becomes the argument's comment in wire.h). The
 // addon re-checks every type (a TypeError names the argument's position) and the kernel entry
 // points of native/include/roiops every length.
-import { operators, type Operator } from '../operators.js';
+import type { Operator } from '../operators.js';
 
 /** A map's shape: N, C, H, W and its layout. */
 const shape = {
@@ -142,17 +142,9 @@ export const wire = {
 } as const satisfies { [Op in Operator]: Record<string, string> };
 
 /** One call's arguments by name: exactly the names of the operator's wire entry. */
-export type WireArguments<Op extends Operator> = { [Name in keyof (typeof wire)[Op]]: unknown };
+export type WireArguments<Op extends Operator> = { -readonly [Name in keyof (typeof wire)[Op]]: unknown };
 
-/** Each operator's argument names in wire order, made once (a call builds no lists). */
-export const argumentNames = Object.fromEntries(operators.map((op) => [op, Object.keys(wire[op])])) as unknown as {
-  [Op in Operator]: ReadonlyArray<keyof (typeof wire)[Op] & string>;
-};
+/** The arguments of one of the groups several operators share, by name. */
+export type WireGroup<Group extends keyof typeof groups> = { -readonly [Name in keyof (typeof groups)[Group]]: unknown };
 
-/** The positional array a binding takes, from its arguments by name. */
-export function positional<Op extends Operator>(op: Op, named: WireArguments<Op>): unknown[] {
-  const names = argumentNames[op];
-  const args = new Array<unknown>(names.length);
-  for (let i = 0; i < names.length; i++) args[i] = named[names[i] as keyof WireArguments<Op>];
-  return args;
-}
+const groups = { forward, backward, binsOnly, psAlignOptions, alignOptions, rotatedOptions };

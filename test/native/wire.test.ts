@@ -1,5 +1,6 @@
-// The wire and the operator registries hold together: native/addon/wire.h is what
-// scripts/generate-wire.ts makes of lib/backend/wire.ts (run it after editing the table),
+// The wire and the operator registries hold together: native/addon/wire.h and
+// lib/backend/wire-order.ts are what scripts/generate-wire.ts makes of lib/backend/wire.ts (run
+// it after editing the table),
 // native/ops.def lists the operators of lib/operators.ts, and the addon exports exactly
 // their Sync and Async bindings besides its runtime functions.
 import { createRequire } from 'node:module';
@@ -11,13 +12,14 @@ import { describe, expect, it } from 'vitest';
 import { addonPath, packageRoot } from '../../lib/backend/native.js';
 import { wire } from '../../lib/backend/wire.js';
 import { operators } from '../../lib/operators.js';
-import { wireHeader, wireHeaderPath } from '../../scripts/generate-wire.js';
+import { wireHeader, wireHeaderPath, wireOrder, wireOrderPath } from '../../scripts/generate-wire.js';
 
 const root = packageRoot();
 
 describe('the wire schema and the operator registries', () => {
-  it('keeps native/addon/wire.h generated from lib/backend/wire.ts (npx tsx scripts/generate-wire.ts)', () => {
+  it('keeps native/addon/wire.h and lib/backend/wire-order.ts generated from lib/backend/wire.ts (npx tsx scripts/generate-wire.ts)', () => {
     expect(readFileSync(join(root, wireHeaderPath), 'utf8')).toBe(wireHeader());
+    expect(readFileSync(join(root, wireOrderPath), 'utf8')).toBe(wireOrder());
   });
 
   it('lists the same operators in lib/operators.ts, lib/backend/wire.ts and native/ops.def', () => {
