@@ -1,8 +1,8 @@
 // The wire and the operator registries hold together: native/addon/wire.h and
 // lib/backend/wire-order.ts are what scripts/generate-wire.ts makes of lib/backend/wire.ts (run
-// it after editing the table),
-// native/ops.def lists the operators of lib/operators.ts, and the addon exports exactly
-// their Sync and Async bindings besides its runtime functions.
+// it after editing the table), native/ops.def lists the operators of lib/operators.ts, lib/index.ts exports each of them
+// (async and Sync), and the addon exports exactly their Sync and Async bindings besides its
+// runtime functions.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { addonPath, packageRoot } from '../../lib/backend/native.js';
+import * as api from '../../lib/index.js';
 import { wire } from '../../lib/backend/wire.js';
 import { operators } from '../../lib/operators.js';
 import { wireHeader, wireHeaderPath, wireOrder, wireOrderPath } from '../../scripts/generate-wire.js';
@@ -27,6 +28,11 @@ describe('the wire schema and the operator registries', () => {
     const listed = [...opsDef.matchAll(/^ROIOPS_OPERATOR\((\w+), (\w+)\)$/gm)].map((line) => line[1]);
     expect(listed).toEqual([...operators]);
     expect(Object.keys(wire)).toEqual([...operators]);
+  });
+
+  it('has lib/index.ts export every operator of lib/operators.ts, async and Sync', () => {
+    const exported = new Set(Object.keys(api));
+    expect(operators.flatMap((op) => [op, `${op}Sync`]).filter((name) => !exported.has(name))).toEqual([]);
   });
 
   it('has the addon export every operator, sync and async, and its runtime functions', () => {
