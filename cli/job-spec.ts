@@ -5,23 +5,9 @@
 // options) is the only one and its message reaches the user.
 import { extname } from 'node:path';
 
-import { describe } from '../lib/internal.js';
+import { describe, forwardOperators, type ForwardOperator } from '../lib/internal.js';
 
-
-/** Every forward operator of API.md. */
-export const forwardOperators = [
-  'roiPool',
-  'roiAlign',
-  'psRoiPool',
-  'psRoiAlign',
-  'roiAlignRotated',
-  'multiScaleRoiAlign',
-  'spatialPyramidPool',
-  'cropAndResize',
-  'preciseRoiPool',
-] as const;
-
-export type ForwardOperator = (typeof forwardOperators)[number];
+export { forwardOperators, type ForwardOperator };
 
 export interface JobSpec {
   op: ForwardOperator;

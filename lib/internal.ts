@@ -9,6 +9,9 @@ export { packageRoot, packageVersion, packageProgram } from './package.js';
 // One error shape for the whole package: the CLI's file readers report as the library does.
 export { describe, formatCount, formatShape, invalidType, invalidValue, rangeError } from './errors.js';
 
+// The operator registry: `pool --op` and batch jobs take any forward operator.
+export { forwardOperators, type ForwardOperator } from './operators.js';
+
 // The option tables and readers, reused by the CLI's file formats for their own options.
 export { maxTypedArrayLength, read, readOptions } from './validate.js';
 

@@ -1,16 +1,20 @@
 // The native backend: loads the addon through node-gyp-build (a prebuild from prebuilds/,
-// else build/Release) and adapts its positional binding to the Backend interface.
+// else build/Release) and adapts its positional binding (lib/backend/wire.ts) to the Backend
+// interface.
 import { createRequire } from 'node:module';
 
-import type { FeatureMap, PoolingJob } from '../model.js';
+import type { FeatureMap } from '../model.js';
+import { operators, type Operator } from '../operators.js';
 import { packageRoot } from '../package.js';
 import type { SimdLevel } from '../types.js';
-import type { Backend, Jobs, Operator } from './types.js';
+import type { Backend, Jobs } from './types.js';
+import type { WireArguments, WireGroup } from './wire.js';
+import { positional } from './wire-order.js';
 
 /**
  * The addon's exports (native/addon/*.cc): `<operator>Sync(...args)` and
  * `<operator>Async(...args, abortFlag, settle)` for every operator, with the positional
- * arguments each binding documents, plus the runtime functions. An Async entry queues its
+ * arguments of its wire entry (wire.ts), plus the runtime functions. An Async entry queues its
  * kernel and returns; `settle` is called once it has finished, with nothing or with the
  * error (a callback, not a Node-API promise: native/addon/kernel_worker.h says why).
  */
@@ -51,155 +55,139 @@ const modeCode = { avg: 0, max: 1, 'onnx-max': 2 } as const;
 const poolModeCode = { max: 0, avg: 1 } as const;
 const methodCode = { bilinear: 0, nearest: 1 } as const;
 
-/** A map as the bindings take it: (data, N, C, H, W, layout). */
-function mapArgs(map: FeatureMap): unknown[] {
-  return [map.data, map.batch, map.channels, map.height, map.width, layoutCode[map.layout]];
-}
+// Each operator's binding arguments by name (wire.ts orders them; wire-order.ts turns them into
+// the positional array). Built by assignment, never by object spread: on Node 20 a spread costs
+// microseconds a call, as much as a whole tiny pooling call.
 
-/** What every backward binding starts with: (gradInput, N, C, H, W, layout, rois, K, gradOutput). */
-function backwardArgs(job: { gradInput: unknown; rois: Float32Array; roiCount: number; gradOutput: unknown }): unknown[] {
-  return [...mapArgs(job.gradInput as FeatureMap), job.rois, job.roiCount, job.gradOutput];
-}
-
-/** A forward binding's arguments: (input, N, C, H, W, layout, rois, K, out, ...rest), built as one array. */
-function forwardArgs(job: PoolingJob, ...rest: unknown[]): unknown[] {
+/** What every forward binding but multiScaleRoiAlign starts with: the input map, RoI rows and output. */
+function forwardArguments(job: { input: FeatureMap; rois: Float32Array | null; roiCount: number; out: Float32Array }): WireGroup<'forward'> {
   const { input } = job;
-  const { data, batch, channels, height, width, layout } = input;
-  return [data, batch, channels, height, width, layoutCode[layout], job.rois, job.roiCount, job.out, ...rest];
+  const { batch, channels, height, width } = input;
+  return { input: input.data, batch, channels, height, width, layout: layoutCode[input.layout], rois: job.rois, roiCount: job.roiCount, out: job.out };
 }
 
-// Each entry builds the positional arguments its binding documents (native/addon/*.cc), in
-// that order; `threads` is 0 for "the process setting".
-const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => unknown[] } = {
-  roiPool: (job) => forwardArgs(
-    job,
-    job.argmax,
-    job.pooledHeight,
-    job.pooledWidth,
-    job.spatialScale,
-    binsCode[job.bins],
-    job.threads ?? 0,
-  ),
-  roiAlign: (job) => forwardArgs(
-    job,
-    job.pooledHeight,
-    job.pooledWidth,
-    job.spatialScale,
-    job.samplingRatio,
-    job.aligned,
-    modeCode[job.mode],
-    job.maxSamplesPerRoi,
-    job.threads ?? 0,
-  ),
-  psRoiPool: (job) => forwardArgs(job, job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0),
-  psRoiAlign: (job) => forwardArgs(
-    job,
-    job.pooledHeight,
-    job.pooledWidth,
-    job.spatialScale,
-    job.samplingRatio,
-    job.maxSamplesPerRoi,
-    job.threads ?? 0,
-  ),
-  roiAlignRotated: (job) => forwardArgs(
-    job,
-    job.pooledHeight,
-    job.pooledWidth,
-    job.spatialScale,
-    job.samplingRatio,
-    job.aligned,
-    job.clockwise,
-    job.maxSamplesPerRoi,
-    job.threads ?? 0,
-  ),
+/** What every backward binding starts with: the input gradient, RoI rows and output gradient. */
+function backwardArguments(job: { gradInput: FeatureMap; rois: Float32Array; roiCount: number; gradOutput: Float32Array }): WireGroup<'backward'> {
+  const { data: gradInput, batch, channels, height, width, layout } = job.gradInput;
+  return { gradInput, batch, channels, height, width, layout: layoutCode[layout], rois: job.rois, roiCount: job.roiCount, gradOutput: job.gradOutput };
+}
+
+type BinsJob = { pooledHeight: number; pooledWidth: number; spatialScale: number; threads?: number | undefined };
+type SamplingJob = BinsJob & { samplingRatio: number; maxSamplesPerRoi: number };
+
+// The options after the buffers, the same in an operator's forward and backward bindings, added to `named`.
+function withBins<T extends object>(named: T, job: BinsJob): T & WireGroup<'binsOnly'> {
+  const all = named as T & WireGroup<'binsOnly'>;
+  all.pooledHeight = job.pooledHeight;
+  all.pooledWidth = job.pooledWidth;
+  all.spatialScale = job.spatialScale;
+  all.threads = job.threads ?? 0; // 0: the process setting
+  return all;
+}
+
+function withPsAlignOptions<T extends object>(named: T, job: SamplingJob): T & WireGroup<'psAlignOptions'> {
+  const all = withBins(named, job) as T & WireGroup<'psAlignOptions'>;
+  all.samplingRatio = job.samplingRatio;
+  all.maxSamplesPerRoi = job.maxSamplesPerRoi;
+  return all;
+}
+
+function withAlignOptions<T extends object>(
+  named: T,
+  job: SamplingJob & { aligned: boolean; mode: keyof typeof modeCode },
+): T & WireGroup<'alignOptions'> {
+  const all = withPsAlignOptions(named, job) as T & WireGroup<'alignOptions'>;
+  all.aligned = job.aligned;
+  all.mode = modeCode[job.mode];
+  return all;
+}
+
+function withRotatedOptions<T extends object>(
+  named: T,
+  job: SamplingJob & { aligned: boolean; clockwise: boolean },
+): T & WireGroup<'rotatedOptions'> {
+  const all = withPsAlignOptions(named, job) as T & WireGroup<'rotatedOptions'>;
+  all.aligned = job.aligned;
+  all.clockwise = job.clockwise;
+  return all;
+}
+
+// Each builder must give WireArguments<Op>: a group or name left out is a type error, and each
+// value is set by its name, so no two can be swapped.
+const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => WireArguments<Op> } = {
+  roiPool: (job) => {
+    const named = withBins(forwardArguments(job), job) as WireArguments<'roiPool'>;
+    named.argmax = job.argmax;
+    named.bins = binsCode[job.bins];
+    return named;
+  },
+  roiAlign: (job) => withAlignOptions(forwardArguments(job), job),
+  psRoiPool: (job) => withBins(forwardArguments(job), job),
+  psRoiAlign: (job) => withPsAlignOptions(forwardArguments(job), job),
+  roiAlignRotated: (job) => withRotatedOptions(forwardArguments(job), job),
   multiScaleRoiAlign: (job) => {
     const first = job.levels[0] as FeatureMap;
-    return [
-      job.levels.map((level) => level.data),
-      first.batch,
-      first.channels,
-      job.levels.flatMap((level) => [level.height, level.width]),
-      layoutCode[first.layout],
-      Float32Array.from(job.scales),
-      job.rois,
-      job.roiCount,
-      job.levelOfRoi,
-      job.out,
-      job.pooledHeight,
-      job.pooledWidth,
-      job.samplingRatio,
-      job.aligned,
-      job.maxSamplesPerRoi,
-      job.threads ?? 0,
-    ];
+    return {
+      levels: job.levels.map((level) => level.data),
+      batch: first.batch,
+      channels: first.channels,
+      levelSizes: job.levels.flatMap((level) => [level.height, level.width]),
+      layout: layoutCode[first.layout],
+      scales: Float32Array.from(job.scales),
+      rois: job.rois,
+      roiCount: job.roiCount,
+      roiLevels: job.levelOfRoi,
+      out: job.out,
+      pooledHeight: job.pooledHeight,
+      pooledWidth: job.pooledWidth,
+      samplingRatio: job.samplingRatio,
+      aligned: job.aligned,
+      maxSamplesPerRoi: job.maxSamplesPerRoi,
+      threads: job.threads ?? 0,
+    };
   },
-  spatialPyramidPool: (job) => [
-    ...mapArgs(job.input),
-    job.rois,
-    job.rois === null ? 0 : job.count,
-    job.out,
-    Int32Array.from(job.levels),
-    job.spatialScale,
-    poolModeCode[job.mode],
-    job.threads ?? 0,
-  ],
-  cropAndResize: (job) => [
-    ...mapArgs(job.image),
-    job.boxes,
-    job.boxCount,
-    job.boxIndices,
-    job.out,
-    job.cropHeight,
-    job.cropWidth,
-    methodCode[job.method],
-    job.extrapolationValue,
-    job.threads ?? 0,
-  ],
-  preciseRoiPool: (job) => forwardArgs(job, job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0),
-  roiPoolBackward: (job) => [...backwardArgs(job), job.argmax, job.pooledHeight, job.pooledWidth, job.threads ?? 0],
-  psRoiPoolBackward: (job) => [...backwardArgs(job), job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0],
-  preciseRoiPoolBackward: (job) => [...backwardArgs(job), job.pooledHeight, job.pooledWidth, job.spatialScale, job.threads ?? 0],
-  roiAlignBackward: (job) => [
-    ...backwardArgs(job),
-    job.input === null ? null : job.input.data,
-    job.pooledHeight,
-    job.pooledWidth,
-    job.spatialScale,
-    job.samplingRatio,
-    job.aligned,
-    modeCode[job.mode],
-    job.maxSamplesPerRoi,
-    job.threads ?? 0,
-  ],
-  psRoiAlignBackward: (job) => [
-    ...backwardArgs(job),
-    job.pooledHeight,
-    job.pooledWidth,
-    job.spatialScale,
-    job.samplingRatio,
-    job.maxSamplesPerRoi,
-    job.threads ?? 0,
-  ],
-  roiAlignRotatedBackward: (job) => [
-    ...backwardArgs(job),
-    job.pooledHeight,
-    job.pooledWidth,
-    job.spatialScale,
-    job.samplingRatio,
-    job.aligned,
-    job.clockwise,
-    job.maxSamplesPerRoi,
-    job.threads ?? 0,
-  ],
+  spatialPyramidPool: (job) => {
+    const roiCount = job.rois === null ? 0 : job.count;
+    const named = forwardArguments({ input: job.input, rois: job.rois, roiCount, out: job.out }) as WireArguments<'spatialPyramidPool'>;
+    named.levels = Int32Array.from(job.levels);
+    named.spatialScale = job.spatialScale;
+    named.mode = poolModeCode[job.mode];
+    named.threads = job.threads ?? 0;
+    return named;
+  },
+  cropAndResize: (job) => {
+    const named = forwardArguments({ input: job.image, rois: job.boxes, roiCount: job.boxCount, out: job.out }) as WireArguments<'cropAndResize'>;
+    named.boxIndices = job.boxIndices;
+    named.cropHeight = job.cropHeight;
+    named.cropWidth = job.cropWidth;
+    named.method = methodCode[job.method];
+    named.extrapolationValue = job.extrapolationValue;
+    named.threads = job.threads ?? 0;
+    return named;
+  },
+  preciseRoiPool: (job) => withBins(forwardArguments(job), job),
+  roiPoolBackward: (job) => {
+    const named = backwardArguments(job) as WireArguments<'roiPoolBackward'>;
+    named.argmax = job.argmax;
+    named.pooledHeight = job.pooledHeight;
+    named.pooledWidth = job.pooledWidth;
+    named.threads = job.threads ?? 0;
+    return named;
+  },
+  roiAlignBackward: (job) => {
+    const named = withAlignOptions(backwardArguments(job), job) as WireArguments<'roiAlignBackward'>;
+    named.input = job.input === null ? null : job.input.data;
+    return named;
+  },
+  psRoiPoolBackward: (job) => withBins(backwardArguments(job), job),
+  psRoiAlignBackward: (job) => withPsAlignOptions(backwardArguments(job), job),
+  roiAlignRotatedBackward: (job) => withRotatedOptions(backwardArguments(job), job),
+  preciseRoiPoolBackward: (job) => withBins(backwardArguments(job), job),
 };
 
 // The binding names, made once: a call builds no strings (tiny calls are dominated by such costs).
-const syncName = Object.fromEntries(Object.keys(argumentsOf).map((op) => [op, `${op}Sync`])) as {
-  [Op in Operator]: `${Op}Sync`;
-};
-const asyncName = Object.fromEntries(Object.keys(argumentsOf).map((op) => [op, `${op}Async`])) as {
-  [Op in Operator]: `${Op}Async`;
-};
+const syncName = Object.fromEntries(operators.map((op) => [op, `${op}Sync`])) as { [Op in Operator]: `${Op}Sync` };
+const asyncName = Object.fromEntries(operators.map((op) => [op, `${op}Async`])) as { [Op in Operator]: `${Op}Async` };
 
 /**
  * The binary to load: the file ROI_OPS_ADDON_PATH names (to run one particular build, e.g. the
@@ -221,10 +209,10 @@ export function createNativeBackend(): Backend {
     native: true,
     addon: { path, build: binding.addonBuild() },
     simd: () => binding.simdLevel() as SimdLevel,
-    runSync: (op, job) => Reflect.apply(binding[syncName[op]], binding, argumentsOf[op](job)),
+    runSync: (op, job) => Reflect.apply(binding[syncName[op]], binding, positional(op, argumentsOf[op](job))),
     runAsync: (op, job, abortFlag) => {
       const { settle, settled } = settlement();
-      const args = argumentsOf[op](job);
+      const args = positional(op, argumentsOf[op](job));
       args.push(abortFlag, settle);
       Reflect.apply(binding[asyncName[op]], binding, args);
       return settled;

@@ -18,6 +18,7 @@ import type {
   RoiPoolJob,
   SpatialPyramidJob,
 } from '../model.js';
+import type { Operator } from '../operators.js';
 import type { SimdLevel } from '../types.js';
 
 export type { RoiAlignJob, RoiPoolJob };
@@ -27,7 +28,10 @@ export interface AlignLimits {
   maxSamplesPerRoi: number;
 }
 
-/** Every operator and direction a backend runs, with the job it takes. */
+/**
+ * Every operator and direction a backend runs (lib/operators.ts), with the job it takes. The
+ * backends' tables ({ [Op in Operator]: ... Jobs[Op] }) index it, so a missing job is a type error.
+ */
 export interface Jobs {
   roiPool: RoiPoolJob;
   roiAlign: RoiAlignJob & AlignLimits;
@@ -46,7 +50,7 @@ export interface Jobs {
   preciseRoiPoolBackward: PreciseRoiPoolBackwardJob;
 }
 
-export type Operator = keyof Jobs;
+export type { Operator };
 
 /**
  * Which native binary runs: its path, and its build, 'node-api' (loads on every Node major;

@@ -1,6 +1,6 @@
 // Included once by each native/isa/*.cc after it has chosen its namespace (ROIOPS_ISA) and
 // its VectorLanes: instantiates every generic kernel for that instruction set and returns
-// them as a dispatch table.
+// them as a dispatch table, one member per line of native/ops.def.
 #pragma once
 #include "kernels/crop_and_resize.h"
 #include "kernels/multi_scale_roi_align.h"
@@ -19,22 +19,14 @@ namespace roiops {
 namespace ROIOPS_ISA {
 
 inline const KernelTable& kernel_table(const char* simd) {
-  static const KernelTable table{simd,
-                                 &roi_pool_forward,
-                                 &roi_align_forward,
-                                 &ps_roi_align_forward,
-                                 &roi_align_rotated_forward,
-                                 &multi_scale_roi_align_forward,
-                                 &roi_align_backward,
-                                 &ps_roi_align_backward,
-                                 &roi_align_rotated_backward,
-                                 &ps_roi_pool_forward,
-                                 &spatial_pyramid_pool_forward,
-                                 &crop_and_resize_forward,
-                                 &precise_roi_pool_forward,
-                                 &roi_pool_backward,
-                                 &ps_roi_pool_backward,
-                                 &precise_roi_pool_backward};
+  static const KernelTable table = [simd] {
+    KernelTable filled{};
+    filled.simd = simd;
+    // Each member by name: unqualified, `kernel` is this instruction set's instantiation.
+#define ROIOPS_OPERATOR(js_name, kernel) filled.kernel = &kernel;
+#include "ops.def"
+    return filled;
+  }();
   return table;
 }
 

@@ -1,4 +1,4 @@
-// The dispatch table: one entry per operator and direction, filled by each
+// The dispatch table: one entry per operator and direction (native/ops.def), filled by each
 // instruction-set translation unit in native/isa/. Adding an instruction set means adding
 // a table, never touching the addon or the TypeScript.
 #pragma once
@@ -8,37 +8,10 @@ namespace roiops {
 
 struct KernelTable {
   const char* simd;  // the name info().simd reports
-  // `execution.threads` is already resolved (>= 1) when the table is called.
-  Status (*roi_pool_forward)(const FeatureMap&, const RoiRows&, const RoiPoolParams&, const PooledOutput&,
-                             Execution);
-  Status (*roi_align_forward)(const FeatureMap&, const RoiRows&, const RoiAlignParams&, const PooledOutput&,
-                              Execution);
-  Status (*ps_roi_align_forward)(const FeatureMap&, const RoiRows&, const PsRoiAlignParams&, const PooledOutput&,
-                                 Execution);
-  Status (*roi_align_rotated_forward)(const FeatureMap&, const RoiRows&, const RoiAlignRotatedParams&,
-                                      const PooledOutput&, Execution);
-  Status (*multi_scale_roi_align_forward)(const FeatureLevels&, const RoiRows&, const RoiLevelIndices&,
-                                          const MultiScaleRoiAlignParams&, const PooledOutput&, Execution);
-  Status (*roi_align_backward)(const PooledGradient&, const RoiRows&, const RoiAlignParams&, const FeatureMap&,
-                               const GradientMap&, Execution);
-  Status (*ps_roi_align_backward)(const PooledGradient&, const RoiRows&, const PsRoiAlignParams&, const GradientMap&,
-                                  Execution);
-  Status (*roi_align_rotated_backward)(const PooledGradient&, const RoiRows&, const RoiAlignRotatedParams&,
-                                       const GradientMap&, Execution);
-  Status (*ps_roi_pool_forward)(const FeatureMap&, const RoiRows&, const PsRoiPoolParams&, const PooledOutput&,
-                                Execution);
-  Status (*spatial_pyramid_pool_forward)(const FeatureMap&, const RoiRows*, const SpatialPyramidParams&,
-                                         const PooledOutput&, Execution);
-  Status (*crop_and_resize_forward)(const FeatureMap&, const RoiRows&, const int32_t*, int64_t,
-                                    const CropAndResizeParams&, const PooledOutput&, Execution);
-  Status (*precise_roi_pool_forward)(const FeatureMap&, const RoiRows&, const PreciseRoiPoolParams&,
-                                     const PooledOutput&, Execution);
-  Status (*roi_pool_backward)(const PooledGradient&, const RoiRows&, const RoiPoolParams&, const GradientMap&,
-                              Execution);
-  Status (*ps_roi_pool_backward)(const PooledGradient&, const RoiRows&, const PsRoiPoolParams&, const GradientMap&,
-                                 Execution);
-  Status (*precise_roi_pool_backward)(const PooledGradient&, const RoiRows&, const PreciseRoiPoolParams&,
-                                      const GradientMap&, Execution);
+  // One member per operator of ops.def, named and typed as its entry point in
+  // native/include/roiops; `execution.threads` is already resolved (>= 1) when it is called.
+#define ROIOPS_OPERATOR(js_name, kernel) decltype(&::roiops::kernel) kernel;
+#include "ops.def"
 };
 
 // One per translation unit of native/isa/; only those of the target architecture exist.

@@ -25,18 +25,9 @@ import {
   wrongType,
   type TensorValue,
 } from './fuzz-values.js';
-import { forwardOperators } from '../../cli/job-spec.js';
+import { backwardOperators, operators } from '../../lib/operators.js';
 
-export const backwardOperators = [
-  'roiPoolBackward',
-  'roiAlignBackward',
-  'psRoiPoolBackward',
-  'psRoiAlignBackward',
-  'roiAlignRotatedBackward',
-  'preciseRoiPoolBackward',
-] as const;
-
-export const operatorNames = [...forwardOperators, ...backwardOperators] as const;
+export const operatorNames = operators;
 export type OperatorName = (typeof operatorNames)[number];
 
 /**

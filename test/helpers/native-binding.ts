@@ -1,5 +1,5 @@
-// The raw native bindings, called positionally (bypassing the TypeScript validation), and the
-// checks every entry point gets: a well-formed call computes, sync and async; each refusal
+// The raw native bindings, called positionally (bypassing the TypeScript validation) with
+// arguments given by name (lib/backend/wire.ts orders them), and the checks every entry point gets: a well-formed call computes, sync and async; each refusal
 // is the same RangeError or TypeError from the Sync and the Async entry (never a crash); and
 // an async call whose abort flag is raised rejects with an AbortError.
 import { createRequire } from 'node:module';
@@ -7,6 +7,9 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
 import { addonPath, settlement } from '../../lib/backend/native.js';
+import { wire, type WireArguments } from '../../lib/backend/wire.js';
+import { positional } from '../../lib/backend/wire-order.js';
+import type { Operator } from '../../lib/operators.js';
 
 type Fn = (...args: unknown[]) => unknown;
 const binding = createRequire(import.meta.url)(addonPath()) as Record<string, Fn>;
@@ -29,29 +32,38 @@ export function callBindingAsync(name: string, ...args: unknown[]): Promise<void
   return settled;
 }
 
-/** A copy of `args` with the positions of `overrides` replaced. */
-export function withArgs(args: readonly unknown[], overrides: Record<number, unknown>): unknown[] {
-  const copy = [...args];
-  for (const [i, v] of Object.entries(overrides)) copy[Number(i)] = v;
-  return copy;
+/** Some of an operator's arguments, by name. */
+export type Overrides = Readonly<Record<string, unknown>>;
+
+/** The positional arguments of `op`'s binding, from all of them by name. */
+export function argsOf<Op extends Operator>(op: Op, named: WireArguments<Op>): unknown[] {
+  return positional(op, named);
+}
+
+/** The positional arguments of `op`'s binding, from `args` with the arguments `overrides` names replaced. */
+export function withArgs<Op extends Operator>(op: Op, args: WireArguments<Op>, overrides: Overrides): unknown[] {
+  const unknown = Object.keys(overrides).filter((name) => !(name in wire[op]));
+  if (unknown.length > 0) throw new Error(`${op} takes no argument ${unknown.join(', ')}`);
+  return positional(op, { ...args, ...overrides } as WireArguments<Op>);
 }
 
 /**
- * A refusal: what is wrong, the argument positions that make it so, and the exact error (a
+ * A refusal: what is wrong, the arguments (by name) that make it so, and the exact error (a
  * string is the message of a RangeError after the entry's name: `<name>: <message>`).
  */
-export type Refusal = readonly [what: string, overrides: Record<number, unknown>, error: string | RangeError | TypeError];
+export type Refusal = readonly [what: string, overrides: Overrides, error: string | RangeError | TypeError];
 
-export interface BindingEntry {
+export interface BindingEntry<Op extends Operator> {
   /** The entry point without its Sync/Async suffix. */
-  name: string;
-  /** A well-formed call's arguments (the Async entry takes an abort flag and its settle function after them). */
-  args: readonly unknown[];
+  name: Op;
+  /** A well-formed call's arguments by name (the Async entry takes an abort flag and its settle function after them). */
+  args: WireArguments<Op>;
   refusals: readonly Refusal[];
 }
 
 /** The checks of one raw entry point (`<name>Sync` and `<name>Async`), and `more` in the same describe block. */
-export function describeBinding({ name, args, refusals }: BindingEntry, more?: () => void): void {
+export function describeBinding<Op extends Operator>({ name, args: named, refusals }: BindingEntry<Op>, more?: () => void): void {
+  const args = argsOf(name, named);
   describe(`${name} binding`, () => {
     it('computes with well-formed arguments, sync and async', async () => {
       expect(() => callBinding(`${name}Sync`, ...args)).not.toThrow();
@@ -60,7 +72,7 @@ export function describeBinding({ name, args, refusals }: BindingEntry, more?: (
 
     it.each(refusals)('refuses %s, sync and async', async (_, overrides, expected) => {
       const error = typeof expected === 'string' ? new RangeError(`${name}: ${expected}`) : expected;
-      const bad = withArgs(args, overrides);
+      const bad = withArgs(name, named, overrides);
       expect(() => callBinding(`${name}Sync`, ...bad)).toThrow(error);
       // Argument types are checked before the promise exists (a throw), lengths by the kernel (a rejection).
       await expect(Promise.resolve().then(() => callBindingAsync(`${name}Async`, ...bad, new Int32Array(1)))).rejects.toThrow(error);

@@ -1,6 +1,6 @@
 // The raw bindings of the pooling family (native/addon/pooling_family_ops.cc): psRoiPool,
 // spatialPyramidPool, cropAndResize, preciseRoiPool and the backward passes of roiPool,
-// psRoiPool and preciseRoiPool, called positionally. What only a raw call can check: the
+// psRoiPool and preciseRoiPool, called positionally (arguments given by name). What only a raw call can check: the
 // addon's own refusals (a RangeError or TypeError with its exact message, never a crash), a
 // well-formed call, the async entry and its abort flag; and what the API tests leave out:
 // spatialPyramidPool's avg values, cropAndResize's bit-exactness with TensorFlow.js, the §7
@@ -11,24 +11,24 @@ import { describe, expect, it } from 'vitest';
 
 import { spatialPyramidReference } from '../../lib/reference/spatial-pyramid.js';
 import { goldenCases, toChannelsFirst, toChannelsLast } from '../helpers/golden.js';
-import { callBinding, callBindingAsync, describeBinding, withArgs } from '../helpers/native-binding.js';
+import { argsOf, callBinding, callBindingAsync, describeBinding, withArgs } from '../helpers/native-binding.js';
 
 const box = new Float32Array([0, 0, 0, 3, 3]);
 const twoBoxes = new Float32Array([0, 0, 0, 3, 3, 0, 1, 1, 2, 2]);
 const input = new Float32Array(1 * 4 * 4 * 4);
 
-// (input, N, C, H, W, layout, rois, K, out, PH, PW, spatialScale, threads)
-const poolArgs = [input, 1, 4, 4, 4, 0, box, 1, new Float32Array(16), 2, 2, 1, 0];
+const shape = { batch: 1, channels: 4, height: 4, width: 4, layout: 0 };
+const poolArgs = { input, ...shape, rois: box, roiCount: 1, out: new Float32Array(16), pooledHeight: 2, pooledWidth: 2, spatialScale: 1, threads: 0 };
 
 describeBinding({
   name: 'psRoiPool',
   args: poolArgs,
   refusals: [
-    ['input shorter than its shape', { 0: new Float32Array(63) }, 'input data is shorter than its shape'],
-    ['C not divisible by PH*PW', { 9: 3 }, 'channels must be a multiple of PH*PW'],
-    ['a short output', { 8: new Float32Array(3) }, 'output buffer is shorter than [K,C/(PH*PW),PH,PW]'],
-    ['a short RoI list', { 7: 2 }, 'RoI data is shorter than count * columns'],
-    ['an overflowing shape', { 1: 2 ** 40, 2: 2 ** 40 }, 'input shape overflows'],
+    ['input shorter than its shape', { input: new Float32Array(63) }, 'input data is shorter than its shape'],
+    ['C not divisible by PH*PW', { pooledHeight: 3 }, 'channels must be a multiple of PH*PW'],
+    ['a short output', { out: new Float32Array(3) }, 'output buffer is shorter than [K,C/(PH*PW),PH,PW]'],
+    ['a short RoI list', { roiCount: 2 }, 'RoI data is shorter than count * columns'],
+    ['an overflowing shape', { batch: 2 ** 40, channels: 2 ** 40 }, 'input shape overflows'],
   ],
 });
 
@@ -37,8 +37,8 @@ describeBinding(
     name: 'preciseRoiPool',
     args: poolArgs,
     refusals: [
-      ['a short output', { 8: new Float32Array(15) }, 'output buffer is shorter than [K,C,PH,PW]'],
-      ['an overflowing output', { 9: 2 ** 40, 10: 2 ** 40 }, 'output shape overflows'],
+      ['a short output', { out: new Float32Array(15) }, 'output buffer is shorter than [K,C,PH,PW]'],
+      ['an overflowing output', { pooledHeight: 2 ** 40, pooledWidth: 2 ** 40 }, 'output shape overflows'],
     ],
   },
   () => {
@@ -46,7 +46,8 @@ describeBinding(
       const map = Float32Array.from({ length: 16 }, (_, i) => i);
       const run = (corners: number[], size: number) => {
         const out = new Float32Array(size * size);
-        callBinding('preciseRoiPoolSync', map, 1, 1, 4, 4, 0, new Float32Array([0, ...corners]), 1, out, size, size, 1, 0);
+        const corner = { input: map, batch: 1, channels: 1, height: 4, width: 4, layout: 0, rois: new Float32Array([0, ...corners]), roiCount: 1 };
+        callBinding('preciseRoiPoolSync', ...argsOf('preciseRoiPool', { ...corner, out, pooledHeight: size, pooledWidth: size, spatialScale: 1, threads: 0 }));
         return Array.from(out);
       };
       expect(run([0, 0, 3, 3], 1)[0]).toBeCloseTo(7.5, 5);
@@ -57,24 +58,24 @@ describeBinding(
 );
 
 {
-  // (input, N, C, H, W, layout, rois | null, K, out, levels, spatialScale, mode, threads): whole maps, levels 1 and 2
-  const args = [input, 1, 4, 4, 4, 0, null, 0, new Float32Array(20), new Int32Array([1, 2]), 1, 0, 0];
-  const withBoxes = (out: Float32Array) => ({ 6: twoBoxes, 7: 2, 8: out, 9: new Int32Array([1]) });
+  // Whole maps (rois null), levels 1 and 2.
+  const args = { input, ...shape, rois: null, roiCount: 0, out: new Float32Array(20), levels: new Int32Array([1, 2]), spatialScale: 1, mode: 0, threads: 0 };
+  const withBoxes = (out: Float32Array) => ({ rois: twoBoxes, roiCount: 2, out, levels: new Int32Array([1]) });
   describeBinding(
     {
       name: 'spatialPyramidPool',
       args,
       refusals: [
-        ['a level below 1', { 9: new Int32Array([1, 0]) }, 'pyramid levels must be >= 1'],
-        ['no levels', { 9: new Int32Array(0) }, 'at least one pyramid level is needed'],
-        ['a short output', { 8: new Float32Array(19) }, 'output buffer is shorter than [rows, C*sum(l*l)]'],
+        ['a level below 1', { levels: new Int32Array([1, 0]) }, 'pyramid levels must be >= 1'],
+        ['no levels', { levels: new Int32Array(0) }, 'at least one pyramid level is needed'],
+        ['a short output', { out: new Float32Array(19) }, 'output buffer is shorter than [rows, C*sum(l*l)]'],
         ['a short output for boxes', withBoxes(new Float32Array(7)), 'output buffer is shorter than [rows, C*sum(l*l)]'],
-        ['levels whose output overflows', { 9: new Int32Array([2 ** 31 - 1, 2 ** 31 - 1, 2 ** 31 - 1]) }, 'output shape overflows'],
+        ['levels whose output overflows', { levels: new Int32Array([2 ** 31 - 1, 2 ** 31 - 1, 2 ** 31 - 1]) }, 'output shape overflows'],
       ],
     },
     () => {
       it('pools boxes', () => {
-        expect(() => callBinding('spatialPyramidPoolSync', ...withArgs(args, withBoxes(new Float32Array(8))))).not.toThrow();
+        expect(() => callBinding('spatialPyramidPoolSync', ...withArgs('spatialPyramidPool', args, withBoxes(new Float32Array(8))))).not.toThrow();
       });
 
       it('avg mode equals the reference bit for bit, in both layouts (the golden vectors are max)', () => {
@@ -90,7 +91,8 @@ describeBinding(
           [1, toChannelsLast(nchw).data],
         ] as const) {
           const out = new Float32Array(expected.length);
-          callBinding('spatialPyramidPoolSync', data, N, C, H, W, layout, rois, 2, out, new Int32Array(levels), 1, 1, 0);
+          const pyramid = { levels: new Int32Array(levels), spatialScale: 1, mode: 1, threads: 0 };
+          callBinding('spatialPyramidPoolSync', ...argsOf('spatialPyramidPool', { input: data, batch: N, channels: C, height: H, width: W, layout, rois, roiCount: 2, out, ...pyramid }));
           expect(out).toEqual(expected);
         }
       });
@@ -100,25 +102,41 @@ describeBinding(
 
 {
   const boxes = new Float32Array([0, 0, 1, 1, 0.2, 0.2, 0.8, 0.8]);
-  // (image, N, C, H, W, layout, boxes, K, boxIndices, out, cropHeight, cropWidth, method, extrapolationValue, threads)
-  const args = [new Float32Array(1 * 4 * 4 * 2), 1, 2, 4, 4, 1, boxes, 2, new Int32Array(2), new Float32Array(2 * 3 * 3 * 2), 3, 3, 0, 0, 0];
+  const args = {
+    input: new Float32Array(1 * 4 * 4 * 2),
+    batch: 1,
+    channels: 2,
+    height: 4,
+    width: 4,
+    layout: 1,
+    rois: boxes,
+    roiCount: 2,
+    boxIndices: new Int32Array(2),
+    out: new Float32Array(2 * 3 * 3 * 2),
+    cropHeight: 3,
+    cropWidth: 3,
+    method: 0,
+    extrapolationValue: 0,
+    threads: 0,
+  };
   describeBinding(
     {
       name: 'cropAndResize',
       args,
       refusals: [
-        ['a short index list', { 8: new Int32Array(1) }, 'box indices are fewer than the boxes'],
-        ['a short output', { 9: new Float32Array(35) }, 'output buffer is shorter than [K,h,w,C]'],
-        ['a short box list', { 7: 3 }, 'RoI data is shorter than count * columns'],
-        ['a zero crop', { 10: 0 }, new TypeError('roi-ops native binding: argument 10 must be an integer in range')],
-        ['indices that are not an Int32Array', { 8: new Float32Array(2) }, new TypeError('roi-ops native binding: argument 8 must be an Int32Array')],
-        ['an overflowing output', { 10: 2 ** 40, 11: 2 ** 40 }, 'output shape overflows'],
+        ['a short index list', { boxIndices: new Int32Array(1) }, 'box indices are fewer than the boxes'],
+        ['a short output', { out: new Float32Array(35) }, 'output buffer is shorter than [K,h,w,C]'],
+        ['a short box list', { roiCount: 3 }, 'RoI data is shorter than count * columns'],
+        ['a zero crop', { cropHeight: 0 }, new TypeError('roi-ops native binding: argument 10 must be an integer in range')],
+        ['indices that are not an Int32Array', { boxIndices: new Float32Array(2) }, new TypeError('roi-ops native binding: argument 8 must be an Int32Array')],
+        ['an overflowing output', { cropHeight: 2 ** 40, cropWidth: 2 ** 40 }, 'output shape overflows'],
       ],
     },
     () => {
       it('gives zeros for an image index out of range or a non-finite box (the TypeScript layer refuses them first)', () => {
         const out = new Float32Array(2 * 3 * 3 * 2).fill(7);
-        callBinding('cropAndResizeSync', ...withArgs(args, { 6: new Float32Array([0, 0, 1, NaN, 0, 0, 1, 1]), 8: new Int32Array([0, 5]), 9: out }));
+        const bad = { rois: new Float32Array([0, 0, 1, NaN, 0, 0, 1, 1]), boxIndices: new Int32Array([0, 5]), out };
+        callBinding('cropAndResizeSync', ...withArgs('cropAndResize', args, bad));
         expect(Array.from(out)).toEqual(new Array(36).fill(0));
       });
 
@@ -137,11 +155,12 @@ describeBinding(
           const out = new Float32Array(expected.length).fill(NaN);
           const method = c.params.method === 'nearest' ? 1 : 0;
           const data = nhwc ? image.data : toChannelsFirst(image).data;
-          const call = [data, N, C, H, W, layout, c.rois.data, c.rois.shape[0], c.boxIndices?.data, out, h, w, method, c.params.extrapolationValue];
-          callBinding('cropAndResizeSync', ...call, 2);
+          const crop = { cropHeight: h, cropWidth: w, method, extrapolationValue: c.params.extrapolationValue };
+          const call = { input: data, batch: N, channels: C, height: H, width: W, layout, rois: c.rois.data, roiCount: c.rois.shape[0], boxIndices: c.boxIndices?.data, out, ...crop };
+          callBinding('cropAndResizeSync', ...argsOf('cropAndResize', { ...call, threads: 2 }));
           expect(out).toEqual(expected);
           out.fill(NaN);
-          await callBindingAsync('cropAndResizeAsync', ...call, 1, new Int32Array(1));
+          await callBindingAsync('cropAndResizeAsync', ...argsOf('cropAndResize', { ...call, threads: 1 }), new Int32Array(1));
           expect(out).toEqual(expected);
         });
       });
@@ -150,47 +169,47 @@ describeBinding(
 }
 
 const grad = new Float32Array(64);
+/** A backward binding's buffers: gradInput [1,4,4,4], one RoI, a gradOutput of `pooled` floats. */
+const gradientArgs = (pooled: number) => ({ gradInput: grad, ...shape, rois: box, roiCount: 1, gradOutput: new Float32Array(pooled) });
+const binsOnly = { pooledHeight: 2, pooledWidth: 2, spatialScale: 1, threads: 0 };
 
 describeBinding({
   name: 'roiPoolBackward',
-  // (gradInput, N, C, H, W, layout, rois, K, gradOutput, argmax, PH, PW, threads)
-  args: [grad, 1, 4, 4, 4, 0, box, 1, new Float32Array(16), new Int32Array(16).fill(-1), 2, 2, 0],
+  args: { ...gradientArgs(16), argmax: new Int32Array(16).fill(-1), pooledHeight: 2, pooledWidth: 2, threads: 0 },
   refusals: [
-    ['a short gradient', { 0: new Float32Array(63) }, 'input gradient buffer is shorter than its shape'],
-    ['a short argmax', { 9: new Int32Array(15) }, 'argmax is shorter than the forward output'],
-    ['an argmax out of range', { 9: new Int32Array(16).fill(16) }, 'argmax holds an index outside [-1, H*W)'],
-    ['a short output gradient', { 8: new Float32Array(15) }, 'output gradient is shorter than [K,C,PH,PW]'],
+    ['a short gradient', { gradInput: new Float32Array(63) }, 'input gradient buffer is shorter than its shape'],
+    ['a short argmax', { argmax: new Int32Array(15) }, 'argmax is shorter than the forward output'],
+    ['an argmax out of range', { argmax: new Int32Array(16).fill(16) }, 'argmax holds an index outside [-1, H*W)'],
+    ['a short output gradient', { gradOutput: new Float32Array(15) }, 'output gradient is shorter than [K,C,PH,PW]'],
   ],
 });
 
 describeBinding({
   name: 'psRoiPoolBackward',
-  // (gradInput, N, C, H, W, layout, rois, K, gradOutput, PH, PW, spatialScale, threads)
-  args: [grad, 1, 4, 4, 4, 0, box, 1, new Float32Array(4), 2, 2, 1, 0],
+  args: { ...gradientArgs(4), ...binsOnly },
   refusals: [
-    ['a short output gradient', { 8: new Float32Array(3) }, 'output gradient is shorter than [K,C/(PH*PW),PH,PW]'],
-    ['C not divisible by PH*PW', { 9: 3, 10: 1 }, 'channels must be a multiple of PH*PW'],
+    ['a short output gradient', { gradOutput: new Float32Array(3) }, 'output gradient is shorter than [K,C/(PH*PW),PH,PW]'],
+    ['C not divisible by PH*PW', { pooledHeight: 3, pooledWidth: 1 }, 'channels must be a multiple of PH*PW'],
   ],
 });
 
 {
-  // (gradInput, N, C, H, W, layout, rois, K, gradOutput, PH, PW, spatialScale, threads)
-  const args = [grad, 1, 4, 4, 4, 0, box, 1, new Float32Array(16), 2, 2, 1, 0];
+  const args = { ...gradientArgs(16), ...binsOnly };
   describeBinding(
     {
       name: 'preciseRoiPoolBackward',
       args,
       refusals: [
-        ['an overflowing gradient', { 1: 2 ** 40, 2: 2 ** 40 }, 'input gradient shape overflows'],
-        ['an overflowing output', { 9: 2 ** 40, 10: 2 ** 40 }, 'output shape overflows'],
+        ['an overflowing gradient', { batch: 2 ** 40, channels: 2 ** 40 }, 'input gradient shape overflows'],
+        ['an overflowing output', { pooledHeight: 2 ** 40, pooledWidth: 2 ** 40 }, 'output shape overflows'],
       ],
     },
     () => {
       it('zero-fills the gradient even without RoIs', () => {
         const filled = new Float32Array(64).fill(5);
         // No RoIs, NHWC, 2 threads.
-        const noRois = { 0: filled, 5: 1, 6: new Float32Array(0), 7: 0, 8: new Float32Array(0), 12: 2 };
-        callBinding('preciseRoiPoolBackwardSync', ...withArgs(args, noRois));
+        const noRois = { gradInput: filled, layout: 1, rois: new Float32Array(0), roiCount: 0, gradOutput: new Float32Array(0), threads: 2 };
+        callBinding('preciseRoiPoolBackwardSync', ...withArgs('preciseRoiPoolBackward', args, noRois));
         expect(filled.every((v) => v === 0)).toBe(true);
       });
     },
