@@ -4,10 +4,11 @@
 // benchmark by its path, never by an import; the benchmark reaches the library through the
 // public entry (or `roi-ops` by name) and lib/package.ts (where the package's files are). And
 // no files import each other in a circle, type-only imports included. The imports are read
-// as text, as test/native/source-layout.test.ts reads the C++ includes.
+// by TypeScript's scanner, as test/native/source-layout.test.ts reads the C++ includes.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 import { packageRoot } from '../../lib/package.js';
@@ -24,12 +25,12 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-// Every module specifier of a file: import/export ... from '...', import '...', import('...').
-const specifierPatterns = [
-  /^\s*(?:import|export)\s[^;]*?\sfrom\s*['"]([^'"]+)['"]/gm,
-  /^\s*import\s*['"]([^'"]+)['"]/gm,
-  /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
-];
+// Every module specifier of a file (import/export ... from, import '...', import(), require()),
+// as TypeScript's own scanner finds them: a specifier inside a string or a comment is not an
+// import (scripts/generate-wire.ts holds the text of the module it writes).
+function specifiersOf(text: string): string[] {
+  return ts.preProcessFile(text, true, true).importedFiles.map((file) => file.fileName);
+}
 
 /** The repository file a specifier names (relative, or roi-ops itself by name or its build), or undefined for a dependency. */
 function resolveSpecifier(from: string, specifier: string): string | undefined {
@@ -56,7 +57,7 @@ function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of folders.flatMap((folder) => filesUnder(join(root, folder))).map((f) => relative(root, f))) {
     const text = readFileSync(join(root, file), 'utf8');
-    const specifiers = specifierPatterns.flatMap((pattern) => [...text.matchAll(pattern)].map((m) => m[1] as string));
+    const specifiers = specifiersOf(text);
     graph.set(file, [...new Set(specifiers.map((s) => resolveSpecifier(file, s)).filter((f): f is string => f !== undefined))]);
   }
   return graph;
