@@ -39,7 +39,12 @@ export default defineConfig({
           name: 'js',
           // test/io/: the file formats of the command line, and test/structure/: the import
           // layout of the TypeScript sources; pure TypeScript both, so run once, here.
-          include: ['test/api/**/*.test.ts', 'test/reference/**/*.test.ts', 'test/io/**/*.test.ts', 'test/structure/**/*.test.ts'],
+          include: [
+            'test/api/**/*.test.ts',
+            'test/reference/**/*.test.ts',
+            'test/io/**/*.test.ts',
+            'test/structure/**/*.test.ts',
+          ],
           env: { ROI_OPS_FORCE_JS: '1', ROI_OPS_EXPECT_BACKEND: 'js' },
         },
       },

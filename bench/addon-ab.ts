@@ -18,7 +18,8 @@ const valueOf = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.
 const only = (valueOf('only') ?? 'W1,W2,W3,W4,W4b,W5').split(',');
 /** Milliseconds of timed pairs per workload. */
 const budget = Number(valueOf('budget') ?? 3000);
-const a = valueOf('a'), b = valueOf('b');
+const a = valueOf('a'),
+  b = valueOf('b');
 if (a === undefined || b === undefined) {
   console.error('usage: npx tsx bench/addon-ab.ts --a=BUILD.node --b=BUILD.node [--only=W1,W5] [--budget=MS]');
   process.exit(2);
@@ -40,7 +41,11 @@ type SyncCall = () => unknown;
 
 /** The workload's sync call on `lib`, 1 thread, into an output made by a first call (reused after). */
 function callOf(lib: typeof RoiOps, w: Workload): SyncCall {
-  const call = lib[`${w.op}Sync`] as unknown as (input: unknown, boxes: unknown, options: object) => { data: Float32Array };
+  const call = lib[`${w.op}Sync`] as unknown as (
+    input: unknown,
+    boxes: unknown,
+    options: object,
+  ) => { data: Float32Array };
   const input = w.op === 'multiScaleRoiAlign' ? w.inputs : w.inputs[0];
   const oneThreadNchw = { layout: 'NCHW', threads: 1 };
   const options: { out?: Float32Array } = { ...w.options, ...oneThreadNchw };
@@ -65,15 +70,25 @@ function time(call: SyncCall, reps: number): number {
   return (used.user + used.system) / 1000 / reps;
 }
 
-const libA = load(a), libB = load(b);
+const libA = load(a),
+  libB = load(b);
 const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(1)} us` : `${ms.toFixed(2)} ms`);
-console.log(`A ${a}\nB ${b}\nsync, 1 thread, NCHW, paired samples of CPU time per call; medians, and B/A median [quartiles]`);
+console.log(
+  `A ${a}\nB ${b}\nsync, 1 thread, NCHW, paired samples of CPU time per call; medians, and B/A median [quartiles]`,
+);
 for (const w of workloads().filter((x) => only.includes(x.id))) {
-  const callA = callOf(libA, w), callB = callOf(libB, w);
-  for (let i = 0; i < 3; i++) callA(), callB(); // warm-up
+  const callA = callOf(libA, w),
+    callB = callOf(libB, w);
+  for (let i = 0; i < 3; i++) {
+    // warm-up
+    callA();
+    callB();
+  }
   // Enough calls per sample for ~5 ms of CPU time (the clock counts in microseconds or coarser).
   const reps = Math.max(1, Math.ceil(5 / time(callA, 3)));
-  const timesA: number[] = [], timesB: number[] = [], ratios: number[] = [];
+  const timesA: number[] = [],
+    timesB: number[] = [],
+    ratios: number[] = [];
   const end = performance.now() + budget;
   for (let pair = 0; pair < 10 || (performance.now() < end && pair < 100000); pair++) {
     let ta: number, tb: number;

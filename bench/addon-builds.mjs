@@ -14,7 +14,8 @@ function randomish(n) {
 function boxes(count, span) {
   const rows = new Float32Array(count * 5);
   for (let k = 0; k < count; k++) {
-    const x = (k * 37) % span, y = (k * 53) % span;
+    const x = (k * 37) % span,
+      y = (k * 53) % span;
     rows.set([0, x, y, x + 16 + (k % 300), y + 16 + (k % 200)], k * 5);
   }
   return { data: rows, shape: [count, 5] };

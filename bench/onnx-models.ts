@@ -21,7 +21,8 @@ export const modelDirectory = benchFile('models');
 export function onnxAttributes(options: RoiAlignOptions): OnnxRoiAlignAttributes | undefined {
   const mode = options.mode ?? 'avg';
   if (mode === 'max') return undefined;
-  const [outputHeight, outputWidth] = typeof options.outputSize === 'number' ? [options.outputSize, options.outputSize] : options.outputSize;
+  const [outputHeight, outputWidth] =
+    typeof options.outputSize === 'number' ? [options.outputSize, options.outputSize] : options.outputSize;
   return {
     outputHeight,
     outputWidth,

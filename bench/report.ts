@@ -57,7 +57,9 @@ export function renderMarkdown(report: Report): string {
     '',
     `| contender | ${report.workloads.map((w) => w.id).join(' | ')} |`,
     `|---|${report.workloads.map(() => '---:').join('|')}|`,
-    ...report.contenders.map((c) => `| ${c.id} | ${report.workloads.map((w) => summaryCell(resultFor(report, w.id, c.id))).join(' | ')} |`),
+    ...report.contenders.map(
+      (c) => `| ${c.id} | ${report.workloads.map((w) => summaryCell(resultFor(report, w.id, c.id))).join(' | ')} |`,
+    ),
     '',
     '— : the contender has no such operator. ',
     '',
@@ -67,7 +69,10 @@ export function renderMarkdown(report: Report): string {
           '',
           '| target | required | measured | met |',
           '|---|---|---|---|',
-          ...report.targets.map((t) => `| ${t.target} | ${t.required} | ${t.measured} | ${t.met === null ? 'not measured' : t.met ? 'yes' : 'no'} |`),
+          ...report.targets.map(
+            (t) =>
+              `| ${t.target} | ${t.required} | ${t.measured} | ${t.met === null ? 'not measured' : t.met ? 'yes' : 'no'} |`,
+          ),
           '',
           ...report.targets.filter((t) => t.met === false).map((t) => `- **${t.target}** is missed: ${t.boundBy}`),
           '',
@@ -76,7 +81,9 @@ export function renderMarkdown(report: Report): string {
     '## Workloads',
     '',
     ...report.workloads.flatMap((w) => {
-      const rows = report.contenders.map((c) => resultFor(report, w.id, c.id)).filter((r): r is Result => r !== undefined);
+      const rows = report.contenders
+        .map((c) => resultFor(report, w.id, c.id))
+        .filter((r): r is Result => r !== undefined);
       return [
         `### ${w.id}: ${w.description} (${w.op}, ${w.rois} RoIs)`,
         '',
@@ -113,9 +120,11 @@ const familyColors: Record<ContenderInfo['family'], string[]> = {
 };
 
 /** 0.01, 0.1, 1, 10, 100, 1000, 10000: exact decimal labels for the decade grid lines. */
-const decadeLabel = (decade: number): string => (decade < 0 ? `0.${'0'.repeat(-decade - 1)}1` : `1${'0'.repeat(decade)}`);
+const decadeLabel = (decade: number): string =>
+  decade < 0 ? `0.${'0'.repeat(-decade - 1)}1` : `1${'0'.repeat(decade)}`;
 
-const escapeXml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function renderSvg(report: Report): string {
   const colorOf = new Map<string, string>();
@@ -147,14 +156,19 @@ export function renderSvg(report: Report): string {
   const body: string[] = [];
   let y = top;
   for (const w of report.workloads) {
-    const bars = report.contenders.map((c) => ({ c, r: resultFor(report, w.id, c.id) })).filter(({ r }) => r && r.status !== 'error' && (r.status === 'skipped' || r.medianMs));
+    const bars = report.contenders
+      .map((c) => ({ c, r: resultFor(report, w.id, c.id) }))
+      .filter(({ r }) => r && r.status !== 'error' && (r.status === 'skipped' || r.medianMs));
     if (bars.length === 0) continue;
     body.push(`<text x="8" y="${y + 16}" class="group">${escapeXml(`${w.id}: ${w.description}`)}</text>`);
     y += groupHeader;
     for (const { c, r } of bars) {
       const label = `<text x="${plotLeft - 8}" y="${y + barHeight - 3}" class="label" text-anchor="end">${escapeXml(c.id)}</text>`;
       if (r?.status === 'skipped') {
-        body.push(label, `<text x="${plotLeft + 4}" y="${y + barHeight - 3}" class="skipped">${escapeXml(r.reason ?? 'skipped')}</text>`);
+        body.push(
+          label,
+          `<text x="${plotLeft + 4}" y="${y + barHeight - 3}" class="skipped">${escapeXml(r.reason ?? 'skipped')}</text>`,
+        );
       } else {
         const median = r?.medianMs as number;
         const end = x(median);

@@ -17,7 +17,9 @@ export interface RoiSamples {
 }
 
 export function outputSizeOf(options: { outputSize: number | readonly [number, number] }): [number, number] {
-  return typeof options.outputSize === 'number' ? [options.outputSize, options.outputSize] : [options.outputSize[0], options.outputSize[1]];
+  return typeof options.outputSize === 'number'
+    ? [options.outputSize, options.outputSize]
+    : [options.outputSize[0], options.outputSize[1]];
 }
 
 /** `boxes` holds [K,5] rows (batchIndex, x1, y1, x2, y2) in image coordinates. */
@@ -42,7 +44,15 @@ export function roiSamples(boxes: Float32Array, options: RoiAlignOptions): RoiSa
     const gridW = samplingRatio > 0 ? samplingRatio : Math.max(1, Math.ceil(roiW / PW));
     const dy = roiH / (PH * gridH);
     const dx = roiW / (PW * gridW);
-    rois.push({ batchIndex: b, gridH, gridW, firstY: ys + dy / 2, lastY: ys + roiH - dy / 2, firstX: xs + dx / 2, lastX: xs + roiW - dx / 2 });
+    rois.push({
+      batchIndex: b,
+      gridH,
+      gridW,
+      firstY: ys + dy / 2,
+      lastY: ys + roiH - dy / 2,
+      firstX: xs + dx / 2,
+      lastX: xs + roiW - dx / 2,
+    });
   }
   return rois;
 }

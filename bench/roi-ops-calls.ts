@@ -36,14 +36,21 @@ interface OperatorCalls<O extends Op> {
   async: Call<O, Promise<RoiPoolResult>>;
 }
 
-type OneMapOperator<O extends Op, R> = (input: ReturnType<typeof onlyInput>, boxes: Workload['boxes'], options: OptionsOf[O]) => R;
+type OneMapOperator<O extends Op, R> = (
+  input: ReturnType<typeof onlyInput>,
+  boxes: Workload['boxes'],
+  options: OptionsOf[O],
+) => R;
 
 /** An operator called with the workload's one feature map, its boxes and the options. */
 function onOneMap<O extends Op>(
   sync: OneMapOperator<O, RoiPoolResult>,
   async: OneMapOperator<O, Promise<RoiPoolResult>>,
 ): OperatorCalls<O> {
-  return { sync: (w, options) => sync(onlyInput(w), w.boxes, options), async: (w, options) => async(onlyInput(w), w.boxes, options) };
+  return {
+    sync: (w, options) => sync(onlyInput(w), w.boxes, options),
+    async: (w, options) => async(onlyInput(w), w.boxes, options),
+  };
 }
 
 const calls: { [O in Op]: OperatorCalls<O> } = {

@@ -8,7 +8,8 @@ import { roiOpsCall } from './roi-ops-calls.js';
 import { readWorkload, writeOutput } from './workload-files.js';
 
 const [directory, id, outputFile] = process.argv.slice(2);
-if (!directory || !id || !outputFile) throw new Error('usage: roi-ops-output.ts <workload dir> <workload id> <output file>');
+if (!directory || !id || !outputFile)
+  throw new Error('usage: roi-ops-output.ts <workload dir> <workload id> <output file>');
 
 const output = await roiOpsCall(readWorkload(directory, id), 'sync', { layout: 'NCHW' })();
 writeOutput(outputFile, output.data);

@@ -47,7 +47,9 @@ const log = json ? console.error : console.log;
 const allWorkloads = workloads();
 const unknownWorkloads = (only ?? []).filter((id) => !allWorkloads.some((w) => w.id === id));
 if (unknownWorkloads.length > 0) {
-  console.error(`--only: unknown workload ${unknownWorkloads.join(', ')} (the workloads are ${allWorkloads.map((w) => w.id).join(', ')})`);
+  console.error(
+    `--only: unknown workload ${unknownWorkloads.join(', ')} (the workloads are ${allWorkloads.map((w) => w.id).join(', ')})`,
+  );
   process.exit(2);
 }
 
@@ -63,7 +65,8 @@ const tolerance = 1e-4;
 
 function packageVersion(name: string): string | undefined {
   try {
-    return (JSON.parse(readFileSync(requireHere.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(requireHere.resolve(`${name}/package.json`), 'utf8')) as { version: string })
+      .version;
   } catch {
     return undefined;
   }
@@ -80,8 +83,11 @@ interface PythonTorch {
  * on the PATH does not see it).
  */
 function findTorchvision(): PythonTorch | undefined {
-  const probe = 'import json, sys, torch, torchvision; print(json.dumps({"python": sys.version.split()[0], "torch": torch.__version__, "torchvision": torchvision.__version__}))';
-  const candidates = [...new Set([process.env.ROI_OPS_BENCH_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p))];
+  const probe =
+    'import json, sys, torch, torchvision; print(json.dumps({"python": sys.version.split()[0], "torch": torch.__version__, "torchvision": torchvision.__version__}))';
+  const candidates = [
+    ...new Set([process.env.ROI_OPS_BENCH_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p)),
+  ];
   for (const python of candidates) {
     const child = spawnSync(python, ['-c', probe], { encoding: 'utf8', timeout: 60_000 });
     if (child.status === 0) return { python, versions: JSON.parse(child.stdout) };
@@ -100,7 +106,10 @@ const torch = findTorchvision();
 /** detectron2's version when the Python that has torchvision imports it (it builds on torch). */
 function findDetectron2(python: string | undefined): string | undefined {
   if (!python) return undefined;
-  const child = spawnSync(python, ['-c', 'import detectron2; print(detectron2.__version__)'], { encoding: 'utf8', timeout: 60_000 });
+  const child = spawnSync(python, ['-c', 'import detectron2; print(detectron2.__version__)'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return child.status === 0 ? child.stdout.trim() : undefined;
 }
 const detectron2Version = findDetectron2(torch?.python);
@@ -113,7 +122,11 @@ interface Contender extends ContenderInfo {
   /** Set when the contender cannot run on this machine: recorded as 'skipped', not an error. */
   skipReason?: string;
   /** The child process for one workload; it prints its timing as JSON and writes its output to `outputFile`. */
-  child(workloadDirectory: string, workload: string, outputFile: string): { file: string; args: string[]; env?: Record<string, string> };
+  child(
+    workloadDirectory: string,
+    workload: string,
+    outputFile: string,
+  ): { file: string; args: string[]; env?: Record<string, string> };
   /** A roi-ops contender that must have run on the native addon (its child reports the backend). */
   native?: boolean;
   /** How its output is compared with roi-ops: all RoIs must agree, or only those sampling inside the map. */
@@ -156,7 +169,8 @@ const onnxruntime = (threads: number): Contender => ({
   description: `onnxruntime-node ${ortVersion ?? ''} CPU execution provider: a one-node RoiAlign model (opset 16, coordinate_transformation_mode half_pixel for aligned, sampling_ratio 0 for adaptive; bench/models/, made by scripts/make-onnx-roialign-model.ts), intraOpNumThreads ${threads}, interOpNumThreads 1. Timed: session.run() on ort.Tensors made once (rois [K,4] and int64 batch_indices split from the [K,5] boxes untimed).`,
   supports: alignAvg,
   ...(ortVersion ? {} : { skipReason: 'skipped: onnxruntime-node not installed' }),
-  child: (directory, workload, outputFile) => nodeChild('contenders/onnxruntime', [directory, workload, mode, outputFile, String(threads)]),
+  child: (directory, workload, outputFile) =>
+    nodeChild('contenders/onnxruntime', [directory, workload, mode, outputFile, String(threads)]),
   compare: 'all',
 });
 const tfjs = (backend: 'cpu' | 'wasm'): Contender => ({
@@ -167,8 +181,11 @@ const tfjs = (backend: 'cpu' | 'wasm'): Contender => ({
       ? `@tensorflow/tfjs-core ${tfjsVersions.core ?? ''} with @tensorflow/tfjs-backend-cpu ${tfjsVersions.cpu ?? ''} (plain JavaScript kernels): RoIAlign emulated by tf.image.cropAndResize + tf.avgPool (semantics.md §2.8), NHWC.`
       : `@tensorflow/tfjs-core with @tensorflow/tfjs-backend-wasm ${tfjsVersions.wasm ?? ''} (C++ kernels compiled to WebAssembly, the SIMD build; in Node tfjs reports no multi-thread support, so one thread), the .wasm files loaded from node_modules; the same emulation.`,
   supports: alignAvg,
-  ...(tfjsVersions.core && tfjsVersions[backend] ? {} : { skipReason: `skipped: @tensorflow/tfjs-core or -backend-${backend} not installed` }),
-  child: (directory, workload, outputFile) => nodeChild('contenders/tfjs', [directory, workload, mode, outputFile, backend]),
+  ...(tfjsVersions.core && tfjsVersions[backend]
+    ? {}
+    : { skipReason: `skipped: @tensorflow/tfjs-core or -backend-${backend} not installed` }),
+  child: (directory, workload, outputFile) =>
+    nodeChild('contenders/tfjs', [directory, workload, mode, outputFile, backend]),
   compare: 'interior',
 });
 /** bench/contenders/torchvision_bench.py, which picks the torch operator of the workload's op. */
@@ -200,20 +217,61 @@ const detectron2: Contender = {
   family: 'detectron2',
   description: `detectron2.layers.ROIAlignRotated${detectron2Version ? ` (detectron2 ${detectron2Version})` : ''} on CPU tensors, torch.set_num_threads(1), under torch.inference_mode(); bench/contenders/torchvision_bench.py.`,
   supports: supportsOf({ roiAlignRotated: (o) => (o.aligned ?? true) && !o.clockwise }),
-  ...(detectron2Version ? {} : { skipReason: `skipped: detectron2 not importable (${torch?.python ?? 'python3'} -c 'import detectron2' fails)` }),
+  ...(detectron2Version
+    ? {}
+    : {
+        skipReason: `skipped: detectron2 not importable (${torch?.python ?? 'python3'} -c 'import detectron2' fails)`,
+      }),
   child: pythonChild(1),
   compare: 'all',
 };
 
 const allContenders: Contender[] = [
-  roiOps(baseline, "the workload's operator in its Sync form (roiAlignSync, roiPoolSync, multiScaleRoiAlignSync, roiAlignRotatedSync, psRoiAlignSync, psRoiPoolSync) on the native addon, ROI_OPS_NUM_THREADS=1. The baseline of every ratio.", 'sync', { ROI_OPS_NUM_THREADS: '1' }),
-  roiOps('roi-ops native sync, 2 threads', 'the same with ROI_OPS_NUM_THREADS=2.', 'sync', { ROI_OPS_NUM_THREADS: '2' }),
-  roiOps('roi-ops native sync, 1 thread, reused out', 'ROI_OPS_NUM_THREADS=1, writing into one preallocated `out` (and `argmaxOut` for W4), the arrays of one untimed call: no output allocation per call.', 'sync', { ROI_OPS_NUM_THREADS: '1' }, 'reused-out'),
-  roiOps('roi-ops native sync, 2 threads, reused out', 'the same with ROI_OPS_NUM_THREADS=2, writing into one preallocated `out` (and `argmaxOut` for W4), the arrays of one untimed call: no output allocation per call.', 'sync', { ROI_OPS_NUM_THREADS: '2' }, 'reused-out'),
-  roiOps('roi-ops native sync, 1 thread, NHWC', 'NHWC input and output (the map, or each pyramid level for W3, transposed once, untimed), ROI_OPS_NUM_THREADS=1.', 'sync', { ROI_OPS_NUM_THREADS: '1' }, 'nhwc'),
-  roiOps('roi-ops native async, 1 thread', "awaiting the workload's operator (roiAlign, roiPool, multiScaleRoiAlign, ...: the kernel runs on a libuv thread), ROI_OPS_NUM_THREADS=1.", 'async', { ROI_OPS_NUM_THREADS: '1' }),
-  roiOps('roi-ops native async, 2 threads', "awaiting the workload's operator, ROI_OPS_NUM_THREADS=2.", 'async', { ROI_OPS_NUM_THREADS: '2' }),
-  roiOps('roi-ops JavaScript', 'the pure TypeScript backend (ROI_OPS_FORCE_JS=1): lib/reference, the plain-JavaScript contender.', 'sync', { ROI_OPS_FORCE_JS: '1', ROI_OPS_NUM_THREADS: '1' }),
+  roiOps(
+    baseline,
+    "the workload's operator in its Sync form (roiAlignSync, roiPoolSync, multiScaleRoiAlignSync, roiAlignRotatedSync, psRoiAlignSync, psRoiPoolSync) on the native addon, ROI_OPS_NUM_THREADS=1. The baseline of every ratio.",
+    'sync',
+    { ROI_OPS_NUM_THREADS: '1' },
+  ),
+  roiOps('roi-ops native sync, 2 threads', 'the same with ROI_OPS_NUM_THREADS=2.', 'sync', {
+    ROI_OPS_NUM_THREADS: '2',
+  }),
+  roiOps(
+    'roi-ops native sync, 1 thread, reused out',
+    'ROI_OPS_NUM_THREADS=1, writing into one preallocated `out` (and `argmaxOut` for W4), the arrays of one untimed call: no output allocation per call.',
+    'sync',
+    { ROI_OPS_NUM_THREADS: '1' },
+    'reused-out',
+  ),
+  roiOps(
+    'roi-ops native sync, 2 threads, reused out',
+    'the same with ROI_OPS_NUM_THREADS=2, writing into one preallocated `out` (and `argmaxOut` for W4), the arrays of one untimed call: no output allocation per call.',
+    'sync',
+    { ROI_OPS_NUM_THREADS: '2' },
+    'reused-out',
+  ),
+  roiOps(
+    'roi-ops native sync, 1 thread, NHWC',
+    'NHWC input and output (the map, or each pyramid level for W3, transposed once, untimed), ROI_OPS_NUM_THREADS=1.',
+    'sync',
+    { ROI_OPS_NUM_THREADS: '1' },
+    'nhwc',
+  ),
+  roiOps(
+    'roi-ops native async, 1 thread',
+    "awaiting the workload's operator (roiAlign, roiPool, multiScaleRoiAlign, ...: the kernel runs on a libuv thread), ROI_OPS_NUM_THREADS=1.",
+    'async',
+    { ROI_OPS_NUM_THREADS: '1' },
+  ),
+  roiOps('roi-ops native async, 2 threads', "awaiting the workload's operator, ROI_OPS_NUM_THREADS=2.", 'async', {
+    ROI_OPS_NUM_THREADS: '2',
+  }),
+  roiOps(
+    'roi-ops JavaScript',
+    'the pure TypeScript backend (ROI_OPS_FORCE_JS=1): lib/reference, the plain-JavaScript contender.',
+    'sync',
+    { ROI_OPS_FORCE_JS: '1', ROI_OPS_NUM_THREADS: '1' },
+  ),
   onnxruntime(1),
   onnxruntime(2),
   tfjs('cpu'),
@@ -222,7 +280,9 @@ const allContenders: Contender[] = [
   torchvision(2),
   detectron2,
 ];
-const contenders = allContenders.filter((c) => c.id === baseline || !contenderFilter || contenderFilter.some((word) => c.id.includes(word)));
+const contenders = allContenders.filter(
+  (c) => c.id === baseline || !contenderFilter || contenderFilter.some((word) => c.id.includes(word)),
+);
 
 // --- Measuring ----------------------------------------------------------------------------------
 
@@ -233,8 +293,17 @@ function stderrGist(stderr: string): string {
 }
 
 /** Runs a child to its end: its JSON report, or why it failed. */
-function runChild({ file, args: childArgs, env }: ReturnType<Contender['child']>): { report: Record<string, unknown> } | { failure: string } {
-  const child = spawnSync(file, childArgs, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: childTimeoutMs, maxBuffer: 16 << 20 });
+function runChild({
+  file,
+  args: childArgs,
+  env,
+}: ReturnType<Contender['child']>): { report: Record<string, unknown> } | { failure: string } {
+  const child = spawnSync(file, childArgs, {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: childTimeoutMs,
+    maxBuffer: 16 << 20,
+  });
   if (child.error || child.status !== 0) {
     const why = child.error?.message ?? `exit ${child.status ?? child.signal}`;
     return { failure: `${why}: ${stderrGist(child.stderr ?? '')}`.slice(0, 600) };
@@ -249,7 +318,13 @@ function measureInChild(contender: Contender, directory: string, workload: strin
   const { medianMs, minMs, maxMs, runs, ...details } = child.report;
   const timing = { medianMs: medianMs as number, minMs: minMs as number, maxMs: maxMs as number, runs: runs as number };
   if (contender.native && (details.backend as { native?: boolean } | undefined)?.native !== true) {
-    return { ...base, status: 'error', reason: 'the native addon did not load in the child (being rebuilt?), so the JavaScript backend ran', ...timing, details };
+    return {
+      ...base,
+      status: 'error',
+      reason: 'the native addon did not load in the child (being rebuilt?), so the JavaScript backend ran',
+      ...timing,
+      details,
+    };
   }
   return { ...base, status: 'ok', ...timing, details };
 }
@@ -287,7 +362,12 @@ function interiorRois(w: Workload): boolean[] | string {
 }
 
 /** How far a contender's output is from roi-ops' on the RoIs to compare, or why it cannot be told. */
-function agreement(output: Float32Array, yardstick: Reference | string, compareRoi: boolean[] | string, rows: Agreement['rows']): Agreement | string {
+function agreement(
+  output: Float32Array,
+  yardstick: Reference | string,
+  compareRoi: boolean[] | string,
+  rows: Agreement['rows'],
+): Agreement | string {
   if (typeof yardstick === 'string') return yardstick;
   if (typeof compareRoi === 'string') return compareRoi;
   const { data: reference, backend } = yardstick;
@@ -334,7 +414,9 @@ function threadpoolRoundTrip(): Timing | undefined {
     return undefined;
   }
   const timing = child.report as unknown as Timing;
-  log(`thread-pool round trip (crypto.pbkdf2, 1 iteration) median ${formatMs(timing.medianMs)} ms (min ${formatMs(timing.minMs)})`);
+  log(
+    `thread-pool round trip (crypto.pbkdf2, 1 iteration) median ${formatMs(timing.medianMs)} ms (min ${formatMs(timing.minMs)})`,
+  );
   return timing;
 }
 const roundTrip = threadpoolRoundTrip();
@@ -357,7 +439,8 @@ try {
       const m = measureInChild(contender, scratch, w.id, outputFile);
       if (m.status === 'ok' && contender.compare && existsSync(outputFile)) {
         reference ??= referenceOutput(scratch, w.id);
-        const compareRoi = contender.compare === 'all' ? new Array<boolean>(rois).fill(true) : (interior ??= interiorRois(w));
+        const compareRoi =
+          contender.compare === 'all' ? new Array<boolean>(rois).fill(true) : (interior ??= interiorRois(w));
         const a = agreement(readFloats(outputFile), reference, compareRoi, contender.compare);
         if (typeof a === 'string') m.reason = a;
         else m.agreement = a;
@@ -367,8 +450,12 @@ try {
         log(`${w.id} ${contender.id.padEnd(32)} ERROR ${m.reason}`);
         continue;
       }
-      const diff = m.agreement ? `, max abs diff vs roi-ops ${m.agreement.maxAbsDiff.toExponential(1)} over ${m.agreement.comparedRois}/${rois} RoIs` : '';
-      log(`${w.id} ${contender.id.padEnd(32)} median ${formatMs(m.medianMs as number)} ms (min ${formatMs(m.minMs as number)}, max ${formatMs(m.maxMs as number)}, ${m.runs} runs${diff})`);
+      const diff = m.agreement
+        ? `, max abs diff vs roi-ops ${m.agreement.maxAbsDiff.toExponential(1)} over ${m.agreement.comparedRois}/${rois} RoIs`
+        : '';
+      log(
+        `${w.id} ${contender.id.padEnd(32)} median ${formatMs(m.medianMs as number)} ms (min ${formatMs(m.minMs as number)}, max ${formatMs(m.maxMs as number)}, ${m.runs} runs${diff})`,
+      );
     }
     for (const file of ['output', 'reference']) rmSync(join(scratch, `${w.id}.${file}.f32`), { force: true });
   }
@@ -386,18 +473,34 @@ for (const r of results) {
 function simdFlags(): string[] {
   try {
     const flags = new Set(/^flags\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.split(/\s+/) ?? []);
-    return ['sse4_2', 'avx', 'avx2', 'fma', 'f16c', 'avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16', 'amx_tile'].filter((f) => flags.has(f));
+    return [
+      'sse4_2',
+      'avx',
+      'avx2',
+      'fma',
+      'f16c',
+      'avx512f',
+      'avx512bw',
+      'avx512vl',
+      'avx512_vnni',
+      'avx512_bf16',
+      'amx_tile',
+    ].filter((f) => flags.has(f));
   } catch {
     return [];
   }
 }
 
 // What the baseline child ran on (this process may have loaded roi-ops at another moment).
-const roiOpsInfo = (results.find((r) => r.contender === baseline && r.details?.backend)?.details?.backend as RuntimeInfo | undefined) ?? info();
+const roiOpsInfo =
+  (results.find((r) => r.contender === baseline && r.details?.backend)?.details?.backend as RuntimeInfo | undefined) ??
+  info();
 const loadAtEnd = loadavg()[0] as number;
 const busyNote =
   loadAtStart > 0.5
-    ? [`The machine was busy: its 1-minute load average was ${loadAtStart.toFixed(2)} before the run started (${loadAtEnd.toFixed(2)} at its end, own processes included) on ${cpus().length} cores, so these medians, the 2-thread ones most, carry other processes' noise.`]
+    ? [
+        `The machine was busy: its 1-minute load average was ${loadAtStart.toFixed(2)} before the run started (${loadAtEnd.toFixed(2)} at its end, own processes included) on ${cpus().length} cores, so these medians, the 2-thread ones most, carry other processes' noise.`,
+      ]
     : [];
 const versions: Record<string, string> = {
   node: process.version,
@@ -433,7 +536,12 @@ const report: Report = {
   },
   versions,
   contenders: contenders.map(({ id, family, description }) => ({ id, family, description })),
-  workloads: selected.map((w) => ({ id: w.id, description: w.description, op: w.op, rois: w.boxes.shape[0] as number })),
+  workloads: selected.map((w) => ({
+    id: w.id,
+    description: w.description,
+    op: w.op,
+    rois: w.boxes.shape[0] as number,
+  })),
   results,
   targets: checkTargets(results, roundTrip?.medianMs),
   notes: [

@@ -17,13 +17,22 @@ const asyncOneThread = 'roi-ops native async, 1 thread';
 export function checkTargets(results: Result[], roundTripMs?: number): TargetCheck[] {
   const median = (workload: string, contender: string): number | undefined =>
     results.find((r) => r.workload === workload && r.contender === contender && r.status === 'ok')?.medianMs;
-  const ms = (v: number | undefined) => (v === undefined ? 'n/a' : v < 1 ? `${(v * 1000).toFixed(1)} µs` : `${v.toFixed(2)} ms`);
+  const ms = (v: number | undefined) =>
+    v === undefined ? 'n/a' : v < 1 ? `${(v * 1000).toFixed(1)} µs` : `${v.toFixed(2)} ms`;
 
   /** `slower` ÷ `faster` must reach `required`. */
-  const speedup = (target: string, workload: string, slower: string, faster: string, required: number, boundBy: string): TargetCheck => {
+  const speedup = (
+    target: string,
+    workload: string,
+    slower: string,
+    faster: string,
+    required: number,
+    boundBy: string,
+  ): TargetCheck => {
     const a = median(workload, slower);
     const b = median(workload, faster);
-    if (a === undefined || b === undefined) return { target, required: `${required}x`, measured: 'not measured', met: null };
+    if (a === undefined || b === undefined)
+      return { target, required: `${required}x`, measured: 'not measured', met: null };
     const ratio = a / b;
     const met = ratio >= required;
     return {
@@ -34,7 +43,13 @@ export function checkTargets(results: Result[], roundTripMs?: number): TargetChe
       ...(met ? {} : { boundBy }),
     };
   };
-  const atMost = (target: string, workload: string, contender: string, limitMs: number, boundBy: string): TargetCheck => {
+  const atMost = (
+    target: string,
+    workload: string,
+    contender: string,
+    limitMs: number,
+    boundBy: string,
+  ): TargetCheck => {
     const v = median(workload, contender);
     if (v === undefined) return { target, required: `<= ${ms(limitMs)}`, measured: 'not measured', met: null };
     const met = v <= limitMs;
@@ -55,8 +70,22 @@ export function checkTargets(results: Result[], roundTripMs?: number): TargetChe
 
   return [
     speedup('W1 roiAlign, 1 thread: vs torchvision', 'W1', 'torchvision, 1 thread', oneThread, 13, freshOutput('W1')),
-    speedup('W1 roiAlign, 1 thread: vs onnxruntime-node', 'W1', 'onnxruntime-node, 1 thread', oneThread, 18, freshOutput('W1')),
-    speedup('W1 roiAlign, 1 thread: vs the JavaScript backend', 'W1', 'roi-ops JavaScript', oneThread, 100, freshOutput('W1')),
+    speedup(
+      'W1 roiAlign, 1 thread: vs onnxruntime-node',
+      'W1',
+      'onnxruntime-node, 1 thread',
+      oneThread,
+      18,
+      freshOutput('W1'),
+    ),
+    speedup(
+      'W1 roiAlign, 1 thread: vs the JavaScript backend',
+      'W1',
+      'roi-ops JavaScript',
+      oneThread,
+      100,
+      freshOutput('W1'),
+    ),
     speedup(
       'W1 roiAlign: 2 threads vs 1',
       'W1',
@@ -65,7 +94,14 @@ export function checkTargets(results: Result[], roundTripMs?: number): TargetChe
       1.8,
       'Not the kernel: in a C++ harness on this VM, W1 into a reused output took 8.87 ms on 2 threads against 17.6 ms on 1 (1.98x; perf stat: 1.96 CPUs busy over 100 calls, 2026-12-03). A shortfall here means the second vCPU was not all ours during the run (other processes or the host: see the load average).',
     ),
-    speedup('W4 roiPool with argmax, 1 thread: vs torchvision', 'W4', 'torchvision, 1 thread', oneThread, 12, freshOutput('W4')),
+    speedup(
+      'W4 roiPool with argmax, 1 thread: vs torchvision',
+      'W4',
+      'torchvision, 1 thread',
+      oneThread,
+      12,
+      freshOutput('W4'),
+    ),
     speedup(
       'W6 roiAlign few big RoIs: not slower than torchvision',
       'W6',
@@ -88,7 +124,7 @@ export function checkTargets(results: Result[], roundTripMs?: number): TargetChe
       0.05,
       `The synchronous work above plus the hop to a libuv thread and back: ${
         roundTripMs === undefined
-          ? 'Node\'s own thread-pool round trip was not measured in this run'
+          ? "Node's own thread-pool round trip was not measured in this run"
           : `Node's own thread-pool round trip, an awaited crypto.pbkdf2 of one iteration, took ${ms(roundTripMs)} (median) in this same run`
       }, and no call that computes on the libuv pool can take less. On this VM most of it is the kernel's wake-ups (futex, epoll, eventfd; perf stat counted ~2.5 context switches per call).`,
     ),

@@ -9,4 +9,6 @@ import { promisify } from 'node:util';
 import { timeBudgetMs, timeCalls } from './timing.js';
 
 const hash = promisify(pbkdf2);
-process.stdout.write(JSON.stringify(await timeCalls(() => hash('roi', 'ops', 1, 8, 'sha1'), timeBudgetMs(process.argv[2]))));
+process.stdout.write(
+  JSON.stringify(await timeCalls(() => hash('roi', 'ops', 1, 8, 'sha1'), timeBudgetMs(process.argv[2]))),
+);

@@ -56,7 +56,13 @@ export interface Report {
   mode: 'full' | 'quick';
   durationSeconds: number;
   baseline: string;
-  machine: Record<string, unknown> & { cpu: string; cores: number; simdFlags: string[]; os: string; loadAverage1m?: { atStart: number; atEnd: number } };
+  machine: Record<string, unknown> & {
+    cpu: string;
+    cores: number;
+    simdFlags: string[];
+    os: string;
+    loadAverage1m?: { atStart: number; atEnd: number };
+  };
   versions: Record<string, string>;
   contenders: ContenderInfo[];
   workloads: WorkloadInfo[];

@@ -59,7 +59,8 @@ export function readWorkload(directory: string, id: string): Workload {
 /** The one feature map of a single-input workload (every operator but multiScaleRoiAlign). */
 export function onlyInput(workload: Workload): BenchTensor {
   const [input, ...more] = workload.inputs;
-  if (!input || more.length > 0) throw new Error(`${workload.id}: ${workload.op} takes one feature map, the workload has ${workload.inputs.length}`);
+  if (!input || more.length > 0)
+    throw new Error(`${workload.id}: ${workload.op} takes one feature map, the workload has ${workload.inputs.length}`);
   return input;
 }
 

@@ -76,7 +76,13 @@ function rotated(boxes: BenchTensor, seed: number): BenchTensor {
   const [count = 0] = boxes.shape;
   const data = new Float32Array(count * 6);
   for (let k = 0; k < count; k++) {
-    const [b, x1, y1, x2, y2] = boxes.data.subarray(k * 5, k * 5 + 5) as unknown as [number, number, number, number, number];
+    const [b, x1, y1, x2, y2] = boxes.data.subarray(k * 5, k * 5 + 5) as unknown as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     data.set([b, (x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1, -90 + 180 * random()], k * 6);
   }
   return { data, shape: [count, 6] };
@@ -101,7 +107,14 @@ export function workloads(): Workload[] {
   const rfcnMap = featureMap([1, 10 * 7 * 7, 50, 68], 8);
   const rfcnBoxes = proposals(300, 800, 1088, 400, 9);
   return [
-    { id: 'W1', description: 'box head: 1x256x50x68, 1000 RoIs, 7x7, sr 2', op: 'roiAlign', inputs: [boxHeadMap], boxes: w1Boxes, options: align },
+    {
+      id: 'W1',
+      description: 'box head: 1x256x50x68, 1000 RoIs, 7x7, sr 2',
+      op: 'roiAlign',
+      inputs: [boxHeadMap],
+      boxes: w1Boxes,
+      options: align,
+    },
     {
       id: 'W2',
       description: 'mask head: 1x256x50x68, 100 RoIs, 14x14, sr 2',
@@ -112,7 +125,8 @@ export function workloads(): Workload[] {
     },
     {
       id: 'W3',
-      description: "FPN: 4 levels of 256 channels (200x272, 100x136, 50x68, 25x34) of an 800x1088 image, W1's 1000 RoIs, 7x7, sr 2",
+      description:
+        "FPN: 4 levels of 256 channels (200x272, 100x136, 50x68, 25x34) of an 800x1088 image, W1's 1000 RoIs, 7x7, sr 2",
       op: 'multiScaleRoiAlign',
       inputs: fpnPyramid(),
       boxes: w1Boxes,

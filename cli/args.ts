@@ -13,10 +13,18 @@ const commonOptions: Record<string, ParseArgsOption> = {
 };
 
 /** Parses `argv` (the arguments after the command's name) against `command`'s options. */
-export function parseCommandLine(command: Command, argv: readonly string[]): ParsedCommandLine & { help: boolean; json: boolean } {
+export function parseCommandLine(
+  command: Command,
+  argv: readonly string[],
+): ParsedCommandLine & { help: boolean; json: boolean } {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: { ...command.options, ...commonOptions }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...argv],
+      options: { ...command.options, ...commonOptions },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     // parseArgs' own messages name the option ("Unknown option '--x'"); keep them.
     throw new UsageError((error as Error).message);
@@ -82,7 +90,15 @@ function expected(what: string, flag: string, text: string): UsageError {
 }
 
 const decimal = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-const special: Record<string, number> = { nan: NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity, infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity };
+const special: Record<string, number> = {
+  nan: NaN,
+  inf: Infinity,
+  '+inf': Infinity,
+  '-inf': -Infinity,
+  infinity: Infinity,
+  '+infinity': Infinity,
+  '-infinity': -Infinity,
+};
 
 function numberOrUndefined(text: string): number | undefined {
   const trimmed = text.trim();

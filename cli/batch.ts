@@ -10,7 +10,14 @@ import { parseValue, stringValue } from './args.js';
 import { exitStatus, UsageError, type Command, type ParsedCommandLine } from './command.js';
 import { count, formatDuration } from './format.js';
 import { jobOutputs, JobSpecError, type JobSpec } from './job-spec.js';
-import { inShard, manifestPlaces, parseManifestEntry, readManifest, type ManifestEntry, type Shard } from './manifest.js';
+import {
+  inShard,
+  manifestPlaces,
+  parseManifestEntry,
+  readManifest,
+  type ManifestEntry,
+  type Shard,
+} from './manifest.js';
 import { createProgress, type Progress, type ProgressMode } from './progress.js';
 import { runJob, type JobPlaces } from './run-job.js';
 import { onStopSignals, stoppedStatus, type StopSignal } from './signals.js';
@@ -101,7 +108,8 @@ function planBatch(entries: ManifestEntry[], settings: Settings, places: JobPlac
       for (const output of jobOutputs(spec)) {
         const path = places.output(output);
         const earlier = writers.get(path);
-        if (earlier !== undefined) throw new JobSpecError(`output ${JSON.stringify(output)} is also written by line ${earlier}`);
+        if (earlier !== undefined)
+          throw new JobSpecError(`output ${JSON.stringify(output)} is also written by line ${earlier}`);
         writers.set(path, entry.line);
       }
     } catch (error) {
@@ -119,7 +127,13 @@ function planBatch(entries: ManifestEntry[], settings: Settings, places: JobPlac
 const isAbort = (error: unknown) => (error as { name?: unknown })?.name === 'AbortError';
 
 /** Runs `jobs`, `concurrency` at a time, until done or `signal` fires; returns the failures. */
-async function runJobs(jobs: PlannedJob[], settings: Settings, places: JobPlaces, progress: Progress, signal: AbortSignal) {
+async function runJobs(
+  jobs: PlannedJob[],
+  settings: Settings,
+  places: JobPlaces,
+  progress: Progress,
+  signal: AbortSignal,
+) {
   const failures: BatchFailure[] = [];
   let next = 0;
   let done = 0;
@@ -151,12 +165,17 @@ async function runJobs(jobs: PlannedJob[], settings: Settings, places: JobPlaces
  * only after the library call returns, so none is half-written) and no new job starts. A
  * second signal exits at once: the writes are synchronous, so no temporary file is open then.
  */
-function stopOnSignals(controller: AbortController, progress: Progress): { stoppedBy: () => StopSignal | null; release: () => void } {
+function stopOnSignals(
+  controller: AbortController,
+  progress: Progress,
+): { stoppedBy: () => StopSignal | null; release: () => void } {
   let stoppedBy: StopSignal | null = null;
   const release = onStopSignals((signal) => {
     if (stoppedBy !== null) process.exit(stoppedStatus(signal));
     stoppedBy = signal;
-    progress.message(`roi-ops batch: ${signal}: abandoning the jobs in flight; run the same command again to resume (again to quit now)`);
+    progress.message(
+      `roi-ops batch: ${signal}: abandoning the jobs in flight; run the same command again to resume (again to quit now)`,
+    );
     controller.abort();
   });
   return { stoppedBy: () => stoppedBy, release };
@@ -208,8 +227,12 @@ function formatSummary(summary: BatchSummary): string {
     `roi-ops batch: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} skipped (already done)` +
       `${summary.notRun > 0 ? `, ${summary.notRun} not run` : ''} of ${count(summary.jobs, 'job')} (${scope}) in ${formatDuration(summary.seconds)}`,
   ];
-  if (summary.failed > 0) lines.push(`failed: ${summary.failures.map((failure) => `line ${failure.line}`).join(', ')} (messages above, on stderr)`);
-  if (summary.interruptedBy !== null) lines.push(`interrupted by ${summary.interruptedBy}: run the same command again to finish the remaining jobs`);
+  if (summary.failed > 0)
+    lines.push(
+      `failed: ${summary.failures.map((failure) => `line ${failure.line}`).join(', ')} (messages above, on stderr)`,
+    );
+  if (summary.interruptedBy !== null)
+    lines.push(`interrupted by ${summary.interruptedBy}: run the same command again to finish the remaining jobs`);
   return lines.join('\n');
 }
 
@@ -221,7 +244,7 @@ export const batchCommand: Command = {
     'Runs many pool jobs, one JSON object per line of the manifest, with the fields of',
     "'roi-ops pool' in camelCase (the library's option names):",
     '  {"op":"roiAlign","input":"a.npy","boxes":"a.json","output":"a-out.npy","outputSize":[7,7],"spatialScale":0.0625}',
-    'Inputs resolve against the manifest\'s directory; outputs are written under --out-dir, each',
+    "Inputs resolve against the manifest's directory; outputs are written under --out-dir, each",
     'atomically (a temporary file, then a rename), so an interrupted run leaves no half-written',
     'file and a rerun skips the jobs whose outputs exist. A job that fails is reported (with its',
     'line) and the others go on. Progress goes to stderr: a bar on a terminal, else plain lines.',
@@ -229,15 +252,27 @@ export const batchCommand: Command = {
   ].join('\n'),
   options: {
     'out-dir': { type: 'string', value: 'DIR', help: 'where the outputs go (created if missing); required' },
-    shard: { type: 'string', value: 'i/n', help: 'run only the jobs j with j mod n = i (0 <= i < n), for one machine of n' },
+    shard: {
+      type: 'string',
+      value: 'i/n',
+      help: 'run only the jobs j with j mod n = i (0 <= i < n), for one machine of n',
+    },
     concurrency: {
       type: 'string',
       value: 'N',
-      help: 'jobs in flight at once (default 1: each call already uses every thread;\nmore overlap one job\'s file reading and writing with another\'s pooling)',
+      help: "jobs in flight at once (default 1: each call already uses every thread;\nmore overlap one job's file reading and writing with another's pooling)",
     },
-    threads: { type: 'string', value: 'N', help: 'threads roi-ops computes with, shared by all jobs (default: every CPU)' },
+    threads: {
+      type: 'string',
+      value: 'N',
+      help: 'threads roi-ops computes with, shared by all jobs (default: every CPU)',
+    },
     force: { type: 'boolean', help: 'run every job, also those whose outputs exist' },
-    progress: { type: 'string', value: 'MODE', help: 'auto (default: a bar on a terminal, else lines), bar, lines or none' },
+    progress: {
+      type: 'string',
+      value: 'MODE',
+      help: 'auto (default: a bar on a terminal, else lines), bar, lines or none',
+    },
   },
   jsonHelp: 'print the summary as one JSON object (counts, and each failure with its line)',
   positionals: { min: 1, max: 1 },

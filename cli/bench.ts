@@ -18,7 +18,13 @@ function suiteArguments(values: ParsedCommandLine['values'], json: boolean): str
   const only = stringValue(values, 'only');
   const contenders = stringValue(values, 'contenders');
   const out = stringValue(values, 'out');
-  const given = [full ? '--full' : '', only ? `--only ${only}` : '', contenders ? `--contenders ${contenders}` : '', out ? `--out ${out}` : '', json ? '--json' : ''];
+  const given = [
+    full ? '--full' : '',
+    only ? `--only ${only}` : '',
+    contenders ? `--contenders ${contenders}` : '',
+    out ? `--out ${out}` : '',
+    json ? '--json' : '',
+  ];
   return [
     ...(full ? [] : ['--quick']),
     ...(only !== undefined ? [`--only=${only}`] : []),
@@ -39,10 +45,11 @@ function statusOf(code: number | null, signal: NodeJS.Signals | null): number {
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'run the benchmark suite: roi-ops against the JavaScript backend and every peer installed\n(onnxruntime-node, tfjs, torchvision); quick by default',
+  summary:
+    'run the benchmark suite: roi-ops against the JavaScript backend and every peer installed\n(onnxruntime-node, tfjs, torchvision); quick by default',
   usage: '[--full] [--only W1,W3] [--contenders WORDS] [--out DIR] [--json]',
   description: [
-    "Runs roi-ops' benchmark suite: fixed workloads (W1..W8b, README \"Performance\": the box head,",
+    'Runs roi-ops\' benchmark suite: fixed workloads (W1..W8b, README "Performance": the box head,',
     'the mask head, FPN, roiPool, tiny, few big boxes, rotated, position-sensitive) timed on roi-ops',
     '(native, sync and async, 1 and 2 threads, NHWC, and its JavaScript backend) and on every peer',
     'installed next to it (onnxruntime-node, @tensorflow/tfjs-backend-cpu/-wasm, torchvision and',
@@ -59,7 +66,11 @@ export const benchCommand: Command = {
       value: 'WORDS',
       help: 'only the contenders whose name contains one of these comma-separated words\n(onnx, tfjs, torchvision, JavaScript, async, ...); roi-ops native sync, 1 thread\n(the baseline of every ratio) always runs',
     },
-    out: { type: 'string', value: 'DIR', help: 'write the results into DIR (default ./roi-ops-bench, created if missing)' },
+    out: {
+      type: 'string',
+      value: 'DIR',
+      help: 'write the results into DIR (default ./roi-ops-bench, created if missing)',
+    },
   },
   jsonHelp: 'print the report as JSON on stdout (the progress lines go to stderr)',
   positionals: { min: 0, max: 0 },
@@ -73,8 +84,15 @@ export const benchCommand: Command = {
   notes: 'Every median is taken on this machine as it is: close other programs first, and compare runs of one machine.',
   async run({ values, json }) {
     const root = packageRoot();
-    const suite = packageProgram(join(root, 'bench', 'run.ts'), join(root, 'dist', 'bench', 'run.js'), suiteArguments(values, json));
-    if (!existsSync(suite.script)) throw new Error(`${suite.script} is missing: this build of roi-ops has no benchmark suite (npm run build:ts builds it)`);
+    const suite = packageProgram(
+      join(root, 'bench', 'run.ts'),
+      join(root, 'dist', 'bench', 'run.js'),
+      suiteArguments(values, json),
+    );
+    if (!existsSync(suite.script))
+      throw new Error(
+        `${suite.script} is missing: this build of roi-ops has no benchmark suite (npm run build:ts builds it)`,
+      );
     const { code, signal } = await runChild(suite.file, suite.args);
     return statusOf(code, signal);
   },

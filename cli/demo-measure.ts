@@ -34,7 +34,11 @@ export interface Agreement {
   argmaxMismatches?: number;
 }
 
-export function agreement(actual: Float32Array, expected: Float32Array, tolerance: { atol: number; rtol: number }): Agreement {
+export function agreement(
+  actual: Float32Array,
+  expected: Float32Array,
+  tolerance: { atol: number; rtol: number },
+): Agreement {
   let maxAbsDiff = 0;
   let maxAbs = 0;
   let outsideTolerance = 0;
@@ -43,7 +47,8 @@ export function agreement(actual: Float32Array, expected: Float32Array, toleranc
     const e = expected[i] as number;
     const diff = Math.abs(a - e);
     // NaN compares false, so a NaN on either side (but not both) counts as a disagreement.
-    if (!(diff <= tolerance.atol + tolerance.rtol * Math.abs(e)) && !(Number.isNaN(a) && Number.isNaN(e))) outsideTolerance++;
+    if (!(diff <= tolerance.atol + tolerance.rtol * Math.abs(e)) && !(Number.isNaN(a) && Number.isNaN(e)))
+      outsideTolerance++;
     if (diff > maxAbsDiff) maxAbsDiff = diff;
     if (Math.abs(e) > maxAbs) maxAbs = Math.abs(e);
   }

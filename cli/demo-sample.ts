@@ -36,7 +36,9 @@ function readFloat32(directory: string, entry: TensorEntry): Tensor {
   const path = join(directory, entry.file);
   const array = readNpy(path);
   if (array.dtype !== 'float32' || formatShape(array.shape) !== formatShape(entry.shape)) {
-    throw new Error(`${path}: expected float32 ${formatShape(entry.shape)} (sample.json) but the file holds ${array.dtype} ${formatShape(array.shape)}`);
+    throw new Error(
+      `${path}: expected float32 ${formatShape(entry.shape)} (sample.json) but the file holds ${array.dtype} ${formatShape(array.shape)}`,
+    );
   }
   return { data: array.data as Float32Array, shape: array.shape };
 }
@@ -48,7 +50,11 @@ export function loadDemoSample(): DemoSample {
   const description = JSON.parse(readFileSync(join(directory, 'sample.json'), 'utf8')) as SampleDescription;
   return {
     imageSize: description.imageSize,
-    levels: description.levels.map((level) => ({ name: level.name, stride: level.stride, map: readFloat32(directory, level) })),
+    levels: description.levels.map((level) => ({
+      name: level.name,
+      stride: level.stride,
+      map: readFloat32(directory, level),
+    })),
     proposals: readFloat32(directory, description.proposals),
   };
 }

@@ -8,7 +8,14 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 
-import { info, multiScaleRoiAlignSync, roiAlignSync, roiPoolSync, type RuntimeInfo, type Tensor } from '../lib/index.js';
+import {
+  info,
+  multiScaleRoiAlignSync,
+  roiAlignSync,
+  roiPoolSync,
+  type RuntimeInfo,
+  type Tensor,
+} from '../lib/index.js';
 import {
   createJsBackend,
   formatShape,
@@ -51,7 +58,11 @@ interface DemoOperation {
 const jsBackend = createJsBackend();
 
 /** Prepares a call as the public function would (validation, output allocation), then runs it on the JavaScript kernels. */
-function onJavaScript<Op extends Operator, R>(op: Op, prepare: Prepare<Op, R>, ...args: unknown[]): { job: Jobs[Op]; result: R } {
+function onJavaScript<Op extends Operator, R>(
+  op: Op,
+  prepare: Prepare<Op, R>,
+  ...args: unknown[]
+): { job: Jobs[Op]; result: R } {
   const prepared = prepare(`${op}Sync`, ...args);
   jsBackend.runSync(op, prepared.job);
   return prepared;
@@ -82,7 +93,9 @@ function operations(sample: DemoSample): DemoOperation[] {
       options: multiScale,
       tolerance: alignTolerance,
       roiOps: () => ({ output: multiScaleRoiAlignSync(pyramid, boxes, multiScale) }),
-      js: () => ({ output: onJavaScript('multiScaleRoiAlign', prepareMultiScaleRoiAlign, pyramid, boxes, multiScale).result }),
+      js: () => ({
+        output: onJavaScript('multiScaleRoiAlign', prepareMultiScaleRoiAlign, pyramid, boxes, multiScale).result,
+      }),
     },
     {
       name: 'roiAlign',
@@ -111,7 +124,12 @@ function operations(sample: DemoSample): DemoOperation[] {
 
 /** How many proposals multiScaleRoiAlign sends to each level (its own level mapping, not a copy of it). */
 function roisPerLevel(sample: DemoSample, operation: DemoOperation): number[] {
-  const { job } = prepareMultiScaleRoiAlign('multiScaleRoiAlignSync', sample.levels.map((level) => level.map), sample.proposals, operation.options);
+  const { job } = prepareMultiScaleRoiAlign(
+    'multiScaleRoiAlignSync',
+    sample.levels.map((level) => level.map),
+    sample.proposals,
+    operation.options,
+  );
   const counts = sample.levels.map(() => 0);
   for (const level of job.levelOfRoi) if (level >= 0) counts[level] = (counts[level] as number) + 1;
   return counts;
@@ -185,7 +203,10 @@ function measure(operation: DemoOperation, repeat: number): Measured {
 function outputFiles(measured: Measured): Array<{ name: string; tensor: NpyWritable }> {
   const { name } = measured.report;
   const { output, argmax } = measured.pooled;
-  return [{ name: `${name}.npy`, tensor: output }, ...(argmax ? [{ name: `${name}-argmax.npy`, tensor: { data: argmax, shape: output.shape } }] : [])];
+  return [
+    { name: `${name}.npy`, tensor: output },
+    ...(argmax ? [{ name: `${name}-argmax.npy`, tensor: { data: argmax, shape: output.shape } }] : []),
+  ];
 }
 
 async function runDemo(repeat: number, outDir: () => string | null): Promise<DemoReport> {
@@ -197,7 +218,10 @@ async function runDemo(repeat: number, outDir: () => string | null): Promise<Dem
   if (directory !== null) {
     writeNpyFilesAtomically(files.flat().map(({ name, tensor }) => ({ path: join(directory, name), tensor })));
   }
-  const reports = measured.map(({ report }, i) => ({ ...report, files: directory === null ? [] : (files[i] ?? []).map(({ name }) => name) }));
+  const reports = measured.map(({ report }, i) => ({
+    ...report,
+    files: directory === null ? [] : (files[i] ?? []).map(({ name }) => name),
+  }));
   return {
     info: info(),
     sample: {
@@ -220,7 +244,10 @@ async function runDemo(repeat: number, outDir: () => string | null): Promise<Dem
 function describeOptions(options: Record<string, unknown>): string {
   return Object.entries(options)
     .map(([key, value]) => {
-      const text = key === 'spatialScale' && typeof value === 'number' && Number.isInteger(1 / value) ? `1/${1 / value}` : JSON.stringify(value);
+      const text =
+        key === 'spatialScale' && typeof value === 'number' && Number.isInteger(1 / value)
+          ? `1/${1 / value}`
+          : JSON.stringify(value);
       return `${key} ${text}`;
     })
     .join(', ');
@@ -238,17 +265,29 @@ function formatReport(report: DemoReport): string {
     '',
   ];
   const width1 = Math.max(...report.operations.map((op) => op.name.length));
-  for (const op of report.operations) lines.push(`${op.name.padEnd(width1)}  ${op.input}: ${describeOptions(op.options)}`);
+  for (const op of report.operations)
+    lines.push(`${op.name.padEnd(width1)}  ${op.input}: ${describeOptions(op.options)}`);
   lines.push('');
   const rows = [['operation', 'output shape', 'roi-ops ms', 'JS ms', 'speed-up', 'max |diff|']];
   for (const op of report.operations) {
-    rows.push([op.name, formatShape(op.shape), op.ms.roiOps.toFixed(2), op.ms.js.toFixed(2), `${op.speedup.toFixed(1)}x`, op.agreement.maxAbsDiff.toExponential(2)]);
+    rows.push([
+      op.name,
+      formatShape(op.shape),
+      op.ms.roiOps.toFixed(2),
+      op.ms.js.toFixed(2),
+      `${op.speedup.toFixed(1)}x`,
+      op.agreement.maxAbsDiff.toExponential(2),
+    ]);
   }
   lines.push(table(rows), '');
   const runs = `${report.repeat} run${report.repeat === 1 ? '' : 's'}`;
-  lines.push(`times:   Sync forms, median of ${runs} after one warm-up call; roi-ops = the public API on the ${runtime.native ? 'native' : 'JavaScript'} backend, JS = the JavaScript reference kernels`);
+  lines.push(
+    `times:   Sync forms, median of ${runs} after one warm-up call; roi-ops = the public API on the ${runtime.native ? 'native' : 'JavaScript'} backend, JS = the JavaScript reference kernels`,
+  );
   if (!runtime.native) {
-    lines.push('note:    the native addon is not in use (ROI_OPS_FORCE_JS=1, or no native build loaded), so both columns run JavaScript');
+    lines.push(
+      'note:    the native addon is not in use (ROI_OPS_FORCE_JS=1, or no native build loaded), so both columns run JavaScript',
+    );
   }
   const pool = report.operations.find((op) => op.agreement.argmaxMismatches !== undefined);
   if (pool) lines.push(`argmax:  ${pool.name}, ${pool.agreement.argmaxMismatches} mismatches against the reference`);
@@ -259,7 +298,10 @@ function formatReport(report: DemoReport): string {
   );
   if (report.outDir !== null) {
     const files = report.operations.flatMap((op) => op.files);
-    lines.push(`outputs: ${report.outDir}${report.outDir.endsWith(sep) ? '' : sep}`, `         ${files.join(', ')} (numpy.load reads them)`);
+    lines.push(
+      `outputs: ${report.outDir}${report.outDir.endsWith(sep) ? '' : sep}`,
+      `         ${files.join(', ')} (numpy.load reads them)`,
+    );
   }
   return lines.join('\n');
 }
@@ -291,10 +333,11 @@ function outputDirectory(values: ParsedCommandLine['values']): () => string | nu
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: "pool the bundled FPN sample (1000 proposals) as a detector's RoI head does, natively\nand in JavaScript; compare times and outputs, write the outputs as .npy",
+  summary:
+    "pool the bundled FPN sample (1000 proposals) as a detector's RoI head does, natively\nand in JavaScript; compare times and outputs, write the outputs as .npy",
   usage: '[--out-dir DIR | --no-write] [--repeat N] [--json]',
   description: [
-    "Pools the bundled sample (assets/demo-fpn: the FPN levels P2..P5 of a 480x640 image, 16 channels,",
+    'Pools the bundled sample (assets/demo-fpn: the FPN levels P2..P5 of a 480x640 image, 16 channels,',
     'and 1000 proposals) as the RoI head of a two-stage detector does: multiScaleRoiAlign 7x7 over the',
     "four levels (torchvision's MultiScaleRoIAlign), roiAlign 7x7 (aligned) and roiPool 7x7 (with argmax)",
     'on the stride-16 level. Each runs through the public API (native when the addon loads) and through',
@@ -304,13 +347,22 @@ export const demoCommand: Command = {
     'path is printed, or into --out-dir.',
   ].join('\n'),
   options: {
-    'out-dir': { type: 'string', value: 'DIR', help: 'write the outputs into DIR (created if missing; files of the same name\nare replaced) instead of a new temporary folder' },
+    'out-dir': {
+      type: 'string',
+      value: 'DIR',
+      help: 'write the outputs into DIR (created if missing; files of the same name\nare replaced) instead of a new temporary folder',
+    },
     'no-write': { type: 'boolean', help: 'write no output file' },
     repeat: { type: 'string', value: 'N', help: 'timed runs per operation, of which the median is shown (default 5)' },
   },
   jsonHelp: 'print one JSON object instead of the table',
   positionals: { min: 0, max: 0 },
-  examples: ['roi-ops demo', 'roi-ops demo --out-dir pooled/ --repeat 20', 'roi-ops demo --json --repeat 1 --no-write', 'ROI_OPS_FORCE_JS=1 roi-ops demo'],
+  examples: [
+    'roi-ops demo',
+    'roi-ops demo --out-dir pooled/ --repeat 20',
+    'roi-ops demo --json --repeat 1 --no-write',
+    'ROI_OPS_FORCE_JS=1 roi-ops demo',
+  ],
   failure: 'the demo failed (a file could not be read or written), or the two backends disagree',
   async run({ values, json }) {
     const repeatText = stringValue(values, 'repeat');

@@ -30,7 +30,11 @@ const options: OptionSpecs = {
   op: { type: 'string', value: 'NAME', help: 'roiPool or roiAlign' },
   input: { type: 'string', value: 'FILE', help: 'the map: a JSON 2-D array [[v, ...], ...], at most 32x32' },
   box: { type: 'string', value: 'x1,y1,x2,y2', help: 'the box in image coordinates' },
-  'spatial-scale': { type: 'string', value: 'S', help: 'multiplies the box (default 1; a fraction such as 1/16 is accepted)' },
+  'spatial-scale': {
+    type: 'string',
+    value: 'S',
+    help: 'multiplies the box (default 1; a fraction such as 1/16 is accepted)',
+  },
   'output-size': { type: 'string', value: 'HxW', help: 'output bins, e.g. 2x2, 3x4, or 7 for 7x7 (default 2x2)' },
   bins: { type: 'string', value: 'KIND', help: 'roiPool: overlap (default, torchvision), split, or both side by side' },
   'sampling-ratio': {
@@ -107,7 +111,11 @@ function requests(values: Values): ExplainRequest[] {
     ];
   }
   const bins = option(values, 'bins', readBins, 'overlap');
-  return (bins === 'both' ? (['overlap', 'split'] as const) : [bins]).map((b): RoiPoolRequest => ({ op, ...common, bins: b }));
+  return (bins === 'both' ? (['overlap', 'split'] as const) : [bins]).map((b): RoiPoolRequest => ({
+    op,
+    ...common,
+    bins: b,
+  }));
 }
 
 function figureFor(values: Values): ExplainFigure {
@@ -115,14 +123,16 @@ function figureFor(values: Values): ExplainFigure {
   if (example === undefined) return explainFigure(requests(values));
   readExample('example', example);
   const extra = mapOptions.find((name) => values[name] !== undefined);
-  if (extra) throw new UsageError(`--example article takes no --${extra} (its map, box and options are the golden files')`);
+  if (extra)
+    throw new UsageError(`--example article takes no --${extra} (its map, box and options are the golden files')`);
   return articleFigure();
 }
 
 export const explainCommand: Command = {
   name: 'explain',
   summary: 'draw what roiPool or roiAlign does to one box on a small map, as an SVG',
-  usage: '--op roiPool|roiAlign --input MAP.json --box x1,y1,x2,y2 [options]\n       roi-ops explain --example article [--output FILE] [--json]',
+  usage:
+    '--op roiPool|roiAlign --input MAP.json --box x1,y1,x2,y2 [options]\n       roi-ops explain --example article [--output FILE] [--json]',
   description: [
     'Draws what an operator does to one box on a small single-channel map, as a standalone SVG:',
     'the map with its values, the box before and after scaling and rounding, the bins, the',
@@ -142,7 +152,7 @@ export const explainCommand: Command = {
   failure: 'the article example disagrees with its golden files, or the output cannot be written',
   notes: [
     'An option value the operator refuses (an output size of 0, an unknown --mode, a box',
-    'needing too many samples to draw) is a usage error too, with the library\'s message.',
+    "needing too many samples to draw) is a usage error too, with the library's message.",
     '',
     'PNG is not offered: roi-ops would need a rasterizer of its own, and adds no dependency for',
     'one. Convert the SVG with any tool you have (rsvg-convert, Inkscape, a browser).',
@@ -155,7 +165,8 @@ export const explainCommand: Command = {
       // The operators' TypeErrors and RangeErrors (an outputSize of 0, an unknown mode, a box
       // needing too many samples) are about what was typed here: usage errors.
       // cli/explain's own refusals start with "explain: ", which the command's prefix already says.
-      if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(error.message.replace(/^explain: /, ''));
+      if (error instanceof TypeError || error instanceof RangeError)
+        throw new UsageError(error.message.replace(/^explain: /, ''));
       throw error;
     }
     const document = json ? `${JSON.stringify(figure, null, 2)}\n` : renderSvg(figure);
@@ -163,7 +174,8 @@ export const explainCommand: Command = {
     if (output === undefined) process.stdout.write(document);
     else writeFileSync(output, document);
     const failed = (figure.checks ?? []).filter((c) => !c.outputMatches || !c.argmaxMatches);
-    for (const c of failed) process.stderr.write(`roi-ops explain: the kernel's output or argmax differs from ${c.file}\n`);
+    for (const c of failed)
+      process.stderr.write(`roi-ops explain: the kernel's output or argmax differs from ${c.file}\n`);
     return failed.length > 0 ? exitStatus.failed : exitStatus.ok;
   },
 };

@@ -6,7 +6,14 @@ import { cpus, availableParallelism, release } from 'node:os';
 import { resolve, sep } from 'node:path';
 
 import { info, type SimdLevel } from '../lib/index.js';
-import { detectLibc, fallbackReason, packageRoot, packageVersion, processReport, type ProcessReport } from '../lib/internal.js';
+import {
+  detectLibc,
+  fallbackReason,
+  packageRoot,
+  packageVersion,
+  processReport,
+  type ProcessReport,
+} from '../lib/internal.js';
 import { exitStatus, type Command } from './command.js';
 import { table } from './format.js';
 
@@ -49,7 +56,9 @@ function libcOf(report: ProcessReport): Pick<InfoReport, 'libc' | 'libcVersion'>
   return { libc: family, libcVersion: version };
 }
 
-function backendInfo(): Pick<InfoReport, 'native' | 'simd' | 'threads' | 'addonBuild' | 'addonError'> & { addonPath?: string } {
+function backendInfo(): Pick<InfoReport, 'native' | 'simd' | 'threads' | 'addonBuild' | 'addonError'> & {
+  addonPath?: string;
+} {
   try {
     const runtime = info();
     return {
@@ -102,14 +111,25 @@ function formatInfo(report: InfoReport): string {
   const rows = [
     ['roi-ops', report.version],
     ['backend', backend],
-    ['addon', report.addon === null ? 'none loaded' : `${report.addon}${report.addonBuild ? ` (${report.addonBuild} build)` : ''}`],
+    [
+      'addon',
+      report.addon === null
+        ? 'none loaded'
+        : `${report.addon}${report.addonBuild ? ` (${report.addonBuild} build)` : ''}`,
+    ],
     ...(report.addonError ?? '')
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map((line, i) => [i === 0 ? 'why' : '', line.trim()]),
-    ['platform', `${report.platform} ${report.arch}, OS release ${report.osRelease}${report.libc ? `, ${report.libc}${report.libcVersion ? ` ${report.libcVersion}` : ''}` : ''}`],
+    [
+      'platform',
+      `${report.platform} ${report.arch}, OS release ${report.osRelease}${report.libc ? `, ${report.libc}${report.libcVersion ? ` ${report.libcVersion}` : ''}` : ''}`,
+    ],
     ['node', `${report.node}, Node-API ${report.napi ?? 'unknown'}`],
-    ['cpu', `${report.cpuModel}, ${report.cpus} logical CPUs (${report.availableParallelism} available to this process)`],
+    [
+      'cpu',
+      `${report.cpuModel}, ${report.cpus} logical CPUs (${report.availableParallelism} available to this process)`,
+    ],
     ['environment', environment.length > 0 ? environment.join(' ') : 'no ROI_OPS_* variable set'],
   ];
   return table(rows, () => false);
@@ -117,7 +137,8 @@ function formatInfo(report: InfoReport): string {
 
 export const infoCommand: Command = {
   name: 'info',
-  summary: 'print the version, backend, instruction set, threads, addon file, platform,\nlibc, Node and Node-API versions and CPU (for an install problem report)',
+  summary:
+    'print the version, backend, instruction set, threads, addon file, platform,\nlibc, Node and Node-API versions and CPU (for an install problem report)',
   usage: '[--json]',
   description: [
     'Prints what an install problem report needs: the version of roi-ops, the backend that runs',

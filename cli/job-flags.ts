@@ -15,8 +15,20 @@ interface JobFlag extends OptionSpec {
   negates?: boolean;
 }
 
-const file = (field: string, help: string, multiple = false): JobFlag => ({ type: 'string', value: 'FILE', field, help, multiple });
-const number = (field: string, help: string, value = 'X'): JobFlag => ({ type: 'string', value, field, help, parse: parseValue.number });
+const file = (field: string, help: string, multiple = false): JobFlag => ({
+  type: 'string',
+  value: 'FILE',
+  field,
+  help,
+  multiple,
+});
+const number = (field: string, help: string, value = 'X'): JobFlag => ({
+  type: 'string',
+  value,
+  field,
+  help,
+  parse: parseValue.number,
+});
 const choice = (field: string, value: string, help: string): JobFlag => ({ type: 'string', value, field, help });
 
 export const jobFlags: Record<string, JobFlag> = {
@@ -26,30 +38,80 @@ export const jobFlags: Record<string, JobFlag> = {
     field: 'op',
     help: `the operator: ${forwardOperators.slice(0, 5).join(', ')},\n${forwardOperators.slice(5).join(', ')}`,
   },
-  input: file('input', 'the feature map, .npy or .safetensors (with --key); multiScaleRoiAlign:\none --input per level, finest first', true),
-  key: { type: 'string', value: 'NAME', field: 'key', multiple: true, help: 'the tensor of a .safetensors input (once for every input, or once per input)' },
+  input: file(
+    'input',
+    'the feature map, .npy or .safetensors (with --key); multiScaleRoiAlign:\none --input per level, finest first',
+    true,
+  ),
+  key: {
+    type: 'string',
+    value: 'NAME',
+    field: 'key',
+    multiple: true,
+    help: 'the tensor of a .safetensors input (once for every input, or once per input)',
+  },
   boxes: file('boxes', 'the boxes, .npy, .json or .csv, [K,4|5|6] (optional for spatialPyramidPool)'),
   output: file('output', 'the result, written as .npy (atomically: a temporary file, then a rename)'),
   'argmax-output': file('argmaxOutput', 'roiPool: also write the argmax (int32 .npy) here (returnArgmax)'),
   'box-indices': file('boxIndices', 'cropAndResize: the image of each box, .npy or .safetensors (default: all 0)'),
-  'crop-size': { type: 'string', value: 'HxW', field: 'cropSize', parse: parseValue.size, help: 'cropAndResize: the crop size, N or HxW' },
-  'output-size': { type: 'string', value: 'HxW', field: 'outputSize', parse: parseValue.size, help: 'bins per RoI, N or HxW (like 7 or 7x7)' },
+  'crop-size': {
+    type: 'string',
+    value: 'HxW',
+    field: 'cropSize',
+    parse: parseValue.size,
+    help: 'cropAndResize: the crop size, N or HxW',
+  },
+  'output-size': {
+    type: 'string',
+    value: 'HxW',
+    field: 'outputSize',
+    parse: parseValue.size,
+    help: 'bins per RoI, N or HxW (like 7 or 7x7)',
+  },
   'spatial-scale': number('spatialScale', 'box coordinates times this reach the map (0.0625 or 1/16)'),
-  'sampling-ratio': number('samplingRatio', 'samples per bin along each axis; <= 0 adaptive (a negative value:\n--sampling-ratio=-1)', 'N'),
+  'sampling-ratio': number(
+    'samplingRatio',
+    'samples per bin along each axis; <= 0 adaptive (a negative value:\n--sampling-ratio=-1)',
+    'N',
+  ),
   aligned: { type: 'boolean', field: 'aligned', help: 'pixel-centre aligned boxes (shift by -0.5)' },
-  'no-aligned': { type: 'boolean', field: 'aligned', negates: true, help: 'not aligned (roiAlignRotated is aligned by default)' },
+  'no-aligned': {
+    type: 'boolean',
+    field: 'aligned',
+    negates: true,
+    help: 'not aligned (roiAlignRotated is aligned by default)',
+  },
   clockwise: { type: 'boolean', field: 'clockwise', help: 'roiAlignRotated: angles turn clockwise' },
-  mode: choice('mode', 'MODE', "roiAlign: avg, max or onnx-max; spatialPyramidPool: max or avg"),
+  mode: choice('mode', 'MODE', 'roiAlign: avg, max or onnx-max; spatialPyramidPool: max or avg'),
   bins: choice('bins', 'KIND', 'roiPool: overlap or split'),
   layout: choice('layout', 'LAYOUT', 'NCHW or NHWC, for the input and the output'),
   'invalid-boxes': choice('invalidBoxes', 'POLICY', 'error (a bad box row fails the job) or zero (it pools to zeros)'),
   threads: number('threads', 'threads the call may use (default: all)', 'N'),
   'max-samples-per-roi': number('maxSamplesPerRoi', 'refuse RoIs needing more bilinear samples than this', 'N'),
-  'image-size': { type: 'string', value: 'HxW', field: 'imageSizes', multiple: true, parse: parseValue.size, help: 'multiScaleRoiAlign: the size of each image (once per image)' },
-  scales: { type: 'string', value: 'LIST', field: 'scales', parse: parseValue.numberList, help: 'multiScaleRoiAlign: the scale of each level instead (1/4,1/8,...)' },
+  'image-size': {
+    type: 'string',
+    value: 'HxW',
+    field: 'imageSizes',
+    multiple: true,
+    parse: parseValue.size,
+    help: 'multiScaleRoiAlign: the size of each image (once per image)',
+  },
+  scales: {
+    type: 'string',
+    value: 'LIST',
+    field: 'scales',
+    parse: parseValue.numberList,
+    help: 'multiScaleRoiAlign: the scale of each level instead (1/4,1/8,...)',
+  },
   'canonical-scale': number('canonicalScale', 'multiScaleRoiAlign: the box size of the canonical level (224)'),
   'canonical-level': number('canonicalLevel', 'multiScaleRoiAlign: the canonical level (4)', 'N'),
-  levels: { type: 'string', value: 'LIST', field: 'levels', parse: parseValue.numberList, help: 'spatialPyramidPool: the grid sizes (default 1,2,4)' },
+  levels: {
+    type: 'string',
+    value: 'LIST',
+    field: 'levels',
+    parse: parseValue.numberList,
+    help: 'spatialPyramidPool: the grid sizes (default 1,2,4)',
+  },
   method: choice('method', 'METHOD', 'cropAndResize: bilinear or nearest'),
   'extrapolation-value': number('extrapolationValue', 'cropAndResize: the value outside the image (default 0)'),
 };

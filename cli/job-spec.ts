@@ -66,7 +66,8 @@ class FieldReader {
   name(field: string, what = 'a file name'): string | undefined {
     const value = this.fields[field];
     if (value === undefined) return undefined;
-    if (typeof value !== 'string' || value === '') this.fail(`expected ${what} for ${this.spelling(field)} but received ${describe(value)}`);
+    if (typeof value !== 'string' || value === '')
+      this.fail(`expected ${what} for ${this.spelling(field)} but received ${describe(value)}`);
     return value;
   }
 
@@ -84,7 +85,8 @@ class FieldReader {
   /** The name of a .npy file to write, if given. */
   npy(field: string): string | undefined {
     const path = this.name(field);
-    if (path !== undefined && extname(path).toLowerCase() !== '.npy') this.fail(`${this.spelling(field)} must name a .npy file, not ${JSON.stringify(path)}`);
+    if (path !== undefined && extname(path).toLowerCase() !== '.npy')
+      this.fail(`${this.spelling(field)} must name a .npy file, not ${JSON.stringify(path)}`);
     return path;
   }
 
@@ -103,9 +105,12 @@ class FieldReader {
 
 function readOperator(read: FieldReader): ForwardOperator {
   const op = read.name('op', 'an operator name');
-  if (op === undefined) read.fail(`missing ${read.spelling('op')}: the operator to run (${forwardOperators.join(', ')})`);
+  if (op === undefined)
+    read.fail(`missing ${read.spelling('op')}: the operator to run (${forwardOperators.join(', ')})`);
   if (!forwardOperators.includes(op as ForwardOperator)) {
-    read.fail(`unknown operator ${describe(op)} for ${read.spelling('op')}; expected one of ${forwardOperators.join(', ')}`);
+    read.fail(
+      `unknown operator ${describe(op)} for ${read.spelling('op')}; expected one of ${forwardOperators.join(', ')}`,
+    );
   }
   return op as ForwardOperator;
 }
@@ -115,11 +120,15 @@ function readInputs(read: FieldReader, op: ForwardOperator): Pick<JobSpec, 'inpu
   const inputs = read.names('input');
   if (inputs.length === 0) read.fail(`missing ${read.spelling('input')}: the feature map file (.npy or .safetensors)`);
   if (op !== 'multiScaleRoiAlign' && inputs.length > 1) {
-    read.fail(`${op} takes one ${read.spelling('input')}, not ${inputs.length} (several are the levels of multiScaleRoiAlign)`);
+    read.fail(
+      `${op} takes one ${read.spelling('input')}, not ${inputs.length} (several are the levels of multiScaleRoiAlign)`,
+    );
   }
   const keys = read.names('key', 'a tensor name');
   if (keys.length > 1 && keys.length !== inputs.length) {
-    read.fail(`${read.spelling('key')} is given ${keys.length} times for ${inputs.length} inputs; give it once (for every input) or once per input`);
+    read.fail(
+      `${read.spelling('key')} is given ${keys.length} times for ${inputs.length} inputs; give it once (for every input) or once per input`,
+    );
   }
   return { inputs, keys: inputs.map((_, i) => (keys.length > 1 ? keys[i] : keys[0])) };
 }
@@ -133,11 +142,13 @@ export function readJobSpec(fields: Record<string, unknown>, spelling: (field: s
   const op = readOperator(read);
   const { inputs, keys } = readInputs(read, op);
   const boxes = read.name('boxes');
-  if (boxes === undefined && op !== 'spatialPyramidPool') read.fail(`missing ${spelling('boxes')}: the boxes file (.npy, .json or .csv)`);
+  if (boxes === undefined && op !== 'spatialPyramidPool')
+    read.fail(`missing ${spelling('boxes')}: the boxes file (.npy, .json or .csv)`);
   const output = read.npy('output');
   if (output === undefined) return read.fail(`missing ${spelling('output')}: the .npy file to write`);
   const argmaxOutput = read.npy('argmaxOutput');
-  if (argmaxOutput !== undefined && op !== 'roiPool') read.fail(`${spelling('argmaxOutput')} is for roiPool, not ${op}`);
+  if (argmaxOutput !== undefined && op !== 'roiPool')
+    read.fail(`${spelling('argmaxOutput')} is for roiPool, not ${op}`);
   if (argmaxOutput === output) read.fail(`${spelling('argmaxOutput')} and ${spelling('output')} name the same file`);
   for (const field of ['boxIndices', 'cropSize']) {
     if (read.given(field) && op !== 'cropAndResize') read.fail(`${spelling(field)} is for cropAndResize, not ${op}`);

@@ -29,7 +29,9 @@ export function readManifest(path: string): ManifestEntry[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read the manifest ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new Error(
+      `cannot read the manifest ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   const entries: ManifestEntry[] = [];
   text.split('\n').forEach((line, i) => {
@@ -70,7 +72,9 @@ export function parseManifestEntry(entry: ManifestEntry): JobSpec {
     throw new JobSpecError(`not valid JSON (${(error as Error).message})`);
   }
   if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
-    throw new JobSpecError(`expected a JSON object like {"op": ..., "input": ..., "boxes": ..., "output": ...} but received ${describe(fields)}`);
+    throw new JobSpecError(
+      `expected a JSON object like {"op": ..., "input": ..., "boxes": ..., "output": ...} but received ${describe(fields)}`,
+    );
   }
   const spec = readJobSpec(fields as Record<string, unknown>, (field) => `"${field}"`);
   checkOutputInside(spec);

@@ -37,7 +37,9 @@ type Forward = (input: never, boxes: never, options: never) => Promise<Tensor>;
 /** An operator called as (input, boxes, options). */
 const withBoxes =
   (forward: Forward): Call =>
-  async (job, _spec, options) => ({ output: await forward(job.inputs[0] as never, job.boxes as never, options as never) });
+  async (job, _spec, options) => ({
+    output: await forward(job.inputs[0] as never, job.boxes as never, options as never),
+  });
 
 export const operatorCalls: Record<ForwardOperator, Call> = {
   roiPool: async (job, spec, options) => {
@@ -55,11 +57,22 @@ export const operatorCalls: Record<ForwardOperator, Call> = {
   }),
   // Boxes are optional here: without them each image's whole map is pooled.
   spatialPyramidPool: async (job, _spec, options) => ({
-    output: await spatialPyramidPool(job.inputs[0] as never, (job.boxes === undefined ? options : { ...options, boxes: job.boxes }) as never),
+    output: await spatialPyramidPool(
+      job.inputs[0] as never,
+      (job.boxes === undefined ? options : { ...options, boxes: job.boxes }) as never,
+    ),
   }),
   cropAndResize: async (job, spec, options) => {
     // Without a box-indices file every box crops image 0, the common single-image case.
     const boxIndices = job.boxIndices ?? new Int32Array(job.boxes?.shape[0] ?? 0);
-    return { output: await cropAndResize(job.inputs[0] as never, job.boxes as never, boxIndices as never, spec.cropSize as never, options as never) };
+    return {
+      output: await cropAndResize(
+        job.inputs[0] as never,
+        job.boxes as never,
+        boxIndices as never,
+        spec.cropSize as never,
+        options as never,
+      ),
+    };
   },
 };

@@ -16,7 +16,9 @@ function globalUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
   const list = commands.map((command) => {
     const [first, ...rest] = command.summary.split('\n');
-    return [`  ${command.name.padEnd(width)}  ${first}`, ...rest.map((line) => `  ${' '.repeat(width)}  ${line}`)].join('\n');
+    return [`  ${command.name.padEnd(width)}  ${first}`, ...rest.map((line) => `  ${' '.repeat(width)}  ${line}`)].join(
+      '\n',
+    );
   });
   return [
     'Usage: roi-ops <command> [options]',
@@ -43,7 +45,9 @@ export async function runProgram(argv: readonly string[]): Promise<number> {
   if (name === undefined) return usageError('roi-ops: missing command', globalUsage());
   const command = commands.find((candidate) => candidate.name === name);
   if (command === undefined) {
-    const problem = name.startsWith('-') ? `expected a command before the option '${name}'` : `unknown command '${name}'`;
+    const problem = name.startsWith('-')
+      ? `expected a command before the option '${name}'`
+      : `unknown command '${name}'`;
     return usageError(`roi-ops: ${problem}`, globalUsage());
   }
   try {
@@ -51,7 +55,8 @@ export async function runProgram(argv: readonly string[]): Promise<number> {
     if (commandLine.help) return print(formatHelp(command));
     return await command.run(commandLine);
   } catch (error) {
-    if (error instanceof UsageError) return usageError(`roi-ops ${command.name}: ${error.message}`, shortUsage(command));
+    if (error instanceof UsageError)
+      return usageError(`roi-ops ${command.name}: ${error.message}`, shortUsage(command));
     process.stderr.write(`${failureMessage(command, error)}\n`);
     return exitStatus.failed;
   }

@@ -111,7 +111,11 @@ function barProgress(stream: NodeJS.WriteStream, now: () => number, intervalMs: 
 }
 
 /** `mode` 'bar' redraws at most every 100 ms, 'lines' prints at most one line a second. */
-export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr, now: () => number = Date.now): Progress {
+export function createProgress(
+  mode: ProgressMode,
+  stream: NodeJS.WriteStream = process.stderr,
+  now: () => number = Date.now,
+): Progress {
   if (mode === 'bar') return barProgress(stream, now, 100);
   if (mode === 'lines') return linesProgress(stream, now, 1000);
   return { start() {}, jobFinished() {}, message: (text) => stream.write(`${text}\n`), finish() {} };

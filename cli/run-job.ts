@@ -53,13 +53,19 @@ export async function runJob(spec: JobSpec, places: JobPlaces, signal?: AbortSig
   const start = performance.now();
   const job = loadJob(spec, places, notices);
   const loaded = performance.now();
-  const { output, argmax } = await operatorCalls[spec.op](job, spec, signal === undefined ? spec.options : { ...spec.options, signal });
+  const { output, argmax } = await operatorCalls[spec.op](
+    job,
+    spec,
+    signal === undefined ? spec.options : { ...spec.options, signal },
+  );
   const computed = performance.now();
   const outputPath = places.output(spec.output);
   const argmaxPath = spec.argmaxOutput === undefined ? undefined : places.output(spec.argmaxOutput);
   writeNpyFilesAtomically([
     { path: outputPath, tensor: output },
-    ...(argmaxPath !== undefined && argmax !== undefined ? [{ path: argmaxPath, tensor: { data: argmax, shape: output.shape } }] : []),
+    ...(argmaxPath !== undefined && argmax !== undefined
+      ? [{ path: argmaxPath, tensor: { data: argmax, shape: output.shape } }]
+      : []),
   ]);
   return {
     op: spec.op,

@@ -25,7 +25,10 @@ export function onStopSignals(handler: (signal: StopSignal) => void): () => void
  * SIGTERM sent to this process alone (a scheduler's, or `kill`) is passed on, so it stops
  * the child too.
  */
-export async function runChild(file: string, args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export async function runChild(
+  file: string,
+  args: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   const child = spawn(file, args, { stdio: 'inherit' });
   const release = onStopSignals((signal) => child.kill(signal));
   try {

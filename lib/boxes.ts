@@ -12,7 +12,13 @@ const rowDescription: Record<BoxColumns, string> = {
   6: '(batchIndex, cx, cy, w, h, angle)',
 };
 
-export function readBoxes(fn: string, value: unknown, batch: number, columns: BoxColumns = 5, argument = 'boxes'): RoiRows {
+export function readBoxes(
+  fn: string,
+  value: unknown,
+  batch: number,
+  columns: BoxColumns = 5,
+  argument = 'boxes',
+): RoiRows {
   if (Array.isArray(value)) return readPerImageBoxes(fn, value, batch, columns, argument);
   const { data, shape } = readTensor(fn, argument, value);
   const [count = 0, given] = shape;
@@ -37,7 +43,13 @@ export function readBoxes(fn: string, value: unknown, batch: number, columns: Bo
   );
 }
 
-function readPerImageBoxes(fn: string, list: readonly unknown[], batch: number, columns: BoxColumns, argument: string): RoiRows {
+function readPerImageBoxes(
+  fn: string,
+  list: readonly unknown[],
+  batch: number,
+  columns: BoxColumns,
+  argument: string,
+): RoiRows {
   const coordinates = columns - 1;
   if (list.length > batch) {
     throw rangeError(fn, `${argument} has ${list.length} per-image tensors but the input batch is ${batch}`);
@@ -45,7 +57,10 @@ function readPerImageBoxes(fn: string, list: readonly unknown[], batch: number, 
   const tensors = mapIndices(list, (item, i) => {
     const tensor = readTensor(fn, `${argument}[${i}]`, item);
     if (tensor.shape.length !== 2 || tensor.shape[1] !== coordinates) {
-      throw rangeError(fn, `expected shape [L,${coordinates}] for ${argument}[${i}] but received ${formatShape(tensor.shape)}`);
+      throw rangeError(
+        fn,
+        `expected shape [L,${coordinates}] for ${argument}[${i}] but received ${formatShape(tensor.shape)}`,
+      );
     }
     return tensor;
   });
@@ -68,7 +83,13 @@ function readPerImageBoxes(fn: string, list: readonly unknown[], batch: number, 
  * non-finite coordinate is a RangeError naming the row, unless the policy is 'zero' (the
  * kernels then pool it to zeros: they re-check every row themselves).
  */
-export function checkBoxRows(fn: string, rois: RoiRows, batch: number, policy: InvalidBoxPolicy, columns: BoxColumns = 5): void {
+export function checkBoxRows(
+  fn: string,
+  rois: RoiRows,
+  batch: number,
+  policy: InvalidBoxPolicy,
+  columns: BoxColumns = 5,
+): void {
   if (policy === 'zero') return;
   const { data } = rois;
   for (let k = 0; k < rois.count; k++) {

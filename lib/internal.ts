@@ -30,7 +30,14 @@ export { prepareRoiPool } from './ops/roi-pool.js';
 
 // `roi-ops explain`: the bin and sample geometry the kernels use, so the figures draw the
 // numbers that are computed, not a copy of the rules.
-export { binEdge, forEachCorner, poolAlignBin, sampleCoordinate, type AxisTap, type PooledBin } from './reference/bilinear.js';
+export {
+  binEdge,
+  forEachCorner,
+  poolAlignBin,
+  sampleCoordinate,
+  type AxisTap,
+  type PooledBin,
+} from './reference/bilinear.js';
 export { alignSamples } from './reference/roi-align.js';
 export type { AlignMode } from './model.js';
 export { f } from './geometry/arithmetic.js';

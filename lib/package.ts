@@ -35,7 +35,11 @@ export const runsFromSource = fileURLToPath(import.meta.url).endsWith('.ts');
  * runs in: `source` (a .ts file) through tsx, which only a checkout has (a devDependency), or
  * `built`, its build under dist/, by node alone. `script` is the file of the form chosen.
  */
-export function packageProgram(source: string, built: string, args: string[]): { file: string; args: string[]; script: string } {
+export function packageProgram(
+  source: string,
+  built: string,
+  args: string[],
+): { file: string; args: string[]; script: string } {
   const script = runsFromSource ? source : built;
   return { file: process.execPath, args: [...(runsFromSource ? ['--import', 'tsx'] : []), script, ...args], script };
 }

@@ -10,7 +10,12 @@ import { read } from './validate.js';
  */
 export function info(): RuntimeInfo {
   const b = backend();
-  const runtime: RuntimeInfo = { version: packageVersion(), native: b.native, simd: b.simd(), threads: b.getNumThreads() };
+  const runtime: RuntimeInfo = {
+    version: packageVersion(),
+    native: b.native,
+    simd: b.simd(),
+    threads: b.getNumThreads(),
+  };
   if (b.addon !== undefined) runtime.addon = { ...b.addon };
   const reason = fallbackReason();
   if (reason !== undefined) runtime.fallbackReason = reason;

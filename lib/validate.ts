@@ -64,7 +64,12 @@ export function isDetached(view: ArrayBufferView): boolean {
  */
 export function checkMemory(fn: string, argument: string, expected: string, view: ArrayBufferView): void {
   if (isDetached(view)) {
-    throw unusableBuffer(fn, argument, expected, 'is detached (transferred away, e.g. by postMessage or structuredClone)');
+    throw unusableBuffer(
+      fn,
+      argument,
+      expected,
+      'is detached (transferred away, e.g. by postMessage or structuredClone)',
+    );
   }
   if (!fn.endsWith('Sync') && (view.buffer as { resizable?: boolean }).resizable === true) {
     throw unusableBuffer(
@@ -97,7 +102,12 @@ export const read = {
     // The kernels compute in float32: a value that rounds to 0 or to infinity there is not positive and finite.
     const single = Math.fround(value);
     if (!(single > 0 && single < Infinity)) {
-      throw invalidValue(fn, argument, 'a positive number that float32 holds (about 1.4e-45 to 3.4e38; the kernels compute in float32)', value);
+      throw invalidValue(
+        fn,
+        argument,
+        'a positive number that float32 holds (about 1.4e-45 to 3.4e38; the kernels compute in float32)',
+        value,
+      );
     }
     return value;
   }) as Reader<number>,
@@ -207,7 +217,11 @@ function compiled(table: OptionTable): CompiledTable {
  * Reads `options` against `table`: every known key is read or defaulted, an unknown key is a
  * TypeError (a misspelt option silently ignored is a wrong result nobody notices).
  */
-export function readOptions<Table extends OptionTable>(fn: string, options: unknown, table: Table): OptionValues<Table> {
+export function readOptions<Table extends OptionTable>(
+  fn: string,
+  options: unknown,
+  table: Table,
+): OptionValues<Table> {
   if (!is.object(options) || Array.isArray(options)) throw invalidType(fn, 'options', 'an options object', options);
   for (const key in options) {
     if (Object.hasOwn(options, key) && !Object.hasOwn(table, key)) {
@@ -301,7 +315,10 @@ export function outputBuffer<T extends Float32Array | Int32Array>(
   }
   if (given === undefined) return create(elements);
   if (elementCount(given) !== elements) {
-    throw rangeError(fn, `${argument} has ${elementCount(given)} elements, the output ${formatShape(shape)} needs ${elements}`);
+    throw rangeError(
+      fn,
+      `${argument} has ${elementCount(given)} elements, the output ${formatShape(shape)} needs ${elements}`,
+    );
   }
   for (const [view, name] of avoid) {
     if (overlaps(given, view)) throw rangeError(fn, `${argument} overlaps ${name}; pass a separate buffer`);

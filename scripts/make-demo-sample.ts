@@ -74,7 +74,12 @@ function level(stride: number): Float32Array {
   for (let c = 0; c < channels; c++) {
     const fromObjects = objects
       .filter(() => random() < 0.3)
-      .map((o) => ({ y: o.cy / stride, x: o.cx / stride, sigma: Math.max(0.7, Math.sqrt(o.w * o.h) / (4 * stride)), amplitude: uniform(1, 3) }));
+      .map((o) => ({
+        y: o.cy / stride,
+        x: o.cx / stride,
+        sigma: Math.max(0.7, Math.sqrt(o.w * o.h) / (4 * stride)),
+        amplitude: uniform(1, 3),
+      }));
     const textures = Array.from({ length: 2 + Math.floor(random() * 4) }, () => ({
       y: uniform(0, height),
       x: uniform(0, width),
@@ -107,15 +112,25 @@ function level(stride: number): Float32Array {
 function proposals(): Float32Array {
   const rows = new Float32Array(proposalCount * 4);
   const clip = (v: number, size: number) => Math.min(Math.max(v, 0), size);
-  for (let k = 0; k < proposalCount; ) {
+  for (let k = 0; k < proposalCount;) {
     let box: Box;
     if (random() < onObjects) {
       const o = objects[Math.floor(random() * objectCount)] as Box;
-      box = { cx: o.cx + 0.15 * o.w * gaussian(), cy: o.cy + 0.15 * o.h * gaussian(), w: o.w * Math.exp(0.25 * gaussian()), h: o.h * Math.exp(0.25 * gaussian()) };
+      box = {
+        cx: o.cx + 0.15 * o.w * gaussian(),
+        cy: o.cy + 0.15 * o.h * gaussian(),
+        w: o.w * Math.exp(0.25 * gaussian()),
+        h: o.h * Math.exp(0.25 * gaussian()),
+      };
     } else {
       const side = logUniform(16, 640);
       const aspect = [0.5, 1, 2][Math.floor(random() * 3)] as number;
-      box = { cx: uniform(0, imageWidth), cy: uniform(0, imageHeight), w: side / Math.sqrt(aspect), h: side * Math.sqrt(aspect) };
+      box = {
+        cx: uniform(0, imageWidth),
+        cy: uniform(0, imageHeight),
+        w: side / Math.sqrt(aspect),
+        h: side * Math.sqrt(aspect),
+      };
     }
     const x1 = clip(box.cx - box.w / 2, imageWidth);
     const y1 = clip(box.cy - box.h / 2, imageHeight);

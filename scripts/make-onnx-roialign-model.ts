@@ -29,7 +29,8 @@ class ProtoMessage {
 
   /** A non-negative integer field (int32, int64, enum) as a varint. */
   int(field: number, value: number): this {
-    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`field ${field}: only non-negative integers are encoded, got ${value}`);
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new RangeError(`field ${field}: only non-negative integers are encoded, got ${value}`);
     this.key(field, wireType.varint);
     this.varint(value);
     return this;
@@ -96,9 +97,11 @@ function valueInfo(name: string, elementType: number, dims: (number | string)[])
 
 // AttributeProto { name (1), f (2), i (3), s (4), type (20) }
 const attribute = {
-  float: (name: string, value: number) => new ProtoMessage().string(1, name).float(2, value).int(20, AttributeType.FLOAT),
+  float: (name: string, value: number) =>
+    new ProtoMessage().string(1, name).float(2, value).int(20, AttributeType.FLOAT),
   int: (name: string, value: number) => new ProtoMessage().string(1, name).int(3, value).int(20, AttributeType.INT),
-  string: (name: string, value: string) => new ProtoMessage().string(1, name).string(4, value).int(20, AttributeType.STRING),
+  string: (name: string, value: string) =>
+    new ProtoMessage().string(1, name).string(4, value).int(20, AttributeType.STRING),
 };
 
 /** The serialized ModelProto of one RoiAlign node. */

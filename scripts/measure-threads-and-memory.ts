@@ -10,13 +10,21 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 import { workloads, type BenchTensor } from '../bench/workloads.js';
-import { info, multiScaleRoiAlign, multiScaleRoiAlignSync, roiAlign, roiAlignSync, setNumThreads } from '../lib/index.js';
+import {
+  info,
+  multiScaleRoiAlign,
+  multiScaleRoiAlignSync,
+  roiAlign,
+  roiAlignSync,
+  setNumThreads,
+} from '../lib/index.js';
 
 const all = workloads();
 const w1 = all.find((w) => w.id === 'W1');
 const w3 = all.find((w) => w.id === 'W3');
 const w5 = all.find((w) => w.id === 'W5');
-if (w1?.op !== 'roiAlign' || w3?.op !== 'multiScaleRoiAlign' || w5?.op !== 'roiAlign') throw new Error('bench/workloads.ts changed');
+if (w1?.op !== 'roiAlign' || w3?.op !== 'multiScaleRoiAlign' || w5?.op !== 'roiAlign')
+  throw new Error('bench/workloads.ts changed');
 
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 const now = () => performance.now();
@@ -68,13 +76,19 @@ async function starvation(threads: number, calls: number): Promise<object> {
   const alone = now() - t;
   t = now();
   const done: number[] = [];
-  const pending = outs.map((out) => roiAlign(w1!.inputs[0]!, w1!.boxes, { ...w1!.options, out }).then(() => done.push(now() - t)));
+  const pending = outs.map((out) =>
+    roiAlign(w1!.inputs[0]!, w1!.boxes, { ...w1!.options, out }).then(() => done.push(now() - t)),
+  );
   await new Promise((resolve) => setImmediate(resolve)); // the calls are queued on libuv first
   const t2 = now();
   await readFile(file);
   const behind = now() - t2;
   await Promise.all(pending);
-  return { readFileAloneMs: +alone.toFixed(2), readFileBehindCallsMs: +behind.toFixed(1), callsDoneMs: done.map((d) => +d.toFixed(1)) };
+  return {
+    readFileAloneMs: +alone.toFixed(2),
+    readFileBehindCallsMs: +behind.toFixed(1),
+    callsDoneMs: done.map((d) => +d.toFixed(1)),
+  };
 }
 
 /** A tiny sync call alone, then while one async W1 call holds the only compute slot. */
@@ -114,9 +128,13 @@ if (name !== undefined) {
   console.log(JSON.stringify(await scenario()));
 } else {
   const { simd, version } = info();
-  console.log(`roi-ops ${version}, ${simd}, node ${process.versions.node}, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 'unset (4)'}`);
+  console.log(
+    `roi-ops ${version}, ${simd}, node ${process.versions.node}, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 'unset (4)'}`,
+  );
   for (const scenario of Object.keys(scenarios)) {
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), scenario], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), scenario], {
+      encoding: 'utf8',
+    });
     if (child.status !== 0) throw new Error(`${scenario}: ${child.stderr}`);
     console.log(`${scenario.padEnd(60)} ${child.stdout.trim()}`);
   }

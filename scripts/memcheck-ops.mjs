@@ -26,7 +26,10 @@ function random() {
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
   return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
 }
-const tensor = (shape) => ({ data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1), shape });
+const tensor = (shape) => ({
+  data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1),
+  shape,
+});
 /** [N, C, H, W] in `layout`'s order. */
 const mapShape = (layout, n, c, h, w) => (layout === 'NCHW' ? [n, c, h, w] : [n, h, w, c]);
 
@@ -34,7 +37,8 @@ const mapShape = (layout, n, c, h, w) => (layout === 'NCHW' ? [n, c, h, w] : [n,
 function boxes(k, n, h, w) {
   const data = new Float32Array(k * 5);
   for (let i = 0; i < k; i++) {
-    const x1 = random() * w - 2, y1 = random() * h - 2;
+    const x1 = random() * w - 2,
+      y1 = random() * h - 2;
     const row = i === k - 1 ? [i % n, x1, y1, x1, y1] : [i % n, x1, y1, x1 + 1 + random() * w, y1 + 1 + random() * h];
     data.set(row, i * 5);
   }
@@ -43,7 +47,11 @@ function boxes(k, n, h, w) {
 /** K rows (batch, cx, cy, w, h, angle). */
 function rotatedBoxes(k, n, h, w) {
   const data = new Float32Array(k * 6);
-  for (let i = 0; i < k; i++) data.set([i % n, random() * w, random() * h, 1 + random() * w / 2, 1 + random() * h / 2, random() * 360 - 180], i * 6);
+  for (let i = 0; i < k; i++)
+    data.set(
+      [i % n, random() * w, random() * h, 1 + (random() * w) / 2, 1 + (random() * h) / 2, random() * 360 - 180],
+      i * 6,
+    );
   return { data, shape: [k, 6] };
 }
 /** K rows (y1, x1, y2, x2), normalized, one flipped and one reaching outside the image. */
@@ -76,7 +84,11 @@ async function allOperators(layout, size) {
   await both('roiPool', input, rois, { ...common, spatialScale: 0.5, bins: 'split' });
   await both('roiPoolBackward', gradFor(pooled), pooled.argmax, rois, { ...common, inputShape });
 
-  for (const [mode, aligned, samplingRatio] of [['avg', false, 2], ['max', true, -1], ['onnx-max', true, 0]]) {
+  for (const [mode, aligned, samplingRatio] of [
+    ['avg', false, 2],
+    ['max', true, -1],
+    ['onnx-max', true, 0],
+  ]) {
     const options = { ...common, spatialScale: 1, samplingRatio, aligned, mode };
     const y = await both('roiAlign', input, rois, options);
     await both('roiAlignBackward', gradFor(y), rois, { ...options, inputShape, ...(mode === 'avg' ? {} : { input }) });
@@ -91,7 +103,10 @@ async function allOperators(layout, size) {
   await both('psRoiAlignBackward', gradFor(psAligned), rois, { ...ps, samplingRatio: 2 });
 
   const rboxes = rotatedBoxes(k, n, h, w);
-  for (const [aligned, clockwise] of [[true, false], [false, true]]) {
+  for (const [aligned, clockwise] of [
+    [true, false],
+    [false, true],
+  ]) {
     const options = { ...common, samplingRatio: 2, aligned, clockwise };
     const y = await both('roiAlignRotated', input, rboxes, options);
     await both('roiAlignRotatedBackward', gradFor(y), rboxes, { ...options, inputShape });
@@ -101,26 +116,45 @@ async function allOperators(layout, size) {
   await both('preciseRoiPoolBackward', gradFor(precise), rois, { ...common, spatialScale: 1, inputShape });
 
   // Two levels (the finer twice the size); boxes in image coordinates of a (2h, 2w) image.
-  const levels = [tensor(mapShape(layout, n, c, h, w)), tensor(mapShape(layout, n, c, Math.ceil(h / 2), Math.ceil(w / 2)))];
+  const levels = [
+    tensor(mapShape(layout, n, c, h, w)),
+    tensor(mapShape(layout, n, c, Math.ceil(h / 2), Math.ceil(w / 2))),
+  ];
   const imageBoxes = boxes(k, n, 2 * h, 2 * w);
-  await both('multiScaleRoiAlign', levels, imageBoxes, { ...common, samplingRatio: 2, imageSizes: Array.from({ length: n }, () => [2 * h, 2 * w]), canonicalScale: 8, canonicalLevel: 2 });
+  await both('multiScaleRoiAlign', levels, imageBoxes, {
+    ...common,
+    samplingRatio: 2,
+    imageSizes: Array.from({ length: n }, () => [2 * h, 2 * w]),
+    canonicalScale: 8,
+    canonicalLevel: 2,
+  });
 
   await both('spatialPyramidPool', input, { levels: [1, 2, 3], layout, threads });
   await both('spatialPyramidPool', input, { levels: [2, 1], boxes: rois, mode: 'avg', layout, threads });
 
   const crops = cropBoxes(k);
   const boxIndices = Int32Array.from({ length: k }, (_, i) => i % n);
-  await both('cropAndResize', input, crops, boxIndices, [ph, ph + 1], { method: 'bilinear', extrapolationValue: -1, layout, threads });
+  await both('cropAndResize', input, crops, boxIndices, [ph, ph + 1], {
+    method: 'bilinear',
+    extrapolationValue: -1,
+    layout,
+    threads,
+  });
   await both('cropAndResize', input, crops, boxIndices, ph, { method: 'nearest', layout, threads });
 }
 
 const small = { n: 2, c: 4, h: 9, w: 11, k: 4, ph: 2, threads: 1 };
 const large = { n: 1, c: 32, h: 40, w: 40, k: 48, ph: 7, threads: 2 };
 for (const layout of ['NCHW', 'NHWC']) {
-  for (const [label, size] of [['small, 1 thread', small], ['larger, 2 threads', large]]) {
+  for (const [label, size] of [
+    ['small, 1 thread', small],
+    ['larger, 2 threads', large],
+  ]) {
     const started = Date.now();
     await allOperators(layout, size);
-    console.log(`memcheck-ops: every operator, forward and backward, Sync and async, ${layout}, ${label}: ${Date.now() - started} ms`);
+    console.log(
+      `memcheck-ops: every operator, forward and backward, Sync and async, ${layout}, ${label}: ${Date.now() - started} ms`,
+    );
   }
 }
 
@@ -131,7 +165,9 @@ const rois = new Float32Array([0, 0, 0, 3, 3]);
 const alignArgs = (out) => [input, 1, 2, 4, 4, 0, rois, 1, out, 2, 2, 1, 2, false, 0, 1 << 24, 0];
 // An Async entry takes its abort flag and the function it settles with last (lib/backend/native.ts).
 const callAsync = (fn, ...args) =>
-  new Promise((resolve, reject) => fn(...args, new Int32Array(1), (error) => (error === undefined ? resolve() : reject(error))));
+  new Promise((resolve, reject) =>
+    fn(...args, new Int32Array(1), (error) => (error === undefined ? resolve() : reject(error))),
+  );
 assert.throws(() => binding.roiAlignSync(...alignArgs(new Float32Array(7))), RangeError);
 await assert.rejects(callAsync(binding.roiAlignAsync, ...alignArgs(new Float32Array(7))), RangeError);
 assert.throws(() => binding.roiAlignSync(...alignArgs(new Float64Array(8))), TypeError);
@@ -143,7 +179,12 @@ await assert.rejects(
 // An async call aborted while it runs: the promise rejects with the signal's reason.
 const big = tensor([1, 64, 96, 96]);
 const controller = new AbortController();
-const pending = roiOps.roiAlign(big, boxes(256, 1, 96, 96), { outputSize: 7, samplingRatio: 4, threads: 2, signal: controller.signal });
+const pending = roiOps.roiAlign(big, boxes(256, 1, 96, 96), {
+  outputSize: 7,
+  samplingRatio: 4,
+  threads: 2,
+  signal: controller.signal,
+});
 setTimeout(() => controller.abort(), 1);
 await assert.rejects(pending, { name: 'AbortError' });
 console.log('memcheck-ops: refusals (Sync and async) and an aborted async call: done');

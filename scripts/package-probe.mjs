@@ -16,7 +16,8 @@ const options = { outputSize: 2, samplingRatio: 2, aligned: true };
 const sync = roi.roiAlignSync(input, boxes, options);
 const promised = await roi.roiAlign(input, boxes, options);
 process.report.excludeNetwork = true;
-const addon = process.report.getReport().sharedObjects.find((p) => p.endsWith('.node') && p.includes('roi-ops')) ?? null;
+const addon =
+  process.report.getReport().sharedObjects.find((p) => p.endsWith('.node') && p.includes('roi-ops')) ?? null;
 console.log(
   JSON.stringify({
     arch: process.arch,

@@ -8,9 +8,11 @@ import { createRequire } from 'node:module';
 import { afterAll } from 'vitest';
 
 const modulePath = process.env.SANITIZE_LEAK_CHECK;
-if (!modulePath) throw new Error('scripts/sanitize-leak-check.ts is run by scripts/sanitize.sh (SANITIZE_LEAK_CHECK unset)');
+if (!modulePath)
+  throw new Error('scripts/sanitize-leak-check.ts is run by scripts/sanitize.sh (SANITIZE_LEAK_CHECK unset)');
 const { leakCheck } = createRequire(import.meta.url)(modulePath) as { leakCheck(): boolean };
 
 afterAll(() => {
-  if (leakCheck()) throw new Error(`LeakSanitizer found leaks in this worker (pid ${process.pid}): its report is on stderr`);
+  if (leakCheck())
+    throw new Error(`LeakSanitizer found leaks in this worker (pid ${process.pid}): its report is on stderr`);
 });

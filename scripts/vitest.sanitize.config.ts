@@ -12,7 +12,8 @@ import { defineConfig } from 'vitest/config';
 import base from '../vitest.config.js';
 
 const preload = process.env.SANITIZE_PRELOAD;
-if (!preload) throw new Error('scripts/vitest.sanitize.config.ts is run by scripts/sanitize.sh (SANITIZE_PRELOAD unset)');
+if (!preload)
+  throw new Error('scripts/vitest.sanitize.config.ts is run by scripts/sanitize.sh (SANITIZE_PRELOAD unset)');
 
 export default defineConfig({
   ...base,

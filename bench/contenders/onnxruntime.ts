@@ -17,10 +17,12 @@ import { timeBudgetMs, timeCalls } from '../timing.js';
 import { onlyInput, readWorkload, writeOutput } from '../workload-files.js';
 
 const [directory, id, mode, outputFile, threadsText] = process.argv.slice(2);
-if (!directory || !id || !outputFile) throw new Error('usage: onnxruntime.ts <workload dir> <workload id> <quick|full> <output file> <threads>');
+if (!directory || !id || !outputFile)
+  throw new Error('usage: onnxruntime.ts <workload dir> <workload id> <quick|full> <output file> <threads>');
 const workload = readWorkload(directory, id);
 const attributes = workload.op === 'roiAlign' ? onnxAttributes(workload.options) : undefined;
-if (!attributes) throw new Error(`${id}: onnxruntime's RoiAlign cannot express ${workload.op} ${JSON.stringify(workload.options)}`);
+if (!attributes)
+  throw new Error(`${id}: onnxruntime's RoiAlign cannot express ${workload.op} ${JSON.stringify(workload.options)}`);
 const modelPath = join(modelDirectory, modelFileName(attributes));
 if (!existsSync(modelPath)) throw new Error(`${modelPath} is missing: run npx tsx scripts/make-onnx-roialign-model.ts`);
 

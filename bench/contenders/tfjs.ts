@@ -103,6 +103,9 @@ const nchw = tf.tidy(() => tf.transpose(roiAlignNHWC(), [0, 3, 1, 2]));
 writeOutput(outputFile, (await nchw.data()) as Float32Array);
 const wasmFlags =
   backend === 'wasm'
-    ? { simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), multithread: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') }
+    ? {
+        simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+        multithread: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+      }
     : undefined;
 process.stdout.write(JSON.stringify({ ...timing, outputShape: nchw.shape, grids: [...groups.keys()], wasmFlags }));

@@ -34,7 +34,8 @@ function decode(file: string, name: string, tensor: EncodedTensor | undefined): 
   const bytes = Buffer.from(tensor.data, 'base64');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const values: number[] = [];
-  for (let at = 0; at + 4 <= bytes.length; at += 4) values.push(tensor.dtype === 'int32' ? view.getInt32(at, true) : view.getFloat32(at, true));
+  for (let at = 0; at + 4 <= bytes.length; at += 4)
+    values.push(tensor.dtype === 'int32' ? view.getInt32(at, true) : view.getFloat32(at, true));
   return values;
 }
 
@@ -74,7 +75,8 @@ function readGolden(file: string): GoldenRoiPool {
   };
 }
 
-const sameNumbers = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+const sameNumbers = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 
 function check(golden: GoldenRoiPool, panel: RoiPoolPanel): GoldenCheck {
   return {
@@ -115,7 +117,8 @@ export function articleFigure(): ExplainFigure {
     notes: [
       "The article's region has an exclusive end, so the box is (0, 3, 6, 7), inclusive.",
       ...checks.map(
-        (c) => `${c.file.split('/').pop()}: output and argmax ${c.outputMatches && c.argmaxMatches ? 'equal' : 'DIFFER FROM'} the file's (${c.reference})`,
+        (c) =>
+          `${c.file.split('/').pop()}: output and argmax ${c.outputMatches && c.argmaxMatches ? 'equal' : 'DIFFER FROM'} the file's (${c.reference})`,
       ),
       ...(ok ? [] : ['The kernel disagrees with a golden file: this figure is wrong.']),
     ],

@@ -76,7 +76,10 @@ function givenBox(rois: Float32Array): Corners {
 function outputShape(shape: number[]): [number, number] {
   const [PH, PW] = [shape[2] as number, shape[3] as number];
   if (PH > explainLimits.outputSide || PW > explainLimits.outputSide) {
-    throw rangeError(fn, `an output of ${PH}x${PW} bins is too many to draw; at most ${explainLimits.outputSide} per side`);
+    throw rangeError(
+      fn,
+      `an output of ${PH}x${PW} bins is too many to draw; at most ${explainLimits.outputSide} per side`,
+    );
   }
   return [PH, PW];
 }
@@ -92,7 +95,11 @@ export function explainRoiPool(request: RoiPoolRequest): RoiPoolPanel {
   const rois = boxRow(request);
   const spatialScale = request.spatialScale ?? 1;
   const bins = request.bins ?? 'overlap';
-  const result = roiPoolSync(input, { data: rois, shape: [1, 5] }, { outputSize: request.outputSize, spatialScale, bins, returnArgmax: true });
+  const result = roiPoolSync(
+    input,
+    { data: rois, shape: [1, 5] },
+    { outputSize: request.outputSize, spatialScale, bins, returnArgmax: true },
+  );
   const [PH, PW] = outputShape(result.shape);
   const { height: H, width: W } = request.map;
 

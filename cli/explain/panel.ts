@@ -9,10 +9,28 @@
 // [start, end) covers cells start..end-1.
 import { numberText, pixelRangeText, shortNumberText } from './format.js';
 import { tag, text, textWidth, wrapItems } from './markup.js';
-import type { AlignBinDescription, Corners, ExplainPanel, PoolBinDescription, RoiAlignPanel, RoiPoolPanel } from './types.js';
+import type {
+  AlignBinDescription,
+  Corners,
+  ExplainPanel,
+  PoolBinDescription,
+  RoiAlignPanel,
+  RoiPoolPanel,
+} from './types.js';
 
 /** Bin colours: distinguishable, dark enough for thin lines on white (Tableau 10). */
-const palette = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#bcbd22', '#7f7f7f'];
+const palette = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#9467bd',
+  '#ff7f0e',
+  '#17becf',
+  '#8c564b',
+  '#e377c2',
+  '#bcbd22',
+  '#7f7f7f',
+];
 export const binColor = (index: number): string => palette[index % palette.length] as string;
 
 export const fonts = { title: 16, line: 13, small: 11, output: 15 } as const;
@@ -54,7 +72,12 @@ function extents(panel: ExplainPanel): { xs: number[]; ys: number[] } {
   } else {
     xs.push(panel.region.x1 + 0.5, panel.region.x2 + 0.5);
     ys.push(panel.region.y1 + 0.5, panel.region.y2 + 0.5);
-    for (const bin of panel.bins) for (const s of bin.samples) xs.push(s.x + 0.5), ys.push(s.y + 0.5);
+    for (const bin of panel.bins) {
+      for (const s of bin.samples) {
+        xs.push(s.x + 0.5);
+        ys.push(s.y + 0.5);
+      }
+    }
   }
   return { xs, ys };
 }
@@ -66,7 +89,8 @@ function view(panel: ExplainPanel, left: number, top: number): View {
   const finite = (values: number[]) => values.filter(Number.isFinite);
   // Whole cells, so the grid lines of the window continue the map's.
   const low = (values: number[]) => Math.max(-overhang, Math.floor(Math.min(0, ...finite(values))));
-  const high = (values: number[], size: number) => Math.min(size + overhang, Math.ceil(Math.max(size, ...finite(values))));
+  const high = (values: number[], size: number) =>
+    Math.min(size + overhang, Math.ceil(Math.max(size, ...finite(values))));
   return { cell, x0: low(xs), x1: high(xs, W), y0: low(ys), y1: high(ys, H), left, top };
 }
 
@@ -78,7 +102,9 @@ const coordinate = (value: number) => shortNumberText(value, 6);
 const corners = (c: Corners) => `(${[c.x1, c.y1, c.x2, c.y2].map(coordinate).join(', ')})`;
 
 function headerLines(panel: ExplainPanel): string[] {
-  const lines = [`box ${corners(panel.box)} × spatialScale ${numberText(panel.options.spatialScale)} = ${corners(panel.scaledBox)}`];
+  const lines = [
+    `box ${corners(panel.box)} × spatialScale ${numberText(panel.options.spatialScale)} = ${corners(panel.scaledBox)}`,
+  ];
   if (panel.op === 'roiPool') {
     const r = panel.roundedBox;
     lines.push(`rounded (half away from zero), inclusive: columns ${r.x1}–${r.x2}, rows ${r.y1}–${r.y2}`);
@@ -90,7 +116,9 @@ function headerLines(panel: ExplainPanel): string[] {
   }
   const { region: g, options: o } = panel;
   const tiled = `x ${coordinate(g.x1)} to ${coordinate(g.x2)}, y ${coordinate(g.y1)} to ${coordinate(g.y2)}`;
-  lines.push(o.aligned ? `aligned: shifted by −0.5, the bins tile ${tiled}` : `the bins tile ${tiled} (each side at least 1)`);
+  lines.push(
+    o.aligned ? `aligned: shifted by −0.5, the bins tile ${tiled}` : `the bins tile ${tiled} (each side at least 1)`,
+  );
   const size = `${coordinate(panel.binSize[1])} × ${coordinate(panel.binSize[0])}`;
   const ratio = o.samplingRatio > 0 ? `samplingRatio ${o.samplingRatio}` : 'adaptive: ceil(box / bins)';
   lines.push(`bins of ${size} pixels (w × h), ${panel.grid[0]}×${panel.grid[1]} samples each (${ratio})`);
@@ -106,7 +134,8 @@ function headerLines(panel: ExplainPanel): string[] {
 
 function poolBinLine(bin: PoolBinDescription, map: RoiPoolPanel['map']): string {
   const where = `(${bin.row},${bin.column}) rows ${pixelRangeText(bin.rows)} × columns ${pixelRangeText(bin.columns)}`;
-  if (bin.from === null) return `${where}: ${bin.rows[1] <= bin.rows[0] || bin.columns[1] <= bin.columns[0] ? 'empty bin' : 'all NaN'} → ${numberText(bin.value)}`;
+  if (bin.from === null)
+    return `${where}: ${bin.rows[1] <= bin.rows[0] || bin.columns[1] <= bin.columns[0] ? 'empty bin' : 'all NaN'} → ${numberText(bin.value)}`;
   const [row, column] = bin.from;
   return `${where}: max ${numberText(map.values[bin.argmax] as number)} at (${row},${column}), index ${bin.argmax}`;
 }
@@ -123,7 +152,8 @@ function alignBinLine(bin: AlignBinDescription, panel: RoiAlignPanel): string {
   }
   const won = bin.samples[bin.winner];
   if (!won) return `${where} no sample beat the start value → ${numberText(bin.value)}`;
-  if (mode === 'max') return `${where} largest of ${n} samples: ${numberText(won.value)}, sample ${bin.winner + 1} at (${numberText(won.y)}, ${numberText(won.x)})`;
+  if (mode === 'max')
+    return `${where} largest of ${n} samples: ${numberText(won.value)}, sample ${bin.winner + 1} at (${numberText(won.y)}, ${numberText(won.x)})`;
   const tap = won.taps[bin.winnerCorner];
   if (!tap) return `${where} largest weighted corner ${numberText(won.value)}`;
   const pixel = panel.map.values[tap.row * panel.map.width + tap.column] as number;
@@ -132,7 +162,9 @@ function alignBinLine(bin: AlignBinDescription, panel: RoiAlignPanel): string {
 
 function binLines(panel: ExplainPanel): string[] {
   const lines =
-    panel.op === 'roiPool' ? panel.bins.map((b) => poolBinLine(b, panel.map)) : panel.bins.map((b) => alignBinLine(b, panel));
+    panel.op === 'roiPool'
+      ? panel.bins.map((b) => poolBinLine(b, panel.map))
+      : panel.bins.map((b) => alignBinLine(b, panel));
   if (lines.length <= maxBinLines) return lines;
   return [...lines.slice(0, maxBinLines), `… ${lines.length - maxBinLines} more bins in the description (--json)`];
 }
@@ -160,20 +192,75 @@ function mapCells(panel: ExplainPanel, v: View): { cells: string[]; values: stri
     for (let w = 0; w < W; w++) {
       const value = values[h * W + w] as number;
       const t = Number.isFinite(value) && hi > lo ? (value - lo) / (hi - lo) : 0;
-      cells.push(tag('rect', { x: X(v, w), y: Y(v, h), width: v.cell, height: v.cell, fill: heatColor(t), stroke: '#c8c8c8', 'stroke-width': 0.5 }));
+      cells.push(
+        tag('rect', {
+          x: X(v, w),
+          y: Y(v, h),
+          width: v.cell,
+          height: v.cell,
+          fill: heatColor(t),
+          stroke: '#c8c8c8',
+          'stroke-width': 0.5,
+        }),
+      );
       // In the cell's lower half: the centre is where box edges and sample dots land.
-      texts.push(text(shortNumberText(value, room), { class: 'map-value', x: X(v, w + 0.5), y: Y(v, h + 0.5) + font * 0.95, 'font-size': font, 'text-anchor': 'middle', fill: '#222' }));
+      texts.push(
+        text(shortNumberText(value, room), {
+          class: 'map-value',
+          x: X(v, w + 0.5),
+          y: Y(v, h + 0.5) + font * 0.95,
+          'font-size': font,
+          'text-anchor': 'middle',
+          fill: '#222',
+        }),
+      );
     }
   }
   // Indices outside the drawn window (left of and above it), so a box off the map does not cover them.
-  for (let w = 0; w < W; w++) cells.push(text(String(w), { x: X(v, w + 0.5), y: Y(v, v.y0) - 6, 'font-size': fonts.small, 'text-anchor': 'middle', fill: '#777' }));
-  for (let h = 0; h < H; h++) cells.push(text(String(h), { x: X(v, v.x0) - 6, y: Y(v, h + 0.5) + 4, 'font-size': fonts.small, 'text-anchor': 'end', fill: '#777' }));
-  cells.push(tag('rect', { x: X(v, 0), y: Y(v, 0), width: W * v.cell, height: H * v.cell, fill: 'none', stroke: '#888', 'stroke-width': 1 }));
+  for (let w = 0; w < W; w++)
+    cells.push(
+      text(String(w), {
+        x: X(v, w + 0.5),
+        y: Y(v, v.y0) - 6,
+        'font-size': fonts.small,
+        'text-anchor': 'middle',
+        fill: '#777',
+      }),
+    );
+  for (let h = 0; h < H; h++)
+    cells.push(
+      text(String(h), {
+        x: X(v, v.x0) - 6,
+        y: Y(v, h + 0.5) + 4,
+        'font-size': fonts.small,
+        'text-anchor': 'end',
+        fill: '#777',
+      }),
+    );
+  cells.push(
+    tag('rect', {
+      x: X(v, 0),
+      y: Y(v, 0),
+      width: W * v.cell,
+      height: H * v.cell,
+      fill: 'none',
+      stroke: '#888',
+      'stroke-width': 1,
+    }),
+  );
   return { cells, values: texts };
 }
 
 /** A rectangle between edge coordinates, inset by `inset` px (so neighbouring outlines stay apart). */
-function box(v: View, x0: number, y0: number, x1: number, y1: number, inset: number, attributes: Record<string, string | number>): string {
+function box(
+  v: View,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  inset: number,
+  attributes: Record<string, string | number>,
+): string {
   const width = Math.max(0, (x1 - x0) * v.cell - 2 * inset);
   const height = Math.max(0, (y1 - y0) * v.cell - 2 * inset);
   return tag('rect', { x: X(v, x0) + inset, y: Y(v, y0) + inset, width, height, ...attributes });
@@ -186,21 +273,51 @@ function binRects(panel: ExplainPanel, v: View): string[] {
     const [x0, x1, y0, y1] =
       panel.op === 'roiPool'
         ? [...(bin as PoolBinDescription).columns, ...(bin as PoolBinDescription).rows]
-        : [(bin as AlignBinDescription).x[0] + 0.5, (bin as AlignBinDescription).x[1] + 0.5, (bin as AlignBinDescription).y[0] + 0.5, (bin as AlignBinDescription).y[1] + 0.5];
+        : [
+            (bin as AlignBinDescription).x[0] + 0.5,
+            (bin as AlignBinDescription).x[1] + 0.5,
+            (bin as AlignBinDescription).y[0] + 0.5,
+            (bin as AlignBinDescription).y[1] + 0.5,
+          ];
     const data = `${bin.row},${bin.column}`;
-    out.push(box(v, x0 as number, y0 as number, x1 as number, y1 as number, 3, { class: 'bin', 'data-bin': data, fill: color, 'fill-opacity': 0.16, stroke: color, 'stroke-width': 2 }));
+    out.push(
+      box(v, x0 as number, y0 as number, x1 as number, y1 as number, 3, {
+        class: 'bin',
+        'data-bin': data,
+        fill: color,
+        'fill-opacity': 0.16,
+        stroke: color,
+        'stroke-width': 2,
+      }),
+    );
   });
   return out;
 }
 
 function boxOutlines(panel: ExplainPanel, v: View): string[] {
   const s = panel.scaledBox;
-  const dashed = box(v, s.x1 + 0.5, s.y1 + 0.5, s.x2 + 0.5, s.y2 + 0.5, 0, { class: 'scaled-box', fill: 'none', stroke: '#444', 'stroke-width': 1.5, 'stroke-dasharray': '6 4' });
+  const dashed = box(v, s.x1 + 0.5, s.y1 + 0.5, s.x2 + 0.5, s.y2 + 0.5, 0, {
+    class: 'scaled-box',
+    fill: 'none',
+    stroke: '#444',
+    'stroke-width': 1.5,
+    'stroke-dasharray': '6 4',
+  });
   const r = panel.op === 'roiPool' ? panel.roundedBox : panel.region;
   const solid =
     panel.op === 'roiPool'
-      ? box(v, r.x1, r.y1, r.x2 + 1, r.y2 + 1, 0, { class: 'rounded-box', fill: 'none', stroke: '#111', 'stroke-width': 2.5 })
-      : box(v, r.x1 + 0.5, r.y1 + 0.5, r.x2 + 0.5, r.y2 + 0.5, 0, { class: 'region', fill: 'none', stroke: '#111', 'stroke-width': 2.5 });
+      ? box(v, r.x1, r.y1, r.x2 + 1, r.y2 + 1, 0, {
+          class: 'rounded-box',
+          fill: 'none',
+          stroke: '#111',
+          'stroke-width': 2.5,
+        })
+      : box(v, r.x1 + 0.5, r.y1 + 0.5, r.x2 + 0.5, r.y2 + 0.5, 0, {
+          class: 'region',
+          fill: 'none',
+          stroke: '#111',
+          'stroke-width': 2.5,
+        });
   return [solid, dashed];
 }
 
@@ -214,7 +331,16 @@ function argmaxCells(panel: RoiPoolPanel, v: View): string[] {
     const earlier = seen.get(bin.argmax) ?? 0;
     seen.set(bin.argmax, earlier + 1);
     const color = binColor(index);
-    out.push(box(v, column, row, column + 1, row + 1, 2 + 4.5 * earlier, { class: 'argmax', 'data-bin': `${bin.row},${bin.column}`, 'data-cell': `${row},${column}`, fill: 'none', stroke: color, 'stroke-width': 4 }));
+    out.push(
+      box(v, column, row, column + 1, row + 1, 2 + 4.5 * earlier, {
+        class: 'argmax',
+        'data-bin': `${bin.row},${bin.column}`,
+        'data-cell': `${row},${column}`,
+        fill: 'none',
+        stroke: color,
+        'stroke-width': 4,
+      }),
+    );
   });
   return out;
 }
@@ -229,13 +355,42 @@ function samplePoints(panel: RoiAlignPanel, v: View): string[] {
     bin.samples.forEach((s, i) => {
       const at = { cx: X(v, s.x + 0.5), cy: Y(v, s.y + 0.5) };
       out.push(
-        tag('circle', { class: 'sample', 'data-bin': data, ...at, r: radius, fill: s.inside ? color : 'white', stroke: s.inside ? 'white' : '#777', 'stroke-width': 1 }),
+        tag('circle', {
+          class: 'sample',
+          'data-bin': data,
+          ...at,
+          r: radius,
+          fill: s.inside ? color : 'white',
+          stroke: s.inside ? 'white' : '#777',
+          'stroke-width': 1,
+        }),
       );
-      if (i === bin.winner) out.push(tag('circle', { class: 'winner', 'data-bin': data, ...at, r: radius + 3.5, fill: 'none', stroke: '#111', 'stroke-width': 2 }));
+      if (i === bin.winner)
+        out.push(
+          tag('circle', {
+            class: 'winner',
+            'data-bin': data,
+            ...at,
+            r: radius + 3.5,
+            fill: 'none',
+            stroke: '#111',
+            'stroke-width': 2,
+          }),
+        );
     });
     const tap = bin.samples[bin.winner]?.taps[bin.winnerCorner];
     if (tap) {
-      out.push(box(v, tap.column, tap.row, tap.column + 1, tap.row + 1, 2, { class: 'argmax', 'data-bin': data, 'data-cell': `${tap.row},${tap.column}`, fill: 'none', stroke: color, 'stroke-width': 4, 'stroke-dasharray': '5 3' }));
+      out.push(
+        box(v, tap.column, tap.row, tap.column + 1, tap.row + 1, 2, {
+          class: 'argmax',
+          'data-bin': data,
+          'data-cell': `${tap.row},${tap.column}`,
+          fill: 'none',
+          stroke: color,
+          'stroke-width': 4,
+          'stroke-dasharray': '5 3',
+        }),
+      );
     }
   });
   return out;
@@ -254,19 +409,61 @@ function outputNote(panel: ExplainPanel, index: number): string {
   return bin.winner >= 0 ? `sample ${bin.winner + 1}` : 'no sample';
 }
 
-function outputGrid(panel: ExplainPanel, left: number, top: number): { markup: string[]; width: number; height: number } {
+function outputGrid(
+  panel: ExplainPanel,
+  left: number,
+  top: number,
+): { markup: string[]; width: number; height: number } {
   const [PH, PW] = panel.outputSize;
   const cell = 80;
-  const out = [text(`output (${panel.backend} kernel)`, { x: left, y: top - 8, 'font-size': fonts.line, 'font-weight': 'bold', fill: '#222' })];
+  const out = [
+    text(`output (${panel.backend} kernel)`, {
+      x: left,
+      y: top - 8,
+      'font-size': fonts.line,
+      'font-weight': 'bold',
+      fill: '#222',
+    }),
+  ];
   for (let ph = 0; ph < PH; ph++) {
     for (let pw = 0; pw < PW; pw++) {
       const index = ph * PW + pw;
       const color = binColor(index);
       const x = left + pw * cell;
       const y = top + ph * cell;
-      out.push(tag('rect', { x: x + 2, y: y + 2, width: cell - 4, height: cell - 4, fill: color, 'fill-opacity': 0.16, stroke: color, 'stroke-width': 2 }));
-      out.push(text(shortNumberText(panel.output[index] as number, 7), { class: 'output-value', 'data-bin': `${ph},${pw}`, x: x + cell / 2, y: y + cell / 2, 'font-size': fonts.output, 'font-weight': 'bold', 'text-anchor': 'middle', fill: '#111' }));
-      out.push(text(outputNote(panel, index), { x: x + cell / 2, y: y + cell / 2 + 18, 'font-size': fonts.small, 'text-anchor': 'middle', fill: '#444' }));
+      out.push(
+        tag('rect', {
+          x: x + 2,
+          y: y + 2,
+          width: cell - 4,
+          height: cell - 4,
+          fill: color,
+          'fill-opacity': 0.16,
+          stroke: color,
+          'stroke-width': 2,
+        }),
+      );
+      out.push(
+        text(shortNumberText(panel.output[index] as number, 7), {
+          class: 'output-value',
+          'data-bin': `${ph},${pw}`,
+          x: x + cell / 2,
+          y: y + cell / 2,
+          'font-size': fonts.output,
+          'font-weight': 'bold',
+          'text-anchor': 'middle',
+          fill: '#111',
+        }),
+      );
+      out.push(
+        text(outputNote(panel, index), {
+          x: x + cell / 2,
+          y: y + cell / 2 + 18,
+          'font-size': fonts.small,
+          'text-anchor': 'middle',
+          fill: '#444',
+        }),
+      );
     }
   }
   const width = Math.max(PW * cell, textWidth(`output (${panel.backend} kernel)`, fonts.line));
@@ -278,8 +475,12 @@ function outputGrid(panel: ExplainPanel, left: number, top: number): { markup: s
 /** Draws `panel` with its top-left corner at (0, 0); `id` names its clip path (unique in the figure). */
 export function drawPanel(panel: ExplainPanel, id: string): DrawnPanel {
   const header = headerLines(panel);
-  const out = [text(panel.title, { x: 0, y: fonts.title, 'font-size': fonts.title, 'font-weight': 'bold', fill: '#111' })];
-  header.forEach((line, i) => out.push(text(line, { x: 0, y: fonts.title + 8 + (i + 1) * lineStep, 'font-size': fonts.line, fill: '#333' })));
+  const out = [
+    text(panel.title, { x: 0, y: fonts.title, 'font-size': fonts.title, 'font-weight': 'bold', fill: '#111' }),
+  ];
+  header.forEach((line, i) =>
+    out.push(text(line, { x: 0, y: fonts.title + 8 + (i + 1) * lineStep, 'font-size': fonts.line, fill: '#333' })),
+  );
   const gridTop = fonts.title + 8 + header.length * lineStep + 30;
   const v = view(panel, 26, gridTop);
   const mapRight = X(v, v.x1);
@@ -288,8 +489,18 @@ export function drawPanel(panel: ExplainPanel, id: string): DrawnPanel {
   const grid = mapCells(panel, v);
   out.push(...grid.cells);
   const clip = `clip-${id}`;
-  out.push(tag('clipPath', { id: clip }, tag('rect', { x: X(v, v.x0), y: Y(v, v.y0), width: mapRight - X(v, v.x0), height: mapBottom - Y(v, v.y0) })));
-  const overlay = [...binRects(panel, v), ...boxOutlines(panel, v), ...(panel.op === 'roiPool' ? argmaxCells(panel, v) : [])];
+  out.push(
+    tag(
+      'clipPath',
+      { id: clip },
+      tag('rect', { x: X(v, v.x0), y: Y(v, v.y0), width: mapRight - X(v, v.x0), height: mapBottom - Y(v, v.y0) }),
+    ),
+  );
+  const overlay = [
+    ...binRects(panel, v),
+    ...boxOutlines(panel, v),
+    ...(panel.op === 'roiPool' ? argmaxCells(panel, v) : []),
+  ];
   out.push(tag('g', { 'clip-path': `url(#${clip})` }, overlay));
   out.push(...grid.values);
   // Sample dots go over the digits: they are the point of a roiAlign picture.
@@ -303,7 +514,8 @@ export function drawPanel(panel: ExplainPanel, id: string): DrawnPanel {
   lines.forEach((line, i) => {
     const y = linesTop + i * lineStep;
     // A swatch for each bin's line, none for the "… more bins" line.
-    if (i < Math.min(panel.bins.length, maxBinLines)) out.push(tag('rect', { x: 0, y: y - 10, width: 10, height: 10, fill: binColor(i), 'fill-opacity': 0.7 }));
+    if (i < Math.min(panel.bins.length, maxBinLines))
+      out.push(tag('rect', { x: 0, y: y - 10, width: 10, height: 10, fill: binColor(i), 'fill-opacity': 0.7 }));
     out.push(text(line, { class: 'bin-line', x: 16, y, 'font-size': fonts.line, fill: '#222' }));
   });
 

@@ -123,7 +123,13 @@ export interface AlignBinDescription {
 export interface RoiAlignPanel extends PanelBase {
   op: 'roiAlign';
   /** The options passed to roiAlignSync. */
-  options: { outputSize: [number, number]; spatialScale: number; samplingRatio: number; aligned: boolean; mode: AlignMode };
+  options: {
+    outputSize: [number, number];
+    spatialScale: number;
+    samplingRatio: number;
+    aligned: boolean;
+    mode: AlignMode;
+  };
   /** What the bins tile: the scaled box after the aligned -0.5 shift (and, unaligned, the 1-pixel minimum size). */
   region: Corners;
   /** Bin height and width in pixels (alignGeometry's binHeight, binWidth). */

@@ -131,7 +131,9 @@ function rowsFromCsv(path: string, text: string, rows: BoxRows): void {
     seenFirst = true;
     if (isHeader) {
       if (!allowedColumns.includes(fields.length)) {
-        failer(path)(`line ${index + 1} is read as a header (no field is a number) but has ${fields.length} fields; expected 4, 5 or 6 comma-separated names`);
+        failer(path)(
+          `line ${index + 1} is read as a header (no field is a number) but has ${fields.length} fields; expected 4, 5 or 6 comma-separated names`,
+        );
       }
       rows.row(`the header (line ${index + 1})`, fields.length);
       return;

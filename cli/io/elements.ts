@@ -31,7 +31,10 @@ export const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] =
 export function elementCount(file: string, subject: string, shape: readonly number[], shown: string): number {
   shape.forEach((dim, i) => {
     if (!(Number.isSafeInteger(dim) && dim >= 0)) {
-      throw new FileFormatError(file, `${subject} ${shown} is not valid: dimension ${i} is ${dim}; expected non-negative integers`);
+      throw new FileFormatError(
+        file,
+        `${subject} ${shown} is not valid: dimension ${i} is ${dim}; expected non-negative integers`,
+      );
     }
   });
   // BigInt, so a product past 2^53 is still reported with the right magnitude.
@@ -50,7 +53,13 @@ export function elementCount(file: string, subject: string, shape: readonly numb
  * checked). The result never shares memory with `bytes`: a Buffer from fs may sit at any
  * offset of a pooled ArrayBuffer, and a Float32Array over it would be unaligned or alias it.
  */
-export function decodeElements(file: string, bytes: Uint8Array, offset: number, shape: number[], stored: StoredElements): LoadedTensor {
+export function decodeElements(
+  file: string,
+  bytes: Uint8Array,
+  offset: number,
+  shape: number[],
+  stored: StoredElements,
+): LoadedTensor {
   const count = shape.reduce((a, b) => a * b, 1);
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * stored.size);
   const copyAsIs = stored.size === 4 && stored.littleEndian === hostLittleEndian;

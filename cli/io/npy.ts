@@ -37,9 +37,24 @@ const readable: Record<string, Omit<StoredElements, 'littleEndian'>> = {
 
 /** numpy's names for the codes that are refused, so the message says what the file holds. */
 const refusedNames: Record<string, string> = {
-  f2: 'float16', f16: 'float128', i1: 'int8', i2: 'int16', u1: 'uint8', u2: 'uint16', u4: 'uint32', u8: 'uint64',
-  b1: 'bool', c8: 'complex64', c16: 'complex128', c32: 'complex256',
-  U: 'unicode strings', S: 'byte strings', a: 'byte strings', V: 'raw bytes or records', M: 'datetime64', m: 'timedelta64',
+  f2: 'float16',
+  f16: 'float128',
+  i1: 'int8',
+  i2: 'int16',
+  u1: 'uint8',
+  u2: 'uint16',
+  u4: 'uint32',
+  u8: 'uint64',
+  b1: 'bool',
+  c8: 'complex64',
+  c16: 'complex128',
+  c32: 'complex256',
+  U: 'unicode strings',
+  S: 'byte strings',
+  a: 'byte strings',
+  V: 'raw bytes or records',
+  M: 'datetime64',
+  m: 'timedelta64',
 };
 
 const expectedDtypes = 'expected float32, float64, int32 or int64';
@@ -58,7 +73,8 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
   const version = bytes.length >= 8 ? `${bytes[6]}.${bytes[7]}` : '';
   const fieldSize = lengthFieldSize[version];
   const preamble = magic.length + 2 + (fieldSize ?? 2);
-  if (bytes.length < preamble) fail(`truncated: ${bytes.length} bytes, shorter than the ${preamble}-byte .npy preamble`);
+  if (bytes.length < preamble)
+    fail(`truncated: ${bytes.length} bytes, shorter than the ${preamble}-byte .npy preamble`);
   if (fieldSize === undefined) fail(`unsupported .npy format version ${version}; expected 1.0, 2.0 or 3.0`);
 
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -68,7 +84,9 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
   }
   const dataOffset = preamble + headerLength;
   if (dataOffset > bytes.length) {
-    fail(`truncated: the header is ${headerLength} bytes long but only ${bytes.length - preamble} bytes follow its length`);
+    fail(
+      `truncated: the header is ${headerLength} bytes long but only ${bytes.length - preamble} bytes follow its length`,
+    );
   }
   // Version 3.0 exists only to allow a UTF-8 header (field names); before it, ISO-8859-1 (Buffer's
   // 'latin1'; TextDecoder's 'latin1' is windows-1252, which differs from it in 0x80-0x9f).
@@ -85,7 +103,9 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
   const { descr, fortranOrder, shape, shapeText } = readHeader(header, fail);
   const stored = storedElements(descr, fail);
   if (fortranOrder) {
-    fail('Fortran-order (column-major) arrays are not supported; save a C-order array (numpy.ascontiguousarray) instead');
+    fail(
+      'Fortran-order (column-major) arrays are not supported; save a C-order array (numpy.ascontiguousarray) instead',
+    );
   }
   const count = elementCount(name, 'the shape', shape, shapeText);
   const needed = count * stored.size;
@@ -116,10 +136,13 @@ function readHeader(
   const entries = new Map(dict.entries.map(([key, value]) => [key.type === 'str' ? key.value : key.text, value]));
   const keys = [...entries.keys()];
   if (keys.length !== 3 || !['descr', 'fortran_order', 'shape'].every((key) => entries.has(key))) {
-    fail(`malformed header ${shown}: expected the keys 'descr', 'fortran_order' and 'shape', found ${keys.map((k) => `'${k}'`).join(', ')}`);
+    fail(
+      `malformed header ${shown}: expected the keys 'descr', 'fortran_order' and 'shape', found ${keys.map((k) => `'${k}'`).join(', ')}`,
+    );
   }
   const fortranOrder = entries.get('fortran_order') as PyValue;
-  if (fortranOrder.type !== 'bool') fail(`malformed header ${shown}: 'fortran_order' is ${fortranOrder.text}, not True or False`);
+  if (fortranOrder.type !== 'bool')
+    fail(`malformed header ${shown}: 'fortran_order' is ${fortranOrder.text}, not True or False`);
   const shape = entries.get('shape') as PyValue;
   if (shape.type !== 'tuple' || !shape.items.every((item) => item.type === 'int')) {
     return fail(`malformed header ${shown}: 'shape' is ${shape.text}, not a tuple of integers`);
@@ -148,11 +171,14 @@ function storedElements(descr: PyValue, fail: (problem: string) => never): Store
     return { ...found, littleEndian: descr.value[0] !== '>' };
   }
   if (code.startsWith('O')) {
-    return fail(`dtype '${descr.value}' is an object array (pickled Python objects), which is not supported; ${expectedDtypes}`);
+    return fail(
+      `dtype '${descr.value}' is an object array (pickled Python objects), which is not supported; ${expectedDtypes}`,
+    );
   }
   const known = refusedNames[code] ?? refusedNames[code.replace(/[\d[].*$/, '')];
   const named = known === undefined ? '' : ` (${known})`;
-  if (code === 'f2') fail(`dtype '${descr.value}'${named} is not supported; save it as float32 (array.astype(numpy.float32))`);
+  if (code === 'f2')
+    fail(`dtype '${descr.value}'${named} is not supported; save it as float32 (array.astype(numpy.float32))`);
   return fail(`dtype '${descr.value}'${named} is not supported; ${expectedDtypes}`);
 }
 

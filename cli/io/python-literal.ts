@@ -66,7 +66,8 @@ class Parser {
       const items: PyValue[] = [];
       const commas = this.sequence(char, () => items.push(this.value()));
       // `(3)` is the number 3, not a tuple: Python needs the comma of `(3,)`.
-      if (char === '(' && items.length === 1 && commas === 0) return { ...(items[0] as PyValue), text: this.source.slice(start, this.position) };
+      if (char === '(' && items.length === 1 && commas === 0)
+        return { ...(items[0] as PyValue), text: this.source.slice(start, this.position) };
       value = { type: char === '(' ? 'tuple' : 'list', items, text: '' };
     } else if (char === "'" || char === '"') {
       value = { type: 'str', value: this.string(char), text: '' };
@@ -116,7 +117,7 @@ class Parser {
       if (char === undefined || char === '\n') this.fail(`the closing ${quote}`);
       if (char === '\\') {
         const next = this.source[++this.position];
-        if (next !== '\\' && next !== "'" && next !== '"') this.fail("one of \\\\, \\' or \\\" after a backslash");
+        if (next !== '\\' && next !== "'" && next !== '"') this.fail('one of \\\\, \\\' or \\" after a backslash');
         value += next;
       } else {
         value += char;

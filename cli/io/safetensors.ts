@@ -33,8 +33,21 @@ export interface SafetensorsTable {
 
 /** The size of every dtype of the format, so each entry's byte count can be checked. */
 const itemSizes: Record<string, number> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  F64: 8,
+  I64: 8,
+  U64: 8,
 };
 
 const readable: Record<string, StoredElements> = {
@@ -90,13 +103,20 @@ export function parseSafetensors(bytes: Uint8Array, name: string): SafetensorsTa
   const read = (key?: string): LoadedTensor => {
     const keys = [...tensors.keys()];
     if (key === undefined && keys.length !== 1) {
-      fail(keys.length === 0 ? 'holds no tensors' : `holds ${keys.length} tensors (${listKeys(keys)}); name the one to read`);
+      fail(
+        keys.length === 0
+          ? 'holds no tensors'
+          : `holds ${keys.length} tensors (${listKeys(keys)}); name the one to read`,
+      );
     }
     const chosen = key ?? (keys[0] as string);
     const info = tensors.get(chosen) ?? fail(`has no tensor ${JSON.stringify(chosen)}; it holds ${listKeys(keys)}`);
     const stored = readable[info.dtype];
     if (stored === undefined) {
-      const advice = info.dtype === 'F16' || info.dtype === 'BF16' ? 'convert it to F32 first (in PyTorch: tensor.float())' : 'expected F32, F64, I32 or I64';
+      const advice =
+        info.dtype === 'F16' || info.dtype === 'BF16'
+          ? 'convert it to F32 first (in PyTorch: tensor.float())'
+          : 'expected F32, F64, I32 or I64';
       return fail(`tensor ${JSON.stringify(chosen)} has dtype ${info.dtype}, which is not supported; ${advice}`);
     }
     return decodeElements(name, bytes, dataStart + info.dataOffsets[0], info.shape, stored);
@@ -109,7 +129,8 @@ function checkEntry(file: string, subject: string, entry: unknown, dataLength: n
   const fail = failer(file);
   if (!isRecord(entry)) return fail(`${subject} is ${describe(entry)}; expected {dtype, shape, data_offsets}`);
   for (const field of Object.keys(entry)) {
-    if (!entryFields.includes(field)) fail(`${subject} has an unknown field ${JSON.stringify(field)}; expected dtype, shape and data_offsets`);
+    if (!entryFields.includes(field))
+      fail(`${subject} has an unknown field ${JSON.stringify(field)}; expected dtype, shape and data_offsets`);
   }
   for (const field of entryFields) {
     if (!(field in entry)) fail(`${subject} has no field "${field}"`);
@@ -122,13 +143,21 @@ function checkEntry(file: string, subject: string, entry: unknown, dataLength: n
   }
   const count = elementCount(file, `${subject}: shape`, shape, JSON.stringify(shape));
   const shown = JSON.stringify(offsets);
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]) {
+  if (
+    !Array.isArray(offsets) ||
+    offsets.length !== 2 ||
+    !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+    offsets[0] > offsets[1]
+  ) {
     return fail(`${subject} has data_offsets ${shown}; expected [begin, end], integers with 0 <= begin <= end`);
   }
   const [begin, end] = offsets as [number, number];
-  if (end > dataLength) fail(`${subject} has data_offsets ${shown}, past the end of the data section (${dataLength} bytes)`);
+  if (end > dataLength)
+    fail(`${subject} has data_offsets ${shown}, past the end of the data section (${dataLength} bytes)`);
   if (end - begin !== count * itemSize) {
-    fail(`${subject} has data_offsets ${shown} (${end - begin} bytes) but shape ${JSON.stringify(shape)} ${dtype} needs ${count * itemSize} bytes`);
+    fail(
+      `${subject} has data_offsets ${shown} (${end - begin} bytes) but shape ${JSON.stringify(shape)} ${dtype} needs ${count * itemSize} bytes`,
+    );
   }
   return { dtype: dtype as string, shape, dataOffsets: [begin, end] };
 }

@@ -28,8 +28,10 @@ export function readTensorFile(path: string, options: TensorFileOptions = {}): L
   const extension = extname(path).toLowerCase();
   if (extension === '.safetensors') return readSafetensor(path, key);
   const fail = failer(path);
-  if (extension !== '.npy') fail(`unknown tensor file type ${JSON.stringify(extension)}; expected .npy or .safetensors`);
+  if (extension !== '.npy')
+    fail(`unknown tensor file type ${JSON.stringify(extension)}; expected .npy or .safetensors`);
   // A key that a .npy file cannot use would be silently ignored; say so instead.
-  if (key !== undefined) fail(`a key (${JSON.stringify(key)}) selects a tensor of a .safetensors file; a .npy file holds one array`);
+  if (key !== undefined)
+    fail(`a key (${JSON.stringify(key)}) selects a tensor of a .safetensors file; a .npy file holds one array`);
   return readNpy(path);
 }

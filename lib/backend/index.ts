@@ -44,7 +44,10 @@ function requiredNodeApi(): string {
 
 /** The error of ROI_OPS_REQUIRE_NATIVE=1 when no binary loads: what decides which binary fits, why, and the fixes. */
 function nativeLoadError(cause: unknown): Error {
-  const reason = (cause instanceof Error ? cause.message : String(cause)).trim().split('\n').map((line) => line.trim());
+  const reason = (cause instanceof Error ? cause.message : String(cause))
+    .trim()
+    .split('\n')
+    .map((line) => line.trim());
   const error = new Error(
     [
       'roi-ops: the native addon could not be loaded, and ROI_OPS_REQUIRE_NATIVE=1 rules out the JavaScript backend.',

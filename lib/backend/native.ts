@@ -60,16 +60,46 @@ const methodCode = { bilinear: 0, nearest: 1 } as const;
 // microseconds a call, as much as a whole tiny pooling call.
 
 /** What every forward binding but multiScaleRoiAlign starts with: the input map, RoI rows and output. */
-function forwardArguments(job: { input: FeatureMap; rois: Float32Array | null; roiCount: number; out: Float32Array }): WireGroup<'forward'> {
+function forwardArguments(job: {
+  input: FeatureMap;
+  rois: Float32Array | null;
+  roiCount: number;
+  out: Float32Array;
+}): WireGroup<'forward'> {
   const { input } = job;
   const { batch, channels, height, width } = input;
-  return { input: input.data, batch, channels, height, width, layout: layoutCode[input.layout], rois: job.rois, roiCount: job.roiCount, out: job.out };
+  return {
+    input: input.data,
+    batch,
+    channels,
+    height,
+    width,
+    layout: layoutCode[input.layout],
+    rois: job.rois,
+    roiCount: job.roiCount,
+    out: job.out,
+  };
 }
 
 /** What every backward binding starts with: the input gradient, RoI rows and output gradient. */
-function backwardArguments(job: { gradInput: FeatureMap; rois: Float32Array; roiCount: number; gradOutput: Float32Array }): WireGroup<'backward'> {
+function backwardArguments(job: {
+  gradInput: FeatureMap;
+  rois: Float32Array;
+  roiCount: number;
+  gradOutput: Float32Array;
+}): WireGroup<'backward'> {
   const { data: gradInput, batch, channels, height, width, layout } = job.gradInput;
-  return { gradInput, batch, channels, height, width, layout: layoutCode[layout], rois: job.rois, roiCount: job.roiCount, gradOutput: job.gradOutput };
+  return {
+    gradInput,
+    batch,
+    channels,
+    height,
+    width,
+    layout: layoutCode[layout],
+    rois: job.rois,
+    roiCount: job.roiCount,
+    gradOutput: job.gradOutput,
+  };
 }
 
 type BinsJob = { pooledHeight: number; pooledWidth: number; spatialScale: number; threads?: number | undefined };
@@ -148,7 +178,12 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => WireArguments<Op> } = 
   },
   spatialPyramidPool: (job) => {
     const roiCount = job.rois === null ? 0 : job.count;
-    const named = forwardArguments({ input: job.input, rois: job.rois, roiCount, out: job.out }) as WireArguments<'spatialPyramidPool'>;
+    const named = forwardArguments({
+      input: job.input,
+      rois: job.rois,
+      roiCount,
+      out: job.out,
+    }) as WireArguments<'spatialPyramidPool'>;
     named.levels = Int32Array.from(job.levels);
     named.spatialScale = job.spatialScale;
     named.mode = poolModeCode[job.mode];
@@ -156,7 +191,12 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => WireArguments<Op> } = 
     return named;
   },
   cropAndResize: (job) => {
-    const named = forwardArguments({ input: job.image, rois: job.boxes, roiCount: job.boxCount, out: job.out }) as WireArguments<'cropAndResize'>;
+    const named = forwardArguments({
+      input: job.image,
+      rois: job.boxes,
+      roiCount: job.boxCount,
+      out: job.out,
+    }) as WireArguments<'cropAndResize'>;
     named.boxIndices = job.boxIndices;
     named.cropHeight = job.cropHeight;
     named.cropWidth = job.cropWidth;

@@ -76,11 +76,19 @@ const rotatedOptions = {
   ...threads,
 } as const;
 
-const rotatedRois = { rois: 'Float32Array: K rows of (batchIndex, cx, cy, w, h, angle in degrees, counter-clockwise)' } as const;
+const rotatedRois = {
+  rois: 'Float32Array: K rows of (batchIndex, cx, cy, w, h, angle in degrees, counter-clockwise)',
+} as const;
 const psPooled = 'Float32Array: [K,C/(PH*PW),PH,PW] or [K,PH,PW,C/(PH*PW)]';
 
 export const wire = {
-  roiPool: { ...forward, argmax: 'Int32Array the kernel writes, or null', ...binsAndScale, bins: 'integer: 0 overlap, 1 split', ...threads },
+  roiPool: {
+    ...forward,
+    argmax: 'Int32Array the kernel writes, or null',
+    ...binsAndScale,
+    bins: 'integer: 0 overlap, 1 split',
+    ...threads,
+  },
   roiAlign: { ...forward, ...alignOptions },
   psRoiPool: { ...forward, out: psPooled, ...binsOnly },
   psRoiAlign: { ...forward, out: psPooled, ...psAlignOptions },
@@ -134,7 +142,11 @@ export const wire = {
     pooledWidth: 'integer PW >= 1',
     ...threads,
   },
-  roiAlignBackward: { ...backward, input: 'Float32Array: the forward input, needed by the max modes; or null', ...alignOptions },
+  roiAlignBackward: {
+    ...backward,
+    input: 'Float32Array: the forward input, needed by the max modes; or null',
+    ...alignOptions,
+  },
   psRoiPoolBackward: { ...backward, gradOutput: psPooled, ...binsOnly },
   psRoiAlignBackward: { ...backward, gradOutput: psPooled, ...psAlignOptions },
   roiAlignRotatedBackward: { ...backward, ...rotatedRois, ...rotatedOptions },
@@ -145,6 +157,15 @@ export const wire = {
 export type WireArguments<Op extends Operator> = { -readonly [Name in keyof (typeof wire)[Op]]: unknown };
 
 /** The arguments of one of the groups several operators share, by name. */
-export type WireGroup<Group extends keyof typeof groups> = { -readonly [Name in keyof (typeof groups)[Group]]: unknown };
+export type WireGroup<Group extends keyof WireGroups> = {
+  -readonly [Name in keyof WireGroups[Group]]: unknown;
+};
 
-const groups = { forward, backward, binsOnly, psAlignOptions, alignOptions, rotatedOptions };
+interface WireGroups {
+  forward: typeof forward;
+  backward: typeof backward;
+  binsOnly: typeof binsOnly;
+  psAlignOptions: typeof psAlignOptions;
+  alignOptions: typeof alignOptions;
+  rotatedOptions: typeof rotatedOptions;
+}

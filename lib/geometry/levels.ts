@@ -44,7 +44,9 @@ export function mapLevels(
   const kMax = Math.trunc(-f(Math.log2(f(scales[scales.length - 1] as number))));
   for (let k = 0; k < roiCount; k++) {
     const at = k * 5;
-    const area = f(f((rois[at + 3] as number) - (rois[at + 1] as number)) * f((rois[at + 4] as number) - (rois[at + 2] as number)));
+    const area = f(
+      f((rois[at + 3] as number) - (rois[at + 1] as number)) * f((rois[at + 4] as number) - (rois[at + 2] as number)),
+    );
     const s = f(Math.sqrt(area));
     const level = Math.floor(f(f(f(canonicalLevel) + f(Math.log2(f(s / f(canonicalScale))))) + f(1e-6)));
     levels[k] = Number.isNaN(level) ? -1 : Math.min(Math.max(level, kMin), kMax) - kMin;

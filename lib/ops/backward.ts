@@ -81,13 +81,18 @@ function prepareBackward(
     throw rangeError(fn, `expected a 4-D shape for options.inputShape but received ${formatShape(shape)}`);
   }
   const grad = readTensor(fn, 'gradOutput', gradOutput, 4);
-  const data = outputBuffer(fn, 'options.out', shape, opts.out, (n) => new Float32Array(n), [[grad.data, 'gradOutput']]);
+  const data = outputBuffer(fn, 'options.out', shape, opts.out, (n) => new Float32Array(n), [
+    [grad.data, 'gradOutput'],
+  ]);
   // The input gradient is a map of the forward input's shape: read it like an input.
   const gradInput = readFeatureMap(fn, 'options.inputShape', { data, shape }, opts.layout);
   const [K, a, b, c] = grad.shape as [number, number, number, number];
   const [PH, PW, channels] = opts.layout === 'NCHW' ? [b, c, a] : [a, b, c];
   if (PH < 1 || PW < 1) {
-    throw rangeError(fn, `gradOutput ${formatShape(grad.shape)} (${opts.layout}) has ${PH}x${PW} bins, expected at least 1x1`);
+    throw rangeError(
+      fn,
+      `gradOutput ${formatShape(grad.shape)} (${opts.layout}) has ${PH}x${PW} bins, expected at least 1x1`,
+    );
   }
   if (opts.outputSize !== undefined && (opts.outputSize[0] !== PH || opts.outputSize[1] !== PW)) {
     throw rangeError(
@@ -135,7 +140,8 @@ function gradient(job: { gradInput: FeatureMap }, shape: number[]): Tensor {
 const roiPoolBackwardOperator = operator('roiPoolBackward', 3, (fn, gradOutput, argmax, boxes, options) => {
   const opts = readCallOptions(fn, options, backwardOptions);
   const { job, shape } = prepareBackward(fn, gradOutput, boxes, opts);
-  if (!(argmax instanceof Int32Array)) throw invalidType(fn, 'argmax', "an Int32Array (roiPool's returnArgmax result)", argmax);
+  if (!(argmax instanceof Int32Array))
+    throw invalidType(fn, 'argmax', "an Int32Array (roiPool's returnArgmax result)", argmax);
   checkMemory(fn, 'argmax', 'an Int32Array', argmax);
   if (elementCount(argmax) !== elementCount(job.gradOutput)) {
     throw rangeError(fn, `argmax has ${elementCount(argmax)} elements, gradOutput has ${elementCount(job.gradOutput)}`);
@@ -152,12 +158,20 @@ const roiPoolBackwardOperator = operator('roiPoolBackward', 3, (fn, gradOutput, 
 });
 
 /** RoI max pooling's input gradient, blocking. */
-export const roiPoolBackwardSync: (gradOutput: TensorLike, argmax: Int32Array, boxes: Boxes, options: RoiPoolBackwardOptions) => Tensor =
-  roiPoolBackwardOperator.sync;
+export const roiPoolBackwardSync: (
+  gradOutput: TensorLike,
+  argmax: Int32Array,
+  boxes: Boxes,
+  options: RoiPoolBackwardOptions,
+) => Tensor = roiPoolBackwardOperator.sync;
 
 /** RoI max pooling's input gradient, off the JavaScript thread. */
-export const roiPoolBackward: (gradOutput: TensorLike, argmax: Int32Array, boxes: Boxes, options: RoiPoolBackwardOptions & AsyncOptions) => Promise<Tensor> =
-  roiPoolBackwardOperator.async;
+export const roiPoolBackward: (
+  gradOutput: TensorLike,
+  argmax: Int32Array,
+  boxes: Boxes,
+  options: RoiPoolBackwardOptions & AsyncOptions,
+) => Promise<Tensor> = roiPoolBackwardOperator.async;
 
 // ---- roiAlignBackward: avg, max and onnx-max (§2.1, §2.4, §2.5).
 
@@ -176,7 +190,12 @@ const roiAlignBackwardOperator = operator('roiAlignBackward', 2, (fn, gradOutput
   let input: FeatureMap | null = null;
   if (opts.mode !== 'avg') {
     if (opts.input === undefined) {
-      throw invalidType(fn, 'options.input', `the forward input (mode '${opts.mode}' routes the gradient to the winning sample)`, undefined);
+      throw invalidType(
+        fn,
+        'options.input',
+        `the forward input (mode '${opts.mode}' routes the gradient to the winning sample)`,
+        undefined,
+      );
     }
     input = readFeatureMap(fn, 'options.input', opts.input, opts.layout);
     const dims = (m: FeatureMap) => [m.batch, m.channels, m.height, m.width].join(',');
@@ -195,7 +214,15 @@ const roiAlignBackwardOperator = operator('roiAlignBackward', 2, (fn, gradOutput
   };
   checkSampleBudget(fn, job, prepared.rows, (k) =>
     roiRowIsValid(job.rois, k, job.gradInput.batch)
-      ? alignGeometry(job.rois, k * 5, job.spatialScale, job.aligned, job.samplingRatio, job.pooledHeight, job.pooledWidth)
+      ? alignGeometry(
+          job.rois,
+          k * 5,
+          job.spatialScale,
+          job.aligned,
+          job.samplingRatio,
+          job.pooledHeight,
+          job.pooledWidth,
+        )
       : null,
   );
   return { job, result: gradient(job, prepared.shape) };
@@ -206,8 +233,11 @@ export const roiAlignBackwardSync: (gradOutput: TensorLike, boxes: Boxes, option
   roiAlignBackwardOperator.sync;
 
 /** RoIAlign's input gradient, off the JavaScript thread. */
-export const roiAlignBackward: (gradOutput: TensorLike, boxes: Boxes, options: RoiAlignBackwardOptions & AsyncOptions) => Promise<Tensor> =
-  roiAlignBackwardOperator.async;
+export const roiAlignBackward: (
+  gradOutput: TensorLike,
+  boxes: Boxes,
+  options: RoiAlignBackwardOptions & AsyncOptions,
+) => Promise<Tensor> = roiAlignBackwardOperator.async;
 
 // ---- psRoiPoolBackward / psRoiAlignBackward (§3).
 
@@ -221,12 +251,18 @@ const psRoiPoolBackwardOperator = operator('psRoiPoolBackward', 2, (fn, gradOutp
 });
 
 /** psRoiPool's input gradient, blocking. */
-export const psRoiPoolBackwardSync: (gradOutput: TensorLike, boxes: Boxes, options: PsRoiPoolBackwardOptions) => Tensor =
-  psRoiPoolBackwardOperator.sync;
+export const psRoiPoolBackwardSync: (
+  gradOutput: TensorLike,
+  boxes: Boxes,
+  options: PsRoiPoolBackwardOptions,
+) => Tensor = psRoiPoolBackwardOperator.sync;
 
 /** psRoiPool's input gradient, off the JavaScript thread. */
-export const psRoiPoolBackward: (gradOutput: TensorLike, boxes: Boxes, options: PsRoiPoolBackwardOptions & AsyncOptions) => Promise<Tensor> =
-  psRoiPoolBackwardOperator.async;
+export const psRoiPoolBackward: (
+  gradOutput: TensorLike,
+  boxes: Boxes,
+  options: PsRoiPoolBackwardOptions & AsyncOptions,
+) => Promise<Tensor> = psRoiPoolBackwardOperator.async;
 
 const psRoiAlignBackwardOptions = { ...backwardOptions, spatialScale, ...samplingOptions };
 
@@ -248,12 +284,18 @@ const psRoiAlignBackwardOperator = operator('psRoiAlignBackward', 2, (fn, gradOu
 });
 
 /** psRoiAlign's input gradient, blocking. */
-export const psRoiAlignBackwardSync: (gradOutput: TensorLike, boxes: Boxes, options: PsRoiAlignBackwardOptions) => Tensor =
-  psRoiAlignBackwardOperator.sync;
+export const psRoiAlignBackwardSync: (
+  gradOutput: TensorLike,
+  boxes: Boxes,
+  options: PsRoiAlignBackwardOptions,
+) => Tensor = psRoiAlignBackwardOperator.sync;
 
 /** psRoiAlign's input gradient, off the JavaScript thread. */
-export const psRoiAlignBackward: (gradOutput: TensorLike, boxes: Boxes, options: PsRoiAlignBackwardOptions & AsyncOptions) => Promise<Tensor> =
-  psRoiAlignBackwardOperator.async;
+export const psRoiAlignBackward: (
+  gradOutput: TensorLike,
+  boxes: Boxes,
+  options: PsRoiAlignBackwardOptions & AsyncOptions,
+) => Promise<Tensor> = psRoiAlignBackwardOperator.async;
 
 // ---- roiAlignRotatedBackward (§4.1).
 
@@ -278,19 +320,33 @@ const roiAlignRotatedBackwardOperator = operator('roiAlignRotatedBackward', 2, (
   };
   checkSampleBudget(fn, job, prepared.rows, (k) =>
     rotatedRowIsValid(job.rois, k, job.gradInput.batch)
-      ? rotatedGeometry(job.rois, k * 6, job.spatialScale, job.aligned, job.samplingRatio, job.pooledHeight, job.pooledWidth)
+      ? rotatedGeometry(
+          job.rois,
+          k * 6,
+          job.spatialScale,
+          job.aligned,
+          job.samplingRatio,
+          job.pooledHeight,
+          job.pooledWidth,
+        )
       : null,
   );
   return { job, result: gradient(job, prepared.shape) };
 });
 
 /** roiAlignRotated's input gradient, blocking. */
-export const roiAlignRotatedBackwardSync: (gradOutput: TensorLike, rboxes: Boxes, options: RoiAlignRotatedBackwardOptions) => Tensor =
-  roiAlignRotatedBackwardOperator.sync;
+export const roiAlignRotatedBackwardSync: (
+  gradOutput: TensorLike,
+  rboxes: Boxes,
+  options: RoiAlignRotatedBackwardOptions,
+) => Tensor = roiAlignRotatedBackwardOperator.sync;
 
 /** roiAlignRotated's input gradient, off the JavaScript thread. */
-export const roiAlignRotatedBackward: (gradOutput: TensorLike, rboxes: Boxes, options: RoiAlignRotatedBackwardOptions & AsyncOptions) => Promise<Tensor> =
-  roiAlignRotatedBackwardOperator.async;
+export const roiAlignRotatedBackward: (
+  gradOutput: TensorLike,
+  rboxes: Boxes,
+  options: RoiAlignRotatedBackwardOptions & AsyncOptions,
+) => Promise<Tensor> = roiAlignRotatedBackwardOperator.async;
 
 // ---- preciseRoiPoolBackward (§7): the gradient with respect to the input.
 
@@ -304,9 +360,15 @@ const preciseRoiPoolBackwardOperator = operator('preciseRoiPoolBackward', 2, (fn
 });
 
 /** preciseRoiPool's input gradient, blocking. */
-export const preciseRoiPoolBackwardSync: (gradOutput: TensorLike, boxes: Boxes, options: PreciseRoiPoolBackwardOptions) => Tensor =
-  preciseRoiPoolBackwardOperator.sync;
+export const preciseRoiPoolBackwardSync: (
+  gradOutput: TensorLike,
+  boxes: Boxes,
+  options: PreciseRoiPoolBackwardOptions,
+) => Tensor = preciseRoiPoolBackwardOperator.sync;
 
 /** preciseRoiPool's input gradient, off the JavaScript thread. */
-export const preciseRoiPoolBackward: (gradOutput: TensorLike, boxes: Boxes, options: PreciseRoiPoolBackwardOptions & AsyncOptions) => Promise<Tensor> =
-  preciseRoiPoolBackwardOperator.async;
+export const preciseRoiPoolBackward: (
+  gradOutput: TensorLike,
+  boxes: Boxes,
+  options: PreciseRoiPoolBackwardOptions & AsyncOptions,
+) => Promise<Tensor> = preciseRoiPoolBackwardOperator.async;

@@ -46,7 +46,13 @@ function readBoxIndices(fn: string, value: unknown, count: number): Int32Array {
 }
 
 /** TensorFlow's checks (OutOfRange / InvalidArgument), unless such boxes are to give zeros. */
-function checkCropBoxes(fn: string, boxes: Float32Array, indices: Int32Array, batch: number, policy: 'error' | 'zero'): void {
+function checkCropBoxes(
+  fn: string,
+  boxes: Float32Array,
+  indices: Int32Array,
+  batch: number,
+  policy: 'error' | 'zero',
+): void {
   if (policy === 'zero') return;
   for (let k = 0; k < indices.length; k++) {
     const b = indices[k] as number;
@@ -74,7 +80,10 @@ const cropAndResizeOperator = operator('cropAndResize', 4, (fn, image, boxes, bo
   const map = readFeatureMap(fn, 'image', image, opts.layout);
   const box = readTensor(fn, 'boxes', boxes);
   if (box.shape.length !== 2 || box.shape[1] !== 4) {
-    throw rangeError(fn, `expected shape [K,4] (y1, x1, y2, x2 normalized) for boxes but received ${formatShape(box.shape)}`);
+    throw rangeError(
+      fn,
+      `expected shape [K,4] (y1, x1, y2, x2 normalized) for boxes but received ${formatShape(box.shape)}`,
+    );
   }
   const K = box.shape[0] as number;
   const indices = readBoxIndices(fn, boxIndices, K);
@@ -82,7 +91,9 @@ const cropAndResizeOperator = operator('cropAndResize', 4, (fn, image, boxes, bo
   const [cropHeight, cropWidth] = read.outputSize(fn, 'cropSize', cropSize);
   const C = map.channels;
   const shape = opts.layout === 'NHWC' ? [K, cropHeight, cropWidth, C] : [K, C, cropHeight, cropWidth];
-  const data = outputBuffer(fn, 'options.out', shape, opts.out, (n) => new Float32Array(n), [[map.data, 'the image data']]);
+  const data = outputBuffer(fn, 'options.out', shape, opts.out, (n) => new Float32Array(n), [
+    [map.data, 'the image data'],
+  ]);
   const job = {
     image: map,
     boxes: box.data,

@@ -22,7 +22,8 @@ const multiScaleOptions = {
   imageSizes: {
     read: read.list((fn, argument, value) => {
       const size = imageSize(fn, argument, value);
-      if (size.length !== 2) throw rangeError(fn, `expected [height, width] for ${argument} but received ${formatShape(size)}`);
+      if (size.length !== 2)
+        throw rangeError(fn, `expected [height, width] for ${argument} but received ${formatShape(size)}`);
       return size as [number, number];
     }, '[height, width] pairs'),
     default: undefined as Array<[number, number]> | undefined,
@@ -52,13 +53,20 @@ function readPyramid(fn: string, features: unknown, layout: FeatureMap['layout']
   return levels;
 }
 
-function levelScales(fn: string, levels: FeatureMap[], opts: { imageSizes?: Array<[number, number]>; scales?: number[] }): number[] {
+function levelScales(
+  fn: string,
+  levels: FeatureMap[],
+  opts: { imageSizes?: Array<[number, number]>; scales?: number[] },
+): number[] {
   if (opts.scales !== undefined && opts.imageSizes !== undefined) {
     throw rangeError(fn, 'pass either options.scales or options.imageSizes, not both');
   }
   if (opts.scales !== undefined) {
     if (opts.scales.length !== levels.length) {
-      throw rangeError(fn, `options.scales has ${opts.scales.length} entries but there are ${levels.length} feature levels`);
+      throw rangeError(
+        fn,
+        `options.scales has ${opts.scales.length} entries but there are ${levels.length} feature levels`,
+      );
     }
     return opts.scales;
   }
@@ -108,7 +116,15 @@ export function prepareMultiScaleRoiAlign(fn: string, features: unknown, boxes: 
   checkSampleBudget(fn, job, rows, (k) => {
     const level = job.levelOfRoi[k] as number;
     if (level < 0 || !roiRowIsValid(job.rois, k, first.batch)) return null;
-    return alignGeometry(job.rois, k * 5, scales[level] as number, job.aligned, job.samplingRatio, pooledHeight, pooledWidth);
+    return alignGeometry(
+      job.rois,
+      k * 5,
+      scales[level] as number,
+      job.aligned,
+      job.samplingRatio,
+      pooledHeight,
+      pooledWidth,
+    );
   });
   return { job, result: { data: job.out, shape } };
 }
@@ -116,8 +132,11 @@ export function prepareMultiScaleRoiAlign(fn: string, features: unknown, boxes: 
 const multiScaleRoiAlignOperator = operator('multiScaleRoiAlign', 2, prepareMultiScaleRoiAlign);
 
 /** RoIAlign over a feature pyramid (torchvision MultiScaleRoIAlign), blocking. */
-export const multiScaleRoiAlignSync: (features: readonly TensorLike[], boxes: Boxes, options: MultiScaleRoiAlignOptions) => Tensor =
-  multiScaleRoiAlignOperator.sync;
+export const multiScaleRoiAlignSync: (
+  features: readonly TensorLike[],
+  boxes: Boxes,
+  options: MultiScaleRoiAlignOptions,
+) => Tensor = multiScaleRoiAlignOperator.sync;
 
 /** RoIAlign over a feature pyramid, off the JavaScript thread. */
 export const multiScaleRoiAlign: (

@@ -29,7 +29,11 @@ function writesNothing(result: { data: Float32Array }): boolean {
 }
 
 /** The Sync and async functions of operator `op`, whose options are argument `optionsAt` (0-based). */
-export function operator<Op extends Operator, Result extends { data: Float32Array }>(op: Op, optionsAt: number, prepare: Prepare<Op, Result>) {
+export function operator<Op extends Operator, Result extends { data: Float32Array }>(
+  op: Op,
+  optionsAt: number,
+  prepare: Prepare<Op, Result>,
+) {
   // `prepare` has validated the options (and their `signal`) by the time this reads them.
   const signalOf = (args: unknown[]) => (args[optionsAt] as { signal?: AbortSignal } | undefined)?.signal;
   const syncName = `${op}Sync`;
@@ -41,7 +45,9 @@ export function operator<Op extends Operator, Result extends { data: Float32Arra
     }, syncName),
     async: named(async (...args: unknown[]): Promise<Result> => {
       const { job, result } = prepare(op, ...args);
-      const start = writesNothing(result) ? () => Promise.resolve() : (abortFlag: Int32Array) => backend().runAsync(op, job, abortFlag);
+      const start = writesNothing(result)
+        ? () => Promise.resolve()
+        : (abortFlag: Int32Array) => backend().runAsync(op, job, abortFlag);
       await runAbortable(signalOf(args), start);
       return result;
     }, op),
@@ -53,7 +59,10 @@ export function operator<Op extends Operator, Result extends { data: Float32Arra
  * signal's reason (an AbortError by default), whether the kernel noticed the flag or had
  * already finished: once the signal fired, the caller gets the rejection.
  */
-export async function runAbortable(signal: AbortSignal | undefined, start: (abortFlag: Int32Array) => Promise<void>): Promise<void> {
+export async function runAbortable(
+  signal: AbortSignal | undefined,
+  start: (abortFlag: Int32Array) => Promise<void>,
+): Promise<void> {
   signal?.throwIfAborted();
   const abortFlag = new Int32Array(1);
   const raise = () => Atomics.store(abortFlag, 0, 1);

@@ -33,7 +33,11 @@ const asyncTables = new WeakMap<OptionTable, OptionTable>();
  * Reads an operator's options: `table` for a `…Sync` function, `table` plus `signal` for
  * its async twin (the table with `signal` is built once per table).
  */
-export function readCallOptions<Table extends OptionTable>(fn: string, options: unknown, table: Table): OptionValues<Table> {
+export function readCallOptions<Table extends OptionTable>(
+  fn: string,
+  options: unknown,
+  table: Table,
+): OptionValues<Table> {
   if (fn.endsWith('Sync')) return readOptions(fn, options, table);
   let withSignal = asyncTables.get(table);
   if (withSignal === undefined) {
@@ -81,7 +85,9 @@ export function preparePooling(
   const K = rows.count;
   const C = outputChannels(map.channels);
   const shape = options.layout === 'NCHW' ? [K, C, pooledHeight, pooledWidth] : [K, pooledHeight, pooledWidth, C];
-  const out = outputBuffer(fn, 'options.out', shape, options.out, (n) => new Float32Array(n), [[map.data, 'the input data']]);
+  const out = outputBuffer(fn, 'options.out', shape, options.out, (n) => new Float32Array(n), [
+    [map.data, 'the input data'],
+  ]);
   return {
     job: {
       input: map,

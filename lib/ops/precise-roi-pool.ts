@@ -15,5 +15,8 @@ export const preciseRoiPoolSync: (input: TensorLike, boxes: Boxes, options: Prec
   preciseRoiPoolOperator.sync;
 
 /** Precise RoI pooling, off the JavaScript thread. */
-export const preciseRoiPool: (input: TensorLike, boxes: Boxes, options: PreciseRoiPoolOptions & AsyncOptions) => Promise<Tensor> =
-  preciseRoiPoolOperator.async;
+export const preciseRoiPool: (
+  input: TensorLike,
+  boxes: Boxes,
+  options: PreciseRoiPoolOptions & AsyncOptions,
+) => Promise<Tensor> = preciseRoiPoolOperator.async;

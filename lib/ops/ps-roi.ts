@@ -5,13 +5,23 @@ import { alignGeometry } from '../geometry/align.js';
 import { roiRowIsValid } from '../geometry/rows.js';
 import type { AsyncOptions, Boxes, PsRoiAlignOptions, PsRoiPoolOptions, Tensor, TensorLike } from '../types.js';
 import { operator } from './operator.js';
-import { checkSampleBudget, extendJob, poolingOptions, positionSensitiveChannels, preparePooling, readCallOptions, samplingOptions } from './pooling.js';
+import {
+  checkSampleBudget,
+  extendJob,
+  poolingOptions,
+  positionSensitiveChannels,
+  preparePooling,
+  readCallOptions,
+  samplingOptions,
+} from './pooling.js';
 
 const psRoiAlignOptions = { ...poolingOptions, ...samplingOptions };
 
 const psRoiPoolOperator = operator('psRoiPool', 2, (fn, input, boxes, options) => {
   const opts = readCallOptions(fn, options, poolingOptions);
-  const { job, shape } = preparePooling(fn, input, boxes, opts, { outputChannels: positionSensitiveChannels(fn, opts) });
+  const { job, shape } = preparePooling(fn, input, boxes, opts, {
+    outputChannels: positionSensitiveChannels(fn, opts),
+  });
   return { job, result: { data: job.out, shape } };
 });
 
@@ -29,15 +39,20 @@ const psRoiAlignOperator = operator('psRoiAlign', 2, (fn, input, boxes, options)
 });
 
 /** Position-sensitive RoI average pooling (torchvision ps_roi_pool), blocking. */
-export const psRoiPoolSync: (input: TensorLike, boxes: Boxes, options: PsRoiPoolOptions) => Tensor = psRoiPoolOperator.sync;
+export const psRoiPoolSync: (input: TensorLike, boxes: Boxes, options: PsRoiPoolOptions) => Tensor =
+  psRoiPoolOperator.sync;
 
 /** Position-sensitive RoI average pooling (torchvision ps_roi_pool), off the JavaScript thread. */
 export const psRoiPool: (input: TensorLike, boxes: Boxes, options: PsRoiPoolOptions & AsyncOptions) => Promise<Tensor> =
   psRoiPoolOperator.async;
 
 /** Position-sensitive RoIAlign (torchvision ps_roi_align; a zero-size box gives 0, not NaN), blocking. */
-export const psRoiAlignSync: (input: TensorLike, boxes: Boxes, options: PsRoiAlignOptions) => Tensor = psRoiAlignOperator.sync;
+export const psRoiAlignSync: (input: TensorLike, boxes: Boxes, options: PsRoiAlignOptions) => Tensor =
+  psRoiAlignOperator.sync;
 
 /** Position-sensitive RoIAlign, off the JavaScript thread. */
-export const psRoiAlign: (input: TensorLike, boxes: Boxes, options: PsRoiAlignOptions & AsyncOptions) => Promise<Tensor> =
-  psRoiAlignOperator.async;
+export const psRoiAlign: (
+  input: TensorLike,
+  boxes: Boxes,
+  options: PsRoiAlignOptions & AsyncOptions,
+) => Promise<Tensor> = psRoiAlignOperator.async;

@@ -6,7 +6,14 @@ import { rotatedRowIsValid } from '../geometry/rows.js';
 import type { AsyncOptions, Boxes, RoiAlignRotatedOptions, Tensor, TensorLike } from '../types.js';
 import { read } from '../validate.js';
 import { operator } from './operator.js';
-import { checkSampleBudget, extendJob, poolingOptions, preparePooling, readCallOptions, samplingOptions } from './pooling.js';
+import {
+  checkSampleBudget,
+  extendJob,
+  poolingOptions,
+  preparePooling,
+  readCallOptions,
+  samplingOptions,
+} from './pooling.js';
 
 const roiAlignRotatedOptions = {
   ...poolingOptions,
@@ -26,7 +33,15 @@ const roiAlignRotatedOperator = operator('roiAlignRotated', 2, (fn, input, boxes
   });
   checkSampleBudget(fn, job, prepared.rows, (k) =>
     rotatedRowIsValid(job.rois, k, job.input.batch)
-      ? rotatedGeometry(job.rois, k * 6, job.spatialScale, job.aligned, job.samplingRatio, job.pooledHeight, job.pooledWidth)
+      ? rotatedGeometry(
+          job.rois,
+          k * 6,
+          job.spatialScale,
+          job.aligned,
+          job.samplingRatio,
+          job.pooledHeight,
+          job.pooledWidth,
+        )
       : null,
   );
   return { job, result: { data: job.out, shape: prepared.shape } };
@@ -37,5 +52,8 @@ export const roiAlignRotatedSync: (input: TensorLike, rboxes: Boxes, options: Ro
   roiAlignRotatedOperator.sync;
 
 /** RoIAlign over rotated boxes, off the JavaScript thread. */
-export const roiAlignRotated: (input: TensorLike, rboxes: Boxes, options: RoiAlignRotatedOptions & AsyncOptions) => Promise<Tensor> =
-  roiAlignRotatedOperator.async;
+export const roiAlignRotated: (
+  input: TensorLike,
+  rboxes: Boxes,
+  options: RoiAlignRotatedOptions & AsyncOptions,
+) => Promise<Tensor> = roiAlignRotatedOperator.async;

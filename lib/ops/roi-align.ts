@@ -6,7 +6,14 @@ import type { AlignMode } from '../model.js';
 import type { AsyncOptions, Boxes, RoiAlignOptions, Tensor, TensorLike } from '../types.js';
 import { read } from '../validate.js';
 import { operator } from './operator.js';
-import { checkSampleBudget, extendJob, poolingOptions, preparePooling, readCallOptions, samplingOptions } from './pooling.js';
+import {
+  checkSampleBudget,
+  extendJob,
+  poolingOptions,
+  preparePooling,
+  readCallOptions,
+  samplingOptions,
+} from './pooling.js';
 
 const roiAlignOptions = {
   ...poolingOptions,
@@ -28,7 +35,15 @@ export function prepareRoiAlign(fn: string, input: unknown, boxes: unknown, opti
   });
   checkSampleBudget(fn, job, rows, (k) =>
     roiRowIsValid(job.rois, k, job.input.batch)
-      ? alignGeometry(job.rois, k * 5, job.spatialScale, job.aligned, job.samplingRatio, job.pooledHeight, job.pooledWidth)
+      ? alignGeometry(
+          job.rois,
+          k * 5,
+          job.spatialScale,
+          job.aligned,
+          job.samplingRatio,
+          job.pooledHeight,
+          job.pooledWidth,
+        )
       : null,
   );
   return { job, result: { data: job.out, shape } };
@@ -37,7 +52,8 @@ export function prepareRoiAlign(fn: string, input: unknown, boxes: unknown, opti
 const roiAlignOperator = operator('roiAlign', 2, prepareRoiAlign);
 
 /** RoIAlign, blocking the calling thread. See API.md for the options. */
-export const roiAlignSync: (input: TensorLike, boxes: Boxes, options: RoiAlignOptions) => Tensor = roiAlignOperator.sync;
+export const roiAlignSync: (input: TensorLike, boxes: Boxes, options: RoiAlignOptions) => Tensor =
+  roiAlignOperator.sync;
 
 /** RoIAlign off the JavaScript thread. See API.md for the options. */
 export const roiAlign: (input: TensorLike, boxes: Boxes, options: RoiAlignOptions & AsyncOptions) => Promise<Tensor> =

@@ -43,6 +43,10 @@ export const roiPoolSync: {
 
 /** RoI max pooling off the JavaScript thread. See API.md for the options. */
 export const roiPool: {
-  (input: TensorLike, boxes: Boxes, options: RoiPoolOptions & AsyncOptions & { returnArgmax: true }): Promise<Tensor & { argmax: Int32Array }>;
+  (
+    input: TensorLike,
+    boxes: Boxes,
+    options: RoiPoolOptions & AsyncOptions & { returnArgmax: true },
+  ): Promise<Tensor & { argmax: Int32Array }>;
   (input: TensorLike, boxes: Boxes, options: RoiPoolOptions & AsyncOptions): Promise<RoiPoolResult>;
 } = roiPoolOperator.async as never;

@@ -34,7 +34,9 @@ const spatialPyramidPoolOperator = operator('spatialPyramidPool', 1, (fn, input,
   }
   const cells = opts.levels.reduce((sum, l) => sum + l * l, 0);
   const shape = [count, map.channels * cells];
-  const data = outputBuffer(fn, 'options.out', shape, opts.out, (n) => new Float32Array(n), [[map.data, 'the input data']]);
+  const data = outputBuffer(fn, 'options.out', shape, opts.out, (n) => new Float32Array(n), [
+    [map.data, 'the input data'],
+  ]);
   const job = {
     input: map,
     rois,
@@ -49,8 +51,11 @@ const spatialPyramidPoolOperator = operator('spatialPyramidPool', 1, (fn, input,
 });
 
 /** Spatial pyramid pooling of each image (or each box in options.boxes), blocking. */
-export const spatialPyramidPoolSync: (input: TensorLike, options?: SpatialPyramidPoolOptions) => Tensor = spatialPyramidPoolOperator.sync;
+export const spatialPyramidPoolSync: (input: TensorLike, options?: SpatialPyramidPoolOptions) => Tensor =
+  spatialPyramidPoolOperator.sync;
 
 /** Spatial pyramid pooling, off the JavaScript thread. */
-export const spatialPyramidPool: (input: TensorLike, options?: SpatialPyramidPoolOptions & AsyncOptions) => Promise<Tensor> =
-  spatialPyramidPoolOperator.async;
+export const spatialPyramidPool: (
+  input: TensorLike,
+  options?: SpatialPyramidPoolOptions & AsyncOptions,
+) => Promise<Tensor> = spatialPyramidPoolOperator.async;

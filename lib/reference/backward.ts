@@ -18,7 +18,14 @@ import type {
   RoiPoolBackwardJob,
 } from '../model.js';
 import { poolAlignBin, scatterAlignBin, type PlaneAccumulator, type PlaneReader, type PooledBin } from './bilinear.js';
-import { mapStrides, pooledStrides, type FloatArray, type ReferenceJob, type ReferenceMap, type Strides } from './common.js';
+import {
+  mapStrides,
+  pooledStrides,
+  type FloatArray,
+  type ReferenceJob,
+  type ReferenceMap,
+  type Strides,
+} from './common.js';
 import { preciseBinArea, preciseBinCells, preciseGeometry } from './precise-roi-pool.js';
 import { positionSensitiveChannel, psPoolBins, type PsPoolBin } from './ps-roi.js';
 import { rotatedSamples } from './roi-align-rotated.js';
@@ -78,7 +85,8 @@ export function roiPoolBackwardReference(job: ReferenceJob<RoiPoolBackwardJob>):
 export function roiAlignBackwardReference(job: ReferenceJob<RoiAlignBackwardJob>): void {
   const { gradInput, gradOutput, rois, input, mode, pooledHeight: PH, pooledWidth: PW } = job;
   const r = rounding(job.precision);
-  if (mode !== 'avg' && input === null) throw new TypeError(`roiAlignBackwardReference: mode '${mode}' needs the forward input`);
+  if (mode !== 'avg' && input === null)
+    throw new TypeError(`roiAlignBackwardReference: mode '${mode}' needs the forward input`);
   const C = gradInput.channels;
   const inS = mapStrides(gradInput);
   const forwardS = input ? mapStrides(input) : inS;
@@ -102,7 +110,16 @@ export function roiAlignBackwardReference(job: ReferenceJob<RoiAlignBackwardJob>
             winner = { value: 0, sample: -1, corner: -1 };
             poolAlignBin(samples, ph * PW + pw, pixel, mode, count, r, winner);
           }
-          scatterAlignBin(samples, ph * PW + pw, add, gradOutput[outAt(k, c, ph, pw)] as number, mode, count, winner, r);
+          scatterAlignBin(
+            samples,
+            ph * PW + pw,
+            add,
+            gradOutput[outAt(k, c, ph, pw)] as number,
+            mode,
+            count,
+            winner,
+            r,
+          );
         }
       }
     }
@@ -132,7 +149,12 @@ export function psRoiPoolBackwardReference(job: ReferenceJob<PsRoiPoolBackwardJo
           const { hs, he, ws, we } = bins[ph * PW + pw] as PsPoolBin;
           const area = binArea(hs, he, ws, we, r);
           if (area === 0) continue;
-          const add = accumulator(gradInput.data, inS, image + positionSensitiveChannel(c, ph, pw, PH, PW) * inS.channel, r);
+          const add = accumulator(
+            gradInput.data,
+            inS,
+            image + positionSensitiveChannel(c, ph, pw, PH, PW) * inS.channel,
+            r,
+          );
           const share = r((gradOutput[outAt(k, c, ph, pw)] as number) / area);
           for (let h = hs; h < he; h++) for (let w = ws; w < we; w++) add(h, w, share);
         }
@@ -159,7 +181,12 @@ export function psRoiAlignBackwardReference(job: ReferenceJob<PsRoiAlignBackward
     for (let c = 0; c < outChannels; c++) {
       for (let ph = 0; ph < PH; ph++) {
         for (let pw = 0; pw < PW; pw++) {
-          const add = accumulator(gradInput.data, inS, image + positionSensitiveChannel(c, ph, pw, PH, PW) * inS.channel, r);
+          const add = accumulator(
+            gradInput.data,
+            inS,
+            image + positionSensitiveChannel(c, ph, pw, PH, PW) * inS.channel,
+            r,
+          );
           scatterAlignBin(samples, ph * PW + pw, add, gradOutput[outAt(k, c, ph, pw)] as number, 'avg', count, null, r);
         }
       }

@@ -49,7 +49,14 @@ export function binEdge(start: number, bin: number, p: number, r: Rounding): num
 }
 
 /** The taps of every sample along one axis, bin by bin: entry p*grid + i. */
-export function axisTaps(start: number, bin: number, pooled: number, grid: number, size: number, r: Rounding): Array<AxisTap | null> {
+export function axisTaps(
+  start: number,
+  bin: number,
+  pooled: number,
+  grid: number,
+  size: number,
+  r: Rounding,
+): Array<AxisTap | null> {
   const taps: Array<AxisTap | null> = [];
   for (let p = 0; p < pooled; p++) {
     for (let i = 0; i < grid; i++) taps.push(bilinearTap(sampleCoordinate(start, bin, p, i, grid, r), size, r));
@@ -64,7 +71,12 @@ export type SampleVisitor = (y: AxisTap | null, x: AxisTap | null) => void;
 export type BinSamples = (ph: number, pw: number, visit: SampleVisitor) => void;
 
 /** The separable grid of roiAlign and psRoiAlign: sample (iy, ix) has taps yTaps[ph*gh+iy], xTaps[pw*gw+ix]. */
-export function gridSamples(yTaps: Array<AxisTap | null>, xTaps: Array<AxisTap | null>, gridHeight: number, gridWidth: number): BinSamples {
+export function gridSamples(
+  yTaps: Array<AxisTap | null>,
+  xTaps: Array<AxisTap | null>,
+  gridHeight: number,
+  gridWidth: number,
+): BinSamples {
   return (ph, pw, visit) => {
     for (let iy = 0; iy < gridHeight; iy++) {
       const y = yTaps[ph * gridHeight + iy] ?? null;
@@ -164,9 +176,18 @@ export function poolAlignBin(
         // std::max(std::max(std::max(w1v1, w2v2), w3v3), w4v4): a later corner wins only if strictly larger.
         value = w1v1;
         corner = 0;
-        if (value < w2v2) (value = w2v2), (corner = 1);
-        if (value < w3v3) (value = w3v3), (corner = 2);
-        if (value < w4v4) (value = w4v4), (corner = 3);
+        if (value < w2v2) {
+          value = w2v2;
+          corner = 1;
+        }
+        if (value < w3v3) {
+          value = w3v3;
+          corner = 2;
+        }
+        if (value < w4v4) {
+          value = w4v4;
+          corner = 3;
+        }
       } else {
         value = r(r(r(w1v1 + w2v2) + w3v3) + w4v4);
       }

@@ -11,7 +11,13 @@ export type FloatArray = Float32Array | Float64Array;
 /** A feature map as the reference kernels read (and, for gradients, write) it. */
 export type ReferenceMap = Omit<FeatureMap, 'data'> & { data: FloatArray };
 
-type Widened<T> = T extends FeatureMap ? ReferenceMap : T extends Float32Array ? FloatArray : T extends FeatureMap[] ? ReferenceMap[] : T;
+type Widened<T> = T extends FeatureMap
+  ? ReferenceMap
+  : T extends Float32Array
+    ? FloatArray
+    : T extends FeatureMap[]
+      ? ReferenceMap[]
+      : T;
 
 /**
  * A job as a reference kernel accepts it: the validated job of the API layer (float32
@@ -40,13 +46,16 @@ export function mapStrides(map: MapShape): Strides {
  * Strides inside one RoI's output block ([C,PH,PW] or [PH,PW,C]); `map.channels` is the
  * number of output channels (C/(PH*PW) for the position-sensitive operators).
  */
-export function pooledStrides(map: Pick<FeatureMap, 'channels' | 'layout'>, pooledHeight: number, pooledWidth: number): Strides {
+export function pooledStrides(
+  map: Pick<FeatureMap, 'channels' | 'layout'>,
+  pooledHeight: number,
+  pooledWidth: number,
+): Strides {
   const C = map.channels;
   return map.layout === 'NHWC'
     ? { batch: pooledHeight * pooledWidth * C, channel: 1, row: pooledWidth * C, column: C }
     : { batch: C * pooledHeight * pooledWidth, channel: pooledHeight * pooledWidth, row: pooledWidth, column: 1 };
 }
-
 
 /** What a pooling kernel works with: its rounding, the strides of its input and of one RoI's output block, and that block's size. */
 export interface PoolingFrame {

@@ -4,7 +4,7 @@
 // f(y, x) = sum_ij X[i,j] max(0, 1-|y-i|) max(0, 1-|x-j|), pixel (i, j) at integer
 // coordinates (no half-pixel shift), computed unit cell by unit cell. Forward and backward
 // visit the same (pixel, coefficient) terms through `preciseBinCells`.
-import { rounding, type Rounding } from '../geometry/arithmetic.js';
+import type { Rounding } from '../geometry/arithmetic.js';
 import type { PreciseRoiPoolJob } from '../model.js';
 import { forEachUsableRoi, poolingFrame, type ReferenceJob } from './common.js';
 

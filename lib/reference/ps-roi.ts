@@ -4,7 +4,7 @@
 // c_in = (c_out*PH + ph)*PW + pw. psRoiPool reuses roiPool's box rounding and bin rule,
 // psRoiAlign roiAlign's aligned geometry and bilinear samples.
 import { alignGeometry } from '../geometry/align.js';
-import { rounding, type Rounding } from '../geometry/arithmetic.js';
+import type { Rounding } from '../geometry/arithmetic.js';
 import { poolBin, roundedBox } from '../geometry/pool-bins.js';
 import type { PsRoiAlignJob, PsRoiPoolJob } from '../model.js';
 import { poolAlignBin } from './bilinear.js';
@@ -13,7 +13,13 @@ import { alignSamples } from './roi-align.js';
 import { binMean } from './roi-pool.js';
 
 /** §3: the input channel that output bin (c_out, ph, pw) reads. */
-export function positionSensitiveChannel(outChannel: number, ph: number, pw: number, pooledHeight: number, pooledWidth: number): number {
+export function positionSensitiveChannel(
+  outChannel: number,
+  ph: number,
+  pw: number,
+  pooledHeight: number,
+  pooledWidth: number,
+): number {
   return (outChannel * pooledHeight + ph) * pooledWidth + pw;
 }
 
@@ -68,7 +74,14 @@ export function psRoiPoolReference(job: ReferenceJob<PsRoiPoolJob>): void {
           const bin = bins[ph * PW + pw] as PsPoolBin;
           const plane = image + positionSensitiveChannel(c, ph, pw, PH, PW) * inS.channel;
           const pixel = (h: number, w: number) => input.data[plane + h * inS.row + w * inS.column] as number;
-          out[k * block + c * outS.channel + ph * outS.row + pw * outS.column] = binMean(pixel, bin.hs, bin.he, bin.ws, bin.we, r);
+          out[k * block + c * outS.channel + ph * outS.row + pw * outS.column] = binMean(
+            pixel,
+            bin.hs,
+            bin.he,
+            bin.ws,
+            bin.we,
+            r,
+          );
         }
       }
     }
@@ -95,7 +108,9 @@ export function psRoiAlignReference(job: ReferenceJob<PsRoiAlignJob>): void {
         for (let pw = 0; pw < PW; pw++) {
           const plane = image + positionSensitiveChannel(c, ph, pw, PH, PW) * inS.channel;
           const pixel = (y: number, x: number) => input.data[plane + y * inS.row + x * inS.column] as number;
-          out[k * block + c * outS.channel + ph * outS.row + pw * outS.column] = poolAlignBin(samples, ph * PW + pw,
+          out[k * block + c * outS.channel + ph * outS.row + pw * outS.column] = poolAlignBin(
+            samples,
+            ph * PW + pw,
             pixel,
             'avg',
             count,

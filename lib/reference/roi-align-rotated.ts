@@ -60,7 +60,9 @@ export function roiAlignRotatedReference(job: ReferenceJob<RoiAlignRotatedJob>):
       const pixel = (y: number, x: number) => input.data[plane + y * inS.row + x * inS.column] as number;
       for (let ph = 0; ph < PH; ph++) {
         for (let pw = 0; pw < PW; pw++) {
-          out[k * block + c * outS.channel + ph * outS.row + pw * outS.column] = poolAlignBin(samples, ph * PW + pw,
+          out[k * block + c * outS.channel + ph * outS.row + pw * outS.column] = poolAlignBin(
+            samples,
+            ph * PW + pw,
             pixel,
             'avg',
             count,

@@ -46,7 +46,14 @@ export function roiAlignReference(job: ReferenceJob<RoiAlignJob>): void {
       const pixel = (y: number, x: number) => input.data[plane + y * inS.row + x * inS.column] as number;
       for (let ph = 0; ph < PH; ph++) {
         for (let pw = 0; pw < PW; pw++) {
-          out[k * block + c * outS.channel + ph * outS.row + pw * outS.column] = poolAlignBin(samples, ph * PW + pw, pixel, mode, count, r);
+          out[k * block + c * outS.channel + ph * outS.row + pw * outS.column] = poolAlignBin(
+            samples,
+            ph * PW + pw,
+            pixel,
+            mode,
+            count,
+            r,
+          );
         }
       }
     }

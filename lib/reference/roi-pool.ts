@@ -44,7 +44,14 @@ export function binArea(hs: number, he: number, ws: number, we: number, r: Round
  * ps_roi_pool: out_sum / bin_area); an empty bin is 0. psRoiPool (§3.1) and the 'avg'
  * spatial pyramid (§6) use it.
  */
-export function binMean(pixel: (h: number, w: number) => number, hs: number, he: number, ws: number, we: number, r: Rounding): number {
+export function binMean(
+  pixel: (h: number, w: number) => number,
+  hs: number,
+  he: number,
+  ws: number,
+  we: number,
+  r: Rounding,
+): number {
   const area = binArea(hs, he, ws, we, r);
   if (area === 0) return 0;
   let sum = 0;
@@ -68,7 +75,14 @@ export function roiPoolReference(job: ReferenceJob<RoiPoolJob>): void {
         const [ws, we] = columns[pw] as BinRange;
         for (let c = 0; c < C; c++) {
           const plane = image + c * inS.channel;
-          const { value, index } = binMaximum((h, w) => input.data[plane + h * inS.row + w * inS.column] as number, W, hs, he, ws, we);
+          const { value, index } = binMaximum(
+            (h, w) => input.data[plane + h * inS.row + w * inS.column] as number,
+            W,
+            hs,
+            he,
+            ws,
+            we,
+          );
           const at = k * block + c * outS.channel + ph * outS.row + pw * outS.column;
           out[at] = value;
           if (argmax) argmax[at] = index;

@@ -42,7 +42,8 @@ export function spatialPyramidReference(job: ReferenceJob<SpatialPyramidJob>): v
           const [hs, he] = rows[i] as BinRange;
           for (let j = 0; j < l; j++) {
             const [ws, we] = columns[j] as BinRange;
-            row[at++] = job.mode === 'max' ? binMaximum(pixel, W, hs, he, ws, we).value : binMean(pixel, hs, he, ws, we, r);
+            row[at++] =
+              job.mode === 'max' ? binMaximum(pixel, W, hs, he, ws, we).value : binMean(pixel, hs, he, ws, we, r);
           }
         }
       }

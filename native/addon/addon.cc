@@ -37,10 +37,12 @@ using Binding = Napi::Value (*)(const Napi::CallbackInfo&, bool async);
 // Defines `<name>Sync` and `<name>Async` on `exports` from one binding taking (info, async).
 template <Binding binding>
 void export_sync_and_async(Napi::Env env, Napi::Object exports, const std::string& name) {
-  exports.Set(name + "Sync", Napi::Function::New(
-                                 env, [](const Napi::CallbackInfo& info) { return binding(info, false); }, name + "Sync"));
-  exports.Set(name + "Async", Napi::Function::New(
-                                  env, [](const Napi::CallbackInfo& info) { return binding(info, true); }, name + "Async"));
+  exports.Set(name + "Sync",
+              Napi::Function::New(
+                  env, [](const Napi::CallbackInfo& info) { return binding(info, false); }, name + "Sync"));
+  exports.Set(name + "Async",
+              Napi::Function::New(
+                  env, [](const Napi::CallbackInfo& info) { return binding(info, true); }, name + "Async"));
 }
 
 }  // namespace

@@ -92,7 +92,7 @@ Napi::Value roi_align_backward(const Napi::CallbackInfo& info, bool async) {
 
 Napi::Value ps_roi_align_backward(const Napi::CallbackInfo& info, bool async) {
   return pooling_binding<wire::PsRoiAlignBackward, &roiops::ps_roi_align_backward, roiops::PsRoiAlignParams>(info,
-                                                                                                            async);
+                                                                                                             async);
 }
 
 // RoI rows of six, as roiAlignRotated's.

@@ -50,8 +50,7 @@ class ArgReader {
   // A JavaScript array of at most `max_count` Float32Arrays.
   std::vector<Napi::Float32Array> float32_arrays(size_t index, uint32_t max_count) const {
     const Napi::Array array = this->array(index);
-    if (array.Length() > max_count)
-      fail(index, "an array of at most " + std::to_string(max_count) + " Float32Arrays");
+    if (array.Length() > max_count) fail(index, "an array of at most " + std::to_string(max_count) + " Float32Arrays");
     std::vector<Napi::Float32Array> elements;
     elements.reserve(array.Length());
     for (uint32_t i = 0; i < array.Length(); ++i) {
@@ -113,8 +112,8 @@ class ArgReader {
 
   // What every refusal throws: argument `index` must be `expected`.
   [[noreturn]] void fail(size_t index, const std::string& expected) const {
-    throw Napi::TypeError::New(env(), "roi-ops native binding: argument " + std::to_string(index) + " must be " +
-                                          expected);
+    throw Napi::TypeError::New(env(),
+                               "roi-ops native binding: argument " + std::to_string(index) + " must be " + expected);
   }
 
  private:

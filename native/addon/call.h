@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "args.h"
-#include "errors.h"
 #include "call_memory.h"
+#include "errors.h"
 #include "kernel_worker.h"
 #include "roiops/roiops.h"
 #include "wire.h"

@@ -216,7 +216,8 @@ class CallMemory {
     void* copy = std::calloc(bytes, 1);
     if (copy == nullptr) throw std::bad_alloc();
     if (!written) copy_into_zeroed(copy, data, bytes);
-    arrays_.push_back({Napi::Persistent<Napi::TypedArray>(array), std::unique_ptr<void, FreeDeleter>(copy), bytes, written});
+    arrays_.push_back(
+        {Napi::Persistent<Napi::TypedArray>(array), std::unique_ptr<void, FreeDeleter>(copy), bytes, written});
     return static_cast<T*>(copy);
 #endif
   }
@@ -247,8 +248,7 @@ class CallMemory {
   static bool is_shared(const Napi::TypedArray& array) {
     napi_value buffer = nullptr;
     bool plain = true;
-    napi_status status =
-        napi_get_typedarray_info(array.Env(), array, nullptr, nullptr, nullptr, &buffer, nullptr);
+    napi_status status = napi_get_typedarray_info(array.Env(), array, nullptr, nullptr, nullptr, &buffer, nullptr);
     if (status == napi_ok) status = napi_is_arraybuffer(array.Env(), buffer, &plain);
     return status == napi_ok && !plain;
   }

@@ -18,8 +18,8 @@
 #include <string>
 #include <utility>
 
-#include "errors.h"
 #include "call_memory.h"
+#include "errors.h"
 #include "roiops/status.h"
 #include "roiops/tensor.h"
 

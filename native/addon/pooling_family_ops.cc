@@ -49,7 +49,8 @@ Napi::Value spatial_pyramid_pool_forward(const Napi::CallbackInfo& info, bool as
   }
   const roiops::PooledOutput out = read_output<Wire>(args, memory);
   Napi::Int32Array level_array = args.int32_array(Wire::levels);
-  auto levels = std::make_shared<std::vector<int64_t>>(level_array.Data(), level_array.Data() + level_array.ElementLength());
+  auto levels =
+      std::make_shared<std::vector<int64_t>>(level_array.Data(), level_array.Data() + level_array.ElementLength());
   roiops::SpatialPyramidParams params;
   params.level_count = static_cast<int64_t>(levels->size());
   params.spatial_scale = args.finite_float(Wire::spatial_scale);
@@ -86,7 +87,7 @@ Napi::Value crop_and_resize_forward(const Napi::CallbackInfo& info, bool async) 
 
 Napi::Value precise_roi_pool_forward(const Napi::CallbackInfo& info, bool async) {
   return pooling_binding<wire::PreciseRoiPool, &roiops::precise_roi_pool_forward, roiops::PreciseRoiPoolParams>(info,
-                                                                                                          async);
+                                                                                                                async);
 }
 
 // The forward's argmax tells each bin's source pixel: no spatial scale.

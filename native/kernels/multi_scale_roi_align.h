@@ -84,7 +84,8 @@ inline Status multi_scale_roi_align_forward(const FeatureLevels& levels, const R
   const BlockWriter writer(first, rois.count * block);
   // With a planar level, RoIs split into channel chunks as roi_align_forward's planar path
   // does; a channels-last RoI is then done by its chunk 0.
-  const int64_t chunks = any_planar ? std::max<int64_t>((C + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask, 1) : 1;
+  const int64_t chunks =
+      any_planar ? std::max<int64_t>((C + kPlanarChannelsPerTask - 1) / kPlanarChannelsPerTask, 1) : 1;
   return run_tasks(rois.count * chunks, for_work(execution, work), [&](int64_t task) {
     const int64_t k = task / chunks, chunk = task % chunks;
     const float* row = rois.data + k * 5;

@@ -98,8 +98,8 @@ inline Status ps_roi_pool_backward(const PooledGradient& dy, const RoiRows& rois
   const int64_t C = grad.channels, H = grad.height, W = grad.width, pixels = H * W;
   const int64_t PH = params.pooled_height, PW = params.pooled_width, bins = PH * PW, C_out = C / bins;
   const bool planar = grad.layout == Layout::nchw;
-  const double work = ps_pixels(shape_of(grad), rois, params) * static_cast<double>(C_out) * kPoolingScatterNs +
-                      gradient_ns(grad);
+  const double work =
+      ps_pixels(shape_of(grad), rois, params) * static_cast<double>(C_out) * kPoolingScatterNs + gradient_ns(grad);
   return run_gradient_tasks(grad, execution, work, [&](const GradientTask& task, float* image) {
     for (int64_t k = 0; k < rois.count; ++k) {
       const float* row = rois.data + k * 5;
@@ -141,8 +141,8 @@ inline Status precise_roi_pool_backward(const PooledGradient& dy, const RoiRows&
   const int64_t C = grad.channels, H = grad.height, W = grad.width, pixels = H * W;
   const int64_t PH = params.pooled_height, PW = params.pooled_width, bins = PH * PW;
   const bool planar = grad.layout == Layout::nchw;
-  const double work = precise_taps_total(shape_of(grad), rois, params) * static_cast<double>(C) * kPoolingScatterNs +
-                      gradient_ns(grad);
+  const double work =
+      precise_taps_total(shape_of(grad), rois, params) * static_cast<double>(C) * kPoolingScatterNs + gradient_ns(grad);
   return run_gradient_tasks(grad, execution, work, [&](const GradientTask& task, float* image) {
     thread_local PreciseRoi roi;
     thread_local Scratch<PreciseTap> tap_storage;
@@ -161,7 +161,8 @@ inline Status precise_roi_pool_backward(const PooledGradient& dy, const RoiRows&
             for (int64_t c = task.c0; c < task.c1; ++c) {
               const float d = dy.data[(k * C + c) * bins + b];
               float* plane = image + c * pixels;
-              for (int64_t t = 0; t < count; ++t) plane[taps[t].offset] = plane[taps[t].offset] + taps[t].coefficient * d;
+              for (int64_t t = 0; t < count; ++t)
+                plane[taps[t].offset] = plane[taps[t].offset] + taps[t].coefficient * d;
             }
           } else {
             const float* d = dy.data + (k * bins + b) * C + task.c0;

@@ -20,8 +20,8 @@ namespace ROIOPS_ISA {
 
 // psRoiAlign's RoIAlign parameters: avg, aligned, the same grid.
 inline RoiAlignParams ps_align_params(const PsRoiAlignParams& params) {
-  return RoiAlignParams{params.pooled_height, params.pooled_width, params.spatial_scale, params.sampling_ratio,
-                        /*aligned=*/true, AlignMode::avg, params.max_samples_per_roi};
+  return RoiAlignParams{params.pooled_height, params.pooled_width, params.spatial_scale,      params.sampling_ratio,
+                        /*aligned=*/true,     AlignMode::avg,      params.max_samples_per_roi};
 }
 
 // psRoiAlign's rows for the driver (kernels/roi_driver.h). Its planar path reads either layout
@@ -46,8 +46,8 @@ struct PsAlignRows : MapAndRois {
     const AxisSampler sampler{taps, align.pooled_width};
     // Output channel c of bin b reads input channel c*bins + b.
     for (int64_t b = 0; b < bins; ++b)
-      align_bin_planar<AlignMode::avg>(channels + b * channel_step, bins * channel_step, row_stride, column_stride, sampler,
-                                       b, c0, c1, out_block + (nchw ? b : b * groups), nchw ? bins : 1, list);
+      align_bin_planar<AlignMode::avg>(channels + b * channel_step, bins * channel_step, row_stride, column_stride,
+                                       sampler, b, c0, c1, out_block + (nchw ? b : b * groups), nchw ? bins : 1, list);
     return Status::success();
   }
 
@@ -76,8 +76,12 @@ inline Status ps_roi_align_forward(const FeatureMap& map, const RoiRows& rois, c
   // layout, so it is taken only when it pays, NHWC or not.
   const double samples_per_channel = total_samples(map.batch, rois, align) / static_cast<double>(bins);
   const bool channels_last = copy_pays(map, samples_per_channel, kAlignSample);
-  RowPlan plan{rois.count, groups * bins, groups, channels_last,
-               path_ns(samples_per_channel, map.channels, kAlignSample, channels_last), out.data};
+  RowPlan plan{rois.count,
+               groups * bins,
+               groups,
+               channels_last,
+               path_ns(samples_per_channel, map.channels, kAlignSample, channels_last),
+               out.data};
   plan.copy = MapCopy::bin_major;
   plan.bins = bins;
   return run_rows(PsAlignRows{{map, rois}, align}, map, plan, execution);

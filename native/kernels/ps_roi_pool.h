@@ -69,8 +69,8 @@ struct PsPoolRows : MapAndRois {
           continue;
         }
         // Bin b's channels start at b*C_out inside each pixel's C floats.
-        reduce_bin_channels<BinReduction::avg>(pixels + b * C_out, W, C, rows_span, cols_span, 0, C_out, values + b * C_out,
-                                               nullptr);
+        reduce_bin_channels<BinReduction::avg>(pixels + b * C_out, W, C, rows_span, cols_span, 0, C_out,
+                                               values + b * C_out, nullptr);
       }
     }
     writer.finish(values, bins, C_out, planar_tile, out_block);
@@ -113,8 +113,10 @@ inline Status ps_roi_pool_forward(const FeatureMap& map, const RoiRows& rois, co
       const RoundedBox box = usable ? round_box(row, params.spatial_scale, false) : RoundedBox{0, 0, 1, 1};
       image_of[k] = usable ? static_cast<int64_t>(row[0]) : 0;
       // An unusable row gets empty spans: its outputs are 0, as for an empty bin.
-      for (int64_t ph = 0; ph < PH; ++ph) rows_of[k * PH + ph] = usable ? ps_bin(ph, PH, box.y0, box.height, H) : BinSpan{0, 0};
-      for (int64_t pw = 0; pw < PW; ++pw) cols_of[k * PW + pw] = usable ? ps_bin(pw, PW, box.x0, box.width, W) : BinSpan{0, 0};
+      for (int64_t ph = 0; ph < PH; ++ph)
+        rows_of[k * PH + ph] = usable ? ps_bin(ph, PH, box.y0, box.height, H) : BinSpan{0, 0};
+      for (int64_t pw = 0; pw < PW; ++pw)
+        cols_of[k * PW + pw] = usable ? ps_bin(pw, PW, box.x0, box.width, W) : BinSpan{0, 0};
     }
     // One output element of an NCHW map: plane c_in's bin of RoI k.
     const auto pool = [&](int64_t k, int64_t c_in) {

@@ -65,10 +65,15 @@ inline int64_t list_sample(const AxisTap& ty, const AxisTap& tx, int64_t row_str
     *sample = BinSample{0, 0, 0, 0, 0.0f, 0.0f, 0.0f, 0.0f, false};
     return 1;
   }
-  *sample = BinSample{ty.low * row_stride + tx.low * column_stride, ty.low * row_stride + tx.high * column_stride,
-                      ty.high * row_stride + tx.low * column_stride, ty.high * row_stride + tx.high * column_stride,
-                      ty.low_weight * tx.low_weight, ty.low_weight * tx.high_weight,
-                      ty.high_weight * tx.low_weight, ty.high_weight * tx.high_weight, true};
+  *sample = BinSample{ty.low * row_stride + tx.low * column_stride,
+                      ty.low * row_stride + tx.high * column_stride,
+                      ty.high * row_stride + tx.low * column_stride,
+                      ty.high * row_stride + tx.high * column_stride,
+                      ty.low_weight * tx.low_weight,
+                      ty.low_weight * tx.high_weight,
+                      ty.high_weight * tx.low_weight,
+                      ty.high_weight * tx.high_weight,
+                      true};
   return 1;
 }
 
@@ -148,7 +153,8 @@ inline void accumulate_channels(const float* image, const BinSample* list, int64
                                 bool fresh, float* dst) {
   using V = VectorLanes;
   int64_t i = 0;
-  for (; i + 4 * V::width <= count; i += 4 * V::width) accumulate_samples<V, 4, M>(image, list, listed, c0 + i, fresh, dst + i);
+  for (; i + 4 * V::width <= count; i += 4 * V::width)
+    accumulate_samples<V, 4, M>(image, list, listed, c0 + i, fresh, dst + i);
   for (; i + V::width <= count; i += V::width) accumulate_samples<V, 1, M>(image, list, listed, c0 + i, fresh, dst + i);
   for (; i < count; ++i) accumulate_samples<ScalarLanes, 1, M>(image, list, listed, c0 + i, fresh, dst + i);
 }
@@ -205,8 +211,10 @@ inline void align_bin_taps(const float* image, int64_t row_stride, int64_t C, co
     return;
   }
   int64_t i = 0;
-  for (; i + 4 * V::width <= count; i += 4 * V::width) accumulate_bin_taps<V, 4, M>(image, taps, row_stride, C, c0 + i, dst + i);
-  for (; i + V::width <= count; i += V::width) accumulate_bin_taps<V, 1, M>(image, taps, row_stride, C, c0 + i, dst + i);
+  for (; i + 4 * V::width <= count; i += 4 * V::width)
+    accumulate_bin_taps<V, 4, M>(image, taps, row_stride, C, c0 + i, dst + i);
+  for (; i + V::width <= count; i += V::width)
+    accumulate_bin_taps<V, 1, M>(image, taps, row_stride, C, c0 + i, dst + i);
   for (; i < count; ++i) accumulate_bin_taps<ScalarLanes, 1, M>(image, taps, row_stride, C, c0 + i, dst + i);
   if (M == AlignMode::avg) divide_by_samples(dst, count, total);
 }
@@ -252,10 +260,11 @@ inline void align_bin_planar(const float* image, int64_t plane_size, int64_t row
   }
   BinSample* list = samples.reserve(kSampleChunk);
   for (int64_t first = 0; first < total; first += kSampleChunk) {
-    const int64_t listed =
-        sampler.list(bin, first, std::min(kSampleChunk, total - first), row_stride, column_stride, M != AlignMode::avg, list);
+    const int64_t listed = sampler.list(bin, first, std::min(kSampleChunk, total - first), row_stride, column_stride,
+                                        M != AlignMode::avg, list);
     for (int64_t c = c0; c < c1; ++c)
-      accumulate_samples<ScalarLanes, 1, M>(image + c * plane_size, list, listed, 0, first == 0, out + c * channel_stride);
+      accumulate_samples<ScalarLanes, 1, M>(image + c * plane_size, list, listed, 0, first == 0,
+                                            out + c * channel_stride);
   }
   if (M == AlignMode::avg)
     for (int64_t c = c0; c < c1; ++c) out[c * channel_stride] = out[c * channel_stride] / static_cast<float>(total);
@@ -299,10 +308,14 @@ ROIOPS_NOINLINE void align_bins_from_taps(const float* image, int64_t row_stride
   using V = VectorLanes;
   const int64_t vectors = C % V::width == 0 ? C / V::width : 0;
   switch (vectors) {
-    case 1: return align_bins_from_taps_fixed<M, 1>(image, row_stride, C, taps, PH, PW, values);
-    case 2: return align_bins_from_taps_fixed<M, 2>(image, row_stride, C, taps, PH, PW, values);
-    case 3: return align_bins_from_taps_fixed<M, 3>(image, row_stride, C, taps, PH, PW, values);
-    case 4: return align_bins_from_taps_fixed<M, 4>(image, row_stride, C, taps, PH, PW, values);
+    case 1:
+      return align_bins_from_taps_fixed<M, 1>(image, row_stride, C, taps, PH, PW, values);
+    case 2:
+      return align_bins_from_taps_fixed<M, 2>(image, row_stride, C, taps, PH, PW, values);
+    case 3:
+      return align_bins_from_taps_fixed<M, 3>(image, row_stride, C, taps, PH, PW, values);
+    case 4:
+      return align_bins_from_taps_fixed<M, 4>(image, row_stride, C, taps, PH, PW, values);
     default:
       for (int64_t ph = 0; ph < PH; ++ph)
         for (int64_t pw = 0; pw < PW; ++pw)
@@ -414,7 +427,8 @@ ROIOPS_FLATTEN inline void align_roi_tiled(const float* image, int64_t W, int64_
   }
   BinSample* all = lists.reserve(bins * total);
   int64_t* listed = counts.reserve(bins);
-  for (int64_t b = 0; b < bins; ++b) listed[b] = sampler.list(b, 0, total, W * C, C, M != AlignMode::avg, all + b * total);
+  for (int64_t b = 0; b < bins; ++b)
+    listed[b] = sampler.list(b, 0, total, W * C, C, M != AlignMode::avg, all + b * total);
   float* small = tile.reserve(bins * kChunk);
   for (int64_t c0 = 0; c0 < C; c0 += kChunk) {
     const int64_t count = std::min(kChunk, C - c0);
@@ -450,7 +464,8 @@ inline void align_roi_channels_last(const float* image, int64_t W, int64_t C, co
   if constexpr (std::is_same_v<Sampler, AxisSampler>) {
     align_bins_from_taps<M>(image, W * C, C, sampler.taps, bins / sampler.pooled_width, sampler.pooled_width, values);
   } else {
-    for (int64_t b = 0; b < bins; ++b) align_bin_channels<M>(image, W * C, C, sampler, b, 0, C, values + b * C, samples);
+    for (int64_t b = 0; b < bins; ++b)
+      align_bin_channels<M>(image, W * C, C, sampler, b, 0, C, values + b * C, samples);
   }
   writer.finish(values, bins, C, planar_tile, out_block);
 }
@@ -465,7 +480,8 @@ inline void align_roi_planar(const float* image, int64_t H, int64_t W, const Roi
   thread_local Scratch<BinSample> samples;
   thread_local Scratch<float> window_copy, bin_values;
   PixelWindow window;
-  const double roi_samples = static_cast<double>(PH * PW) * static_cast<double>(taps.geometry.grid_h * taps.geometry.grid_w);
+  const double roi_samples =
+      static_cast<double>(PH * PW) * static_cast<double>(taps.geometry.grid_h * taps.geometry.grid_w);
   if (tap_window(taps, window) && static_cast<double>(window.height() * window.width()) <= roi_samples) {
     align_roi_windowed<M>(image, H * W, W, taps, window, PH, PW, c0, c1, out_block, window_copy, bin_values, shifted,
                           samples);
@@ -490,7 +506,8 @@ inline double roi_samples(const float* row, int64_t batch, float spatial_scale, 
 // Bilinear samples per channel over every usable RoI (what the NCHW kernel would compute).
 inline double total_samples(int64_t batch, const RoiRows& rois, const RoiAlignParams& params) {
   double samples = 0;
-  for (int64_t k = 0; k < rois.count; ++k) samples += roi_samples(rois.data + k * 5, batch, params.spatial_scale, params);
+  for (int64_t k = 0; k < rois.count; ++k)
+    samples += roi_samples(rois.data + k * 5, batch, params.spatial_scale, params);
   return samples;
 }
 
@@ -523,7 +540,7 @@ inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const R
                              const PooledOutput& out, const Execution& execution) {
   const double samples = total_samples(map.batch, rois, params);
   const bool channels_last = prefer_channels_last(map, samples, kAlignSample);
-  const RowPlan plan{rois.count, map.channels * params.pooled_height * params.pooled_width, map.channels,
+  const RowPlan plan{rois.count,    map.channels * params.pooled_height * params.pooled_width,   map.channels,
                      channels_last, path_ns(samples, map.channels, kAlignSample, channels_last), out.data};
   return run_rows(RoiAlignRows<M>{{map, rois}, params}, map, plan, execution);
 }

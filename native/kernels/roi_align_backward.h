@@ -57,7 +57,8 @@ inline void scatter_channels(float* acc, const BinSample* list, int64_t listed, 
                              float factor) {
   using V = VectorLanes;
   int64_t i = 0;
-  for (; i + 4 * V::width <= count; i += 4 * V::width) scatter_samples<V, 4, kReciprocal>(acc, list, listed, g, i, factor);
+  for (; i + 4 * V::width <= count; i += 4 * V::width)
+    scatter_samples<V, 4, kReciprocal>(acc, list, listed, g, i, factor);
   for (; i + V::width <= count; i += V::width) scatter_samples<V, 1, kReciprocal>(acc, list, listed, g, i, factor);
   for (; i < count; ++i) scatter_samples<ScalarLanes, 1, kReciprocal>(acc, list, listed, g, i, factor);
 }
@@ -98,8 +99,8 @@ inline void scatter_roi_avg(const Sampler& sampler, const BackwardShape& shape, 
     }
     float* target = block.acc + (shape.group == 1 ? 0 : bin) * block.cb;
     for (int64_t first = 0; first < total; first += kSampleChunk) {
-      const int64_t listed =
-          sampler.list(bin, first, std::min(kSampleChunk, total - first), shape.width * pixel_stride, pixel_stride, false, samples);
+      const int64_t listed = sampler.list(bin, first, std::min(kSampleChunk, total - first), shape.width * pixel_stride,
+                                          pixel_stride, false, samples);
       if (reciprocal)
         scatter_channels<true>(target, samples, listed, gb, block.cb, factor);
       else
@@ -133,12 +134,14 @@ inline void scatter_roi_max(const AxisSampler& sampler, const BackwardShape& sha
   const int64_t pixel_stride = planar ? 1 : C;
   MaxWinner* winners = winners_scratch.reserve(block.cb);
   BinSample* samples = list.reserve(kSampleChunk);
-  const float start = M == AlignMode::max ? -std::numeric_limits<float>::infinity() : std::numeric_limits<float>::lowest();
+  const float start =
+      M == AlignMode::max ? -std::numeric_limits<float>::infinity() : std::numeric_limits<float>::lowest();
   for (int64_t bin = 0; bin < shape.bins; ++bin) {
     for (int64_t j = 0; j < block.cb; ++j) winners[j] = MaxWinner{start, 0, false, BinSample{}};
     for (int64_t first = 0; first < total; first += kSampleChunk) {
       // Offsets in pixels (row stride W, column stride 1).
-      const int64_t listed = sampler.list(bin, first, std::min(kSampleChunk, total - first), shape.width, 1, true, samples);
+      const int64_t listed =
+          sampler.list(bin, first, std::min(kSampleChunk, total - first), shape.width, 1, true, samples);
       for (int64_t j = 0; j < block.cb; ++j) {
         const int64_t c = block.g0 + j;
         const float* plane = planar ? image + c * HW : image + c;
@@ -148,8 +151,10 @@ inline void scatter_roi_max(const AxisSampler& sampler, const BackwardShape& sha
           float value = 0.0f;
           int32_t corner = 0;
           if (sample.inside) {
-            const float a = sample.w1 * plane[sample.o1 * pixel_stride], b = sample.w2 * plane[sample.o2 * pixel_stride],
-                        d3 = sample.w3 * plane[sample.o3 * pixel_stride], d4 = sample.w4 * plane[sample.o4 * pixel_stride];
+            const float a = sample.w1 * plane[sample.o1 * pixel_stride],
+                        b = sample.w2 * plane[sample.o2 * pixel_stride],
+                        d3 = sample.w3 * plane[sample.o3 * pixel_stride],
+                        d4 = sample.w4 * plane[sample.o4 * pixel_stride];
             if (M == AlignMode::max) {
               value = a + b + d3 + d4;
             } else {  // std::max(std::max(std::max(a, b), d3), d4): a later corner wins only if strictly greater
@@ -166,7 +171,8 @@ inline void scatter_roi_max(const AxisSampler& sampler, const BackwardShape& sha
     for (int64_t j = 0; j < block.cb; ++j) {
       const MaxWinner& w = winners[j];
       if (!w.found || !w.sample.inside) continue;
-      const float g = planar ? grad_block[(block.g0 + j) * shape.bins + bin] : grad_block[bin * shape.outputs + block.g0 + j];
+      const float g =
+          planar ? grad_block[(block.g0 + j) * shape.bins + bin] : grad_block[bin * shape.outputs + block.g0 + j];
       const int64_t offsets[4] = {w.sample.o1, w.sample.o2, w.sample.o3, w.sample.o4};
       const float weights[4] = {w.sample.w1, w.sample.w2, w.sample.w3, w.sample.w4};
       if (M == AlignMode::max) {
@@ -244,7 +250,8 @@ constexpr int64_t kGradientChannelsPerTask = 32;
 constexpr int64_t kPsGradientOutputsPerTask = 8;
 
 inline BackwardShape backward_shape(const GradientMap& grad, int64_t PH, int64_t PW, int64_t group, int64_t per_task) {
-  return {grad.batch, grad.channels, grad.height, grad.width, grad.layout, PH * PW, group, grad.channels / group, per_task};
+  return {grad.batch, grad.channels, grad.height,           grad.width, grad.layout,
+          PH * PW,    group,         grad.channels / group, per_task};
 }
 
 // The estimated cost in nanoseconds (for_work): scatters plus zeroing and moving the gradient.
@@ -276,60 +283,64 @@ inline Status backward_over_rows(const BackwardShape& shape, const RoiRows& rois
 
 inline Status roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois, const RoiAlignParams& params,
                                  const FeatureMap& input, const GradientMap& grad, Execution execution) {
-  const BackwardShape shape = backward_shape(grad, params.pooled_height, params.pooled_width, 1, kGradientChannelsPerTask);
+  const BackwardShape shape =
+      backward_shape(grad, params.pooled_height, params.pooled_width, 1, kGradientChannelsPerTask);
   const int64_t block = shape.channels * shape.bins;
-  return backward_over_rows(shape, rois, roi_row_is_valid, total_samples(shape.batch, rois, params), grad, execution,
-                            [&](int64_t k, const GradientBlock& gradient) {
-                              thread_local RoiTaps taps;
-                              thread_local Scratch<BinSample> list;
-                              thread_local Scratch<float> gathered;
-                              thread_local Scratch<MaxWinner> winners;
-                              const float* row = rois.data + k * 5;
-                              const Status prepared = roi_taps(row, k, shape.height, shape.width, params.spatial_scale, params, taps);
-                              if (!prepared.ok()) return prepared;
-                              const AxisSampler sampler{taps, params.pooled_width};
-                              const float* grad_block = grad_output.data + k * block;
-                              const int64_t image = static_cast<int64_t>(row[0]) * shape.channels * shape.height * shape.width;
-                              switch (params.mode) {  // only the max modes read the input
-                                case AlignMode::max:
-                                  scatter_roi_max<AlignMode::max>(sampler, shape, input.data + image, grad_block, gradient,
-                                                                  winners, list);
-                                  break;
-                                case AlignMode::onnx_max:
-                                  scatter_roi_max<AlignMode::onnx_max>(sampler, shape, input.data + image, grad_block,
-                                                                       gradient, winners, list);
-                                  break;
-                                default:
-                                  scatter_roi_avg(sampler, shape, grad_block, gradient, gathered, list);
-                              }
-                              return Status::success();
-                            });
+  return backward_over_rows(
+      shape, rois, roi_row_is_valid, total_samples(shape.batch, rois, params), grad, execution,
+      [&](int64_t k, const GradientBlock& gradient) {
+        thread_local RoiTaps taps;
+        thread_local Scratch<BinSample> list;
+        thread_local Scratch<float> gathered;
+        thread_local Scratch<MaxWinner> winners;
+        const float* row = rois.data + k * 5;
+        const Status prepared = roi_taps(row, k, shape.height, shape.width, params.spatial_scale, params, taps);
+        if (!prepared.ok()) return prepared;
+        const AxisSampler sampler{taps, params.pooled_width};
+        const float* grad_block = grad_output.data + k * block;
+        const int64_t image = static_cast<int64_t>(row[0]) * shape.channels * shape.height * shape.width;
+        switch (params.mode) {  // only the max modes read the input
+          case AlignMode::max:
+            scatter_roi_max<AlignMode::max>(sampler, shape, input.data + image, grad_block, gradient, winners, list);
+            break;
+          case AlignMode::onnx_max:
+            scatter_roi_max<AlignMode::onnx_max>(sampler, shape, input.data + image, grad_block, gradient, winners,
+                                                 list);
+            break;
+          default:
+            scatter_roi_avg(sampler, shape, grad_block, gradient, gathered, list);
+        }
+        return Status::success();
+      });
 }
 
-inline Status ps_roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois, const PsRoiAlignParams& params,
-                                    const GradientMap& grad, Execution execution) {
+inline Status ps_roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois,
+                                    const PsRoiAlignParams& params, const GradientMap& grad, Execution execution) {
   const int64_t bins = params.pooled_height * params.pooled_width;
-  const BackwardShape shape = backward_shape(grad, params.pooled_height, params.pooled_width, bins, kPsGradientOutputsPerTask);
+  const BackwardShape shape =
+      backward_shape(grad, params.pooled_height, params.pooled_width, bins, kPsGradientOutputsPerTask);
   const int64_t block = shape.outputs * bins;
   const RoiAlignParams align = ps_align_params(params);
-  return backward_over_rows(shape, rois, roi_row_is_valid, total_samples(shape.batch, rois, align), grad, execution,
-                            [&](int64_t k, const GradientBlock& gradient) {
-                              thread_local RoiTaps taps;
-                              const Status prepared =
-                                  roi_taps(rois.data + k * 5, k, shape.height, shape.width, params.spatial_scale, align, taps);
-                              if (!prepared.ok()) return prepared;
-                              scatter_avg(AxisSampler{taps, params.pooled_width}, shape, grad_output.data + k * block, gradient);
-                              return Status::success();
-                            });
+  return backward_over_rows(
+      shape, rois, roi_row_is_valid, total_samples(shape.batch, rois, align), grad, execution,
+      [&](int64_t k, const GradientBlock& gradient) {
+        thread_local RoiTaps taps;
+        const Status prepared =
+            roi_taps(rois.data + k * 5, k, shape.height, shape.width, params.spatial_scale, align, taps);
+        if (!prepared.ok()) return prepared;
+        scatter_avg(AxisSampler{taps, params.pooled_width}, shape, grad_output.data + k * block, gradient);
+        return Status::success();
+      });
 }
 
 inline Status roi_align_rotated_backward(const PooledGradient& grad_output, const RoiRows& rois,
                                          const RoiAlignRotatedParams& params, const GradientMap& grad,
                                          Execution execution) {
-  const BackwardShape shape = backward_shape(grad, params.pooled_height, params.pooled_width, 1, kGradientChannelsPerTask);
+  const BackwardShape shape =
+      backward_shape(grad, params.pooled_height, params.pooled_width, 1, kGradientChannelsPerTask);
   const int64_t block = shape.channels * shape.bins;
-  return backward_over_rows(shape, rois, rotated_row_is_valid, rotated_samples(shape.batch, rois, params), grad, execution,
-                            [&](int64_t k, const GradientBlock& gradient) {
+  return backward_over_rows(shape, rois, rotated_row_is_valid, rotated_samples(shape.batch, rois, params), grad,
+                            execution, [&](int64_t k, const GradientBlock& gradient) {
                               thread_local RotatedRoi roi;
                               const Status prepared =
                                   prepare_rotated(rois.data + k * 6, k, shape.height, shape.width, params, roi);

@@ -44,9 +44,9 @@ inline AxisTap bilinear_tap(float coord, int64_t size) {
 
 // Where a RoI's bins and samples lie along both axes, as torchvision computes it.
 struct AlignGeometry {
-  float start_y, start_x;    // scaled, shifted box origin
-  float bin_h, bin_w;        // bin size in map pixels
-  int64_t grid_h, grid_w;    // samples per bin along each axis (>= 0)
+  float start_y, start_x;  // scaled, shifted box origin
+  float bin_h, bin_w;      // bin size in map pixels
+  int64_t grid_h, grid_w;  // samples per bin along each axis (>= 0)
 };
 
 // Samples per bin along each axis of a roi_h x roi_w box cut into pooled_h x pooled_w bins:
@@ -56,10 +56,12 @@ struct AlignGeometry {
 // max_samples) instead of overflowing an integer.
 inline bool sampling_grid(float roi_h, float roi_w, int64_t pooled_h, int64_t pooled_w, int64_t sampling_ratio,
                           int64_t max_samples, int64_t& grid_h, int64_t& grid_w) {
-  const double rows = sampling_ratio > 0 ? static_cast<double>(sampling_ratio)
-                                         : std::max(0.0, static_cast<double>(std::ceil(roi_h / static_cast<float>(pooled_h))));
-  const double columns = sampling_ratio > 0 ? static_cast<double>(sampling_ratio)
-                                            : std::max(0.0, static_cast<double>(std::ceil(roi_w / static_cast<float>(pooled_w))));
+  const double rows = sampling_ratio > 0
+                          ? static_cast<double>(sampling_ratio)
+                          : std::max(0.0, static_cast<double>(std::ceil(roi_h / static_cast<float>(pooled_h))));
+  const double columns = sampling_ratio > 0
+                             ? static_cast<double>(sampling_ratio)
+                             : std::max(0.0, static_cast<double>(std::ceil(roi_w / static_cast<float>(pooled_w))));
   const double samples = static_cast<double>(pooled_h) * static_cast<double>(pooled_w) * rows * columns;
   if (!(samples <= static_cast<double>(max_samples))) return false;
   // A zero grid on one axis means no samples at all, however large the other axis's grid

@@ -136,7 +136,8 @@ inline double rotated_samples(int64_t batch, const RoiRows& rois, const RoiAlign
     RotatedGeometry g;
     const float* row = rois.data + k * 6;
     if (rotated_row_is_valid(row, batch) && rotated_geometry(row, params, g))
-      samples += static_cast<double>(params.pooled_height * params.pooled_width) * static_cast<double>(g.grid_h * g.grid_w);
+      samples +=
+          static_cast<double>(params.pooled_height * params.pooled_width) * static_cast<double>(g.grid_h * g.grid_w);
   }
   return samples;
 }
@@ -174,7 +175,7 @@ inline Status roi_align_rotated_forward(const FeatureMap& map, const RoiRows& ro
                                         const PooledOutput& out, Execution execution) {
   const double samples = rotated_samples(map.batch, rois, params);
   const bool channels_last = prefer_channels_last(map, samples, kRotatedSample);
-  const RowPlan plan{rois.count, map.channels * params.pooled_height * params.pooled_width, map.channels,
+  const RowPlan plan{rois.count,    map.channels * params.pooled_height * params.pooled_width,     map.channels,
                      channels_last, path_ns(samples, map.channels, kRotatedSample, channels_last), out.data};
   return run_rows(RotatedAlignRows{{map, rois}, params}, map, plan, execution);
 }

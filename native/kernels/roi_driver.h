@@ -30,15 +30,15 @@ enum class MapCopy { channels_last, bin_major };
 
 // One call as the driver sees it.
 struct RowPlan {
-  int64_t rows;           // RoIs, or images for spatialPyramidPool without RoIs
-  int64_t block;          // output elements per row: row r's block starts at r * block
-  int64_t channels;       // the channels the planar path splits into chunks
-  bool channels_last;     // the path, from the cost model
-  double nanoseconds;     // the estimated work of that path (for_work)
-  float* out;             // the output, rows * block elements
+  int64_t rows;               // RoIs, or images for spatialPyramidPool without RoIs
+  int64_t block;              // output elements per row: row r's block starts at r * block
+  int64_t channels;           // the channels the planar path splits into chunks
+  bool channels_last;         // the path, from the cost model
+  double nanoseconds;         // the estimated work of that path (for_work)
+  float* out;                 // the output, rows * block elements
   int32_t* argmax = nullptr;  // roiPool's argmax output when the call wants it
   MapCopy copy = MapCopy::channels_last;
-  int64_t bins = 1;       // for MapCopy::bin_major
+  int64_t bins = 1;  // for MapCopy::bin_major
 };
 
 // What a RoI kernel reads: the map and the RoI rows, rois.columns floats each.

@@ -25,8 +25,8 @@ inline BinSpan pool_bin(int64_t i, int64_t bins, int64_t start, int64_t length, 
     // i < n and r < n, both below 2^32 because the output fits a typed array.
     const int64_t q = length / bins, r = length % bins;
     const auto cut = [&](int64_t j) {
-      return j * q + static_cast<int64_t>((static_cast<uint64_t>(j) * static_cast<uint64_t>(r)) /
-                                          static_cast<uint64_t>(bins));
+      return j * q +
+             static_cast<int64_t>((static_cast<uint64_t>(j) * static_cast<uint64_t>(r)) / static_cast<uint64_t>(bins));
     };
     lo = cut(i);
     hi = cut(i + 1);
@@ -132,7 +132,8 @@ inline void reduce_bin_channels(const float* image, int64_t width, int64_t pixel
       pool_channels<V, 4>(image, width, pixel_stride, rows, cols, c0 + i, values + i, at(i));
     for (; i + V::width <= count; i += V::width)
       pool_channels<V, 1>(image, width, pixel_stride, rows, cols, c0 + i, values + i, at(i));
-    for (; i < count; ++i) pool_channels<ScalarLanes, 1>(image, width, pixel_stride, rows, cols, c0 + i, values + i, at(i));
+    for (; i < count; ++i)
+      pool_channels<ScalarLanes, 1>(image, width, pixel_stride, rows, cols, c0 + i, values + i, at(i));
   } else {
     for (; i + 4 * V::width <= count; i += 4 * V::width)
       average_channels<V, 4>(image, width, pixel_stride, rows, cols, c0 + i, values + i);
@@ -250,7 +251,8 @@ struct RoiPoolRows : MapAndRois {
     float* values = writer.tile_for(out_block, value_tile, block());
     int32_t* indices = out_indices != nullptr ? writer.tile_for(out_indices, index_tile, block()) : nullptr;
     pool_roi_channels_last<BinReduction::max>(image(k, map_copy), map.height, map.width, C,
-                                              round_box(row(k), params.spatial_scale), params, 0, C, C, values, indices);
+                                              round_box(row(k), params.spatial_scale), params, 0, C, C, values,
+                                              indices);
     writer.finish(values, bins, C, planar_values, out_block);
     if (indices != nullptr) writer.finish(indices, bins, C, planar_indices, out_indices);
     return Status::success();
@@ -263,8 +265,13 @@ inline Status roi_pool_forward(const FeatureMap& map, const RoiRows& rois, const
   const double pixels = pixels_scanned(map, rois, params);
   const bool channels_last = prefer_channels_last(map, pixels, kPooledPixel);
   // Unusable rows pool to 0 and argmax -1 (the public contract's "Bad input", invalidBoxes 'zero').
-  const RowPlan plan{rois.count, kernel.block(), map.channels, channels_last,
-                     path_ns(pixels, map.channels, kPooledPixel, channels_last), out.data, out.argmax};
+  const RowPlan plan{rois.count,
+                     kernel.block(),
+                     map.channels,
+                     channels_last,
+                     path_ns(pixels, map.channels, kPooledPixel, channels_last),
+                     out.data,
+                     out.argmax};
   return run_rows(kernel, map, plan, execution);
 }
 

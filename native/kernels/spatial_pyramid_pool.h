@@ -101,8 +101,12 @@ inline Status pyramid_pool(const FeatureMap& map, const RoiRows* rois, const Spa
   }
 
   const bool channels_last = prefer_channels_last(map, pixels, kPooledPixel);
-  const RowPlan plan{count, map.channels * cells, map.channels, channels_last,
-                     path_ns(pixels, map.channels, kPooledPixel, channels_last), out.data};
+  const RowPlan plan{count,
+                     map.channels * cells,
+                     map.channels,
+                     channels_last,
+                     path_ns(pixels, map.channels, kPooledPixel, channels_last),
+                     out.data};
   return run_rows(PyramidRows<R>{map, rois, params}, map, plan, execution);
 }
 

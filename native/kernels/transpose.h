@@ -77,8 +77,7 @@ inline Status channels_last_map(const FeatureMap& map, const Execution& executio
     return Status::success();
   }
   float* dst = nullptr;
-  const Status reserved =
-      reserve_map_copy(map, scratch, "out of memory for the channels-last copy of the input", dst);
+  const Status reserved = reserve_map_copy(map, scratch, "out of memory for the channels-last copy of the input", dst);
   if (!reserved.ok()) return reserved;
   result = dst;
   return transpose_to_channels_last(map, execution, dst);

@@ -57,14 +57,13 @@
 /* Declares the reference to the old version (or the real symbol) and defines __wrap_<name>,
  * which the linker substitutes for every reference to <name> (-Wl,--wrap=<name>), including
  * those inside libstdc++.a. */
-#define ROIOPS_WRAP(ret, name, params, args)             \
-  extern ret ROIOPS_TARGET(name) params;                 \
-  ROIOPS_BIND(name)                                      \
-  ROIOPS_HIDDEN ret __wrap_##name params;                \
+#define ROIOPS_WRAP(ret, name, params, args) \
+  extern ret ROIOPS_TARGET(name) params;     \
+  ROIOPS_BIND(name)                          \
+  ROIOPS_HIDDEN ret __wrap_##name params;    \
   ROIOPS_HIDDEN ret __wrap_##name params { return ROIOPS_TARGET(name) args; }
 
-ROIOPS_WRAP(int, pthread_create,
-            (pthread_t * thread, const pthread_attr_t* attr, void* (*start)(void*), void* arg),
+ROIOPS_WRAP(int, pthread_create, (pthread_t * thread, const pthread_attr_t* attr, void* (*start)(void*), void* arg),
             (thread, attr, start, arg))
 ROIOPS_WRAP(int, pthread_join, (pthread_t thread, void** result), (thread, result))
 ROIOPS_WRAP(int, pthread_detach, (pthread_t thread), (thread))

@@ -32,14 +32,14 @@ const KernelTable& choose() {
   static const Candidate candidates[] = {
   // widest first
 #if defined(__x86_64__) || defined(_M_X64)
-      {3, &avx512_kernel_table, [] { return cpu_features().avx512; }},
-      {2, &avx2_kernel_table, [] { return cpu_features().avx2_fma; }},
-      {1, &sse2_kernel_table, &always},  // SSE2 is part of x86-64
+    {3, &avx512_kernel_table, [] { return cpu_features().avx512; }},
+    {2, &avx2_kernel_table, [] { return cpu_features().avx2_fma; }},
+    {1, &sse2_kernel_table, &always},  // SSE2 is part of x86-64
 #endif
 #if defined(__aarch64__) || defined(_M_ARM64)
-      {1, &neon_kernel_table, &always},  // NEON is part of AArch64
+    {1, &neon_kernel_table, &always},  // NEON is part of AArch64
 #endif
-      {0, &scalar_kernel_table, &always},
+    {0, &scalar_kernel_table, &always},
   };
   const char* cap_text = std::getenv("ROI_OPS_SIMD");
   const int cap = cap_text != nullptr && rank_of(cap_text) >= 0 ? rank_of(cap_text) : 1 << 30;

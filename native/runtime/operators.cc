@@ -38,12 +38,14 @@ Status check_map(const Map& map) {
   if (map.batch < 0 || map.channels < 0)
     return Status::invalid(gradient ? "negative input gradient dimension" : "negative input dimension");
   if (map.height < 1 || map.width < 1)
-    return Status::invalid(gradient ? "input gradient height and width must be >= 1" : "input height and width must be >= 1");
+    return Status::invalid(gradient ? "input gradient height and width must be >= 1"
+                                    : "input height and width must be >= 1");
   int64_t elements;
   if (!multiply({map.batch, map.channels, map.height, map.width}, elements))
     return Status::invalid(gradient ? "input gradient shape overflows" : "input shape overflows");
   if (map.length < elements)
-    return Status::invalid(gradient ? "input gradient buffer is shorter than its shape" : "input data is shorter than its shape");
+    return Status::invalid(gradient ? "input gradient buffer is shorter than its shape"
+                                    : "input data is shorter than its shape");
   if (elements > 0 && map.data == nullptr)
     return Status::invalid(gradient ? "input gradient buffer is missing" : "input data is missing");
   return Status::success();
@@ -91,8 +93,8 @@ Status check_pooling_call(const FeatureMap& map, const RoiRows& rois, int64_t po
 }
 
 // count * channels * pooled_h * pooled_w elements at `data`, or `why`.
-Status check_pooled(int64_t count, int64_t channels, int64_t pooled_h, int64_t pooled_w, const void* data, int64_t length,
-                    const char* why) {
+Status check_pooled(int64_t count, int64_t channels, int64_t pooled_h, int64_t pooled_w, const void* data,
+                    int64_t length, const char* why) {
   if (pooled_h < 1 || pooled_w < 1) return Status::invalid("output size must be >= 1");
   int64_t elements;
   if (!multiply({count, channels, pooled_h, pooled_w}, elements)) return Status::invalid("output shape overflows");
@@ -163,8 +165,8 @@ Status roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const RoiP
 Status roi_align_forward(const FeatureMap& input, const RoiRows& rois, const RoiAlignParams& params,
                          const PooledOutput& out, Execution execution) {
   if (rois.columns != 5) return Status::invalid("roiAlign takes RoI rows of 5");
-  const Status status = check_pooling_call(input, rois, params.pooled_height, params.pooled_width, out, false,
-                                           params.spatial_scale);
+  const Status status =
+      check_pooling_call(input, rois, params.pooled_height, params.pooled_width, out, false, params.spatial_scale);
   if (!status.ok()) return status;
   if (params.mode != AlignMode::avg && params.mode != AlignMode::max && params.mode != AlignMode::onnx_max)
     return Status::invalid("unknown pooling mode");
@@ -187,17 +189,17 @@ Status ps_roi_align_forward(const FeatureMap& input, const RoiRows& rois, const 
 Status roi_align_rotated_forward(const FeatureMap& input, const RoiRows& rois, const RoiAlignRotatedParams& params,
                                  const PooledOutput& out, Execution execution) {
   if (rois.columns != 6) return Status::invalid("roiAlignRotated takes RoI rows of 6");
-  Status status = check_pooling_call(input, rois, params.pooled_height, params.pooled_width, out, false,
-                                     params.spatial_scale);
+  Status status =
+      check_pooling_call(input, rois, params.pooled_height, params.pooled_width, out, false, params.spatial_scale);
   if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
   if (!status.ok()) return status;
   if (writes_nothing(input)) return Status::success();
   return active_kernels().roi_align_rotated_forward(input, rois, params, out, resolve_threads(execution));
 }
 
-Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows& rois, const RoiLevelIndices& roi_levels,
-                                     const MultiScaleRoiAlignParams& params, const PooledOutput& out,
-                                     Execution execution) {
+Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows& rois,
+                                     const RoiLevelIndices& roi_levels, const MultiScaleRoiAlignParams& params,
+                                     const PooledOutput& out, Execution execution) {
   if (levels.count < 1 || levels.maps == nullptr || levels.scales == nullptr)
     return Status::invalid("at least one feature level is needed");
   if (levels.count > kMaxLevels) return Status::invalid("more than 1024 feature levels");
@@ -218,7 +220,8 @@ Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows&
   if (status.ok()) status = check_sampling(1.0f, params.max_samples_per_roi);
   if (!status.ok()) return status;
   if (writes_nothing(first)) return Status::success();
-  return active_kernels().multi_scale_roi_align_forward(levels, rois, roi_levels, params, out, resolve_threads(execution));
+  return active_kernels().multi_scale_roi_align_forward(levels, rois, roi_levels, params, out,
+                                                        resolve_threads(execution));
 }
 
 Status roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois, const RoiAlignParams& params,
@@ -298,7 +301,8 @@ Status spatial_pyramid_pool_forward(const FeatureMap& input, const RoiRows* rois
   if (out.length < elements) return Status::invalid("output buffer is shorter than [rows, C*sum(l*l)]");
   if (elements > 0 && out.data == nullptr) return Status::invalid("output buffer is missing");
   if (!std::isfinite(params.spatial_scale)) return Status::invalid("spatial scale must be finite");
-  if (params.mode != PyramidMode::max && params.mode != PyramidMode::avg) return Status::invalid("unknown pooling mode");
+  if (params.mode != PyramidMode::max && params.mode != PyramidMode::avg)
+    return Status::invalid("unknown pooling mode");
   if (elements == 0) return Status::success();
   return active_kernels().spatial_pyramid_pool_forward(input, rois, params, out, resolve_threads(execution));
 }
@@ -328,8 +332,8 @@ Status crop_and_resize_forward(const FeatureMap& image, const RoiRows& boxes, co
 Status precise_roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const PreciseRoiPoolParams& params,
                                 const PooledOutput& out, Execution execution) {
   if (rois.columns != 5) return Status::invalid("preciseRoiPool takes RoI rows of 5");
-  const Status status = check_pooling_call(input, rois, params.pooled_height, params.pooled_width, out, false,
-                                           params.spatial_scale);
+  const Status status =
+      check_pooling_call(input, rois, params.pooled_height, params.pooled_width, out, false, params.spatial_scale);
   if (!status.ok()) return status;
   if (rois.count == 0 || writes_nothing(input)) return Status::success();
   return active_kernels().precise_roi_pool_forward(input, rois, params, out, resolve_threads(execution));

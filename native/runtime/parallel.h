@@ -16,7 +16,8 @@ void run_parallel(int64_t tasks, int32_t threads, TaskFunction task, void* conte
 
 template <class Body>
 void parallel_for(int64_t tasks, int32_t threads, Body& body) {
-  run_parallel(tasks, threads, [](void* context, int64_t i) { (*static_cast<Body*>(context))(i); }, &body);
+  run_parallel(
+      tasks, threads, [](void* context, int64_t i) { (*static_cast<Body*>(context))(i); }, &body);
 }
 
 }  // namespace roiops

@@ -31,8 +31,8 @@ struct Job {
   TaskFunction task;
   void* context;
   int64_t tasks;
-  int32_t helper_limit;       // threads - 1
-  int32_t helpers = 0;        // workers currently inside this job (guarded by the pool mutex)
+  int32_t helper_limit;  // threads - 1
+  int32_t helpers = 0;   // workers currently inside this job (guarded by the pool mutex)
   std::atomic<int64_t> next{0};
 
   // Takes tasks until none is left.

@@ -18,7 +18,14 @@ import { describe, it } from 'vitest';
 import * as api from '../../lib/index.js';
 import { maxTypedArrayLength } from '../../lib/validate.js';
 import { expectConfiguredBackend } from '../helpers/backend.js';
-import { fuzzCalls, operatorNames, optionsIndex, specs, type FuzzCall, type OperatorName } from '../helpers/fuzz-calls.js';
+import {
+  fuzzCalls,
+  operatorNames,
+  optionsIndex,
+  specs,
+  type FuzzCall,
+  type OperatorName,
+} from '../helpers/fuzz-calls.js';
 import { documentedLength, documentedOutput, Undocumented } from '../helpers/fuzz-oracle.js';
 import { product } from '../helpers/fuzz-values.js';
 
@@ -35,7 +42,12 @@ const runs = integerFromEnvironment('ROI_OPS_FUZZ_RUNS', 1000);
 const seed = integerFromEnvironment('ROI_OPS_FUZZ_SEED', (Date.now() ^ (Math.random() * 2 ** 31)) | 0);
 const path = process.env.ROI_OPS_FUZZ_PATH || undefined;
 const stats = process.env.ROI_OPS_FUZZ_STATS === '1';
-const project = process.env.ROI_OPS_FORCE_JS === '1' ? 'js' : process.env.ROI_OPS_SIMD ? `native-${process.env.ROI_OPS_SIMD}` : 'native';
+const project =
+  process.env.ROI_OPS_FORCE_JS === '1'
+    ? 'js'
+    : process.env.ROI_OPS_SIMD
+      ? `native-${process.env.ROI_OPS_SIMD}`
+      : 'native';
 
 /** A legal output larger than this is not run (it would be slow, or gigabytes: API.md allows up to the engine's limit). */
 const largestRunOutput = 2 ** 20;
@@ -60,7 +72,11 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
 
 function snapshot(value: unknown): Snapshot {
   const { shape, data, argmax } = value as { shape: unknown; data: Float32Array; argmax?: Int32Array };
-  return { shape: Array.isArray(shape) ? [...shape] : shape, bytes: bytesOf(data), argmax: argmax ? bytesOf(argmax) : null };
+  return {
+    shape: Array.isArray(shape) ? [...shape] : shape,
+    bytes: bytesOf(data),
+    argmax: argmax ? bytesOf(argmax) : null,
+  };
 }
 
 class Violation extends Error {}
@@ -70,11 +86,15 @@ function check(condition: boolean, message: () => string): asserts condition {
 }
 
 function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.constructor.name}: ${error.message}` : `a thrown ${typeof error} ${String(error)}`;
+  return error instanceof Error
+    ? `${error.constructor.name}: ${error.message}`
+    : `a thrown ${typeof error} ${String(error)}`;
 }
 
-const sameDims = (a: unknown, b: number[]) => Array.isArray(a) && a.length === b.length && a.every((d, i) => d === b[i]);
-const sameBytes = (a: Uint8Array | null, b: Uint8Array | null) => (a === null || b === null ? a === b : Buffer.compare(a, b) === 0);
+const sameDims = (a: unknown, b: number[]) =>
+  Array.isArray(a) && a.length === b.length && a.every((d, i) => d === b[i]);
+const sameBytes = (a: Uint8Array | null, b: Uint8Array | null) =>
+  a === null || b === null ? a === b : Buffer.compare(a, b) === 0;
 
 /** A returned value must be what API.md documents for these arguments. */
 function checkReturned(op: OperatorName, fn: string, args: unknown[], value: unknown): void {
@@ -89,23 +109,37 @@ function checkReturned(op: OperatorName, fn: string, args: unknown[], value: unk
   const result = value as { data?: unknown; shape?: unknown; argmax?: unknown } | null;
   check(typeof result === 'object' && result !== null, () => `${fn} returned ${String(value)}, not a tensor`);
   check(types.isFloat32Array(result.data), () => `${fn} returned data that is not a Float32Array`);
-  check(sameDims(result.shape, shape), () => `${fn} returned shape ${JSON.stringify(result.shape)}, API.md documents [${shape}]`);
-  check(result.data.length === product(shape), () => `${fn} returned ${(result.data as Float32Array).length} elements for shape [${shape}]`);
+  check(
+    sameDims(result.shape, shape),
+    () => `${fn} returned shape ${JSON.stringify(result.shape)}, API.md documents [${shape}]`,
+  );
+  check(
+    result.data.length === product(shape),
+    () => `${fn} returned ${(result.data as Float32Array).length} elements for shape [${shape}]`,
+  );
   const options = (args[optionsIndex(op)] ?? {}) as { out?: unknown; argmaxOut?: unknown };
-  if (types.isFloat32Array(options.out)) check(result.data === options.out, () => `${fn} did not return options.out as its data`);
+  if (types.isFloat32Array(options.out))
+    check(result.data === options.out, () => `${fn} did not return options.out as its data`);
   if (op !== 'roiPool') return;
   if (!documented.argmax) {
     check(result.argmax === undefined, () => `${fn} returned an argmax without returnArgmax`);
     return;
   }
   check(types.isInt32Array(result.argmax), () => `${fn} returned no Int32Array argmax with returnArgmax: true`);
-  check(result.argmax.length === product(shape), () => `${fn} returned an argmax of ${(result.argmax as Int32Array).length} elements`);
-  if (types.isInt32Array(options.argmaxOut)) check(result.argmax === options.argmaxOut, () => `${fn} did not return options.argmaxOut`);
+  check(
+    result.argmax.length === product(shape),
+    () => `${fn} returned an argmax of ${(result.argmax as Int32Array).length} elements`,
+  );
+  if (types.isInt32Array(options.argmaxOut))
+    check(result.argmax === options.argmaxOut, () => `${fn} did not return options.argmaxOut`);
 }
 
 /** A refusal must be a TypeError or RangeError that starts with the function's name and names what was wrong. */
 function checkThrown(op: OperatorName, fn: string, args: unknown[], error: unknown): void {
-  check(error instanceof TypeError || error instanceof RangeError, () => `${fn} threw ${describeError(error)}, not a TypeError or RangeError`);
+  check(
+    error instanceof TypeError || error instanceof RangeError,
+    () => `${fn} threw ${describeError(error)}, not a TypeError or RangeError`,
+  );
   const { message } = error;
   check(message.startsWith(`${fn}: `), () => `${fn} threw a message that does not start with "${fn}: ": ${message}`);
   const options = args[optionsIndex(op)];
@@ -116,12 +150,20 @@ function checkThrown(op: OperatorName, fn: string, args: unknown[], error: unkno
     names.some((name) => rest.includes(name)),
     () => `${fn} threw a message that names no argument or option: ${message}`,
   );
-  check(message.length <= 1000, () => `${fn} threw a message of ${message.length} characters (values must be described briefly)`);
+  check(
+    message.length <= 1000,
+    () => `${fn} threw a message of ${message.length} characters (values must be described briefly)`,
+  );
 }
 
 /** The error the async form throws for one the Sync form threw: the same but for the function's name and `signal` among the options. */
 function sameRefusal(op: OperatorName, syncError: unknown, asyncError: unknown): boolean {
-  if (!(syncError instanceof Error) || !(asyncError instanceof Error) || syncError.constructor !== asyncError.constructor) return false;
+  if (
+    !(syncError instanceof Error) ||
+    !(asyncError instanceof Error) ||
+    syncError.constructor !== asyncError.constructor
+  )
+    return false;
   const expected = syncError.message.replaceAll(`${op}Sync`, op);
   return asyncError.message === expected || asyncError.message.replace(/, signal$/, '') === expected;
 }
@@ -135,7 +177,12 @@ function settleSync(call: () => unknown): Outcome {
 }
 
 /** The async form's arguments: the Sync form's, with the chosen signal added to a plain options object. */
-function asyncArguments(call: FuzzCall): { args: unknown[]; signal: unknown; kind: FuzzCall['signal']['kind']; started: () => void } {
+function asyncArguments(call: FuzzCall): {
+  args: unknown[];
+  signal: unknown;
+  kind: FuzzCall['signal']['kind'];
+  started: () => void;
+} {
   const { signal: choice } = call;
   const none = { args: call.args, signal: undefined, kind: 'none' as const, started: () => {} };
   if (choice.kind === 'none') return none;
@@ -145,10 +192,13 @@ function asyncArguments(call: FuzzCall): { args: unknown[]; signal: unknown; kin
   const omittable = call.op === 'spatialPyramidPool' || call.op === 'cropAndResize';
   const plain =
     (options === undefined && omittable) ||
-    (typeof options === 'object' && options !== null && [Object.prototype, null].includes(Object.getPrototypeOf(options)));
+    (typeof options === 'object' &&
+      options !== null &&
+      [Object.prototype, null].includes(Object.getPrototypeOf(options)));
   if (!plain) return none;
   const controller = new AbortController();
-  const abort = () => (choice.kind === 'aborted' && choice.reason !== undefined ? controller.abort(choice.reason) : controller.abort());
+  const abort = () =>
+    choice.kind === 'aborted' && choice.reason !== undefined ? controller.abort(choice.reason) : controller.abort();
   if (choice.kind === 'aborted' && choice.when === 'before') abort();
   const signal = choice.kind === 'wrong' ? choice.value : controller.signal;
   const args = specs[call.op].params.map((_, i) => call.args[i]);
@@ -179,7 +229,11 @@ function usesResizableMemory(value: unknown, depth = 0): boolean {
 
 /** The async form's documented refusal of a resizable buffer, which its Sync twin accepts. */
 function refusedAsResizable(op: string, error: unknown): boolean {
-  return error instanceof TypeError && error.message.startsWith(`${op}: `) && error.message.includes('is resizable, so it could shrink while the async call runs');
+  return (
+    error instanceof TypeError &&
+    error.message.startsWith(`${op}: `) &&
+    error.message.includes('is resizable, so it could shrink while the async call runs')
+  );
 }
 
 /** The property: one call, Sync then async. */
@@ -195,7 +249,11 @@ async function checkCall(call: FuzzCall, tally: Tally): Promise<void> {
   check(ms < slowCallMs, () => `${syncName} took ${Math.round(ms)} ms`);
   if (sync.kind === 'returned') checkReturned(op, syncName, args, sync.value);
   else checkThrown(op, syncName, args, sync.error);
-  if (call.corruption === null) check(sync.kind === 'returned', () => `${syncName} refused a valid call: ${describeError((sync as { error: unknown }).error)}`);
+  if (call.corruption === null)
+    check(
+      sync.kind === 'returned',
+      () => `${syncName} refused a valid call: ${describeError((sync as { error: unknown }).error)}`,
+    );
   const before = sync.kind === 'returned' ? snapshot(sync.value) : null;
 
   const { args: asyncArgs, signal, kind, started: callStarted } = asyncArguments(call);
@@ -215,7 +273,10 @@ async function checkCall(call: FuzzCall, tally: Tally): Promise<void> {
   tally.valid += call.corruption === null ? 1 : 0;
   tally[sync.kind === 'returned' ? 'returned' : 'refused']++;
   if (settled.kind === 'threw' && refusedAsResizable(op, settled.error)) {
-    check(usesResizableMemory(asyncArgs), () => `${op} refused a resizable buffer that no argument holds: ${describeError(settled.error)}`);
+    check(
+      usesResizableMemory(asyncArgs),
+      () => `${op} refused a resizable buffer that no argument holds: ${describeError(settled.error)}`,
+    );
     return;
   }
   if (kind === 'aborted') {
@@ -224,7 +285,10 @@ async function checkCall(call: FuzzCall, tally: Tally): Promise<void> {
     check(settled.kind === 'threw', () => `${op} with an aborted signal resolved`);
     const error = (settled as { error: unknown }).error;
     if (error !== reason) {
-      check(sync.kind === 'threw' && sameRefusal(op, sync.error, error), () => `${op} with an aborted signal rejected with ${describeError(error)}, not its reason`);
+      check(
+        sync.kind === 'threw' && sameRefusal(op, sync.error, error),
+        () => `${op} with an aborted signal rejected with ${describeError(error)}, not its reason`,
+      );
       checkThrown(op, op, asyncArgs, error);
     }
     tally.aborted++;
@@ -239,17 +303,23 @@ async function checkCall(call: FuzzCall, tally: Tally): Promise<void> {
     if (error instanceof TypeError && error.message.includes('options.signal')) return;
   }
   if (sync.kind === 'returned') {
-    check(settled.kind === 'returned', () => `${syncName} returned but ${op} rejected: ${describeError((settled as { error: unknown }).error)}`);
+    check(
+      settled.kind === 'returned',
+      () => `${syncName} returned but ${op} rejected: ${describeError((settled as { error: unknown }).error)}`,
+    );
     const after = snapshot(settled.value);
     check(
-      JSON.stringify(after.shape) === JSON.stringify(before?.shape) && sameBytes(after.bytes, before?.bytes ?? null) && sameBytes(after.argmax, before?.argmax ?? null),
+      JSON.stringify(after.shape) === JSON.stringify(before?.shape) &&
+        sameBytes(after.bytes, before?.bytes ?? null) &&
+        sameBytes(after.argmax, before?.argmax ?? null),
       () => `${syncName} and ${op} returned different results`,
     );
   } else {
     check(settled.kind === 'threw', () => `${syncName} threw ${describeError(sync.error)} but ${op} resolved`);
     check(
       sameRefusal(op, sync.error, (settled as { error: unknown }).error),
-      () => `${syncName} threw ${describeError(sync.error)} but ${op} rejected with ${describeError((settled as { error: unknown }).error)}`,
+      () =>
+        `${syncName} threw ${describeError(sync.error)} but ${op} rejected with ${describeError((settled as { error: unknown }).error)}`,
     );
   }
 }
@@ -257,26 +327,31 @@ async function checkCall(call: FuzzCall, tally: Tally): Promise<void> {
 describe(`the public API under fuzzing (ROI_OPS_FUZZ_SEED=${seed}, ${runs} runs per operator)`, () => {
   it('runs on the configured backend', () => expectConfiguredBackend());
 
-  it.each(operatorNames)('%s and its Sync twin return the documented shape or refuse with a TypeError or RangeError, alike', async (op) => {
-    const tally: Tally = { valid: 0, returned: 0, refused: 0, aborted: 0 };
-    const started = performance.now();
-    const details = await fc.check(
-      fc.asyncProperty(fuzzCalls(op, documentedLength), (call) => checkCall(call, tally)),
-      { numRuns: runs, seed, path, timeout: 10_000 },
-    );
-    if (stats) {
-      const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      console.log(
-        `api-fuzz ${project} ${op}: ${details.numRuns} runs in ${seconds} s (${tally.valid} built valid, ${details.numSkips} skipped as too large); ` +
-          `Sync: ${tally.returned} returned, ${tally.refused} refused; async: the same, ${tally.aborted} of them aborted`,
+  it.each(operatorNames)(
+    '%s and its Sync twin return the documented shape or refuse with a TypeError or RangeError, alike',
+    async (op) => {
+      const tally: Tally = { valid: 0, returned: 0, refused: 0, aborted: 0 };
+      const started = performance.now();
+      const details = await fc.check(
+        fc.asyncProperty(fuzzCalls(op, documentedLength), (call) => checkCall(call, tally)),
+        { numRuns: runs, seed, path, timeout: 10_000 },
       );
-    }
-    if (details.failed) {
-      const replay =
-        `ROI_OPS_FUZZ_SEED=${details.seed} ROI_OPS_FUZZ_PATH=${details.counterexamplePath} ROI_OPS_FUZZ_RUNS=${runs} ` +
-        `npx vitest run --project ${project} test/api/api-fuzz.test.ts -t '${op} and'`;
-      const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-      throw new Error(`${error}\n\n${await fc.asyncDefaultReportMessage(details)}\n\nReplay: ${replay}`);
-    }
-  }, Math.max(60_000, runs * 20)); // a long run (npm run fuzz:api) needs more than vitest's 60 s per operator
+      if (stats) {
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        console.log(
+          `api-fuzz ${project} ${op}: ${details.numRuns} runs in ${seconds} s (${tally.valid} built valid, ${details.numSkips} skipped as too large); ` +
+            `Sync: ${tally.returned} returned, ${tally.refused} refused; async: the same, ${tally.aborted} of them aborted`,
+        );
+      }
+      if (details.failed) {
+        const replay =
+          `ROI_OPS_FUZZ_SEED=${details.seed} ROI_OPS_FUZZ_PATH=${details.counterexamplePath} ROI_OPS_FUZZ_RUNS=${runs} ` +
+          `npx vitest run --project ${project} test/api/api-fuzz.test.ts -t '${op} and'`;
+        const error =
+          details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+        throw new Error(`${error}\n\n${await fc.asyncDefaultReportMessage(details)}\n\nReplay: ${replay}`);
+      }
+    },
+    Math.max(60_000, runs * 20),
+  ); // a long run (npm run fuzz:api) needs more than vitest's 60 s per operator
 });

@@ -5,7 +5,12 @@
 // thread count and form), and where the forward is linear it is the forward's adjoint.
 import { describe, expect, it } from 'vitest';
 
-import { roiAlignBackwardSync, roiAlignRotatedBackwardSync, roiAlignRotatedSync, roiAlignSync } from '../../lib/index.js';
+import {
+  roiAlignBackwardSync,
+  roiAlignRotatedBackwardSync,
+  roiAlignRotatedSync,
+  roiAlignSync,
+} from '../../lib/index.js';
 import { expectConfiguredBackend } from '../helpers/backend.js';
 import { mismatches } from '../helpers/golden.js';
 import {
@@ -34,8 +39,10 @@ function outside(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: n
     .map((i) => `[${i}] ${actual[i]} vs ${expected[i]}`);
 }
 
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((sum, v, i) => sum + v * (b[i] as number), 0);
-const absDot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((sum, v, i) => sum + Math.abs(v * (b[i] as number)), 0);
+const dot = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Array.from(a).reduce((sum, v, i) => sum + v * (b[i] as number), 0);
+const absDot = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Array.from(a).reduce((sum, v, i) => sum + Math.abs(v * (b[i] as number)), 0);
 
 /** A case in `layout`: its input, an output gradient (float32, drawn in the output's layout) and the expected input gradient. */
 function problem(c: GradientCase, layout: Layout) {
@@ -54,11 +61,14 @@ describe('backward passes through the public API', () => {
       const get = () => (memo ??= problem(c, layout));
       const call = (form: PublicCall['form'], threads: number): PublicCall => ({ ...get(), layout, form, threads });
 
-      it.each(runs)('%s, %d thread(s): equals the finite-difference gradient of the float64 reference forward', async (form, threads) => {
-        const gradient = await c.publicBackward(call(form, threads));
-        expect(gradient.shape).toEqual(inLayout(gradient.data, nchwShape(c.shape), layout).shape);
-        expect(outside(gradient.data, get().expected, 1e-5, 1e-4)).toEqual([]);
-      });
+      it.each(runs)(
+        '%s, %d thread(s): equals the finite-difference gradient of the float64 reference forward',
+        async (form, threads) => {
+          const gradient = await c.publicBackward(call(form, threads));
+          expect(gradient.shape).toEqual(inLayout(gradient.data, nchwShape(c.shape), layout).shape);
+          expect(outside(gradient.data, get().expected, 1e-5, 1e-4)).toEqual([]);
+        },
+      );
 
       it('is deterministic: bit-identical for 1 and 2 threads, sync and async', async () => {
         const [first, ...others] = await runs.reduce<Promise<Float32Array[]>>(
@@ -69,14 +79,17 @@ describe('backward passes through the public API', () => {
       });
 
       if (c.linear) {
-        it.each(runs)('%s, %d thread(s): is the adjoint of the forward, sum(grad * x) = sum(dY * forward(x))', async (form, threads) => {
-          const { input, gradOutput } = get();
-          const gradient = (await c.publicBackward(call(form, threads))).data;
-          const output = (await c.publicForward(call(form, threads))).data;
-          const scale = Math.max(absDot(gradient, input), absDot(gradOutput, output));
-          expect(scale).toBeGreaterThan(1);
-          expect(Math.abs(dot(gradient, input) - dot(gradOutput, output))).toBeLessThanOrEqual(1e-5 + 1e-4 * scale);
-        });
+        it.each(runs)(
+          '%s, %d thread(s): is the adjoint of the forward, sum(grad * x) = sum(dY * forward(x))',
+          async (form, threads) => {
+            const { input, gradOutput } = get();
+            const gradient = (await c.publicBackward(call(form, threads))).data;
+            const output = (await c.publicForward(call(form, threads))).data;
+            const scale = Math.max(absDot(gradient, input), absDot(gradOutput, output));
+            expect(scale).toBeGreaterThan(1);
+            expect(Math.abs(dot(gradient, input) - dot(gradOutput, output))).toBeLessThanOrEqual(1e-5 + 1e-4 * scale);
+          },
+        );
       }
     });
   });
@@ -86,15 +99,23 @@ describe('backward worked examples', () => {
   it('roiAlignRotated at angle 0 and its backward equal roiAlign (aligned) and its avg backward, bit for bit', () => {
     // Dyadic boxes: both kernels sample the same points with the same weights.
     const [N, C, H, W] = [1, 3, 9, 11];
-    const input = { data: Float32Array.from({ length: N * C * H * W }, (_, i) => Math.sin(i * 0.37) * 3), shape: [N, C, H, W] };
+    const input = {
+      data: Float32Array.from({ length: N * C * H * W }, (_, i) => Math.sin(i * 0.37) * 3),
+      shape: [N, C, H, W],
+    };
     const axis = { data: new Float32Array([0, 1, 2, 7, 6, 0, 2.5, 0.5, 5.5, 8.5]), shape: [2, 5] };
     const rotated = { data: new Float32Array([0, 4, 4, 6, 4, 0, 0, 4, 4.5, 3, 8, 0]), shape: [2, 6] };
     const options = { outputSize: 2, spatialScale: 1, samplingRatio: 2, aligned: true };
     const plain = roiAlignSync(input, axis, options);
     expect(roiAlignRotatedSync(input, rotated, options)).toEqual(plain);
-    const gradOutput = { data: Float32Array.from({ length: plain.data.length }, (_, i) => (i % 5) - 1.5), shape: plain.shape };
+    const gradOutput = {
+      data: Float32Array.from({ length: plain.data.length }, (_, i) => (i % 5) - 1.5),
+      shape: plain.shape,
+    };
     const backwardOptions = { ...options, inputShape: input.shape };
-    expect(roiAlignRotatedBackwardSync(gradOutput, rotated, backwardOptions)).toEqual(roiAlignBackwardSync(gradOutput, axis, backwardOptions));
+    expect(roiAlignRotatedBackwardSync(gradOutput, rotated, backwardOptions)).toEqual(
+      roiAlignBackwardSync(gradOutput, axis, backwardOptions),
+    );
   });
 
   it('roiAlign max and onnx-max route the gradient to the winning sample (mmcv) and corner (ONNX)', () => {
@@ -103,9 +124,20 @@ describe('backward worked examples', () => {
     const input = { data: new Float32Array([1, 2, 3, 40]), shape: [1, 1, 2, 2] };
     const boxes = { data: new Float32Array([0, -0.25, -0.25, 0.25, 0.25]), shape: [1, 5] };
     const gradOutput = { data: new Float32Array([2]), shape: [1, 1, 1, 1] };
-    const options = { inputShape: input.shape, outputSize: 1, spatialScale: 1, samplingRatio: 1, aligned: false, input };
-    expect(Array.from(roiAlignBackwardSync(gradOutput, boxes, { ...options, mode: 'max' }).data)).toEqual([1.125, 0.375, 0.375, 0.125]);
+    const options = {
+      inputShape: input.shape,
+      outputSize: 1,
+      spatialScale: 1,
+      samplingRatio: 1,
+      aligned: false,
+      input,
+    };
+    expect(Array.from(roiAlignBackwardSync(gradOutput, boxes, { ...options, mode: 'max' }).data)).toEqual([
+      1.125, 0.375, 0.375, 0.125,
+    ]);
     // onnx-max: 0.0625 * 40 = 2.5 beats 0.5625 * 1.
-    expect(Array.from(roiAlignBackwardSync(gradOutput, boxes, { ...options, mode: 'onnx-max' }).data)).toEqual([0, 0, 0, 0.125]);
+    expect(Array.from(roiAlignBackwardSync(gradOutput, boxes, { ...options, mode: 'onnx-max' }).data)).toEqual([
+      0, 0, 0, 0.125,
+    ]);
   });
 });

@@ -19,7 +19,15 @@ interface Problem {
 }
 
 /** N=2 maps with C channels; `count` boxes partly off the map; a few NaN and inf pixels. */
-function problem(name: string, seed: number, C: number, H: number, W: number, count: number, layout: 'NCHW' | 'NHWC'): Problem {
+function problem(
+  name: string,
+  seed: number,
+  C: number,
+  H: number,
+  W: number,
+  count: number,
+  layout: 'NCHW' | 'NHWC',
+): Problem {
   const random = prng(seed);
   const data = Float32Array.from({ length: 2 * C * H * W }, () => random() * 4 - 2);
   for (let i = 0; i < 6; i++) data[Math.floor(random() * data.length)] = [NaN, Infinity, -Infinity][i % 3] as number;
@@ -56,7 +64,17 @@ function tensor(p: Problem) {
 function roiPoolExpected(p: Problem, pooledHeight: number, pooledWidth: number, bins: 'overlap' | 'split') {
   const values = new Float32Array(p.count * p.map.channels * pooledHeight * pooledWidth);
   const argmax = new Int32Array(values.length);
-  roiPoolReference({ input: p.map, rois: p.rois, roiCount: p.count, out: values, argmax, pooledHeight, pooledWidth, spatialScale: 0.25, bins });
+  roiPoolReference({
+    input: p.map,
+    rois: p.rois,
+    roiCount: p.count,
+    out: values,
+    argmax,
+    pooledHeight,
+    pooledWidth,
+    spatialScale: 0.25,
+    bins,
+  });
   return { values, argmax };
 }
 
@@ -68,21 +86,53 @@ describe.each(problems)('$name', (p) => {
     ['avg', 2, true],
     ['max', 0, true],
     ['onnx-max', 3, false],
-  ] as const)('roiAlign %s, samplingRatio %d, aligned %s equals the reference, 1 and 2 threads', (mode, samplingRatio, aligned) => {
-    const options = { outputSize: [3, 2] as [number, number], spatialScale: 0.25, samplingRatio, aligned, mode, layout: p.map.layout };
-    const expected = new Float32Array(p.count * p.map.channels * 6);
-    roiAlignReference({ input: p.map, rois: p.rois, roiCount: p.count, out: expected, pooledHeight: 3, pooledWidth: 2, spatialScale: 0.25, samplingRatio, aligned, mode: mode as AlignMode });
-    for (const threads of [1, 2]) expect(roiAlignSync(tensor(p), boxes, { ...options, threads }).data).toEqual(expected);
-  });
+  ] as const)(
+    'roiAlign %s, samplingRatio %d, aligned %s equals the reference, 1 and 2 threads',
+    (mode, samplingRatio, aligned) => {
+      const options = {
+        outputSize: [3, 2] as [number, number],
+        spatialScale: 0.25,
+        samplingRatio,
+        aligned,
+        mode,
+        layout: p.map.layout,
+      };
+      const expected = new Float32Array(p.count * p.map.channels * 6);
+      roiAlignReference({
+        input: p.map,
+        rois: p.rois,
+        roiCount: p.count,
+        out: expected,
+        pooledHeight: 3,
+        pooledWidth: 2,
+        spatialScale: 0.25,
+        samplingRatio,
+        aligned,
+        mode: mode as AlignMode,
+      });
+      for (const threads of [1, 2])
+        expect(roiAlignSync(tensor(p), boxes, { ...options, threads }).data).toEqual(expected);
+    },
+  );
 
-  it.each(['overlap', 'split'] as const)('roiPool bins %s equals the reference with argmax, 1 and 2 threads', (bins) => {
-    const { values: expected, argmax: expectedArgmax } = roiPoolExpected(p, 2, 3, bins);
-    for (const threads of [1, 2]) {
-      const result = roiPoolSync(tensor(p), boxes, { outputSize: [2, 3], spatialScale: 0.25, bins, returnArgmax: true, layout: p.map.layout, threads });
-      expect(result.data).toEqual(expected);
-      expect(result.argmax).toEqual(expectedArgmax);
-    }
-  });
+  it.each(['overlap', 'split'] as const)(
+    'roiPool bins %s equals the reference with argmax, 1 and 2 threads',
+    (bins) => {
+      const { values: expected, argmax: expectedArgmax } = roiPoolExpected(p, 2, 3, bins);
+      for (const threads of [1, 2]) {
+        const result = roiPoolSync(tensor(p), boxes, {
+          outputSize: [2, 3],
+          spatialScale: 0.25,
+          bins,
+          returnArgmax: true,
+          layout: p.map.layout,
+          threads,
+        });
+        expect(result.data).toEqual(expected);
+        expect(result.argmax).toEqual(expectedArgmax);
+      }
+    },
+  );
 });
 
 describe('outputs over 2^20 elements, which the native kernels stream out with non-temporal stores', () => {
@@ -93,10 +143,28 @@ describe('outputs over 2^20 elements, which the native kernels stream out with n
   it('equal the reference, into a buffer that is not 64-byte aligned', () => {
     expect(elements).toBeGreaterThan(2 ** 20);
     const expected = new Float32Array(elements);
-    roiAlignReference({ input: p.map, rois: p.rois, roiCount: p.count, out: expected, pooledHeight: 16, pooledWidth: 16, spatialScale: 0.25, samplingRatio: 2, aligned: true, mode: 'avg' });
+    roiAlignReference({
+      input: p.map,
+      rois: p.rois,
+      roiCount: p.count,
+      out: expected,
+      pooledHeight: 16,
+      pooledWidth: 16,
+      spatialScale: 0.25,
+      samplingRatio: 2,
+      aligned: true,
+      mode: 'avg',
+    });
     const backing = new Float32Array(elements + 1);
     const out = backing.subarray(1);
-    roiAlignSync(tensor(p), boxes, { outputSize: 16, spatialScale: 0.25, samplingRatio: 2, aligned: true, out, threads: 2 });
+    roiAlignSync(tensor(p), boxes, {
+      outputSize: 16,
+      spatialScale: 0.25,
+      samplingRatio: 2,
+      aligned: true,
+      out,
+      threads: 2,
+    });
     expect(out).toEqual(expected);
   });
 
@@ -117,9 +185,22 @@ describe('few RoIs with dense sampling on a large NCHW map (the windowed channel
 
   it.each(['avg', 'max', 'onnx-max'] as const)('roiAlign %s equals the reference, 1 and 2 threads', (mode) => {
     const expected = new Float32Array(3 * 37 * 16);
-    roiAlignReference({ input: p.map, rois: p.rois, roiCount: 3, out: expected, pooledHeight: 4, pooledWidth: 4, spatialScale: 0.25, samplingRatio: 8, aligned: false, mode });
+    roiAlignReference({
+      input: p.map,
+      rois: p.rois,
+      roiCount: 3,
+      out: expected,
+      pooledHeight: 4,
+      pooledWidth: 4,
+      spatialScale: 0.25,
+      samplingRatio: 8,
+      aligned: false,
+      mode,
+    });
     for (const threads of [1, 2]) {
-      expect(roiAlignSync(tensor(p), boxes, { outputSize: 4, spatialScale: 0.25, samplingRatio: 8, mode, threads }).data).toEqual(expected);
+      expect(
+        roiAlignSync(tensor(p), boxes, { outputSize: 4, spatialScale: 0.25, samplingRatio: 8, mode, threads }).data,
+      ).toEqual(expected);
     }
   });
 });

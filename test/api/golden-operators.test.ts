@@ -24,7 +24,9 @@ type Form = 'sync' | 'async';
 
 /** Calls the async or the Sync twin of an operator with the same arguments. */
 function call(name: string, form: Form, ...args: unknown[]): Promise<Tensor> {
-  const fn = (roiOps as unknown as Record<string, (...a: unknown[]) => Tensor | Promise<Tensor>>)[form === 'sync' ? `${name}Sync` : name];
+  const fn = (roiOps as unknown as Record<string, (...a: unknown[]) => Tensor | Promise<Tensor>>)[
+    form === 'sync' ? `${name}Sync` : name
+  ];
   if (!fn) throw new Error(`no operator ${name}`);
   return Promise.resolve(fn(...args));
 }
@@ -41,7 +43,8 @@ const layoutShaped = (c: GoldenCase, layout: Layout) => inLayout(c.expected, lay
 const forwards: Forward[] = [
   {
     prefixes: ['ps_roi_pool', 'ps_roi_align', 'precise_roi_pool', 'roi_align_rotated'],
-    run: (c, layout, form, threads) => call(c.op, form, inLayout(c.input, layout), c.rois, { ...c.params, layout, threads }),
+    run: (c, layout, form, threads) =>
+      call(c.op, form, inLayout(c.input, layout), c.rois, { ...c.params, layout, threads }),
     expected: layoutShaped,
   },
   {
@@ -66,11 +69,19 @@ const forwards: Forward[] = [
     run: (c, layout, form, threads) => {
       const { cropSize, ...options } = c.params;
       const image = c.image as DecodedTensor;
-      return call(c.op, form, layout === 'NHWC' ? image : toChannelsFirst(image), c.rois, c.boxIndices?.data, cropSize, {
-        ...options,
-        layout,
-        threads,
-      });
+      return call(
+        c.op,
+        form,
+        layout === 'NHWC' ? image : toChannelsFirst(image),
+        c.rois,
+        c.boxIndices?.data,
+        cropSize,
+        {
+          ...options,
+          layout,
+          threads,
+        },
+      );
     },
     expected: (c, layout) => (layout === 'NHWC' ? c.expected : toChannelsFirst(c.expected)),
   },
@@ -83,31 +94,38 @@ describe('golden vectors of the other operators', () => {
     expect(forwards.flatMap((f) => goldenCases(f.prefixes)).length).toBe(30);
   });
 
-  describe.each(forwards.flatMap((forward) => goldenCases(forward.prefixes).map((c) => ({ ...c, forward }))))('$name', (c) => {
-    it.each(goldenRuns)('%s %s, %d thread(s)', async (layout, form, threads) => {
-      const result = await c.forward.run(c, layout, form, threads);
-      const expected = c.forward.expected(c, layout);
-      expect(result.shape).toEqual(expected.shape);
-      // §3.2: torchvision divides a zero-size box's empty sum by 0 (NaN); roi-ops gives 0 (API.md).
-      const values = c.op === 'psRoiAlign' ? expected.data.map((v) => (Number.isNaN(v) ? 0 : v)) : expected.data;
-      const { atol, rtol } = toleranceFor(c.op, c.params);
-      expect(mismatches(result.data, values, atol, rtol)).toEqual([]);
-    });
+  describe.each(forwards.flatMap((forward) => goldenCases(forward.prefixes).map((c) => ({ ...c, forward }))))(
+    '$name',
+    (c) => {
+      it.each(goldenRuns)('%s %s, %d thread(s)', async (layout, form, threads) => {
+        const result = await c.forward.run(c, layout, form, threads);
+        const expected = c.forward.expected(c, layout);
+        expect(result.shape).toEqual(expected.shape);
+        // §3.2: torchvision divides a zero-size box's empty sum by 0 (NaN); roi-ops gives 0 (API.md).
+        const values = c.op === 'psRoiAlign' ? expected.data.map((v) => (Number.isNaN(v) ? 0 : v)) : expected.data;
+        const { atol, rtol } = toleranceFor(c.op, c.params);
+        expect(mismatches(result.data, values, atol, rtol)).toEqual([]);
+      });
 
-    it('gives bit-identical results for 1 and 2 threads, sync and async', async () => {
-      const one = await c.forward.run(c, 'NCHW', 'sync', 1);
-      expect(await c.forward.run(c, 'NCHW', 'sync', 2)).toEqual(one);
-      expect(await c.forward.run(c, 'NCHW', 'async', 2)).toEqual(one);
-    });
-  });
+      it('gives bit-identical results for 1 and 2 threads, sync and async', async () => {
+        const one = await c.forward.run(c, 'NCHW', 'sync', 1);
+        expect(await c.forward.run(c, 'NCHW', 'sync', 2)).toEqual(one);
+        expect(await c.forward.run(c, 'NCHW', 'async', 2)).toEqual(one);
+      });
+    },
+  );
 
   describe.each(goldenCases(['multi_scale_roi_align']))('$name with explicit scales', (c) => {
     it('equals the inferred-scale result', () => {
       const { imageSizes: _sizes, inferredScales, ...params } = c.params;
-      const result = roiOps.multiScaleRoiAlignSync(c.features as DecodedTensor[], c.boxes as DecodedTensor[], {
-        ...params,
-        scales: inferredScales as number[],
-      } as never);
+      const result = roiOps.multiScaleRoiAlignSync(
+        c.features as DecodedTensor[],
+        c.boxes as DecodedTensor[],
+        {
+          ...params,
+          scales: inferredScales as number[],
+        } as never,
+      );
       expect(mismatches(result.data, c.expected.data)).toEqual([]);
     });
   });
@@ -119,16 +137,22 @@ function backward(c: GoldenCase, layout: Layout, form: Form, threads: number): P
   const inputShape = inLayout(c.input, layout).shape;
   const options = { ...c.params, inputShape, layout, threads };
   if (c.op === 'roiPool') {
-    const argmax = inLayout(c.expectedArgmax as DecodedTensor<Int32Array> as never, layout).data as unknown as Int32Array;
+    const argmax = inLayout(c.expectedArgmax as DecodedTensor<Int32Array> as never, layout)
+      .data as unknown as Int32Array;
     const { spatialScale: _scale, bins: _bins, ...rest } = options as Record<string, unknown>;
     return call('roiPoolBackward', form, gradOutput, argmax, c.rois, rest);
   }
   return call(`${c.op}Backward`, form, gradOutput, c.rois, options);
 }
 
-const gradientCases = goldenCases(['roi_pool_0', 'roi_pool_1', 'roi_align_0', 'roi_align_1', 'ps_roi_pool', 'ps_roi_align']).filter(
-  (c) => c.gradOutput && c.expectedGradInput,
-);
+const gradientCases = goldenCases([
+  'roi_pool_0',
+  'roi_pool_1',
+  'roi_align_0',
+  'roi_align_1',
+  'ps_roi_pool',
+  'ps_roi_align',
+]).filter((c) => c.gradOutput && c.expectedGradInput);
 
 describe('golden input gradients', () => {
   it('covers every golden gradient', () => {

@@ -6,7 +6,14 @@ import { roiAlign, roiAlignSync, roiPool, roiPoolSync, type RoiPoolResult } from
 import { expectConfiguredBackend } from '../helpers/backend.js';
 import { goldenCases, goldenRuns, inLayout, mismatches, toleranceFor, type GoldenCase } from '../helpers/golden.js';
 
-const cases = goldenCases(['roi_pool', 'roi_align_0', 'roi_align_1', 'roi_align_max', 'roi_align_onnx_max', 'example_']);
+const cases = goldenCases([
+  'roi_pool',
+  'roi_align_0',
+  'roi_align_1',
+  'roi_align_max',
+  'roi_align_onnx_max',
+  'example_',
+]);
 
 type Layout = 'NCHW' | 'NHWC';
 

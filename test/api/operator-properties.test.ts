@@ -50,7 +50,17 @@ function randomRotatedBoxes(count: number, batch: number, width: number, height:
   const data = new Float32Array(count * 6);
   for (let k = 0; k < count; k++) {
     const [b, x1, y1, x2, y2] = plain.data.subarray(k * 5, k * 5 + 5) as unknown as number[];
-    data.set([b as number, ((x1 as number) + (x2 as number)) / 2, ((y1 as number) + (y2 as number)) / 2, (x2 as number) - (x1 as number), (y2 as number) - (y1 as number), random() * 360 - 180], k * 6);
+    data.set(
+      [
+        b as number,
+        ((x1 as number) + (x2 as number)) / 2,
+        ((y1 as number) + (y2 as number)) / 2,
+        (x2 as number) - (x1 as number),
+        (y2 as number) - (y1 as number),
+        random() * 360 - 180,
+      ],
+      k * 6,
+    );
   }
   return { data, shape: [count, 6] };
 }
@@ -105,15 +115,28 @@ const cropTwins = [cropAndResizeSync, cropAndResize] as const;
 const cases: Case[] = [
   boxesCase('psRoiPool', psRoiPoolSync, psRoiPool, boxes, { outputSize: [2, 3], spatialScale: 0.25 }),
   boxesCase('psRoiAlign', psRoiAlignSync, psRoiAlign, boxes, { outputSize: 2, spatialScale: 0.25, samplingRatio: -1 }),
-  boxesCase('roiAlignRotated', roiAlignRotatedSync, roiAlignRotated, rotated, { outputSize: [3, 4], spatialScale: 0.25 }),
+  boxesCase('roiAlignRotated', roiAlignRotatedSync, roiAlignRotated, rotated, {
+    outputSize: [3, 4],
+    spatialScale: 0.25,
+  }),
   {
     name: 'multiScaleRoiAlign',
     layoutShapedOutput: true,
     run: (layout, form, threads) => {
       const coarse = randomMap([2, 12, 9, 12], 15);
       const levels = layout === 'NCHW' ? [map, coarse] : [nhwc, channelsLast(coarse)];
-      const options = { outputSize: 3, samplingRatio: 2, scales: [0.25, 0.125], canonicalScale: 30, canonicalLevel: 2, layout, threads };
-      return form === 'sync' ? multiScaleRoiAlignSync(levels, boxes, options) : multiScaleRoiAlign(levels, boxes, options);
+      const options = {
+        outputSize: 3,
+        samplingRatio: 2,
+        scales: [0.25, 0.125],
+        canonicalScale: 30,
+        canonicalLevel: 2,
+        layout,
+        threads,
+      };
+      return form === 'sync'
+        ? multiScaleRoiAlignSync(levels, boxes, options)
+        : multiScaleRoiAlign(levels, boxes, options);
     },
   },
   // spatialPyramidPool's output is [K or N, C * cells] in either layout.
@@ -123,7 +146,9 @@ const cases: Case[] = [
     spatialScale: 0.25,
     mode: 'avg',
   }),
-  twinCase('spatialPyramidPool (whole maps, max)', false, pyramidTwins, (layout) => [input(layout)], { levels: [1, 2, 4] }),
+  twinCase('spatialPyramidPool (whole maps, max)', false, pyramidTwins, (layout) => [input(layout)], {
+    levels: [1, 2, 4],
+  }),
   // cropAndResize's output is [K,h,w,C] for NHWC and [K,C,h,w] for NCHW.
   twinCase('cropAndResize (bilinear)', true, cropTwins, (layout) => [input(layout), cropBoxes, cropIndices, [5, 4]], {
     extrapolationValue: -2,
@@ -169,7 +194,16 @@ describe('identities between operators', () => {
       const plain = new Float32Array(9 * 5);
       for (let k = 0; k < 9; k++) {
         const [b, cx, cy, w, h] = unrotated.subarray(k * 6, k * 6 + 5) as unknown as number[];
-        plain.set([b as number, (cx as number) - (w as number) / 2, (cy as number) - (h as number) / 2, (cx as number) + (w as number) / 2, (cy as number) + (h as number) / 2], k * 5);
+        plain.set(
+          [
+            b as number,
+            (cx as number) - (w as number) / 2,
+            (cy as number) - (h as number) / 2,
+            (cx as number) + (w as number) / 2,
+            (cy as number) + (h as number) / 2,
+          ],
+          k * 5,
+        );
       }
       const options = { outputSize: 3, spatialScale: 0.25, samplingRatio: 2, aligned };
       const a = roiAlignRotatedSync(map, { data: unrotated, shape: [9, 6] }, options);
@@ -188,7 +222,8 @@ describe('identities between operators', () => {
     // the upright one (detectron2's 5x5 test vector of §4.1 obeys the same rule).
     const expected = new Float32Array(upright.length);
     for (let c = 0; c < 3; c++)
-      for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) expected[c * 16 + i * 4 + j] = upright[c * 16 + (3 - j) * 4 + i] as number;
+      for (let i = 0; i < 4; i++)
+        for (let j = 0; j < 4; j++) expected[c * 16 + i * 4 + j] = upright[c * 16 + (3 - j) * 4 + i] as number;
     expect(mismatches(turned, expected, 1e-5, 1e-4)).toEqual([]);
   });
 

@@ -16,7 +16,13 @@ const root = join(import.meta.dirname, '..', '..');
 function infoInChild(env: Record<string, string>): { info: Record<string, unknown>; stderr: string } {
   const child = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--input-type=module', '-e', "import { info } from './lib/index.ts'; console.log(JSON.stringify(info()))"],
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      "import { info } from './lib/index.ts'; console.log(JSON.stringify(info()))",
+    ],
     { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' },
   );
   expect(child.status).toBe(0);

@@ -13,10 +13,10 @@ const rows = (...values: number[]) => ({ data: f32(values), shape: [values.lengt
 // §9a: the 8x8 feature map of the deepsense.ai article.
 const article = map(
   f32([
-    0.88, 0.44, 0.14, 0.16, 0.37, 0.77, 0.96, 0.27, 0.19, 0.45, 0.57, 0.16, 0.63, 0.29, 0.71, 0.7, 0.66, 0.26, 0.82, 0.64,
-    0.54, 0.73, 0.59, 0.26, 0.85, 0.34, 0.76, 0.84, 0.29, 0.75, 0.62, 0.25, 0.32, 0.74, 0.21, 0.39, 0.34, 0.03, 0.33, 0.48,
-    0.2, 0.14, 0.16, 0.13, 0.73, 0.65, 0.96, 0.32, 0.19, 0.69, 0.09, 0.86, 0.88, 0.07, 0.01, 0.48, 0.83, 0.24, 0.97, 0.04,
-    0.24, 0.35, 0.5, 0.91,
+    0.88, 0.44, 0.14, 0.16, 0.37, 0.77, 0.96, 0.27, 0.19, 0.45, 0.57, 0.16, 0.63, 0.29, 0.71, 0.7, 0.66, 0.26, 0.82,
+    0.64, 0.54, 0.73, 0.59, 0.26, 0.85, 0.34, 0.76, 0.84, 0.29, 0.75, 0.62, 0.25, 0.32, 0.74, 0.21, 0.39, 0.34, 0.03,
+    0.33, 0.48, 0.2, 0.14, 0.16, 0.13, 0.73, 0.65, 0.96, 0.32, 0.19, 0.69, 0.09, 0.86, 0.88, 0.07, 0.01, 0.48, 0.83,
+    0.24, 0.97, 0.04, 0.24, 0.35, 0.5, 0.91,
   ]),
   8,
   8,
@@ -37,7 +37,9 @@ describe('roiPool worked examples', () => {
   it('reproduces the MXNet documentation example at scale 1.0 and 0.7 (C rounding of 2.8)', () => {
     const x = map(arange(48), 8, 6);
     expect(Array.from(roiPoolSync(x, rows(0, 0, 0, 4, 4), { outputSize: 2 }).data)).toEqual([14, 16, 26, 28]);
-    expect(Array.from(roiPoolSync(x, rows(0, 0, 0, 4, 4), { outputSize: 2, spatialScale: 0.7 }).data)).toEqual([7, 9, 19, 21]);
+    expect(Array.from(roiPoolSync(x, rows(0, 0, 0, 4, 4), { outputSize: 2, spatialScale: 0.7 }).data)).toEqual([
+      7, 9, 19, 21,
+    ]);
   });
 
   it('rounds a scaled .5 coordinate half away from zero', () => {
@@ -58,7 +60,7 @@ describe('roiPool worked examples', () => {
     expect(Array.from(result.argmax)).toEqual([15, -1, -1, -1]);
   });
 
-  it("gives split bins shorter than one pixel 0 and -1 (the box is 2 pixels, the grid 3)", () => {
+  it('gives split bins shorter than one pixel 0 and -1 (the box is 2 pixels, the grid 3)', () => {
     const x = map(arange(16), 4, 4);
     const result = roiPoolSync(x, rows(0, 0, 0, 1, 1), { outputSize: 3, bins: 'split', returnArgmax: true });
     // floor(i*2/3) for i = 0..3 is 0, 0, 1, 2: the first row and column of bins are empty.
@@ -68,11 +70,15 @@ describe('roiPool worked examples', () => {
 
   it('takes the true maximum of -inf bins and ignores NaN (torchvision returns -FLT_MAX)', () => {
     const x = map(f32([-Infinity, -Infinity, NaN, NaN, NaN, 3, -Infinity, NaN]), 2, 4);
-    const result = roiPoolSync(x, { data: f32([0, 0, 0, 1, 1, 0, 2, 0, 3, 1]), shape: [2, 5] }, {
-      outputSize: [1, 2],
-      bins: 'split',
-      returnArgmax: true,
-    });
+    const result = roiPoolSync(
+      x,
+      { data: f32([0, 0, 0, 1, 1, 0, 2, 0, 3, 1]), shape: [2, 5] },
+      {
+        outputSize: [1, 2],
+        bins: 'split',
+        returnArgmax: true,
+      },
+    );
     // rows 0-1 of column 0: {-inf, NaN} -> -inf at pixel 0; column 1: {-inf, 3} -> 3 at pixel 5;
     // column 2: {NaN, -inf} -> -inf at pixel 6; column 3: {NaN, NaN} -> NaN and -1
     expect(Array.from(result.data)).toEqual([-Infinity, 3, -Infinity, NaN]);
@@ -154,7 +160,9 @@ describe('input forms', () => {
 
   it('accepts [K,4] boxes when the batch is 1', () => {
     const four = { data: f32([0, 0, 5, 4, 1, 1, 3, 3]), shape: [2, 4] };
-    expect(roiAlignSync(single, four, options)).toEqual(roiAlignSync(single, rows(0, 0, 0, 5, 4, 0, 1, 1, 3, 3), options));
+    expect(roiAlignSync(single, four, options)).toEqual(
+      roiAlignSync(single, rows(0, 0, 0, 5, 4, 0, 1, 1, 3, 3), options),
+    );
   });
 
   it('accepts one [L,4] tensor per image, output rows in concatenation order', () => {
@@ -164,14 +172,18 @@ describe('input forms', () => {
     ];
     const flat = rows(0, 0, 0, 5, 4, 1, 1, 1, 3, 3, 1, 2, 0, 6, 5);
     expect(roiAlignSync(x, perImage, options)).toEqual(roiAlignSync(x, flat, options));
-    expect(roiPoolSync(x, [{ data: new Float32Array(0), shape: [0, 4] }], { outputSize: 2 }).shape).toEqual([0, 3, 2, 2]);
+    expect(roiPoolSync(x, [{ data: new Float32Array(0), shape: [0, 4] }], { outputSize: 2 }).shape).toEqual([
+      0, 3, 2, 2,
+    ]);
   });
 
   it('reads views with a byteOffset in place', () => {
     const backing = new Float32Array(x.data.length + 5);
     backing.set(x.data, 5);
     const view = { data: backing.subarray(5), shape: x.shape };
-    expect(roiPoolSync(view, rows(1, 0, 0, 5, 4), { outputSize: 2 })).toEqual(roiPoolSync(x, rows(1, 0, 0, 5, 4), { outputSize: 2 }));
+    expect(roiPoolSync(view, rows(1, 0, 0, 5, 4), { outputSize: 2 })).toEqual(
+      roiPoolSync(x, rows(1, 0, 0, 5, 4), { outputSize: 2 }),
+    );
   });
 
   it('writes into out and returns it', async () => {
@@ -184,7 +196,9 @@ describe('input forms', () => {
   it('gives an empty [0, C, PH, PW] tensor for no boxes, in both layouts', async () => {
     const none = { data: new Float32Array(0), shape: [0, 5] };
     expect((await roiAlign(x, none, options)).shape).toEqual([0, 3, 2, 3]);
-    expect(roiPoolSync({ data: x.data, shape: [2, 6, 7, 3] }, none, { outputSize: 2, layout: 'NHWC' }).shape).toEqual([0, 2, 2, 3]);
+    expect(roiPoolSync({ data: x.data, shape: [2, 6, 7, 3] }, none, { outputSize: 2, layout: 'NHWC' }).shape).toEqual([
+      0, 2, 2, 3,
+    ]);
   });
 
   it("pools invalid rows to zeros with invalidBoxes: 'zero', leaving the others alone", async () => {
@@ -204,7 +218,8 @@ describe('input forms', () => {
     for (let b = 0; b < 2; b++)
       for (let c = 0; c < 3; c++)
         for (let h = 0; h < 6; h++)
-          for (let w = 0; w < 7; w++) nhwc[((b * 6 + h) * 7 + w) * 3 + c] = x.data[((b * 3 + c) * 6 + h) * 7 + w] as number;
+          for (let w = 0; w < 7; w++)
+            nhwc[((b * 6 + h) * 7 + w) * 3 + c] = x.data[((b * 3 + c) * 6 + h) * 7 + w] as number;
     const box = rows(1, 0.5, 0.25, 5.5, 4.75);
     for (const mode of ['avg', 'max', 'onnx-max'] as const) {
       const a = roiAlignSync(x, box, { ...options, mode });

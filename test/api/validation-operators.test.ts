@@ -83,7 +83,12 @@ describe('roiAlignRotated', () => {
 
   it('names a row with a non-finite angle', () => {
     expectError(
-      () => roiAlignRotatedSync(map([1, 1, 8, 8]), { data: new Float32Array([0, 4, 4, 2, 2, NaN]), shape: [1, 6] }, { outputSize: 2 }),
+      () =>
+        roiAlignRotatedSync(
+          map([1, 1, 8, 8]),
+          { data: new Float32Array([0, 4, 4, 2, 2, NaN]), shape: [1, 6] },
+          { outputSize: 2 },
+        ),
       RangeError,
       "roiAlignRotatedSync: boxes row 0 has a non-finite coordinate NaN at column 5, expected finite numbers (or pass invalidBoxes: 'zero' to pool such rows to zeros)",
     );
@@ -101,7 +106,8 @@ describe('multiScaleRoiAlign', () => {
       'multiScaleRoiAlignSync: expected a non-empty array of tensors (finest level first) for features but received Object (object)',
     );
     expectError(
-      () => multiScaleRoiAlignSync([map([1, 2, 16, 16]), map([1, 3, 8, 8])], boxes, { outputSize: 2, scales: [1, 0.5] }),
+      () =>
+        multiScaleRoiAlignSync([map([1, 2, 16, 16]), map([1, 3, 8, 8])], boxes, { outputSize: 2, scales: [1, 0.5] }),
       RangeError,
       'multiScaleRoiAlignSync: features[1] has batch 1 and 3 channels, but features[0] has batch 1 and 2 channels; every level must share them',
     );
@@ -191,7 +197,8 @@ describe('spatialPyramidPool', () => {
       "spatialPyramidPoolSync: expected one of 'max', 'avg' for options.mode but received \"sum\" (string)",
     );
     expectError(
-      () => spatialPyramidPoolSync(map([2, 1, 8, 8]), { boxes: { data: new Float32Array([0, 0, 4, 4]), shape: [1, 4] } }),
+      () =>
+        spatialPyramidPoolSync(map([2, 1, 8, 8]), { boxes: { data: new Float32Array([0, 0, 4, 4]), shape: [1, 4] } }),
       RangeError,
       'spatialPyramidPoolSync: options.boxes has shape [1,4], which is only allowed when the input batch is 1, but it is 2; pass [K,5] rows (batchIndex, x1, y1, x2, y2) or one [L,4] tensor per image',
     );

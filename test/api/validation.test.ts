@@ -109,8 +109,14 @@ describe('input', () => {
     // Node 20's V8, in optimized code that has seen views of resizable buffers, reports a
     // detached array's old length: the call then failed in the native binding, or the
     // JavaScript backend read nothing. The detached check does not rely on that length.
-    const ResizableArrayBuffer = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ArrayBuffer;
-    const resizable = { data: new Float32Array(new ResizableArrayBuffer(300 * 4, { maxByteLength: 600 * 4 })), shape: [1, 3, 10, 10] };
+    const ResizableArrayBuffer = ArrayBuffer as unknown as new (
+      length: number,
+      options: { maxByteLength: number },
+    ) => ArrayBuffer;
+    const resizable = {
+      data: new Float32Array(new ResizableArrayBuffer(300 * 4, { maxByteLength: 600 * 4 })),
+      shape: [1, 3, 10, 10],
+    };
     for (let i = 0; i < 10_000; i++) roiAlignSync(resizable, boxes, options); // 3,000 suffice here
     const detached = new Float32Array(300);
     structuredClone(detached.buffer, { transfer: [detached.buffer] });
@@ -192,7 +198,11 @@ describe('boxes', () => {
 
 describe('options', () => {
   it('must be an object of known options', () => {
-    expectError(alignError({ options: undefined }), TypeError, 'roiAlignSync: expected an options object for options but received undefined');
+    expectError(
+      alignError({ options: undefined }),
+      TypeError,
+      'roiAlignSync: expected an options object for options but received undefined',
+    );
     expectError(
       alignError({ options: { outputSize: 2, samplingratio: 2 } }),
       TypeError,
@@ -211,17 +221,45 @@ describe('options', () => {
       TypeError,
       'roiAlignSync: expected a value (it is required) for options.outputSize but received undefined',
     );
-    expectError(alignError({ options: { outputSize: 0 } }), RangeError, 'roiAlignSync: expected an integer >= 1 for options.outputSize but received 0 (number)');
-    expectError(alignError({ options: { outputSize: [2] } }), RangeError, 'roiAlignSync: expected a positive integer or [height, width] for options.outputSize but received [2] (array)');
-    expectError(alignError({ options: { outputSize: [2, 1.5] } }), RangeError, 'roiAlignSync: expected an integer for options.outputSize[1] but received 1.5 (number)');
-    expectError(alignError({ options: { outputSize: '7' } }), TypeError, 'roiAlignSync: expected a positive integer or [height, width] for options.outputSize but received "7" (string)');
+    expectError(
+      alignError({ options: { outputSize: 0 } }),
+      RangeError,
+      'roiAlignSync: expected an integer >= 1 for options.outputSize but received 0 (number)',
+    );
+    expectError(
+      alignError({ options: { outputSize: [2] } }),
+      RangeError,
+      'roiAlignSync: expected a positive integer or [height, width] for options.outputSize but received [2] (array)',
+    );
+    expectError(
+      alignError({ options: { outputSize: [2, 1.5] } }),
+      RangeError,
+      'roiAlignSync: expected an integer for options.outputSize[1] but received 1.5 (number)',
+    );
+    expectError(
+      alignError({ options: { outputSize: '7' } }),
+      TypeError,
+      'roiAlignSync: expected a positive integer or [height, width] for options.outputSize but received "7" (string)',
+    );
   });
 
   it('checks every other option', () => {
     const cases: Array<[Record<string, unknown>, typeof TypeError, string]> = [
-      [{ spatialScale: -1 }, RangeError, 'expected a positive finite number for options.spatialScale but received -1 (number)'],
-      [{ spatialScale: NaN }, RangeError, 'expected a positive finite number for options.spatialScale but received NaN (number)'],
-      [{ spatialScale: '1' }, TypeError, 'expected a positive finite number for options.spatialScale but received "1" (string)'],
+      [
+        { spatialScale: -1 },
+        RangeError,
+        'expected a positive finite number for options.spatialScale but received -1 (number)',
+      ],
+      [
+        { spatialScale: NaN },
+        RangeError,
+        'expected a positive finite number for options.spatialScale but received NaN (number)',
+      ],
+      [
+        { spatialScale: '1' },
+        TypeError,
+        'expected a positive finite number for options.spatialScale but received "1" (string)',
+      ],
       // Found by the API fuzz: finite doubles that float32, in which the kernels compute, turns into infinity or 0
       // (the native kernels refused the first as "roiAlign: spatial scale must be finite"; the JavaScript ones gave NaN).
       [{ spatialScale: 3.5e38 }, RangeError, float32Scale('3.5e+38')],
@@ -229,11 +267,27 @@ describe('options', () => {
       [{ spatialScale: 1e-46 }, RangeError, float32Scale('1e-46')],
       [{ samplingRatio: 1.5 }, RangeError, 'expected an integer for options.samplingRatio but received 1.5 (number)'],
       [{ aligned: 'yes' }, TypeError, 'expected a boolean for options.aligned but received "yes" (string)'],
-      [{ mode: 'mean' }, RangeError, `expected one of 'avg', 'max', 'onnx-max' for options.mode but received "mean" (string)`],
+      [
+        { mode: 'mean' },
+        RangeError,
+        `expected one of 'avg', 'max', 'onnx-max' for options.mode but received "mean" (string)`,
+      ],
       [{ layout: 'CHW' }, RangeError, `expected one of 'NCHW', 'NHWC' for options.layout but received "CHW" (string)`],
-      [{ invalidBoxes: 'skip' }, RangeError, `expected one of 'error', 'zero' for options.invalidBoxes but received "skip" (string)`],
-      [{ maxSamplesPerRoi: 0 }, RangeError, 'expected an integer >= 1 for options.maxSamplesPerRoi but received 0 (number)'],
-      [{ out: new Float64Array(12) }, TypeError, 'expected a Float32Array for options.out but received Float64Array(12)'],
+      [
+        { invalidBoxes: 'skip' },
+        RangeError,
+        `expected one of 'error', 'zero' for options.invalidBoxes but received "skip" (string)`,
+      ],
+      [
+        { maxSamplesPerRoi: 0 },
+        RangeError,
+        'expected an integer >= 1 for options.maxSamplesPerRoi but received 0 (number)',
+      ],
+      [
+        { out: new Float64Array(12) },
+        TypeError,
+        'expected a Float32Array for options.out but received Float64Array(12)',
+      ],
       [{ threads: 0 }, RangeError, 'expected an integer in [1, 65536] for options.threads but received 0 (number)'],
     ];
     for (const [extra, type, message] of cases) {
@@ -296,10 +350,15 @@ describe('options', () => {
     const noBoxes = { data: new Float32Array(0), shape: [0, 5] };
     expect(psRoiAlignSync(empty, noBoxes, { outputSize: 2, layout: 'NHWC' }).shape).toEqual([0, 2, 2, 0]);
     expect((await psRoiAlign(empty, noBoxes, { outputSize: 2, layout: 'NHWC' })).shape).toEqual([0, 2, 2, 0]);
-    await expect(psRoiAlign(empty, noBoxes, { outputSize: 2, layout: 'NHWC', signal: AbortSignal.abort() })).rejects.toMatchObject({
+    await expect(
+      psRoiAlign(empty, noBoxes, { outputSize: 2, layout: 'NHWC', signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({
       name: 'AbortError',
     });
-    expect(spatialPyramidPoolSync({ data: new Float32Array(0), shape: [2 ** 40, 0, 1, 1] }).shape).toEqual([2 ** 40, 0]);
+    expect(spatialPyramidPoolSync({ data: new Float32Array(0), shape: [2 ** 40, 0, 1, 1] }).shape).toEqual([
+      2 ** 40,
+      0,
+    ]);
   });
 
   it("refuses an output over the engine's typed array limit before allocating it", () => {
@@ -315,18 +374,23 @@ describe('options', () => {
 describe('roiPool options', () => {
   it('checks argmaxOut: an Int32Array of the output length, only with returnArgmax, apart from the other buffers', () => {
     const out = new Float32Array(12);
-    expect(() => roiPoolSync(input, boxes, { outputSize: 2, returnArgmax: true, argmaxOut: new Float32Array(12) as never })).toThrow(
-      new TypeError('roiPoolSync: expected an Int32Array for options.argmaxOut but received Float32Array(12)'),
-    );
+    expect(() =>
+      roiPoolSync(input, boxes, { outputSize: 2, returnArgmax: true, argmaxOut: new Float32Array(12) as never }),
+    ).toThrow(new TypeError('roiPoolSync: expected an Int32Array for options.argmaxOut but received Float32Array(12)'));
     expect(() => roiPoolSync(input, boxes, { outputSize: 2, argmaxOut: new Int32Array(12) })).toThrow(
       new RangeError('roiPoolSync: options.argmaxOut is only used with returnArgmax: true'),
     );
-    expect(() => roiPoolSync(input, boxes, { outputSize: 2, returnArgmax: true, argmaxOut: new Int32Array(13) })).toThrow(
-      new RangeError('roiPoolSync: options.argmaxOut has 13 elements, the output [1,3,2,2] needs 12'),
-    );
+    expect(() =>
+      roiPoolSync(input, boxes, { outputSize: 2, returnArgmax: true, argmaxOut: new Int32Array(13) }),
+    ).toThrow(new RangeError('roiPoolSync: options.argmaxOut has 13 elements, the output [1,3,2,2] needs 12'));
     const shared = new ArrayBuffer(96);
     expect(() =>
-      roiPoolSync(input, boxes, { outputSize: 2, returnArgmax: true, out: new Float32Array(shared, 0, 12), argmaxOut: new Int32Array(shared, 32, 12) }),
+      roiPoolSync(input, boxes, {
+        outputSize: 2,
+        returnArgmax: true,
+        out: new Float32Array(shared, 0, 12),
+        argmaxOut: new Int32Array(shared, 32, 12),
+      }),
     ).toThrow(new RangeError('roiPoolSync: options.argmaxOut overlaps options.out; pass a separate buffer'));
     const argmaxOut = new Int32Array(12).fill(7);
     const result = roiPoolSync(input, boxes, { outputSize: 2, returnArgmax: true, out, argmaxOut });
@@ -336,7 +400,9 @@ describe('roiPool options', () => {
 
   it('checks bins and returnArgmax', () => {
     expect(() => roiPoolSync(input, boxes, { outputSize: 2, bins: 'disjoint' as never })).toThrow(
-      new RangeError(`roiPoolSync: expected one of 'overlap', 'split' for options.bins but received "disjoint" (string)`),
+      new RangeError(
+        `roiPoolSync: expected one of 'overlap', 'split' for options.bins but received "disjoint" (string)`,
+      ),
     );
     expect(() => roiPoolSync(input, boxes, { outputSize: 2, returnArgmax: 1 as never })).toThrow(
       new TypeError('roiPoolSync: expected a boolean for options.returnArgmax but received 1 (number)'),
@@ -360,8 +426,12 @@ describe('async forms', () => {
 
 describe('setNumThreads', () => {
   it('takes a positive integer', () => {
-    expect(() => setNumThreads(0)).toThrow(new RangeError('setNumThreads: expected an integer in [1, 65536] for threads but received 0 (number)'));
-    expect(() => setNumThreads('2' as never)).toThrow(new TypeError('setNumThreads: expected an integer for threads but received "2" (string)'));
+    expect(() => setNumThreads(0)).toThrow(
+      new RangeError('setNumThreads: expected an integer in [1, 65536] for threads but received 0 (number)'),
+    );
+    expect(() => setNumThreads('2' as never)).toThrow(
+      new TypeError('setNumThreads: expected an integer for threads but received "2" (string)'),
+    );
     const before = getNumThreads();
     setNumThreads(1);
     expect(getNumThreads()).toBe(1);

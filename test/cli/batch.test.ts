@@ -7,7 +7,13 @@ import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { cropAndResizeSync, psRoiAlignSync, roiAlignSync, roiPoolSync, spatialPyramidPoolSync } from '../../lib/index.js';
+import {
+  cropAndResizeSync,
+  psRoiAlignSync,
+  roiAlignSync,
+  roiPoolSync,
+  spatialPyramidPoolSync,
+} from '../../lib/index.js';
 import { writeNpy } from '../../cli/io/npy.js';
 import { readTensorFile } from '../../cli/io/tensor-file.js';
 import type { Tensor } from '../../lib/types.js';
@@ -30,15 +36,37 @@ interface ManifestJob {
 /** Six good jobs; job j belongs to shard j mod n. */
 const jobs: ManifestJob[] = [
   {
-    fields: { op: 'roiAlign', input: 'map.npy', boxes: 'boxes.json', output: 'align.npy', outputSize: [2, 3], samplingRatio: 2, aligned: true },
+    fields: {
+      op: 'roiAlign',
+      input: 'map.npy',
+      boxes: 'boxes.json',
+      output: 'align.npy',
+      outputSize: [2, 3],
+      samplingRatio: 2,
+      aligned: true,
+    },
     expected: () => roiAlignSync(map, boxes, { outputSize: [2, 3], samplingRatio: 2, aligned: true }),
   },
   {
-    fields: { op: 'roiPool', input: 'map.npy', boxes: 'boxes.json', output: 'pool/values.npy', argmaxOutput: 'pool/argmax.npy', outputSize: 2 },
+    fields: {
+      op: 'roiPool',
+      input: 'map.npy',
+      boxes: 'boxes.json',
+      output: 'pool/values.npy',
+      argmaxOutput: 'pool/argmax.npy',
+      outputSize: 2,
+    },
     expected: () => roiPoolSync(map, boxes, { outputSize: 2, returnArgmax: true }),
   },
   {
-    fields: { op: 'psRoiAlign', input: 'map.npy', boxes: 'boxes.json', output: 'ps.npy', outputSize: 2, spatialScale: 0.5 },
+    fields: {
+      op: 'psRoiAlign',
+      input: 'map.npy',
+      boxes: 'boxes.json',
+      output: 'ps.npy',
+      outputSize: 2,
+      spatialScale: 0.5,
+    },
     expected: () => psRoiAlignSync(map, boxes, { outputSize: 2, spatialScale: 0.5 }),
   },
   {
@@ -46,16 +74,31 @@ const jobs: ManifestJob[] = [
     expected: () => spatialPyramidPoolSync(map, { levels: [1, 2] }),
   },
   {
-    fields: { op: 'cropAndResize', input: 'image.npy', boxes: 'crop-boxes.npy', output: 'crops/crops.npy', cropSize: [3, 2] },
+    fields: {
+      op: 'cropAndResize',
+      input: 'image.npy',
+      boxes: 'crop-boxes.npy',
+      output: 'crops/crops.npy',
+      cropSize: [3, 2],
+    },
     expected: () => cropAndResizeSync(image, cropBoxes, [0, 0], [3, 2]),
   },
   {
-    fields: { op: 'roiAlign', input: 'map.npy', boxes: 'boxes.json', output: 'align-max.npy', outputSize: 2, mode: 'max', threads: 1 },
+    fields: {
+      op: 'roiAlign',
+      input: 'map.npy',
+      boxes: 'boxes.json',
+      output: 'align-max.npy',
+      outputSize: 2,
+      mode: 'max',
+      threads: 1,
+    },
     expected: () => roiAlignSync(map, boxes, { outputSize: 2, mode: 'max' }),
   },
 ];
 
-const outputsOf = (job: ManifestJob) => [job.fields.output, job.fields.argmaxOutput].filter((path): path is string => typeof path === 'string');
+const outputsOf = (job: ManifestJob) =>
+  [job.fields.output, job.fields.argmaxOutput].filter((path): path is string => typeof path === 'string');
 const allOutputs = jobs.flatMap(outputsOf).sort();
 const manifest = (entries: Array<ManifestJob | string>) =>
   `${entries.map((entry) => (typeof entry === 'string' ? entry : JSON.stringify(entry.fields))).join('\n')}\n`;
@@ -64,7 +107,10 @@ beforeAll(() => {
   ensureBuilt();
   mkdirSync(data);
   writeNpy(join(data, 'map.npy'), map);
-  writeFileSync(join(data, 'boxes.json'), JSON.stringify(Array.from({ length: 3 }, (_, k) => Array.from(boxes.data.subarray(k * 5, k * 5 + 5)))));
+  writeFileSync(
+    join(data, 'boxes.json'),
+    JSON.stringify(Array.from({ length: 3 }, (_, k) => Array.from(boxes.data.subarray(k * 5, k * 5 + 5)))),
+  );
   writeNpy(join(data, 'image.npy'), image);
   writeNpy(join(data, 'crop-boxes.npy'), cropBoxes);
   writeFileSync(join(data, 'jobs.jsonl'), manifest(jobs));
@@ -77,7 +123,8 @@ function expectOutputsOfLibrary(outDir: string, selected: ManifestJob[] = jobs):
     const written = readTensorFile(join(dir, outDir, job.fields.output as string));
     expect(written.shape).toEqual(want.shape);
     expect(written.data).toEqual(want.data);
-    if (want.argmax) expect(readTensorFile(join(dir, outDir, job.fields.argmaxOutput as string)).data).toEqual(want.argmax);
+    if (want.argmax)
+      expect(readTensorFile(join(dir, outDir, job.fields.argmaxOutput as string)).data).toEqual(want.argmax);
   }
 }
 
@@ -87,7 +134,9 @@ describe('roi-ops batch', () => {
   it('runs every job: outputs equal the library calls, plain progress lines on stderr, no temporary file', () => {
     const result = batch('data/jobs.jsonl', '--out-dir', 'out-all');
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^roi-ops batch: 6 done, 0 failed, 0 skipped \(already done\) of 6 jobs \(data\/jobs\.jsonl\) in [\d.]+ s\n$/);
+    expect(result.stdout).toMatch(
+      /^roi-ops batch: 6 done, 0 failed, 0 skipped \(already done\) of 6 jobs \(data\/jobs\.jsonl\) in [\d.]+ s\n$/,
+    );
     // stderr is a pipe here, not a terminal: lines, never a carriage return.
     expect(result.stderr).not.toContain('\r');
     const lines = result.stderr.trimEnd().split('\n');
@@ -102,7 +151,14 @@ describe('roi-ops batch', () => {
     const before = allOutputs.map((path) => statSync(join(dir, 'out-all', path)).mtimeMs);
     const result = batch('data/jobs.jsonl', '--out-dir', 'out-all', '--json');
     expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ jobs: 6, done: 0, skipped: 6, failed: 0, notRun: 0, failures: [] });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      jobs: 6,
+      done: 0,
+      skipped: 6,
+      failed: 0,
+      notRun: 0,
+      failures: [],
+    });
     expect(allOutputs.map((path) => statSync(join(dir, 'out-all', path)).mtimeMs)).toEqual(before);
     // --force runs them again, into the same bytes.
     const forced = batch('data/jobs.jsonl', '--out-dir', 'out-all', '--json', '--force');
@@ -113,20 +169,38 @@ describe('roi-ops batch', () => {
   it('reports a bad job by its line, exits 1 with the counts, and runs the others', () => {
     const bad = [
       jobs[0] as ManifestJob,
-      { fields: { op: 'roiAlign', input: 'map.npy', boxes: 'boxes.json', output: 'zero.npy', outputSize: 0 }, expected: () => map },
+      {
+        fields: { op: 'roiAlign', input: 'map.npy', boxes: 'boxes.json', output: 'zero.npy', outputSize: 0 },
+        expected: () => map,
+      },
       '',
       'this is not JSON',
       jobs[2] as ManifestJob,
-      { fields: { op: 'roiAlign', input: 'nowhere.npy', boxes: 'boxes.json', output: 'lost.npy', outputSize: 2 }, expected: () => map },
+      {
+        fields: { op: 'roiAlign', input: 'nowhere.npy', boxes: 'boxes.json', output: 'lost.npy', outputSize: 2 },
+        expected: () => map,
+      },
       jobs[3] as ManifestJob,
     ];
     writeFileSync(join(data, 'bad.jsonl'), manifest(bad));
     const result = batch('data/bad.jsonl', '--out-dir', 'out-bad', '--json');
     expect(result.status).toBe(1);
     const summary = JSON.parse(result.stdout);
-    expect(summary).toMatchObject({ manifestJobs: 6, jobs: 6, done: 3, skipped: 0, failed: 3, notRun: 0, interruptedBy: null });
+    expect(summary).toMatchObject({
+      manifestJobs: 6,
+      jobs: 6,
+      done: 3,
+      skipped: 0,
+      failed: 3,
+      notRun: 0,
+      interruptedBy: null,
+    });
     expect(summary.failures).toEqual([
-      { line: 2, output: 'zero.npy', message: 'roiAlign: expected an integer >= 1 for options.outputSize but received 0 (number)' },
+      {
+        line: 2,
+        output: 'zero.npy',
+        message: 'roiAlign: expected an integer >= 1 for options.outputSize but received 0 (number)',
+      },
       { line: 4, message: expect.stringMatching(/^not valid JSON \(/) },
       { line: 6, output: 'lost.npy', message: expect.stringMatching(/^data\/nowhere\.npy: .*ENOENT/) },
     ]);
@@ -142,7 +216,11 @@ describe('roi-ops batch', () => {
   });
 
   it('refuses, as failed jobs, outputs outside --out-dir and two jobs writing one file', () => {
-    const lines = [jobs[0] as ManifestJob, { ...(jobs[5] as ManifestJob), fields: { ...jobs[5]?.fields, output: 'align.npy' } }, { ...(jobs[5] as ManifestJob), fields: { ...jobs[5]?.fields, output: '../escape.npy' } }];
+    const lines = [
+      jobs[0] as ManifestJob,
+      { ...(jobs[5] as ManifestJob), fields: { ...jobs[5]?.fields, output: 'align.npy' } },
+      { ...(jobs[5] as ManifestJob), fields: { ...jobs[5]?.fields, output: '../escape.npy' } },
+    ];
     writeFileSync(join(data, 'clash.jsonl'), manifest(lines));
     const result = batch('data/clash.jsonl', '--out-dir', 'out-clash', '--json');
     expect(result.status).toBe(1);
@@ -157,11 +235,26 @@ describe('roi-ops batch', () => {
     const shardOutputs = [0, 1].map((i) => {
       const result = batch('data/jobs.jsonl', '--out-dir', `out-shard${i}`, '--shard', `${i}/2`, '--json');
       expect(result.status).toBe(0);
-      expect(JSON.parse(result.stdout)).toMatchObject({ shard: { index: i, count: 2 }, manifestJobs: 6, jobs: 3, done: 3 });
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        shard: { index: i, count: 2 },
+        manifestJobs: 6,
+        jobs: 3,
+        done: 3,
+      });
       return listFiles(join(dir, `out-shard${i}`));
     });
-    expect(shardOutputs[0]).toEqual(jobs.filter((_, j) => j % 2 === 0).flatMap(outputsOf).sort());
-    expect(shardOutputs[1]).toEqual(jobs.filter((_, j) => j % 2 === 1).flatMap(outputsOf).sort());
+    expect(shardOutputs[0]).toEqual(
+      jobs
+        .filter((_, j) => j % 2 === 0)
+        .flatMap(outputsOf)
+        .sort(),
+    );
+    expect(shardOutputs[1]).toEqual(
+      jobs
+        .filter((_, j) => j % 2 === 1)
+        .flatMap(outputsOf)
+        .sort(),
+    );
     expect(shardOutputs[0]?.filter((path) => shardOutputs[1]?.includes(path))).toEqual([]);
     expect([...(shardOutputs[0] ?? []), ...(shardOutputs[1] ?? [])].sort()).toEqual(allOutputs);
     shardOutputs.forEach((paths, i) => {
@@ -186,39 +279,45 @@ describe('roi-ops batch', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('%s abandons the jobs in flight, leaves only complete files, exits %i; a rerun finishes', async (signal, exitStatus) => {
-    const many = Array.from({ length: 1500 }, (_, j) => ({ fields: { ...jobs[0]?.fields, output: `many/${j}.npy` }, expected: () => map }));
-    writeFileSync(join(data, 'many.jsonl'), manifest(many));
-    const outDir = `out-${signal}`;
-    const child = startCli(['batch', 'data/many.jsonl', '--out-dir', outDir, '--json'], dir);
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    // The first progress line comes after the first job: the run is under way.
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      const seen = stderr.includes('1/1500 jobs');
-      stderr += chunk.toString();
-      if (!seen && stderr.includes('1/1500 jobs')) child.kill(signal);
-    });
-    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(status).toBe(exitStatus);
-    const summary = JSON.parse(stdout);
-    expect(summary.interruptedBy).toBe(signal);
-    expect(summary.done).toBeGreaterThan(0);
-    expect(summary.notRun).toBeGreaterThan(0);
-    expect(summary.done + summary.notRun).toBe(1500);
-    const written = listFiles(join(dir, outDir));
-    expect(written).toHaveLength(summary.done);
-    const want = roiAlignSync(map, boxes, { outputSize: [2, 3], samplingRatio: 2, aligned: true });
-    for (const path of written) expect(readTensorFile(join(dir, outDir, path)).data).toEqual(want.data);
+  ] as const)(
+    '%s abandons the jobs in flight, leaves only complete files, exits %i; a rerun finishes',
+    async (signal, exitStatus) => {
+      const many = Array.from({ length: 1500 }, (_, j) => ({
+        fields: { ...jobs[0]?.fields, output: `many/${j}.npy` },
+        expected: () => map,
+      }));
+      writeFileSync(join(data, 'many.jsonl'), manifest(many));
+      const outDir = `out-${signal}`;
+      const child = startCli(['batch', 'data/many.jsonl', '--out-dir', outDir, '--json'], dir);
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      // The first progress line comes after the first job: the run is under way.
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        const seen = stderr.includes('1/1500 jobs');
+        stderr += chunk.toString();
+        if (!seen && stderr.includes('1/1500 jobs')) child.kill(signal);
+      });
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(status).toBe(exitStatus);
+      const summary = JSON.parse(stdout);
+      expect(summary.interruptedBy).toBe(signal);
+      expect(summary.done).toBeGreaterThan(0);
+      expect(summary.notRun).toBeGreaterThan(0);
+      expect(summary.done + summary.notRun).toBe(1500);
+      const written = listFiles(join(dir, outDir));
+      expect(written).toHaveLength(summary.done);
+      const want = roiAlignSync(map, boxes, { outputSize: [2, 3], samplingRatio: 2, aligned: true });
+      for (const path of written) expect(readTensorFile(join(dir, outDir, path)).data).toEqual(want.data);
 
-    const rerun = batch('data/many.jsonl', '--out-dir', outDir, '--json', '--progress', 'none');
-    expect(rerun.status).toBe(0);
-    expect(JSON.parse(rerun.stdout)).toMatchObject({ skipped: summary.done, done: 1500 - summary.done, failed: 0 });
-    expect(listFiles(join(dir, outDir))).toHaveLength(1500);
-  });
+      const rerun = batch('data/many.jsonl', '--out-dir', outDir, '--json', '--progress', 'none');
+      expect(rerun.status).toBe(0);
+      expect(JSON.parse(rerun.stdout)).toMatchObject({ skipped: summary.done, done: 1500 - summary.done, failed: 0 });
+      expect(listFiles(join(dir, outDir))).toHaveLength(1500);
+    },
+  );
 
   it('leaves no temporary file in any output directory', () => {
     expect(listFiles(dir).filter((path) => path.endsWith('.tmp'))).toEqual([]);
@@ -226,9 +325,18 @@ describe('roi-ops batch', () => {
 
   it.each([
     [['data/jobs.jsonl'], 'missing --out-dir DIR: the directory the outputs go under'],
-    [['data/jobs.jsonl', '--out-dir', 'o', '--shard', '2/2'], 'expected i/n with 0 <= i < n (like 0/4) for --shard but received "2/2"'],
-    [['data/jobs.jsonl', '--out-dir', 'o', '--concurrency', '0'], 'expected an integer in [1, 1024] for --concurrency but received "0"'],
-    [['data/jobs.jsonl', '--out-dir', 'o', '--progress', 'fancy'], 'expected one of auto, bar, lines, none for --progress but received "fancy"'],
+    [
+      ['data/jobs.jsonl', '--out-dir', 'o', '--shard', '2/2'],
+      'expected i/n with 0 <= i < n (like 0/4) for --shard but received "2/2"',
+    ],
+    [
+      ['data/jobs.jsonl', '--out-dir', 'o', '--concurrency', '0'],
+      'expected an integer in [1, 1024] for --concurrency but received "0"',
+    ],
+    [
+      ['data/jobs.jsonl', '--out-dir', 'o', '--progress', 'fancy'],
+      'expected one of auto, bar, lines, none for --progress but received "fancy"',
+    ],
     [['--out-dir', 'o'], 'missing argument: roi-ops batch <manifest.jsonl>'],
     [['a.jsonl', 'b.jsonl', '--out-dir', 'o'], "unexpected argument 'b.jsonl'"],
   ])('usage error %#: exit 2', (args, message) => {

@@ -20,7 +20,8 @@ describe('roi-ops bench', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('W5 roi-ops native sync, 1 thread');
     expect(result.stdout).toContain('wrote roi-ops-bench/quick.json, quick.md and quick.svg');
-    for (const file of ['quick.json', 'quick.md', 'quick.svg']) expect(existsSync(join(cwd, 'roi-ops-bench', file)), file).toBe(true);
+    for (const file of ['quick.json', 'quick.md', 'quick.svg'])
+      expect(existsSync(join(cwd, 'roi-ops-bench', file)), file).toBe(true);
 
     const report = JSON.parse(readFileSync(join(cwd, 'roi-ops-bench', 'quick.json'), 'utf8')) as Report;
     expect(report.command).toBe('roi-ops bench --only W5 --contenders JavaScript');
@@ -50,7 +51,9 @@ describe('roi-ops bench', () => {
     expect(result.stderr).toContain('--only: unknown workload W99 (the workloads are W1,');
     const help = runCli(['bench', '--help']);
     expect(help.status).toBe(0);
-    expect(help.stdout).toContain('Usage: roi-ops bench [--full] [--only W1,W3] [--contenders WORDS] [--out DIR] [--json]');
+    expect(help.stdout).toContain(
+      'Usage: roi-ops bench [--full] [--only W1,W3] [--contenders WORDS] [--out DIR] [--json]',
+    );
     expect(help.stdout).toContain('roi-ops bench --only W5 --contenders JavaScript --json');
     expect(runCli(['--help']).stdout).toMatch(/^ {2}bench +run the benchmark suite/m);
   });

@@ -23,10 +23,24 @@ const K = sample.proposals.shape[0] as number;
 
 /** What the demo must have written: the library's own outputs on the sample, called here. */
 function directOutputs(): Record<string, Float32Array | Int32Array> {
-  const multiScale = multiScaleRoiAlignSync(pyramid, sample.proposals, { outputSize: 7, samplingRatio: 2, imageSizes: [[480, 640]] });
-  const align = roiAlignSync(stride16, sample.proposals, { outputSize: 7, spatialScale: 1 / 16, samplingRatio: 2, aligned: true });
+  const multiScale = multiScaleRoiAlignSync(pyramid, sample.proposals, {
+    outputSize: 7,
+    samplingRatio: 2,
+    imageSizes: [[480, 640]],
+  });
+  const align = roiAlignSync(stride16, sample.proposals, {
+    outputSize: 7,
+    spatialScale: 1 / 16,
+    samplingRatio: 2,
+    aligned: true,
+  });
   const pool = roiPoolSync(stride16, sample.proposals, { outputSize: 7, spatialScale: 1 / 16, returnArgmax: true });
-  return { 'multiScaleRoiAlign.npy': multiScale.data, 'roiAlign.npy': align.data, 'roiPool.npy': pool.data, 'roiPool-argmax.npy': pool.argmax };
+  return {
+    'multiScaleRoiAlign.npy': multiScale.data,
+    'roiAlign.npy': align.data,
+    'roiPool.npy': pool.data,
+    'roiPool-argmax.npy': pool.argmax,
+  };
 }
 
 beforeAll(ensureBuilt, 120_000);
@@ -61,15 +75,28 @@ describe('roi-ops demo --json', () => {
 
   it('writes into --out-dir exactly what direct library calls return', () => {
     expect(report.outDir).toBe(outDir);
-    expect(report.operations.flatMap((op) => op.files)).toEqual(['multiScaleRoiAlign.npy', 'roiAlign.npy', 'roiPool.npy', 'roiPool-argmax.npy']);
-    expect(readdirSync(outDir).sort()).toEqual(['multiScaleRoiAlign.npy', 'roiAlign.npy', 'roiPool-argmax.npy', 'roiPool.npy']);
+    expect(report.operations.flatMap((op) => op.files)).toEqual([
+      'multiScaleRoiAlign.npy',
+      'roiAlign.npy',
+      'roiPool.npy',
+      'roiPool-argmax.npy',
+    ]);
+    expect(readdirSync(outDir).sort()).toEqual([
+      'multiScaleRoiAlign.npy',
+      'roiAlign.npy',
+      'roiPool-argmax.npy',
+      'roiPool.npy',
+    ]);
     for (const [file, expected] of Object.entries(directOutputs())) {
       const written = readNpy(join(outDir, file));
       expect(written.shape, file).toEqual([K, 16, 7, 7]);
       expect(written.dtype, file).toBe(file.includes('argmax') ? 'int32' : 'float32');
       // Bit for bit (vitest's deep equality takes seconds on 784,000 elements).
       expect(written.data.length, file).toBe(expected.length);
-      expect(written.data.findIndex((value, i) => !Object.is(value, expected[i])), file).toBe(-1);
+      expect(
+        written.data.findIndex((value, i) => !Object.is(value, expected[i])),
+        file,
+      ).toBe(-1);
     }
   });
 
@@ -125,7 +152,8 @@ describe('roi-ops command line', () => {
     const demoHelp = run(['demo', '--help']);
     expect(demoHelp.status).toBe(0);
     expect(demoHelp.stdout).toContain('Usage: roi-ops demo [--out-dir DIR | --no-write] [--repeat N] [--json]');
-    for (const option of ['--out-dir DIR', '--no-write', '--repeat N', '--json']) expect(demoHelp.stdout).toContain(option);
+    for (const option of ['--out-dir DIR', '--no-write', '--repeat N', '--json'])
+      expect(demoHelp.stdout).toContain(option);
     expect(demoHelp.stdout).toContain('roi-ops demo --json --repeat 1 --no-write');
   });
 

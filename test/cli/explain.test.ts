@@ -9,7 +9,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { formatHelp, shortUsage } from '../../cli/args.js';
 import { explainCommand } from '../../cli/explain.js';
-import { articleFigure, explain, explainFigure, renderSvg, type ExplainPanel, type ExplainRequest, type RoiAlignPanel, type RoiPoolPanel } from '../../cli/explain/index.js';
+import {
+  articleFigure,
+  explain,
+  explainFigure,
+  renderSvg,
+  type ExplainPanel,
+  type ExplainRequest,
+  type RoiAlignPanel,
+  type RoiPoolPanel,
+} from '../../cli/explain/index.js';
 import { numberText, shortNumberText } from '../../cli/explain/format.js';
 import { ensureBuilt, root, runCli, temporaryDirectory } from '../helpers/cli.js';
 import { goldenCases } from '../helpers/golden.js';
@@ -17,7 +26,11 @@ import { goldenCases } from '../helpers/golden.js';
 const f = Math.fround;
 
 // A 6x7 map with distinct, irregular values (and one tie, 0.5 twice) for the general cases.
-const map = { height: 6, width: 7, values: Array.from({ length: 42 }, (_, i) => ((i * 37) % 23) / 10 - 0.4 + (i === 30 ? 0.3 : 0)) };
+const map = {
+  height: 6,
+  width: 7,
+  values: Array.from({ length: 42 }, (_, i) => ((i * 37) % 23) / 10 - 0.4 + (i === 30 ? 0.3 : 0)),
+};
 
 const poolRequests: ExplainRequest[] = [
   { op: 'roiPool', map, box: [0, 1, 5, 4], outputSize: 2 },
@@ -44,25 +57,30 @@ function meanOfSamples(values: number[]): number {
 }
 
 describe('explain(): the drawn numbers give the kernel output', () => {
-  it.each(poolRequests.map((r, i) => [i, r] as const))('roiPool case %i: the value at the drawn argmax cell is the output', (_, request) => {
-    const panel = explain(request) as RoiPoolPanel;
-    const [PH, PW] = panel.outputSize;
-    expect(panel.bins).toHaveLength(PH * PW);
-    for (const bin of panel.bins) {
-      expect(bin.value).toBe(panel.output[bin.row * PW + bin.column]);
-      if (bin.from === null) {
-        expect(bin.argmax).toBe(-1);
-        expect(bin.value).toBe(0); // only empty bins here (no NaN in the map)
-        expect(bin.rows[1] <= bin.rows[0] || bin.columns[1] <= bin.columns[0]).toBe(true);
-        continue;
+  it.each(poolRequests.map((r, i) => [i, r] as const))(
+    'roiPool case %i: the value at the drawn argmax cell is the output',
+    (_, request) => {
+      const panel = explain(request) as RoiPoolPanel;
+      const [PH, PW] = panel.outputSize;
+      expect(panel.bins).toHaveLength(PH * PW);
+      for (const bin of panel.bins) {
+        expect(bin.value).toBe(panel.output[bin.row * PW + bin.column]);
+        if (bin.from === null) {
+          expect(bin.argmax).toBe(-1);
+          expect(bin.value).toBe(0); // only empty bins here (no NaN in the map)
+          expect(bin.rows[1] <= bin.rows[0] || bin.columns[1] <= bin.columns[0]).toBe(true);
+          continue;
+        }
+        const [row, column] = bin.from;
+        expect(row * map.width + column).toBe(bin.argmax);
+        expect(panel.map.values[bin.argmax]).toBe(bin.value);
+        // The drawn cell lies in the drawn bin.
+        expect(row >= bin.rows[0] && row < bin.rows[1] && column >= bin.columns[0] && column < bin.columns[1]).toBe(
+          true,
+        );
       }
-      const [row, column] = bin.from;
-      expect(row * map.width + column).toBe(bin.argmax);
-      expect(panel.map.values[bin.argmax]).toBe(bin.value);
-      // The drawn cell lies in the drawn bin.
-      expect(row >= bin.rows[0] && row < bin.rows[1] && column >= bin.columns[0] && column < bin.columns[1]).toBe(true);
-    }
-  });
+    },
+  );
 
   it('roiPool: the off-map case has clipped and empty bins', () => {
     const panel = explain(poolRequests[3] as ExplainRequest) as RoiPoolPanel;
@@ -71,46 +89,61 @@ describe('explain(): the drawn numbers give the kernel output', () => {
     expect(Math.max(...panel.bins.map((b) => b.rows[1]))).toBeLessThanOrEqual(map.height);
   });
 
-  it.each(alignRequests.map((r, i) => [i, r] as const))('roiAlign case %i: the drawn samples pool to the output', (_, request) => {
-    const panel = explain(request) as RoiAlignPanel;
-    const [PH, PW] = panel.outputSize;
-    const [gh, gw] = panel.grid;
-    for (const bin of panel.bins) {
-      expect(bin.value).toBe(panel.output[bin.row * PW + bin.column]);
-      expect(bin.samples).toHaveLength(gh * gw);
-      const values = bin.samples.map((s) => s.value);
-      for (const s of bin.samples) {
-        // A sample lies in its bin, and a sample outside the map has no taps and is worth 0.
-        expect(s.y >= bin.y[0] && s.y <= bin.y[1] && s.x >= bin.x[0] && s.x <= bin.x[1]).toBe(true);
-        if (!s.inside) expect([s.taps.length, s.value]).toEqual([0, 0]);
-        else expect(s.taps).toHaveLength(4);
-      }
-      if (panel.options.mode === 'avg') {
-        expect(meanOfSamples(values)).toBe(bin.value);
-        expect(bin.winner).toBe(-1);
-      } else {
-        expect(values[bin.winner]).toBe(bin.value);
-        expect(Math.max(...values)).toBe(bin.value);
-      }
-      if (panel.options.mode === 'onnx-max') {
-        const tap = bin.samples[bin.winner]?.taps[bin.winnerCorner];
-        expect(tap).toBeDefined();
-        const pixel = panel.map.values[(tap?.row as number) * map.width + (tap?.column as number)] as number;
-        expect(f((tap?.weight as number) * pixel)).toBe(bin.value);
-      }
-      if (panel.options.mode === 'avg' || panel.options.mode === 'max') {
-        // A sample's value is its bilinear value: the weighted sum of its drawn taps.
-        for (const s of bin.samples.filter((x) => x.inside)) {
-          const weighted = s.taps.map((t) => f(t.weight * (panel.map.values[t.row * map.width + t.column] as number)));
-          expect(f(f(f(weighted[0] as number) + (weighted[1] as number)) + (weighted[2] as number)) + (weighted[3] as number)).toBeCloseTo(s.value, 6);
+  it.each(alignRequests.map((r, i) => [i, r] as const))(
+    'roiAlign case %i: the drawn samples pool to the output',
+    (_, request) => {
+      const panel = explain(request) as RoiAlignPanel;
+      const [PH, PW] = panel.outputSize;
+      const [gh, gw] = panel.grid;
+      for (const bin of panel.bins) {
+        expect(bin.value).toBe(panel.output[bin.row * PW + bin.column]);
+        expect(bin.samples).toHaveLength(gh * gw);
+        const values = bin.samples.map((s) => s.value);
+        for (const s of bin.samples) {
+          // A sample lies in its bin, and a sample outside the map has no taps and is worth 0.
+          expect(s.y >= bin.y[0] && s.y <= bin.y[1] && s.x >= bin.x[0] && s.x <= bin.x[1]).toBe(true);
+          if (!s.inside) expect([s.taps.length, s.value]).toEqual([0, 0]);
+          else expect(s.taps).toHaveLength(4);
+        }
+        if (panel.options.mode === 'avg') {
+          expect(meanOfSamples(values)).toBe(bin.value);
+          expect(bin.winner).toBe(-1);
+        } else {
+          expect(values[bin.winner]).toBe(bin.value);
+          expect(Math.max(...values)).toBe(bin.value);
+        }
+        if (panel.options.mode === 'onnx-max') {
+          const tap = bin.samples[bin.winner]?.taps[bin.winnerCorner];
+          expect(tap).toBeDefined();
+          const pixel = panel.map.values[(tap?.row as number) * map.width + (tap?.column as number)] as number;
+          expect(f((tap?.weight as number) * pixel)).toBe(bin.value);
+        }
+        if (panel.options.mode === 'avg' || panel.options.mode === 'max') {
+          // A sample's value is its bilinear value: the weighted sum of its drawn taps.
+          for (const s of bin.samples.filter((x) => x.inside)) {
+            const weighted = s.taps.map((t) =>
+              f(t.weight * (panel.map.values[t.row * map.width + t.column] as number)),
+            );
+            expect(
+              f(f(f(weighted[0] as number) + (weighted[1] as number)) + (weighted[2] as number)) +
+                (weighted[3] as number),
+            ).toBeCloseTo(s.value, 6);
+          }
         }
       }
-    }
-    expect(PH * PW).toBe(panel.bins.length);
-  });
+      expect(PH * PW).toBe(panel.bins.length);
+    },
+  );
 
   it('roiAlign: semantics.md §0.2/§9b numbers (the [-1, 0] snap) through the description', () => {
-    const panel = explain({ op: 'roiAlign', map: { height: 4, width: 4, values: Array.from({ length: 16 }, (_, i) => i) }, box: [0, 0, 2, 2], outputSize: 2, samplingRatio: 2, aligned: true });
+    const panel = explain({
+      op: 'roiAlign',
+      map: { height: 4, width: 4, values: Array.from({ length: 16 }, (_, i) => i) },
+      box: [0, 0, 2, 2],
+      outputSize: 2,
+      samplingRatio: 2,
+      aligned: true,
+    });
     expect(panel.output).toEqual([0.625, 1.5, 4.125, 5]);
     expect(panel.bins[0]?.samples.map((s) => [s.y, s.x, s.value])).toEqual([
       [-0.25, -0.25, 0],
@@ -123,10 +156,12 @@ describe('explain(): the drawn numbers give the kernel output', () => {
 
   it('refuses what it cannot draw, naming the limit', () => {
     const big = { height: 40, width: 4, values: new Array(160).fill(0) };
-    expect(() => explain({ op: 'roiPool', map: big, box: [0, 0, 1, 1], outputSize: 2 })).toThrow('explain: expected an integer in [1, 32] for map.height but received 40 (number)');
-    expect(() => explain({ op: 'roiPool', map: { height: 2, width: 2, values: [1, 2, 3] }, box: [0, 0, 1, 1], outputSize: 2 })).toThrow(
-      'explain: map.values has 3 values, a 2x2 map needs 4',
+    expect(() => explain({ op: 'roiPool', map: big, box: [0, 0, 1, 1], outputSize: 2 })).toThrow(
+      'explain: expected an integer in [1, 32] for map.height but received 40 (number)',
     );
+    expect(() =>
+      explain({ op: 'roiPool', map: { height: 2, width: 2, values: [1, 2, 3] }, box: [0, 0, 1, 1], outputSize: 2 }),
+    ).toThrow('explain: map.values has 3 values, a 2x2 map needs 4');
     expect(() => explain({ op: 'roiAlign', map, box: [0, 0, 500, 500], outputSize: 4 })).toThrow(
       'explain: 4x4 bins of 125x125 samples are too many to draw (at most 4096); pass a smaller samplingRatio',
     );
@@ -164,16 +199,40 @@ describe('the article example', () => {
   it('draws the overlap: neighbouring bins share row 5 and column 3, the split bins do not', () => {
     const [overlap, split] = figure.panels as [RoiPoolPanel, RoiPoolPanel];
     expect(overlap.bins.map((b) => [b.rows, b.columns])).toEqual([
-      [[3, 6], [0, 4]],
-      [[3, 6], [3, 7]],
-      [[5, 8], [0, 4]],
-      [[5, 8], [3, 7]],
+      [
+        [3, 6],
+        [0, 4],
+      ],
+      [
+        [3, 6],
+        [3, 7],
+      ],
+      [
+        [5, 8],
+        [0, 4],
+      ],
+      [
+        [5, 8],
+        [3, 7],
+      ],
     ]);
     expect(split.bins.map((b) => [b.rows, b.columns])).toEqual([
-      [[3, 5], [0, 3]],
-      [[3, 5], [3, 7]],
-      [[5, 8], [0, 3]],
-      [[5, 8], [3, 7]],
+      [
+        [3, 5],
+        [0, 3],
+      ],
+      [
+        [3, 5],
+        [3, 7],
+      ],
+      [
+        [5, 8],
+        [0, 3],
+      ],
+      [
+        [5, 8],
+        [3, 7],
+      ],
     ]);
   });
 
@@ -185,7 +244,17 @@ describe('the article example', () => {
 
 describe('numbers in the picture', () => {
   it('are the shortest decimal of the float32, shortened only to fit a cell', () => {
-    expect([f(0.85), f(0.1), 1 / 3, -2.5, -0, 1e-7, NaN, -Infinity, -1e-7].map(numberText)).toEqual(['0.85', '0.1', '0.33333333', '−2.5', '0', '1e-7', 'NaN', '−∞', '−1e-7']);
+    expect([f(0.85), f(0.1), 1 / 3, -2.5, -0, 1e-7, NaN, -Infinity, -1e-7].map(numberText)).toEqual([
+      '0.85',
+      '0.1',
+      '0.33333333',
+      '−2.5',
+      '0',
+      '1e-7',
+      'NaN',
+      '−∞',
+      '−1e-7',
+    ]);
     expect(shortNumberText(f(0.6063752), 7)).toBe('0.6064');
     expect(shortNumberText(1.00523, 4)).toBe('1.01');
     expect(shortNumberText(-2.9826, 4)).toBe('−3');
@@ -238,26 +307,40 @@ describe('renderSvg', () => {
     checkXml(svg);
     expect(svg).not.toMatch(/<script|<image|<style|@import|href=|url\((?!#)/);
     expect(classTexts(svg, 'output-value')).toEqual(['0.85', '0.96', '0.97', '0.96', '0.85', '0.84', '0.97', '0.96']);
-    const argmax = [...svg.matchAll(/class="argmax" data-bin="(\d,\d)" data-cell="(\d,\d)"/g)].map((m) => `${m[1]}@${m[2]}`);
+    const argmax = [...svg.matchAll(/class="argmax" data-bin="(\d,\d)" data-cell="(\d,\d)"/g)].map(
+      (m) => `${m[1]}@${m[2]}`,
+    );
     expect(argmax).toEqual(['0,0@3,0', '0,1@5,6', '1,0@7,2', '1,1@5,6', '0,0@3,0', '0,1@3,3', '1,0@7,2', '1,1@5,6']);
     // The map's 64 values, twice, and the notes saying the golden files agree.
     expect(classTexts(svg, 'map-value')).toHaveLength(128);
-    expect(classTexts(svg, 'map-value').slice(0, 8)).toEqual(['0.88', '0.44', '0.14', '0.16', '0.37', '0.77', '0.96', '0.27']);
+    expect(classTexts(svg, 'map-value').slice(0, 8)).toEqual([
+      '0.88',
+      '0.44',
+      '0.14',
+      '0.16',
+      '0.37',
+      '0.77',
+      '0.96',
+      '0.27',
+    ]);
     expect(classTexts(svg, 'note').filter((n) => n.includes('equal the file')).length).toBe(2);
     expect(svg).toContain('Legend');
   });
 
-  it.each(alignRequests.map((r, i) => [i, r] as const))('roiAlign case %i: one marker per sample point, a ring per max', (_, request) => {
-    const panel = explain(request) as RoiAlignPanel;
-    const svg = renderSvg({ title: 'test', notes: [], panels: [panel] });
-    checkXml(svg);
-    const [PH, PW] = panel.outputSize;
-    const [gh, gw] = panel.grid;
-    expect(count(svg, /<circle class="sample"/g)).toBe(PH * PW * gh * gw);
-    expect(count(svg, /<circle class="winner"/g)).toBe(panel.options.mode === 'avg' ? 0 : PH * PW);
-    expect(count(svg, /class="argmax"/g)).toBe(panel.options.mode === 'onnx-max' ? PH * PW : 0);
-    expect(classTexts(svg, 'output-value')).toHaveLength(PH * PW);
-  });
+  it.each(alignRequests.map((r, i) => [i, r] as const))(
+    'roiAlign case %i: one marker per sample point, a ring per max',
+    (_, request) => {
+      const panel = explain(request) as RoiAlignPanel;
+      const svg = renderSvg({ title: 'test', notes: [], panels: [panel] });
+      checkXml(svg);
+      const [PH, PW] = panel.outputSize;
+      const [gh, gw] = panel.grid;
+      expect(count(svg, /<circle class="sample"/g)).toBe(PH * PW * gh * gw);
+      expect(count(svg, /<circle class="winner"/g)).toBe(panel.options.mode === 'avg' ? 0 : PH * PW);
+      expect(count(svg, /class="argmax"/g)).toBe(panel.options.mode === 'onnx-max' ? PH * PW : 0);
+      expect(classTexts(svg, 'output-value')).toHaveLength(PH * PW);
+    },
+  );
 
   it('several panels side by side get their own clip paths, and text is escaped', () => {
     const figure = explainFigure(poolRequests.slice(0, 2), 'a <title> & "quotes"');
@@ -304,14 +387,51 @@ describe('roi-ops explain', () => {
   });
 
   it('a map file, a box and options: the same figure as the library call', () => {
-    const result = command('--op', 'roiAlign', '--input', 'map.json', '--box', '0.6,1.2,5.3,4.9', '--output-size', '2x3', '--sampling-ratio', '2', '--aligned', '--mode', 'max', '--json');
+    const result = command(
+      '--op',
+      'roiAlign',
+      '--input',
+      'map.json',
+      '--box',
+      '0.6,1.2,5.3,4.9',
+      '--output-size',
+      '2x3',
+      '--sampling-ratio',
+      '2',
+      '--aligned',
+      '--mode',
+      'max',
+      '--json',
+    );
     expect(result.status, result.stderr).toBe(0);
-    const expected = explainFigure([{ op: 'roiAlign', map: { ...map, values: rows.flat() }, box: [0.6, 1.2, 5.3, 4.9], outputSize: [2, 3], samplingRatio: 2, aligned: true, mode: 'max' }]);
+    const expected = explainFigure([
+      {
+        op: 'roiAlign',
+        map: { ...map, values: rows.flat() },
+        box: [0.6, 1.2, 5.3, 4.9],
+        outputSize: [2, 3],
+        samplingRatio: 2,
+        aligned: true,
+        mode: 'max',
+      },
+    ]);
     expect(JSON.parse(result.stdout)).toEqual(JSON.parse(JSON.stringify(expected)));
   });
 
   it('--bins both draws overlap and split side by side; --spatial-scale takes a fraction', () => {
-    const result = command('--op', 'roiPool', '--input', 'map.json', '--box', '0,16,80,64', '--spatial-scale', '1/16', '--bins', 'both', '--json');
+    const result = command(
+      '--op',
+      'roiPool',
+      '--input',
+      'map.json',
+      '--box',
+      '0,16,80,64',
+      '--spatial-scale',
+      '1/16',
+      '--bins',
+      'both',
+      '--json',
+    );
     expect(result.status, result.stderr).toBe(0);
     const figure = JSON.parse(result.stdout) as { panels: ExplainPanel[] };
     expect(figure.panels.map((p) => (p as RoiPoolPanel).options.bins)).toEqual(['overlap', 'split']);
@@ -333,25 +453,73 @@ describe('roi-ops explain', () => {
   });
 
   it.each([
-    [['--op', 'roiPol', '--input', 'm.json', '--box', '0,0,1,1'], 'roi-ops explain: expected one of roiPool, roiAlign for --op but received "roiPol"'],
-    [['--op', 'roiPooling', '--input', 'map.json', '--box', '0,0,1,1'], 'roi-ops explain: expected one of roiPool, roiAlign for --op but received "roiPooling"'],
-    [['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,2'], 'roi-ops explain: expected 4 comma-separated numbers x1,y1,x2,y2 for --box but received "0,0,2"'],
-    [['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,a,2'], 'roi-ops explain: expected 4 comma-separated numbers x1,y1,x2,y2 for --box but received "0,0,a,2"'],
+    [
+      ['--op', 'roiPol', '--input', 'm.json', '--box', '0,0,1,1'],
+      'roi-ops explain: expected one of roiPool, roiAlign for --op but received "roiPol"',
+    ],
+    [
+      ['--op', 'roiPooling', '--input', 'map.json', '--box', '0,0,1,1'],
+      'roi-ops explain: expected one of roiPool, roiAlign for --op but received "roiPooling"',
+    ],
+    [
+      ['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,2'],
+      'roi-ops explain: expected 4 comma-separated numbers x1,y1,x2,y2 for --box but received "0,0,2"',
+    ],
+    [
+      ['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,a,2'],
+      'roi-ops explain: expected 4 comma-separated numbers x1,y1,x2,y2 for --box but received "0,0,a,2"',
+    ],
     [['--op', 'roiPool', '--input', 'map.json'], 'roi-ops explain: missing --box x1,y1,x2,y2'],
-    [['--input', 'map.json', '--box', '0,0,1,1'], 'roi-ops explain: missing --op (roiPool or roiAlign), or pass --example article'],
-    [['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,1,1', '--mode', 'max'], 'roi-ops explain: --mode does not apply to roiPool'],
-    [['--op', 'roiAlign', '--input', 'map.json', '--box', '0,0,1,1', '--bins', 'split'], 'roi-ops explain: --bins does not apply to roiAlign'],
-    [['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,1,1', '--output-size', '2by2'], 'roi-ops explain: expected a size N or HxW (like 7 or 7x7) for --output-size but received "2by2"'],
-    [['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,1,1', '--output-size', '0'], 'roi-ops explain: roiPoolSync: expected an integer >= 1 for options.outputSize but received 0 (number)'],
-    [['--op', 'roiAlign', '--input', 'map.json', '--box', '0,0,1,1', '--mode', 'mean'], "roi-ops explain: roiAlignSync: expected one of 'avg', 'max', 'onnx-max' for options.mode but received \"mean\" (string)"],
-    [['--op', 'roiAlign', '--input', 'map.json', '--box', '0,0,1,1', '--sampling-ratio', '1.5'], 'roi-ops explain: roiAlignSync: expected an integer for options.samplingRatio but received 1.5 (number)'],
-    [['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,1,1', '--bins', 'disjoint'], 'roi-ops explain: expected one of overlap, split, both for --bins but received "disjoint"'],
-    [['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,1,1', '--spatial-scale', 'x'], 'roi-ops explain: expected a number (like 0.0625 or 1/16) for --spatial-scale but received "x"'],
+    [
+      ['--input', 'map.json', '--box', '0,0,1,1'],
+      'roi-ops explain: missing --op (roiPool or roiAlign), or pass --example article',
+    ],
+    [
+      ['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,1,1', '--mode', 'max'],
+      'roi-ops explain: --mode does not apply to roiPool',
+    ],
+    [
+      ['--op', 'roiAlign', '--input', 'map.json', '--box', '0,0,1,1', '--bins', 'split'],
+      'roi-ops explain: --bins does not apply to roiAlign',
+    ],
+    [
+      ['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,1,1', '--output-size', '2by2'],
+      'roi-ops explain: expected a size N or HxW (like 7 or 7x7) for --output-size but received "2by2"',
+    ],
+    [
+      ['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,1,1', '--output-size', '0'],
+      'roi-ops explain: roiPoolSync: expected an integer >= 1 for options.outputSize but received 0 (number)',
+    ],
+    [
+      ['--op', 'roiAlign', '--input', 'map.json', '--box', '0,0,1,1', '--mode', 'mean'],
+      "roi-ops explain: roiAlignSync: expected one of 'avg', 'max', 'onnx-max' for options.mode but received \"mean\" (string)",
+    ],
+    [
+      ['--op', 'roiAlign', '--input', 'map.json', '--box', '0,0,1,1', '--sampling-ratio', '1.5'],
+      'roi-ops explain: roiAlignSync: expected an integer for options.samplingRatio but received 1.5 (number)',
+    ],
+    [
+      ['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,1,1', '--bins', 'disjoint'],
+      'roi-ops explain: expected one of overlap, split, both for --bins but received "disjoint"',
+    ],
+    [
+      ['--op', 'roiPool', '--input', 'map.json', '--box', '0,0,1,1', '--spatial-scale', 'x'],
+      'roi-ops explain: expected a number (like 0.0625 or 1/16) for --spatial-scale but received "x"',
+    ],
     [['--example', 'paper'], 'roi-ops explain: expected one of article for --example but received "paper"'],
-    [['--example', 'article', '--op', 'roiPool'], "roi-ops explain: --example article takes no --op (its map, box and options are the golden files')"],
+    [
+      ['--example', 'article', '--op', 'roiPool'],
+      "roi-ops explain: --example article takes no --op (its map, box and options are the golden files')",
+    ],
     [['--frobnicate'], "roi-ops explain: Unknown option '--frobnicate'"],
-    [['--op', 'roiPool', '--input', 'map.npy', '--box', '0,0,1,1'], 'roi-ops explain: --input map.npy: only JSON maps ([[v, ...], ...]) are read'],
-    [['--op', 'roiPool', '--input', 'ragged.json', '--box', '0,0,1,1'], 'roi-ops explain: --input ragged.json: expected a 2-D JSON array of numbers, rows of equal length'],
+    [
+      ['--op', 'roiPool', '--input', 'map.npy', '--box', '0,0,1,1'],
+      'roi-ops explain: --input map.npy: only JSON maps ([[v, ...], ...]) are read',
+    ],
+    [
+      ['--op', 'roiPool', '--input', 'ragged.json', '--box', '0,0,1,1'],
+      'roi-ops explain: --input ragged.json: expected a 2-D JSON array of numbers, rows of equal length',
+    ],
   ])('%j is a usage error (exit 2)', (argv, message) => {
     const result = command(...argv);
     expect([result.status, result.stdout]).toEqual([2, '']);

@@ -24,7 +24,12 @@ describe('roi-ops info', () => {
     expect(report.addonBuild).toMatch(/^(node-api|node-abi-\d+)$/);
     expect(report.addon).toMatch(/(roi_ops|roi-ops\.[\w.]+)\.node$/);
     expect(existsSync(report.addon as string)).toBe(true);
-    expect(report).toMatchObject({ platform: process.platform, arch: process.arch, node: process.versions.node, napi: process.versions.napi });
+    expect(report).toMatchObject({
+      platform: process.platform,
+      arch: process.arch,
+      node: process.versions.node,
+      napi: process.versions.napi,
+    });
     if (process.platform === 'linux') expect(['glibc', 'musl']).toContain(report.libc);
     expect(report.cpus).toBe(cpus().length);
     expect(report.cpuModel.length).toBeGreaterThan(0);
@@ -35,7 +40,12 @@ describe('roi-ops info', () => {
     const result = runCli(['info']);
     expect(result.status).toBe(0);
     const { version, simd, threads, addon } = info();
-    const rows = Object.fromEntries(result.stdout.trimEnd().split('\n').map((line) => [line.slice(0, 11).trim(), line.slice(13)]));
+    const rows = Object.fromEntries(
+      result.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => [line.slice(0, 11).trim(), line.slice(13)]),
+    );
     expect(Object.keys(rows)).toEqual(['roi-ops', 'backend', 'addon', 'platform', 'node', 'cpu', 'environment']);
     expect(rows['roi-ops']).toBe(version);
     expect(rows.backend).toBe(`native, ${simd}, ${threads} thread${threads === 1 ? '' : 's'}`);
@@ -56,6 +66,8 @@ describe('roi-ops info', () => {
       addonError: 'ROI_OPS_FORCE_JS=1 selects the JavaScript backend',
     });
     const text = runCli(['info'], { env: { ...process.env, ROI_OPS_FORCE_JS: '1' } });
-    expect(text.stdout).toContain('addon        none loaded\nwhy          ROI_OPS_FORCE_JS=1 selects the JavaScript backend\n');
+    expect(text.stdout).toContain(
+      'addon        none loaded\nwhy          ROI_OPS_FORCE_JS=1 selects the JavaScript backend\n',
+    );
   });
 });

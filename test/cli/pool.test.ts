@@ -33,21 +33,30 @@ const mapNhwc = { data: pattern(2 * 12 * 14 * 8, 5), shape: [2, 12, 14, 8] };
 const boxes = { data: Float32Array.from([0, 2, 3, 15, 20, 1, 0, 0, 27, 23, 1, 6.5, 4, 9, 11.5]), shape: [3, 5] };
 const rotatedBoxes = { data: Float32Array.from([0, 12, 10, 10, 6, 30, 1, 14, 12, 8, 8, -45]), shape: [2, 6] };
 // A two-level pyramid for a 64x64 image, and one box per level.
-const fpn = { p2: { data: pattern(8 * 16 * 16, 2), shape: [1, 8, 16, 16] }, p3: { data: pattern(8 * 8 * 8, 3), shape: [1, 8, 8, 8] } };
+const fpn = {
+  p2: { data: pattern(8 * 16 * 16, 2), shape: [1, 8, 16, 16] },
+  p3: { data: pattern(8 * 8 * 8, 3), shape: [1, 8, 8, 8] },
+};
 const fpnBoxes = { data: Float32Array.from([0, 4, 4, 30, 28, 0, 0, 8, 60, 63]), shape: [2, 5] };
 // cropAndResize: NHWC images, normalized (y1, x1, y2, x2) boxes, one flipped, and their images.
 const image = { data: pattern(2 * 10 * 12 * 3, 4), shape: [2, 10, 12, 3] };
 const cropBoxes = { data: Float32Array.from([0, 0, 1, 1, 0.8, 0.1, 0.2, 0.9, -0.1, 0.2, 0.5, 1.2]), shape: [3, 4] };
 const boxIndices = Int32Array.from([1, 0, 1]);
 
-const rows = (tensor: Tensor) => Array.from({ length: tensor.shape[0] as number }, (_, k) => Array.from(tensor.data.subarray(k * 5, k * 5 + 5)));
+const rows = (tensor: Tensor) =>
+  Array.from({ length: tensor.shape[0] as number }, (_, k) => Array.from(tensor.data.subarray(k * 5, k * 5 + 5)));
 
 beforeAll(() => {
   ensureBuilt();
   writeNpy(file('map.npy'), map);
   writeNpy(file('map-nhwc.npy'), mapNhwc);
   writeFileSync(file('boxes.json'), JSON.stringify(rows(boxes)));
-  writeFileSync(file('boxes.csv'), `batch,x1,y1,x2,y2\n${rows(boxes).map((row) => row.join(',')).join('\n')}\n`);
+  writeFileSync(
+    file('boxes.csv'),
+    `batch,x1,y1,x2,y2\n${rows(boxes)
+      .map((row) => row.join(','))
+      .join('\n')}\n`,
+  );
   writeNpy(file('rboxes.npy'), rotatedBoxes);
   writeSafetensors(file('fpn.safetensors'), fpn);
   writeNpy(file('p2.npy'), fpn.p2);
@@ -67,43 +76,176 @@ interface OperatorCase {
 const cases: OperatorCase[] = [
   {
     name: 'roiPool (split bins, argmax, CSV boxes)',
-    args: ['--op', 'roiPool', '--input', 'map.npy', '--boxes', 'boxes.csv', '--output-size', '3x2', '--spatial-scale', '1/2', '--bins', 'split', '--argmax-output', 'argmax.npy'],
-    expected: () => roiPoolSync(map, boxes, { outputSize: [3, 2], spatialScale: 0.5, bins: 'split', returnArgmax: true }),
+    args: [
+      '--op',
+      'roiPool',
+      '--input',
+      'map.npy',
+      '--boxes',
+      'boxes.csv',
+      '--output-size',
+      '3x2',
+      '--spatial-scale',
+      '1/2',
+      '--bins',
+      'split',
+      '--argmax-output',
+      'argmax.npy',
+    ],
+    expected: () =>
+      roiPoolSync(map, boxes, { outputSize: [3, 2], spatialScale: 0.5, bins: 'split', returnArgmax: true }),
   },
   {
     name: 'roiAlign (aligned, adaptive sampling written with =, max mode)',
-    args: ['--op', 'roiAlign', '--input', 'map.npy', '--boxes', 'boxes.json', '--output-size', '4', '--spatial-scale', '0.5', '--sampling-ratio=-1', '--aligned', '--mode', 'max'],
-    expected: () => roiAlignSync(map, boxes, { outputSize: 4, spatialScale: 0.5, samplingRatio: -1, aligned: true, mode: 'max' }),
+    args: [
+      '--op',
+      'roiAlign',
+      '--input',
+      'map.npy',
+      '--boxes',
+      'boxes.json',
+      '--output-size',
+      '4',
+      '--spatial-scale',
+      '0.5',
+      '--sampling-ratio=-1',
+      '--aligned',
+      '--mode',
+      'max',
+    ],
+    expected: () =>
+      roiAlignSync(map, boxes, { outputSize: 4, spatialScale: 0.5, samplingRatio: -1, aligned: true, mode: 'max' }),
   },
   {
     name: 'roiAlign (NHWC, 2 threads)',
-    args: ['--op', 'roiAlign', '--input', 'map-nhwc.npy', '--boxes', 'boxes.json', '--output-size', '2x3', '--spatial-scale', '0.5', '--sampling-ratio', '2', '--layout', 'NHWC', '--threads', '2'],
-    expected: () => roiAlignSync(mapNhwc, boxes, { outputSize: [2, 3], spatialScale: 0.5, samplingRatio: 2, layout: 'NHWC' }),
+    args: [
+      '--op',
+      'roiAlign',
+      '--input',
+      'map-nhwc.npy',
+      '--boxes',
+      'boxes.json',
+      '--output-size',
+      '2x3',
+      '--spatial-scale',
+      '0.5',
+      '--sampling-ratio',
+      '2',
+      '--layout',
+      'NHWC',
+      '--threads',
+      '2',
+    ],
+    expected: () =>
+      roiAlignSync(mapNhwc, boxes, { outputSize: [2, 3], spatialScale: 0.5, samplingRatio: 2, layout: 'NHWC' }),
   },
   {
     name: 'psRoiPool (8 channels = 2 x 2x2 bins)',
-    args: ['--op', 'psRoiPool', '--input', 'map.npy', '--boxes', 'boxes.json', '--output-size', '2', '--spatial-scale', '0.5'],
+    args: [
+      '--op',
+      'psRoiPool',
+      '--input',
+      'map.npy',
+      '--boxes',
+      'boxes.json',
+      '--output-size',
+      '2',
+      '--spatial-scale',
+      '0.5',
+    ],
     expected: () => psRoiPoolSync(map, boxes, { outputSize: 2, spatialScale: 0.5 }),
   },
   {
     name: 'psRoiAlign',
-    args: ['--op', 'psRoiAlign', '--input', 'map.npy', '--boxes', 'boxes.json', '--output-size', '2x2', '--spatial-scale', '0.5', '--sampling-ratio', '2'],
+    args: [
+      '--op',
+      'psRoiAlign',
+      '--input',
+      'map.npy',
+      '--boxes',
+      'boxes.json',
+      '--output-size',
+      '2x2',
+      '--spatial-scale',
+      '0.5',
+      '--sampling-ratio',
+      '2',
+    ],
     expected: () => psRoiAlignSync(map, boxes, { outputSize: [2, 2], spatialScale: 0.5, samplingRatio: 2 }),
   },
   {
     name: 'roiAlignRotated (not aligned, clockwise)',
-    args: ['--op', 'roiAlignRotated', '--input', 'map.npy', '--boxes', 'rboxes.npy', '--output-size', '3', '--spatial-scale', '0.5', '--no-aligned', '--clockwise'],
-    expected: () => roiAlignRotatedSync(map, rotatedBoxes, { outputSize: 3, spatialScale: 0.5, aligned: false, clockwise: true }),
+    args: [
+      '--op',
+      'roiAlignRotated',
+      '--input',
+      'map.npy',
+      '--boxes',
+      'rboxes.npy',
+      '--output-size',
+      '3',
+      '--spatial-scale',
+      '0.5',
+      '--no-aligned',
+      '--clockwise',
+    ],
+    expected: () =>
+      roiAlignRotatedSync(map, rotatedBoxes, { outputSize: 3, spatialScale: 0.5, aligned: false, clockwise: true }),
   },
   {
     name: 'multiScaleRoiAlign (levels from one .safetensors by key, image size)',
-    args: ['--op', 'multiScaleRoiAlign', '--input', 'fpn.safetensors', '--key', 'p2', '--input', 'fpn.safetensors', '--key', 'p3', '--boxes', 'fpn-boxes.npy', '--image-size', '64x64', '--output-size', '2', '--sampling-ratio', '2', '--canonical-scale', '32', '--canonical-level', '3'],
-    expected: () => multiScaleRoiAlignSync([fpn.p2, fpn.p3], fpnBoxes, { outputSize: 2, samplingRatio: 2, imageSizes: [[64, 64]], canonicalScale: 32, canonicalLevel: 3 }),
+    args: [
+      '--op',
+      'multiScaleRoiAlign',
+      '--input',
+      'fpn.safetensors',
+      '--key',
+      'p2',
+      '--input',
+      'fpn.safetensors',
+      '--key',
+      'p3',
+      '--boxes',
+      'fpn-boxes.npy',
+      '--image-size',
+      '64x64',
+      '--output-size',
+      '2',
+      '--sampling-ratio',
+      '2',
+      '--canonical-scale',
+      '32',
+      '--canonical-level',
+      '3',
+    ],
+    expected: () =>
+      multiScaleRoiAlignSync([fpn.p2, fpn.p3], fpnBoxes, {
+        outputSize: 2,
+        samplingRatio: 2,
+        imageSizes: [[64, 64]],
+        canonicalScale: 32,
+        canonicalLevel: 3,
+      }),
   },
   {
     name: 'multiScaleRoiAlign (.npy levels, scales)',
-    args: ['--op', 'multiScaleRoiAlign', '--input', 'p2.npy', '--input', 'p3.npy', '--boxes', 'fpn-boxes.npy', '--scales', '1/4,1/8', '--output-size', '3', '--aligned'],
-    expected: () => multiScaleRoiAlignSync([fpn.p2, fpn.p3], fpnBoxes, { outputSize: 3, scales: [0.25, 0.125], aligned: true }),
+    args: [
+      '--op',
+      'multiScaleRoiAlign',
+      '--input',
+      'p2.npy',
+      '--input',
+      'p3.npy',
+      '--boxes',
+      'fpn-boxes.npy',
+      '--scales',
+      '1/4,1/8',
+      '--output-size',
+      '3',
+      '--aligned',
+    ],
+    expected: () =>
+      multiScaleRoiAlignSync([fpn.p2, fpn.p3], fpnBoxes, { outputSize: 3, scales: [0.25, 0.125], aligned: true }),
   },
   {
     name: 'spatialPyramidPool (whole maps)',
@@ -117,8 +259,23 @@ const cases: OperatorCase[] = [
   },
   {
     name: 'cropAndResize (box indices, nearest, negative extrapolation value)',
-    args: ['--op', 'cropAndResize', '--input', 'image.npy', '--boxes', 'crop-boxes.npy', '--box-indices', 'box-indices.npy', '--crop-size', '5x4', '--method', 'nearest', '--extrapolation-value=-1'],
-    expected: () => cropAndResizeSync(image, cropBoxes, boxIndices, [5, 4], { method: 'nearest', extrapolationValue: -1 }),
+    args: [
+      '--op',
+      'cropAndResize',
+      '--input',
+      'image.npy',
+      '--boxes',
+      'crop-boxes.npy',
+      '--box-indices',
+      'box-indices.npy',
+      '--crop-size',
+      '5x4',
+      '--method',
+      'nearest',
+      '--extrapolation-value=-1',
+    ],
+    expected: () =>
+      cropAndResizeSync(image, cropBoxes, boxIndices, [5, 4], { method: 'nearest', extrapolationValue: -1 }),
   },
   {
     name: 'cropAndResize (every box on image 0 by default)',
@@ -127,7 +284,18 @@ const cases: OperatorCase[] = [
   },
   {
     name: 'preciseRoiPool',
-    args: ['--op', 'preciseRoiPool', '--input', 'map.npy', '--boxes', 'boxes.json', '--output-size', '3', '--spatial-scale', '0.5'],
+    args: [
+      '--op',
+      'preciseRoiPool',
+      '--input',
+      'map.npy',
+      '--boxes',
+      'boxes.json',
+      '--output-size',
+      '3',
+      '--spatial-scale',
+      '0.5',
+    ],
     expected: () => preciseRoiPoolSync(map, boxes, { outputSize: 3, spatialScale: 0.5 }),
   },
 ];
@@ -155,13 +323,33 @@ describe('roi-ops pool writes what the library call returns', () => {
 
   it('covers every forward operator', () => {
     const ops = new Set(cases.map((c) => c.args[1]));
-    expect([...ops].sort()).toEqual(
-      ['cropAndResize', 'multiScaleRoiAlign', 'preciseRoiPool', 'psRoiAlign', 'psRoiPool', 'roiAlign', 'roiAlignRotated', 'roiPool', 'spatialPyramidPool'],
-    );
+    expect([...ops].sort()).toEqual([
+      'cropAndResize',
+      'multiScaleRoiAlign',
+      'preciseRoiPool',
+      'psRoiAlign',
+      'psRoiPool',
+      'roiAlign',
+      'roiAlignRotated',
+      'roiPool',
+      'spatialPyramidPool',
+    ]);
   });
 
   it('--json prints the op, the output, its shape and the times', () => {
-    const result = pool('--op', 'roiAlign', '--input', 'map.npy', '--boxes', 'boxes.json', '--output', 'json.npy', '--output-size', '2', '--json');
+    const result = pool(
+      '--op',
+      'roiAlign',
+      '--input',
+      'map.npy',
+      '--boxes',
+      'boxes.json',
+      '--output',
+      'json.npy',
+      '--output-size',
+      '2',
+      '--json',
+    );
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ op: 'roiAlign', output: 'json.npy', shape: [3, 8, 2, 2], notices: [] });
@@ -170,8 +358,22 @@ describe('roi-ops pool writes what the library call returns', () => {
 
   it('reads float64 maps as float32 and says so on stderr', () => {
     // writeNpy writes float32 and int32 only; numpy's default is float64.
-    writeFileSync(file('map-f8.npy'), Buffer.concat([npyHeader('<f8', map.shape), new Uint8Array(new Float64Array(map.data).buffer)]));
-    const result = pool('--op', 'roiAlign', '--input', 'map-f8.npy', '--boxes', 'boxes.json', '--output', 'f8.npy', '--output-size', '2');
+    writeFileSync(
+      file('map-f8.npy'),
+      Buffer.concat([npyHeader('<f8', map.shape), new Uint8Array(new Float64Array(map.data).buffer)]),
+    );
+    const result = pool(
+      '--op',
+      'roiAlign',
+      '--input',
+      'map-f8.npy',
+      '--boxes',
+      'boxes.json',
+      '--output',
+      'f8.npy',
+      '--output-size',
+      '2',
+    );
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/^roi-ops pool: note: map-f8\.npy/);
     expect(readTensorFile(file('f8.npy')).data).toEqual(roiAlignSync(map, boxes, { outputSize: 2 }).data);
@@ -182,15 +384,30 @@ describe('roi-ops pool failures', () => {
   const base = ['--op', 'roiAlign', '--input', 'map.npy', '--boxes', 'boxes.json', '--output', 'fail.npy'];
 
   it.each([
-    [['--op', 'roiMagic', '--input', 'map.npy', '--boxes', 'boxes.json', '--output', 'x.npy'], 'unknown operator "roiMagic" (string) for --op; expected one of roiPool, roiAlign,'],
+    [
+      ['--op', 'roiMagic', '--input', 'map.npy', '--boxes', 'boxes.json', '--output', 'x.npy'],
+      'unknown operator "roiMagic" (string) for --op; expected one of roiPool, roiAlign,',
+    ],
     [['--op', 'roiAlign', '--input', 'map.npy', '--boxes', 'boxes.json'], 'missing --output: the .npy file to write'],
-    [['--op', 'roiAlign', '--input', 'map.npy', '--output', 'x.npy'], 'missing --boxes: the boxes file (.npy, .json or .csv)'],
-    [[...base, '--output-size', '7y7'], 'expected a size N or HxW (like 7 or 7x7) for --output-size but received "7y7"'],
-    [[...base, '--spatial-scale', 'a sixteenth'], 'expected a number (like 0.0625 or 1/16) for --spatial-scale but received "a sixteenth"'],
+    [
+      ['--op', 'roiAlign', '--input', 'map.npy', '--output', 'x.npy'],
+      'missing --boxes: the boxes file (.npy, .json or .csv)',
+    ],
+    [
+      [...base, '--output-size', '7y7'],
+      'expected a size N or HxW (like 7 or 7x7) for --output-size but received "7y7"',
+    ],
+    [
+      [...base, '--spatial-scale', 'a sixteenth'],
+      'expected a number (like 0.0625 or 1/16) for --spatial-scale but received "a sixteenth"',
+    ],
     [[...base, '--aligned', '--no-aligned'], '--no-aligned contradicts --aligned'],
     [[...base, '--argmax-output', 'a.npy'], '--argmax-output is for roiPool, not roiAlign'],
     [[...base, '--input', 'again.npy'], 'roiAlign takes one --input, not 2'],
-    [['--op', 'roiAlign', '--input', 'map.npy', '--boxes', 'boxes.json', '--output', 'x.txt'], '--output must name a .npy file, not "x.txt"'],
+    [
+      ['--op', 'roiAlign', '--input', 'map.npy', '--boxes', 'boxes.json', '--output', 'x.txt'],
+      '--output must name a .npy file, not "x.txt"',
+    ],
     [[...base, '--sampling-ratio', '-1'], "Option '--sampling-ratio' argument is ambiguous"],
     [[...base, '--frobnicate'], "Unknown option '--frobnicate'"],
     [[...base, 'extra'], "unexpected argument 'extra'"],
@@ -205,10 +422,16 @@ describe('roi-ops pool failures', () => {
 
   it.each([
     [['--output-size', '0'], 'roiAlign: expected an integer >= 1 for options.outputSize but received 0 (number)'],
-    [['--output-size', '2', '--sampling-ratio', '1.5'], 'roiAlign: expected an integer for options.samplingRatio but received 1.5 (number)'],
+    [
+      ['--output-size', '2', '--sampling-ratio', '1.5'],
+      'roiAlign: expected an integer for options.samplingRatio but received 1.5 (number)',
+    ],
     [['--output-size', '2', '--mode', 'median'], "roiAlign: expected one of 'avg', 'max', 'onnx-max' for options.mode"],
     [['--output-size', '2', '--bins', 'split'], 'roiAlign: unknown option options.bins; expected one of'],
-    [['--output-size', '2', '--spatial-scale', '1/0'], 'roiAlign: expected a positive finite number for options.spatialScale but received Infinity (number)'],
+    [
+      ['--output-size', '2', '--spatial-scale', '1/0'],
+      'roiAlign: expected a positive finite number for options.spatialScale but received Infinity (number)',
+    ],
   ])('the library refuses %j: exit 1 with its message', (args, message) => {
     const result = pool(...base, ...args);
     expect(result.status).toBe(1);
@@ -219,7 +442,18 @@ describe('roi-ops pool failures', () => {
 
   it('a malformed input file: exit 1 with the file-format message, which names the file', () => {
     writeFileSync(file('garbage.npy'), 'not an array');
-    const result = pool('--op', 'roiAlign', '--input', 'garbage.npy', '--boxes', 'boxes.json', '--output', 'fail.npy', '--output-size', '2');
+    const result = pool(
+      '--op',
+      'roiAlign',
+      '--input',
+      'garbage.npy',
+      '--boxes',
+      'boxes.json',
+      '--output',
+      'fail.npy',
+      '--output-size',
+      '2',
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^roi-ops pool: garbage\.npy: .*\n$/);
     expect(existsSync(file('fail.npy'))).toBe(false);
@@ -227,10 +461,32 @@ describe('roi-ops pool failures', () => {
 
   it('a malformed boxes file and a missing file: exit 1, naming the file', () => {
     writeFileSync(file('ragged.json'), '[[0, 1, 2, 3, 4], [0, 1, 2]]');
-    const ragged = pool('--op', 'roiAlign', '--input', 'map.npy', '--boxes', 'ragged.json', '--output', 'fail.npy', '--output-size', '2');
+    const ragged = pool(
+      '--op',
+      'roiAlign',
+      '--input',
+      'map.npy',
+      '--boxes',
+      'ragged.json',
+      '--output',
+      'fail.npy',
+      '--output-size',
+      '2',
+    );
     expect(ragged.status).toBe(1);
     expect(ragged.stderr).toMatch(/^roi-ops pool: ragged\.json: /);
-    const missing = pool('--op', 'roiAlign', '--input', 'nowhere.npy', '--boxes', 'boxes.json', '--output', 'fail.npy', '--output-size', '2');
+    const missing = pool(
+      '--op',
+      'roiAlign',
+      '--input',
+      'nowhere.npy',
+      '--boxes',
+      'boxes.json',
+      '--output',
+      'fail.npy',
+      '--output-size',
+      '2',
+    );
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/^roi-ops pool: nowhere\.npy: .*ENOENT/);
   });

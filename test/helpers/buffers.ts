@@ -24,8 +24,15 @@ export function resizableCopy(data: Float32Array): Float32Array {
  */
 export function sharedCopy<T extends Float32Array | Int32Array>(data: T, offset = 0, growable = false): T {
   const bytes = (data.length + offset) * 4;
-  const buffer = new (SharedArrayBuffer as unknown as Growable)(bytes, growable ? { maxByteLength: 2 * bytes } : undefined);
-  const copy = new (data.constructor as new (b: SharedArrayBuffer, o: number, n: number) => T)(buffer, offset * 4, data.length);
+  const buffer = new (SharedArrayBuffer as unknown as Growable)(
+    bytes,
+    growable ? { maxByteLength: 2 * bytes } : undefined,
+  );
+  const copy = new (data.constructor as new (b: SharedArrayBuffer, o: number, n: number) => T)(
+    buffer,
+    offset * 4,
+    data.length,
+  );
   copy.set(data);
   return copy;
 }

@@ -50,7 +50,8 @@ export function ensureBuilt(): void {
     try {
       mkdirSync(lock);
     } catch {
-      if (Date.now() > deadline) throw new Error(`waited 120 s for another build; remove ${lock} if no build is running`);
+      if (Date.now() > deadline)
+        throw new Error(`waited 120 s for another build; remove ${lock} if no build is running`);
       sleep(200);
       continue;
     }
@@ -69,8 +70,15 @@ export function ensureBuilt(): void {
  * Runs `roi-ops ...args` to completion. The child inherits this project's environment
  * (ROI_OPS_REQUIRE_NATIVE=1), so it runs the same backend as the test's direct calls.
  */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [cli, ...args], { cwd: options.cwd ?? root, encoding: 'utf8', env: options.env ?? process.env });
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [cli, ...args], {
+    cwd: options.cwd ?? root,
+    encoding: 'utf8',
+    env: options.env ?? process.env,
+  });
 }
 
 /** Starts `roi-ops ...args` without waiting, for tests that signal it. */
@@ -110,7 +118,9 @@ export function writeSafetensors(path: string, tensors: Record<string, { data: F
   const json = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(json.length));
-  const data = Object.values(tensors).map(({ data: values }) => Buffer.from(values.buffer, values.byteOffset, values.byteLength));
+  const data = Object.values(tensors).map(({ data: values }) =>
+    Buffer.from(values.buffer, values.byteOffset, values.byteLength),
+  );
   writeFileSync(path, Buffer.concat([length, json, ...data]));
 }
 

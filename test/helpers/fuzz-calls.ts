@@ -174,14 +174,31 @@ export const specs: Record<OperatorName, OperatorSpec> = {
     boxes: [1],
   },
   preciseRoiPool: { params: roiParams, options: pooling, required: ['outputSize'], boxes: [1] },
-  roiPoolBackward: { params: ['gradOutput', 'argmax', 'boxes', 'options'], options: backward, required: ['inputShape'], boxes: [2] },
+  roiPoolBackward: {
+    params: ['gradOutput', 'argmax', 'boxes', 'options'],
+    options: backward,
+    required: ['inputShape'],
+    boxes: [2],
+  },
   roiAlignBackward: {
     params: gradParams,
-    options: { ...backward, spatialScale: 'positive', ...sampling, aligned: 'boolean', mode: 'alignMode', input: 'tensor' },
+    options: {
+      ...backward,
+      spatialScale: 'positive',
+      ...sampling,
+      aligned: 'boolean',
+      mode: 'alignMode',
+      input: 'tensor',
+    },
     required: ['inputShape'],
     boxes: [1],
   },
-  psRoiPoolBackward: { params: gradParams, options: { ...backward, spatialScale: 'positive' }, required: ['inputShape'], boxes: [1] },
+  psRoiPoolBackward: {
+    params: gradParams,
+    options: { ...backward, spatialScale: 'positive' },
+    required: ['inputShape'],
+    boxes: [1],
+  },
   psRoiAlignBackward: {
     params: gradParams,
     options: { ...backward, spatialScale: 'positive', ...sampling },
@@ -194,7 +211,12 @@ export const specs: Record<OperatorName, OperatorSpec> = {
     required: ['inputShape'],
     boxes: [1],
   },
-  preciseRoiPoolBackward: { params: gradParams, options: { ...backward, spatialScale: 'positive' }, required: ['inputShape'], boxes: [1] },
+  preciseRoiPoolBackward: {
+    params: gradParams,
+    options: { ...backward, spatialScale: 'positive' },
+    required: ['inputShape'],
+    boxes: [1],
+  },
 };
 
 /** Where each operator's options are (its last parameter). */
@@ -209,11 +231,21 @@ const layouts: Arbitrary<{ layout: Layout; explicit: boolean }> = fc.constantFro
 );
 
 /** N: mostly 1 or 2; 0 (an empty batch, only with no boxes) now and then. */
-const batchSize = fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 4, arbitrary: fc.constant(1) }, { weight: 3, arbitrary: fc.constant(2) });
+const batchSize = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(0) },
+  { weight: 4, arbitrary: fc.constant(1) },
+  { weight: 3, arbitrary: fc.constant(2) },
+);
 // Mostly tiny; now and then past a SIMD width (16 floats) so that full vector blocks and their ragged edges run.
-const mapSide = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 8 }) }, { weight: 1, arbitrary: fc.integer({ min: 9, max: 20 }) });
+const mapSide = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 1, max: 8 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 9, max: 20 }) },
+);
 const pooledSide = fc.integer({ min: 1, max: 3 });
-const channelCount = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.integer({ min: 5, max: 19 }) });
+const channelCount = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 1, max: 4 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 5, max: 19 }) },
+);
 
 /** spatialScale: left to its default 1, or given; the extremes are valid and the boxes are scaled to match. */
 const scales: Arbitrary<{ scale: number; explicit: boolean }> = fc.oneof(
@@ -238,7 +270,10 @@ function outputSizeOf(ph: number, pw: number): Arbitrary<number | [number, numbe
 }
 
 /** An options object: `base` as given, and each of `optional` present about half the time. */
-function optionsWith(base: Record<string, unknown>, optional: Record<string, Arbitrary<unknown>>): Arbitrary<Record<string, unknown>> {
+function optionsWith(
+  base: Record<string, unknown>,
+  optional: Record<string, Arbitrary<unknown>>,
+): Arbitrary<Record<string, unknown>> {
   return fc.record(optional, { requiredKeys: [] }).map((picked) => ({ ...base, ...picked }));
 }
 
@@ -262,21 +297,40 @@ interface BoxRegion {
 function coordinate(extent: number, scale: number): Arbitrary<number> {
   const lo = -Math.ceil(extent / 2);
   const hi = Math.ceil(1.5 * extent);
-  return fc.oneof(fc.integer({ min: lo, max: hi }), fc.float({ min: lo, max: hi, noNaN: true })).map((v) => Math.fround(v / scale));
+  return fc
+    .oneof(fc.integer({ min: lo, max: hi }), fc.float({ min: lo, max: hi, noNaN: true }))
+    .map((v) => Math.fround(v / scale));
 }
 
 function size(extent: number, scale: number): Arbitrary<number> {
-  return fc.oneof(fc.integer({ min: -1, max: 2 * extent }), fc.float({ min: -1, max: 2 * extent, noNaN: true })).map((v) => Math.fround(v / scale));
+  return fc
+    .oneof(fc.integer({ min: -1, max: 2 * extent }), fc.float({ min: -1, max: 2 * extent, noNaN: true }))
+    .map((v) => Math.fround(v / scale));
 }
 
 /** Any finite angle in degrees (cos and sin of 3e38 are still numbers). */
-const angle = fc.oneof(fc.integer({ min: -360, max: 360 }), fc.float({ min: -1e4, max: 1e4, noNaN: true }), fc.float({ noNaN: true, noDefaultInfinity: true }));
+const angle = fc.oneof(
+  fc.integer({ min: -360, max: 360 }),
+  fc.float({ min: -1e4, max: 1e4, noNaN: true }),
+  fc.float({ noNaN: true, noDefaultInfinity: true }),
+);
 
 /** The columns after the batch index. */
 function boxCoordinates(r: BoxRegion): Arbitrary<number[]> {
   return r.columns === 5
-    ? fc.tuple(coordinate(r.width, r.scale), coordinate(r.height, r.scale), coordinate(r.width, r.scale), coordinate(r.height, r.scale))
-    : fc.tuple(coordinate(r.width, r.scale), coordinate(r.height, r.scale), size(r.width, r.scale), size(r.height, r.scale), angle);
+    ? fc.tuple(
+        coordinate(r.width, r.scale),
+        coordinate(r.height, r.scale),
+        coordinate(r.width, r.scale),
+        coordinate(r.height, r.scale),
+      )
+    : fc.tuple(
+        coordinate(r.width, r.scale),
+        coordinate(r.height, r.scale),
+        size(r.width, r.scale),
+        size(r.height, r.scale),
+        angle,
+      );
 }
 
 /** Valid boxes in one of API.md's forms, and their count K. */
@@ -300,13 +354,18 @@ export function validBoxes(r: BoxRegion): Arbitrary<{ boxes: unknown; count: num
   // One [L_i, columns - 1] tensor per image, for the first `images` images.
   const asList = fc
     .integer({ min: 0, max: r.batch })
-    .chain((images) => fc.array(fc.array(boxCoordinates(r), { maxLength: 2 }), { minLength: images, maxLength: images }))
+    .chain((images) =>
+      fc.array(fc.array(boxCoordinates(r), { maxLength: 2 }), { minLength: images, maxLength: images }),
+    )
     .chain((perImage) =>
-      (perImage.length === 0 ? fc.constant([]) : fc.tuple(...perImage.map((list) => tensorOf(list.flat(), [list.length, coordinates])))).map(
-        (tensors) => ({ boxes: tensors, count: perImage.reduce((sum, list) => sum + list.length, 0) }),
-      ),
+      (perImage.length === 0
+        ? fc.constant([])
+        : fc.tuple(...perImage.map((list) => tensorOf(list.flat(), [list.length, coordinates])))
+      ).map((tensors) => ({ boxes: tensors, count: perImage.reduce((sum, list) => sum + list.length, 0) })),
     );
-  return r.batch === 1 ? fc.oneof(asRows, asRows, asRows, asCoordinates, asList) : fc.oneof(asRows, asRows, asRows, asList);
+  return r.batch === 1
+    ? fc.oneof(asRows, asRows, asRows, asCoordinates, asList)
+    : fc.oneof(asRows, asRows, asRows, asList);
 }
 
 // ---- Valid calls, one builder per family.
@@ -340,11 +399,13 @@ function roiProblem(columns: 5 | 6, positionSensitive: boolean): Arbitrary<RoiPr
       scale: scales,
     })
     .chain((g) =>
-      validBoxes({ batch: g.batch, height: g.height, width: g.width, scale: g.scale.scale, columns, forms: 'any' }).map(({ boxes, count }) => {
-        const channels = positionSensitive ? g.groups * g.ph * g.pw : g.channels;
-        const outChannels = positionSensitive ? g.groups : channels;
-        return { ...g, channels, outChannels, boxes, count };
-      }),
+      validBoxes({ batch: g.batch, height: g.height, width: g.width, scale: g.scale.scale, columns, forms: 'any' }).map(
+        ({ boxes, count }) => {
+          const channels = positionSensitive ? g.groups * g.ph * g.pw : g.channels;
+          const outChannels = positionSensitive ? g.groups : channels;
+          return { ...g, channels, outChannels, boxes, count };
+        },
+      ),
     );
 }
 
@@ -355,14 +416,27 @@ function commonOptions(p: RoiProblem, outLength: number) {
       ...(p.layout.explicit ? { layout: p.layout.layout } : {}),
       ...(p.scale.explicit ? { spatialScale: p.scale.scale } : {}),
     },
-    optional: { invalidBoxes: valid.invalidBoxes, threads: valid.threads, out: outBuffer(outLength) } as Record<string, Arbitrary<unknown>>,
+    optional: { invalidBoxes: valid.invalidBoxes, threads: valid.threads, out: outBuffer(outLength) } as Record<
+      string,
+      Arbitrary<unknown>
+    >,
   };
 }
 
 const roiExtras: Partial<Record<OperatorName, Record<string, Arbitrary<unknown>>>> = {
-  roiAlign: { samplingRatio: valid.samplingRatio, aligned: fc.boolean(), mode: valid.alignMode, maxSamplesPerRoi: valid.maxSamplesPerRoi },
+  roiAlign: {
+    samplingRatio: valid.samplingRatio,
+    aligned: fc.boolean(),
+    mode: valid.alignMode,
+    maxSamplesPerRoi: valid.maxSamplesPerRoi,
+  },
   psRoiAlign: { samplingRatio: valid.samplingRatio, maxSamplesPerRoi: valid.maxSamplesPerRoi },
-  roiAlignRotated: { samplingRatio: valid.samplingRatio, aligned: fc.boolean(), clockwise: fc.boolean(), maxSamplesPerRoi: valid.maxSamplesPerRoi },
+  roiAlignRotated: {
+    samplingRatio: valid.samplingRatio,
+    aligned: fc.boolean(),
+    clockwise: fc.boolean(),
+    maxSamplesPerRoi: valid.maxSamplesPerRoi,
+  },
 };
 
 /** roiPool, roiAlign, psRoiPool, psRoiAlign, roiAlignRotated, preciseRoiPool: (input, boxes, options). */
@@ -377,15 +451,19 @@ function roiForwardArgs(op: OperatorName): Arbitrary<unknown[]> {
       // returnArgmax absent, false or true, and with true sometimes an argmaxOut to write into.
       optional.returnArgmax = fc.boolean();
     }
-    const options = fc.record({ outputSize: outputSizeOf(p.ph, p.pw), picked: optionsWith(base, optional) }).chain(({ outputSize, picked }) =>
-      picked.returnArgmax === true
-        ? fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }).map((skip) => ({
-            outputSize,
-            ...picked,
-            ...(skip === undefined ? {} : { argmaxOut: new Int32Array(outLength + skip + 1).subarray(skip, skip + outLength) }),
-          }))
-        : fc.constant({ outputSize, ...picked }),
-    );
+    const options = fc
+      .record({ outputSize: outputSizeOf(p.ph, p.pw), picked: optionsWith(base, optional) })
+      .chain(({ outputSize, picked }) =>
+        picked.returnArgmax === true
+          ? fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }).map((skip) => ({
+              outputSize,
+              ...picked,
+              ...(skip === undefined
+                ? {}
+                : { argmaxOut: new Int32Array(outLength + skip + 1).subarray(skip, skip + outLength) }),
+            }))
+          : fc.constant({ outputSize, ...picked }),
+      );
     const dims = inLayout(p.layout.layout, p.batch, p.channels, p.height, p.width);
     return fc.tuple(floatTensor(dims), fc.constant(p.boxes), options);
   });
@@ -408,35 +486,45 @@ function multiScaleArgs(): Arbitrary<unknown[]> {
       imageGrowth: fc.integer({ min: 1, max: 4 }),
     })
     .chain((g) => {
-      const sides = Array.from({ length: g.levels }, (_, l) => [Math.ceil(g.height / 2 ** l), Math.ceil(g.width / 2 ** l)] as const);
+      const sides = Array.from(
+        { length: g.levels },
+        (_, l) => [Math.ceil(g.height / 2 ** l), Math.ceil(g.width / 2 ** l)] as const,
+      );
       // With imageSizes, level 0's scale is inferred from the tallest image (torchvision); boxes are sized for it.
       const imageHeight = g.height * g.imageGrowth;
       const scale = g.byImageSizes ? 2 ** Math.round(Math.log2(g.height / imageHeight)) : g.finest;
-      const features = fc.tuple(...sides.map(([h, w]) => floatTensor(inLayout(g.layout.layout, g.batch, g.channels, h, w))));
+      const features = fc.tuple(
+        ...sides.map(([h, w]) => floatTensor(inLayout(g.layout.layout, g.batch, g.channels, h, w))),
+      );
       const boxes = validBoxes({ batch: g.batch, height: g.height, width: g.width, scale, columns: 5, forms: 'any' });
-      const images = fc.array(fc.tuple(fc.integer({ min: 1, max: imageHeight }), fc.integer({ min: 1, max: g.width * 4 })), {
-        minLength: 1,
-        maxLength: Math.max(1, g.batch),
-      });
+      const images = fc.array(
+        fc.tuple(fc.integer({ min: 1, max: imageHeight }), fc.integer({ min: 1, max: g.width * 4 })),
+        {
+          minLength: 1,
+          maxLength: Math.max(1, g.batch),
+        },
+      );
       const pyramid = g.byImageSizes
         ? images.map((sizes) => ({ imageSizes: [[imageHeight, g.width * g.imageGrowth], ...sizes.slice(1)] }))
         : fc.constant({ scales: sides.map((_, l) => g.finest / 2 ** l) });
-      return fc.tuple(features, boxes, pyramid, outputSizeOf(g.ph, g.pw)).chain(([levels, { boxes: b, count }, scaleOption, outputSize]) => {
-        const options = optionsWith(
-          { outputSize, ...scaleOption, ...(g.layout.explicit ? { layout: g.layout.layout } : {}) },
-          {
-            samplingRatio: valid.samplingRatio,
-            maxSamplesPerRoi: valid.maxSamplesPerRoi,
-            canonicalScale: valid.canonicalScale,
-            canonicalLevel: valid.canonicalLevel,
-            aligned: fc.boolean(),
-            invalidBoxes: valid.invalidBoxes,
-            threads: valid.threads,
-            out: outBuffer(count * g.channels * g.ph * g.pw),
-          },
-        );
-        return options.map((o) => [levels, b, o]);
-      });
+      return fc
+        .tuple(features, boxes, pyramid, outputSizeOf(g.ph, g.pw))
+        .chain(([levels, { boxes: b, count }, scaleOption, outputSize]) => {
+          const options = optionsWith(
+            { outputSize, ...scaleOption, ...(g.layout.explicit ? { layout: g.layout.layout } : {}) },
+            {
+              samplingRatio: valid.samplingRatio,
+              maxSamplesPerRoi: valid.maxSamplesPerRoi,
+              canonicalScale: valid.canonicalScale,
+              canonicalLevel: valid.canonicalLevel,
+              aligned: fc.boolean(),
+              invalidBoxes: valid.invalidBoxes,
+              threads: valid.threads,
+              out: outBuffer(count * g.channels * g.ph * g.pw),
+            },
+          );
+          return options.map((o) => [levels, b, o]);
+        });
     });
 }
 
@@ -455,26 +543,35 @@ function spatialPyramidArgs(): Arbitrary<unknown[]> {
     })
     .chain((g) => {
       const boxes = g.withBoxes
-        ? validBoxes({ batch: g.batch, height: g.height, width: g.width, scale: g.scale.scale, columns: 5, forms: 'any' })
+        ? validBoxes({
+            batch: g.batch,
+            height: g.height,
+            width: g.width,
+            scale: g.scale.scale,
+            columns: 5,
+            forms: 'any',
+          })
         : fc.constant({ boxes: undefined, count: g.batch });
-      return fc.tuple(floatTensor(inLayout(g.layout.layout, g.batch, g.channels, g.height, g.width)), boxes).chain(([input, { boxes: b, count }]) => {
-        const cells = (g.levels ?? [1, 2, 4]).reduce((sum, l) => sum + l * l, 0);
-        const base = {
-          ...(g.levels === undefined ? {} : { levels: g.levels }),
-          ...(b === undefined ? {} : { boxes: b }),
-          ...(g.layout.explicit ? { layout: g.layout.layout } : {}),
-          ...(g.scale.explicit ? { spatialScale: g.scale.scale } : {}),
-        };
-        const options = optionsWith(base, {
-          mode: fc.constantFrom('max', 'avg'),
-          invalidBoxes: valid.invalidBoxes,
-          threads: valid.threads,
-          out: outBuffer(count * g.channels * cells),
+      return fc
+        .tuple(floatTensor(inLayout(g.layout.layout, g.batch, g.channels, g.height, g.width)), boxes)
+        .chain(([input, { boxes: b, count }]) => {
+          const cells = (g.levels ?? [1, 2, 4]).reduce((sum, l) => sum + l * l, 0);
+          const base = {
+            ...(g.levels === undefined ? {} : { levels: g.levels }),
+            ...(b === undefined ? {} : { boxes: b }),
+            ...(g.layout.explicit ? { layout: g.layout.layout } : {}),
+            ...(g.scale.explicit ? { spatialScale: g.scale.scale } : {}),
+          };
+          const options = optionsWith(base, {
+            mode: fc.constantFrom('max', 'avg'),
+            invalidBoxes: valid.invalidBoxes,
+            threads: valid.threads,
+            out: outBuffer(count * g.channels * cells),
+          });
+          // No options at all is valid when nothing needs saying.
+          const none = Object.keys(base).length === 0 ? fc.constant(undefined) : options;
+          return fc.oneof(options, none).map((o) => (o === undefined ? [input] : [input, o]));
         });
-        // No options at all is valid when nothing needs saying.
-        const none = Object.keys(base).length === 0 ? fc.constant(undefined) : options;
-        return fc.oneof(options, none).map((o) => (o === undefined ? [input] : [input, o]));
-      });
     });
 }
 
@@ -487,14 +584,30 @@ function cropAndResizeArgs(): Arbitrary<unknown[]> {
   );
   const normalized = fc.oneof(fc.float({ min: -0.5, max: 1.5, noNaN: true }), fc.constantFrom(0, 1, 0.5));
   return fc
-    .record({ batch: batchSize, channels: channelCount, height: mapSide, width: mapSide, layout, ch: pooledSide, cw: pooledSide })
+    .record({
+      batch: batchSize,
+      channels: channelCount,
+      height: mapSide,
+      width: mapSide,
+      layout,
+      ch: pooledSide,
+      cw: pooledSide,
+    })
     .chain((g) => {
       const rows =
         g.batch === 0
           ? fc.constant([] as Array<[number, number[]]>)
-          : fc.array(fc.tuple(fc.integer({ min: 0, max: g.batch - 1 }), fc.array(normalized, { minLength: 4, maxLength: 4 })), { maxLength: 4 });
-      return fc.tuple(floatTensor(inLayout(g.layout.layout, g.batch, g.channels, g.height, g.width)), rows, outputSizeOf(g.ch, g.cw)).chain(
-        ([image, list, cropSize]) => {
+          : fc.array(
+              fc.tuple(fc.integer({ min: 0, max: g.batch - 1 }), fc.array(normalized, { minLength: 4, maxLength: 4 })),
+              { maxLength: 4 },
+            );
+      return fc
+        .tuple(
+          floatTensor(inLayout(g.layout.layout, g.batch, g.channels, g.height, g.width)),
+          rows,
+          outputSizeOf(g.ch, g.cw),
+        )
+        .chain(([image, list, cropSize]) => {
           const K = list.length;
           const indices = list.map(([b]) => b);
           const boxIndices = fc.constantFrom(
@@ -516,15 +629,27 @@ function cropAndResizeArgs(): Arbitrary<unknown[]> {
           });
           const maybeOptions = g.layout.explicit ? options : fc.oneof(options, fc.constant(undefined));
           return fc
-            .tuple(tensorOf(list.flatMap(([, c]) => c), [K, 4]), boxIndices, maybeOptions)
-            .map(([boxes, makeIndices, o]) => (o === undefined ? [image, boxes, makeIndices(), cropSize] : [image, boxes, makeIndices(), cropSize, o]));
-        },
-      );
+            .tuple(
+              tensorOf(
+                list.flatMap(([, c]) => c),
+                [K, 4],
+              ),
+              boxIndices,
+              maybeOptions,
+            )
+            .map(([boxes, makeIndices, o]) =>
+              o === undefined ? [image, boxes, makeIndices(), cropSize] : [image, boxes, makeIndices(), cropSize, o],
+            );
+        });
     });
 }
 
 const backwardExtras: Partial<Record<OperatorName, Record<string, Arbitrary<unknown>>>> = {
-  roiAlignBackward: { samplingRatio: valid.samplingRatio, aligned: fc.boolean(), maxSamplesPerRoi: valid.maxSamplesPerRoi },
+  roiAlignBackward: {
+    samplingRatio: valid.samplingRatio,
+    aligned: fc.boolean(),
+    maxSamplesPerRoi: valid.maxSamplesPerRoi,
+  },
   // psRoiAlign and roiAlignRotated take the same options backward as forward.
   psRoiAlignBackward: roiExtras.psRoiAlign,
   roiAlignRotatedBackward: roiExtras.roiAlignRotated,
@@ -537,7 +662,8 @@ function backwardArgs(op: OperatorName): Arbitrary<unknown[]> {
     const inputShape = inLayout(p.layout.layout, p.batch, p.channels, p.height, p.width);
     const gradDims = inLayout(p.layout.layout, p.count, p.outChannels, p.ph, p.pw);
     const { base, optional } = commonOptions(p, product(inputShape));
-    if (op === 'roiPoolBackward') delete base.spatialScale; // argmax holds the geometry: no spatialScale
+    if (op === 'roiPoolBackward')
+      delete base.spatialScale; // argmax holds the geometry: no spatialScale
     else if (!('spatialScale' in base)) optional.spatialScale = fc.constant(p.scale.scale);
     Object.assign(optional, backwardExtras[op] ?? {}, { outputSize: outputSizeOf(p.ph, p.pw) });
     if (op === 'roiAlignBackward') {
@@ -546,12 +672,16 @@ function backwardArgs(op: OperatorName): Arbitrary<unknown[]> {
       optional.input = floatTensor(inputShape);
     }
     const options = optionsWith({ inputShape, ...base }, optional).chain((o) =>
-      o.mode === 'max' || o.mode === 'onnx-max' ? floatTensor(inputShape).map((input) => ({ ...o, input })) : fc.constant(o),
+      o.mode === 'max' || o.mode === 'onnx-max'
+        ? floatTensor(inputShape).map((input) => ({ ...o, input }))
+        : fc.constant(o),
     );
     const grad = floatTensor(gradDims);
     if (op !== 'roiPoolBackward') return fc.tuple(grad, fc.constant(p.boxes), options);
     const plane = p.height * p.width;
-    const argmax = fc.array(fc.integer({ min: -1, max: plane - 1 }), { minLength: product(gradDims), maxLength: product(gradDims) }).map((v) => Int32Array.from(v));
+    const argmax = fc
+      .array(fc.integer({ min: -1, max: plane - 1 }), { minLength: product(gradDims), maxLength: product(gradDims) })
+      .map((v) => Int32Array.from(v));
     return fc.tuple(grad, argmax, fc.constant(p.boxes), options);
   });
 }
@@ -617,20 +747,68 @@ interface Corrupted {
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+  typeof v === 'object' &&
+  v !== null &&
+  (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
 const sparse = (length: number, values: Record<number, unknown>): unknown[] => Object.assign(new Array(length), values);
 
 /** Values an option of each kind should not take (or extreme ones it may, which the call must then survive). */
-const wrongOption: Record<Exclude<OptionKind, 'out' | 'argmaxOut' | 'boxes' | 'tensor' | 'inputShape'>, Arbitrary<unknown>> = {
+const wrongOption: Record<
+  Exclude<OptionKind, 'out' | 'argmaxOut' | 'boxes' | 'tensor' | 'inputShape'>,
+  Arbitrary<unknown>
+> = {
   // Beyond 2^20 the output is refused as too large (or, with K = 0, is empty): never a legal giant.
-  outputSize: fc.constantFrom<unknown>(0, -1, 1.5, NaN, Infinity, 2 ** 31, 2 ** 53, 1e9, [2], [2, 2, 2], [0, 2], [2, '2'], '2', [NaN, 1], [1, 2 ** 31], sparse(2, { 1: 2 })),
-  positive: fc.constantFrom<unknown>(0, -0, -1, NaN, Infinity, -Infinity, 1e30, 1e-30, Number.MIN_VALUE, 1e-46, Number.MAX_VALUE, 3.5e38, '1'),
+  outputSize: fc.constantFrom<unknown>(
+    0,
+    -1,
+    1.5,
+    NaN,
+    Infinity,
+    2 ** 31,
+    2 ** 53,
+    1e9,
+    [2],
+    [2, 2, 2],
+    [0, 2],
+    [2, '2'],
+    '2',
+    [NaN, 1],
+    [1, 2 ** 31],
+    sparse(2, { 1: 2 }),
+  ),
+  positive: fc.constantFrom<unknown>(
+    0,
+    -0,
+    -1,
+    NaN,
+    Infinity,
+    -Infinity,
+    1e30,
+    1e-30,
+    Number.MIN_VALUE,
+    1e-46,
+    Number.MAX_VALUE,
+    3.5e38,
+    '1',
+  ),
   layout: fc.constantFrom<unknown>('nchw', 'NCWH', 'CHW', '', 'NHWC ', 'nhwc', 'NHCW'),
   invalidBoxes: fc.constantFrom<unknown>('skip', 'ignore', '', 'ERROR', 'zeros'),
   threads: fc.constantFrom<unknown>(0, -1, 1.5, 65537, 2 ** 31, NaN, Infinity, '2', 65536, 1),
   // A ratio above 4096 needs more than 2^24 samples per RoI at 1x1: refused, never run.
-  samplingRatio: fc.constantFrom<unknown>(1.5, NaN, Infinity, -Infinity, 2 ** 31, -(2 ** 31) - 1, 2 ** 31 - 1, -(2 ** 31), 4097, 1e6, '2'),
+  samplingRatio: fc.constantFrom<unknown>(
+    1.5,
+    NaN,
+    Infinity,
+    -Infinity,
+    2 ** 31,
+    -(2 ** 31) - 1,
+    2 ** 31 - 1,
+    -(2 ** 31),
+    4097,
+    1e6,
+    '2',
+  ),
   maxSamplesPerRoi: fc.constantFrom<unknown>(0, -1, 1, 2, 1.5, NaN, Infinity, 2 ** 53, Number.MAX_SAFE_INTEGER, '16'),
   boolean: fc.constantFrom<unknown>(0, 1, 'true', 'false', null),
   alignMode: fc.constantFrom<unknown>('mean', 'AVG', 'max ', 'onnx_max', '', 'sum'),
@@ -638,9 +816,46 @@ const wrongOption: Record<Exclude<OptionKind, 'out' | 'argmaxOut' | 'boxes' | 't
   bins: fc.constantFrom<unknown>('disjoint', 'Overlap', '', 'split '),
   method: fc.constantFrom<unknown>('bicubic', 'Bilinear', 'area', ''),
   anyNumber: fc.constantFrom<unknown>('0', null, 0n),
-  levels: fc.constantFrom<unknown>([], [0], [1, 0], [1.5], [-1], [65537], [2 ** 31], ['2'], [NaN], 4, 'abc', sparse(2, { 1: 1 }), [300]),
-  imageSizes: fc.constantFrom<unknown>([], [[0, 8]], [[8]], [[8, 8, 3]], [[1.5, 8]], [[-8, 8]], [['8', 8]], [[2 ** 31, 8]], [8, 8], 'abc', [[NaN, 8]]),
-  scales: fc.constantFrom<unknown>([], [0], [-1], [NaN], [Infinity], ['1'], [1e30], [1e-46], [3.5e38], [1, 0.5, 0.25, 0.125]),
+  levels: fc.constantFrom<unknown>(
+    [],
+    [0],
+    [1, 0],
+    [1.5],
+    [-1],
+    [65537],
+    [2 ** 31],
+    ['2'],
+    [NaN],
+    4,
+    'abc',
+    sparse(2, { 1: 1 }),
+    [300],
+  ),
+  imageSizes: fc.constantFrom<unknown>(
+    [],
+    [[0, 8]],
+    [[8]],
+    [[8, 8, 3]],
+    [[1.5, 8]],
+    [[-8, 8]],
+    [['8', 8]],
+    [[2 ** 31, 8]],
+    [8, 8],
+    'abc',
+    [[NaN, 8]],
+  ),
+  scales: fc.constantFrom<unknown>(
+    [],
+    [0],
+    [-1],
+    [NaN],
+    [Infinity],
+    ['1'],
+    [1e30],
+    [1e-46],
+    [3.5e38],
+    [1, 0.5, 0.25, 0.125],
+  ),
   canonicalLevel: fc.constantFrom<unknown>(1.5, NaN, 1025, -1025, 2 ** 31, '4', Infinity),
 };
 
@@ -660,7 +875,10 @@ function wrongValueFor(op: OperatorName, key: string, value: unknown, outLength:
         () => new Uint32Array(n),
         () => Array.from({ length: n }, () => 0),
       ];
-      return fc.oneof(fc.constantFrom(...makers).map((make) => make()), wrongType);
+      return fc.oneof(
+        fc.constantFrom(...makers).map((make) => make()),
+        wrongType,
+      );
     }
     case 'boxes':
     case 'tensor':
@@ -715,19 +933,21 @@ function optionCorruptions(op: OperatorName, args: unknown[], outLength: number)
   const found: Array<Arbitrary<Corrupted>> = [];
   // A documented option given a wrong or extreme value.
   found.push(
-    fc
-      .constantFrom(...Object.keys(spec.options))
-      .chain((key) =>
-        wrongValueFor(op, key, given[key], outLength).map((value) => ({
-          args: set(asObject, [at, key], value) as unknown[],
-          corruption: `options.${key} = ${show(value)}`,
-        })),
-      ),
+    fc.constantFrom(...Object.keys(spec.options)).chain((key) =>
+      wrongValueFor(op, key, given[key], outLength).map((value) => ({
+        args: set(asObject, [at, key], value) as unknown[],
+        corruption: `options.${key} = ${show(value)}`,
+      })),
+    ),
   );
   // A required option missing.
   const required = spec.required.filter((key) => key in given);
   if (required.length > 0) {
-    found.push(fc.constantFrom(...required).map((key) => ({ args: remove(args, [at, key]), corruption: `options.${key} missing` })));
+    found.push(
+      fc
+        .constantFrom(...required)
+        .map((key) => ({ args: remove(args, [at, key]), corruption: `options.${key} missing` })),
+    );
   }
   // An option this operator does not have (an own property, even for '__proto__').
   const unknown = unknownOptionNames.filter((name) => !(name in spec.options));
@@ -747,7 +967,13 @@ function overlappingOut(op: OperatorName, args: unknown[], outLength: number | n
   const firstPath: Path = op === 'multiScaleRoiAlign' ? [0, 0] : [0];
   const first = get(args, firstPath);
   const options = args[at];
-  if (!isTensorValue(first) || outLength === null || outLength === 0 || (!isPlainObject(options) && options !== undefined)) return null;
+  if (
+    !isTensorValue(first) ||
+    outLength === null ||
+    outLength === 0 ||
+    (!isPlainObject(options) && options !== undefined)
+  )
+    return null;
   const data = first.data as Float32Array;
   if (data.length === 0) return null;
   return fc.nat(data.length - 1).map((start) => {
@@ -777,7 +1003,10 @@ function boxCellCorruption(op: OperatorName, args: unknown[]): Arbitrary<Corrupt
     const data = Float32Array.from(t.data);
     const i = index % data.length;
     data[i] = v;
-    return { args: set(args, path, { ...t, data }) as unknown[], corruption: `${pathName(op, path)}.data[${i}] = ${v}` };
+    return {
+      args: set(args, path, { ...t, data }) as unknown[],
+      corruption: `${pathName(op, path)}.data[${i}] = ${v}`,
+    };
   });
 }
 
@@ -785,7 +1014,8 @@ function boxCellCorruption(op: OperatorName, args: unknown[]): Arbitrary<Corrupt
 function boxShapeCorruption(op: OperatorName, callArgs: unknown[]): Arbitrary<Corrupted> {
   const where = specs[op].boxes;
   // spatialPyramidPool's boxes are an option: give it an options object to put them in.
-  const args = get(callArgs, where.slice(0, -1)) === undefined ? (set(callArgs, where.slice(0, -1), {}) as unknown[]) : callArgs;
+  const args =
+    get(callArgs, where.slice(0, -1)) === undefined ? (set(callArgs, where.slice(0, -1), {}) as unknown[]) : callArgs;
   const rows = fc.integer({ min: 0, max: 3 });
   const tensor = (dims: number[]) => ({ data: new Float32Array(product(dims)), shape: dims });
   const wrong = fc.oneof(
@@ -797,19 +1027,36 @@ function boxShapeCorruption(op: OperatorName, callArgs: unknown[]): Arbitrary<Co
     fc.tuple(rows, fc.integer({ min: 3, max: 6 })).map(([k, c]) => [tensor([k, c])]),
     wrongType.map((v) => [v]),
   );
-  return wrong.map((boxes) => ({ args: set(args, where, boxes) as unknown[], corruption: `${pathName(op, where)} = ${show(boxes)}` }));
+  return wrong.map((boxes) => ({
+    args: set(args, where, boxes) as unknown[],
+    corruption: `${pathName(op, where)} = ${show(boxes)}`,
+  }));
 }
 
 /** What only some operators have: cropAndResize's boxIndices and cropSize, roiPoolBackward's argmax, multiScaleRoiAlign's pyramid. */
 function operatorCorruptions(op: OperatorName, args: unknown[]): Array<Arbitrary<Corrupted>> {
   const replace = (index: number, values: Arbitrary<unknown>) =>
-    values.map((value) => ({ args: set(args, [index], value) as unknown[], corruption: `${specs[op].params[index]} = ${show(value)}` }));
+    values.map((value) => ({
+      args: set(args, [index], value) as unknown[],
+      corruption: `${specs[op].params[index]} = ${show(value)}`,
+    }));
   switch (op) {
     case 'cropAndResize': {
       const K = (args[2] as ArrayLike<number>).length;
       const indices = fc.oneof(
-        fc.constantFrom<unknown>(new Int32Array(K + 1), new Int32Array(Math.max(0, K - 1)), new Float32Array(K), new Uint32Array(K), [0.5], [NaN], [2 ** 31], ['0']),
-        fc.tuple(fc.nat(Math.max(0, K - 1)), fc.constantFrom(-1, 2, 3, 2 ** 31 - 1, -(2 ** 31))).map(([i, v]) => Int32Array.from({ length: K }, (_, k) => (k === i ? v : 0))),
+        fc.constantFrom<unknown>(
+          new Int32Array(K + 1),
+          new Int32Array(Math.max(0, K - 1)),
+          new Float32Array(K),
+          new Uint32Array(K),
+          [0.5],
+          [NaN],
+          [2 ** 31],
+          ['0'],
+        ),
+        fc
+          .tuple(fc.nat(Math.max(0, K - 1)), fc.constantFrom(-1, 2, 3, 2 ** 31 - 1, -(2 ** 31)))
+          .map(([i, v]) => Int32Array.from({ length: K }, (_, k) => (k === i ? v : 0))),
         wrongType,
       );
       return [replace(2, indices), replace(3, fc.oneof(wrongOption.outputSize, wrongType))];
@@ -817,12 +1064,28 @@ function operatorCorruptions(op: OperatorName, args: unknown[]): Array<Arbitrary
     case 'roiPoolBackward': {
       const argmax = args[1] as Int32Array;
       const n = argmax.length;
-      const outOfRange = fc.tuple(fc.nat(Math.max(0, n - 1)), fc.constantFrom(-2, 64, 65, 2 ** 31 - 1, -(2 ** 31))).map(([i, v]) => {
-        const copy = Int32Array.from(argmax);
-        if (n > 0) copy[i] = v;
-        return copy;
-      });
-      return [replace(1, fc.oneof(outOfRange, fc.constantFrom<unknown>(new Int32Array(n + 1), new Float32Array(n), new Uint32Array(n), Array.from(argmax)), wrongType))];
+      const outOfRange = fc
+        .tuple(fc.nat(Math.max(0, n - 1)), fc.constantFrom(-2, 64, 65, 2 ** 31 - 1, -(2 ** 31)))
+        .map(([i, v]) => {
+          const copy = Int32Array.from(argmax);
+          if (n > 0) copy[i] = v;
+          return copy;
+        });
+      return [
+        replace(
+          1,
+          fc.oneof(
+            outOfRange,
+            fc.constantFrom<unknown>(
+              new Int32Array(n + 1),
+              new Float32Array(n),
+              new Uint32Array(n),
+              Array.from(argmax),
+            ),
+            wrongType,
+          ),
+        ),
+      ];
     }
     case 'multiScaleRoiAlign': {
       const features = args[0] as TensorValue[];
@@ -838,7 +1101,10 @@ function operatorCorruptions(op: OperatorName, args: unknown[]): Array<Arbitrary
       const { scales: _s, imageSizes: _i, ...neither } = options;
       return [
         replace(0, fc.oneof(fc.constant([]), mismatched, fc.constant(first), wrongType)),
-        fc.constantFrom({ args: [args[0], args[1], both], corruption: 'both scales and imageSizes' }, { args: [args[0], args[1], neither], corruption: 'neither scales nor imageSizes' }),
+        fc.constantFrom(
+          { args: [args[0], args[1], both], corruption: 'both scales and imageSizes' },
+          { args: [args[0], args[1], neither], corruption: 'neither scales nor imageSizes' },
+        ),
       ];
     }
     default:
@@ -848,10 +1114,17 @@ function operatorCorruptions(op: OperatorName, args: unknown[]): Array<Arbitrary
 
 /** A short description of a value for the corruption label. */
 function show(value: unknown): string {
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as Float32Array).length ?? value.byteLength})`;
+  if (ArrayBuffer.isView(value))
+    return `${value.constructor.name}(${(value as Float32Array).length ?? value.byteLength})`;
   if (typeof value === 'symbol' || typeof value === 'bigint' || typeof value === 'function') return String(value);
   try {
-    const text = JSON.stringify(value, (_k, v) => (ArrayBuffer.isView(v) ? `${v.constructor.name}(${(v as Float32Array).length})` : typeof v === 'bigint' ? `${v}n` : v));
+    const text = JSON.stringify(value, (_k, v) =>
+      ArrayBuffer.isView(v)
+        ? `${v.constructor.name}(${(v as Float32Array).length})`
+        : typeof v === 'bigint'
+          ? `${v}n`
+          : v,
+    );
     return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 80)}...` : text;
   } catch {
     return Object.prototype.toString.call(value);
@@ -865,7 +1138,10 @@ function corruptionsOf(op: OperatorName, args: unknown[], outLength: number | nu
     // An argument replaced (an omitted trailing argument is `undefined`).
     fc.nat(specs[op].params.length - 1).chain((index) => {
       const padded = specs[op].params.map((_, i) => args[i]);
-      return wrongType.map((value) => ({ args: set(padded, [index], value) as unknown[], corruption: `${specs[op].params[index]} = ${show(value)}` }));
+      return wrongType.map((value) => ({
+        args: set(padded, [index], value) as unknown[],
+        corruption: `${specs[op].params[index]} = ${show(value)}`,
+      }));
     }),
     boxShapeCorruption(op, args),
     ...optionCorruptions(op, args, outLength ?? 1),
@@ -874,14 +1150,20 @@ function corruptionsOf(op: OperatorName, args: unknown[], outLength: number | nu
   if (paths.length > 0) {
     choices.push(
       fc.constantFrom(...paths).chain((path) =>
-        malformedTensor(get(args, path) as TensorValue).map((value) => ({ args: set(args, path, value) as unknown[], corruption: `${pathName(op, path)} = ${show(value)}` })),
+        malformedTensor(get(args, path) as TensorValue).map((value) => ({
+          args: set(args, path, value) as unknown[],
+          corruption: `${pathName(op, path)} = ${show(value)}`,
+        })),
       ),
     );
     // The data of one tensor malformed (the commonest mistake: a Float64Array, a plain array, one element short).
     choices.push(
       fc.constantFrom(...paths).chain((path) => {
         const t = get(args, path) as TensorValue;
-        return malformedData(t.data.length).map((data) => ({ args: set(args, [...path, 'data'], data) as unknown[], corruption: `${pathName(op, path)}.data = ${show(data)}` }));
+        return malformedData(t.data.length).map((data) => ({
+          args: set(args, [...path, 'data'], data) as unknown[],
+          corruption: `${pathName(op, path)}.data = ${show(data)}`,
+        }));
       }),
     );
   }
@@ -900,10 +1182,18 @@ const signals: Arbitrary<SignalChoice> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
-      .tuple(fc.constantFrom<unknown>(undefined, new Error('stop'), 'a string reason'), fc.constantFrom('before' as const, 'running' as const))
+      .tuple(
+        fc.constantFrom<unknown>(undefined, new Error('stop'), 'a string reason'),
+        fc.constantFrom('before' as const, 'running' as const),
+      )
       .map(([reason, when]) => ({ kind: 'aborted' as const, reason, when })),
   },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>('stop', true, {}, { aborted: true }, null).map((value) => ({ kind: 'wrong' as const, value })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom<unknown>('stop', true, {}, { aborted: true }, null)
+      .map((value) => ({ kind: 'wrong' as const, value })),
+  },
 );
 
 /**
@@ -911,10 +1201,20 @@ const signals: Arbitrary<SignalChoice> = fc.oneof(
  * form adds. `outLength(args)` gives the documented output length of a valid call (for the
  * overlapping-`out` corruption).
  */
-export function fuzzCalls(op: OperatorName, outLength: (op: OperatorName, args: unknown[]) => number | null): Arbitrary<FuzzCall> {
-  return fc.tuple(validArgs(op), signals, fc.integer({ min: 0, max: 4 })).chain(([args, signal, dice]): Arbitrary<FuzzCall> =>
-    dice < 2
-      ? fc.constant<FuzzCall>({ op, args, signal, corruption: null })
-      : corruptionsOf(op, args, outLength(op, args)).map(({ args: broken, corruption }) => ({ op, args: broken, signal, corruption })),
-  );
+export function fuzzCalls(
+  op: OperatorName,
+  outLength: (op: OperatorName, args: unknown[]) => number | null,
+): Arbitrary<FuzzCall> {
+  return fc
+    .tuple(validArgs(op), signals, fc.integer({ min: 0, max: 4 }))
+    .chain(([args, signal, dice]): Arbitrary<FuzzCall> =>
+      dice < 2
+        ? fc.constant<FuzzCall>({ op, args, signal, corruption: null })
+        : corruptionsOf(op, args, outLength(op, args)).map(({ args: broken, corruption }) => ({
+            op,
+            args: broken,
+            signal,
+            corruption,
+          })),
+    );
 }

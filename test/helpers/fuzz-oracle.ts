@@ -72,7 +72,8 @@ const isPositiveInteger = (v: unknown): v is number => typeof v === 'number' && 
 /** outputSize / cropSize: n or [h, w], positive integers. */
 function pooledSize(value: unknown, name: string): [number, number] {
   if (isPositiveInteger(value)) return [value, value];
-  if (Array.isArray(value) && value.length === 2 && isPositiveInteger(value[0]) && isPositiveInteger(value[1])) return [value[0], value[1]];
+  if (Array.isArray(value) && value.length === 2 && isPositiveInteger(value[0]) && isPositiveInteger(value[1]))
+    return [value[0], value[1]];
   return refuse(`${name} is not n or [h, w]`);
 }
 
@@ -132,7 +133,14 @@ export function documentedOutput(op: OperatorName, args: readonly unknown[]): Do
       if (!Array.isArray(features) || features.length === 0) refuse('features is not a non-empty list');
       const levels = Array.from(features, (level: unknown, i) => mapOf(level, `features[${i}]`, layout)); // holes too
       const first = levels[0] as Map;
-      return output(pooledShape(layout, roiCount(args[1], first.batch, 5, 'boxes'), first.channels, pooledSize(options.outputSize, 'outputSize')));
+      return output(
+        pooledShape(
+          layout,
+          roiCount(args[1], first.batch, 5, 'boxes'),
+          first.channels,
+          pooledSize(options.outputSize, 'outputSize'),
+        ),
+      );
     }
     case 'spatialPyramidPool': {
       // [N or K, C · Σ l²]

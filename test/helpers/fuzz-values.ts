@@ -8,11 +8,18 @@ export type Dims = readonly number[];
 export const product = (dims: Dims): number => dims.reduce((a, b) => a * b, 1);
 
 /** A plain tensor as a caller builds it: `{data, shape}`, or `{data, dims}` (with `type`, as an ort.Tensor has). */
-export type TensorValue = { data: Float32Array; shape: number[] } | { data: Float32Array; dims: number[]; type?: 'float32' };
+export type TensorValue =
+  { data: Float32Array; shape: number[] } | { data: Float32Array; dims: number[]; type?: 'float32' };
 
 /** Is `value` one of the tensors the generators made (an object with a `data` field)? */
 export function isTensorValue(value: unknown): value is Record<string, unknown> & { data: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value) && 'data' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !ArrayBuffer.isView(value) &&
+    'data' in value
+  );
 }
 
 /** The dims of a tensor the way API.md spells them: `shape`, else `dims` (ort.Tensor). */
@@ -83,13 +90,11 @@ export function place(values: ArrayLike<number>, where: Storage): Float32Array {
 
 /** `values` as a tensor of `dims`, in any storage and either spelling. */
 export function tensorOf(values: ArrayLike<number>, dims: Dims): Arbitrary<TensorValue> {
-  return fc
-    .record({ where: storage, spelling: fc.constantFrom('shape', 'dims', 'ort') })
-    .map(({ where, spelling }) => {
-      const data = place(values, where);
-      if (spelling === 'shape') return { data, shape: [...dims] };
-      return spelling === 'dims' ? { data, dims: [...dims] } : { data, dims: [...dims], type: 'float32' as const };
-    });
+  return fc.record({ where: storage, spelling: fc.constantFrom('shape', 'dims', 'ort') }).map(({ where, spelling }) => {
+    const data = place(values, where);
+    if (spelling === 'shape') return { data, shape: [...dims] };
+    return spelling === 'dims' ? { data, dims: [...dims] } : { data, dims: [...dims], type: 'float32' as const };
+  });
 }
 
 /** A feature map (or any float tensor) of `dims`: any float32 values, NaN and infinities included (all valid data). */
@@ -107,7 +112,24 @@ export function outBuffer(length: number): Arbitrary<Float32Array> {
 
 /** Values of the wrong type for any argument, field or option (some happen to be valid somewhere: the property allows that). */
 export const wrongType: Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(null, undefined, true, false, 0, -1, 1.5, NaN, Infinity, -Infinity, '', 'abc', '2', 'NCHW', 3n, Symbol('fuzz')),
+  fc.constantFrom<unknown>(
+    null,
+    undefined,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    NaN,
+    Infinity,
+    -Infinity,
+    '',
+    'abc',
+    '2',
+    'NCHW',
+    3n,
+    Symbol('fuzz'),
+  ),
   fc
     .constantFrom<Array<() => unknown>>(
       () => ({}),
@@ -164,7 +186,10 @@ export function malformedData(n: number): Arbitrary<unknown> {
     () => new Float32Array(0),
     () => detached(n),
   ];
-  return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...makers).map((make) => make()) }, { weight: 1, arbitrary: wrongType });
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...makers).map((make) => make()) },
+    { weight: 1, arbitrary: wrongType },
+  );
 }
 
 /** A dimension that is not a non-negative integer (or is one beyond any real size). */
@@ -228,8 +253,15 @@ export function malformedTensor(t: TensorValue): Arbitrary<unknown> {
     fc.constant({ data: t.data }),
     fc.constant({ data: t.data, shape: dims, dims: [...dims].reverse() }),
     fc
-      .tuple(fc.nat(dims.length - 1), fc.nat(dims.length - 1), fc.constantFrom(2 ** 31, 2 ** 32 + 1, 2 ** 40, 2 ** 53 - 1))
-      .map(([zero, huge, value]) => ({ data: new Float32Array(0), [key]: dims.map((d, i) => (i === zero ? 0 : i === huge ? value : d)) })),
+      .tuple(
+        fc.nat(dims.length - 1),
+        fc.nat(dims.length - 1),
+        fc.constantFrom(2 ** 31, 2 ** 32 + 1, 2 ** 40, 2 ** 53 - 1),
+      )
+      .map(([zero, huge, value]) => ({
+        data: new Float32Array(0),
+        [key]: dims.map((d, i) => (i === zero ? 0 : i === huge ? value : d)),
+      })),
   );
 }
 

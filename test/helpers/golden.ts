@@ -131,7 +131,10 @@ export function toChannelsFirst<T extends Float32Array | Int32Array>(tensor: Dec
 }
 
 /** A golden (NCHW) tensor in `layout`. */
-export function inLayout<T extends Float32Array | Int32Array>(tensor: DecodedTensor<T>, layout: 'NCHW' | 'NHWC'): DecodedTensor<T> {
+export function inLayout<T extends Float32Array | Int32Array>(
+  tensor: DecodedTensor<T>,
+  layout: 'NCHW' | 'NHWC',
+): DecodedTensor<T> {
   return layout === 'NCHW' ? tensor : toChannelsLast(tensor);
 }
 
@@ -190,7 +193,12 @@ export function torchvisionBackwardDisagreements(c: GoldenCase, layout: 'NCHW' |
     layout === 'NCHW' ? ((b * C + ch) * H + h) * W + w : ((b * H + h) * W + w) * C + ch;
   for (let k = 0; k < (c.rois.shape[0] as number); k++) {
     const b = c.rois.data[k * 5] as number;
-    const { xs, ys, xe, ye } = roundedBox(c.rois.data, k * 5, Math.fround(c.params.spatialScale as number), Math.fround);
+    const { xs, ys, xe, ye } = roundedBox(
+      c.rois.data,
+      k * 5,
+      Math.fround(c.params.spatialScale as number),
+      Math.fround,
+    );
     for (let ph = 0; ph < PH; ph++) {
       for (let pw = 0; pw < PW; pw++) {
         const forward = [

@@ -80,7 +80,10 @@ export function randomData(random: () => number, shape: Shape, distinct = false)
 /** NCHW data as a map in `layout` (data converted to the array type of `data`). */
 export function asMap<T extends FloatArray>(data: T, shape: Shape, layout: Layout): ReferenceMap & { data: T } {
   const nchw = { data: Float32Array.from(data), shape: [shape.batch, shape.channels, shape.height, shape.width] };
-  const converted = layout === 'NCHW' ? data : (new (data.constructor as new (d: ArrayLike<number>) => T)(toChannelsLast(nchw).data) as T);
+  const converted =
+    layout === 'NCHW'
+      ? data
+      : (new (data.constructor as new (d: ArrayLike<number>) => T)(toChannelsLast(nchw).data) as T);
   return { ...shape, data: converted, layout };
 }
 
@@ -91,7 +94,13 @@ export function randomBoxes(random: () => number, count: number, shape: Shape, s
     const x1 = (random() * (shape.width + 2) - 2) / scale;
     const y1 = (random() * (shape.height + 2) - 2) / scale;
     rois.set(
-      [k % shape.batch, x1, y1, x1 + (random() * shape.width * 0.9 + 0.3) / scale, y1 + (random() * shape.height * 0.9 + 0.3) / scale],
+      [
+        k % shape.batch,
+        x1,
+        y1,
+        x1 + (random() * shape.width * 0.9 + 0.3) / scale,
+        y1 + (random() * shape.height * 0.9 + 0.3) / scale,
+      ],
       k * 5,
     );
   }
@@ -156,7 +165,13 @@ type Operator = (first: TensorLike, boxes: Boxes, options: never) => Tensor | Pr
 /** An operator's `…Sync` and async twins. */
 type Twins = readonly [Operator, Operator];
 
-function run(form: PublicCall['form'], [sync, async]: Twins, first: TensorLike, boxes: Boxes, options: object): Promise<Tensor> {
+function run(
+  form: PublicCall['form'],
+  [sync, async]: Twins,
+  first: TensorLike,
+  boxes: Boxes,
+  options: object,
+): Promise<Tensor> {
   return Promise.resolve((form === 'sync' ? sync : async)(first, boxes, options as never));
 }
 
@@ -189,7 +204,10 @@ interface PublicApi {
 }
 
 /** A case from its reference kernels and its public API. */
-function gradientCase(reference: Omit<GradientCase, 'outputLength' | 'publicForward' | 'publicBackward'>, api: PublicApi): GradientCase {
+function gradientCase(
+  reference: Omit<GradientCase, 'outputLength' | 'publicForward' | 'publicBackward'>,
+  api: PublicApi,
+): GradientCase {
   const input = (call: PublicCall) => inLayout(call.input, nchwShape(reference.shape), call.layout);
   const { boxes, forward, backward, options, backwardNeedsInput = false } = api;
   return {
@@ -274,7 +292,16 @@ export function gradientCases(): GradientCase[] {
           backward: (gradOutput, gradInput, precision, input) => {
             const argmax = new Int32Array(gradOutput.length);
             forward(input, new Float64Array(gradOutput.length), precision, argmax);
-            backwardReferences.roiPoolBackwardReference({ gradOutput, gradInput, argmax, rois, roiCount: count, pooledHeight: 2, pooledWidth: 3, precision });
+            backwardReferences.roiPoolBackwardReference({
+              gradOutput,
+              gradInput,
+              argmax,
+              rois,
+              roiCount: count,
+              pooledHeight: 2,
+              pooledWidth: 3,
+              precision,
+            });
           },
         },
         { boxes, forward: [roiPoolSync, roiPool], backward: publicBackward, options: {} },
@@ -303,7 +330,13 @@ export function gradientCases(): GradientCase[] {
           linear: mode === 'avg',
           forward: (input, out, precision) => roiAlignReference({ ...options, input, out, precision }),
           backward: (gradOutput, gradInput, precision, input) =>
-            backwardReferences.roiAlignBackwardReference({ ...options, gradOutput, gradInput, input: mode === 'avg' ? null : input, precision }),
+            backwardReferences.roiAlignBackwardReference({
+              ...options,
+              gradOutput,
+              gradInput,
+              input: mode === 'avg' ? null : input,
+              precision,
+            }),
         },
         {
           boxes: boxesOf(rois),
@@ -330,7 +363,12 @@ export function gradientCases(): GradientCase[] {
           kernelOptions: options,
           kernels: { forward: psRoiPoolReference, backward: backwardReferences.psRoiPoolBackwardReference },
         },
-        { boxes: boxesOf(rois), forward: [psRoiPoolSync, psRoiPool], backward: [psRoiPoolBackwardSync, psRoiPoolBackward], options: {} },
+        {
+          boxes: boxesOf(rois),
+          forward: [psRoiPoolSync, psRoiPool],
+          backward: [psRoiPoolBackwardSync, psRoiPoolBackward],
+          options: {},
+        },
       ),
     );
     for (const samplingRatio of [-1, 2]) {
@@ -395,7 +433,12 @@ export function gradientCases(): GradientCase[] {
           kernelOptions: options,
           kernels: { forward: preciseRoiPoolReference, backward: backwardReferences.preciseRoiPoolBackwardReference },
         },
-        { boxes: boxesOf(rois), forward: [preciseRoiPoolSync, preciseRoiPool], backward: [preciseRoiPoolBackwardSync, preciseRoiPoolBackward], options: {} },
+        {
+          boxes: boxesOf(rois),
+          forward: [preciseRoiPoolSync, preciseRoiPool],
+          backward: [preciseRoiPoolBackwardSync, preciseRoiPoolBackward],
+          options: {},
+        },
       ),
     );
   }

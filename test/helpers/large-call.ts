@@ -10,5 +10,9 @@ export function largeCall(roiCount = 3000) {
     const y = (k * 29) % 380;
     rois.set([0, x, y, x + 64 + (k % 200), y + 48 + (k % 150)], k * 5);
   }
-  return { input, boxes: { data: rois, shape: [roiCount, 5] }, options: { outputSize: 7, spatialScale: 1 / 8, samplingRatio: 2 } };
+  return {
+    input,
+    boxes: { data: rois, shape: [roiCount, 5] },
+    options: { outputSize: 7, spatialScale: 1 / 8, samplingRatio: 2 },
+  };
 }

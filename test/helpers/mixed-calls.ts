@@ -32,7 +32,12 @@ export function runAsync(call: MixedCall, extra: Record<string, unknown> = {}): 
   return (api[call.op] as AnyOperator)(...call.args, { ...call.options, ...extra }) as Promise<Result>;
 }
 
-const shape = (batch: number, channels: number, height: number, width: number): Shape => ({ batch, channels, height, width });
+const shape = (batch: number, channels: number, height: number, width: number): Shape => ({
+  batch,
+  channels,
+  height,
+  width,
+});
 const nchw = (s: Shape) => [s.batch, s.channels, s.height, s.width];
 const nhwc = (s: Shape) => [s.batch, s.height, s.width, s.channels];
 
@@ -81,7 +86,13 @@ const builders: Record<string, (random: () => number, count: number, maps: Maps)
     return {
       op: 'roiPool',
       args: [layout === 'NCHW' ? maps.nchw : maps.nhwc, boxesOf(randomBoxes(random, count, maps.plain, 0.5), 5)],
-      options: { outputSize: 1 + Math.floor(random() * 7), spatialScale: 0.5, returnArgmax: true, bins: pick(random, ['overlap', 'split'] as const), layout },
+      options: {
+        outputSize: 1 + Math.floor(random() * 7),
+        spatialScale: 0.5,
+        returnArgmax: true,
+        bins: pick(random, ['overlap', 'split'] as const),
+        layout,
+      },
     };
   },
   psRoiAlign: (random, count, maps) => ({
@@ -112,7 +123,11 @@ const builders: Record<string, (random: () => number, count: number, maps: Maps)
     }
     const indices = Int32Array.from({ length: count }, (_, k) => k % 2);
     const cropSize = [1 + Math.floor(random() * 6), 1 + Math.floor(random() * 6)];
-    return { op: 'cropAndResize', args: [maps.nhwc, boxesOf(boxes, 4), indices, cropSize], options: { method: pick(random, ['bilinear', 'nearest'] as const) } };
+    return {
+      op: 'cropAndResize',
+      args: [maps.nhwc, boxesOf(boxes, 4), indices, cropSize],
+      options: { method: pick(random, ['bilinear', 'nearest'] as const) },
+    };
   },
   multiScaleRoiAlign: (random, count, maps) => ({
     op: 'multiScaleRoiAlign',
@@ -122,12 +137,32 @@ const builders: Record<string, (random: () => number, count: number, maps: Maps)
   spatialPyramidPool: (random, count, maps) => ({
     op: 'spatialPyramidPool',
     args: [maps.nchw],
-    options: { levels: [1, 2], boxes: boxesOf(randomBoxes(random, count, maps.plain, 1), 5), mode: pick(random, ['max', 'avg'] as const) },
+    options: {
+      levels: [1, 2],
+      boxes: boxesOf(randomBoxes(random, count, maps.plain, 1), 5),
+      mode: pick(random, ['max', 'avg'] as const),
+    },
   }),
 };
 
 /** The operator of call i: roiAlign and roiPool four times each in every fifteen calls. */
-const rotation = ['roiAlign', 'roiPool', 'roiAlign', 'roiPool', 'psRoiAlign', 'roiAlign', 'roiPool', 'psRoiPool', 'roiAlignRotated', 'preciseRoiPool', 'cropAndResize', 'multiScaleRoiAlign', 'roiAlign', 'roiPool', 'spatialPyramidPool'];
+const rotation = [
+  'roiAlign',
+  'roiPool',
+  'roiAlign',
+  'roiPool',
+  'psRoiAlign',
+  'roiAlign',
+  'roiPool',
+  'psRoiPool',
+  'roiAlignRotated',
+  'preciseRoiPool',
+  'cropAndResize',
+  'multiScaleRoiAlign',
+  'roiAlign',
+  'roiPool',
+  'spatialPyramidPool',
+];
 
 /** A call made medium every this many calls: 128 boxes instead of 1 to 6 (prime, so every operator gets some). */
 export const mediumEvery = 97;

@@ -62,7 +62,10 @@ export interface BindingEntry<Op extends Operator> {
 }
 
 /** The checks of one raw entry point (`<name>Sync` and `<name>Async`), and `more` in the same describe block. */
-export function describeBinding<Op extends Operator>({ name, args: named, refusals }: BindingEntry<Op>, more?: () => void): void {
+export function describeBinding<Op extends Operator>(
+  { name, args: named, refusals }: BindingEntry<Op>,
+  more?: () => void,
+): void {
   const args = argsOf(name, named);
   describe(`${name} binding`, () => {
     it('computes with well-formed arguments, sync and async', async () => {
@@ -75,7 +78,9 @@ export function describeBinding<Op extends Operator>({ name, args: named, refusa
       const bad = withArgs(name, named, overrides);
       expect(() => callBinding(`${name}Sync`, ...bad)).toThrow(error);
       // Argument types are checked before the promise exists (a throw), lengths by the kernel (a rejection).
-      await expect(Promise.resolve().then(() => callBindingAsync(`${name}Async`, ...bad, new Int32Array(1)))).rejects.toThrow(error);
+      await expect(
+        Promise.resolve().then(() => callBindingAsync(`${name}Async`, ...bad, new Int32Array(1))),
+      ).rejects.toThrow(error);
     });
 
     it('rejects with an AbortError when the abort flag is raised', async () => {

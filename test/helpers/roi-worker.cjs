@@ -17,7 +17,8 @@ const load = workerData.entry.endsWith('.cjs')
 function meet(barrier, count) {
   Atomics.add(barrier, 0, 1);
   Atomics.notify(barrier, 0);
-  for (let seen = Atomics.load(barrier, 0); seen < count; seen = Atomics.load(barrier, 0)) Atomics.wait(barrier, 0, seen);
+  for (let seen = Atomics.load(barrier, 0); seen < count; seen = Atomics.load(barrier, 0))
+    Atomics.wait(barrier, 0, seen);
 }
 
 load.then((roi) => {

@@ -44,7 +44,11 @@ describe('readBoxesFile: CSV', () => {
     for (const text of ['', '\n\n', 'batch,x1,y1,x2,y2\n']) {
       expect(readBoxesFile(write('b.csv', text))).toEqual({ data: new Float32Array(0), shape: [0, 5], notices: [] });
     }
-    expect(readBoxesFile(write('b.csv', 'x1,y1,x2,y2'))).toEqual({ data: new Float32Array(0), shape: [0, 4], notices: [] });
+    expect(readBoxesFile(write('b.csv', 'x1,y1,x2,y2'))).toEqual({
+      data: new Float32Array(0),
+      shape: [0, 4],
+      notices: [],
+    });
   });
 
   it.each([
@@ -53,10 +57,16 @@ describe('readBoxesFile: CSV', () => {
     ['a row longer than the header', 'x1,y1,x2,y2\n0,1,2,3,4\n', 'line 2 has 5 values but the header (line 1) has 4'],
     ['nan', '1,2,3,nan\n', 'line 1 column 4 is "nan"; expected a finite number'],
     ['a trailing comma', '1,2,3,4,\n', 'line 1 column 5 is ""; expected a finite number'],
-    ['a semicolon separator', '1;2;3;4\n',
-      'line 1 is read as a header (no field is a number) but has 1 fields; expected 4, 5 or 6 comma-separated names'],
-    ['a semicolon separator after a header', 'x1;y1;x2;y2\n1;2;3;4\n',
-      'line 1 is read as a header (no field is a number) but has 1 fields; expected 4, 5 or 6 comma-separated names'],
+    [
+      'a semicolon separator',
+      '1;2;3;4\n',
+      'line 1 is read as a header (no field is a number) but has 1 fields; expected 4, 5 or 6 comma-separated names',
+    ],
+    [
+      'a semicolon separator after a header',
+      'x1;y1;x2;y2\n1;2;3;4\n',
+      'line 1 is read as a header (no field is a number) but has 1 fields; expected 4, 5 or 6 comma-separated names',
+    ],
     ['three columns', '\n1,2,3\n', 'line 2 has 3 values; expected 4, 5 or 6'],
     ['a row of another length', '0,1,2,3,4\n1,2,3,4\n', 'line 2 has 4 values but line 1 has 5'],
     ['a value past float32', '1,2,3,1e39\n', 'line 1 column 4 is "1e39", beyond float32\'s range'],
@@ -65,10 +75,24 @@ describe('readBoxesFile: CSV', () => {
 
 describe('readBoxesFile: JSON', () => {
   it('takes rows, or {"boxes": rows} beside other keys', () => {
-    expect(readBoxesFile(write('b.json', '[[1,2,3,4],[5,6,7,8.5]]'))).toEqual({ data: box4, shape: [2, 4], notices: [] });
-    const dump = JSON.stringify({ scores: [0.9, 0.8], boxes: [[1, 2, 3, 4], [5, 6, 7, 8.5]] });
+    expect(readBoxesFile(write('b.json', '[[1,2,3,4],[5,6,7,8.5]]'))).toEqual({
+      data: box4,
+      shape: [2, 4],
+      notices: [],
+    });
+    const dump = JSON.stringify({
+      scores: [0.9, 0.8],
+      boxes: [
+        [1, 2, 3, 4],
+        [5, 6, 7, 8.5],
+      ],
+    });
     expect(readBoxesFile(write('b.json', dump))).toEqual({ data: box4, shape: [2, 4], notices: [] });
-    expect(readBoxesFile(write('b.json', '{"boxes": []}'))).toEqual({ data: new Float32Array(0), shape: [0, 5], notices: [] });
+    expect(readBoxesFile(write('b.json', '{"boxes": []}'))).toEqual({
+      data: new Float32Array(0),
+      shape: [0, 5],
+      notices: [],
+    });
   });
 
   const expected = 'expected an array of rows [[x1, y1, x2, y2], ...] or {"boxes": rows}';
@@ -94,12 +118,18 @@ describe('readBoxesFile: .npy and the rest', () => {
     const values = Float64Array.from([0, 1.1, 2, 3, 4]);
     const header = npyHeader('<f8', [1, 5]);
     const path = write('b.npy', new Uint8Array([...header, ...new Uint8Array(values.buffer)]));
-    expect(readBoxesFile(path)).toEqual({ data: Float32Array.from(values), shape: [1, 5], notices: [`${path}: float64 converted to float32`] });
+    expect(readBoxesFile(path)).toEqual({
+      data: Float32Array.from(values),
+      shape: [1, 5],
+      notices: [`${path}: float64 converted to float32`],
+    });
   });
 
   it('refuses an unknown extension and a missing file', () => {
     const txt = write('b.txt', '1,2,3,4');
-    expect(() => readBoxesFile(txt)).toThrow(new FileFormatError(txt, 'unknown boxes file type ".txt"; expected .npy, .json or .csv'));
+    expect(() => readBoxesFile(txt)).toThrow(
+      new FileFormatError(txt, 'unknown boxes file type ".txt"; expected .npy, .json or .csv'),
+    );
     const missing = join(dir, 'missing.csv');
     expect(() => readBoxesFile(missing)).toThrow(new FileFormatError(missing, 'cannot read the file (ENOENT)'));
   });
@@ -108,12 +138,19 @@ describe('readBoxesFile: .npy and the rest', () => {
 describe('readTensorFile', () => {
   it('chooses the reader by extension, in any case', () => {
     const path = write('T.NPY', encodeNpy({ data: Float32Array.from([1, 2]), shape: [2] }));
-    expect(readTensorFile(path)).toEqual({ data: Float32Array.from([1, 2]), shape: [2], dtype: 'float32', notices: [] });
+    expect(readTensorFile(path)).toEqual({
+      data: Float32Array.from([1, 2]),
+      shape: [2],
+      dtype: 'float32',
+      notices: [],
+    });
   });
 
   it('refuses an unknown extension, and a key for a .npy file', () => {
     const pt = write('model.pt', '');
-    expect(() => readTensorFile(pt)).toThrow(new FileFormatError(pt, 'unknown tensor file type ".pt"; expected .npy or .safetensors'));
+    expect(() => readTensorFile(pt)).toThrow(
+      new FileFormatError(pt, 'unknown tensor file type ".pt"; expected .npy or .safetensors'),
+    );
     const npy = write('t.npy', encodeNpy({ data: Float32Array.from([1]), shape: [1] }));
     expect(() => readTensorFile(npy, { key: 'x' })).toThrow(
       new FileFormatError(npy, 'a key ("x") selects a tensor of a .safetensors file; a .npy file holds one array'),

@@ -49,9 +49,23 @@ describe('good fixtures read back as numpy wrote them', () => {
 
   it('covers every format version, both byte orders, 0-d and empty arrays, and each safetensors dtype', () => {
     expect(tensors.map(([name]) => name).sort()).toEqual([
-      'empty.npy', 'f32.safetensors#features', 'f4-1d.npy', 'f4-big-endian.npy', 'f4-v2.npy', 'f4-v3.npy', 'f4.npy',
-      'f64.safetensors#x', 'f8-big-endian.npy', 'f8.npy', 'i4.npy', 'i64.safetensors#indices', 'i8-big-endian.npy',
-      'i8.npy', 'scalar.npy', 'two.safetensors#a', 'two.safetensors#b',
+      'empty.npy',
+      'f32.safetensors#features',
+      'f4-1d.npy',
+      'f4-big-endian.npy',
+      'f4-v2.npy',
+      'f4-v3.npy',
+      'f4.npy',
+      'f64.safetensors#x',
+      'f8-big-endian.npy',
+      'f8.npy',
+      'i4.npy',
+      'i64.safetensors#indices',
+      'i8-big-endian.npy',
+      'i8.npy',
+      'scalar.npy',
+      'two.safetensors#a',
+      'two.safetensors#b',
     ]);
     expect([...readFileSync(fixture('f4-v2.npy')).subarray(6, 8)]).toEqual([2, 0]);
     expect([...readFileSync(fixture('f4-v3.npy')).subarray(6, 8)]).toEqual([3, 0]);
@@ -72,15 +86,30 @@ describe('bad fixtures: a FileFormatError that names the file and what is wrong'
     ['truncated.npy', 'truncated: the header says shape [2,3,4] float32 (96 bytes of data) but 86 bytes follow'],
     ['trailing.npy', 'trailing bytes: the header says shape [2,3,4] float32 (96 bytes of data) but 104 bytes follow'],
     ['truncated-header.npy', 'truncated: the header is 118 bytes long but only 30 bytes follow its length'],
-    ['fortran.npy', 'Fortran-order (column-major) arrays are not supported; save a C-order array (numpy.ascontiguousarray) instead'],
-    ['object.npy', "dtype '|O' is an object array (pickled Python objects), which is not supported; expected float32, float64, int32 or int64"],
+    [
+      'fortran.npy',
+      'Fortran-order (column-major) arrays are not supported; save a C-order array (numpy.ascontiguousarray) instead',
+    ],
+    [
+      'object.npy',
+      "dtype '|O' is an object array (pickled Python objects), which is not supported; expected float32, float64, int32 or int64",
+    ],
     ['f2.npy', "dtype '<f2' (float16) is not supported; save it as float32 (array.astype(numpy.float32))"],
     ['u1.npy', "dtype '|u1' (uint8) is not supported; expected float32, float64, int32 or int64"],
-    ['i8-out-of-range.npy', "element 5 (index [1,2]) is 1099511627776, outside int32's range [-2147483648, 2147483647]"],
+    [
+      'i8-out-of-range.npy',
+      "element 5 (index [1,2]) is 1099511627776, outside int32's range [-2147483648, 2147483647]",
+    ],
     ['negative-shape.npy', 'the shape (2, -3) is not valid: dimension 1 is -3; expected non-negative integers'],
     ['header-past-end.safetensors', 'truncated: the header length is 4096 bytes but only 8 bytes follow it'],
-    ['offsets-out-of-range.safetensors', 'tensor "w" has data_offsets [8,32], past the end of the data section (24 bytes)'],
-    ['f16.safetensors', 'tensor "half" has dtype F16, which is not supported; convert it to F32 first (in PyTorch: tensor.float())'],
+    [
+      'offsets-out-of-range.safetensors',
+      'tensor "w" has data_offsets [8,32], past the end of the data section (24 bytes)',
+    ],
+    [
+      'f16.safetensors',
+      'tensor "half" has dtype F16, which is not supported; convert it to F32 first (in PyTorch: tensor.float())',
+    ],
     ['two.safetensors', 'holds 2 tensors ("a", "b"); name the one to read'],
   ];
   it.each(bad)('%s', (name, problem) => {
@@ -105,7 +134,9 @@ describe('bad fixtures: a FileFormatError that names the file and what is wrong'
       }
       throw new Error('the header parsed');
     })();
-    expect(() => readTensorFile(path)).toThrow(new FileFormatError(path, `the header is not valid JSON (${parserMessage})`));
+    expect(() => readTensorFile(path)).toThrow(
+      new FileFormatError(path, `the header is not valid JSON (${parserMessage})`),
+    );
   });
 
   it.each([

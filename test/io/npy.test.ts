@@ -34,7 +34,7 @@ describe('encodeNpy writes what numpy writes', () => {
     expect(parseNpy(bytes, 'x.npy').data).toEqual(Float32Array.from([1, 2, 3]));
   });
 
-  it('pads to 64 bytes, and switches to format 2.0 when the header outgrows 1.0\'s 16-bit length', () => {
+  it("pads to 64 bytes, and switches to format 2.0 when the header outgrows 1.0's 16-bit length", () => {
     for (const rank of [0, 1, 5, 100, 30000]) {
       const header = npyHeader('<f4', new Array<number>(rank).fill(1));
       expect(header.length % 64).toBe(0);
@@ -93,15 +93,33 @@ describe('header parsing', () => {
   });
 
   const malformed: Array<[string, string]> = [
-    ["{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3.5), }", 'expected a literal (dict, tuple, list, string, integer, True, False or None) at offset 54, found "3.5"'],
-    ["{'descr': '<f4', 'fortran_order': False, 'shape': (2,) ", 'expected \',\' or \'}\' at offset 55, found the end'],
-    ["{'descr': '<f4 , 'fortran_order': False, 'shape': (2,), }", 'expected \',\' or \'}\' at offset 18, found "f"'],
-    ["{'descr': '<f4', 'fortran_order': False, 'shape': (2,), } x", 'expected the end of the header at offset 58, found "x"'],
-    ["{'descr': '<f4', 'fortran_order': False, 'shape': __import__('os'), }", 'expected a literal (dict, tuple, list, string, integer, True, False or None) at offset 50, found "__import__"'],
-    ["{'descr': '<\\x66\\x34', 'fortran_order': False, 'shape': (2,), }", "expected one of \\\\, \\' or \\\" after a backslash at offset 13, found \"x\""],
+    [
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3.5), }",
+      'expected a literal (dict, tuple, list, string, integer, True, False or None) at offset 54, found "3.5"',
+    ],
+    ["{'descr': '<f4', 'fortran_order': False, 'shape': (2,) ", "expected ',' or '}' at offset 55, found the end"],
+    ["{'descr': '<f4 , 'fortran_order': False, 'shape': (2,), }", "expected ',' or '}' at offset 18, found \"f\""],
+    [
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), } x",
+      'expected the end of the header at offset 58, found "x"',
+    ],
+    [
+      "{'descr': '<f4', 'fortran_order': False, 'shape': __import__('os'), }",
+      'expected a literal (dict, tuple, list, string, integer, True, False or None) at offset 50, found "__import__"',
+    ],
+    [
+      "{'descr': '<\\x66\\x34', 'fortran_order': False, 'shape': (2,), }",
+      'expected one of \\\\, \\\' or \\" after a backslash at offset 13, found "x"',
+    ],
     ["['descr', '<f4']", 'it is not a dict'],
-    ["{'descr': '<f4', 'shape': (2,), }", "expected the keys 'descr', 'fortran_order' and 'shape', found 'descr', 'shape'"],
-    ["{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'extra': 1}", "expected the keys 'descr', 'fortran_order' and 'shape', found 'descr', 'fortran_order', 'shape', 'extra'"],
+    [
+      "{'descr': '<f4', 'shape': (2,), }",
+      "expected the keys 'descr', 'fortran_order' and 'shape', found 'descr', 'shape'",
+    ],
+    [
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'extra': 1}",
+      "expected the keys 'descr', 'fortran_order' and 'shape', found 'descr', 'fortran_order', 'shape', 'extra'",
+    ],
     ["{'descr': '<f4', 'fortran_order': 0, 'shape': (2,), }", "'fortran_order' is 0, not True or False"],
     ["{'descr': '<f4', 'fortran_order': False, 'shape': (2), }", "'shape' is (2), not a tuple of integers"],
     ["{'descr': '<f4', 'fortran_order': False, 'shape': [2], }", "'shape' is [2], not a tuple of integers"],
@@ -109,30 +127,56 @@ describe('header parsing', () => {
   ];
   it.each(malformed)('%s', (header, problem) => {
     const shown = JSON.stringify(header.trimEnd());
-    expect(() => parseNpy(withHeader(header), 'x.npy')).toThrow(new FileFormatError('x.npy', `malformed header ${shown}: ${problem}`));
+    expect(() => parseNpy(withHeader(header), 'x.npy')).toThrow(
+      new FileFormatError('x.npy', `malformed header ${shown}: ${problem}`),
+    );
   });
 
   it('refuses deep nesting before it reaches the call stack, and shows at most 200 characters of a header', () => {
     const header = `{'descr': '<f4', 'fortran_order': False, 'shape': ${'('.repeat(5000)}, }`;
     const shown = JSON.stringify(`${header.slice(0, 200)}...`);
     expect(() => parseNpy(withHeader(header), 'x.npy')).toThrow(
-      new FileFormatError('x.npy', `malformed header ${shown}: expected at most 32 nested brackets at offset 81, found "("`),
+      new FileFormatError(
+        'x.npy',
+        `malformed header ${shown}: expected at most 32 nested brackets at offset 81, found "("`,
+      ),
     );
   });
 
   const refused: Array<[string, string]> = [
     ["{'descr': 3, 'fortran_order': False, 'shape': (2,), }", "malformed header: 'descr' is 3, not a dtype string"],
-    ["{'descr': [('a', '<f4'), ('b', '<i4')], 'fortran_order': False, 'shape': (2,), }",
-      "dtype [('a', '<f4'), ('b', '<i4')] is structured (a record of fields), which is not supported; expected float32, float64, int32 or int64"],
-    ["{'descr': '<U10', 'fortran_order': False, 'shape': (2,), }", "dtype '<U10' (unicode strings) is not supported; expected float32, float64, int32 or int64"],
-    ["{'descr': '<M8[ns]', 'fortran_order': False, 'shape': (2,), }", "dtype '<M8[ns]' (datetime64) is not supported; expected float32, float64, int32 or int64"],
-    ["{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", "dtype '<c8' (complex64) is not supported; expected float32, float64, int32 or int64"],
-    ["{'descr': '<q7', 'fortran_order': False, 'shape': (2,), }", "dtype '<q7' is not supported; expected float32, float64, int32 or int64"],
-    ["{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000), }",
-      "the shape (100000, 100000) has 10000000000 elements, over this engine's typed array limit of 4294967296"],
-    ["{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999, 0), }",
-      'the shape (99999999999999999999, 0) is not valid: dimension 0 is 100000000000000000000; expected non-negative integers'],
-    ["{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", 'truncated: the header says shape [3] float32 (12 bytes of data) but 0 bytes follow'],
+    [
+      "{'descr': [('a', '<f4'), ('b', '<i4')], 'fortran_order': False, 'shape': (2,), }",
+      "dtype [('a', '<f4'), ('b', '<i4')] is structured (a record of fields), which is not supported; expected float32, float64, int32 or int64",
+    ],
+    [
+      "{'descr': '<U10', 'fortran_order': False, 'shape': (2,), }",
+      "dtype '<U10' (unicode strings) is not supported; expected float32, float64, int32 or int64",
+    ],
+    [
+      "{'descr': '<M8[ns]', 'fortran_order': False, 'shape': (2,), }",
+      "dtype '<M8[ns]' (datetime64) is not supported; expected float32, float64, int32 or int64",
+    ],
+    [
+      "{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }",
+      "dtype '<c8' (complex64) is not supported; expected float32, float64, int32 or int64",
+    ],
+    [
+      "{'descr': '<q7', 'fortran_order': False, 'shape': (2,), }",
+      "dtype '<q7' is not supported; expected float32, float64, int32 or int64",
+    ],
+    [
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000), }",
+      "the shape (100000, 100000) has 10000000000 elements, over this engine's typed array limit of 4294967296",
+    ],
+    [
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999, 0), }",
+      'the shape (99999999999999999999, 0) is not valid: dimension 0 is 100000000000000000000; expected non-negative integers',
+    ],
+    [
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }",
+      'truncated: the header says shape [3] float32 (12 bytes of data) but 0 bytes follow',
+    ],
   ];
   it.each(refused)('%s', (header, problem) => {
     expect(() => parseNpy(withHeader(header), 'x.npy')).toThrow(new FileFormatError('x.npy', problem));
@@ -143,11 +187,26 @@ describe('header parsing', () => {
     const cases: Array<[Uint8Array, string]> = [
       [new Uint8Array(0), 'truncated: 0 bytes, shorter than the 10-byte .npy preamble'],
       [good.subarray(0, 9), 'truncated: 9 bytes, shorter than the 10-byte .npy preamble'],
-      [Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 4, 0, 0, 0]), 'unsupported .npy format version 4.0; expected 1.0, 2.0 or 3.0'],
-      [Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0, 0, 0]), 'truncated: 10 bytes, shorter than the 12-byte .npy preamble'],
-      [Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0, 0x11, 0x27, 0, 0]), `the header is 10001 bytes long, over the limit of ${npyMaxHeaderLength} (numpy's own default)`],
-      [Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 3, 0, 2, 0, 0, 0, 0xc3, 0x28]), 'the header is not valid UTF-8'],
-      [Uint8Array.from([0x89, 0x50, 0x4e, 0x47]), 'not a .npy file: it does not start with the magic string "\\x93NUMPY"'],
+      [
+        Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 4, 0, 0, 0]),
+        'unsupported .npy format version 4.0; expected 1.0, 2.0 or 3.0',
+      ],
+      [
+        Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0, 0, 0]),
+        'truncated: 10 bytes, shorter than the 12-byte .npy preamble',
+      ],
+      [
+        Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0, 0x11, 0x27, 0, 0]),
+        `the header is 10001 bytes long, over the limit of ${npyMaxHeaderLength} (numpy's own default)`,
+      ],
+      [
+        Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 3, 0, 2, 0, 0, 0, 0xc3, 0x28]),
+        'the header is not valid UTF-8',
+      ],
+      [
+        Uint8Array.from([0x89, 0x50, 0x4e, 0x47]),
+        'not a .npy file: it does not start with the magic string "\\x93NUMPY"',
+      ],
     ];
     for (const [bytes, problem] of cases) {
       expect(() => parseNpy(bytes, 'x.npy')).toThrow(new FileFormatError('x.npy', problem));
@@ -160,7 +219,9 @@ describe('header parsing', () => {
     bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 3, 0, header.length, 0, 0, 0]);
     bytes.set(header, 12);
     // A comment is no Python literal, so this is refused, but after decoding the UTF-8.
-    expect(() => parseNpy(bytes, 'x.npy')).toThrow(/^x\.npy: malformed header ".*# é": expected the end of the header at offset 58, found "#"$/);
+    expect(() => parseNpy(bytes, 'x.npy')).toThrow(
+      /^x\.npy: malformed header ".*# é": expected the end of the header at offset 58, found "#"$/,
+    );
   });
 
   it('reads from a Buffer at any byte offset', () => {
@@ -176,7 +237,9 @@ describe('header parsing', () => {
     const data = new Uint8Array(Float64Array.from([1e300, -1e300, Infinity, 0.5]).buffer);
     const result = parseNpy(withHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }", data), 'x.npy');
     expect(result.data).toEqual(Float32Array.from([Infinity, -Infinity, Infinity, 0.5]));
-    expect(result.notices).toEqual(["x.npy: float64 converted to float32 (2 finite values beyond float32's range became infinite)"]);
+    expect(result.notices).toEqual([
+      "x.npy: float64 converted to float32 (2 finite values beyond float32's range became infinite)",
+    ]);
   });
 });
 
@@ -201,33 +264,41 @@ describe('property: random arrays of every stored type round-trip', () => {
       const data = float
         ? Float32Array.from({ length: count }, () => (random() - 0.5) * 10 ** Math.floor(random() * 20 - 10))
         : Int32Array.from({ length: count }, () => Math.floor((random() - 0.5) * 2 ** 32));
-      expect(parseNpy(encodeNpy({ data, shape }), 'x.npy')).toEqual({ data, shape, dtype: float ? 'float32' : 'int32', notices: [] });
+      expect(parseNpy(encodeNpy({ data, shape }), 'x.npy')).toEqual({
+        data,
+        shape,
+        dtype: float ? 'float32' : 'int32',
+        notices: [],
+      });
     }
   });
 
-  it.each(stored)('$descr: numpy\'s header and the elements in that order read back (converted)', ({ descr, size, float }) => {
-    const random = prng(size * 7 + descr.charCodeAt(0));
-    const littleEndian = descr[0] === '<';
-    for (let trial = 0; trial < 50; trial++) {
-      const shape = Array.from({ length: Math.floor(random() * 4) }, () => Math.floor(random() * 5));
-      const count = shape.reduce((a, b) => a * b, 1);
-      const values = Array.from({ length: count }, () =>
-        float ? (random() - 0.5) * 1e6 : Math.floor((random() - 0.5) * 2 ** 32),
-      );
-      const header = npyHeader(descr, shape);
-      const bytes = new Uint8Array(header.length + count * size);
-      bytes.set(header);
-      const view = new DataView(bytes.buffer, header.length);
-      values.forEach((v, i) => {
-        if (float && size === 4) view.setFloat32(i * 4, v, littleEndian);
-        else if (float) view.setFloat64(i * 8, v, littleEndian);
-        else if (size === 4) view.setInt32(i * 4, v, littleEndian);
-        else view.setBigInt64(i * 8, BigInt(v), littleEndian);
-      });
-      const result = parseNpy(bytes, 'x.npy');
-      expect(result.shape).toEqual(shape);
-      expect(result.data).toEqual(float ? Float32Array.from(values) : Int32Array.from(values));
-      expect(result.notices).toEqual(descr.endsWith('f8') ? ['x.npy: float64 converted to float32'] : []);
-    }
-  });
+  it.each(stored)(
+    "$descr: numpy's header and the elements in that order read back (converted)",
+    ({ descr, size, float }) => {
+      const random = prng(size * 7 + descr.charCodeAt(0));
+      const littleEndian = descr[0] === '<';
+      for (let trial = 0; trial < 50; trial++) {
+        const shape = Array.from({ length: Math.floor(random() * 4) }, () => Math.floor(random() * 5));
+        const count = shape.reduce((a, b) => a * b, 1);
+        const values = Array.from({ length: count }, () =>
+          float ? (random() - 0.5) * 1e6 : Math.floor((random() - 0.5) * 2 ** 32),
+        );
+        const header = npyHeader(descr, shape);
+        const bytes = new Uint8Array(header.length + count * size);
+        bytes.set(header);
+        const view = new DataView(bytes.buffer, header.length);
+        values.forEach((v, i) => {
+          if (float && size === 4) view.setFloat32(i * 4, v, littleEndian);
+          else if (float) view.setFloat64(i * 8, v, littleEndian);
+          else if (size === 4) view.setInt32(i * 4, v, littleEndian);
+          else view.setBigInt64(i * 8, BigInt(v), littleEndian);
+        });
+        const result = parseNpy(bytes, 'x.npy');
+        expect(result.shape).toEqual(shape);
+        expect(result.data).toEqual(float ? Float32Array.from(values) : Int32Array.from(values));
+        expect(result.notices).toEqual(descr.endsWith('f8') ? ['x.npy: float64 converted to float32'] : []);
+      }
+    },
+  );
 });

@@ -13,7 +13,14 @@ const guard = 16; // floats between two outputs, which no call may write
 const guardBits = 0x7fc0dead; // a NaN no operator produces
 
 /** When a call's signal fires, relative to the call. */
-const moments = ['before the call', 'in a microtask', 'on the next turn', 'after a timeout', 'after another call settles', 'never'] as const;
+const moments = [
+  'before the call',
+  'in a microtask',
+  'on the next turn',
+  'after a timeout',
+  'after another call settles',
+  'never',
+] as const;
 type Moment = (typeof moments)[number];
 
 describe(`${callCount} concurrent calls, a random part of them aborted at random moments`, () => {
@@ -76,7 +83,8 @@ describe(`${callCount} concurrent calls, a random part of them aborted at random
       if (outcome.status === 'rejected') {
         rejected++;
         if (!mustReject) problems.push(`${name} rejected: ${String(outcome.reason)}`);
-        else if (outcome.reason !== controllers[i]?.signal.reason) problems.push(`${name} rejected with ${String(outcome.reason)}`);
+        else if (outcome.reason !== controllers[i]?.signal.reason)
+          problems.push(`${name} rejected with ${String(outcome.reason)}`);
       } else {
         if (mustReject) problems.push(`${name} resolved although its signal fired before it settled`);
         if (!sameResult(outcome.value, expected[i] as Result)) problems.push(`${name} differs from its Sync form`);
@@ -84,7 +92,9 @@ describe(`${callCount} concurrent calls, a random part of them aborted at random
       }
     });
     expect(problems).toEqual([]);
-    expect(rejected).toBeGreaterThanOrEqual(moment.filter((m) => m === 'before the call' || m === 'in a microtask').length);
+    expect(rejected).toBeGreaterThanOrEqual(
+      moment.filter((m) => m === 'before the call' || m === 'in a microtask').length,
+    );
     expect(rejected).toBeLessThan(callCount);
 
     const written = offsets.flatMap((offset, i) => {

@@ -16,8 +16,16 @@ const overflow = { batch: 2 ** 40, channels: 2 ** 40 };
 /** What every backward entry here refuses: a gradient buffer or an output gradient too short. */
 function shortGradients(gradientLength: number, pooledShape: string): Refusal[] {
   return [
-    ['gradient shorter than its shape', { gradInput: new Float32Array(gradientLength - 1) }, 'input gradient buffer is shorter than its shape'],
-    [`output gradient shorter than ${pooledShape}`, { gradOutput: new Float32Array(7) }, `output gradient is shorter than ${pooledShape}`],
+    [
+      'gradient shorter than its shape',
+      { gradInput: new Float32Array(gradientLength - 1) },
+      'input gradient buffer is shorter than its shape',
+    ],
+    [
+      `output gradient shorter than ${pooledShape}`,
+      { gradOutput: new Float32Array(7) },
+      `output gradient is shorter than ${pooledShape}`,
+    ],
   ];
 }
 
@@ -25,8 +33,19 @@ function shortGradients(gradientLength: number, pooledShape: string): Refusal[] 
   const map = new Float32Array(1 * 8 * 4 * 4);
   const pooled = new Float32Array(8);
   const shared = { batch: 1, channels: 8, height: 4, width: 4, layout: 0, rois: box, roiCount: 1 };
-  const options = { pooledHeight: 2, pooledWidth: 2, spatialScale: 1, samplingRatio: 2, maxSamplesPerRoi: 1 << 24, threads: 0 };
-  const channels: Refusal = ['channels not a multiple of PH*PW', { channels: 6 }, 'channels must be a multiple of PH*PW'];
+  const options = {
+    pooledHeight: 2,
+    pooledWidth: 2,
+    spatialScale: 1,
+    samplingRatio: 2,
+    maxSamplesPerRoi: 1 << 24,
+    threads: 0,
+  };
+  const channels: Refusal = [
+    'channels not a multiple of PH*PW',
+    { channels: 6 },
+    'channels must be a multiple of PH*PW',
+  ];
   describeBinding({
     name: 'psRoiAlign',
     args: { input: map, ...shared, out: pooled, ...options },
@@ -41,7 +60,11 @@ function shortGradients(gradientLength: number, pooledShape: string): Refusal[] 
   describeBinding({
     name: 'psRoiAlignBackward',
     args: { gradInput: map, ...shared, gradOutput: pooled, ...options },
-    refusals: [...shortGradients(128, '[K,C/(PH*PW),PH,PW]'), channels, ['a shape that overflows', overflow, 'input gradient shape overflows']],
+    refusals: [
+      ...shortGradients(128, '[K,C/(PH*PW),PH,PW]'),
+      channels,
+      ['a shape that overflows', overflow, 'input gradient shape overflows'],
+    ],
   });
 }
 
@@ -50,8 +73,21 @@ function shortGradients(gradientLength: number, pooledShape: string): Refusal[] 
   const pooled = new Float32Array(8);
   const rois = new Float32Array([0, 2, 2, 3, 3, 30]);
   const shared = { batch: 1, channels: 2, height: 4, width: 4, layout: 0, rois, roiCount: 1 };
-  const options = { pooledHeight: 2, pooledWidth: 2, spatialScale: 1, samplingRatio: 2, aligned: true, clockwise: false, maxSamplesPerRoi: 1 << 24, threads: 0 };
-  const shortRois: Refusal = ['RoI data shorter than K*6', { rois: new Float32Array(5) }, 'RoI data is shorter than count * columns'];
+  const options = {
+    pooledHeight: 2,
+    pooledWidth: 2,
+    spatialScale: 1,
+    samplingRatio: 2,
+    aligned: true,
+    clockwise: false,
+    maxSamplesPerRoi: 1 << 24,
+    threads: 0,
+  };
+  const shortRois: Refusal = [
+    'RoI data shorter than K*6',
+    { rois: new Float32Array(5) },
+    'RoI data is shorter than count * columns',
+  ];
   describeBinding({
     name: 'roiAlignRotated',
     args: { input: map, ...shared, out: pooled, ...options },
@@ -102,15 +138,39 @@ function shortGradients(gradientLength: number, pooledShape: string): Refusal[] 
       name: 'multiScaleRoiAlign',
       args,
       refusals: [
-        ['a level shorter than its shape', { levels: [level0, new Float32Array(31)] }, 'input data is shorter than its shape'],
-        ['fewer level indices than RoIs', { roiLevels: new Int32Array(1) }, 'RoI level indices are fewer than the RoIs'],
+        [
+          'a level shorter than its shape',
+          { levels: [level0, new Float32Array(31)] },
+          'input data is shorter than its shape',
+        ],
+        [
+          'fewer level indices than RoIs',
+          { roiLevels: new Int32Array(1) },
+          'RoI level indices are fewer than the RoIs',
+        ],
         ['RoI data shorter than K*5', { roiCount: 3 }, 'RoI data is shorter than count * columns'],
         ['output shorter than [K,C,PH,PW]', { out: new Float32Array(15) }, 'output buffer is shorter than [K,C,PH,PW]'],
-        ['no levels', { levels: [], levelSizes: [], scales: new Float32Array(0) }, 'at least one feature level is needed'],
+        [
+          'no levels',
+          { levels: [], levelSizes: [], scales: new Float32Array(0) },
+          'at least one feature level is needed',
+        ],
         ['a shape that overflows', overflow, 'input shape overflows'],
-        ['an odd level-size list', { levelSizes: [8, 8, 4] }, typeError('argument 3 must be an array of two integers per level')],
-        ['a level that is not a Float32Array', { levels: [level0, new Float64Array(32)] }, typeError('argument 0 must be an array of Float32Arrays')],
-        ['fewer scales than levels', { scales: new Float32Array(1) }, typeError('argument 5 must be a Float32Array of one scale per level')],
+        [
+          'an odd level-size list',
+          { levelSizes: [8, 8, 4] },
+          typeError('argument 3 must be an array of two integers per level'),
+        ],
+        [
+          'a level that is not a Float32Array',
+          { levels: [level0, new Float64Array(32)] },
+          typeError('argument 0 must be an array of Float32Arrays'),
+        ],
+        [
+          'fewer scales than levels',
+          { scales: new Float32Array(1) },
+          typeError('argument 5 must be a Float32Array of one scale per level'),
+        ],
       ],
     },
     () => {
@@ -148,8 +208,16 @@ describeBinding({
   refusals: [
     ...shortGradients(32, '[K,C,PH,PW]'),
     ['RoI data shorter than K*5', { roiCount: 2 }, 'RoI data is shorter than count * columns'],
-    ['max without the forward input', { mode: 1 }, "the max modes need the forward input, with the gradient's shape and layout"],
-    ['a forward input shorter than the gradient', { input: new Float32Array(31), mode: 2 }, 'input data is shorter than its shape'],
+    [
+      'max without the forward input',
+      { mode: 1 },
+      "the max modes need the forward input, with the gradient's shape and layout",
+    ],
+    [
+      'a forward input shorter than the gradient',
+      { input: new Float32Array(31), mode: 2 },
+      'input data is shorter than its shape',
+    ],
     ['a shape that overflows', overflow, 'input gradient shape overflows'],
   ],
 });

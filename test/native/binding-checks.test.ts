@@ -28,7 +28,11 @@ describe('native binding', () => {
   it.each([
     ['input shorter than its shape', { 0: new Float32Array(31) }, 'roiAlign: input data is shorter than its shape'],
     ['RoI data shorter than K*5', { 7: 2 }, 'roiAlign: RoI data is shorter than count * columns'],
-    ['output shorter than [K,C,PH,PW]', { 8: new Float32Array(7) }, 'roiAlign: output buffer is shorter than [K,C,PH,PW]'],
+    [
+      'output shorter than [K,C,PH,PW]',
+      { 8: new Float32Array(7) },
+      'roiAlign: output buffer is shorter than [K,C,PH,PW]',
+    ],
     ['zero height', { 3: 0 }, 'roiAlign: input height and width must be >= 1'],
     ['a shape that overflows', { 1: 2 ** 40, 2: 2 ** 40 }, 'roiAlign: input shape overflows'],
   ])('refuses %s with a RangeError', (_, overrides, message) => {
@@ -38,7 +42,7 @@ describe('native binding', () => {
   it('refuses a RoI over the sample budget without hanging', () => {
     const huge = new Float32Array([0, 0, 0, 1e30, 1e30]);
     expect(() => binding.roiAlignSync?.(...alignArgs({ 6: huge, 12: -1 }))).toThrow(
-      new RangeError('roiAlign: boxes row 0: the RoI\'s sampling grid exceeds maxSamplesPerRoi'),
+      new RangeError("roiAlign: boxes row 0: the RoI's sampling grid exceeds maxSamplesPerRoi"),
     );
   });
 
@@ -65,7 +69,25 @@ describe('native binding', () => {
 
   it('rejects an async call with bad lengths instead of crashing', async () => {
     await expect(
-      callBindingAsync('roiPoolAsync', input, 1, 2, 4, 4, 0, rois, 1, new Float32Array(2), null, 2, 2, 1, 0, 0, new Int32Array(1)),
+      callBindingAsync(
+        'roiPoolAsync',
+        input,
+        1,
+        2,
+        4,
+        4,
+        0,
+        rois,
+        1,
+        new Float32Array(2),
+        null,
+        2,
+        2,
+        1,
+        0,
+        0,
+        new Int32Array(1),
+      ),
     ).rejects.toThrow(new RangeError('roiPool: output buffer is shorter than [K,C,PH,PW]'));
   });
 

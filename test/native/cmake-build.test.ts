@@ -34,7 +34,18 @@ describe('the cmake-js build', () => {
         const out = new Float32Array(c.expected.data.length);
         const common = [c.input.data, N, C, H, W, 0, c.rois.data, c.rois.shape[0], out];
         if (c.op === 'roiPool') binding.roiPoolSync?.(...common, null, PH, PW, c.params.spatialScale, 0, 0);
-        else binding.roiAlignSync?.(...common, PH, PW, c.params.spatialScale, c.params.samplingRatio, c.params.aligned, 0, 1 << 24, 0);
+        else
+          binding.roiAlignSync?.(
+            ...common,
+            PH,
+            PW,
+            c.params.spatialScale,
+            c.params.samplingRatio,
+            c.params.aligned,
+            0,
+            1 << 24,
+            0,
+          );
         return out;
       });
       expect(outputs[0]).toEqual(outputs[1]);

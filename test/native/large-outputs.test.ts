@@ -60,7 +60,9 @@ describe.each(['NCHW', 'NHWC'] as const)('outputs past the huge-page threshold (
   it('roiPool with argmax: values and argmax equal their pieces', () => {
     const options = { outputSize: 7, spatialScale: 1 / 8, returnArgmax: true, layout };
     const values = wholeAndPieces((first, count) => roiPoolSync(input, boxesOf(first, count), options).data);
-    const argmax = wholeAndPieces((first, count) => roiPoolSync(input, boxesOf(first, count), options).argmax as Int32Array);
+    const argmax = wholeAndPieces(
+      (first, count) => roiPoolSync(input, boxesOf(first, count), options).argmax as Int32Array,
+    );
     expect(argmax.whole.byteLength).toBeGreaterThanOrEqual(8 * MiB);
     expect(firstDifference(values.whole, values.joined)).toBe(-1);
     expect(firstDifference(argmax.whole, argmax.joined)).toBe(-1);
@@ -69,9 +71,18 @@ describe.each(['NCHW', 'NHWC'] as const)('outputs past the huge-page threshold (
   it('roiAlignBackward: a 2-image gradient (13 MiB) holds the 1-image one (6.5 MiB) and zeros', () => {
     const big: Shape = { batch: 1, channels: 64, height: 160, width: 160 };
     const boxes = { data: randomBoxes(random, 50, big, 1 / 8), shape: [50, 5] }; // batch index 0 only
-    const gradOutput = { data: randomData(random, { batch: 50, channels: 64, height: 7, width: 7 }), dims: [50, 64, 7, 7] };
+    const gradOutput = {
+      data: randomData(random, { batch: 50, channels: 64, height: 7, width: 7 }),
+      dims: [50, 64, 7, 7],
+    };
     const dimsOf = (batch: number) => (layout === 'NCHW' ? [batch, 64, 160, 160] : [batch, 160, 160, 64]);
-    const output = layout === 'NCHW' ? gradOutput : { data: asMap(gradOutput.data, { batch: 50, channels: 64, height: 7, width: 7 }, 'NHWC').data, dims: [50, 7, 7, 64] };
+    const output =
+      layout === 'NCHW'
+        ? gradOutput
+        : {
+            data: asMap(gradOutput.data, { batch: 50, channels: 64, height: 7, width: 7 }, 'NHWC').data,
+            dims: [50, 7, 7, 64],
+          };
     const two = roiAlignBackwardSync(output, boxes, { ...align, inputShape: dimsOf(2) }).data;
     const one = roiAlignBackwardSync(output, boxes, { ...align, inputShape: dimsOf(1) }).data;
     expect(two.byteLength).toBeGreaterThanOrEqual(8 * MiB);

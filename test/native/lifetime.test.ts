@@ -54,7 +54,8 @@ describe('garbage collection while async calls are pending', () => {
       registry.register(input, i);
       registry.register(rois, i + counts.length);
       return callBindingAsync('roiAlignAsync', ...args, outs[i], ...rawRoiAlignOptions, new Int32Array(1)).then(() => {
-        if (finalized.has(i) || finalized.has(i + counts.length)) throw new Error(`call ${i}'s inputs were finalized while it ran`);
+        if (finalized.has(i) || finalized.has(i + counts.length))
+          throw new Error(`call ${i}'s inputs were finalized while it ran`);
         settled.add(i);
       });
     };
@@ -151,7 +152,9 @@ describe('a resizable ArrayBuffer', () => {
           'so it could shrink while the async call runs; pass a fixed-length buffer or call roiAlignSync',
       ),
     );
-    await expect(roiAlign({ data: new Float32Array(1), shape: [1, 1, 1, 1] }, boxes, { ...options, out: input.data })).rejects.toThrow(
+    await expect(
+      roiAlign({ data: new Float32Array(1), shape: [1, 1, 1, 1] }, boxes, { ...options, out: input.data }),
+    ).rejects.toThrow(
       /^roiAlign: expected a Float32Array for options\.out but received one whose ArrayBuffer is resizable/,
     );
   });
@@ -168,8 +171,25 @@ describe('a resizable ArrayBuffer', () => {
     const [N, C, H, W] = input.shape as [number, number, number, number];
     const out = new Float32Array(20 * C * 49);
     expect(() =>
-      callBindingAsync('roiAlignAsync', input.data, N, C, H, W, 0, boxes.data, 20, out, ...rawRoiAlignOptions, new Int32Array(1)),
-    ).toThrow(new TypeError('roiAlign: a typed array of this async call is a view of a resizable ArrayBuffer, which could shrink under the running kernel'));
+      callBindingAsync(
+        'roiAlignAsync',
+        input.data,
+        N,
+        C,
+        H,
+        W,
+        0,
+        boxes.data,
+        20,
+        out,
+        ...rawRoiAlignOptions,
+        new Int32Array(1),
+      ),
+    ).toThrow(
+      new TypeError(
+        'roiAlign: a typed array of this async call is a view of a resizable ArrayBuffer, which could shrink under the running kernel',
+      ),
+    );
     expect(sameResult(roiAlignSync(input, boxes, options), roiAlignSync(plain, boxes, options))).toBe(true);
   }
 
@@ -178,17 +198,51 @@ describe('a resizable ArrayBuffer', () => {
     const { input, boxes, plain } = resizableCall();
     const [N, C, H, W] = input.shape as [number, number, number, number];
     const resized = /^roiAlign: an ArrayBuffer of this call was resized while the call was running/;
-    const outcome = (running: Promise<void>) => running.then(() => undefined, (error: Error) => error);
+    const outcome = (running: Promise<void>) =>
+      running.then(
+        () => undefined,
+        (error: Error) => error,
+      );
 
     const out = new Float32Array(20 * C * 49).fill(Number.NaN);
-    const inputShrunk = outcome(callBindingAsync('roiAlignAsync', input.data, N, C, H, W, 0, boxes.data, 20, out, ...rawRoiAlignOptions, new Int32Array(1)));
+    const inputShrunk = outcome(
+      callBindingAsync(
+        'roiAlignAsync',
+        input.data,
+        N,
+        C,
+        H,
+        W,
+        0,
+        boxes.data,
+        20,
+        out,
+        ...rawRoiAlignOptions,
+        new Int32Array(1),
+      ),
+    );
     (input.data.buffer as unknown as { resize(n: number): void }).resize(0);
     await churn();
     expect((await inputShrunk)?.message).toMatch(resized);
     expect(out.every(Number.isNaN)).toBe(true);
 
     const resizableOut = resizableCopy(new Float32Array(20 * C * 49).fill(Number.NaN));
-    const outShrunk = outcome(callBindingAsync('roiAlignAsync', plain.data, N, C, H, W, 0, boxes.data, 20, resizableOut, ...rawRoiAlignOptions, new Int32Array(1)));
+    const outShrunk = outcome(
+      callBindingAsync(
+        'roiAlignAsync',
+        plain.data,
+        N,
+        C,
+        H,
+        W,
+        0,
+        boxes.data,
+        20,
+        resizableOut,
+        ...rawRoiAlignOptions,
+        new Int32Array(1),
+      ),
+    );
     (resizableOut.buffer as unknown as { resize(n: number): void }).resize(4 * 10);
     expect((await outShrunk)?.message).toMatch(resized);
     expect(resizableOut.every(Number.isNaN)).toBe(true);

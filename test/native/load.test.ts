@@ -55,7 +55,9 @@ describe(`${callCount} concurrent async calls`, () => {
     const results = await Promise.all(pending);
     const { longestGapMs, turns } = stopWatching();
 
-    const wrong = results.flatMap((result, i) => (sameResult(result, expected[i] as typeof result) ? [] : [`${i} ${calls[i]?.op}`]));
+    const wrong = results.flatMap((result, i) =>
+      sameResult(result, expected[i] as typeof result) ? [] : [`${i} ${calls[i]?.op}`],
+    );
     expect(wrong).toEqual([]);
     expect(turns).toBeGreaterThan(0);
     expect(longestGapMs).toBeLessThan(maxTurnGapMs);

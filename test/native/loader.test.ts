@@ -19,7 +19,8 @@ function copyWithoutBinary(): string {
   const dir = mkdtempSync(join(tmpdir(), 'roi-ops-no-binary-'));
   mkdirSync(join(dir, 'dist'));
   copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
-  for (const file of ['index.js', 'index.cjs', 'cli.js']) copyFileSync(join(root, 'dist', file), join(dir, 'dist', file));
+  for (const file of ['index.js', 'index.cjs', 'cli.js'])
+    copyFileSync(join(root, 'dist', file), join(dir, 'dist', file));
   // its dependencies (node-gyp-build) as an install has them
   symlinkSync(realpathSync(join(root, 'node_modules')), join(dir, 'node_modules'), 'dir');
   return dir;
@@ -76,7 +77,8 @@ const manyCalls = `
   console.log(JSON.stringify({ warnings, values, esm: esm.info(), cjs: cjs.info() }));
 `;
 
-const noBuild = /^No native build was found for platform=\S+ arch=\S+ runtime=node abi=\d+ uv=\d+ libc=\S+ node=\S+\n\s*loaded from: /;
+const noBuild =
+  /^No native build was found for platform=\S+ arch=\S+ runtime=node abi=\d+ uv=\d+ libc=\S+ node=\S+\n\s*loaded from: /;
 
 describe('no binary: the JavaScript backend', () => {
   it('warns once per process, with the code ROI_OPS_NO_NATIVE, however many calls and module instances', () => {
@@ -107,7 +109,11 @@ describe('no binary: the JavaScript backend', () => {
     const { result, stderr } = runModule(bare, manyCalls, { ROI_OPS_FORCE_JS: '1' });
     expect(result.warnings).toEqual([]);
     expect(stderr).not.toContain('ROI_OPS_NO_NATIVE');
-    expect(result.esm).toMatchObject({ native: false, simd: 'js', fallbackReason: 'ROI_OPS_FORCE_JS=1 selects the JavaScript backend' });
+    expect(result.esm).toMatchObject({
+      native: false,
+      simd: 'js',
+      fallbackReason: 'ROI_OPS_FORCE_JS=1 selects the JavaScript backend',
+    });
   });
 
   it('`roi-ops info` names no addon and gives the load error', () => {
@@ -148,7 +154,11 @@ describe('no binary and ROI_OPS_REQUIRE_NATIVE=1: an error', () => {
   /** The message the loader must give, around the reason it was given by node-gyp-build. */
   function expectedMessage(reason: string, prebuilds: string, glibc: string | null): string {
     const libc =
-      process.platform !== 'linux' ? `not applicable (${process.platform})` : glibc !== null ? `glibc ${glibc}` : 'musl';
+      process.platform !== 'linux'
+        ? `not applicable (${process.platform})`
+        : glibc !== null
+          ? `glibc ${glibc}`
+          : 'musl';
     return [
       'roi-ops: the native addon could not be loaded, and ROI_OPS_REQUIRE_NATIVE=1 rules out the JavaScript backend.',
       `  platform:     ${process.platform}`,
@@ -157,7 +167,11 @@ describe('no binary and ROI_OPS_REQUIRE_NATIVE=1: an error', () => {
       `  node:         ${process.versions.node}`,
       `  node-api:     ${process.versions.napi} (the addon needs 8 or newer)`,
       `  prebuilds:    ${prebuilds}`,
-      `  reason:       ${reason.trim().split('\n').map((line) => line.trim()).join('\n                ')}`,
+      `  reason:       ${reason
+        .trim()
+        .split('\n')
+        .map((line) => line.trim())
+        .join('\n                ')}`,
       '  fixes:',
       '    - build the addon from source: npm rebuild roi-ops --build-from-source, with a C++17 compiler,',
       '      make and Python 3 installed (Debian/Ubuntu: apt-get install g++ make python3; Alpine: apk add',
@@ -187,7 +201,9 @@ describe('no binary and ROI_OPS_REQUIRE_NATIVE=1: an error', () => {
     const { result } = runModule(muslOnly, requireNative, { ROI_OPS_REQUIRE_NATIVE: '1' });
     const [error] = result.errors;
     expect(error.code).toBe('ROI_OPS_NO_NATIVE');
-    expect(error.message).toBe(expectedMessage(error.cause, 'linux-x64 (roi-ops.musl.node)', result.glibcVersionRuntime));
+    expect(error.message).toBe(
+      expectedMessage(error.cause, 'linux-x64 (roi-ops.musl.node)', result.glibcVersionRuntime),
+    );
     if (result.glibcVersionRuntime !== null) expect(error.cause).toMatch(noBuild);
   });
 
@@ -195,7 +211,12 @@ describe('no binary and ROI_OPS_REQUIRE_NATIVE=1: an error', () => {
     const child = run(bare, ['dist/cli.js', 'info', '--json'], { ROI_OPS_REQUIRE_NATIVE: '1' });
     expect(child.status).not.toBe(0);
     const report = JSON.parse(child.stdout);
-    expect(report).toMatchObject({ native: false, simd: null, addon: null, environment: { ROI_OPS_REQUIRE_NATIVE: '1' } });
+    expect(report).toMatchObject({
+      native: false,
+      simd: null,
+      addon: null,
+      environment: { ROI_OPS_REQUIRE_NATIVE: '1' },
+    });
     expect(report.addonError).toContain('ROI_OPS_REQUIRE_NATIVE=1 rules out the JavaScript backend');
     expect(report.addonError).toContain(`  architecture: ${process.arch}\n`);
   });
@@ -216,9 +237,13 @@ describe('a Node major the binary was not built for', () => {
 
   it(`loads the Node-API build natively, and a per-ABI build falls back saying why (this is ${build})`, () => {
     expect(build).toMatch(/^(node-api|node-abi-\d+)$/);
-    const { result } = runModule(root, `${otherAbi}
+    const { result } = runModule(
+      root,
+      `${otherAbi}
       const roi = await import('./dist/index.js');
-      console.log(JSON.stringify(roi.info()));`, thisBinary);
+      console.log(JSON.stringify(roi.info()));`,
+      thisBinary,
+    );
     if (build === 'node-api') {
       expect(result).toMatchObject({ native: true, addon: { path: addonPath(), build: 'node-api' } });
       expect(result.fallbackReason).toBeUndefined();
@@ -229,11 +254,19 @@ describe('a Node major the binary was not built for', () => {
   });
 
   it('under ROI_OPS_REQUIRE_NATIVE=1: the Node-API build computes, a per-ABI build is an error', () => {
-    const child = run(root, ['--input-type=module', '-e', `${otherAbi}
+    const child = run(
+      root,
+      [
+        '--input-type=module',
+        '-e',
+        `${otherAbi}
       const roi = await import('./dist/index.js');
       const input = { data: new Float32Array(16).map((_, i) => i), shape: [1, 1, 4, 4] };
       const y = await roi.roiPool(input, { data: new Float32Array([0, 0, 0, 3, 3]), shape: [1, 5] }, { outputSize: 2 });
-      console.log(JSON.stringify(Array.from(y.data)));`], { ...thisBinary, ROI_OPS_REQUIRE_NATIVE: '1' });
+      console.log(JSON.stringify(Array.from(y.data)));`,
+      ],
+      { ...thisBinary, ROI_OPS_REQUIRE_NATIVE: '1' },
+    );
     if (build === 'node-api') {
       expect(child.status, child.stderr).toBe(0);
       expect(JSON.parse(child.stdout)).toEqual([5, 7, 13, 15]);

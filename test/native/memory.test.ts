@@ -36,9 +36,12 @@ describe('memory over repeated bursts of async calls', () => {
       samples.push(await settledMemory());
     }
     const table = samples.map((m, round) =>
-      [round, m.rss, m.heapUsed, m.external, m.arrayBuffers].map((v, i) => (i === 0 ? v : (v / MB).toFixed(1))).join('\t'),
+      [round, m.rss, m.heapUsed, m.external, m.arrayBuffers]
+        .map((v, i) => (i === 0 ? v : (v / MB).toFixed(1)))
+        .join('\t'),
     );
-    const growth = (key: keyof NodeJS.MemoryUsage) => ((samples[rounds - 1] as NodeJS.MemoryUsage)[key] - (samples[1] as NodeJS.MemoryUsage)[key]) / MB;
+    const growth = (key: keyof NodeJS.MemoryUsage) =>
+      ((samples[rounds - 1] as NodeJS.MemoryUsage)[key] - (samples[1] as NodeJS.MemoryUsage)[key]) / MB;
     const report = `round\trss\theapUsed\texternal\tarrayBuffers (MB)\n${table.join('\n')}`;
     // Round 0 warms up (code, pools, thread stacks); rounds 1 to 4 must stay level. A leak of
     // 1 KB per call is 10 MB per round, 30 MB from round 1 to round 4. ArrayBuffer memory is

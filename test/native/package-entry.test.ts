@@ -67,7 +67,9 @@ describe('the built package', () => {
   });
 
   it('loads with import and gives the same result', () => {
-    const result = JSON.parse(runNode(['--input-type=module', '-e', `import * as roi from './dist/index.js';${probe}`]));
+    const result = JSON.parse(
+      runNode(['--input-type=module', '-e', `import * as roi from './dist/index.js';${probe}`]),
+    );
     expect(result).toEqual({ names: publicNames, hasDefault: false, values: [5, 7, 13, 15], native: true });
   });
 

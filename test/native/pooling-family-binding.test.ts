@@ -18,7 +18,17 @@ const twoBoxes = new Float32Array([0, 0, 0, 3, 3, 0, 1, 1, 2, 2]);
 const input = new Float32Array(1 * 4 * 4 * 4);
 
 const shape = { batch: 1, channels: 4, height: 4, width: 4, layout: 0 };
-const poolArgs = { input, ...shape, rois: box, roiCount: 1, out: new Float32Array(16), pooledHeight: 2, pooledWidth: 2, spatialScale: 1, threads: 0 };
+const poolArgs = {
+  input,
+  ...shape,
+  rois: box,
+  roiCount: 1,
+  out: new Float32Array(16),
+  pooledHeight: 2,
+  pooledWidth: 2,
+  spatialScale: 1,
+  threads: 0,
+};
 
 describeBinding({
   name: 'psRoiPool',
@@ -46,8 +56,27 @@ describeBinding(
       const map = Float32Array.from({ length: 16 }, (_, i) => i);
       const run = (corners: number[], size: number) => {
         const out = new Float32Array(size * size);
-        const corner = { input: map, batch: 1, channels: 1, height: 4, width: 4, layout: 0, rois: new Float32Array([0, ...corners]), roiCount: 1 };
-        callBinding('preciseRoiPoolSync', ...argsOf('preciseRoiPool', { ...corner, out, pooledHeight: size, pooledWidth: size, spatialScale: 1, threads: 0 }));
+        const corner = {
+          input: map,
+          batch: 1,
+          channels: 1,
+          height: 4,
+          width: 4,
+          layout: 0,
+          rois: new Float32Array([0, ...corners]),
+          roiCount: 1,
+        };
+        callBinding(
+          'preciseRoiPoolSync',
+          ...argsOf('preciseRoiPool', {
+            ...corner,
+            out,
+            pooledHeight: size,
+            pooledWidth: size,
+            spatialScale: 1,
+            threads: 0,
+          }),
+        );
         return Array.from(out);
       };
       expect(run([0, 0, 3, 3], 1)[0]).toBeCloseTo(7.5, 5);
@@ -59,7 +88,17 @@ describeBinding(
 
 {
   // Whole maps (rois null), levels 1 and 2.
-  const args = { input, ...shape, rois: null, roiCount: 0, out: new Float32Array(20), levels: new Int32Array([1, 2]), spatialScale: 1, mode: 0, threads: 0 };
+  const args = {
+    input,
+    ...shape,
+    rois: null,
+    roiCount: 0,
+    out: new Float32Array(20),
+    levels: new Int32Array([1, 2]),
+    spatialScale: 1,
+    mode: 0,
+    threads: 0,
+  };
   const withBoxes = (out: Float32Array) => ({ rois: twoBoxes, roiCount: 2, out, levels: new Int32Array([1]) });
   describeBinding(
     {
@@ -69,18 +108,34 @@ describeBinding(
         ['a level below 1', { levels: new Int32Array([1, 0]) }, 'pyramid levels must be >= 1'],
         ['no levels', { levels: new Int32Array(0) }, 'at least one pyramid level is needed'],
         ['a short output', { out: new Float32Array(19) }, 'output buffer is shorter than [rows, C*sum(l*l)]'],
-        ['a short output for boxes', withBoxes(new Float32Array(7)), 'output buffer is shorter than [rows, C*sum(l*l)]'],
-        ['levels whose output overflows', { levels: new Int32Array([2 ** 31 - 1, 2 ** 31 - 1, 2 ** 31 - 1]) }, 'output shape overflows'],
+        [
+          'a short output for boxes',
+          withBoxes(new Float32Array(7)),
+          'output buffer is shorter than [rows, C*sum(l*l)]',
+        ],
+        [
+          'levels whose output overflows',
+          { levels: new Int32Array([2 ** 31 - 1, 2 ** 31 - 1, 2 ** 31 - 1]) },
+          'output shape overflows',
+        ],
       ],
     },
     () => {
       it('pools boxes', () => {
-        expect(() => callBinding('spatialPyramidPoolSync', ...withArgs('spatialPyramidPool', args, withBoxes(new Float32Array(8))))).not.toThrow();
+        expect(() =>
+          callBinding(
+            'spatialPyramidPoolSync',
+            ...withArgs('spatialPyramidPool', args, withBoxes(new Float32Array(8))),
+          ),
+        ).not.toThrow();
       });
 
       it('avg mode equals the reference bit for bit, in both layouts (the golden vectors are max)', () => {
         const [N, C, H, W] = [2, 3, 7, 9];
-        const nchw = { data: Float32Array.from({ length: N * C * H * W }, (_, i) => Math.sin(i * 0.37) * 4), shape: [N, C, H, W] };
+        const nchw = {
+          data: Float32Array.from({ length: N * C * H * W }, (_, i) => Math.sin(i * 0.37) * 4),
+          shape: [N, C, H, W],
+        };
         const levels = [3, 1, 2];
         const rois = new Float32Array([1, 0.5, 1, 6.4, 5, 0, -3, -2, 4, 3]);
         const expected = new Float32Array(2 * C * (9 + 1 + 4));
@@ -92,7 +147,21 @@ describeBinding(
         ] as const) {
           const out = new Float32Array(expected.length);
           const pyramid = { levels: new Int32Array(levels), spatialScale: 1, mode: 1, threads: 0 };
-          callBinding('spatialPyramidPoolSync', ...argsOf('spatialPyramidPool', { input: data, batch: N, channels: C, height: H, width: W, layout, rois, roiCount: 2, out, ...pyramid }));
+          callBinding(
+            'spatialPyramidPoolSync',
+            ...argsOf('spatialPyramidPool', {
+              input: data,
+              batch: N,
+              channels: C,
+              height: H,
+              width: W,
+              layout,
+              rois,
+              roiCount: 2,
+              out,
+              ...pyramid,
+            }),
+          );
           expect(out).toEqual(expected);
         }
       });
@@ -127,8 +196,16 @@ describeBinding(
         ['a short index list', { boxIndices: new Int32Array(1) }, 'box indices are fewer than the boxes'],
         ['a short output', { out: new Float32Array(35) }, 'output buffer is shorter than [K,h,w,C]'],
         ['a short box list', { roiCount: 3 }, 'RoI data is shorter than count * columns'],
-        ['a zero crop', { cropHeight: 0 }, new TypeError('roi-ops native binding: argument 10 must be an integer in range')],
-        ['indices that are not an Int32Array', { boxIndices: new Float32Array(2) }, new TypeError('roi-ops native binding: argument 8 must be an Int32Array')],
+        [
+          'a zero crop',
+          { cropHeight: 0 },
+          new TypeError('roi-ops native binding: argument 10 must be an integer in range'),
+        ],
+        [
+          'indices that are not an Int32Array',
+          { boxIndices: new Float32Array(2) },
+          new TypeError('roi-ops native binding: argument 8 must be an Int32Array'),
+        ],
         ['an overflowing output', { cropHeight: 2 ** 40, cropWidth: 2 ** 40 }, 'output shape overflows'],
       ],
     },
@@ -156,11 +233,27 @@ describeBinding(
           const method = c.params.method === 'nearest' ? 1 : 0;
           const data = nhwc ? image.data : toChannelsFirst(image).data;
           const crop = { cropHeight: h, cropWidth: w, method, extrapolationValue: c.params.extrapolationValue };
-          const call = { input: data, batch: N, channels: C, height: H, width: W, layout, rois: c.rois.data, roiCount: c.rois.shape[0], boxIndices: c.boxIndices?.data, out, ...crop };
+          const call = {
+            input: data,
+            batch: N,
+            channels: C,
+            height: H,
+            width: W,
+            layout,
+            rois: c.rois.data,
+            roiCount: c.rois.shape[0],
+            boxIndices: c.boxIndices?.data,
+            out,
+            ...crop,
+          };
           callBinding('cropAndResizeSync', ...argsOf('cropAndResize', { ...call, threads: 2 }));
           expect(out).toEqual(expected);
           out.fill(NaN);
-          await callBindingAsync('cropAndResizeAsync', ...argsOf('cropAndResize', { ...call, threads: 1 }), new Int32Array(1));
+          await callBindingAsync(
+            'cropAndResizeAsync',
+            ...argsOf('cropAndResize', { ...call, threads: 1 }),
+            new Int32Array(1),
+          );
           expect(out).toEqual(expected);
         });
       });
@@ -170,7 +263,13 @@ describeBinding(
 
 const grad = new Float32Array(64);
 /** A backward binding's buffers: gradInput [1,4,4,4], one RoI, a gradOutput of `pooled` floats. */
-const gradientArgs = (pooled: number) => ({ gradInput: grad, ...shape, rois: box, roiCount: 1, gradOutput: new Float32Array(pooled) });
+const gradientArgs = (pooled: number) => ({
+  gradInput: grad,
+  ...shape,
+  rois: box,
+  roiCount: 1,
+  gradOutput: new Float32Array(pooled),
+});
 const binsOnly = { pooledHeight: 2, pooledWidth: 2, spatialScale: 1, threads: 0 };
 
 describeBinding({
@@ -188,7 +287,11 @@ describeBinding({
   name: 'psRoiPoolBackward',
   args: { ...gradientArgs(4), ...binsOnly },
   refusals: [
-    ['a short output gradient', { gradOutput: new Float32Array(3) }, 'output gradient is shorter than [K,C/(PH*PW),PH,PW]'],
+    [
+      'a short output gradient',
+      { gradOutput: new Float32Array(3) },
+      'output gradient is shorter than [K,C/(PH*PW),PH,PW]',
+    ],
     ['C not divisible by PH*PW', { pooledHeight: 3, pooledWidth: 1 }, 'channels must be a multiple of PH*PW'],
   ],
 });
@@ -208,7 +311,14 @@ describeBinding({
       it('zero-fills the gradient even without RoIs', () => {
         const filled = new Float32Array(64).fill(5);
         // No RoIs, NHWC, 2 threads.
-        const noRois = { gradInput: filled, layout: 1, rois: new Float32Array(0), roiCount: 0, gradOutput: new Float32Array(0), threads: 2 };
+        const noRois = {
+          gradInput: filled,
+          layout: 1,
+          rois: new Float32Array(0),
+          roiCount: 0,
+          gradOutput: new Float32Array(0),
+          threads: 2,
+        };
         callBinding('preciseRoiPoolBackwardSync', ...withArgs('preciseRoiPoolBackward', args, noRois));
         expect(filled.every((v) => v === 0)).toBe(true);
       });

@@ -30,7 +30,8 @@ function hugeMap(layout: Layout): FeatureMap {
   const at = (c: number, y: number, x: number) => (layout === 'NCHW' ? (c * H + y) * W + x : (y * W + x) * C + c);
   for (const origin of [0, far])
     for (let c = 0; c < C; c++)
-      for (let dy = 0; dy < size; dy++) for (let dx = 0; dx < size; dx++) data[at(c, origin + dy, origin + dx)] = value(c, dy, dx);
+      for (let dy = 0; dy < size; dy++)
+        for (let dx = 0; dx < size; dx++) data[at(c, origin + dy, origin + dx)] = value(c, dy, dx);
   return { data, batch: 1, channels: C, height: H, width: W, layout };
 }
 
@@ -62,29 +63,56 @@ describe(`a feature map of ${C * H * W} elements (past 2^31)`, () => {
       ['avg', -1, false],
       ['max', 2, true],
       ['onnx-max', 2, false],
-    ] as const)('roiAlign %s: the same bits past 2^31 as near 0, as the reference, Sync and async', async (mode, samplingRatio, aligned) => {
-      const options = { outputSize: 3, samplingRatio, aligned, mode, layout };
-      const near = roiAlignSync(input(), boxesAt(0), options);
-      const beyond = roiAlignSync(input(), boxesAt(far), options);
-      const reference = new Float32Array(near.data.length);
-      roiAlignReference({ input: map as FeatureMap, rois: movedRois(far), roiCount: 4, out: reference, pooledHeight: 3, pooledWidth: 3, spatialScale: 1, samplingRatio, aligned, mode });
-      expect(near.data.some((v) => v !== 0)).toBe(true);
-      expect(sameBits(beyond.data, near.data)).toBe(true);
-      expect(sameBits(reference, near.data)).toBe(true);
-      expect(sameBits((await roiAlign(input(), boxesAt(far), options)).data, near.data)).toBe(true);
-    });
+    ] as const)(
+      'roiAlign %s: the same bits past 2^31 as near 0, as the reference, Sync and async',
+      async (mode, samplingRatio, aligned) => {
+        const options = { outputSize: 3, samplingRatio, aligned, mode, layout };
+        const near = roiAlignSync(input(), boxesAt(0), options);
+        const beyond = roiAlignSync(input(), boxesAt(far), options);
+        const reference = new Float32Array(near.data.length);
+        roiAlignReference({
+          input: map as FeatureMap,
+          rois: movedRois(far),
+          roiCount: 4,
+          out: reference,
+          pooledHeight: 3,
+          pooledWidth: 3,
+          spatialScale: 1,
+          samplingRatio,
+          aligned,
+          mode,
+        });
+        expect(near.data.some((v) => v !== 0)).toBe(true);
+        expect(sameBits(beyond.data, near.data)).toBe(true);
+        expect(sameBits(reference, near.data)).toBe(true);
+        expect(sameBits((await roiAlign(input(), boxesAt(far), options)).data, near.data)).toBe(true);
+      },
+    );
 
-    it.each(['overlap', 'split'] as const)('roiPool bins %s: the same bits and argmax past 2^31 as near 0, as the reference', (bins) => {
-      const options = { outputSize: 3, bins, returnArgmax: true, layout } as const;
-      const near = roiPoolSync(input(), boxesAt(0), options) as Required<Result>;
-      const beyond = roiPoolSync(input(), boxesAt(far), options) as Required<Result>;
-      const reference = { data: new Float32Array(near.data.length), argmax: new Int32Array(near.data.length) };
-      roiPoolReference({ input: map as FeatureMap, rois: movedRois(far), roiCount: 4, out: reference.data, argmax: reference.argmax, pooledHeight: 3, pooledWidth: 3, spatialScale: 1, bins });
-      expect(sameBits(beyond.data, near.data)).toBe(true);
-      // argmax is h*W+w in the plane: moved by `far` rows and columns.
-      expect(Array.from(beyond.argmax)).toEqual(Array.from(near.argmax, (a) => (a < 0 ? a : a + far * W + far)));
-      expect(sameBits(reference.data, beyond.data)).toBe(true);
-      expect(sameBits(reference.argmax, beyond.argmax)).toBe(true);
-    });
+    it.each(['overlap', 'split'] as const)(
+      'roiPool bins %s: the same bits and argmax past 2^31 as near 0, as the reference',
+      (bins) => {
+        const options = { outputSize: 3, bins, returnArgmax: true, layout } as const;
+        const near = roiPoolSync(input(), boxesAt(0), options) as Required<Result>;
+        const beyond = roiPoolSync(input(), boxesAt(far), options) as Required<Result>;
+        const reference = { data: new Float32Array(near.data.length), argmax: new Int32Array(near.data.length) };
+        roiPoolReference({
+          input: map as FeatureMap,
+          rois: movedRois(far),
+          roiCount: 4,
+          out: reference.data,
+          argmax: reference.argmax,
+          pooledHeight: 3,
+          pooledWidth: 3,
+          spatialScale: 1,
+          bins,
+        });
+        expect(sameBits(beyond.data, near.data)).toBe(true);
+        // argmax is h*W+w in the plane: moved by `far` rows and columns.
+        expect(Array.from(beyond.argmax)).toEqual(Array.from(near.argmax, (a) => (a < 0 ? a : a + far * W + far)));
+        expect(sameBits(reference.data, beyond.data)).toBe(true);
+        expect(sameBits(reference.argmax, beyond.argmax)).toBe(true);
+      },
+    );
   });
 });

@@ -19,7 +19,9 @@ function filesUnder(dir: string): string[] {
 
 describe('native source layout', () => {
   it('keeps napi.h out of the kernel code', () => {
-    const kernelFiles = ['native/include', 'native/kernels', 'native/isa', 'native/runtime'].flatMap((d) => filesUnder(join(root, d)));
+    const kernelFiles = ['native/include', 'native/kernels', 'native/isa', 'native/runtime'].flatMap((d) =>
+      filesUnder(join(root, d)),
+    );
     expect(kernelFiles.length).toBeGreaterThan(5);
     const offenders = kernelFiles.filter((file) => /#include\s*[<"]napi\.h[>"]/.test(readFileSync(file, 'utf8')));
     expect(offenders.map((f) => relative(root, f))).toEqual([]);

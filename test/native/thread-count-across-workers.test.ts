@@ -27,9 +27,13 @@ async function workerThreadCount(): Promise<number> {
 }
 
 describe('the thread count across worker threads', () => {
-  it("a worker loading roi-ops keeps the count the main thread set, and sees it", async () => {
+  it('a worker loading roi-ops keeps the count the main thread set, and sees it', async () => {
     // Load the backend here first (its default applies), then choose a count different from it.
-    roiAlignSync({ data: new Float32Array(16), shape: [1, 1, 4, 4] }, { data: new Float32Array([0, 0, 0, 3, 3]), shape: [1, 5] }, { outputSize: 2 });
+    roiAlignSync(
+      { data: new Float32Array(16), shape: [1, 1, 4, 4] },
+      { data: new Float32Array([0, 0, 0, 3, 3]), shape: [1, 5] },
+      { outputSize: 2 },
+    );
     const before = getNumThreads();
     const chosen = before === 3 ? 5 : 3;
     try {

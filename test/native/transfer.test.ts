@@ -21,7 +21,8 @@ const gc = (globalThis as { gc?: () => void }).gc as () => void;
 function ownCopy<T>(value: T): T {
   if (value instanceof Float32Array || value instanceof Int32Array) return value.slice() as T;
   if (Array.isArray(value)) return value.map(ownCopy) as T;
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ownCopy(v)])) as T;
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ownCopy(v)])) as T;
   return value;
 }
 
@@ -34,7 +35,9 @@ function typedArrays(value: unknown): Array<Float32Array | Int32Array> {
 
 /** A worker that takes one message and exits, taking the transferred memory with it. */
 function transferToExitingWorker(buffer: ArrayBuffer): Promise<void> {
-  const worker = new Worker(`require('node:worker_threads').parentPort.once('message', () => process.exit(0));`, { eval: true });
+  const worker = new Worker(`require('node:worker_threads').parentPort.once('message', () => process.exit(0));`, {
+    eval: true,
+  });
   worker.postMessage(buffer, [buffer]);
   return new Promise((resolve) => worker.once('exit', () => resolve()));
 }

@@ -96,7 +96,11 @@ describe('the addon in worker_threads', () => {
     // first (termination takes effect when JavaScript runs again), so its 'done' may get out.
     if (!sync) expect(messages).not.toContain('done');
 
-    const here = roiPoolSync({ data: new Float32Array(16).map((_v, i) => i), shape: [1, 1, 4, 4] }, { data: new Float32Array([0, 0, 0, 3, 3]), shape: [1, 5] }, { outputSize: 2 });
+    const here = roiPoolSync(
+      { data: new Float32Array(16).map((_v, i) => i), shape: [1, 1, 4, 4] },
+      { data: new Float32Array([0, 0, 0, 3, 3]), shape: [1, 5] },
+      { outputSize: 2 },
+    );
     expect(Array.from(here.data)).toEqual([5, 7, 13, 15]);
     const { answers, expected } = await computeOnWorkers(2, 8);
     expectAnswers(answers, expected);

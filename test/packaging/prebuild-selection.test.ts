@@ -17,7 +17,9 @@ const requireHere = createRequire(import.meta.url);
 const root = packageRoot();
 const tuple = `${process.platform}-${process.arch}`;
 const prebuilds = join(root, 'prebuilds', tuple);
-const majors = (requireHere('../../scripts/node-binaries.json') as { majors: Array<{ major: number; modules: number }> }).majors;
+const majors = (
+  requireHere('../../scripts/node-binaries.json') as { majors: Array<{ major: number; modules: number }> }
+).majors;
 const napiFile = 'roi-ops.napi.glibc.node';
 const abiFile = (modules: number | string) => `roi-ops.node.abi${modules}.glibc.node`;
 const resolvePrebuild = (requireHere('node-gyp-build') as { resolve(dir: string): string }).resolve;
@@ -40,7 +42,11 @@ function packageWith(files: string[]): string {
 describe(`the prebuilds of ${tuple} on Node ${process.versions.node} (NODE_MODULE_VERSION ${process.versions.modules})`, () => {
   it('are the Node-API build and one per-ABI build per Node major of scripts/node-binaries.json', () => {
     const expected = [napiFile, ...majors.map((m) => abiFile(m.modules))].sort();
-    expect(readdirSync(prebuilds).filter((f) => f.endsWith('.node')).sort()).toEqual(expected);
+    expect(
+      readdirSync(prebuilds)
+        .filter((f) => f.endsWith('.node'))
+        .sort(),
+    ).toEqual(expected);
     expect(majors.map((m) => String(m.modules))).toContain(process.versions.modules);
   });
 
@@ -58,12 +64,20 @@ describe(`the prebuilds of ${tuple} on Node ${process.versions.node} (NODE_MODUL
   });
 
   it.each(majors.filter((m) => String(m.modules) !== process.versions.modules))(
-    "the per-ABI build of Node $major refuses to load here, and roi-ops falls back saying why",
+    'the per-ABI build of Node $major refuses to load here, and roi-ops falls back saying why',
     ({ modules }) => {
       const child = spawnSync(
         process.execPath,
-        ['--input-type=module', '-e', `const roi = await import('./dist/index.js'); console.log(JSON.stringify(roi.info()));`],
-        { cwd: root, encoding: 'utf8', env: { ...process.env, ROI_OPS_REQUIRE_NATIVE: '', ROI_OPS_ADDON_PATH: join(prebuilds, abiFile(modules)) } },
+        [
+          '--input-type=module',
+          '-e',
+          `const roi = await import('./dist/index.js'); console.log(JSON.stringify(roi.info()));`,
+        ],
+        {
+          cwd: root,
+          encoding: 'utf8',
+          env: { ...process.env, ROI_OPS_REQUIRE_NATIVE: '', ROI_OPS_ADDON_PATH: join(prebuilds, abiFile(modules)) },
+        },
       );
       expect(child.status, child.stderr).toBe(0);
       const info = JSON.parse(child.stdout);

@@ -4,7 +4,6 @@
 import { describe, expect, it } from 'vitest';
 
 import { inferScales, mapLevels } from '../../lib/geometry/levels.js';
-import { poolBin, roundedBox } from '../../lib/geometry/pool-bins.js';
 import type { AlignMode, FeatureMap } from '../../lib/model.js';
 import {
   psRoiAlignBackwardReference,
@@ -83,57 +82,63 @@ describe('the golden set', () => {
   });
 });
 
-describe.each(goldenCases(['roi_pool', 'roi_align_0', 'roi_align_1', 'roi_align_max', 'roi_align_onnx_max', 'example_']))(
-  'roiPool / roiAlign: $name',
-  (c) => {
-    it.each(layouts)('forward, %s', (layout) => {
-      const job = poolingFields(c, layout);
-      const argmax = new Int32Array(job.out.length);
-      if (c.op === 'roiPool') {
-        roiPoolReference({ ...job, bins: (c.params.bins as 'overlap' | 'split' | undefined) ?? 'overlap', argmax });
-      } else {
-        roiAlignReference({
-          ...job,
-          samplingRatio: c.params.samplingRatio as number,
-          aligned: c.params.aligned as boolean,
-          mode: (c.params.mode as AlignMode | undefined) ?? 'avg',
-        });
-      }
-      expectClose(job.out, layoutData(c.expected, layout), c);
-      if (c.expectedArgmax) {
-        const expectedArgmax = inLayout(c.expectedArgmax, layout);
-        expect(Array.from(argmax)).toEqual(Array.from(expectedArgmax.data));
-      }
-    });
-
-    // Only the torchvision files carry gradients (not the max-mode, split or example ones).
-    if (c.expectedGradInput) {
-      it('backward, both layouts', () => {
-        for (const layout of layouts) {
-          const gradInput = gradientMap(c, layout);
-          const gradOutput = layoutData(c.gradOutput as DecodedTensor, layout);
-          const [pooledHeight, pooledWidth] = c.params.outputSize as [number, number];
-          const common = { gradInput, gradOutput, rois: c.rois.data, roiCount: c.rois.shape[0] as number, pooledHeight, pooledWidth };
-          if (c.op === 'roiPool') {
-            const argmax = inLayout(c.expectedArgmax as DecodedTensor<Int32Array>, layout);
-            roiPoolBackwardReference({ ...common, argmax: argmax.data });
-          } else {
-            roiAlignBackwardReference({
-              ...common,
-              spatialScale: c.params.spatialScale as number,
-              samplingRatio: c.params.samplingRatio as number,
-              aligned: c.params.aligned as boolean,
-              mode: 'avg',
-              input: null,
-            });
-          }
-          // Gradients sum, so they have the golden README's tolerance even for roiPool.
-          expect(mismatches(gradInput.data, layoutData(c.expectedGradInput as DecodedTensor, layout))).toEqual([]);
-        }
+describe.each(
+  goldenCases(['roi_pool', 'roi_align_0', 'roi_align_1', 'roi_align_max', 'roi_align_onnx_max', 'example_']),
+)('roiPool / roiAlign: $name', (c) => {
+  it.each(layouts)('forward, %s', (layout) => {
+    const job = poolingFields(c, layout);
+    const argmax = new Int32Array(job.out.length);
+    if (c.op === 'roiPool') {
+      roiPoolReference({ ...job, bins: (c.params.bins as 'overlap' | 'split' | undefined) ?? 'overlap', argmax });
+    } else {
+      roiAlignReference({
+        ...job,
+        samplingRatio: c.params.samplingRatio as number,
+        aligned: c.params.aligned as boolean,
+        mode: (c.params.mode as AlignMode | undefined) ?? 'avg',
       });
     }
-  },
-);
+    expectClose(job.out, layoutData(c.expected, layout), c);
+    if (c.expectedArgmax) {
+      const expectedArgmax = inLayout(c.expectedArgmax, layout);
+      expect(Array.from(argmax)).toEqual(Array.from(expectedArgmax.data));
+    }
+  });
+
+  // Only the torchvision files carry gradients (not the max-mode, split or example ones).
+  if (c.expectedGradInput) {
+    it('backward, both layouts', () => {
+      for (const layout of layouts) {
+        const gradInput = gradientMap(c, layout);
+        const gradOutput = layoutData(c.gradOutput as DecodedTensor, layout);
+        const [pooledHeight, pooledWidth] = c.params.outputSize as [number, number];
+        const common = {
+          gradInput,
+          gradOutput,
+          rois: c.rois.data,
+          roiCount: c.rois.shape[0] as number,
+          pooledHeight,
+          pooledWidth,
+        };
+        if (c.op === 'roiPool') {
+          const argmax = inLayout(c.expectedArgmax as DecodedTensor<Int32Array>, layout);
+          roiPoolBackwardReference({ ...common, argmax: argmax.data });
+        } else {
+          roiAlignBackwardReference({
+            ...common,
+            spatialScale: c.params.spatialScale as number,
+            samplingRatio: c.params.samplingRatio as number,
+            aligned: c.params.aligned as boolean,
+            mode: 'avg',
+            input: null,
+          });
+        }
+        // Gradients sum, so they have the golden README's tolerance even for roiPool.
+        expect(mismatches(gradInput.data, layoutData(c.expectedGradInput as DecodedTensor, layout))).toEqual([]);
+      }
+    });
+  }
+});
 
 describe.each(goldenCases(['ps_roi_pool', 'ps_roi_align']))('psRoiPool / psRoiAlign: $name', (c) => {
   it.each(layouts)('forward, %s', (layout) => {
@@ -219,7 +224,13 @@ describe.each(goldenCases(['multi_scale_roi_align']))('multiScaleRoiAlign: $name
       scales,
       rois: c.rois.data,
       roiCount,
-      levelOfRoi: mapLevels(c.rois.data, roiCount, scales, c.params.canonicalScale as number, c.params.canonicalLevel as number),
+      levelOfRoi: mapLevels(
+        c.rois.data,
+        roiCount,
+        scales,
+        c.params.canonicalScale as number,
+        c.params.canonicalLevel as number,
+      ),
       out,
       pooledHeight,
       pooledWidth,
@@ -231,7 +242,13 @@ describe.each(goldenCases(['multi_scale_roi_align']))('multiScaleRoiAlign: $name
 
   it('uses more than one level (so the level mapping is exercised)', () => {
     const roiCount = c.rois.shape[0] as number;
-    const levels = mapLevels(c.rois.data, roiCount, scales, c.params.canonicalScale as number, c.params.canonicalLevel as number);
+    const levels = mapLevels(
+      c.rois.data,
+      roiCount,
+      scales,
+      c.params.canonicalScale as number,
+      c.params.canonicalLevel as number,
+    );
     expect(new Set(levels).size).toBeGreaterThan(1);
   });
 });
@@ -261,7 +278,14 @@ describe.each(goldenCases(['crop_and_resize']))('cropAndResize: $name', (c) => {
     const [batch, height, width, channels] = image.shape as [number, number, number, number];
     const out = new Float32Array(c.expected.data.length);
     cropAndResizeReference({
-      image: { data: layout === 'NHWC' ? image.data : toChannelsFirst(image).data, batch, height, width, channels, layout },
+      image: {
+        data: layout === 'NHWC' ? image.data : toChannelsFirst(image).data,
+        batch,
+        height,
+        width,
+        channels,
+        layout,
+      },
       boxes: c.rois.data,
       boxIndices: (c.boxIndices as DecodedTensor<Int32Array>).data,
       boxCount: c.rois.shape[0] as number,

@@ -14,7 +14,16 @@ import { roiAlignRotatedReference } from '../../lib/reference/roi-align-rotated.
 import { roiAlignReference } from '../../lib/reference/roi-align.js';
 import { spatialPyramidReference } from '../../lib/reference/spatial-pyramid.js';
 import { mismatches, toChannelsLast } from '../helpers/golden.js';
-import { asMap, finiteDifferenceGradient, gradientCases, prng, randomBoxes, randomData, type Layout, type Shape } from '../helpers/gradient-cases.js';
+import {
+  asMap,
+  finiteDifferenceGradient,
+  gradientCases,
+  prng,
+  randomBoxes,
+  randomData,
+  type Layout,
+  type Shape,
+} from '../helpers/gradient-cases.js';
 
 describe.each(gradientCases())('$name: backward = finite differences of the float64 forward', (c) => {
   it.each(['NCHW', 'NHWC'] as const)('%s', (layout) => {
@@ -53,7 +62,9 @@ describe('layout invariance: NHWC results are the NCHW results transposed, bit f
     const nchw = run('NCHW');
     const nhwc = run('NHWC');
     expect(nhwc.out).toEqual(toNhwc(nchw.out, c.outputShape));
-    expect(nhwc.gradInput).toEqual(toNhwc(nchw.gradInput, [c.shape.batch, c.shape.channels, c.shape.height, c.shape.width]));
+    expect(nhwc.gradInput).toEqual(
+      toNhwc(nchw.gradInput, [c.shape.batch, c.shape.channels, c.shape.height, c.shape.width]),
+    );
   });
 
   it('multiScaleRoiAlign', () => {
@@ -89,21 +100,32 @@ describe('layout invariance: NHWC results are the NCHW results transposed, bit f
     expect(run('NHWC')).toEqual(toNhwc(run('NCHW'), [12, 3, 2, 2]));
   });
 
-  it.each(['max', 'avg'] as const)('spatialPyramidPool %s, whole maps and boxes (output [count, C*sum l^2] in both)', (mode) => {
-    const random = prng(41);
-    const shape: Shape = { batch: 2, channels: 3, height: 9, width: 7 };
-    const data = randomData(random, shape);
-    const rois = randomBoxes(random, 4, shape, 0.5);
-    for (const boxes of [null, rois]) {
-      const run = (layout: Layout) => {
-        const count = boxes ? 4 : 2;
-        const out = new Float32Array(count * 3 * (1 + 4 + 9));
-        spatialPyramidReference({ input: asMap(data, shape, layout), rois: boxes, count, levels: [1, 2, 3], spatialScale: 0.5, mode, out });
-        return out;
-      };
-      expect(run('NHWC')).toEqual(run('NCHW'));
-    }
-  });
+  it.each(['max', 'avg'] as const)(
+    'spatialPyramidPool %s, whole maps and boxes (output [count, C*sum l^2] in both)',
+    (mode) => {
+      const random = prng(41);
+      const shape: Shape = { batch: 2, channels: 3, height: 9, width: 7 };
+      const data = randomData(random, shape);
+      const rois = randomBoxes(random, 4, shape, 0.5);
+      for (const boxes of [null, rois]) {
+        const run = (layout: Layout) => {
+          const count = boxes ? 4 : 2;
+          const out = new Float32Array(count * 3 * (1 + 4 + 9));
+          spatialPyramidReference({
+            input: asMap(data, shape, layout),
+            rois: boxes,
+            count,
+            levels: [1, 2, 3],
+            spatialScale: 0.5,
+            mode,
+            out,
+          });
+          return out;
+        };
+        expect(run('NHWC')).toEqual(run('NCHW'));
+      }
+    },
+  );
 
   it.each(['bilinear', 'nearest'] as const)('cropAndResize %s', (method) => {
     const random = prng(51);
@@ -153,9 +175,23 @@ describe('roiAlignRotated and roiAlign', () => {
     };
   }
 
-  function compare(rows: number[][], aligned: boolean, samplingRatio: number, pooledHeight: number, pooledWidth: number) {
+  function compare(
+    rows: number[][],
+    aligned: boolean,
+    samplingRatio: number,
+    pooledHeight: number,
+    pooledWidth: number,
+  ) {
     const { axis, rotated } = boxPair(rows, 0);
-    const common = { input: map, roiCount: rows.length, pooledHeight, pooledWidth, spatialScale: 0.5, samplingRatio, aligned };
+    const common = {
+      input: map,
+      roiCount: rows.length,
+      pooledHeight,
+      pooledWidth,
+      spatialScale: 0.5,
+      samplingRatio,
+      aligned,
+    };
     const expected = new Float32Array(rows.length * 3 * pooledHeight * pooledWidth);
     const actual = new Float32Array(expected.length);
     roiAlignReference({ ...common, rois: axis, out: expected, mode: 'avg' });
@@ -189,42 +225,52 @@ describe('roiAlignRotated and roiAlign', () => {
     expect(mismatches(actual, expected, 1e-5, 1e-5)).toEqual([]);
   });
 
-  it.each([90, 180, 270])('rotating a square box by %d degrees turns its pooled square clockwise (any map)', (angle) => {
-    const random = prng(angle);
-    const P = 4;
-    const boxes = Array.from({ length: 10 }, (_, k) => [k % 2, 5 + random() * 6, 5 + random() * 4, 2 + random() * 5]);
-    const run = (theta: number) => {
-      const out = new Float32Array(boxes.length * 3 * P * P);
-      const rois = Float32Array.from(
-        boxes.flatMap(([b, cx, cy, side]) => [b as number, cx as number, cy as number, side as number, side as number, theta]),
-      );
-      roiAlignRotatedReference({
-        input: map,
-        rois,
-        roiCount: boxes.length,
-        out,
-        pooledHeight: P,
-        pooledWidth: P,
-        spatialScale: 1,
-        samplingRatio: 2,
-        aligned: true,
-        clockwise: false,
-      });
-      return out;
-    };
-    const upright = run(0);
-    const turned = run(angle);
-    // A clockwise quarter turn of a P x P block: new[i][j] = old[P-1-j][i].
-    let expected = upright;
-    for (let q = 0; q < angle / 90; q++) {
-      const previous = expected;
-      expected = previous.map((_, at) => {
-        const [block, i, j] = [Math.floor(at / (P * P)), Math.floor((at % (P * P)) / P), at % P];
-        return previous[block * P * P + (P - 1 - j) * P + i] as number;
-      });
-    }
-    expect(mismatches(turned, expected, 1e-5, 1e-5)).toEqual([]);
-  });
+  it.each([90, 180, 270])(
+    'rotating a square box by %d degrees turns its pooled square clockwise (any map)',
+    (angle) => {
+      const random = prng(angle);
+      const P = 4;
+      const boxes = Array.from({ length: 10 }, (_, k) => [k % 2, 5 + random() * 6, 5 + random() * 4, 2 + random() * 5]);
+      const run = (theta: number) => {
+        const out = new Float32Array(boxes.length * 3 * P * P);
+        const rois = Float32Array.from(
+          boxes.flatMap(([b, cx, cy, side]) => [
+            b as number,
+            cx as number,
+            cy as number,
+            side as number,
+            side as number,
+            theta,
+          ]),
+        );
+        roiAlignRotatedReference({
+          input: map,
+          rois,
+          roiCount: boxes.length,
+          out,
+          pooledHeight: P,
+          pooledWidth: P,
+          spatialScale: 1,
+          samplingRatio: 2,
+          aligned: true,
+          clockwise: false,
+        });
+        return out;
+      };
+      const upright = run(0);
+      const turned = run(angle);
+      // A clockwise quarter turn of a P x P block: new[i][j] = old[P-1-j][i].
+      let expected = upright;
+      for (let q = 0; q < angle / 90; q++) {
+        const previous = expected;
+        expected = previous.map((_, at) => {
+          const [block, i, j] = [Math.floor(at / (P * P)), Math.floor((at % (P * P)) / P), at % P];
+          return previous[block * P * P + (P - 1 - j) * P + i] as number;
+        });
+      }
+      expect(mismatches(turned, expected, 1e-5, 1e-5)).toEqual([]);
+    },
+  );
 });
 
 describe('preciseRoiPool is the limit of roiAlign (aligned=false) as the sampling grid grows', () => {
@@ -241,13 +287,24 @@ describe('preciseRoiPool is the limit of roiAlign (aligned=false) as the samplin
     const x1 = 0.3 + random() * 6;
     const y1 = 0.3 + random() * 5;
     rois.set(
-      [0, x1, y1, x1 + 1.5 + random() * (shape.width - 1.6 - x1 - 1.5), y1 + 1.5 + random() * (shape.height - 1.6 - y1 - 1.5)],
+      [
+        0,
+        x1,
+        y1,
+        x1 + 1.5 + random() * (shape.width - 1.6 - x1 - 1.5),
+        y1 + 1.5 + random() * (shape.height - 1.6 - y1 - 1.5),
+      ],
       k * 5,
     );
   }
   const common = { input: map, rois, roiCount: count, pooledHeight: 2, pooledWidth: 3, spatialScale: 1 };
   const exact = new Float64Array(count * 4 * 6);
-  preciseRoiPoolReference({ ...common, input: asMap(Float64Array.from(map.data), shape, 'NCHW'), out: exact, precision: 'float64' });
+  preciseRoiPoolReference({
+    ...common,
+    input: asMap(Float64Array.from(map.data), shape, 'NCHW'),
+    out: exact,
+    precision: 'float64',
+  });
   const error = (samplingRatio: number) => {
     const sampled = new Float64Array(exact.length);
     roiAlignReference({

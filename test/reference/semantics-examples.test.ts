@@ -23,7 +23,9 @@ function plane(data: Float32Array, height: number, width: number, channels = 1):
 
 /** A [rows][columns] view of a flat output, for readable expectations. */
 function grid(data: ArrayLike<number>, rows: number, columns: number, offset = 0): number[][] {
-  return Array.from({ length: rows }, (_, i) => Array.from({ length: columns }, (_, j) => data[offset + i * columns + j] as number));
+  return Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: columns }, (_, j) => data[offset + i * columns + j] as number),
+  );
 }
 
 function expectGridClose(actual: number[][], expected: number[][], digits = 5): void {
@@ -77,7 +79,10 @@ describe('§7 PrRoIPool worked examples (arange(16) as 4x4)', () => {
 
 describe('§4.1 detectron2 ROIAlignRotated on arange(25) as 5x5, box (2,2,2,2), 4x4, sampling 0', () => {
   const x = plane(arange(25), 5, 5);
-  const rotated = (angle: number, options: { aligned?: boolean; clockwise?: boolean; box?: number[]; samplingRatio?: number } = {}) => {
+  const rotated = (
+    angle: number,
+    options: { aligned?: boolean; clockwise?: boolean; box?: number[]; samplingRatio?: number } = {},
+  ) => {
     const out = new Float32Array(16);
     roiAlignRotatedReference({
       input: x,
@@ -129,7 +134,8 @@ describe('§4.1 detectron2 ROIAlignRotated on arange(25) as 5x5, box (2,2,2,2), 
     expectGridClose(rotated(-90), rotated(270));
   });
 
-  it('a zero-size box (2,3,0,0,0) gives zeros', () => expect(rotated(0, { box: [2, 3, 0, 0] }).flat()).toEqual(Array(16).fill(0)));
+  it('a zero-size box (2,3,0,0,0) gives zeros', () =>
+    expect(rotated(0, { box: [2, 3, 0, 0] }).flat()).toEqual(Array(16).fill(0)));
 
   it('a negative size with aligned=true gives zeros (detectron2 and mmcv assert; roi-ops does not crash)', () => {
     // (With a fixed sampling ratio, so that the samples would otherwise exist.)
@@ -154,7 +160,8 @@ describe('§4.1 detectron2 ROIAlignRotated on arange(25) as 5x5, box (2,2,2,2), 
 describe('§5.1 LevelMapper and scale inference', () => {
   const scales = [1 / 4, 1 / 8, 1 / 16, 1 / 32]; // k_min 2, k_max 5
   const squares = (sides: number[]) => Float32Array.from(sides.flatMap((s) => [0, 10, 20, 10 + s, 20 + s]));
-  const levelsOf = (sides: number[]) => Array.from(mapLevels(squares(sides), sides.length, scales, 224, 4)).map((index) => index + 2);
+  const levelsOf = (sides: number[]) =>
+    Array.from(mapLevels(squares(sides), sides.length, scales, 224, 4)).map((index) => index + 2);
 
   it('sqrt(area) 224 -> 4, 112 -> 3, 111 -> 2, 447 -> 4, 448 -> 5, 10 -> 2 (clamped)', () => {
     expect(levelsOf([224, 112, 111, 447, 448, 10])).toEqual([4, 3, 2, 4, 5, 2]);
@@ -202,7 +209,13 @@ describe('§5.1 LevelMapper and scale inference', () => {
     const single = new Float32Array(2 * 3 * 4);
     const plain = new Float32Array(2 * 3 * 4);
     const common = { rois, roiCount: 2, pooledHeight: 2, pooledWidth: 2, samplingRatio: 2, aligned: false };
-    multiScaleRoiAlignReference({ ...common, levels: [map], scales: [0.25], levelOfRoi: mapLevels(rois, 2, [0.25], 224, 4), out: single });
+    multiScaleRoiAlignReference({
+      ...common,
+      levels: [map],
+      scales: [0.25],
+      levelOfRoi: mapLevels(rois, 2, [0.25], 224, 4),
+      out: single,
+    });
     roiAlignReference({ ...common, input: map, out: plain, spatialScale: 0.25, mode: 'avg' });
     expect(single).toEqual(plain);
   });
@@ -217,7 +230,14 @@ describe('§5.1 LevelMapper and scale inference', () => {
       layout: 'NCHW',
     };
     const out = new Float32Array(2).fill(7);
-    const common = { levels: [map, map], scales: [1, 0.5], pooledHeight: 1, pooledWidth: 1, samplingRatio: 1, aligned: false };
+    const common = {
+      levels: [map, map],
+      scales: [1, 0.5],
+      pooledHeight: 1,
+      pooledWidth: 1,
+      samplingRatio: 1,
+      aligned: false,
+    };
     multiScaleRoiAlignReference({
       ...common,
       rois: new Float32Array(0),
@@ -244,7 +264,14 @@ describe('§3 position-sensitive pooling (§12 item 4)', () => {
   const constantPlanes = Float32Array.from({ length: C * 8 * 9 }, (_, i) => Math.floor(i / 72));
   const map: FeatureMap = { data: constantPlanes, batch: 1, channels: C, height: 8, width: 9, layout: 'NCHW' };
   const expectedMapping = Array.from({ length: outChannels * PH * PW }, (_, i) => i); // (c_out*PH + ph)*PW + pw in output order
-  const job = { input: map, rois: Float32Array.from([0, 1, 1, 7, 6]), roiCount: 1, pooledHeight: PH, pooledWidth: PW, spatialScale: 1 };
+  const job = {
+    input: map,
+    rois: Float32Array.from([0, 1, 1, 7, 6]),
+    roiCount: 1,
+    pooledHeight: PH,
+    pooledWidth: PW,
+    spatialScale: 1,
+  };
 
   it('psRoiPool reads c_in = (c_out*PH + ph)*PW + pw', () => {
     const out = new Float32Array(outChannels * PH * PW);
@@ -262,7 +289,15 @@ describe('§3 position-sensitive pooling (§12 item 4)', () => {
   const x5 = plane(arange(25), 5, 5);
   const onePsBin = (box: number[], input = x5) => {
     const out = new Float32Array(1);
-    psRoiPoolReference({ input, rois: Float32Array.from([0, ...box]), roiCount: 1, out, pooledHeight: 1, pooledWidth: 1, spatialScale: 1 });
+    psRoiPoolReference({
+      input,
+      rois: Float32Array.from([0, ...box]),
+      roiCount: 1,
+      out,
+      pooledHeight: 1,
+      pooledWidth: 1,
+      spatialScale: 1,
+    });
     return out[0];
   };
 
@@ -337,7 +372,9 @@ describe('§2.8 cropAndResize (§12 item 8)', () => {
   it('a 1x1 crop samples the box centre', () => expect(crop([0, 0, 1, 1], 1, 1)[0]).toBeCloseTo(10 * 1.5 + 2, 5));
   it('a flipped box (y1 > y2) flips the crop', () => {
     const flipped = crop([1, 0, 0, 1], H, W);
-    expect(flipped).toEqual(Array.from({ length: H * W }, (_, i) => channel0[(H - 1 - Math.floor(i / W)) * W + (i % W)]));
+    expect(flipped).toEqual(
+      Array.from({ length: H * W }, (_, i) => channel0[(H - 1 - Math.floor(i / W)) * W + (i % W)]),
+    );
   });
   it('samples outside [0, H-1] x [0, W-1] take extrapolationValue (no -1 band)', () => {
     // x from -0.25 to 1.25 in normalized units: the first and last columns fall outside.
@@ -416,11 +453,21 @@ describe('rows that are not valid (API.md "Bad input", invalidBoxes: zero): zero
       outputs.push(out);
     };
     run(64, (out) => roiPoolReference({ ...pooled, input: map, rois: rows5, out, bins: 'overlap', argmax: null }));
-    run(64, (out) => roiAlignReference({ ...pooled, input: map, rois: rows5, out, samplingRatio: 2, aligned: true, mode: 'max' }));
+    run(64, (out) =>
+      roiAlignReference({ ...pooled, input: map, rois: rows5, out, samplingRatio: 2, aligned: true, mode: 'max' }),
+    );
     run(16, (out) => psRoiPoolReference({ ...pooled, input: map, rois: rows5, out }));
     run(16, (out) => psRoiAlignReference({ ...pooled, input: map, rois: rows5, out, samplingRatio: -1 }));
     run(64, (out) =>
-      roiAlignRotatedReference({ ...pooled, input: map, rois: rows6, out, samplingRatio: 2, aligned: true, clockwise: false }),
+      roiAlignRotatedReference({
+        ...pooled,
+        input: map,
+        rois: rows6,
+        out,
+        samplingRatio: 2,
+        aligned: true,
+        clockwise: false,
+      }),
     );
     run(64, (out) => preciseRoiPoolReference({ ...pooled, input: map, rois: rows5, out }));
     run(4 * 4 * 5, (out) =>
@@ -451,12 +498,39 @@ describe('rows that are not valid (API.md "Bad input", invalidBoxes: zero): zero
     };
     const gradOutput = new Float32Array(64).fill(1);
     const common = { ...pooled, gradOutput, rois: rows5 };
-    run((gradInput) => backwardReferences.roiPoolBackwardReference({ ...common, gradInput, argmax: new Int32Array(64) }));
-    run((gradInput) => backwardReferences.roiAlignBackwardReference({ ...common, gradInput, samplingRatio: 2, aligned: false, mode: 'max', input: map }));
-    run((gradInput) => backwardReferences.psRoiPoolBackwardReference({ ...common, gradInput, gradOutput: gradOutput.subarray(0, 16) }));
-    run((gradInput) => backwardReferences.psRoiAlignBackwardReference({ ...common, gradInput, gradOutput: gradOutput.subarray(0, 16), samplingRatio: 2 }));
     run((gradInput) =>
-      backwardReferences.roiAlignRotatedBackwardReference({ ...common, gradInput, rois: rows6, samplingRatio: 2, aligned: true, clockwise: false }),
+      backwardReferences.roiPoolBackwardReference({ ...common, gradInput, argmax: new Int32Array(64) }),
+    );
+    run((gradInput) =>
+      backwardReferences.roiAlignBackwardReference({
+        ...common,
+        gradInput,
+        samplingRatio: 2,
+        aligned: false,
+        mode: 'max',
+        input: map,
+      }),
+    );
+    run((gradInput) =>
+      backwardReferences.psRoiPoolBackwardReference({ ...common, gradInput, gradOutput: gradOutput.subarray(0, 16) }),
+    );
+    run((gradInput) =>
+      backwardReferences.psRoiAlignBackwardReference({
+        ...common,
+        gradInput,
+        gradOutput: gradOutput.subarray(0, 16),
+        samplingRatio: 2,
+      }),
+    );
+    run((gradInput) =>
+      backwardReferences.roiAlignRotatedBackwardReference({
+        ...common,
+        gradInput,
+        rois: rows6,
+        samplingRatio: 2,
+        aligned: true,
+        clockwise: false,
+      }),
     );
     run((gradInput) => backwardReferences.preciseRoiPoolBackwardReference({ ...common, gradInput }));
     for (const gradient of gradients) expect(Array.from(gradient)).toEqual(Array(gradient.length).fill(0));

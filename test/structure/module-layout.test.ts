@@ -58,7 +58,9 @@ function importGraph(): Map<string, string[]> {
   for (const file of folders.flatMap((folder) => filesUnder(join(root, folder))).map((f) => relative(root, f))) {
     const text = readFileSync(join(root, file), 'utf8');
     const specifiers = specifiersOf(text);
-    graph.set(file, [...new Set(specifiers.map((s) => resolveSpecifier(file, s)).filter((f): f is string => f !== undefined))]);
+    graph.set(file, [
+      ...new Set(specifiers.map((s) => resolveSpecifier(file, s)).filter((f): f is string => f !== undefined)),
+    ]);
   }
   return graph;
 }
@@ -66,7 +68,9 @@ function importGraph(): Map<string, string[]> {
 const graph = importGraph();
 /** Every import of a file under `folder`, as 'file -> imported file'. */
 const importsOf = (folder: string) =>
-  [...graph].filter(([file]) => file.startsWith(`${folder}/`)).flatMap(([file, targets]) => targets.map((target) => `${file} -> ${target}`));
+  [...graph]
+    .filter(([file]) => file.startsWith(`${folder}/`))
+    .flatMap(([file, targets]) => targets.map((target) => `${file} -> ${target}`));
 const into = (folder: string) => (edge: string) => edge.split(' -> ')[1]?.startsWith(`${folder}/`) === true;
 
 /** Every circle of imports (the strongly connected components of more than one file, or a file importing itself). */

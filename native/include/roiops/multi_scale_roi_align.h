@@ -33,8 +33,8 @@ struct RoiLevelIndices {
 // RoI rows of five in image coordinates; out is [K,C,PH,PW] or [K,PH,PW,C] following the
 // maps' layout. Row k equals roi_align_forward of its level's map with spatial_scale =
 // that level's scale, bit for bit.
-Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows& rois, const RoiLevelIndices& roi_levels,
-                                     const MultiScaleRoiAlignParams& params, const PooledOutput& out,
-                                     Execution execution = Execution());
+Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows& rois,
+                                     const RoiLevelIndices& roi_levels, const MultiScaleRoiAlignParams& params,
+                                     const PooledOutput& out, Execution execution = Execution());
 
 }  // namespace roiops

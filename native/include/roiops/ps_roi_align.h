@@ -11,7 +11,7 @@ struct PsRoiAlignParams {
   int64_t pooled_height = 1;
   int64_t pooled_width = 1;
   float spatial_scale = 1.0f;
-  int64_t sampling_ratio = -1;  // <= 0: adaptive, ceil(roi size / pooled size) per RoI
+  int64_t sampling_ratio = -1;                     // <= 0: adaptive, ceil(roi size / pooled size) per RoI
   int64_t max_samples_per_roi = int64_t(1) << 24;  // PH*PW*gridH*gridW above this: too_many_samples
 };
 

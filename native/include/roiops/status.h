@@ -8,16 +8,16 @@ namespace roiops {
 
 enum class StatusCode : int32_t {
   ok = 0,
-  invalid_argument,   // a length, shape or option the kernel cannot work with
-  too_many_samples,   // a RoI's sampling grid exceeds max_samples_per_roi
-  out_of_memory,      // scratch space could not be allocated
-  aborted,            // the cancel flag was raised while the kernel ran
+  invalid_argument,  // a length, shape or option the kernel cannot work with
+  too_many_samples,  // a RoI's sampling grid exceeds max_samples_per_roi
+  out_of_memory,     // scratch space could not be allocated
+  aborted,           // the cancel flag was raised while the kernel ran
 };
 
 struct Status {
   StatusCode code = StatusCode::ok;
-  int64_t roi = -1;            // the RoI row concerned, or -1
-  const char* message = "";    // static text naming what was wrong
+  int64_t roi = -1;          // the RoI row concerned, or -1
+  const char* message = "";  // static text naming what was wrong
 
   bool ok() const { return code == StatusCode::ok; }
   static Status success() { return {}; }
