@@ -49,7 +49,7 @@ export const benchCommand: Command = {
     'run the benchmark suite: roi-ops against the JavaScript backend and every peer installed\n(onnxruntime-node, tfjs, torchvision); quick by default',
   usage: '[--full] [--only W1,W3] [--contenders WORDS] [--out DIR] [--json]',
   description: [
-    'Runs roi-ops\' benchmark suite: fixed workloads (W1..W8b, README "Performance": the box head,',
+    'Runs roi-ops\' benchmark suite: fixed workloads (W1..W8b, docs/performance.md "The workloads": the box head,',
     'the mask head, FPN, roiPool, tiny, few big boxes, rotated, position-sensitive) timed on roi-ops',
     '(native, sync and async, 1 and 2 threads, NHWC, and its JavaScript backend) and on every peer',
     'installed next to it (onnxruntime-node, @tensorflow/tfjs-backend-cpu/-wasm, torchvision and',
