@@ -1,4 +1,4 @@
-// The speed issue's targets, checked against one benchmark run. A target is a ratio of two
+// The project's speed targets (docs/performance.md "What this shows"), checked against one benchmark run. A target is a ratio of two
 // medians of the same run (or a per-call bound); where it is missed, the report says by how
 // much and what bounds the time, with the figures of that same run.
 import type { Result, TargetCheck } from './types.js';
