@@ -13,7 +13,7 @@ const perInstructionSet: TestProjectInlineConfiguration[] = instructionSets.map(
   },
 }));
 
-// One suite, run against every backend (DESIGN.md "Tests"): the native addon (which must
+// One suite, run against every backend (docs/design.md "Tests"): the native addon (which must
 // load: ROI_OPS_REQUIRE_NATIVE=1) at its default dispatch and forced to each instruction
 // set, and the JavaScript fallback selected by ROI_OPS_FORCE_JS=1. Each project runs in its own forked processes, so the environment is
 // set before the addon loads. Native-only behaviour (threads of the event loop, pinning)

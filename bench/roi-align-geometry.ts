@@ -1,4 +1,4 @@
-// Where RoIAlign puts its samples (semantics.md §2.1), RoI by RoI: the sampling grid and the first
+// Where RoIAlign puts its samples (docs/semantics.md "roiAlign"), RoI by RoI: the sampling grid and the first
 // and last sample coordinates along each axis. The TensorFlow.js contender turns these into
 // crop_and_resize boxes; bench/run.ts uses them to tell which RoIs sample only inside the map
 // (the ones on which crop_and_resize, which extrapolates with 0, and RoIAlign, which replicates

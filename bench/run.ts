@@ -159,7 +159,7 @@ const roiOps = (
   family: 'roi-ops',
   description,
   native: !env.ROI_OPS_FORCE_JS,
-  // Every operator of API.md; the native addon may not have a new one yet (then an error is recorded).
+  // Every operator of docs/api.md "Operators"; the native addon may not have a new one yet (then an error is recorded).
   supports: () => true,
   child: (directory, workload) => nodeChild('measure', [directory, workload, form, mode, variant], env),
 });
@@ -178,7 +178,7 @@ const tfjs = (backend: 'cpu' | 'wasm'): Contender => ({
   family: 'tfjs',
   description:
     backend === 'cpu'
-      ? `@tensorflow/tfjs-core ${tfjsVersions.core ?? ''} with @tensorflow/tfjs-backend-cpu ${tfjsVersions.cpu ?? ''} (plain JavaScript kernels): RoIAlign emulated by tf.image.cropAndResize + tf.avgPool (semantics.md §2.8), NHWC.`
+      ? `@tensorflow/tfjs-core ${tfjsVersions.core ?? ''} with @tensorflow/tfjs-backend-cpu ${tfjsVersions.cpu ?? ''} (plain JavaScript kernels): RoIAlign emulated by tf.image.cropAndResize + tf.avgPool (docs/semantics.md "cropAndResize"), NHWC.`
       : `@tensorflow/tfjs-core with @tensorflow/tfjs-backend-wasm ${tfjsVersions.wasm ?? ''} (C++ kernels compiled to WebAssembly, the SIMD build; in Node tfjs reports no multi-thread support, so one thread), the .wasm files loaded from node_modules; the same emulation.`,
   supports: alignAvg,
   ...(tfjsVersions.core && tfjsVersions[backend]
@@ -549,7 +549,7 @@ const report: Report = {
     `Every contender runs in a fresh process per workload and reads the same workload bytes (written once per run from bench/workloads.ts). Timing: a warm-up of at least one call and a tenth of the time budget, then calls until at least 3 and either ${kMaxCalls} calls or the time budget; the median is reported.`,
     `Ratios are median ÷ the median of "${baseline}" on the same workload in this run (above 1 = slower than roi-ops).`,
     `Agreement: max |contender − roi-ops| over the output, and that divided by max |roi-ops| ("rel"); onnxruntime-node, torchvision and detectron2 implement the same semantics and are expected within ${tolerance} relative.`,
-    'tfjs emulates RoIAlign with crop_and_resize + avgPool (tensorpack mapping, semantics.md §2.8). Its input is transposed to NHWC once, outside the timed region, and its boxes converted to normalized (y1, x1, y2, x2) once, also untimed; the timed call includes downloading the result into a Float32Array. Its samples outside [0, size−1] are 0 where RoIAlign replicates the edge, so agreement is reported on the RoIs whose samples all lie inside the map; the difference on all RoIs is shown for context, not as an error. With adaptive sampling (W6) each distinct per-RoI grid is one crop_and_resize call.',
+    'tfjs emulates RoIAlign with crop_and_resize + avgPool (tensorpack mapping, docs/semantics.md "cropAndResize"). Its input is transposed to NHWC once, outside the timed region, and its boxes converted to normalized (y1, x1, y2, x2) once, also untimed; the timed call includes downloading the result into a Float32Array. Its samples outside [0, size−1] are 0 where RoIAlign replicates the edge, so agreement is reported on the RoIs whose samples all lie inside the map; the difference on all RoIs is shown for context, not as an error. With adaptive sampling (W6) each distinct per-RoI grid is one crop_and_resize call.',
     'onnxruntime-node, tfjs and torchvision have no RoI max pooling with argmax except torchvision.ops.roi_pool, so W4 (roiPool) has roi-ops and torchvision only.',
     'onnxruntime-node and tfjs have only RoIAlign (avg), so W3, W7, W8 and W8b have roi-ops and the torch-based contenders only. W3: torchvision.ops.MultiScaleRoIAlign(["0", "1", "2", "3"], 7, 2) on an OrderedDict of the four levels, [boxes[:, 1:]] (made once, untimed) and [(800, 1088)]; it infers and caches its level scales on its first call, which is the warm-up. W8, W8b: torchvision.ops.ps_roi_align / ps_roi_pool.',
     "W7 (rotated): torchvision has no rotated RoIAlign; the reference implementation is detectron2's ROIAlignRotated, whose contender runs when detectron2 is importable and is recorded as skipped otherwise (mmcv's RoIAlignRotated has no contender).",

@@ -1,9 +1,9 @@
-// The speed issue's targets, checked against one benchmark run. A target is a ratio of two
+// The project's speed targets (docs/performance.md "What this shows"), checked against one benchmark run. A target is a ratio of two
 // medians of the same run (or a per-call bound); where it is missed, the report says by how
 // much and what bounds the time, with the figures of that same run.
 import type { Result, TargetCheck } from './types.js';
 
-// A user who wants throughput passes `out` (API.md, README); the targets are checked on that
+// A user who wants throughput passes `out` (docs/api.md "Options every operator shares", docs/threads-and-sizing.md "Reusing `out`"); the targets are checked on that
 // configuration, and the report also gives the ratio with a fresh output per call.
 const oneThread = 'roi-ops native sync, 1 thread, reused out';
 const twoThreads = 'roi-ops native sync, 2 threads, reused out';

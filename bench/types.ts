@@ -68,7 +68,7 @@ export interface Report {
   workloads: WorkloadInfo[];
   results: Result[];
   notes: string[];
-  /** The speed issue's targets against this run (bench/targets.ts). */
+  /** The project's speed targets against this run (bench/targets.ts). */
   targets?: TargetCheck[];
 }
 

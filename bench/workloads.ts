@@ -1,4 +1,4 @@
-// The benchmark workloads of the speed issue (W1, W2, W3 FPN, W4 with and W4b without argmax, W5,
+// The benchmark workloads of docs/performance.md "The workloads" (W1, W2, W3 FPN, W4 with and W4b without argmax, W5,
 // W6, W7 rotated, W8 / W8b position-sensitive), generated deterministically so every contender sees
 // the same numbers.
 import type {

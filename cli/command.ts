@@ -3,7 +3,7 @@
 // the exit status. program.ts dispatches to them; args.ts parses and prints help from them.
 import type { ParseArgsConfig } from 'node:util';
 
-/** The exit statuses of every command (README "Command line"). */
+/** The exit statuses of every command (docs/cli.md "Usage and exit statuses"). */
 export const exitStatus = {
   ok: 0,
   /** The command ran and failed; for batch, at least one job failed. */

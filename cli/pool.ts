@@ -34,8 +34,9 @@ export const poolCommand: Command = {
   description: [
     'Runs one operator of roi-ops on files and writes its output as a .npy file: the same numbers',
     'as the library call on the same data. The options mirror the operator options of the API',
-    '(README "API"); the library checks them, and its message is the error. Tensors are read from',
-    '.npy (float32/float64/int32/int64) or .safetensors (--key), boxes from .npy, .json or .csv.',
+    '(docs/api.md "Options every operator shares"); the library checks them, and its message is',
+    'the error. Tensors are read from .npy (float32/float64/int32/int64) or .safetensors (--key),',
+    'boxes from .npy, .json or .csv.',
     'A value starting with "-" is written with "=": --sampling-ratio=-1.',
   ].join('\n'),
   options: jobFlags,

@@ -1,4 +1,4 @@
-// Boxes in any of API.md's three forms, turned into the one form the kernels read: K rows
+// Boxes in any of the three forms of docs/api.md "Tensors", turned into the one form the kernels read: K rows
 // of (batchIndex, x1, y1, x2, y2) — or, for rotated boxes, (batchIndex, cx, cy, w, h, angle).
 // A [K,5] ([K,6]) tensor is used in place; the other forms ([K,4] ([K,5]) for a batch of
 // one image, a list of per-image tensors) are copied into a new (small) array.
@@ -79,7 +79,7 @@ function readPerImageBoxes(
 }
 
 /**
- * API.md "Bad input": a row whose batch index is not an integer in [0, N) or that has a
+ * docs/api.md "Bad input": a row whose batch index is not an integer in [0, N) or that has a
  * non-finite coordinate is a RangeError naming the row, unless the policy is 'zero' (the
  * kernels then pool it to zeros: they re-check every row themselves).
  */

@@ -1,5 +1,5 @@
 // One error factory, so every message has the same shape: the function, the argument,
-// what was expected and what came (DESIGN.md "Style": sharp's lib/is).
+// what was expected and what came (docs/design.md "Validation and errors": sharp's lib/is).
 import { types } from 'node:util';
 
 /** A short, bounded description of any value, for error messages. */

@@ -31,7 +31,7 @@ export type BoxColumns = 5 | 6;
 // What every kernel computes in: float32, or float64 for the reference kernels' gradient checks.
 export type Precision = 'float32' | 'float64';
 
-/** How a RoIAlign bin pools its samples (API.md `mode`). */
+/** How a RoIAlign bin pools its samples (the `mode` option, docs/api.md "roiAlign"). */
 export type AlignMode = 'avg' | 'max' | 'onnx-max';
 
 // The forward jobs: the RoIAlign/RoIPool family shares PoolingJob.

@@ -1,4 +1,4 @@
-// info(), setNumThreads(), getNumThreads() (API.md "Runtime").
+// info(), setNumThreads(), getNumThreads() (docs/api.md "Runtime").
 import { backend, fallbackReason } from './backend/index.js';
 import { packageVersion } from './package.js';
 import type { RuntimeInfo } from './types.js';

@@ -1,4 +1,4 @@
-// The public types of roi-ops (API.md "Tensors").
+// The public types of roi-ops (docs/api.md "Tensors").
 
 export type Shape = readonly number[];
 
@@ -60,10 +60,10 @@ export interface RoiAlignOptions extends PoolingOptions {
   maxSamplesPerRoi?: number;
 }
 
-/** psRoiPool (R-FCN, semantics.md §3.1): input channels C = Cout * PH * PW. */
+/** psRoiPool (R-FCN, docs/semantics.md "psRoiPool and psRoiAlign"): input channels C = Cout * PH * PW. */
 export type PsRoiPoolOptions = PoolingOptions;
 
-/** psRoiAlign (R-FCN, semantics.md §3.2): always half-pixel aligned; a zero-size box gives 0. */
+/** psRoiAlign (R-FCN, docs/semantics.md "psRoiPool and psRoiAlign"): always half-pixel aligned; a zero-size box gives 0. */
 export interface PsRoiAlignOptions extends PoolingOptions {
   /** Samples per bin along each axis; <= 0 means adaptive. Default -1. */
   samplingRatio?: number;
@@ -71,7 +71,7 @@ export interface PsRoiAlignOptions extends PoolingOptions {
   maxSamplesPerRoi?: number;
 }
 
-/** roiAlignRotated (detectron2 ROIAlignRotated, semantics.md §4.1). */
+/** roiAlignRotated (detectron2 ROIAlignRotated, docs/semantics.md "roiAlignRotated"). */
 export interface RoiAlignRotatedOptions extends PoolingOptions {
   /** Samples per bin along each axis; <= 0 means adaptive. Default -1. */
   samplingRatio?: number;
@@ -83,7 +83,7 @@ export interface RoiAlignRotatedOptions extends PoolingOptions {
   maxSamplesPerRoi?: number;
 }
 
-/** multiScaleRoiAlign (torchvision MultiScaleRoIAlign, semantics.md §5.1). */
+/** multiScaleRoiAlign (torchvision MultiScaleRoIAlign, docs/semantics.md "multiScaleRoiAlign"). */
 export interface MultiScaleRoiAlignOptions extends Omit<PoolingOptions, 'spatialScale'> {
   /** Samples per bin along each axis; <= 0 means adaptive. Default -1. */
   samplingRatio?: number;
@@ -101,7 +101,7 @@ export interface MultiScaleRoiAlignOptions extends Omit<PoolingOptions, 'spatial
   maxSamplesPerRoi?: number;
 }
 
-/** spatialPyramidPool (SPPNet, semantics.md §6 as API.md defines it). */
+/** spatialPyramidPool (SPPNet, docs/semantics.md "spatialPyramidPool", as docs/api.md defines it). */
 export interface SpatialPyramidPoolOptions {
   /** Grid sizes, pooled and concatenated in this order. Default [1, 2, 4]. */
   levels?: readonly number[];
@@ -118,7 +118,7 @@ export interface SpatialPyramidPoolOptions {
   threads?: number;
 }
 
-/** cropAndResize (TensorFlow tf.image.crop_and_resize, semantics.md §2.8). */
+/** cropAndResize (TensorFlow tf.image.crop_and_resize, docs/semantics.md "cropAndResize"). */
 export interface CropAndResizeOptions {
   /** 'bilinear' (default) or 'nearest'. */
   method?: 'bilinear' | 'nearest';
@@ -131,7 +131,7 @@ export interface CropAndResizeOptions {
   threads?: number;
 }
 
-/** preciseRoiPool (PrRoIPool, semantics.md §7): the exact integral of the bilinear interpolant. */
+/** preciseRoiPool (PrRoIPool, docs/semantics.md "preciseRoiPool"): the exact integral of the bilinear interpolant. */
 export type PreciseRoiPoolOptions = PoolingOptions;
 
 /** What every backward pass takes besides its forward's options. */

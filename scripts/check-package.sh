@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The package as users get it (issue 6, "Shipping"). In a copy of the source tree (so the
+# The package as users get it (docs/releasing.md "What the tarball holds"). In a copy of the source tree (so the
 # checkout's build/ and dist/ are left alone):
 #   1. scripts/prebuild-all.sh (npm run prebuildify:all) makes every prebuild this machine can:
 #      linux-x64 and linux-arm64, the Node-API build and one per-ABI build per Node major of

@@ -9,7 +9,7 @@
 //
 // Inputs X [N,C,H,W] float, rois [num_rois,4] float (x1, y1, x2, y2 in image coordinates),
 // batch_indices [num_rois] int64; output Y [num_rois,C,output_height,output_width] float
-// (semantics.md §2.5). roi-ops maps onto the attributes as:
+// (docs/semantics.md "The three modes"). roi-ops maps onto the attributes as:
 //   aligned true / false -> coordinate_transformation_mode 'half_pixel' / 'output_half_pixel'
 //   samplingRatio <= 0 (adaptive) -> sampling_ratio 0 (ONNX's adaptive; onnxruntime rejects < 0)
 //   mode 'avg' -> 'avg'; 'onnx-max' -> 'max'; roi-ops 'max' (mmcv) has no ONNX equivalent.

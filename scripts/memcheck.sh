@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Valgrind memcheck over the addon (issue 6): node runs scripts/memcheck-ops.mjs, which calls
+# Valgrind memcheck over the addon (docs/design.md "Robustness"): node runs scripts/memcheck-ops.mjs, which calls
 # every operator of roi-ops, forward and backward, Sync and async, in both layouts, with one
 # and two threads, plus the addon's refusals and an aborted async call, on the native addon as
 # built in build/Release (node-gyp; built first if missing) through dist/ (rebuilt with tsup).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every prebuild this machine can make (`npm run prebuildify:all`, issue 12), into
+# Every prebuild this machine can make (`npm run prebuildify:all`, docs/design.md "One binary for every Node"), into
 # prebuilds/linux-<arch>/ for each architecture of scripts/node-binaries.json (x64, arm64):
 #   roi-ops.napi.glibc.node              the pure Node-API build: every Node >= 20.9, future
 #                                        majors included (built with the oldest major's headers)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole vitest suite (every project: native, js, native-scalar/sse2/avx2/avx512) against
-# an AddressSanitizer + UndefinedBehaviorSanitizer build of the addon (issue 6).
+# an AddressSanitizer + UndefinedBehaviorSanitizer build of the addon (docs/design.md "Robustness").
 #
 # Why a scratch tree: node-gyp-build loads <package root>/build/Release/roi_ops.node, so the
 # sanitized addon must sit there; building it in this checkout would clobber the normal

@@ -1,5 +1,5 @@
 // Contender: TensorFlow.js emulating RoIAlign (avg) with crop_and_resize + average pooling, the
-// tensorpack mapping of semantics.md §2.8, on one workload, in this process.
+// tensorpack mapping of docs/semantics.md "cropAndResize", on one workload, in this process.
 // Usage: tfjs.ts <workload dir> <workload id> <quick|full> <output file> <cpu|wasm>
 // Prints the timing as JSON, then writes the output as [K,C,PH,PW] to <output file>.
 //

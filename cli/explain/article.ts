@@ -1,5 +1,5 @@
 // `roi-ops explain --example article`: the 8x8 example of the deepsense.ai article roi-ops
-// started from (reference/semantics.md §9a), drawn twice, with torchvision's overlapping
+// started from (docs/semantics.md "The deepsense.ai 8×8 example"), drawn twice, with torchvision's overlapping
 // bins and with the article's disjoint ones. The map, the box and the options are read from
 // the golden files the test suite checks the operators against, and the figure carries the
 // comparison of the kernel's output and argmax with the files' expected ones, so the

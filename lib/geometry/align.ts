@@ -1,5 +1,5 @@
 // Where a RoIAlign box's bins and samples lie (torchvision's roi_align, docs/semantics.md
-// §2.1): shared by roiAlign, psRoiAlign, multiScaleRoiAlign and their backward kernels, the
+// docs/semantics.md "roiAlign"): shared by roiAlign, psRoiAlign, multiScaleRoiAlign and their backward kernels, the
 // API layer's sample budget, and `roi-ops explain`.
 import { f, type Rounding } from './arithmetic.js';
 

@@ -1,5 +1,5 @@
 // Which pyramid level pools each box, and at what scale (torchvision's MultiScaleRoIAlign:
-// _infer_scale, _setup_scales, LevelMapper; docs/semantics.md §5.1). Plain functions the API
+// _infer_scale, _setup_scales, LevelMapper; docs/semantics.md "multiScaleRoiAlign"). Plain functions the API
 // layer calls before the kernel; they compute in float32 as torch does on float32 tensors.
 import { f } from './arithmetic.js';
 

@@ -1,4 +1,4 @@
-// Where a RoIPool box's bins lie (torchvision's roi_pool, docs/semantics.md §1.1, and the
+// Where a RoIPool box's bins lie (torchvision's roi_pool, docs/semantics.md "roiPool", and the
 // disjoint 'split' bins): the rounded box and its integer bin edges, shared by roiPool,
 // psRoiPool, spatialPyramidPool, their backward kernels and `roi-ops explain`.
 import { clampCoordinate, f, roundHalfAway, type Rounding } from './arithmetic.js';
@@ -40,7 +40,7 @@ export function scaledBox(
   return { x1: corner(1), y1: corner(2), x2: corner(3), y2: corner(4) };
 }
 
-/** The rounded box of §1.1: round(coordinate * scale), C rounding, clamped for integer use. */
+/** The rounded box of docs/semantics.md "roiPool": round(coordinate * scale), C rounding, clamped for integer use. */
 export function roundedBox(
   rois: ArrayLike<number>,
   at: number,
@@ -57,7 +57,7 @@ export type BinRange = [number, number];
 
 /**
  * Every bin of a rounded box on a height x width map: rows[ph] and columns[pw]. The box is
- * inclusive and at least one pixel on each side (§1.1); roiPool and the spatial pyramid (§6)
+ * inclusive and at least one pixel on each side (docs/semantics.md "roiPool"); roiPool and the spatial pyramid ("spatialPyramidPool")
  * pool these, and `roi-ops explain` draws them.
  */
 export function poolBinEdges(

@@ -1,5 +1,5 @@
 // Where a rotated box's bins and samples lie (detectron2's ROIAlignRotated with mmcv's
-// `aligned` and `clockwise`, docs/semantics.md §4): the same grid as roiAlign's, centred on
+// `aligned` and `clockwise`, docs/semantics.md "roiAlignRotated"): the same grid as roiAlign's, centred on
 // the box; shared by roiAlignRotated, its backward kernel and the API layer's sample budget.
 import { binGrid, type BinGrid } from './align.js';
 import { f, type Rounding } from './arithmetic.js';

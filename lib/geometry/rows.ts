@@ -10,12 +10,12 @@ function rowIsValid(rois: ArrayLike<number>, k: number, columns: number, batch: 
   return true;
 }
 
-/** A usable row (b, x1, y1, x2, y2) has an integer batch index in [0, N) and finite coordinates (API.md "Bad input"). */
+/** A usable row (b, x1, y1, x2, y2) has an integer batch index in [0, N) and finite coordinates (docs/api.md "Bad input"). */
 export function roiRowIsValid(rois: ArrayLike<number>, k: number, batch: number): boolean {
   return rowIsValid(rois, k, 5, batch);
 }
 
-/** The same check for the six-column rows (b, cx, cy, w, h, angle) of roiAlignRotated (§4). */
+/** The same check for the six-column rows (b, cx, cy, w, h, angle) of roiAlignRotated (docs/semantics.md "roiAlignRotated"). */
 export function rotatedRowIsValid(rois: ArrayLike<number>, k: number, batch: number): boolean {
   return rowIsValid(rois, k, 6, batch);
 }

@@ -1,4 +1,4 @@
-// The backward passes, for training (API.md "Backward"): each takes the gradient of its
+// The backward passes, for training (docs/api.md "Backward"): each takes the gradient of its
 // forward's output, the same boxes and the forward's options plus `inputShape`, and returns
 // the gradient with respect to the input. The summation order is fixed (per channel: RoIs,
 // then bins, then samples, in order), so the result is deterministic and does not depend
@@ -135,7 +135,7 @@ function gradient(job: { gradInput: FeatureMap }, shape: number[]): Tensor {
   return { data: job.gradInput.data, shape };
 }
 
-// ---- roiPoolBackward: the gradient goes to each bin's argmax pixel (§1.1).
+// ---- roiPoolBackward: the gradient goes to each bin's argmax pixel (docs/semantics.md "roiPool").
 
 const roiPoolBackwardOperator = operator('roiPoolBackward', 3, (fn, gradOutput, argmax, boxes, options) => {
   const opts = readCallOptions(fn, options, backwardOptions);
@@ -173,7 +173,7 @@ export const roiPoolBackward: (
   options: RoiPoolBackwardOptions & AsyncOptions,
 ) => Promise<Tensor> = roiPoolBackwardOperator.async;
 
-// ---- roiAlignBackward: avg, max and onnx-max (§2.1, §2.4, §2.5).
+// ---- roiAlignBackward: avg, max and onnx-max (docs/semantics.md "roiAlign", "The three modes").
 
 const roiAlignBackwardOptions = {
   ...backwardOptions,
@@ -239,7 +239,7 @@ export const roiAlignBackward: (
   options: RoiAlignBackwardOptions & AsyncOptions,
 ) => Promise<Tensor> = roiAlignBackwardOperator.async;
 
-// ---- psRoiPoolBackward / psRoiAlignBackward (§3).
+// ---- psRoiPoolBackward / psRoiAlignBackward (docs/semantics.md "psRoiPool and psRoiAlign").
 
 const psRoiPoolBackwardOptions = { ...backwardOptions, spatialScale };
 
@@ -297,7 +297,7 @@ export const psRoiAlignBackward: (
   options: PsRoiAlignBackwardOptions & AsyncOptions,
 ) => Promise<Tensor> = psRoiAlignBackwardOperator.async;
 
-// ---- roiAlignRotatedBackward (§4.1).
+// ---- roiAlignRotatedBackward (docs/semantics.md "roiAlignRotated").
 
 const roiAlignRotatedBackwardOptions = {
   ...backwardOptions,
@@ -348,7 +348,7 @@ export const roiAlignRotatedBackward: (
   options: RoiAlignRotatedBackwardOptions & AsyncOptions,
 ) => Promise<Tensor> = roiAlignRotatedBackwardOperator.async;
 
-// ---- preciseRoiPoolBackward (§7): the gradient with respect to the input.
+// ---- preciseRoiPoolBackward (docs/semantics.md "preciseRoiPool"): the gradient with respect to the input.
 
 const preciseRoiPoolBackwardOptions = { ...backwardOptions, spatialScale };
 

@@ -1,5 +1,5 @@
 // cropAndResize / cropAndResizeSync: TensorFlow's tf.image.crop_and_resize
-// (reference/semantics.md §2.8): normalized (y1, x1, y2, x2) boxes, a separate box index
+// (docs/semantics.md "cropAndResize"): normalized (y1, x1, y2, x2) boxes, a separate box index
 // per box, one bilinear (or nearest) sample per output cell with corner-aligned scaling,
 // `extrapolationValue` outside the image. NHWC by default, as TensorFlow.
 import { formatShape, invalidType, rangeError } from '../errors.js';

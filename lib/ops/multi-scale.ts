@@ -1,6 +1,6 @@
 // multiScaleRoiAlign / multiScaleRoiAlignSync: RoIAlign over a feature pyramid, each box
 // on the level its size selects (torchvision MultiScaleRoIAlign + LevelMapper,
-// reference/semantics.md §5.1). The levels are mapped here; all of them are then pooled in
+// docs/semantics.md "multiScaleRoiAlign"). The levels are mapped here; all of them are then pooled in
 // ONE backend call (one crossing into native code, each level's map prepared once).
 import { checkBoxRows, readBoxes } from '../boxes.js';
 import { formatShape, invalidType, rangeError } from '../errors.js';

@@ -6,7 +6,7 @@ import type { BoxColumns, FeatureMap, PoolingJob, RoiRows } from '../model.js';
 import type { Layout } from '../types.js';
 import { outputBuffer, read, readFeatureMap, readOptions, type OptionTable, type OptionValues } from '../validate.js';
 
-/** Options every RoI pooling operator takes (API.md). */
+/** Options every RoI pooling operator takes (docs/api.md "Options every operator shares"). */
 export const poolingOptions = {
   outputSize: { read: read.outputSize, required: true },
   spatialScale: { read: read.positiveFinite, default: 1 },
@@ -136,7 +136,7 @@ export interface SampleGrid {
 }
 
 /**
- * API.md: work that would be unbounded is refused up front, naming the row. `grid(k)` is
+ * docs/api.md "Bad input": work that would be unbounded is refused up front, naming the row. `grid(k)` is
  * RoI k's sampling grid, or null for a row that pools to zeros.
  */
 export function checkSampleBudget(

@@ -1,5 +1,5 @@
 // preciseRoiPool / preciseRoiPoolSync: Precise RoI Pooling (PrRoIPool, IoU-Net;
-// reference/semantics.md §7): each bin's exact mean of the bilinearly interpolated map.
+// docs/semantics.md "preciseRoiPool"): each bin's exact mean of the bilinearly interpolated map.
 import type { AsyncOptions, Boxes, PreciseRoiPoolOptions, Tensor, TensorLike } from '../types.js';
 import { operator } from './operator.js';
 import { poolingOptions, preparePooling, readCallOptions } from './pooling.js';

@@ -1,5 +1,5 @@
 // psRoiPool / psRoiAlign and their Sync twins: position-sensitive RoI pooling of R-FCN
-// (API.md; reference/semantics.md §3). Input channels C = Cout * PH * PW; bin (ph, pw) of
+// (docs/api.md "psRoiPool and psRoiAlign"; docs/semantics.md "psRoiPool and psRoiAlign"). Input channels C = Cout * PH * PW; bin (ph, pw) of
 // output channel c reads input channel (c*PH + ph)*PW + pw.
 import { alignGeometry } from '../geometry/align.js';
 import { roiRowIsValid } from '../geometry/rows.js';
@@ -29,7 +29,7 @@ const psRoiAlignOperator = operator('psRoiAlign', 2, (fn, input, boxes, options)
   const opts = readCallOptions(fn, options, psRoiAlignOptions);
   const prepared = preparePooling(fn, input, boxes, opts, { outputChannels: positionSensitiveChannels(fn, opts) });
   const job = extendJob(prepared.job, { samplingRatio: opts.samplingRatio, maxSamplesPerRoi: opts.maxSamplesPerRoi });
-  // §3.2: always half-pixel aligned, no size clamp (alignGeometry's aligned form).
+  // docs/semantics.md "psRoiPool and psRoiAlign": always half-pixel aligned, no size clamp (alignGeometry's aligned form).
   checkSampleBudget(fn, job, prepared.rows, (k) =>
     roiRowIsValid(job.rois, k, job.input.batch)
       ? alignGeometry(job.rois, k * 5, job.spatialScale, true, job.samplingRatio, job.pooledHeight, job.pooledWidth)

@@ -1,5 +1,5 @@
 // roiAlignRotated / roiAlignRotatedSync: RoIAlign over rotated boxes (detectron2
-// ROIAlignRotated, reference/semantics.md §4.1; mmcv's `aligned` and `clockwise`, §4.2).
+// ROIAlignRotated, docs/semantics.md "roiAlignRotated"; mmcv's `aligned` and `clockwise`, same section).
 // Boxes are rows (batchIndex, cx, cy, w, h, angle in degrees), counter-clockwise as displayed.
 import { rotatedGeometry } from '../geometry/rotated.js';
 import { rotatedRowIsValid } from '../geometry/rows.js';

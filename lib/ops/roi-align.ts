@@ -1,5 +1,5 @@
-// roiAlign / roiAlignSync: RoIAlign in avg, max and onnx-max modes (API.md;
-// reference/semantics.md §2.1, §2.4, §2.5).
+// roiAlign / roiAlignSync: RoIAlign in avg, max and onnx-max modes (docs/api.md "roiAlign";
+// docs/semantics.md "roiAlign", "The three modes").
 import { alignGeometry } from '../geometry/align.js';
 import { roiRowIsValid } from '../geometry/rows.js';
 import type { AlignMode } from '../model.js';
@@ -51,10 +51,10 @@ export function prepareRoiAlign(fn: string, input: unknown, boxes: unknown, opti
 
 const roiAlignOperator = operator('roiAlign', 2, prepareRoiAlign);
 
-/** RoIAlign, blocking the calling thread. See API.md for the options. */
+/** RoIAlign, blocking the calling thread. See docs/api.md "roiAlign" for the options. */
 export const roiAlignSync: (input: TensorLike, boxes: Boxes, options: RoiAlignOptions) => Tensor =
   roiAlignOperator.sync;
 
-/** RoIAlign off the JavaScript thread. See API.md for the options. */
+/** RoIAlign off the JavaScript thread. See docs/api.md "roiAlign" for the options. */
 export const roiAlign: (input: TensorLike, boxes: Boxes, options: RoiAlignOptions & AsyncOptions) => Promise<Tensor> =
   roiAlignOperator.async;

@@ -1,4 +1,4 @@
-// roiPool / roiPoolSync: RoI max pooling (API.md; reference/semantics.md §1.1).
+// roiPool / roiPoolSync: RoI max pooling (docs/api.md "roiPool"; docs/semantics.md "roiPool").
 import { rangeError } from '../errors.js';
 import type { AsyncOptions, Boxes, RoiPoolOptions, RoiPoolResult, Tensor, TensorLike } from '../types.js';
 import { outputBuffer, read } from '../validate.js';
@@ -35,13 +35,13 @@ export function prepareRoiPool(fn: string, input: unknown, boxes: unknown, optio
 
 const roiPoolOperator = operator('roiPool', 2, prepareRoiPool);
 
-/** RoI max pooling, blocking the calling thread. See API.md for the options. */
+/** RoI max pooling, blocking the calling thread. See docs/api.md "roiPool" for the options. */
 export const roiPoolSync: {
   (input: TensorLike, boxes: Boxes, options: RoiPoolOptions & { returnArgmax: true }): Tensor & { argmax: Int32Array };
   (input: TensorLike, boxes: Boxes, options: RoiPoolOptions): RoiPoolResult;
 } = roiPoolOperator.sync as never;
 
-/** RoI max pooling off the JavaScript thread. See API.md for the options. */
+/** RoI max pooling off the JavaScript thread. See docs/api.md "roiPool" for the options. */
 export const roiPool: {
   (
     input: TensorLike,

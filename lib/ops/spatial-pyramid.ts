@@ -1,5 +1,5 @@
-// spatialPyramidPool / spatialPyramidPoolSync: spatial pyramid pooling (SPPNet, as API.md
-// defines it; reference/semantics.md §6). Each level l pools the whole map of each image
+// spatialPyramidPool / spatialPyramidPoolSync: spatial pyramid pooling (SPPNet, as docs/api.md
+// "spatialPyramidPool" defines it; docs/semantics.md "spatialPyramidPool"). Each level l pools the whole map of each image
 // (or each box) over an l x l grid of roiPool's bins; the levels are flattened as
 // (C, l, l) and concatenated in the given order: [N or K, C * sum(l^2)].
 import { checkBoxRows, readBoxes } from '../boxes.js';

@@ -1,9 +1,9 @@
-// The input gradients of the pooling operators (API.md "Backward"). Each kernel zero-fills
+// The input gradients of the pooling operators (docs/api.md "Backward"). Each kernel zero-fills
 // gradInput, then accumulates in one fixed order: RoI k outer, then channel, then bin
 // (ph, pw), then the bin's samples (or pixels, or cells) in the forward's order. Every
 // input-gradient element is only written by one channel of one RoI at a time, so the native
 // kernels can split the work over channels and still add in this order: results are
-// deterministic and independent of the thread count (§10.3). Each backward walks the same
+// deterministic and independent of the thread count (docs/semantics.md "Gradients"). Each backward walks the same
 // bins, samples and taps as its forward, through the forward's own helpers.
 import { alignGeometry } from '../geometry/align.js';
 import { rounding, type Rounding } from '../geometry/arithmetic.js';
@@ -51,7 +51,7 @@ function gradientIndexer(
   return (k, c, ph, pw) => k * s.batch + c * s.channel + ph * s.row + pw * s.column;
 }
 
-/** §1.1 scatter form (torchvision): dX[b, c, argmax] += dY for every output element whose argmax is not -1. */
+/** docs/semantics.md "roiPool" scatter form (torchvision): dX[b, c, argmax] += dY for every output element whose argmax is not -1. */
 export function roiPoolBackwardReference(job: ReferenceJob<RoiPoolBackwardJob>): void {
   const { gradInput, gradOutput, argmax, rois, pooledHeight: PH, pooledWidth: PW } = job;
   const r = rounding(job.precision);
@@ -79,8 +79,8 @@ export function roiPoolBackwardReference(job: ReferenceJob<RoiPoolBackwardJob>):
 
 /**
  * The backward of roiAlign in every mode (bilinear.ts scatterAlignBin): avg is torchvision's
- * roi_align_backward (§2.1); max and onnx-max first find the winner of each bin again on
- * the forward input, then give it the gradient (§2.4 mmcv, §2.5).
+ * roi_align_backward (docs/semantics.md "roiAlign"); max and onnx-max first find the winner of each bin again on
+ * the forward input, then give it the gradient (mmcv, ONNX: docs/semantics.md "The three modes").
  */
 export function roiAlignBackwardReference(job: ReferenceJob<RoiAlignBackwardJob>): void {
   const { gradInput, gradOutput, rois, input, mode, pooledHeight: PH, pooledWidth: PW } = job;
@@ -127,7 +127,7 @@ export function roiAlignBackwardReference(job: ReferenceJob<RoiAlignBackwardJob>
 }
 
 /**
- * The true gradient of psRoiPool's forward (§3.1): dY / area to every pixel of the
+ * The true gradient of psRoiPool's forward (docs/semantics.md "psRoiPool and psRoiAlign"): dY / area to every pixel of the
  * forward's bin, clipped to [0, H-1] x [0, W-1] like the forward. (torchvision's backward
  * clips to [0, H] x [0, W], so it differs from it for bins reaching the last row or column.)
  */
@@ -163,7 +163,7 @@ export function psRoiPoolBackwardReference(job: ReferenceJob<PsRoiPoolBackwardJo
   }
 }
 
-/** §3.2 backward: roiAlign's avg backward on the aligned geometry, into channel c_in of each bin. */
+/** docs/semantics.md "psRoiPool and psRoiAlign" backward: roiAlign's avg backward on the aligned geometry, into channel c_in of each bin. */
 export function psRoiAlignBackwardReference(job: ReferenceJob<PsRoiAlignBackwardJob>): void {
   const { gradInput, gradOutput, rois, pooledHeight: PH, pooledWidth: PW } = job;
   const r = rounding(job.precision);
@@ -194,7 +194,7 @@ export function psRoiAlignBackwardReference(job: ReferenceJob<PsRoiAlignBackward
   }
 }
 
-/** §4.1 backward (detectron2): the avg backward at the rotated sample positions. */
+/** docs/semantics.md "roiAlignRotated" backward (detectron2): the avg backward at the rotated sample positions. */
 export function roiAlignRotatedBackwardReference(job: ReferenceJob<RoiAlignRotatedBackwardJob>): void {
   const { gradInput, gradOutput, rois, pooledHeight: PH, pooledWidth: PW } = job;
   const r = rounding(job.precision);
@@ -221,7 +221,7 @@ export function roiAlignRotatedBackwardReference(job: ReferenceJob<RoiAlignRotat
   }
 }
 
-/** §7 backward wrt the input (PrRoIPoolingMatDistributeDiff): each term's coefficient times dY/area. */
+/** docs/semantics.md "preciseRoiPool" backward wrt the input (PrRoIPoolingMatDistributeDiff): each term's coefficient times dY/area. */
 export function preciseRoiPoolBackwardReference(job: ReferenceJob<PreciseRoiPoolBackwardJob>): void {
   const { gradInput, gradOutput, rois, pooledHeight: PH, pooledWidth: PW } = job;
   const r = rounding(job.precision);

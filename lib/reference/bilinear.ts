@@ -1,7 +1,7 @@
-// The bilinear sampling rule every RoIAlign-shaped kernel shares (reference/semantics.md
-// §0.2, torchvision roi_align_common.h), and what a bin does with its samples: average
-// them (§2.1), keep the largest (mmcv max, §2.4) or the largest weighted corner (ONNX max,
-// §2.5), forward and backward. roiAlign, psRoiAlign, multiScaleRoiAlign and
+// The bilinear sampling rule every RoIAlign-shaped kernel shares (docs/semantics.md
+// "The bilinear sample", torchvision roi_align_common.h), and what a bin does with its samples: average
+// them (docs/semantics.md "roiAlign"), keep the largest (mmcv max) or the largest weighted corner (ONNX max;
+// docs/semantics.md "The three modes"), forward and backward. roiAlign, psRoiAlign, multiScaleRoiAlign and
 // roiAlignRotated differ only in where the samples lie and which plane a bin reads, so
 // they all describe a bin's samples as `BinSamples` and call the functions below.
 import type { Rounding } from '../geometry/arithmetic.js';
@@ -16,7 +16,7 @@ export interface AxisTap {
 }
 
 /**
- * §0.2: outside [-1, size] (or NaN) no tap; [-1, 0] snaps to 0; [size-1, size] to size-1.
+ * docs/semantics.md "The bilinear sample": outside [-1, size] (or NaN) no tap; [-1, 0] snaps to 0; [size-1, size] to size-1.
  * (detectron2's rotated kernel tests `y < 0` instead of `y <= 0`: the same numbers.)
  */
 export function bilinearTap(coordinate: number, size: number, r: Rounding): AxisTap | null {
@@ -141,10 +141,10 @@ export interface PooledBin {
 }
 
 /**
- * One bin of one plane. avg: sum of the bilinear values / count (§2.1); max: the largest
- * bilinear value, strict `>` from -infinity (mmcv §2.4, API.md); onnx-max: per sample the
+ * One bin of one plane. avg: sum of the bilinear values / count (docs/semantics.md "roiAlign"); max: the largest
+ * bilinear value, strict `>` from -infinity (mmcv; docs/semantics.md "The three modes", "Gradients"); onnx-max: per sample the
  * largest of w_i*v_i, then the largest over samples, both with C++ std::max from -FLT_MAX
- * (ONNX §2.5). A sample outside the map is worth 0. No samples at all (count 0): 0.
+ * (ONNX; docs/semantics.md "The three modes"). A sample outside the map is worth 0. No samples at all (count 0): 0.
  */
 export function poolAlignBin(
   table: SampleTable,

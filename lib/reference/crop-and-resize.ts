@@ -1,4 +1,4 @@
-// crop_and_resize, line by line after reference/semantics.md §2.8 (TensorFlow
+// crop_and_resize, line by line after docs/semantics.md "cropAndResize" (TensorFlow
 // crop_and_resize_op.cc, float32): normalized (y1, x1, y2, x2) boxes, corner-aligned
 // sampling at (H-1)/(W-1) scale, one sample per output cell, `extrapolationValue` for a
 // sample outside [0, H-1] x [0, W-1] (no -1 band, no edge replication), bilinear lerp or

@@ -1,4 +1,4 @@
-// Multi-scale (FPN) RoIAlign, after reference/semantics.md §5.1 (torchvision poolers.py:
+// Multi-scale (FPN) RoIAlign, after docs/semantics.md "multiScaleRoiAlign" (torchvision poolers.py:
 // MultiScaleRoIAlign, _infer_scale, _setup_scales, LevelMapper). Each RoI is pooled by
 // roiAlign on the level the LevelMapper assigns it, with that level's scale. The scale
 // inference and the level mapping are plain functions the API layer calls before the

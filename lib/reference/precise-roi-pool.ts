@@ -1,4 +1,4 @@
-// Precise RoI Pooling (PrRoIPool, IoU-Net), after reference/semantics.md §7 and the
+// Precise RoI Pooling (PrRoIPool, IoU-Net), after docs/semantics.md "preciseRoiPool" and the
 // reference CUDA kernel (vacancy/PreciseRoIPooling prroi_pooling_gpu_impl.cu, float32):
 // the exact mean over each bin of the zero-padded hat interpolant
 // f(y, x) = sum_ij X[i,j] max(0, 1-|y-i|) max(0, 1-|x-j|), pixel (i, j) at integer
@@ -15,7 +15,7 @@ export interface PreciseGeometry {
   binHeight: number;
 }
 
-/** §7: box scaled without rounding or +1, sizes clamped to >= 0 ([L, R) convention). */
+/** docs/semantics.md "preciseRoiPool": box scaled without rounding or +1, sizes clamped to >= 0 ([L, R) convention). */
 export function preciseGeometry(
   rois: ArrayLike<number>,
   at: number,

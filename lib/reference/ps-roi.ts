@@ -1,5 +1,5 @@
-// Position-sensitive RoI pooling (R-FCN), after reference/semantics.md §3: torchvision
-// ps_roi_pool_kernel.cpp (§3.1) and ps_roi_align_kernel.cpp (§3.2). The input has
+// Position-sensitive RoI pooling (R-FCN), after docs/semantics.md "psRoiPool and psRoiAlign": torchvision
+// ps_roi_pool_kernel.cpp and ps_roi_align_kernel.cpp. The input has
 // C = C_out*PH*PW channels; output bin (c_out, ph, pw) reads input channel
 // c_in = (c_out*PH + ph)*PW + pw. psRoiPool reuses roiPool's box rounding and bin rule,
 // psRoiAlign roiAlign's aligned geometry and bilinear samples.
@@ -12,7 +12,7 @@ import { forEachUsableRoi, poolingFrame, type ReferenceJob, type ReferenceMap } 
 import { alignSamples } from './roi-align.js';
 import { binMean } from './roi-pool.js';
 
-/** §3: the input channel that output bin (c_out, ph, pw) reads. */
+/** docs/semantics.md "psRoiPool and psRoiAlign": the input channel that output bin (c_out, ph, pw) reads. */
 export function positionSensitiveChannel(
   outChannel: number,
   ph: number,
@@ -32,10 +32,10 @@ export interface PsPoolBin {
 }
 
 /**
- * §3.1: the rounded box without roiPool's +1 (rw = max(xe - xs, 1)), roiPool's floor/ceil
+ * docs/semantics.md "psRoiPool and psRoiAlign": the rounded box without roiPool's +1 (rw = max(xe - xs, 1)), roiPool's floor/ceil
  * bins, clipped to [0, H-1] x [0, W-1] as torchvision's forward does (so the last row and
  * column are never pooled). The backward uses the same bins, so it is the true gradient of
- * this forward (torchvision's backward clips to [0, H] instead, §10.2).
+ * this forward (torchvision's backward clips to [0, H] instead, docs/semantics.md "Where the peers differ").
  */
 export function psPoolBins(
   rois: ArrayLike<number>,
@@ -89,9 +89,9 @@ export function psRoiPoolReference(job: ReferenceJob<PsRoiPoolJob>): void {
 }
 
 /**
- * §3.2: always aligned (-0.5 shift, no 1-pixel clamp). torchvision divides by gh*gw
+ * docs/semantics.md "psRoiPool and psRoiAlign": always aligned (-0.5 shift, no 1-pixel clamp). torchvision divides by gh*gw
  * without max(., 1), so a zero-size box with adaptive sampling is 0/0 = NaN there; here a
- * bin without samples is 0, as in roiAlign (API.md).
+ * bin without samples is 0, as in roiAlign (docs/api.md "psRoiPool and psRoiAlign").
  */
 export function psRoiAlignReference(job: ReferenceJob<PsRoiAlignJob>): void {
   const { input, rois, out, pooledHeight: PH, pooledWidth: PW } = job;

@@ -1,8 +1,8 @@
-// Rotated RoIAlign, line by line after reference/semantics.md §4.1 (detectron2
+// Rotated RoIAlign, line by line after docs/semantics.md "roiAlignRotated" (detectron2
 // ROIAlignRotated_cpu.cpp: angle in degrees, counter-clockwise as displayed) with mmcv's
-// `aligned` and `clockwise` options (§4.2). Rows are (b, cx, cy, w, h, angleDegrees). The
+// `aligned` and `clockwise` options (docs/semantics.md "roiAlignRotated"). Rows are (b, cx, cy, w, h, angleDegrees). The
 // samples of a bin form the same grid as roiAlign's, centred on the box, rotated and
-// translated; each one then follows the shared bilinear rule (bilinear.ts, §0.2).
+// translated; each one then follows the shared bilinear rule (bilinear.ts, docs/semantics.md "The bilinear sample").
 import type { Rounding } from '../geometry/arithmetic.js';
 import { rotatedGeometry, type RotatedGeometry } from '../geometry/rotated.js';
 import { rotatedRowIsValid } from '../geometry/rows.js';

@@ -1,6 +1,6 @@
-// RoIAlign, line by line after reference/semantics.md §0.2 and §2.1 (torchvision
-// roi_align_kernel.cpp / roi_align_common.h), with mmcv's max (§2.4, from -infinity) and
-// onnxruntime's corner max (§2.5). float32 arithmetic throughout (geometry/arithmetic.ts); the
+// RoIAlign, line by line after docs/semantics.md "The bilinear sample" and "roiAlign" (torchvision
+// roi_align_kernel.cpp / roi_align_common.h), with mmcv's max (from -infinity) and
+// onnxruntime's corner max ("The three modes"). float32 arithmetic throughout (geometry/arithmetic.ts); the
 // sampling rule and the bin reductions live in bilinear.ts, shared with the other
 // RoIAlign-shaped operators and with the backward kernels.
 import { alignGeometry, type AlignGeometry } from '../geometry/align.js';
@@ -9,7 +9,7 @@ import type { RoiAlignJob } from '../model.js';
 import { axisTaps, gridSamples, poolAlignBin, sampleTable, type SampleTable } from './bilinear.js';
 import { forEachUsableRoi, poolingFrame, type ReferenceJob } from './common.js';
 
-/** The samples of every bin of a RoI on a height x width map (§2.1). */
+/** The samples of every bin of a RoI on a height x width map (docs/semantics.md "roiAlign"). */
 export function alignSamples(
   g: AlignGeometry,
   pooledHeight: number,

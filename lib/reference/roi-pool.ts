@@ -1,6 +1,6 @@
-// RoI max pooling, line by line after reference/semantics.md §1.1 (torchvision
-// roi_pool_kernel.cpp), plus API.md's disjoint 'split' bins. The bin rule and the bin
-// maximum are shared with spatialPyramidPool (§6) and psRoiPool (§3.1).
+// RoI max pooling, line by line after docs/semantics.md "roiPool" (torchvision
+// roi_pool_kernel.cpp), plus the disjoint 'split' bins of docs/api.md "roiPool". The bin rule and the bin
+// maximum are shared with spatialPyramidPool and psRoiPool (docs/semantics.md "spatialPyramidPool", "psRoiPool and psRoiAlign").
 import type { Rounding } from '../geometry/arithmetic.js';
 import { poolBinEdges, roundedBox, type BinRange } from '../geometry/pool-bins.js';
 import type { RoiPoolJob } from '../model.js';
@@ -41,8 +41,8 @@ export function binArea(hs: number, he: number, ws: number, we: number, r: Round
 
 /**
  * The mean of rows [hs, he) x columns [ws, we), summed row-major in order (torchvision
- * ps_roi_pool: out_sum / bin_area); an empty bin is 0. psRoiPool (§3.1) and the 'avg'
- * spatial pyramid (§6) use it.
+ * ps_roi_pool: out_sum / bin_area); an empty bin is 0. psRoiPool and the 'avg' spatial
+ * pyramid use it (docs/semantics.md "psRoiPool and psRoiAlign", "spatialPyramidPool").
  */
 export function binMean(
   pixel: (h: number, w: number) => number,

@@ -1,7 +1,7 @@
-// Spatial pyramid pooling (SPPNet), after reference/semantics.md §6 and API.md: level l
-// pools the box with roiPool's rounded box and overlapping floor/ceil bins (§1.1) over an
+// Spatial pyramid pooling (SPPNet), after docs/semantics.md "spatialPyramidPool" and docs/api.md: level l
+// pools the box with roiPool's rounded box and overlapping floor/ceil bins (docs/semantics.md "roiPool") over an
 // l x l grid. Without boxes the box is the whole map of each image, (0, 0, W-1, H-1) at
-// scale 1, which gives the adaptive bins floor(i*H/l)..ceil((i+1)*H/l) that §6 recommends.
+// scale 1, which gives the adaptive bins floor(i*H/l)..ceil((i+1)*H/l) that docs/semantics.md "spatialPyramidPool" recommends.
 // Each level is flattened (C, l, l) row-major; levels follow in the order given; the
 // output is [count, C * sum(l*l)] whatever the input layout.
 import { rounding } from '../geometry/arithmetic.js';

@@ -1,4 +1,4 @@
-// libFuzzer harness over every kernel entry point of native/include/roiops (issue 6).
+// libFuzzer harness over every kernel entry point of native/include/roiops (docs/design.md "Robustness").
 //
 // One input decodes to one call: which entry point, small dims (so that a run takes
 // milliseconds), a layout, a RoI/box table whose values often come raw from the input (NaN,

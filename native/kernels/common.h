@@ -27,7 +27,7 @@
 namespace roiops {
 namespace ROIOPS_ISA {
 
-// API.md "Bad input": a row is usable only if its batch index is an integer in [0, N)
+// docs/api.md "Bad input": a row is usable only if its batch index is an integer in [0, N)
 // and its four coordinates are finite. torchvision truncates the index and reads out of
 // bounds (vision#4828); we never do.
 inline bool roi_row_is_valid(const float* row, int64_t batch) {
@@ -57,7 +57,7 @@ inline void fill_block(T* block, int64_t count, T value) {
 // Growable scratch memory for one thread or one call. Not std::vector<float>: the members of
 // a std template over a shared type are weak symbols, so the linker keeps one copy for the
 // whole addon, and it could keep this translation unit's AVX-512 copy for the baseline code
-// (DESIGN.md "Build"). A template of this namespace is private to its instruction set.
+// (docs/design.md "Building"). A template of this namespace is private to its instruction set.
 template <class T>
 class Scratch {
  public:

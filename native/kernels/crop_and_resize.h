@@ -1,4 +1,4 @@
-// TensorFlow crop_and_resize, reference/semantics.md §2.8, as TensorFlow.js 4.22's CPU backend
+// TensorFlow crop_and_resize, docs/semantics.md "cropAndResize", as TensorFlow.js 4.22's CPU backend
 // computes it (tfjs-backend-cpu kernels/CropAndResize.js, the reference of the golden vectors).
 //
 // Precision: tfjs runs in JavaScript numbers, i.e. doubles, and rounds once when it stores

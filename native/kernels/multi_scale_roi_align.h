@@ -1,4 +1,4 @@
-// Multi-scale (FPN) RoIAlign forward (reference/semantics.md §5.1, torchvision
+// Multi-scale (FPN) RoIAlign forward (docs/semantics.md "multiScaleRoiAlign", torchvision
 // MultiScaleRoIAlign): one call for every level. Each RoI runs RoIAlign avg's per-RoI work
 // (kernels/roi_align.h) on its level's map with its level's scale, so row k is bit for bit
 // roi_align_forward of that level. The path (channels-last or planar) is chosen per level from

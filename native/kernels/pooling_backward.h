@@ -1,6 +1,6 @@
 // Backward passes with respect to the input map: roiPool (scatter to the argmax pixel,
-// torchvision's form, §1.1), psRoiPool (dY / bin area to every pixel of the forward's bin,
-// §3.1) and preciseRoiPool (the forward's per-pixel coefficients times dY, §7).
+// torchvision's form, docs/semantics.md "roiPool"), psRoiPool (dY / bin area to every pixel of the forward's bin,
+// "psRoiPool and psRoiAlign") and preciseRoiPool (the forward's per-pixel coefficients times dY, "preciseRoiPool").
 //
 // Determinism: the work is split over (image, block of channels) pairs. A task owns those
 // elements of the gradient outright: it zero-fills them, then visits the RoIs of its image in

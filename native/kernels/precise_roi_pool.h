@@ -1,4 +1,4 @@
-// Precise RoI pooling (PrRoIPool), reference/semantics.md §7: the exact integral of the
+// Precise RoI pooling (PrRoIPool), docs/semantics.md "preciseRoiPool": the exact integral of the
 // zero-padded bilinear interpolant f(y, x) = sum X[i,j] hat(y - i) hat(x - j) over each bin,
 // divided by the bin area. The integral is separable: pixel (i, j) contributes
 // X[i,j] * Iy(i) * Ix(j), where Ix(j) = integral over the bin's [x0, x1] of hat(x - j), summed

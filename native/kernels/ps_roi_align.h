@@ -1,10 +1,10 @@
-// Position-sensitive RoIAlign forward (reference/semantics.md §3.2, torchvision
+// Position-sensitive RoIAlign forward (docs/semantics.md "psRoiPool and psRoiAlign", torchvision
 // ps_roi_align): RoIAlign avg with aligned=true, where output channel c_out of bin
 // b = ph*PW + pw reads input channel c_out*PH*PW + b. torchvision's sample coordinate
 // `hstart + (iy + .5f)*bin_h/grid_h` with hstart = ph*bin_h + start is RoIAlign's (float
 // addition commutes), and its val = w1*v1 + w2*v2 + w3*v3 + w4*v4 and out_sum += val are
 // RoIAlign's avg, so the RoIAlign machinery computes it exactly. Differences: a bin without
-// samples is 0 (torchvision: 0/0 = NaN, §10.2).
+// samples is 0 (torchvision: 0/0 = NaN, docs/semantics.md "Where the peers differ").
 //
 // Channels-last path: the map is copied once as [N][H*W][bins][C_out] (channel c_out*bins + b
 // moved to b*C_out + c_out), so that a bin's C_out channels are contiguous and vectorise like

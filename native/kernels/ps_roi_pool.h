@@ -1,4 +1,4 @@
-// Position-sensitive RoI average pooling, reference/semantics.md §3.1 (torchvision
+// Position-sensitive RoI average pooling, docs/semantics.md "psRoiPool and psRoiAlign" (torchvision
 // ps_roi_pool_kernel.cpp): roiPool's floor/ceil bins of the rounded box without the +1
 // (rw = max(xe - xs, 1)), clipped to [0, H-1] x [0, W-1] as torchvision's forward clips,
 // the float mean of the bin (row-major sum / pixel count), 0 for an empty bin; output

@@ -1,5 +1,5 @@
-// RoIAlign forward: avg (torchvision, reference/semantics.md §2.1), max (mmcv §2.4, from
-// -infinity) and onnx-max (ONNX/onnxruntime corner max, §2.5); a bin with no samples is 0
+// RoIAlign forward: avg (torchvision, docs/semantics.md "roiAlign"), max (mmcv, from
+// -infinity) and onnx-max (ONNX/onnxruntime corner max), both in "The three modes"; a bin with no samples is 0
 // in every mode. Two paths: channels-last, vectorised across channels (many RoIs), and
 // planar NCHW (few RoIs on a large map). Vector lanes compute each channel with exactly the
 // scalar operations in the reference's order (mul, then add, no fusion), so both paths and

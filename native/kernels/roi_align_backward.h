@@ -1,5 +1,5 @@
-// Backward passes of RoIAlign (avg §2.1, mmcv max §2.4, onnx-max §2.5), PSRoIAlign (§3.2)
-// and rotated RoIAlign (§4.1): the gradient of the input map from the gradient of the output.
+// Backward passes of RoIAlign (avg, mmcv max, onnx-max: docs/semantics.md "roiAlign", "The three modes"), PSRoIAlign ("psRoiPool and psRoiAlign")
+// and rotated RoIAlign ("roiAlignRotated"): the gradient of the input map from the gradient of the output.
 //
 // Determinism. The work splits over channels, never over RoIs: a task owns whole channels of
 // the gradient (for ps, whole output channels, i.e. input channels c_out*bins .. +bins) and,

@@ -1,5 +1,5 @@
 // The RoIAlign sampling rule shared by every RoIAlign-shaped kernel
-// (reference/semantics.md §0.2 and §2.1, torchvision roi_align_common.h). The rule is
+// (docs/semantics.md "The bilinear sample" and "roiAlign", torchvision roi_align_common.h). The rule is
 // separable: a sample's four bilinear weights are products of one tap along y and one
 // along x, so a RoI needs PH*gridH + PW*gridW taps instead of PH*PW*gridH*gridW.
 // All arithmetic is float, in the reference's order, so positions match bit for bit.

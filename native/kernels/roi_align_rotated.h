@@ -1,4 +1,4 @@
-// Rotated RoIAlign forward (reference/semantics.md §4.1 detectron2 ROIAlignRotated, §4.2
+// Rotated RoIAlign forward (docs/semantics.md "roiAlignRotated": detectron2 ROIAlignRotated,
 // mmcv's aligned/clockwise options). A rotated RoI's samples are not separable (each one's
 // position mixes both local coordinates), so the kernel lists every sample of a bin with its
 // four corner offsets and weights (BinSample) and reuses RoIAlign's channel-vectorised
@@ -8,7 +8,7 @@
 // Positions, in float and in detectron2's order:
 //   yy = -h/2 + ph*bin_h + (iy + .5f)*bin_h/grid_h      (xx likewise)
 //   y  = (yy*cos - xx*sin) + cy,   x = (yy*sin + xx*cos) + cx
-// then the bilinear rule of §0.2 (detectron2 writes `y < 0` where torchvision writes
+// then the bilinear rule of docs/semantics.md "The bilinear sample" (detectron2 writes `y < 0` where torchvision writes
 // `y <= 0`; both give the same weights up to the sign of a zero weight).
 //
 // Angle 0 against roi_align_forward with the same `aligned` on the box (cx - w/2, cy - h/2,

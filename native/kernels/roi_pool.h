@@ -1,5 +1,5 @@
-// RoI max pooling, reference/semantics.md §1.1 (torchvision roi_pool_kernel.cpp), plus the
-// disjoint 'split' bins of API.md. Two paths with identical results: channels-last,
+// RoI max pooling, docs/semantics.md "roiPool" (torchvision roi_pool_kernel.cpp), plus the
+// disjoint 'split' bins of docs/api.md "roiPool". Two paths with identical results: channels-last,
 // vectorised across channels (many RoIs), and planar NCHW (few RoIs on a large map).
 #pragma once
 #include <cfloat>
@@ -41,7 +41,7 @@ inline BinSpan pool_bin(int64_t i, int64_t bins, int64_t start, int64_t length, 
 
 // The box as the Caffe rule sees it: C round (half away from zero) of the scaled corners,
 // inclusive end, malformed boxes forced to one pixel. psRoiPool's rule (`inclusive_end`
-// false, §3.1) takes max(end - start, 1) instead: no +1.
+// false, docs/semantics.md "psRoiPool and psRoiAlign") takes max(end - start, 1) instead: no +1.
 struct RoundedBox {
   int64_t x0, y0, width, height;
 };
@@ -76,7 +76,7 @@ struct BlockStrides {
 // values[0 .. NV*L::width) and indices[0 .. NV*L::width) (indices may be null).
 // Best of the bin's non-NaN values, first occurrence in row-major order on ties. Unlike
 // torchvision's -FLT_MAX start, a bin of -inf values gives -inf and names its first pixel;
-// a bin of only NaNs gives NaN and -1 (reference/semantics.md §1.1). The running maximum
+// a bin of only NaNs gives NaN and -1 (docs/semantics.md "roiPool"). The running maximum
 // starts as (NaN, -1), "nothing taken yet" (ScalarLanes::max_update), which is also the
 // answer for a bin of NaNs.
 template <class L, int NV>

@@ -1,4 +1,4 @@
-// Spatial pyramid pooling, reference/semantics.md §6 as API.md defines it: level l pools the
+// Spatial pyramid pooling, docs/semantics.md "spatialPyramidPool", as docs/api.md defines it: level l pools the
 // box with roiPool's overlapping floor/ceil bins over an l x l grid (roi_pool.h's bin
 // machinery, called with this output's strides), max as roiPool (empty bin 0) or avg (the
 // float mean of the bin's pixels, empty bin 0). Each row of the output is the levels in the

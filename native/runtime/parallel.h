@@ -1,4 +1,4 @@
-// The process-wide pool of compute threads (DESIGN.md "Threads and async"). Kernels split
+// The process-wide pool of compute threads (docs/threads-and-sizing.md "The model"). Kernels split
 // their work into independent tasks (each output element belongs to exactly one task, so
 // results do not depend on the thread count) and hand them to parallel_for.
 #pragma once

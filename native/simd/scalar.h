@@ -29,7 +29,7 @@ struct ScalarLanes {
   // roiPool's running maximum, which starts from (NaN, -1): take (v, candidate)
   // when v is a number and either v > best or best is still NaN, i.e. !(v <= best) && v == v.
   // So NaN pixels are never taken, a bin of -inf names its first pixel, ties keep the first,
-  // and a bin of only NaNs stays (NaN, -1): reference/semantics.md §1.1, two comparisons per
+  // and a bin of only NaNs stays (NaN, -1): docs/semantics.md "roiPool", two comparisons per
   // vector (the former "v > best || (index < 0 && v == best)" took three and an index test).
   static void max_update(F& best, I& index, F v, I candidate) {
     if (!(v <= best) && v == v) {

@@ -392,7 +392,7 @@ struct Tap {
   float lw = 0, hw = 0;
 };
 
-Tap tap(float v, int64_t size) {  // reference/semantics.md §0.2
+Tap tap(float v, int64_t size) {  // docs/semantics.md "The bilinear sample"
   Tap t;
   if (!(v >= -1.0f && v <= static_cast<float>(size))) return t;
   if (v <= 0) v = 0;

@@ -3,8 +3,8 @@
 // arm64 under qemu-aarch64, and under `qemu-x86_64 -cpu Nehalem`, where any AVX instruction
 // would fault (scripts/test-emulated.sh).
 //
-//   1. Known answers: the hand-checked vectors of reference/semantics.md §9 (and §2.2,
-//      §2.4), plus the kernels' rules for unusable rows and -inf/NaN bins, through every
+//   1. Known answers: the hand-checked vectors of docs/semantics.md "Worked examples" (and the
+//      mmcv example of "The three modes"), plus the kernels' rules for unusable rows and -inf/NaN bins, through every
 //      instruction-set table, both layouts, one and 19 channels (vector lanes
 //      and tails), and both kernel paths (planar NCHW and channels-last).
 //   2. Random problems: every table equals the scalar table bit for bit (the kernels compute
@@ -210,7 +210,7 @@ std::string difference_text(const Result& got, const Result& want, int64_t i, si
 // ---------------------------------------------------------------------------------------
 // 1. Known answers
 
-// The §9a feature map (row y = 0..7, column x = 0..7).
+// The docs/semantics.md "The deepsense.ai 8×8 example" feature map (row y = 0..7, column x = 0..7).
 const std::vector<float> kArticleMap = {
     0.88f, 0.44f, 0.14f, 0.16f, 0.37f, 0.77f, 0.96f, 0.27f,  //
     0.19f, 0.45f, 0.57f, 0.16f, 0.63f, 0.29f, 0.71f, 0.70f,  //
@@ -261,7 +261,7 @@ bool close_to(float got, float want) {
 }
 
 // The kernels take the planar NCHW path for little work on many pixels and the channels-last
-// path for much work on few pixels (kernels/common.h prefer_channels_last). A test reaches
+// path for much work on few pixels (prefer_channels_last in native/kernels/cost_model.h). A test reaches
 // the first with its boxes on a map padded with empty images, and the second with its boxes
 // repeated until there are twice as many output bins as map pixels.
 constexpr int64_t kPaddingImages = 63;
@@ -313,55 +313,58 @@ void expect_known(const std::string& name, const std::vector<float>& plane, int6
 }
 
 void known_answers() {
-  // §9a, torchvision rules: the literal box, its half-open reading, and the box that gives
+  // docs/semantics.md "The deepsense.ai 8×8 example", torchvision rules: the literal box, its half-open reading, and the box that gives
   // the article's figures; argmax is y*8+x. 'split' bins of the inclusive box (0,3,6,7) are
   // the article's own disjoint sections.
-  expect_known("§9a (0,3,7,8)", kArticleMap, 8, 8, {0, 0, 3, 7, 8}, pool_op(2, 2, BinRule::overlap, true),
+  expect_known("deepsense 8x8 (0,3,7,8)", kArticleMap, 8, 8, {0, 0, 3, 7, 8}, pool_op(2, 2, BinRule::overlap, true),
                {0.85f, 0.96f, 0.97f, 0.91f}, {24, 46, 58, 63});
-  expect_known("§9a (0,3,6,7)", kArticleMap, 8, 8, {0, 0, 3, 6, 7}, pool_op(2, 2, BinRule::overlap, true),
+  expect_known("deepsense 8x8 (0,3,6,7)", kArticleMap, 8, 8, {0, 0, 3, 6, 7}, pool_op(2, 2, BinRule::overlap, true),
                {0.85f, 0.96f, 0.97f, 0.96f}, {24, 46, 58, 46});
-  expect_known("§9a (0,2,6,7)", kArticleMap, 8, 8, {0, 0, 2, 6, 7}, pool_op(2, 2, BinRule::overlap, true),
+  expect_known("deepsense 8x8 (0,2,6,7)", kArticleMap, 8, 8, {0, 0, 2, 6, 7}, pool_op(2, 2, BinRule::overlap, true),
                {0.85f, 0.84f, 0.97f, 0.96f}, {24, 27, 58, 46});
-  expect_known("§9a split (0,3,6,7)", kArticleMap, 8, 8, {0, 0, 3, 6, 7}, pool_op(2, 2, BinRule::split, true),
+  expect_known("deepsense 8x8 split (0,3,6,7)", kArticleMap, 8, 8, {0, 0, 3, 6, 7}, pool_op(2, 2, BinRule::split, true),
                {0.85f, 0.84f, 0.97f, 0.96f}, {24, 27, 58, 46});
-  expect_known("§9a three boxes, no argmax", kArticleMap, 8, 8, {0, 0, 3, 7, 8, 0, 0, 3, 6, 7, 0, 0, 2, 6, 7},
+  expect_known("deepsense 8x8 three boxes, no argmax", kArticleMap, 8, 8, {0, 0, 3, 7, 8, 0, 0, 3, 6, 7, 0, 0, 2, 6, 7},
                pool_op(2, 2, BinRule::overlap, false),
                {0.85f, 0.96f, 0.97f, 0.91f, 0.85f, 0.96f, 0.97f, 0.96f, 0.85f, 0.84f, 0.97f, 0.96f});
 
-  // §9b: arange(16) as 4x4, RoI max pooling (argmax equals the values) ...
+  // docs/semantics.md "A 4×4 map": arange(16) as 4x4, RoI max pooling (argmax equals the values) ...
   const std::vector<float> map16 = arange(16), rois16 = {0, 0, 0, 2, 2, 0, 0, 1, 3, 3};
-  expect_known("§9b", map16, 4, 4, rois16, pool_op(2, 2, BinRule::overlap, true), {5, 6, 9, 10, 9, 11, 13, 15},
+  expect_known("4x4 map", map16, 4, 4, rois16, pool_op(2, 2, BinRule::overlap, true), {5, 6, 9, 10, 9, 11, 13, 15},
                {5, 6, 9, 10, 9, 11, 13, 15});
   // ... and its RoIAlign table (0.625 exercises the snap of [-1, 0] to row/column 0).
   for (int64_t sr : {-1, 1, 2})
-    expect_known("§9b", map16, 4, 4, rois16, align_op(2, 2, sr, false, AlignMode::avg),
+    expect_known("4x4 map", map16, 4, 4, rois16, align_op(2, 2, sr, false, AlignMode::avg),
                  {2.5f, 3.5f, 6.5f, 7.5f, 6.75f, 8.25f, 10.75f, 12.25f});
-  expect_known("§9b", map16, 4, 4, rois16, align_op(2, 2, -1, true, AlignMode::avg),
+  expect_known("4x4 map", map16, 4, 4, rois16, align_op(2, 2, -1, true, AlignMode::avg),
                {0, 1, 4, 5, 4.3125f, 5.75f, 8.3125f, 9.75f});
-  expect_known("§9b", map16, 4, 4, rois16, align_op(2, 2, 2, true, AlignMode::avg),
+  expect_known("4x4 map", map16, 4, 4, rois16, align_op(2, 2, 2, true, AlignMode::avg),
                {0.625f, 1.5f, 4.125f, 5, 4.3125f, 5.75f, 8.3125f, 9.75f});
-  expect_known("§9b", map16, 4, 4, rois16, align_op(2, 2, 1, true, AlignMode::avg),
+  expect_known("4x4 map", map16, 4, 4, rois16, align_op(2, 2, 1, true, AlignMode::avg),
                {0, 1, 4, 5, 4.25f, 5.75f, 8.25f, 9.75f});
   // The max-mode divergence: samples at (0.75|2.25)^2 of box (0,0,3,3).
   const std::vector<float> box33 = {0, 0, 0, 3, 3};
-  expect_known("§9b divergence", map16, 4, 4, box33, align_op(1, 1, 2, false, AlignMode::avg), {7.5f});
-  expect_known("§9b divergence", map16, 4, 4, box33, align_op(1, 1, 2, false, AlignMode::max), {11.25f});
-  expect_known("§9b divergence", map16, 4, 4, box33, align_op(1, 1, 2, false, AlignMode::onnx_max), {5.625f});
+  expect_known("4x4 map divergence", map16, 4, 4, box33, align_op(1, 1, 2, false, AlignMode::avg), {7.5f});
+  expect_known("4x4 map divergence", map16, 4, 4, box33, align_op(1, 1, 2, false, AlignMode::max), {11.25f});
+  expect_known("4x4 map divergence", map16, 4, 4, box33, align_op(1, 1, 2, false, AlignMode::onnx_max), {5.625f});
 
-  // §9c: MXNet ROIPooling on arange(48) as 8x6 (scale 0.7 exercises the rounding), and
+  // docs/semantics.md "Smaller ones": MXNet ROIPooling on arange(48) as 8x6 (scale 0.7 exercises the rounding), and
   // torchvision RoIAlign on the same map.
   const std::vector<float> map48 = arange(48), box44 = {0, 0, 0, 4, 4};
-  expect_known("§9c", map48, 8, 6, box44, pool_op(2, 2, BinRule::overlap, true), {14, 16, 26, 28}, {14, 16, 26, 28});
-  expect_known("§9c", map48, 8, 6, box44, pool_op(2, 2, BinRule::overlap, true, 0.7f), {7, 9, 19, 21}, {7, 9, 19, 21});
-  expect_known("§9c", map48, 8, 6, box33, align_op(2, 2, -1, false, AlignMode::avg), {5.25f, 6.75f, 14.25f, 15.75f});
-  // §2.2: detectron2's 5x5 arange(25), box [1,1,3,3], 4x4 output, adaptive sampling.
+  expect_known("MXNet 8x6", map48, 8, 6, box44, pool_op(2, 2, BinRule::overlap, true), {14, 16, 26, 28},
+               {14, 16, 26, 28});
+  expect_known("MXNet 8x6", map48, 8, 6, box44, pool_op(2, 2, BinRule::overlap, true, 0.7f), {7, 9, 19, 21},
+               {7, 9, 19, 21});
+  expect_known("MXNet 8x6", map48, 8, 6, box33, align_op(2, 2, -1, false, AlignMode::avg),
+               {5.25f, 6.75f, 14.25f, 15.75f});
+  // docs/semantics.md "Smaller ones": detectron2's 5x5 arange(25), box [1,1,3,3], 4x4 output, adaptive sampling.
   const std::vector<float> map25 = arange(25), box1133 = {0, 1, 1, 3, 3};
-  expect_known("§2.2", map25, 5, 5, box1133, align_op(4, 4, 0, false, AlignMode::avg),
+  expect_known("detectron2 5x5", map25, 5, 5, box1133, align_op(4, 4, 0, false, AlignMode::avg),
                {7.5f, 8, 8.5f, 9, 10, 10.5f, 11, 11.5f, 12.5f, 13, 13.5f, 14, 15, 15.5f, 16, 16.5f});
-  expect_known("§2.2", map25, 5, 5, box1133, align_op(4, 4, 0, true, AlignMode::avg),
+  expect_known("detectron2 5x5", map25, 5, 5, box1133, align_op(4, 4, 0, true, AlignMode::avg),
                {4.5f, 5, 5.5f, 6, 7, 7.5f, 8, 8.5f, 9.5f, 10, 10.5f, 11, 12, 12.5f, 13, 13.5f});
-  // §2.4: mmcv's aligned 2x2 example.
-  expect_known("§2.4", {1, 2, 3, 4}, 2, 2, {0, 0, 0, 1, 1}, align_op(2, 2, 2, true, AlignMode::avg),
+  // docs/semantics.md "The three modes": mmcv's aligned 2x2 example.
+  expect_known("mmcv 2x2", {1, 2, 3, 4}, 2, 2, {0, 0, 0, 1, 1}, align_op(2, 2, 2, true, AlignMode::avg),
                {1, 1.25f, 1.5f, 1.75f});
 
   // Rows that are not usable (batch index out of range or not an integer, a non-finite
@@ -505,7 +508,7 @@ void random_problems() {
 }
 
 // Outputs over 2^20 elements: NCHW output is then streamed out with non-temporal stores
-// (kernels/transpose.h kStreamOutputElements), each RoI block at a different alignment.
+// (kStreamOutputElements in native/kernels/cost_model.h), each RoI block at a different alignment.
 void large_outputs() {
   uint64_t seed = 100;
   for (Layout layout : {Layout::nchw, Layout::nhwc}) {
@@ -521,7 +524,7 @@ void large_outputs() {
   }
 }
 
-// Boxes far past any map (clamped, kernels/common.h) with a fixed grid: valid, and the same
+// Boxes far past any map (clamped, native/kernels/common.h clamp_to_int64) with a fixed grid: valid, and the same
 // on every table.
 void extreme_boxes() {
   for (Layout layout : {Layout::nchw, Layout::nhwc}) {

@@ -10,7 +10,7 @@
 //      paths compute the same float expressions in the same order.
 //   3. Identities: spatialPyramidPool of one box == roiPool with l x l bins (max mode);
 //      preciseRoiPool of box (0,0,14,14) at scale 0.5 with 7x7 bins == avg_pool2d(2, stride 1)
-//      (reference/semantics.md §7); the §7 worked values.
+//      (docs/semantics.md "preciseRoiPool"); that section's worked values.
 //   4. Bad input: a non-ok Status, never a crash.
 #include <algorithm>
 #include <cmath>
@@ -405,7 +405,7 @@ void identities() {
               close = close && std::fabs(got - want) <= 1e-5 + 1e-5 * std::fabs(want);
             }
         check(close, where + ": preciseRoiPool 7x7 of (0,0,14,14) at 0.5 != avg_pool2d(2, 1)");
-        // §7 worked values on arange(16) as 4x4.
+        // docs/semantics.md "preciseRoiPool" worked values on arange(16) as 4x4.
         Map ramp{1, 1, 4, 4, {}, {}};
         for (int i = 0; i < 16; ++i) ramp.nchw.push_back(static_cast<float>(i));
         ramp.nhwc = ramp.nchw;
@@ -413,16 +413,16 @@ void identities() {
         std::vector<float> v(1), four(4);
         const std::vector<float> b1 = {0, 0, 0, 3, 3}, b2 = {0, -1, -1, 1, 1};
         table->precise_roi_pool_forward(ramp.view(layout), rows_of(b1), one, output_of(v), {});
-        check(std::fabs(v[0] - 7.5f) < 1e-5f, where + ": §7 box (0,0,3,3) 1x1 != 7.5");
+        check(std::fabs(v[0] - 7.5f) < 1e-5f, where + ": preciseRoiPool box (0,0,3,3) 1x1 != 7.5");
         table->precise_roi_pool_forward(ramp.view(layout), rows_of(b2), one, output_of(v), {});
-        check(std::fabs(v[0] - 0.9375f) < 1e-6f, where + ": §7 box (-1,-1,1,1) 1x1 != 0.9375");
+        check(std::fabs(v[0] - 0.9375f) < 1e-6f, where + ": preciseRoiPool box (-1,-1,1,1) 1x1 != 0.9375");
         PreciseRoiPoolParams two;
         two.pooled_height = two.pooled_width = 2;
         table->precise_roi_pool_forward(ramp.view(layout), rows_of(b1), two, output_of(four), {});
         const float want4[4] = {3.75f, 5.25f, 9.75f, 11.25f};
         bool ok4 = true;
         for (int i = 0; i < 4; ++i) ok4 = ok4 && std::fabs(four[static_cast<size_t>(i)] - want4[i]) < 1e-5f;
-        check(ok4, where + ": §7 box (0,0,3,3) 2x2");
+        check(ok4, where + ": preciseRoiPool box (0,0,3,3) 2x2");
       }
 }
 

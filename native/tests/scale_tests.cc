@@ -1,4 +1,4 @@
-// Kernel tests past 2^31 elements (issue 6, "Scale"), part of roiops_kernel_tests
+// Kernel tests past 2^31 elements (docs/design.md "Robustness": "Scale"), part of roiops_kernel_tests
 // (kernel_tests.cc's main calls scale_tests()).
 //
 // The feature maps are [2, 36, 8192, 8192] floats (19 GB) in each layout: every image is

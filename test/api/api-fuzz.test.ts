@@ -1,6 +1,6 @@
-// Issue 6: a property-based fuzz of the public API (fast-check). For every operator, in its
+// A property-based fuzz of the public API (fast-check; docs/design.md "Robustness"). For every operator, in its
 // Sync and its async form, on arbitrary calls (test/helpers/fuzz-calls.ts: valid ones and ones
-// with a field broken): the call either returns what API.md documents — a tensor of the
+// with a field broken): the call either returns what docs/api.md "Operators" documents — a tensor of the
 // documented shape (test/helpers/fuzz-oracle.ts), data of that many elements, written into
 // `out` when given — or throws (rejects with) a TypeError or RangeError whose message starts
 // with the function's name and names an argument or option; nothing else, and never a crash
@@ -49,7 +49,7 @@ const project =
       ? `native-${process.env.ROI_OPS_SIMD}`
       : 'native';
 
-/** A legal output larger than this is not run (it would be slow, or gigabytes: API.md allows up to the engine's limit). */
+/** A legal output larger than this is not run (it would be slow, or gigabytes: docs/api.md "Bad input" allows up to the engine's limit). */
 const largestRunOutput = 2 ** 20;
 /** A Sync call taking longer than this did work the API should have refused up front (every valid call here takes well under 1 ms). */
 const slowCallMs = 5_000;
@@ -96,7 +96,7 @@ const sameDims = (a: unknown, b: number[]) =>
 const sameBytes = (a: Uint8Array | null, b: Uint8Array | null) =>
   a === null || b === null ? a === b : Buffer.compare(a, b) === 0;
 
-/** A returned value must be what API.md documents for these arguments. */
+/** A returned value must be what docs/api.md documents for these arguments. */
 function checkReturned(op: OperatorName, fn: string, args: unknown[], value: unknown): void {
   let documented;
   try {
@@ -111,7 +111,7 @@ function checkReturned(op: OperatorName, fn: string, args: unknown[], value: unk
   check(types.isFloat32Array(result.data), () => `${fn} returned data that is not a Float32Array`);
   check(
     sameDims(result.shape, shape),
-    () => `${fn} returned shape ${JSON.stringify(result.shape)}, API.md documents [${shape}]`,
+    () => `${fn} returned shape ${JSON.stringify(result.shape)}, docs/api.md documents [${shape}]`,
   );
   check(
     result.data.length === product(shape),
@@ -217,7 +217,7 @@ interface Tally {
 
 /**
  * Whether any typed array reachable from `value` is a view of a resizable (not shared)
- * ArrayBuffer, which async calls refuse (API.md: it could shrink while the call runs).
+ * ArrayBuffer, which async calls refuse (docs/api.md "Tensors": it could shrink while the call runs).
  */
 function usesResizableMemory(value: unknown, depth = 0): boolean {
   if (ArrayBuffer.isView(value)) {
@@ -280,7 +280,7 @@ async function checkCall(call: FuzzCall, tally: Tally): Promise<void> {
     return;
   }
   if (kind === 'aborted') {
-    // API.md: an aborted call rejects with the signal's reason (a call that is also malformed may be refused as such first).
+    // docs/api.md "Bad input": an aborted call rejects with the signal's reason (a call that is also malformed may be refused as such first).
     const reason = (signal as AbortSignal).reason;
     check(settled.kind === 'threw', () => `${op} with an aborted signal resolved`);
     const error = (settled as { error: unknown }).error;

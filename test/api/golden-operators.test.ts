@@ -101,7 +101,7 @@ describe('golden vectors of the other operators', () => {
         const result = await c.forward.run(c, layout, form, threads);
         const expected = c.forward.expected(c, layout);
         expect(result.shape).toEqual(expected.shape);
-        // §3.2: torchvision divides a zero-size box's empty sum by 0 (NaN); roi-ops gives 0 (API.md).
+        // docs/semantics.md "psRoiPool and psRoiAlign": torchvision divides a zero-size box's empty sum by 0 (NaN); roi-ops gives 0 (docs/api.md "psRoiPool and psRoiAlign").
         const values = c.op === 'psRoiAlign' ? expected.data.map((v) => (Number.isNaN(v) ? 0 : v)) : expected.data;
         const { atol, rtol } = toleranceFor(c.op, c.params);
         expect(mismatches(result.data, values, atol, rtol)).toEqual([]);
@@ -165,7 +165,7 @@ describe('golden input gradients', () => {
       const expected = inLayout(c.expectedGradInput as DecodedTensor, layout);
       expect(result.shape).toEqual(expected.shape);
       // psRoiPool: roi-ops' backward is the gradient of its forward; where torchvision's backward
-      // clips bins differently from its own forward (§3.1, §10.2), those elements are left out.
+      // clips bins differently from its own forward (docs/semantics.md "psRoiPool and psRoiAlign", "Where the peers differ"), those elements are left out.
       const excluded = c.op === 'psRoiPool' ? torchvisionBackwardDisagreements(c, layout) : new Set<number>();
       const keep = (data: Float32Array) => Array.from(data).filter((_, i) => !excluded.has(i));
       expect(mismatches(keep(result.data), keep(expected.data), 1e-5, 1e-4)).toEqual([]);

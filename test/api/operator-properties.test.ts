@@ -1,6 +1,7 @@
 // Properties the golden vectors cannot show, on the backend this project runs (native at
 // each instruction set, or JavaScript): layout invariance, thread-count and sync/async
-// invariance, and the identities between operators (API.md, semantics.md §4.1, §5.1, §6, §7).
+// invariance, and the identities between operators (docs/api.md "Operators"; docs/semantics.md "roiAlignRotated", "multiScaleRoiAlign", "spatialPyramidPool",
+// "preciseRoiPool").
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -212,14 +213,14 @@ describe('identities between operators', () => {
     }
   });
 
-  it('roiAlignRotated by 90 degrees turns a centred square box on a square map (semantics.md §4.1)', () => {
+  it('roiAlignRotated by 90 degrees turns a centred square box on a square map (roiAlignRotated semantics)', () => {
     const square = randomMap([1, 3, 12, 12], 21);
     const box = (angle: number) => ({ data: new Float32Array([0, 6, 6, 8, 8, angle]), shape: [1, 6] });
     const options = { outputSize: 4, samplingRatio: 2 };
     const upright = roiAlignRotatedSync(square, box(0), options).data;
     const turned = roiAlignRotatedSync(square, box(90), options).data;
     // Counter-clockwise by 90 degrees: output bin (i, j) of the turned box is bin (3 - j, i) of
-    // the upright one (detectron2's 5x5 test vector of §4.1 obeys the same rule).
+    // the upright one (detectron2's 5x5 test vector of docs/semantics.md "roiAlignRotated" obeys the same rule).
     const expected = new Float32Array(upright.length);
     for (let c = 0; c < 3; c++)
       for (let i = 0; i < 4; i++)

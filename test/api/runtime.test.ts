@@ -1,4 +1,4 @@
-// info(), setNumThreads(), getNumThreads() and the environment variables of API.md "Runtime".
+// info(), setNumThreads(), getNumThreads() and the environment variables of docs/api.md "Runtime".
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';

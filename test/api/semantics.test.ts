@@ -1,5 +1,5 @@
 // Worked examples whose answers were computed by hand or quoted from the reference
-// libraries' own tests (reference/semantics.md §9, §2.2, §2.4, §12), and the behaviour
+// libraries' own tests (docs/semantics.md "Worked examples", "The three modes"), and the behaviour
 // of every input form and option that the golden vectors do not exercise.
 import { describe, expect, it } from 'vitest';
 
@@ -10,7 +10,7 @@ const arange = (n: number) => Float32Array.from({ length: n }, (_, i) => i);
 const map = (data: Float32Array, h: number, w: number) => ({ data, shape: [1, 1, h, w] });
 const rows = (...values: number[]) => ({ data: f32(values), shape: [values.length / 5, 5] });
 
-// §9a: the 8x8 feature map of the deepsense.ai article.
+// docs/semantics.md "The deepsense.ai 8×8 example": the 8x8 feature map of the deepsense.ai article.
 const article = map(
   f32([
     0.88, 0.44, 0.14, 0.16, 0.37, 0.77, 0.96, 0.27, 0.19, 0.45, 0.57, 0.16, 0.63, 0.29, 0.71, 0.7, 0.66, 0.26, 0.82,
@@ -100,7 +100,7 @@ describe('roiAlign worked examples', () => {
     [true, -1, [0, 1, 4, 5, 4.3125, 5.75, 8.3125, 9.75]],
     [true, 2, [0.625, 1.5, 4.125, 5, 4.3125, 5.75, 8.3125, 9.75]],
     [true, 1, [0, 1, 4, 5, 4.25, 5.75, 8.25, 9.75]],
-  ] as const)('§9b table: aligned %s, samplingRatio %d', (aligned, samplingRatio, expected) => {
+  ] as const)('4x4 map table: aligned %s, samplingRatio %d', (aligned, samplingRatio, expected) => {
     const result = roiAlignSync(x4, twoRois, { outputSize: 2, aligned, samplingRatio });
     expect(Array.from(result.data)).toEqual(expected);
   });

@@ -1,4 +1,4 @@
-// API.md "Bad input" for the operators beyond roiPool and roiAlign: every refusal is a
+// docs/api.md "Bad input" for the operators beyond roiPool and roiAlign: every refusal is a
 // TypeError or RangeError naming the function, the argument, what was expected and what
 // came. (The checks they share with roiAlign — tensors, boxes rows, outputSize, out — are
 // asserted in validation.test.ts; here is what each operator adds.)

@@ -1,4 +1,4 @@
-// API.md "Bad input": every refusal is a TypeError or RangeError whose message names the
+// docs/api.md "Bad input": every refusal is a TypeError or RangeError whose message names the
 // function, the argument, what was expected and what came. Each message is asserted here.
 import { describe, expect, it } from 'vitest';
 

@@ -135,7 +135,7 @@ describe('explain(): the drawn numbers give the kernel output', () => {
     },
   );
 
-  it('roiAlign: semantics.md §0.2/§9b numbers (the [-1, 0] snap) through the description', () => {
+  it('roiAlign: the bilinear sample and 4x4 map numbers (the [-1, 0] snap) through the description', () => {
     const panel = explain({
       op: 'roiAlign',
       map: { height: 4, width: 4, values: Array.from({ length: 16 }, (_, i) => i) },
@@ -188,7 +188,7 @@ describe('the article example', () => {
       expect(panel.map.values).toEqual(Array.from(c?.input.data ?? []));
       expect(panel.box).toEqual({ x1: 0, y1: 3, x2: 6, y2: 7 });
     }
-    // semantics.md §9a, in words: torchvision 0.85 0.96 / 0.97 0.96, the article 0.85 0.84 / 0.97 0.96.
+    // docs/semantics.md "The deepsense.ai 8×8 example", in words: torchvision 0.85 0.96 / 0.97 0.96, the article 0.85 0.84 / 0.97 0.96.
     expect(overlap.output).toEqual([0.85, 0.96, 0.97, 0.96].map(f));
     expect(split.output).toEqual([0.85, 0.84, 0.97, 0.96].map(f));
     expect(overlap.bins.map((b) => b.argmax)).toEqual([24, 46, 58, 46]);

@@ -49,7 +49,7 @@ export interface FuzzCall {
   corruption: string | null;
 }
 
-// ---- The operators' parameters and documented options (API.md, lib/types.ts).
+// ---- The operators' parameters and documented options (docs/api.md, lib/types.ts).
 
 type OptionKind =
   | 'outputSize'
@@ -333,7 +333,7 @@ function boxCoordinates(r: BoxRegion): Arbitrary<number[]> {
       );
 }
 
-/** Valid boxes in one of API.md's forms, and their count K. */
+/** Valid boxes in one of the forms of docs/api.md "Tensors", and their count K. */
 export function validBoxes(r: BoxRegion): Arbitrary<{ boxes: unknown; count: number }> {
   const coordinates = r.columns - 1;
   const rows =

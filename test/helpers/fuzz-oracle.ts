@@ -1,6 +1,6 @@
-// The API fuzz's oracle: the output shape API.md documents for a call, computed from the
+// The API fuzz's oracle: the output shape docs/api.md documents for a call, computed from the
 // arguments as given, independently of lib/. It reads only what the shape depends on and
-// checks that much against API.md ("Tensors": float32 data whose length matches its dims,
+// checks that much against docs/api.md ("Tensors": float32 data whose length matches its dims,
 // dims of non-negative integers; box forms; outputSize; layout); for anything else it is
 // lenient. A call it calls undocumented must not succeed.
 import { types } from 'node:util';
@@ -8,7 +8,7 @@ import { types } from 'node:util';
 import { dimsOf, product } from './fuzz-values.js';
 import type { OperatorName } from './fuzz-calls.js';
 
-/** Thrown by the oracle: API.md gives this call no output, so it must be refused. */
+/** Thrown by the oracle: docs/api.md gives this call no output, so it must be refused. */
 export class Undocumented extends Error {}
 
 function refuse(why: string): never {
@@ -32,7 +32,7 @@ export interface DocumentedOutput {
 
 type Layout = 'NCHW' | 'NHWC';
 
-/** The dims of a TensorLike (API.md "Tensors"), checked against its data. */
+/** The dims of a TensorLike (docs/api.md "Tensors"), checked against its data. */
 function tensorDims(value: unknown, name: string, rank?: number): number[] {
   if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) refuse(`${name} is not a tensor`);
   const t = value as { data?: unknown; type?: unknown };
@@ -77,7 +77,7 @@ function pooledSize(value: unknown, name: string): [number, number] {
   return refuse(`${name} is not n or [h, w]`);
 }
 
-/** K, the number of box rows (API.md "Tensors": [K, columns], [K, columns-1] for N == 1, or one [L_i, columns-1] per image). */
+/** K, the number of box rows (docs/api.md "Tensors": [K, columns], [K, columns-1] for N == 1, or one [L_i, columns-1] per image). */
 function roiCount(boxes: unknown, batch: number, columns: number, name: string): number {
   if (Array.isArray(boxes)) {
     if (boxes.length > batch) refuse(`${name} has more tensors than images`);
@@ -92,7 +92,7 @@ function roiCount(boxes: unknown, batch: number, columns: number, name: string):
   return refuse(`${name} has ${c} columns with batch ${batch}`);
 }
 
-/** Options; where API.md lets them be omitted, null means none too (as in Node's own fs functions). */
+/** Options; where docs/api.md lets them be omitted, null means none too (as in Node's own fs functions). */
 function optionsObject(value: unknown, optional: boolean): Record<string, unknown> {
   if ((value === undefined || value === null) && optional) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) refuse('options is not an object');
@@ -103,7 +103,7 @@ function pooledShape(layout: Layout, K: number, C: number, [ph, pw]: [number, nu
   return layout === 'NCHW' ? [K, C, ph, pw] : [K, ph, pw, C];
 }
 
-/** What API.md's operator table (and "Backward") says the call returns. */
+/** What docs/api.md's "Operators" table (and "Backward") says the call returns. */
 export function documentedOutput(op: OperatorName, args: readonly unknown[]): DocumentedOutput {
   const output = (shape: number[], argmax = false) => ({ shape, argmax });
   switch (op) {

@@ -1,5 +1,5 @@
 // Building blocks of the public-API fuzz (test/api/api-fuzz.test.ts, test/helpers/fuzz-calls.ts):
-// float32 data in each kind of storage API.md accepts ("Any Float32Array view works"),
+// float32 data in each kind of storage docs/api.md "Tensors" accepts ("Any Float32Array view works"),
 // TensorLikes in both of its spellings, and the malformed values a caller can pass instead.
 import fc, { type Arbitrary } from 'fast-check';
 
@@ -22,7 +22,7 @@ export function isTensorValue(value: unknown): value is Record<string, unknown> 
   );
 }
 
-/** The dims of a tensor the way API.md spells them: `shape`, else `dims` (ort.Tensor). */
+/** The dims of a tensor the way docs/api.md spells them: `shape`, else `dims` (ort.Tensor). */
 export function dimsOf(tensor: unknown): unknown {
   const t = tensor as { shape?: unknown; dims?: unknown };
   return t.shape !== undefined ? t.shape : t.dims;

@@ -180,8 +180,8 @@ export function toleranceFor(op: string, params: Record<string, unknown> = {}): 
 
 /**
  * psRoiPool golden gradients: the gradient elements (indices in `layout`) touched by a bin
- * whose forward clipping ([0, H-1] x [0, W-1], semantics.md §3.1) and torchvision's backward
- * clipping ([0, H] x [0, W], §10.2) differ. roi-ops' backward is the true gradient of its
+ * whose forward clipping ([0, H-1] x [0, W-1], docs/semantics.md "psRoiPool and psRoiAlign") and torchvision's backward
+ * clipping ([0, H] x [0, W], docs/semantics.md "Where the peers differ") differ. roi-ops' backward is the true gradient of its
  * forward, so it disagrees with torchvision's exactly there; tests compare everything else.
  */
 export function torchvisionBackwardDisagreements(c: GoldenCase, layout: 'NCHW' | 'NHWC'): Set<number> {

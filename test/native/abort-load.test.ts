@@ -1,5 +1,5 @@
-// Issue 6, "Load": AbortSignals fired at random moments among many concurrent calls. An
-// aborted call rejects with its signal's reason (API.md "Bad input": an AbortError unless
+// Load (docs/design.md "Robustness"): AbortSignals fired at random moments among many concurrent calls. An
+// aborted call rejects with its signal's reason (docs/api.md "Bad input": an AbortError unless
 // the signal carries another reason) unless it had already settled; every other call gives
 // the bits of its Sync form in its own `out`, and nothing outside the calls' outputs is
 // written.

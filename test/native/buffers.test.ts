@@ -1,4 +1,4 @@
-// Issue 6, "Lifetime": the memory a call may be given. SharedArrayBuffer views (at an
+// Buffer lifetime (docs/design.md "Robustness"): the memory a call may be given. SharedArrayBuffer views (at an
 // offset, growable or not) work as inputs and outputs, sync and async, with the bits an
 // ArrayBuffer gives; a typed array whose ArrayBuffer was detached (transferred away) is
 // refused with a TypeError naming the function and the argument, and an empty live array

@@ -1,4 +1,4 @@
-// Issue 6, "Lifetime": what an async call's buffers survive while it runs. Garbage
+// Buffer lifetime (docs/design.md "Robustness"): what an async call's buffers survive while it runs. Garbage
 // collection cannot free them, even when only the addon still refers to them; a transfer
 // (detach) of their ArrayBuffer cannot free their memory under the kernel, and the call
 // then rejects; a resizable ArrayBuffer, which could shrink under the kernel, is refused.
@@ -24,7 +24,7 @@ async function churn(rounds = 4): Promise<void> {
   }
 }
 
-/** The raw binding's roiAlign arguments before `out` (API.md shapes: largeCall's map and boxes). */
+/** The raw binding's roiAlign arguments before `out` (docs/api.md shapes: largeCall's map and boxes). */
 function rawRoiAlignInputs(roiCount: number) {
   const { input, boxes } = largeCall(roiCount);
   const [N, C, H, W] = input.shape as [number, number, number, number];

@@ -1,4 +1,4 @@
-// Issue 6, "Load": 10,000 asynchronous calls of mixed operators and sizes, all started at
+// Load (docs/design.md "Robustness"): 10,000 asynchronous calls of mixed operators and sizes, all started at
 // once, each give exactly what their Sync form gives, and the event loop keeps turning while
 // they run and settle.
 import { performance } from 'node:perf_hooks';

@@ -1,4 +1,4 @@
-// Issue 6, "Load": memory returns to its baseline after bursts of 10,000 async calls. A call
+// Load (docs/design.md "Robustness"): memory returns to its baseline after bursts of 10,000 async calls. A call
 // that leaked anything (its output, a reference pinning its arrays, the memory it holds, its
 // worker) would grow the process by that much times 10,000 every round.
 import { setImmediate as nextTurn } from 'node:timers/promises';

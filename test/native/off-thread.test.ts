@@ -1,4 +1,4 @@
-// Native-only guarantees of the async forms (API.md "Operators", issue: async is real):
+// Native-only guarantees of the async forms (docs/api.md "Operators", "Sync and async": async is real):
 // the work runs off the JavaScript thread, its buffers stay alive while it runs, and an
 // AbortSignal stops it between RoIs.
 import { describe, expect, it } from 'vitest';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../lib/package.js';
 
 const root = packageRoot();
-// Every operator of API.md (async and Sync, forward and backward) and the runtime functions.
+// Every operator of docs/api.md (async and Sync, forward and backward) and the runtime functions.
 const publicNames = [
   'cropAndResize',
   'cropAndResizeSync',

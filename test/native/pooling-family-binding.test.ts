@@ -3,7 +3,7 @@
 // psRoiPool and preciseRoiPool, called positionally (arguments given by name). What only a raw call can check: the
 // addon's own refusals (a RangeError or TypeError with its exact message, never a crash), a
 // well-formed call, the async entry and its abort flag; and what the API tests leave out:
-// spatialPyramidPool's avg values, cropAndResize's bit-exactness with TensorFlow.js, the §7
+// spatialPyramidPool's avg values, cropAndResize's bit-exactness with TensorFlow.js, the docs/semantics.md "preciseRoiPool"
 // worked values, zeros where the TypeScript layer would have refused first. Golden vectors
 // and gradients run through the public API on every instruction set
 // (test/api/golden-operators.test.ts, test/api/backward-gradients.test.ts).
@@ -52,7 +52,7 @@ describeBinding(
     ],
   },
   () => {
-    it('gives the §7 worked values', () => {
+    it('gives the preciseRoiPool worked values', () => {
       const map = Float32Array.from({ length: 16 }, (_, i) => i);
       const run = (corners: number[], size: number) => {
         const out = new Float32Array(size * size);

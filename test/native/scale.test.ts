@@ -1,4 +1,4 @@
-// Issue 6, "Scale", end to end: a Float32Array of 2.18e9 elements (8.7 GB; Node 20 allows
+// Scale (docs/design.md "Robustness"), end to end: a Float32Array of 2.18e9 elements (8.7 GB; Node 20 allows
 // typed arrays up to 2^32 elements) through the validation, the binding and the kernels, and
 // through the TypeScript reference kernels. Node allocates it with calloc, so only the pages
 // written are committed (~25 MB): two copies of a 24x24 window in every channel, one at the

@@ -1,4 +1,4 @@
-// DESIGN.md "Layers": the kernel code (native/include/roiops, native/kernels, native/isa,
+// docs/design.md "The layers": the kernel code (native/include/roiops, native/kernels, native/isa,
 // native/runtime) knows nothing of JavaScript; only native/addon includes napi.h. And both
 // builds take their sources from native/sources.json.
 import { spawnSync } from 'node:child_process';

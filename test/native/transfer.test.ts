@@ -1,4 +1,4 @@
-// Issue 12: async calls whose buffers are transferred away at random moments while they run
+// Async calls whose buffers are transferred away at random moments while they run
 // (structuredClone with a transfer list and the clone dropped, postMessage through a port
 // that is then closed, postMessage to a worker_thread that then exits), with garbage
 // collected meanwhile. Whichever binary runs (the Node-API build, which copies, or a per-ABI

@@ -1,4 +1,4 @@
-// Issue 6, "Lifetime": the addon in worker_threads (DESIGN.md "Threads and async": its state is
+// Workers (docs/design.md "Robustness"): the addon in worker_threads (docs/threads-and-sizing.md "worker_threads": its state is
 // per environment). Four workers load the built package (dist/, made by tsup before the tests
 // run) and compute at once, bit-identical to this thread; a worker terminated in the middle
 // of a long async or Sync call does not take the process down (before the fix, the async case

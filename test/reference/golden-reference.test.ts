@@ -145,7 +145,7 @@ describe.each(goldenCases(['ps_roi_pool', 'ps_roi_align']))('psRoiPool / psRoiAl
     const job = poolingFields(c, layout);
     if (c.op === 'psRoiPool') psRoiPoolReference(job);
     else psRoiAlignReference({ ...job, samplingRatio: c.params.samplingRatio as number });
-    // §3.2: torchvision divides a zero-size box's empty sum by gh*gw = 0 (NaN); roi-ops gives 0 (API.md).
+    // docs/semantics.md "psRoiPool and psRoiAlign": torchvision divides a zero-size box's empty sum by gh*gw = 0 (NaN); roi-ops gives 0 (docs/api.md "psRoiPool and psRoiAlign").
     const expected = layoutData(c.expected, layout).map((v) => (Number.isNaN(v) ? 0 : v));
     expectClose(job.out, expected, c);
   });
@@ -170,7 +170,7 @@ describe.each(goldenCases(['ps_roi_pool', 'ps_roi_align']))('psRoiPool / psRoiAl
     }
     psRoiPoolBackwardReference(job);
     // Our backward is the gradient of our forward, whose bins are clipped to [0, H-1] x
-    // [0, W-1] (§3.1). torchvision's backward clips to [0, H] x [0, W] instead (§10.2), so
+    // [0, W-1] (docs/semantics.md "psRoiPool and psRoiAlign"). torchvision's backward clips to [0, H] x [0, W] instead ("Where the peers differ"), so
     // for a bin reaching past the second-to-last row or column it spreads dY over a
     // different pixel set and area. Compare every gradient element that no such bin touches.
     const excluded = torchvisionBackwardDisagreements(c, layout);

@@ -1,6 +1,6 @@
-// The worked examples and conformance items of reference/semantics.md (§3, §4.1, §5.1, §7,
-// §12 items 4-8), run on the reference kernels directly. Every expected number below is
-// quoted from semantics.md or follows from a rule stated there (noted where so).
+// The worked examples and conformance items of docs/semantics.md ("psRoiPool and psRoiAlign", "roiAlignRotated",
+// "multiScaleRoiAlign", "preciseRoiPool", "Worked examples"), run on the reference kernels directly. Every expected number
+// below is quoted from docs/semantics.md or follows from a rule stated there (noted where so).
 import { describe, expect, it } from 'vitest';
 
 import { inferScales, mapLevels } from '../../lib/geometry/levels.js';
@@ -33,7 +33,7 @@ function expectGridClose(actual: number[][], expected: number[][], digits = 5): 
   actual.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(expected[i]?.[j] as number, digits)));
 }
 
-describe('§7 PrRoIPool worked examples (arange(16) as 4x4)', () => {
+describe('PrRoIPool worked examples (arange(16) as 4x4)', () => {
   const x = plane(arange(16), 4, 4);
   const pool = (box: number[], pooled: number, spatialScale = 1, input = x) => {
     const out = new Float32Array(pooled * pooled * input.channels);
@@ -74,10 +74,10 @@ describe('§7 PrRoIPool worked examples (arange(16) as 4x4)', () => {
     );
   });
 
-  it('a box of zero width is 0 (area 0, §0.3)', () => expect(Array.from(pool([1, 1, 1, 3], 2))).toEqual([0, 0, 0, 0]));
+  it('a box of zero width is 0 (area 0)', () => expect(Array.from(pool([1, 1, 1, 3], 2))).toEqual([0, 0, 0, 0]));
 });
 
-describe('§4.1 detectron2 ROIAlignRotated on arange(25) as 5x5, box (2,2,2,2), 4x4, sampling 0', () => {
+describe('detectron2 ROIAlignRotated on arange(25) as 5x5, box (2,2,2,2), 4x4, sampling 0', () => {
   const x = plane(arange(25), 5, 5);
   const rotated = (
     angle: number,
@@ -98,7 +98,7 @@ describe('§4.1 detectron2 ROIAlignRotated on arange(25) as 5x5, box (2,2,2,2), 
     });
     return grid(out, 4, 4);
   };
-  // §2.2: detectron2's aligned RoIAlign of the same box [1,1,3,3].
+  // docs/semantics.md "Smaller ones": detectron2's aligned RoIAlign of the same box [1,1,3,3].
   const aligned0 = [
     [4.5, 5, 5.5, 6],
     [7, 7.5, 8, 8.5],
@@ -107,9 +107,10 @@ describe('§4.1 detectron2 ROIAlignRotated on arange(25) as 5x5, box (2,2,2,2), 
   ];
   const clockwiseQuarter = (m: number[][]) => m.map((row, i) => row.map((_, j) => m[m.length - 1 - j]?.[i] as number));
 
-  it('angle 0 is the aligned RoIAlign result of §2.2', () => expectGridClose(rotated(0), aligned0));
+  it('angle 0 is the aligned RoIAlign result of the detectron2 5x5 example', () =>
+    expectGridClose(rotated(0), aligned0));
 
-  it('angle 90 is the §4.1 vector', () => {
+  it('angle 90 is the detectron2 rotated vector', () => {
     expectGridClose(rotated(90), [
       [12, 9.5, 7, 4.5],
       [12.5, 10, 7.5, 5],
@@ -118,7 +119,7 @@ describe('§4.1 detectron2 ROIAlignRotated on arange(25) as 5x5, box (2,2,2,2), 
     ]);
   });
 
-  it('angles 90, 180, 270 rotate the angle-0 result clockwise by 90, 180, 270 degrees (§12 item 5)', () => {
+  it('angles 90, 180, 270 rotate the angle-0 result clockwise by 90, 180, 270 degrees', () => {
     let expected = aligned0;
     for (const angle of [90, 180, 270]) {
       expected = clockwiseQuarter(expected);
@@ -144,7 +145,7 @@ describe('§4.1 detectron2 ROIAlignRotated on arange(25) as 5x5, box (2,2,2,2), 
   });
 
   it('aligned=false: no -0.5 shift and sizes clamped to >= 1 (mmcv legacy), so angle 0 is roiAlign aligned=false', () => {
-    // §2.2 aligned=False table of detectron2 for the box [1,1,3,3].
+    // docs/semantics.md "Smaller ones" aligned=False table of detectron2 for the box [1,1,3,3].
     expectGridClose(rotated(0, { aligned: false }), [
       [7.5, 8, 8.5, 9],
       [10, 10.5, 11, 11.5],
@@ -157,7 +158,7 @@ describe('§4.1 detectron2 ROIAlignRotated on arange(25) as 5x5, box (2,2,2,2), 
   });
 });
 
-describe('§5.1 LevelMapper and scale inference', () => {
+describe('LevelMapper and scale inference', () => {
   const scales = [1 / 4, 1 / 8, 1 / 16, 1 / 32]; // k_min 2, k_max 5
   const squares = (sides: number[]) => Float32Array.from(sides.flatMap((s) => [0, 10, 20, 10 + s, 20 + s]));
   const levelsOf = (sides: number[]) =>
@@ -257,7 +258,7 @@ describe('§5.1 LevelMapper and scale inference', () => {
   });
 });
 
-describe('§3 position-sensitive pooling (§12 item 4)', () => {
+describe('position-sensitive pooling', () => {
   // Channel c of the input is the constant c: output bin (c_out, ph, pw) must read channel (c_out*PH + ph)*PW + pw.
   const [PH, PW, outChannels] = [2, 3, 2];
   const C = outChannels * PH * PW;
@@ -326,7 +327,7 @@ describe('§3 position-sensitive pooling (§12 item 4)', () => {
     expect(onePsBin([4, 4, 9, 9])).toBe(0);
   });
 
-  it('psRoiAlign: a zero-size box with adaptive sampling is 0, not NaN (§3.2, API.md)', () => {
+  it('psRoiAlign: a zero-size box with adaptive sampling is 0, not NaN (docs/api.md "psRoiPool and psRoiAlign")', () => {
     const out = new Float32Array(1).fill(NaN);
     psRoiAlignReference({
       input: x5,
@@ -342,7 +343,7 @@ describe('§3 position-sensitive pooling (§12 item 4)', () => {
   });
 });
 
-describe('§2.8 cropAndResize (§12 item 8)', () => {
+describe('cropAndResize', () => {
   // 4x5 image, two channels: channel 0 = 10*y + x, channel 1 = -(10*y + x), NHWC.
   const [H, W] = [4, 5];
   const data = Float32Array.from(
@@ -389,7 +390,7 @@ describe('§2.8 cropAndResize (§12 item 8)', () => {
   });
 });
 
-describe('max-mode ties: the first winner takes the gradient (API.md: strict >, first in sampling order)', () => {
+describe('max-mode ties: the first winner takes the gradient (strict >, first in sampling order)', () => {
   // A constant plane of ones: every sample of box (0,0,2,2) with a 2x2 grid (aligned=false)
   // is exactly 1, at (0.5,0.5), (0.5,1.5), (1.5,0.5), (1.5,1.5), each corner weighing 0.25.
   const ones: FeatureMap = plane(new Float32Array(16).fill(1), 4, 4);
@@ -430,7 +431,7 @@ describe('max-mode ties: the first winner takes the gradient (API.md: strict >, 
   });
 });
 
-describe('rows that are not valid (API.md "Bad input", invalidBoxes: zero): zeros forward, nothing backward', () => {
+describe('rows that are not valid (docs/api.md "Bad input", invalidBoxes: zero): zeros forward, nothing backward', () => {
   // Batch index 2 of 2, a fractional batch index, NaN and infinite coordinates.
   const map: FeatureMap = {
     data: Float32Array.from({ length: 2 * 4 * 5 * 5 }, (_, i) => 1 + (i % 7)),

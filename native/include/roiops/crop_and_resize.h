@@ -1,4 +1,4 @@
-// TensorFlow crop_and_resize, reference/semantics.md §2.8, computed as TensorFlow.js's CPU
+// TensorFlow crop_and_resize, docs/semantics.md "cropAndResize", computed as TensorFlow.js's CPU
 // backend does (the golden vectors' reference).
 #pragma once
 #include "status.h"

@@ -1,4 +1,4 @@
-// Multi-scale (FPN) RoIAlign, semantics of reference/semantics.md §5.1 (torchvision
+// Multi-scale (FPN) RoIAlign, semantics of docs/semantics.md "multiScaleRoiAlign" (torchvision
 // MultiScaleRoIAlign): every RoI is RoIAlign (avg) on the level its index names, with that
 // level's spatial scale. The level of each RoI (torchvision's LevelMapper) is computed by the
 // caller.

@@ -13,18 +13,18 @@
 namespace roiops {
 
 // dX[b, c, argmax] += dY[k, c, ph, pw] for every bin whose argmax is not -1 (torchvision's
-// scatter form, §1.1). Only the batch column of `rois` is read (unusable rows add nothing);
+// scatter form, docs/semantics.md "roiPool"). Only the batch column of `rois` is read (unusable rows add nothing);
 // params gives PH and PW. An argmax outside [-1, H*W) is invalid_argument.
 Status roi_pool_backward(const PooledGradient& grad_output, const RoiRows& rois, const RoiPoolParams& params,
                          const GradientMap& grad_input, Execution execution = Execution());
 
 // The true gradient of ps_roi_pool_forward: dY / bin_area to every pixel of the bin, clipped
 // to [0, H-1] x [0, W-1] exactly as the forward clips (torchvision's backward clips to
-// [0, H] x [0, W] instead, inconsistent with its own forward at the border, §3.1).
+// [0, H] x [0, W] instead, inconsistent with its own forward at the border, docs/semantics.md "psRoiPool and psRoiAlign").
 Status ps_roi_pool_backward(const PooledGradient& grad_output, const RoiRows& rois, const PsRoiPoolParams& params,
                             const GradientMap& grad_input, Execution execution = Execution());
 
-// The forward's per-pixel coefficients times dY (§7, backward wrt the input).
+// The forward's per-pixel coefficients times dY (docs/semantics.md "preciseRoiPool", backward wrt the input).
 Status precise_roi_pool_backward(const PooledGradient& grad_output, const RoiRows& rois,
                                  const PreciseRoiPoolParams& params, const GradientMap& grad_input,
                                  Execution execution = Execution());

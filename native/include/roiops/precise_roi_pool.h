@@ -1,4 +1,4 @@
-// Precise RoI pooling (PrRoIPool, IoU-Net), reference/semantics.md §7: the exact integral of
+// Precise RoI pooling (PrRoIPool, IoU-Net), docs/semantics.md "preciseRoiPool": the exact integral of
 // the zero-padded bilinear interpolant over each bin, divided by the bin area.
 #pragma once
 #include "status.h"

@@ -1,4 +1,4 @@
-// Position-sensitive RoIAlign (R-FCN), semantics of reference/semantics.md §3.2
+// Position-sensitive RoIAlign (R-FCN), semantics of docs/semantics.md "psRoiPool and psRoiAlign"
 // (torchvision ps_roi_align).
 #pragma once
 #include "status.h"

@@ -1,4 +1,4 @@
-// Position-sensitive RoI average pooling (R-FCN), reference/semantics.md §3.1 (torchvision
+// Position-sensitive RoI average pooling (R-FCN), docs/semantics.md "psRoiPool and psRoiAlign" (torchvision
 // ps_roi_pool_kernel.cpp).
 #pragma once
 #include "status.h"

@@ -1,4 +1,4 @@
-// RoIAlign, semantics of reference/semantics.md §2.1 (avg), §2.4 (max) and §2.5 (onnx-max).
+// RoIAlign, semantics of docs/semantics.md "roiAlign" (avg) and "The three modes" (max, onnx-max).
 #pragma once
 #include "status.h"
 #include "tensor.h"

@@ -1,5 +1,5 @@
-// Rotated RoIAlign, semantics of reference/semantics.md §4.1 (detectron2 ROIAlignRotated)
-// with mmcv's options (§4.2).
+// Rotated RoIAlign, semantics of docs/semantics.md "roiAlignRotated" (detectron2 ROIAlignRotated)
+// with mmcv's options (docs/semantics.md "roiAlignRotated").
 #pragma once
 #include "status.h"
 #include "tensor.h"

@@ -1,4 +1,4 @@
-// RoI max pooling (Fast R-CNN), semantics of reference/semantics.md §1.1.
+// RoI max pooling (Fast R-CNN), semantics of docs/semantics.md "roiPool".
 #pragma once
 #include "status.h"
 #include "tensor.h"

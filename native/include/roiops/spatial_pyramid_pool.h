@@ -1,4 +1,4 @@
-// Spatial pyramid pooling (SPPNet), reference/semantics.md §6 as API.md defines it: each
+// Spatial pyramid pooling (SPPNet), docs/semantics.md "spatialPyramidPool", as docs/api.md defines it: each
 // level l pools the box with roiPool's overlapping floor/ceil bins over an l x l grid.
 #pragma once
 #include "status.h"
