@@ -5,14 +5,10 @@
 // on the thread count.
 import { checkBoxRows, readBoxes } from '../boxes.js';
 import { formatShape, invalidType, rangeError } from '../errors.js';
-import { alignGeometry } from '../geometry/align.js';
-import { rotatedGeometry } from '../geometry/rotated.js';
-import { roiRowIsValid, rotatedRowIsValid } from '../geometry/rows.js';
 import type { AlignMode, BoxColumns, FeatureMap, RoiRows } from '../model.js';
 import type {
   AsyncOptions,
   Boxes,
-  Layout,
   PreciseRoiPoolBackwardOptions,
   PsRoiAlignBackwardOptions,
   PsRoiPoolBackwardOptions,
@@ -22,15 +18,25 @@ import type {
   Tensor,
   TensorLike,
 } from '../types.js';
-import { checkMemory, elementCount, outputBuffer, read, readFeatureMap, readTensor } from '../validate.js';
 import {
+  checkMemory,
+  elementCount,
+  outputBuffer,
+  read,
+  readFeatureMap,
+  readTensor,
+  type OptionValues,
+} from '../validate.js';
+import {
+  alignGrids,
   checkSampleBudget,
   extendJob,
   poolingOptions,
+  type PoolingOptionValues,
   positionSensitiveChannels,
   readCallOptions,
+  rotatedGrids,
   samplingOptions,
-  type PoolingOptionValues,
 } from './pooling.js';
 import { operator } from './operator.js';
 
@@ -45,14 +51,15 @@ const backwardOptions = {
   threads,
 };
 
-interface BackwardOptionValues {
-  inputShape: number[];
-  outputSize: [number, number] | undefined;
-  layout: Layout;
-  invalidBoxes: 'error' | 'zero';
-  out: Float32Array | undefined;
-  threads: number | undefined;
-}
+type BackwardOptionValues = OptionValues<typeof backwardOptions>;
+
+/** The public forms of a backward operator that takes (gradOutput, boxes, options). */
+type BackwardSync<Options> = (gradOutput: TensorLike, boxes: Boxes, options: Options) => Tensor;
+type BackwardAsync<Options> = (
+  gradOutput: TensorLike,
+  boxes: Boxes,
+  options: Options & AsyncOptions,
+) => Promise<Tensor>;
 
 /** What every backward job holds: the output gradient, the boxes and the input gradient to write. */
 interface PreparedBackward {
@@ -212,32 +219,15 @@ const roiAlignBackwardOperator = operator('roiAlignBackward', 2, (fn, gradOutput
     input,
     maxSamplesPerRoi: opts.maxSamplesPerRoi,
   };
-  checkSampleBudget(fn, job, prepared.rows, (k) =>
-    roiRowIsValid(job.rois, k, job.gradInput.batch)
-      ? alignGeometry(
-          job.rois,
-          k * 5,
-          job.spatialScale,
-          job.aligned,
-          job.samplingRatio,
-          job.pooledHeight,
-          job.pooledWidth,
-        )
-      : null,
-  );
+  checkSampleBudget(fn, job, prepared.rows, alignGrids(job, job.gradInput.batch, job.aligned));
   return { job, result: gradient(job, prepared.shape) };
 });
 
 /** RoIAlign's input gradient, blocking. */
-export const roiAlignBackwardSync: (gradOutput: TensorLike, boxes: Boxes, options: RoiAlignBackwardOptions) => Tensor =
-  roiAlignBackwardOperator.sync;
+export const roiAlignBackwardSync: BackwardSync<RoiAlignBackwardOptions> = roiAlignBackwardOperator.sync;
 
 /** RoIAlign's input gradient, off the JavaScript thread. */
-export const roiAlignBackward: (
-  gradOutput: TensorLike,
-  boxes: Boxes,
-  options: RoiAlignBackwardOptions & AsyncOptions,
-) => Promise<Tensor> = roiAlignBackwardOperator.async;
+export const roiAlignBackward: BackwardAsync<RoiAlignBackwardOptions> = roiAlignBackwardOperator.async;
 
 // ---- psRoiPoolBackward / psRoiAlignBackward (docs/semantics.md "psRoiPool and psRoiAlign").
 
@@ -251,18 +241,10 @@ const psRoiPoolBackwardOperator = operator('psRoiPoolBackward', 2, (fn, gradOutp
 });
 
 /** psRoiPool's input gradient, blocking. */
-export const psRoiPoolBackwardSync: (
-  gradOutput: TensorLike,
-  boxes: Boxes,
-  options: PsRoiPoolBackwardOptions,
-) => Tensor = psRoiPoolBackwardOperator.sync;
+export const psRoiPoolBackwardSync: BackwardSync<PsRoiPoolBackwardOptions> = psRoiPoolBackwardOperator.sync;
 
 /** psRoiPool's input gradient, off the JavaScript thread. */
-export const psRoiPoolBackward: (
-  gradOutput: TensorLike,
-  boxes: Boxes,
-  options: PsRoiPoolBackwardOptions & AsyncOptions,
-) => Promise<Tensor> = psRoiPoolBackwardOperator.async;
+export const psRoiPoolBackward: BackwardAsync<PsRoiPoolBackwardOptions> = psRoiPoolBackwardOperator.async;
 
 const psRoiAlignBackwardOptions = { ...backwardOptions, spatialScale, ...samplingOptions };
 
@@ -275,27 +257,15 @@ const psRoiAlignBackwardOperator = operator('psRoiAlignBackward', 2, (fn, gradOu
     samplingRatio: opts.samplingRatio,
     maxSamplesPerRoi: opts.maxSamplesPerRoi,
   };
-  checkSampleBudget(fn, job, prepared.rows, (k) =>
-    roiRowIsValid(job.rois, k, job.gradInput.batch)
-      ? alignGeometry(job.rois, k * 5, job.spatialScale, true, job.samplingRatio, job.pooledHeight, job.pooledWidth)
-      : null,
-  );
+  checkSampleBudget(fn, job, prepared.rows, alignGrids(job, job.gradInput.batch, true));
   return { job, result: gradient(job, prepared.shape) };
 });
 
 /** psRoiAlign's input gradient, blocking. */
-export const psRoiAlignBackwardSync: (
-  gradOutput: TensorLike,
-  boxes: Boxes,
-  options: PsRoiAlignBackwardOptions,
-) => Tensor = psRoiAlignBackwardOperator.sync;
+export const psRoiAlignBackwardSync: BackwardSync<PsRoiAlignBackwardOptions> = psRoiAlignBackwardOperator.sync;
 
 /** psRoiAlign's input gradient, off the JavaScript thread. */
-export const psRoiAlignBackward: (
-  gradOutput: TensorLike,
-  boxes: Boxes,
-  options: PsRoiAlignBackwardOptions & AsyncOptions,
-) => Promise<Tensor> = psRoiAlignBackwardOperator.async;
+export const psRoiAlignBackward: BackwardAsync<PsRoiAlignBackwardOptions> = psRoiAlignBackwardOperator.async;
 
 // ---- roiAlignRotatedBackward (docs/semantics.md "roiAlignRotated").
 
@@ -318,35 +288,17 @@ const roiAlignRotatedBackwardOperator = operator('roiAlignRotatedBackward', 2, (
     clockwise: opts.clockwise,
     maxSamplesPerRoi: opts.maxSamplesPerRoi,
   };
-  checkSampleBudget(fn, job, prepared.rows, (k) =>
-    rotatedRowIsValid(job.rois, k, job.gradInput.batch)
-      ? rotatedGeometry(
-          job.rois,
-          k * 6,
-          job.spatialScale,
-          job.aligned,
-          job.samplingRatio,
-          job.pooledHeight,
-          job.pooledWidth,
-        )
-      : null,
-  );
+  checkSampleBudget(fn, job, prepared.rows, rotatedGrids(job, job.gradInput.batch, job.aligned));
   return { job, result: gradient(job, prepared.shape) };
 });
 
 /** roiAlignRotated's input gradient, blocking. */
-export const roiAlignRotatedBackwardSync: (
-  gradOutput: TensorLike,
-  rboxes: Boxes,
-  options: RoiAlignRotatedBackwardOptions,
-) => Tensor = roiAlignRotatedBackwardOperator.sync;
+export const roiAlignRotatedBackwardSync: BackwardSync<RoiAlignRotatedBackwardOptions> =
+  roiAlignRotatedBackwardOperator.sync;
 
 /** roiAlignRotated's input gradient, off the JavaScript thread. */
-export const roiAlignRotatedBackward: (
-  gradOutput: TensorLike,
-  rboxes: Boxes,
-  options: RoiAlignRotatedBackwardOptions & AsyncOptions,
-) => Promise<Tensor> = roiAlignRotatedBackwardOperator.async;
+export const roiAlignRotatedBackward: BackwardAsync<RoiAlignRotatedBackwardOptions> =
+  roiAlignRotatedBackwardOperator.async;
 
 // ---- preciseRoiPoolBackward (docs/semantics.md "preciseRoiPool"): the gradient with respect to the input.
 
@@ -360,15 +312,9 @@ const preciseRoiPoolBackwardOperator = operator('preciseRoiPoolBackward', 2, (fn
 });
 
 /** preciseRoiPool's input gradient, blocking. */
-export const preciseRoiPoolBackwardSync: (
-  gradOutput: TensorLike,
-  boxes: Boxes,
-  options: PreciseRoiPoolBackwardOptions,
-) => Tensor = preciseRoiPoolBackwardOperator.sync;
+export const preciseRoiPoolBackwardSync: BackwardSync<PreciseRoiPoolBackwardOptions> =
+  preciseRoiPoolBackwardOperator.sync;
 
 /** preciseRoiPool's input gradient, off the JavaScript thread. */
-export const preciseRoiPoolBackward: (
-  gradOutput: TensorLike,
-  boxes: Boxes,
-  options: PreciseRoiPoolBackwardOptions & AsyncOptions,
-) => Promise<Tensor> = preciseRoiPoolBackwardOperator.async;
+export const preciseRoiPoolBackward: BackwardAsync<PreciseRoiPoolBackwardOptions> =
+  preciseRoiPoolBackwardOperator.async;

@@ -1,6 +1,9 @@
 // What the RoI operators share: the common options, the validation of input and boxes,
 // the output buffer and the sample budget of the RoIAlign-shaped ones.
 import { checkBoxRows, readBoxes } from '../boxes.js';
+import { alignGeometry } from '../geometry/align.js';
+import { rotatedGeometry } from '../geometry/rotated.js';
+import { roiRowIsValid, rotatedRowIsValid } from '../geometry/rows.js';
 import { formatCount, rangeError } from '../errors.js';
 import type { BoxColumns, FeatureMap, PoolingJob, RoiRows } from '../model.js';
 import type { Layout } from '../types.js';
@@ -47,14 +50,7 @@ export function readCallOptions<Table extends OptionTable>(
   return readOptions(fn, options, withSignal) as OptionValues<Table>;
 }
 
-export interface PoolingOptionValues {
-  outputSize: [number, number];
-  spatialScale: number;
-  layout: Layout;
-  invalidBoxes: 'error' | 'zero';
-  out: Float32Array | undefined;
-  threads: number | undefined;
-}
+export type PoolingOptionValues = OptionValues<typeof poolingOptions>;
 
 /** A validated call: the job for the kernels and the shape of its output. */
 export interface PreparedPooling {
@@ -168,4 +164,31 @@ export function checkSampleBudget(
       );
     }
   }
+}
+
+/** What a RoIAlign-shaped job says of its sample grids. */
+interface SamplingJob {
+  rois: Float32Array;
+  spatialScale: number;
+  samplingRatio: number;
+  pooledHeight: number;
+  pooledWidth: number;
+}
+
+/** Row k's RoIAlign sample grid (rows of 5), or null for a row that pools to 0: for checkSampleBudget. */
+export function alignGrids(job: SamplingJob, batch: number, aligned: boolean): (k: number) => SampleGrid | null {
+  const { rois, spatialScale, samplingRatio, pooledHeight, pooledWidth } = job;
+  return (k) =>
+    roiRowIsValid(rois, k, batch)
+      ? alignGeometry(rois, k * 5, spatialScale, aligned, samplingRatio, pooledHeight, pooledWidth)
+      : null;
+}
+
+/** Row k's rotated RoIAlign sample grid (rows of 6), or null for a row that pools to 0. */
+export function rotatedGrids(job: SamplingJob, batch: number, aligned: boolean): (k: number) => SampleGrid | null {
+  const { rois, spatialScale, samplingRatio, pooledHeight, pooledWidth } = job;
+  return (k) =>
+    rotatedRowIsValid(rois, k, batch)
+      ? rotatedGeometry(rois, k * 6, spatialScale, aligned, samplingRatio, pooledHeight, pooledWidth)
+      : null;
 }

@@ -1,11 +1,10 @@
 // psRoiPool / psRoiAlign and their Sync twins: position-sensitive RoI pooling of R-FCN
 // (docs/api.md "psRoiPool and psRoiAlign"; docs/semantics.md "psRoiPool and psRoiAlign"). Input channels C = Cout * PH * PW; bin (ph, pw) of
 // output channel c reads input channel (c*PH + ph)*PW + pw.
-import { alignGeometry } from '../geometry/align.js';
-import { roiRowIsValid } from '../geometry/rows.js';
 import type { AsyncOptions, Boxes, PsRoiAlignOptions, PsRoiPoolOptions, Tensor, TensorLike } from '../types.js';
 import { operator } from './operator.js';
 import {
+  alignGrids,
   checkSampleBudget,
   extendJob,
   poolingOptions,
@@ -30,11 +29,7 @@ const psRoiAlignOperator = operator('psRoiAlign', 2, (fn, input, boxes, options)
   const prepared = preparePooling(fn, input, boxes, opts, { outputChannels: positionSensitiveChannels(fn, opts) });
   const job = extendJob(prepared.job, { samplingRatio: opts.samplingRatio, maxSamplesPerRoi: opts.maxSamplesPerRoi });
   // docs/semantics.md "psRoiPool and psRoiAlign": always half-pixel aligned, no size clamp (alignGeometry's aligned form).
-  checkSampleBudget(fn, job, prepared.rows, (k) =>
-    roiRowIsValid(job.rois, k, job.input.batch)
-      ? alignGeometry(job.rois, k * 5, job.spatialScale, true, job.samplingRatio, job.pooledHeight, job.pooledWidth)
-      : null,
-  );
+  checkSampleBudget(fn, job, prepared.rows, alignGrids(job, job.input.batch, true));
   return { job, result: { data: job.out, shape: prepared.shape } };
 });
 

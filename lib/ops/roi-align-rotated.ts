@@ -1,8 +1,6 @@
 // roiAlignRotated / roiAlignRotatedSync: RoIAlign over rotated boxes (detectron2
 // ROIAlignRotated, docs/semantics.md "roiAlignRotated"; mmcv's `aligned` and `clockwise`, same section).
 // Boxes are rows (batchIndex, cx, cy, w, h, angle in degrees), counter-clockwise as displayed.
-import { rotatedGeometry } from '../geometry/rotated.js';
-import { rotatedRowIsValid } from '../geometry/rows.js';
 import type { AsyncOptions, Boxes, RoiAlignRotatedOptions, Tensor, TensorLike } from '../types.js';
 import { read } from '../validate.js';
 import { operator } from './operator.js';
@@ -12,6 +10,7 @@ import {
   poolingOptions,
   preparePooling,
   readCallOptions,
+  rotatedGrids,
   samplingOptions,
 } from './pooling.js';
 
@@ -31,19 +30,7 @@ const roiAlignRotatedOperator = operator('roiAlignRotated', 2, (fn, input, boxes
     clockwise: opts.clockwise,
     maxSamplesPerRoi: opts.maxSamplesPerRoi,
   });
-  checkSampleBudget(fn, job, prepared.rows, (k) =>
-    rotatedRowIsValid(job.rois, k, job.input.batch)
-      ? rotatedGeometry(
-          job.rois,
-          k * 6,
-          job.spatialScale,
-          job.aligned,
-          job.samplingRatio,
-          job.pooledHeight,
-          job.pooledWidth,
-        )
-      : null,
-  );
+  checkSampleBudget(fn, job, prepared.rows, rotatedGrids(job, job.input.batch, job.aligned));
   return { job, result: { data: job.out, shape: prepared.shape } };
 });
 

@@ -1,12 +1,11 @@
 // roiAlign / roiAlignSync: RoIAlign in avg, max and onnx-max modes (docs/api.md "roiAlign";
 // docs/semantics.md "roiAlign", "The three modes").
-import { alignGeometry } from '../geometry/align.js';
-import { roiRowIsValid } from '../geometry/rows.js';
 import type { AlignMode } from '../model.js';
 import type { AsyncOptions, Boxes, RoiAlignOptions, Tensor, TensorLike } from '../types.js';
 import { read } from '../validate.js';
 import { operator } from './operator.js';
 import {
+  alignGrids,
   checkSampleBudget,
   extendJob,
   poolingOptions,
@@ -33,19 +32,7 @@ export function prepareRoiAlign(fn: string, input: unknown, boxes: unknown, opti
     mode: opts.mode,
     maxSamplesPerRoi: opts.maxSamplesPerRoi,
   });
-  checkSampleBudget(fn, job, rows, (k) =>
-    roiRowIsValid(job.rois, k, job.input.batch)
-      ? alignGeometry(
-          job.rois,
-          k * 5,
-          job.spatialScale,
-          job.aligned,
-          job.samplingRatio,
-          job.pooledHeight,
-          job.pooledWidth,
-        )
-      : null,
-  );
+  checkSampleBudget(fn, job, rows, alignGrids(job, job.input.batch, job.aligned));
   return { job, result: { data: job.out, shape } };
 }
 
