@@ -219,9 +219,8 @@ struct PreciseRoiPoolRows : MapAndRois {
 inline Status precise_roi_pool_forward(const FeatureMap& map, const RoiRows& rois, const PreciseRoiPoolParams& params,
                                        const PooledOutput& out, Execution execution) {
   const double taps = precise_taps_total(map, rois, params);
-  const bool channels_last = prefer_channels_last(map, taps, kPooledPixel);
-  const RowPlan plan{rois.count,    map.channels * params.pooled_height * params.pooled_width, map.channels,
-                     channels_last, path_ns(taps, map.channels, kPooledPixel, channels_last),  out.data};
+  const RowPlan plan = costed_plan(map, rois.count, map.channels * params.pooled_height * params.pooled_width, taps,
+                                   kPooledPixel, out.data);
   return run_rows(PreciseRoiPoolRows{{map, rois}, params}, map, plan, execution);
 }
 

@@ -539,9 +539,8 @@ template <AlignMode M>
 inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params,
                              const PooledOutput& out, const Execution& execution) {
   const double samples = total_samples(map.batch, rois, params);
-  const bool channels_last = prefer_channels_last(map, samples, kAlignSample);
-  const RowPlan plan{rois.count,    map.channels * params.pooled_height * params.pooled_width,   map.channels,
-                     channels_last, path_ns(samples, map.channels, kAlignSample, channels_last), out.data};
+  const RowPlan plan = costed_plan(map, rois.count, map.channels * params.pooled_height * params.pooled_width, samples,
+                                   kAlignSample, out.data);
   return run_rows(RoiAlignRows<M>{{map, rois}, params}, map, plan, execution);
 }
 

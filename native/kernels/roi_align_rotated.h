@@ -174,9 +174,8 @@ struct RotatedAlignRows : MapAndRois {
 inline Status roi_align_rotated_forward(const FeatureMap& map, const RoiRows& rois, const RoiAlignRotatedParams& params,
                                         const PooledOutput& out, Execution execution) {
   const double samples = rotated_samples(map.batch, rois, params);
-  const bool channels_last = prefer_channels_last(map, samples, kRotatedSample);
-  const RowPlan plan{rois.count,    map.channels * params.pooled_height * params.pooled_width,     map.channels,
-                     channels_last, path_ns(samples, map.channels, kRotatedSample, channels_last), out.data};
+  const RowPlan plan = costed_plan(map, rois.count, map.channels * params.pooled_height * params.pooled_width, samples,
+                                   kRotatedSample, out.data);
   return run_rows(RotatedAlignRows{{map, rois}, params}, map, plan, execution);
 }
 

@@ -41,6 +41,17 @@ struct RowPlan {
   int64_t bins = 1;  // for MapCopy::bin_major
 };
 
+// The plan of a kernel whose path the cost model picks from its work per channel (samples,
+// pixels or taps, summed over the rows): planar or channels-last, and the estimated time of
+// that path, which sets the thread count.
+inline RowPlan costed_plan(const FeatureMap& map, int64_t rows, int64_t block, double work_per_channel,
+                           const PathCosts& costs, float* out, int32_t* argmax = nullptr) {
+  const bool channels_last = prefer_channels_last(map, work_per_channel, costs);
+  return RowPlan{
+      rows, block, map.channels, channels_last, path_ns(work_per_channel, map.channels, costs, channels_last),
+      out,  argmax};
+}
+
 // What a RoI kernel reads: the map and the RoI rows, rois.columns floats each.
 struct MapAndRois {
   const FeatureMap& map;

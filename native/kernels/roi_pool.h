@@ -263,15 +263,8 @@ inline Status roi_pool_forward(const FeatureMap& map, const RoiRows& rois, const
                                const PooledOutput& out, Execution execution) {
   const RoiPoolRows kernel{{map, rois}, params, out.argmax};
   const double pixels = pixels_scanned(map, rois, params);
-  const bool channels_last = prefer_channels_last(map, pixels, kPooledPixel);
   // Unusable rows pool to 0 and argmax -1 (the public contract's "Bad input", invalidBoxes 'zero').
-  const RowPlan plan{rois.count,
-                     kernel.block(),
-                     map.channels,
-                     channels_last,
-                     path_ns(pixels, map.channels, kPooledPixel, channels_last),
-                     out.data,
-                     out.argmax};
+  const RowPlan plan = costed_plan(map, rois.count, kernel.block(), pixels, kPooledPixel, out.data, out.argmax);
   return run_rows(kernel, map, plan, execution);
 }
 

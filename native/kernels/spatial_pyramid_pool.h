@@ -100,13 +100,7 @@ inline Status pyramid_pool(const FeatureMap& map, const RoiRows* rois, const Spa
       pixels += box_pixels(box, pyramid_level(params.levels[i], params.spatial_scale), map.height, map.width);
   }
 
-  const bool channels_last = prefer_channels_last(map, pixels, kPooledPixel);
-  const RowPlan plan{count,
-                     map.channels * cells,
-                     map.channels,
-                     channels_last,
-                     path_ns(pixels, map.channels, kPooledPixel, channels_last),
-                     out.data};
+  const RowPlan plan = costed_plan(map, count, map.channels * cells, pixels, kPooledPixel, out.data);
   return run_rows(PyramidRows<R>{map, rois, params}, map, plan, execution);
 }
 
