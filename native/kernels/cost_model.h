@@ -38,6 +38,7 @@ struct PathCosts {
 // One transposed element (transpose_to_channels_last, NCHW -> [N][H*W][C]).
 // Probe 2026-12-07: 0.60 ns for W6's 56 MB map (out of cache, the case the break-even decides);
 // 0.10 ns for W1's 3.5 MB map, which stays in cache.
+// Quiet re-run 2026-12-07 11:59 UTC (load 1.1, same command): 0.283 ns for W6's map, 0.135 ns for W1's.
 constexpr double kTransposeNs = 0.7;
 
 // roiAlign, multiScaleRoiAlign, psRoiAlign: one bilinear sample (4 loads, 4 mul, 4 add).
@@ -47,11 +48,17 @@ constexpr double kTransposeNs = 0.7;
 // samples for 54400 pixels) planar 1.46 ns, channels-last 0.31 ns, copy 8.4 ms, so planar was
 // faster (6.9 against 9.8 ms) though this rule picks channels-last there: break-even 1.9 on
 // that map, 2.2 for W1 with the out-of-cache copy cost.
+// Quiet re-run 2026-12-07 11:59 UTC: W1 planar 0.751, channels-last 0.246 ns per sample,
+// break-even 3.74 (this rule's 4 holds); W6-like planar 2.48 ms against channels-last 5.17 ms
+// (copy 3.94 ms), break-even 0.93: on a map that does not fit in cache the copy costs twice as
+// much per element, and this rule then picks the slower path. Not changed here (a speed-only
+// decision for a quiet bench of W1..W8b before and after).
 constexpr PathCosts kAlignSample{3.0, 0.15, 4.0};
 
 // roiAlignRotated: a sample also computes its rotated position and corner list per bin.
 // Its planar cost and break-even are roiAlign's (the same planar loop over listed samples).
 // Probe 2026-12-07 (W7's shapes): planar 6.85 ns, channels-last 0.65 ns per sample.
+// Quiet re-run 2026-12-07 11:59 UTC: planar 1.903, channels-last 0.236 ns, break-even 12.3.
 constexpr PathCosts kRotatedSample{3.0, 0.2, 4.0};
 
 // roiPool, spatialPyramidPool, psRoiPool (a pixel read) and preciseRoiPool (a tap: a
@@ -59,6 +66,8 @@ constexpr PathCosts kRotatedSample{3.0, 0.2, 4.0};
 // Probe 2026-12-07 (W1's shapes): roiPool planar 14.4 ns, channels-last 0.33 ns per pixel;
 // preciseRoiPool planar 1.19 ns, channels-last 0.19 ns per tap. Both far on the channels-last
 // side for W1, as this rule says; no workload near the break-even was probed.
+// Quiet re-run 2026-12-07 11:59 UTC: roiPool (W4b) planar 5.27, channels-last 0.157 ns per
+// pixel, break-even 37.8; preciseRoiPool planar 0.501, channels-last 0.073 ns, break-even 3.16.
 constexpr PathCosts kPooledPixel{1.0, 0.1, 1.3};
 
 // cropAndResize: one output element (two lerps of four corners). The copy pays when the crops
@@ -79,6 +88,7 @@ constexpr double kAlignGradientElementNs = 1.5;
 // * 0.15 ns = 4.7 us estimated): 39 us on two threads against 19 us on one (first measurement).
 // Probe 2026-12-07: W5's channels-last path 5.5 us on one thread and 5.5 us on two, no gain
 // from the second thread; the 50 us bound itself was not re-derived.
+// Quiet re-run 2026-12-07 11:59 UTC: W5 6.3 us on one thread, 10.5 us on two.
 constexpr double kSingleThreadBelowNs = 50000.0;
 
 // An output larger than this many elements is written with non-temporal stores: it cannot
