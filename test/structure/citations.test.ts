@@ -5,7 +5,7 @@
 // old top-level documents (the API, design and license markdown files, and the semantics
 // reference with its section numbers) are gone, and so is any mention of them.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -22,24 +22,33 @@ function isSkipped(path: string): boolean {
   );
 }
 
-/** Every file in the repository (tracked, or new and not ignored); a plain walk where there is no git. */
-function repositoryFiles(): string[] {
+/** Whether root is the top of a git checkout (not, say, scripts/sanitize.sh's scratch copy inside an ignored folder). */
+function isCheckoutRoot(): boolean {
   try {
+    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: root, encoding: 'utf8' }).trim();
+    return realpathSync(top) === realpathSync(root);
+  } catch {
+    return false;
+  }
+}
+
+/** Every file in the repository (tracked, or new and not ignored); a plain walk where root is no checkout. */
+function repositoryFiles(): string[] {
+  if (isCheckoutRoot()) {
     const listing = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
       cwd: root,
       encoding: 'utf8',
       maxBuffer: 64 << 20,
     });
     return listing.split('\0').filter((path) => path !== '' && !isSkipped(path));
-  } catch {
-    const walk = (dir: string): string[] =>
-      readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
-        const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
-        if (entry.name === '.git' || isSkipped(path)) return [];
-        return entry.isDirectory() ? walk(path) : [path];
-      });
-    return walk('');
   }
+  const walk = (dir: string): string[] =>
+    readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+      const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
+      if (entry.name === '.git' || isSkipped(path)) return [];
+      return entry.isDirectory() ? walk(path) : [path];
+    });
+  return walk('');
 }
 
 /** The text of every text file (a file with a NUL byte is binary). */
