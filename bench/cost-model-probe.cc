@@ -116,6 +116,36 @@ Execution one_thread() {
   return e;
 }
 
+// The operators' parameters of the bench's workloads: 7x7 bins at stride 16 (W1's roiPool), with
+// two samples per bin side and aligned (W1's roiAlign, W7's roiAlignRotated).
+template <class Params>
+Params box_head() {
+  Params params;
+  params.pooled_height = params.pooled_width = 7;
+  params.spatial_scale = 1.0f / 16;
+  return params;
+}
+
+template <class Params>
+Params box_head_sampled() {
+  Params params = box_head<Params>();
+  params.sampling_ratio = 2;
+  params.aligned = true;
+  return params;
+}
+
+RoiAlignParams box_head_align() { return box_head_sampled<RoiAlignParams>(); }
+RoiAlignRotatedParams rotated_align() { return box_head_sampled<RoiAlignRotatedParams>(); }
+RoiPoolParams box_head_pool() { return box_head<RoiPoolParams>(); }
+
+// W6's roiAlign: adaptive sampling at stride 4.
+RoiAlignParams few_big_align() {
+  RoiAlignParams adaptive = box_head_align();
+  adaptive.spatial_scale = 1.0f / 4;
+  adaptive.sampling_ratio = -1;
+  return adaptive;
+}
+
 // The repeat count of a measurement: `normal` unless the probe runs quick (a check that it runs).
 bool quick = false;
 int repeats_of(int normal) { return quick ? 1 : normal; }
@@ -217,9 +247,7 @@ void probe_backward(const Case& w1, const RoiAlignParams& align) {
   const int repeats = repeats_of(7);
 
   // roiPool: the forward's own argmax, and dY = 1.
-  RoiPoolParams pool;
-  pool.pooled_height = pool.pooled_width = 7;
-  pool.spatial_scale = 1.0f / 16;
+  const RoiPoolParams pool = box_head_pool();
   std::vector<int32_t> argmax(w1.out.size());
   std::vector<float> pooled(w1.out.size());
   const RoiPoolRows forward{{w1.map, w1.rois}, pool, argmax.data()};
@@ -256,9 +284,7 @@ void probe_backward(const Case& w1, const RoiAlignParams& align) {
 void probe_streaming(const Case& w1) {
   std::printf(
       "\n-- roiPool channels-last, NCHW output, plain vs streamed stores, one thread (kStreamOutputElements)\n");
-  RoiPoolParams pool;
-  pool.pooled_height = pool.pooled_width = 7;
-  pool.spatial_scale = 1.0f / 16;
+  const RoiPoolParams pool = box_head_pool();
   const RoiPoolRows kernel{{w1.map, w1.rois}, pool, nullptr};
   Scratch<float> scratch;
   const float* copy = nullptr;
@@ -339,11 +365,7 @@ void print_path(const char* name, const FeatureMap& map, double work, const Path
 
 void probe_workload_paths() {
   std::printf("\n-- the bench's workloads under the compiled constants (probe's boxes)\n");
-  RoiAlignParams align;
-  align.pooled_height = align.pooled_width = 7;
-  align.spatial_scale = 1.0f / 16;
-  align.sampling_ratio = 2;
-  align.aligned = true;
+  const RoiAlignParams align = box_head_align();
   const Case w1 = make_case(256, 50, 68, 1000, 7, 400, false);
   print_path("W1 roiAlign", w1.map, total_samples(1, w1.rois, align), kAlignSample);
   const Case w2 = make_case(256, 50, 68, 100, 14, 400, false);
@@ -367,30 +389,30 @@ void probe_workload_paths() {
     const char* names[4] = {"W3 level P2", "W3 level P3", "W3 level P4", "W3 level P5"};
     print_path(names[l], level, level_samples[l], kAlignSample);
   }
-  RoiPoolParams pool;
-  pool.pooled_height = pool.pooled_width = 7;
-  pool.spatial_scale = 1.0f / 16;
+  const RoiPoolParams pool = box_head_pool();
   print_path("W4/W4b roiPool", w1.map, pixels_scanned(w1.map, w1.rois, pool), kPooledPixel);
   Case w5 = make_case(16, 32, 32, 10, 7, 256, false);
   w5.boxes = proposals(10, 512, 512, 256, false, 5);
   w5.rois.data = w5.boxes.data();
   print_path("W5 roiAlign", w5.map, total_samples(1, w5.rois, align), kAlignSample);
   const Case w6 = make_case(256, 200, 272, 8, 7, 800, false);
-  RoiAlignParams adaptive = align;
-  adaptive.spatial_scale = 1.0f / 4;
-  adaptive.sampling_ratio = -1;
+  const RoiAlignParams adaptive = few_big_align();
   print_path("W6 roiAlign", w6.map, total_samples(1, w6.rois, adaptive), kAlignSample);
   const Case w7 = make_case(256, 50, 68, 1000, 7, 400, true);
-  RoiAlignRotatedParams rotated;
-  rotated.pooled_height = rotated.pooled_width = 7;
-  rotated.spatial_scale = 1.0f / 16;
-  rotated.sampling_ratio = 2;
-  rotated.aligned = true;
+  const RoiAlignRotatedParams rotated = rotated_align();
   print_path("W7 roiAlignRotated", w7.map, rotated_samples(1, w7.rois, rotated), kRotatedSample);
   const Case w8 = make_case(490, 50, 68, 300, 7, 400, false);
   print_path("W8 psRoiAlign", w8.map, total_samples(1, w8.rois, align) / 49, kAlignSample);
-  // psRoiPool has one path per layout; its thread count comes from its reads at the planar cost.
-  print_path("W8b psRoiPool", w8.map, pixels_scanned(w8.map, w8.rois, pool) / 49, kPooledPixel, false);
+  // psRoiPool: copies the map bin-major when its map elements are at most its reads (pixels of
+  // the bins, times output channels) times kPooledPixel's break-even (ps_roi_pool.h).
+  PsRoiPoolParams ps;
+  ps.pooled_height = ps.pooled_width = 7;
+  ps.spatial_scale = 1.0f / 16;
+  const double reads = ps_pixels(w8.map, w8.rois, ps) * 10;
+  const bool ps_copy = 490.0 * 3400 <= reads * kPooledPixel.break_even;
+  std::printf("%-22s %10.0f reads, %8d map elements: %-13s estimate %9.1f us, %s\n", "W8b psRoiPool", reads, 490 * 3400,
+              ps_copy ? "bin-major" : "direct", reads * kPooledPixel.planar_ns / 1e3,
+              for_work(Execution{}, reads * kPooledPixel.planar_ns).threads == 1 ? "1 thread" : "all threads");
 }
 }  // namespace
 
@@ -414,11 +436,7 @@ int main(int argc, char** argv) {
       best_ns(repeats_of(20), [&] { channels_last_map(w1.map, one_thread(), scratch, copy); }) / elements;
   std::printf("%-16s %.3f ns/element (1x256x50x68 NCHW -> NHWC)\n", "transpose", transpose_ns);
 
-  RoiAlignParams align;
-  align.pooled_height = align.pooled_width = 7;
-  align.spatial_scale = 1.0f / 16;
-  align.sampling_ratio = 2;
-  align.aligned = true;
+  const RoiAlignParams align = box_head_align();
   probe_paths("roiAlign (W1)", w1, RoiAlignRows<AlignMode::avg>{{w1.map, w1.rois}, align},
               total_samples(1, w1.rois, align), transpose_ns, 3);
 
@@ -429,9 +447,7 @@ int main(int argc, char** argv) {
   const double w6_transpose_ns =
       best_ns(repeats_of(5), [&] { channels_last_map(w6.map, one_thread(), scratch, copy); }) / w6_elements;
   std::printf("%-16s %.3f ns/element (1x256x200x272 NCHW -> NHWC)\n", "transpose (W6)", w6_transpose_ns);
-  RoiAlignParams adaptive = align;
-  adaptive.spatial_scale = 1.0f / 4;
-  adaptive.sampling_ratio = -1;
+  const RoiAlignParams adaptive = few_big_align();
   const double w6_samples = total_samples(1, w6.rois, adaptive);
   std::printf("%-16s %g samples per channel for %g map pixels: copy_pays says %s\n", "roiAlign (W6)", w6_samples,
               w6_elements / 256, copy_pays(w6.map, w6_samples, kAlignSample) ? "channels-last" : "planar");
@@ -439,17 +455,11 @@ int main(int argc, char** argv) {
               w6_transpose_ns, 3);
 
   const Case w7 = make_case(256, 50, 68, 1000, 7, 400, true);
-  RoiAlignRotatedParams rotated;
-  rotated.pooled_height = rotated.pooled_width = 7;
-  rotated.spatial_scale = 1.0f / 16;
-  rotated.sampling_ratio = 2;
-  rotated.aligned = true;
+  const RoiAlignRotatedParams rotated = rotated_align();
   probe_paths("roiAlignRotated", w7, RotatedAlignRows{{w7.map, w7.rois}, rotated}, rotated_samples(1, w7.rois, rotated),
               transpose_ns, 3);
 
-  RoiPoolParams pool;
-  pool.pooled_height = pool.pooled_width = 7;
-  pool.spatial_scale = 1.0f / 16;
+  const RoiPoolParams pool = box_head_pool();
   probe_paths("roiPool (W4b)", w1, RoiPoolRows{{w1.map, w1.rois}, pool, nullptr}, pixels_scanned(w1.map, w1.rois, pool),
               transpose_ns, 5);
 
