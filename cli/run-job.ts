@@ -27,20 +27,23 @@ export interface JobReport {
   notices: string[];
 }
 
-function loadJob(spec: JobSpec, places: JobPlaces, notices: string[]): LoadedJob {
-  const readTensor = (path: string, key?: string) => {
-    const tensor = readTensorFile(places.input(path), key === undefined ? {} : { key });
+async function loadJob(spec: JobSpec, places: JobPlaces, notices: string[], signal?: AbortSignal): Promise<LoadedJob> {
+  const reading = signal === undefined ? {} : { signal };
+  const readTensor = async (path: string, key?: string) => {
+    const tensor = await readTensorFile(places.input(path), key === undefined ? reading : { key, ...reading });
     notices.push(...tensor.notices);
     return tensor;
   };
-  const job: LoadedJob = { inputs: spec.inputs.map((path, i) => readTensor(path, spec.keys[i])) };
+  const inputs = [];
+  for (const [i, path] of spec.inputs.entries()) inputs.push(await readTensor(path, spec.keys[i]));
+  const job: LoadedJob = { inputs };
   if (spec.boxes !== undefined) {
-    const boxes = readBoxesFile(places.input(spec.boxes));
+    const boxes = await readBoxesFile(places.input(spec.boxes), reading);
     notices.push(...boxes.notices);
     job.boxes = { data: boxes.data, shape: boxes.shape };
   }
   if (spec.boxIndices !== undefined) {
-    const { data } = readTensor(spec.boxIndices);
+    const { data } = await readTensor(spec.boxIndices);
     // Indices saved as floats (numpy's default dtype) go to the library as numbers, which it
     // accepts when they are integers and refuses, saying so, when they are not.
     job.boxIndices = data instanceof Int32Array ? data : Array.from(data);
@@ -51,7 +54,7 @@ function loadJob(spec: JobSpec, places: JobPlaces, notices: string[]): LoadedJob
 export async function runJob(spec: JobSpec, places: JobPlaces, signal?: AbortSignal): Promise<JobReport> {
   const notices: string[] = [];
   const start = performance.now();
-  const job = loadJob(spec, places, notices);
+  const job = await loadJob(spec, places, notices, signal);
   const loaded = performance.now();
   const { output, argmax } = await operatorCalls[spec.op](
     job,

@@ -4,7 +4,7 @@
 import { extname } from 'node:path';
 
 import { describe, formatShape } from '../../lib/internal.js';
-import { failer, readFileBytes } from './file-error.js';
+import { failer, readFileBytes, type ReadFileOptions } from './file-error.js';
 import { readNpy } from './npy.js';
 
 export interface BoxesFile {
@@ -22,12 +22,12 @@ const allowedColumns = [4, 5, 6];
  * No rows give [0, 5] (with a batch index, it suits every batch size), or [0, columns] when a
  * CSV header names the columns.
  */
-export function readBoxesFile(path: string): BoxesFile {
+export async function readBoxesFile(path: string, options: ReadFileOptions = {}): Promise<BoxesFile> {
   const extension = extname(path).toLowerCase();
-  if (extension === '.npy') return boxesFromNpy(path);
+  if (extension === '.npy') return boxesFromNpy(path, options);
   if (extension === '.json' || extension === '.csv') {
     // (TextDecoder drops a byte order mark, which spreadsheets put before a CSV's header.)
-    const text = new TextDecoder().decode(readFileBytes(path));
+    const text = new TextDecoder().decode(await readFileBytes(path, options));
     const rows = new BoxRows(path);
     if (extension === '.json') rowsFromJson(path, text, rows);
     else rowsFromCsv(path, text, rows);
@@ -36,9 +36,9 @@ export function readBoxesFile(path: string): BoxesFile {
   return failer(path)(`unknown boxes file type ${JSON.stringify(extension)}; expected .npy, .json or .csv`);
 }
 
-function boxesFromNpy(path: string): BoxesFile {
+async function boxesFromNpy(path: string, options: ReadFileOptions): Promise<BoxesFile> {
   const fail = failer(path);
-  const { data, shape, notices } = readNpy(path);
+  const { data, shape, notices } = await readNpy(path, options);
   if (!(data instanceof Float32Array)) {
     return fail('holds integers; boxes must be float32 or float64');
   }

@@ -8,7 +8,7 @@ import { types } from 'node:util';
 
 import { formatShape, invalidType, rangeError, read } from '../../lib/internal.js';
 import { decodeElements, elementCount, hostLittleEndian, type LoadedTensor, type StoredElements } from './elements.js';
-import { failer, readFileBytes } from './file-error.js';
+import { failer, readFileBytes, type ReadFileOptions } from './file-error.js';
 import { parsePythonLiteral, type PyValue } from './python-literal.js';
 
 export type NpyArray = LoadedTensor;
@@ -60,8 +60,8 @@ const refusedNames: Record<string, string> = {
 const expectedDtypes = 'expected float32, float64, int32 or int64';
 
 /** Reads a .npy file. Every problem is a FileFormatError whose message starts with `path`. */
-export function readNpy(path: string): NpyArray {
-  return parseNpy(readFileBytes(path), path);
+export async function readNpy(path: string, options: ReadFileOptions = {}): Promise<NpyArray> {
+  return parseNpy(await readFileBytes(path, options), path);
 }
 
 /** Parses the bytes of a .npy file; `name` (the file's name) starts every error message. */

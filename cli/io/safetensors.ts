@@ -4,7 +4,7 @@
 // file is parsed; a tensor's elements are decoded only when it is read.
 import { describe } from '../../lib/internal.js';
 import { decodeElements, elementCount, type LoadedTensor, type StoredElements } from './elements.js';
-import { failer, readFileBytes } from './file-error.js';
+import { failer, readFileBytes, type ReadFileOptions } from './file-error.js';
 
 /** The limit the reference implementation sets, so a bad length cannot make us allocate gigabytes. */
 export const safetensorsMaxHeaderLength = 100_000_000;
@@ -60,8 +60,8 @@ const readable: Record<string, StoredElements> = {
 const entryFields = ['dtype', 'shape', 'data_offsets'];
 
 /** Reads one tensor of a .safetensors file: `key`, or the only one when `key` is omitted. */
-export function readSafetensor(path: string, key?: string): LoadedTensor {
-  return parseSafetensors(readFileBytes(path), path).read(key);
+export async function readSafetensor(path: string, key?: string, options: ReadFileOptions = {}): Promise<LoadedTensor> {
+  return parseSafetensors(await readFileBytes(path, options), path).read(key);
 }
 
 /** Parses and checks the header of a .safetensors file; `name` starts every error message. */

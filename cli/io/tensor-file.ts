@@ -4,11 +4,11 @@ import { extname } from 'node:path';
 
 import { invalidType, readOptions } from '../../lib/internal.js';
 import type { LoadedTensor } from './elements.js';
-import { failer } from './file-error.js';
+import { failer, type ReadFileOptions } from './file-error.js';
 import { readNpy } from './npy.js';
 import { readSafetensor } from './safetensors.js';
 
-export interface TensorFileOptions {
+export interface TensorFileOptions extends ReadFileOptions {
   /** The tensor to read from a .safetensors file holding several. */
   key?: string;
 }
@@ -20,18 +20,25 @@ const optionTable = {
       return value;
     },
   },
+  signal: {
+    read: (fn: string, argument: string, value: unknown): AbortSignal => {
+      if (!(value instanceof AbortSignal)) throw invalidType(fn, argument, 'an AbortSignal', value);
+      return value;
+    },
+  },
 };
 
 /** Reads the tensor in `path`: a .npy file, or one tensor (`key`) of a .safetensors file. */
-export function readTensorFile(path: string, options: TensorFileOptions = {}): LoadedTensor {
-  const { key } = readOptions('readTensorFile', options, optionTable) as TensorFileOptions;
+export async function readTensorFile(path: string, options: TensorFileOptions = {}): Promise<LoadedTensor> {
+  const { key, signal } = readOptions('readTensorFile', options, optionTable) as TensorFileOptions;
+  const reading = signal === undefined ? {} : { signal };
   const extension = extname(path).toLowerCase();
-  if (extension === '.safetensors') return readSafetensor(path, key);
+  if (extension === '.safetensors') return readSafetensor(path, key, reading);
   const fail = failer(path);
   if (extension !== '.npy')
     fail(`unknown tensor file type ${JSON.stringify(extension)}; expected .npy or .safetensors`);
   // A key that a .npy file cannot use would be silently ignored; say so instead.
   if (key !== undefined)
     fail(`a key (${JSON.stringify(key)}) selects a tensor of a .safetensors file; a .npy file holds one array`);
-  return readNpy(path);
+  return readNpy(path, reading);
 }

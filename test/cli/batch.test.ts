@@ -117,21 +117,21 @@ beforeAll(() => {
 }, 120_000);
 
 /** The outputs under `outDir` equal each job's library call. */
-function expectOutputsOfLibrary(outDir: string, selected: ManifestJob[] = jobs): void {
+async function expectOutputsOfLibrary(outDir: string, selected: ManifestJob[] = jobs): Promise<void> {
   for (const job of selected) {
     const want = job.expected();
-    const written = readTensorFile(join(dir, outDir, job.fields.output as string));
+    const written = await readTensorFile(join(dir, outDir, job.fields.output as string));
     expect(written.shape).toEqual(want.shape);
     expect(written.data).toEqual(want.data);
     if (want.argmax)
-      expect(readTensorFile(join(dir, outDir, job.fields.argmaxOutput as string)).data).toEqual(want.argmax);
+      expect((await readTensorFile(join(dir, outDir, job.fields.argmaxOutput as string))).data).toEqual(want.argmax);
   }
 }
 
 const bytesOf = (outDir: string, path: string) => readFileSync(join(dir, outDir, path));
 
 describe('roi-ops batch', () => {
-  it('runs every job: outputs equal the library calls, plain progress lines on stderr, no temporary file', () => {
+  it('runs every job: outputs equal the library calls, plain progress lines on stderr, no temporary file', async () => {
     const result = batch('data/jobs.jsonl', '--out-dir', 'out-all');
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(
@@ -144,10 +144,10 @@ describe('roi-ops batch', () => {
     expect(lines[1]).toMatch(/^roi-ops batch: 1\/6 jobs \(16%\), [\d.]+ jobs\/s, ETA \d+:\d\d$/);
     expect(lines.at(-1)).toMatch(/^roi-ops batch: 6\/6 jobs \(100%\), [\d.]+ jobs\/s, ETA 0:00$/);
     expect(listFiles(join(dir, 'out-all'))).toEqual(allOutputs);
-    expectOutputsOfLibrary('out-all');
+    await expectOutputsOfLibrary('out-all');
   });
 
-  it('resumes: a rerun skips every finished job and leaves its files untouched', () => {
+  it('resumes: a rerun skips every finished job and leaves its files untouched', async () => {
     const before = allOutputs.map((path) => statSync(join(dir, 'out-all', path)).mtimeMs);
     const result = batch('data/jobs.jsonl', '--out-dir', 'out-all', '--json');
     expect(result.status).toBe(0);
@@ -163,10 +163,10 @@ describe('roi-ops batch', () => {
     // --force runs them again, into the same bytes.
     const forced = batch('data/jobs.jsonl', '--out-dir', 'out-all', '--json', '--force');
     expect(JSON.parse(forced.stdout)).toMatchObject({ done: 6, skipped: 0 });
-    expectOutputsOfLibrary('out-all');
+    await expectOutputsOfLibrary('out-all');
   });
 
-  it('reports a bad job by its line, exits 1 with the counts, and runs the others', () => {
+  it('reports a bad job by its line, exits 1 with the counts, and runs the others', async () => {
     const bad = [
       jobs[0] as ManifestJob,
       {
@@ -207,7 +207,7 @@ describe('roi-ops batch', () => {
     expect(result.stderr).toContain('roi-ops batch: line 2 (zero.npy): roiAlign: expected an integer >= 1');
     expect(result.stderr).toContain('roi-ops batch: line 4: not valid JSON');
     expect(listFiles(join(dir, 'out-bad'))).toEqual(['align.npy', 'ps.npy', 'spp.npy']);
-    expectOutputsOfLibrary('out-bad', [jobs[0], jobs[2], jobs[3]] as ManifestJob[]);
+    await expectOutputsOfLibrary('out-bad', [jobs[0], jobs[2], jobs[3]] as ManifestJob[]);
 
     const text = batch('data/bad.jsonl', '--out-dir', 'out-bad');
     expect(text.status).toBe(1);
@@ -310,7 +310,7 @@ describe('roi-ops batch', () => {
       const written = listFiles(join(dir, outDir));
       expect(written).toHaveLength(summary.done);
       const want = roiAlignSync(map, boxes, { outputSize: [2, 3], samplingRatio: 2, aligned: true });
-      for (const path of written) expect(readTensorFile(join(dir, outDir, path)).data).toEqual(want.data);
+      for (const path of written) expect((await readTensorFile(join(dir, outDir, path))).data).toEqual(want.data);
 
       const rerun = batch('data/many.jsonl', '--out-dir', outDir, '--json', '--progress', 'none');
       expect(rerun.status).toBe(0);

@@ -73,7 +73,7 @@ describe('roi-ops demo --json', () => {
     for (const op of report.operations) expect(op.shape).toEqual([K, 16, 7, 7]);
   });
 
-  it('writes into --out-dir exactly what direct library calls return', () => {
+  it('writes into --out-dir exactly what direct library calls return', async () => {
     expect(report.outDir).toBe(outDir);
     expect(report.operations.flatMap((op) => op.files)).toEqual([
       'multiScaleRoiAlign.npy',
@@ -88,7 +88,7 @@ describe('roi-ops demo --json', () => {
       'roiPool.npy',
     ]);
     for (const [file, expected] of Object.entries(directOutputs())) {
-      const written = readNpy(join(outDir, file));
+      const written = await readNpy(join(outDir, file));
       expect(written.shape, file).toEqual([K, 16, 7, 7]);
       expect(written.dtype, file).toBe(file.includes('argmax') ? 'int32' : 'float32');
       // Bit for bit (vitest's deep equality takes seconds on 784,000 elements).

@@ -301,20 +301,20 @@ const cases: OperatorCase[] = [
 ];
 
 describe('roi-ops pool writes what the library call returns', () => {
-  it.each(cases.map((c, i) => [c.name, c, i] as const))('%s', (_name, { args, expected }, i) => {
+  it.each(cases.map((c, i) => [c.name, c, i] as const))('%s', async (_name, { args, expected }, i) => {
     const output = `out-${i}.npy`;
     const result = pool(...args, '--output', output);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const want = expected();
     expect(want.data.some((value) => value !== 0)).toBe(true); // a comparison of zeros would prove little
-    const written = readTensorFile(file(output));
+    const written = await readTensorFile(file(output));
     expect(written.dtype).toBe('float32');
     expect(written.shape).toEqual(want.shape);
     expect(written.data).toEqual(want.data);
     expect(result.stdout).toMatch(new RegExp(`^${args[1]} \\[${want.shape.join(',')}\\] -> ${output}`));
     if (want.argmax) {
-      const argmax = readTensorFile(file('argmax.npy'));
+      const argmax = await readTensorFile(file('argmax.npy'));
       expect(argmax.dtype).toBe('int32');
       expect(argmax.shape).toEqual(want.shape);
       expect(argmax.data).toEqual(want.argmax);
@@ -356,7 +356,7 @@ describe('roi-ops pool writes what the library call returns', () => {
     expect(Object.keys(report.ms)).toEqual(['read', 'compute', 'write']);
   });
 
-  it('reads float64 maps as float32 and says so on stderr', () => {
+  it('reads float64 maps as float32 and says so on stderr', async () => {
     // writeNpy writes float32 and int32 only; numpy's default is float64.
     writeFileSync(
       file('map-f8.npy'),
@@ -376,7 +376,7 @@ describe('roi-ops pool writes what the library call returns', () => {
     );
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/^roi-ops pool: note: map-f8\.npy/);
-    expect(readTensorFile(file('f8.npy')).data).toEqual(roiAlignSync(map, boxes, { outputSize: 2 }).data);
+    expect((await readTensorFile(file('f8.npy'))).data).toEqual(roiAlignSync(map, boxes, { outputSize: 2 }).data);
   });
 });
 

@@ -25,9 +25,9 @@ function write(name: string, content: string | Uint8Array): string {
 const box4 = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8.5]);
 
 /** A test case: `text` written as `name` is refused with `problem`. */
-const refusesBoxes = (name: string) => (_: string, text: string, problem: string) => {
+const refusesBoxes = (name: string) => async (_: string, text: string, problem: string) => {
   const path = write(name, text);
-  expect(() => readBoxesFile(path)).toThrow(new FileFormatError(path, problem));
+  await expect(readBoxesFile(path)).rejects.toThrow(new FileFormatError(path, problem));
 };
 
 describe('readBoxesFile: CSV', () => {
@@ -36,15 +36,19 @@ describe('readBoxesFile: CSV', () => {
     ['no header, spaces around fields, blank lines between rows', '1, 2 ,3,4\n\n  \n5,6,7,8.5'],
     ['a byte order mark and a quoted header', '\uFEFF"x1","y1","x2","y2"\n1,2,3,4\n5,6,7,8.5\n'],
     ['exponents and signs', '1e0,+2,3.,.4e1\n5,6.0,7,850e-2\n'],
-  ])('%s', (_, text) => {
-    expect(readBoxesFile(write('b.csv', text))).toEqual({ data: box4, shape: [2, 4], notices: [] });
+  ])('%s', async (_, text) => {
+    expect(await readBoxesFile(write('b.csv', text))).toEqual({ data: box4, shape: [2, 4], notices: [] });
   });
 
-  it('an empty file is no boxes, [0, 5]; a header alone gives its number of columns', () => {
+  it('an empty file is no boxes, [0, 5]; a header alone gives its number of columns', async () => {
     for (const text of ['', '\n\n', 'batch,x1,y1,x2,y2\n']) {
-      expect(readBoxesFile(write('b.csv', text))).toEqual({ data: new Float32Array(0), shape: [0, 5], notices: [] });
+      expect(await readBoxesFile(write('b.csv', text))).toEqual({
+        data: new Float32Array(0),
+        shape: [0, 5],
+        notices: [],
+      });
     }
-    expect(readBoxesFile(write('b.csv', 'x1,y1,x2,y2'))).toEqual({
+    expect(await readBoxesFile(write('b.csv', 'x1,y1,x2,y2'))).toEqual({
       data: new Float32Array(0),
       shape: [0, 4],
       notices: [],
@@ -74,8 +78,8 @@ describe('readBoxesFile: CSV', () => {
 });
 
 describe('readBoxesFile: JSON', () => {
-  it('takes rows, or {"boxes": rows} beside other keys', () => {
-    expect(readBoxesFile(write('b.json', '[[1,2,3,4],[5,6,7,8.5]]'))).toEqual({
+  it('takes rows, or {"boxes": rows} beside other keys', async () => {
+    expect(await readBoxesFile(write('b.json', '[[1,2,3,4],[5,6,7,8.5]]'))).toEqual({
       data: box4,
       shape: [2, 4],
       notices: [],
@@ -87,8 +91,8 @@ describe('readBoxesFile: JSON', () => {
         [5, 6, 7, 8.5],
       ],
     });
-    expect(readBoxesFile(write('b.json', dump))).toEqual({ data: box4, shape: [2, 4], notices: [] });
-    expect(readBoxesFile(write('b.json', '{"boxes": []}'))).toEqual({
+    expect(await readBoxesFile(write('b.json', dump))).toEqual({ data: box4, shape: [2, 4], notices: [] });
+    expect(await readBoxesFile(write('b.json', '{"boxes": []}'))).toEqual({
       data: new Float32Array(0),
       shape: [0, 5],
       notices: [],
@@ -107,38 +111,38 @@ describe('readBoxesFile: JSON', () => {
     ['an overflowing literal', '[[1,2,3,1e999]]', 'row 1 column 4 is Infinity; expected a finite number'],
   ])('%s', refusesBoxes('b.json'));
 
-  it('invalid JSON: the parser says where', () => {
+  it('invalid JSON: the parser says where', async () => {
     const path = write('b.json', '[[1,2,3,4],]');
-    expect(() => readBoxesFile(path)).toThrow(/^.*b\.json: not valid JSON \(.+\)$/);
+    await expect(readBoxesFile(path)).rejects.toThrow(/^.*b\.json: not valid JSON \(.+\)$/);
   });
 });
 
 describe('readBoxesFile: .npy and the rest', () => {
-  it('a float64 .npy array is converted, with its notice', () => {
+  it('a float64 .npy array is converted, with its notice', async () => {
     const values = Float64Array.from([0, 1.1, 2, 3, 4]);
     const header = npyHeader('<f8', [1, 5]);
     const path = write('b.npy', new Uint8Array([...header, ...new Uint8Array(values.buffer)]));
-    expect(readBoxesFile(path)).toEqual({
+    expect(await readBoxesFile(path)).toEqual({
       data: Float32Array.from(values),
       shape: [1, 5],
       notices: [`${path}: float64 converted to float32`],
     });
   });
 
-  it('refuses an unknown extension and a missing file', () => {
+  it('refuses an unknown extension and a missing file', async () => {
     const txt = write('b.txt', '1,2,3,4');
-    expect(() => readBoxesFile(txt)).toThrow(
+    await expect(readBoxesFile(txt)).rejects.toThrow(
       new FileFormatError(txt, 'unknown boxes file type ".txt"; expected .npy, .json or .csv'),
     );
     const missing = join(dir, 'missing.csv');
-    expect(() => readBoxesFile(missing)).toThrow(new FileFormatError(missing, 'cannot read the file (ENOENT)'));
+    await expect(readBoxesFile(missing)).rejects.toThrow(new FileFormatError(missing, 'cannot read the file (ENOENT)'));
   });
 });
 
 describe('readTensorFile', () => {
-  it('chooses the reader by extension, in any case', () => {
+  it('chooses the reader by extension, in any case', async () => {
     const path = write('T.NPY', encodeNpy({ data: Float32Array.from([1, 2]), shape: [2] }));
-    expect(readTensorFile(path)).toEqual({
+    expect(await readTensorFile(path)).toEqual({
       data: Float32Array.from([1, 2]),
       shape: [2],
       dtype: 'float32',
@@ -146,23 +150,23 @@ describe('readTensorFile', () => {
     });
   });
 
-  it('refuses an unknown extension, and a key for a .npy file', () => {
+  it('refuses an unknown extension, and a key for a .npy file', async () => {
     const pt = write('model.pt', '');
-    expect(() => readTensorFile(pt)).toThrow(
+    await expect(readTensorFile(pt)).rejects.toThrow(
       new FileFormatError(pt, 'unknown tensor file type ".pt"; expected .npy or .safetensors'),
     );
     const npy = write('t.npy', encodeNpy({ data: Float32Array.from([1]), shape: [1] }));
-    expect(() => readTensorFile(npy, { key: 'x' })).toThrow(
+    await expect(readTensorFile(npy, { key: 'x' })).rejects.toThrow(
       new FileFormatError(npy, 'a key ("x") selects a tensor of a .safetensors file; a .npy file holds one array'),
     );
   });
 
-  it('checks its options as the operators do', () => {
+  it('checks its options as the operators do', async () => {
     const npy = join(dir, 't.npy');
-    expect(() => readTensorFile(npy, { name: 'x' } as never)).toThrow(
-      new TypeError('readTensorFile: unknown option options.name; expected one of key'),
+    await expect(readTensorFile(npy, { name: 'x' } as never)).rejects.toThrow(
+      new TypeError('readTensorFile: unknown option options.name; expected one of key, signal'),
     );
-    expect(() => readTensorFile(npy, { key: 3 } as never)).toThrow(
+    await expect(readTensorFile(npy, { key: 3 } as never)).rejects.toThrow(
       new TypeError('readTensorFile: expected a string for options.key but received 3 (number)'),
     );
   });

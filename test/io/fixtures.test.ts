@@ -32,10 +32,10 @@ function converted(expected: Expected) {
 
 describe('good fixtures read back as numpy wrote them', () => {
   const tensors = Object.entries(manifest.fixtures).filter(([name]) => !name.startsWith('boxes'));
-  it.each(tensors)('%s', (name, expected) => {
+  it.each(tensors)('%s', async (name, expected) => {
     const [file, key] = name.split('#') as [string, string | undefined];
     const path = fixture(file);
-    const result = readTensorFile(path, key === undefined ? {} : { key });
+    const result = await readTensorFile(path, key === undefined ? {} : { key });
     const want = converted(expected);
     expect(result.shape).toEqual(want.shape);
     expect(result.dtype).toBe(want.dtype);
@@ -72,8 +72,8 @@ describe('good fixtures read back as numpy wrote them', () => {
   });
 
   const boxes = Object.entries(manifest.fixtures).filter(([name]) => name.startsWith('boxes'));
-  it.each(boxes)('%s', (name, expected) => {
-    const result = readBoxesFile(fixture(name));
+  it.each(boxes)('%s', async (name, expected) => {
+    const result = await readBoxesFile(fixture(name));
     expect(result.shape).toEqual(expected.shape);
     expect(result.data).toEqual(Float32Array.from(expected.values));
     expect(result.notices).toEqual([]);
@@ -112,18 +112,18 @@ describe('bad fixtures: a FileFormatError that names the file and what is wrong'
     ],
     ['two.safetensors', 'holds 2 tensors ("a", "b"); name the one to read'],
   ];
-  it.each(bad)('%s', (name, problem) => {
+  it.each(bad)('%s', async (name, problem) => {
     const path = fixture(name);
-    expect(() => readTensorFile(path)).toThrow(new FileFormatError(path, problem));
+    await expect(readTensorFile(path)).rejects.toThrow(new FileFormatError(path, problem));
     try {
-      readTensorFile(path);
+      await readTensorFile(path);
     } catch (error) {
       expect(error).toBeInstanceOf(FileFormatError);
       expect((error as FileFormatError).file).toBe(path);
     }
   });
 
-  it('bad-json.safetensors: the JSON parser says where', () => {
+  it('bad-json.safetensors: the JSON parser says where', async () => {
     const path = fixture('bad-json.safetensors');
     const header = readFileSync(path).subarray(8).toString('utf8');
     const parserMessage = (() => {
@@ -134,7 +134,7 @@ describe('bad fixtures: a FileFormatError that names the file and what is wrong'
       }
       throw new Error('the header parsed');
     })();
-    expect(() => readTensorFile(path)).toThrow(
+    await expect(readTensorFile(path)).rejects.toThrow(
       new FileFormatError(path, `the header is not valid JSON (${parserMessage})`),
     );
   });
@@ -145,8 +145,8 @@ describe('bad fixtures: a FileFormatError that names the file and what is wrong'
     ['f4-1d.npy', 'has shape [3]; boxes must be [K, 4], [K, 5] or [K, 6]'],
     ['i8.npy', 'holds integers; boxes must be float32 or float64'],
     ['f4.npy', 'has shape [2,3,4]; boxes must be [K, 4], [K, 5] or [K, 6]'],
-  ])('boxes: %s', (name, problem) => {
+  ])('boxes: %s', async (name, problem) => {
     const path = fixture(name);
-    expect(() => readBoxesFile(path)).toThrow(new FileFormatError(path, problem));
+    await expect(readBoxesFile(path)).rejects.toThrow(new FileFormatError(path, problem));
   });
 });

@@ -19,13 +19,13 @@ describe('encodeNpy writes what numpy writes', () => {
     expect(encodeNpy(parseNpy(numpyBytes, name))).toEqual(numpyBytes);
   });
 
-  it('writeNpy writes a file readNpy reads back', () => {
+  it('writeNpy writes a file readNpy reads back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'roi-ops-npy-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, 'out.npy');
     const tensor = { data: Int32Array.from([3, -1, 7, 0]), shape: [2, 2] };
     writeNpy(path, tensor);
-    expect(readNpy(path)).toEqual({ ...tensor, dtype: 'int32', notices: [] });
+    expect(await readNpy(path)).toEqual({ ...tensor, dtype: 'int32', notices: [] });
   });
 
   it('takes any view: a subarray at an odd element offset is written from its own start', () => {
