@@ -94,8 +94,8 @@ function unknownOption(command: Command, argv: readonly string[], message: strin
   const meant =
     names.find((option) => option === kebab) ??
     names.find((option) => kebab.length > 2 && editDistance(option, kebab) <= (kebab.length > 5 ? 2 : 1));
-  const hint = meant === undefined ? `'roi-ops ${command.name} --help' lists the options` : `did you mean --${meant}?`;
-  return new UsageError(`Unknown option '${typed.split('=')[0]}': ${hint}`);
+  const hint = meant === undefined ? `'roi-ops ${command.name} --help' lists the options.` : `Did you mean --${meant}?`;
+  return new UsageError(`Unknown option '${typed.split('=')[0]}'. ${hint}`);
 }
 
 function checkPositionals(command: Command, positionals: string[]): void {

@@ -51,7 +51,7 @@ describe('negative numbers are values', () => {
 
   it('only after an option that takes a value, and not after --', () => {
     // A boolean flag takes no value: -1 after it is still an unknown option.
-    expect(usageError(['--aligned', '-1'])).toBe("Unknown option '-1': 'roi-ops try --help' lists the options");
+    expect(usageError(['--aligned', '-1'])).toBe("Unknown option '-1'. 'roi-ops try --help' lists the options.");
     expect(parse('--', '-1').positionals).toEqual(['-1']);
     expect(parse('--output', 'a.npy', '--', '--sampling-ratio', '-1').positionals).toEqual(['--sampling-ratio', '-1']);
     // A value that is no number is left to parseArgs, which says it is ambiguous.
@@ -61,19 +61,19 @@ describe('negative numbers are values', () => {
 
 describe('unknown options: the flag the user probably meant', () => {
   it.each([
-    ['--samplingRatio', 'did you mean --sampling-ratio?'],
-    ['--sampling_ratio', 'did you mean --sampling-ratio?'],
-    ['--SpatialScale', 'did you mean --spatial-scale?'],
-    ['--samplng-ratio', 'did you mean --sampling-ratio?'],
-    ['--outptu', 'did you mean --output?'],
-    ['--jsn', 'did you mean --json?'],
-    ['--fast', "'roi-ops try --help' lists the options"],
+    ['--samplingRatio', 'Did you mean --sampling-ratio?'],
+    ['--sampling_ratio', 'Did you mean --sampling-ratio?'],
+    ['--SpatialScale', 'Did you mean --spatial-scale?'],
+    ['--samplng-ratio', 'Did you mean --sampling-ratio?'],
+    ['--outptu', 'Did you mean --output?'],
+    ['--jsn', 'Did you mean --json?'],
+    ['--fast', "'roi-ops try --help' lists the options."],
   ])('%s', (flag, hint) => {
-    expect(usageError([flag, '2'])).toBe(`Unknown option '${flag}': ${hint}`);
+    expect(usageError([flag, '2'])).toBe(`Unknown option '${flag}'. ${hint}`);
   });
 
   it('names the option as typed, without its value', () => {
-    expect(usageError(['--samplingRatio=2'])).toBe("Unknown option '--samplingRatio': did you mean --sampling-ratio?");
+    expect(usageError(['--samplingRatio=2'])).toBe("Unknown option '--samplingRatio'. Did you mean --sampling-ratio?");
   });
 });
 
