@@ -1,0 +1,87 @@
+// What a rerun of `roi-ops batch` may skip. A job is done when its marker says that this job
+// (the same fields and options, wherever its line now is) wrote its outputs, and each output
+// is still the very file written then: a regular file with the recorded device, inode, size
+// and modification time. Anything else (no marker, another job's marker, an output replaced,
+// truncated, deleted or turned into a directory, a marker that cannot be read) reruns the job.
+//
+// The marker is written after the outputs are renamed into place and flushed, atomically and
+// flushed itself (atomic-write.ts), so a crash at any point leaves the job unfinished for the
+// next run. Markers live under DIR/.roi-ops-done/, one per job, named by a hash of its output's
+// path: shards sharing --out-dir write disjoint markers, as they write disjoint outputs.
+import { createHash } from 'node:crypto';
+import { lstatSync, readFileSync, type BigIntStats } from 'node:fs';
+import { join, normalize } from 'node:path';
+
+import { writeFilesAtomically, type WrittenFile } from './atomic-write.js';
+import { jobOutputs, type JobSpec } from './job-spec.js';
+
+/** The directory, under --out-dir, that holds the markers of finished jobs. */
+export const markerDirectory = '.roi-ops-done';
+
+/** A marker is a few hundred bytes; a larger file at its name is not one. */
+const markerMaxBytes = 1 << 20;
+
+interface RecordedFile {
+  dev: string;
+  ino: string;
+  size: string;
+  mtimeNs: string;
+}
+
+interface Marker {
+  job: unknown;
+  files: RecordedFile[];
+}
+
+/** The marker of the job whose first output is `output` (as the manifest names it). */
+export function markerPathFor(outDir: string, output: string): string {
+  const hash = createHash('sha256').update(normalize(output)).digest('hex').slice(0, 32);
+  return join(outDir, markerDirectory, `${hash}.json`);
+}
+
+/** JSON with every object's keys sorted: one text per job however its line orders the fields. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, item: unknown) =>
+    item !== null && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  );
+}
+
+const record = (stats: BigIntStats): RecordedFile => ({
+  dev: String(stats.dev),
+  ino: String(stats.ino),
+  size: String(stats.size),
+  mtimeNs: String(stats.mtimeNs),
+});
+
+/** Records that `spec` wrote `written` (its outputs, in jobOutputs order), under `outDir`. */
+export function recordDone(outDir: string, spec: JobSpec, written: readonly WrittenFile[]): void {
+  const marker: Marker = { job: JSON.parse(canonicalJson(spec)), files: written.map(({ stats }) => record(stats)) };
+  const bytes = Buffer.from(`${JSON.stringify(marker)}\n`);
+  writeFilesAtomically([{ path: markerPathFor(outDir, spec.output), bytes }]);
+}
+
+function readMarker(path: string): Marker | undefined {
+  const stats = lstatSync(path, { throwIfNoEntry: false });
+  if (stats === undefined || !stats.isFile() || stats.size > markerMaxBytes) return undefined;
+  try {
+    const marker = JSON.parse(readFileSync(path, 'utf8')) as Marker;
+    return Array.isArray(marker?.files) ? marker : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `spec` is done under `outDir`: its marker is its own and every output is the file recorded. */
+export function isRecordedDone(outDir: string, spec: JobSpec, outputPath: (output: string) => string): boolean {
+  const marker = readMarker(markerPathFor(outDir, spec.output));
+  if (marker === undefined || canonicalJson(marker.job) !== canonicalJson(spec)) return false;
+  const outputs = jobOutputs(spec);
+  if (marker.files.length !== outputs.length) return false;
+  return outputs.every((output, i) => {
+    const stats = lstatSync(outputPath(output), { bigint: true, throwIfNoEntry: false });
+    // Compared as text, so that whatever a damaged marker holds is only a mismatch.
+    return stats?.isFile() === true && canonicalJson(record(stats)) === canonicalJson(marker.files[i]);
+  });
+}
