@@ -5,7 +5,7 @@
 // following links: someone who can write the directory cannot predict it, and a link planted at
 // any name cannot redirect the write. The rename replaces whatever entry had the output's name
 // (a symbolic link included: it is the link that is replaced, never its target), so the result
-// is a regular file this process wrote. docs/cli.md "How outputs are written" states the rules.
+// is a regular file this process wrote. docs/cli.md "Output files" states the rules.
 import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -167,28 +167,19 @@ export interface WrittenFile {
   stats: BigIntStats;
 }
 
-interface Pending extends WrittenFile {
-  temporary: string;
-  renamed: boolean;
-}
-
-/** Writes `bytes` to a new temporary file next to `path`, flushed to the disk. */
-function writeTemporary(path: string, bytes: Uint8Array, directories: Set<string>): Pending {
-  for (const directory of makeDirectory(dirname(path))) directories.add(directory);
-  directories.add(dirname(path));
+/** Writes `bytes` to a new temporary file next to `path`, flushed to the disk if `flush`. */
+function writeTemporary(path: string, bytes: Uint8Array, flush: boolean): { temporary: string; stats: BigIntStats } {
   const { temporary, fd } = createTemporary(path);
-  const pending: Pending = { path, temporary, renamed: false, stats: undefined as unknown as BigIntStats };
   try {
     writeFileSync(fd, bytes);
-    fsyncSync(fd);
-    pending.stats = fstatSync(fd, { bigint: true });
+    if (flush) fsyncSync(fd);
+    return { temporary, stats: fstatSync(fd, { bigint: true }) };
   } catch (error) {
-    closeSync(fd);
     rmSync(temporary, { force: true });
     throw error;
+  } finally {
+    closeSync(fd);
   }
-  closeSync(fd);
-  return pending;
 }
 
 /**
@@ -196,28 +187,35 @@ function writeTemporary(path: string, bytes: Uint8Array, directories: Set<string
  * then flushes the directories. When anything fails, the temporary files not yet renamed are
  * removed and a FileWriteError names the output; files already renamed are complete. The
  * writes are synchronous, so a signal handler never runs between a temporary file's creation
- * and its rename or removal.
+ * and its rename or removal. `flush: false` leaves the flushing to the system: still atomic,
+ * but a crash of the host may lose the files (for a file whose loss costs only time).
  */
-export function writeFilesAtomically(files: ReadonlyArray<{ path: string; bytes: Uint8Array }>): WrittenFile[] {
-  const pending: Pending[] = [];
-  const directories = new Set<string>();
+export function writeFilesAtomically(
+  files: ReadonlyArray<{ path: string; bytes: Uint8Array }>,
+  { flush = true }: { flush?: boolean } = {},
+): WrittenFile[] {
+  const pending: Array<WrittenFile & { temporary: string }> = [];
+  let renamed = 0;
+  // Each directory whose entries change, and an output in it, which a failure to flush it names.
+  const directories = new Map<string, string>();
   let current = '';
   try {
     for (const { path, bytes } of files) {
       current = path;
-      pending.push(writeTemporary(path, bytes, directories));
+      for (const directory of [...makeDirectory(dirname(path)), dirname(path)]) directories.set(directory, path);
+      pending.push({ path, ...writeTemporary(path, bytes, flush) });
     }
     for (const file of pending) {
       current = file.path;
       renameSync(file.temporary, file.path);
-      file.renamed = true;
+      renamed += 1;
     }
-    for (const directory of directories) {
-      current = directory;
+    for (const [directory, path] of flush ? directories : []) {
+      current = path;
       syncDirectory(directory);
     }
   } catch (error) {
-    for (const file of pending) if (!file.renamed) rmSync(file.temporary, { force: true });
+    for (const file of pending.slice(renamed)) rmSync(file.temporary, { force: true });
     throw writeError(current, error);
   }
   return pending.map(({ path, stats }) => ({ path, stats }));

@@ -4,10 +4,10 @@
 // and modification time. Anything else (no marker, another job's marker, an output replaced,
 // truncated, deleted or turned into a directory, a marker that cannot be read) reruns the job.
 //
-// The marker is written after the outputs are renamed into place and flushed, atomically and
-// flushed itself (atomic-write.ts), so a crash at any point leaves the job unfinished for the
-// next run. Markers live under DIR/.roi-ops-done/, one per job, named by a hash of its output's
-// path: shards sharing --out-dir write disjoint markers, as they write disjoint outputs.
+// The marker is written after the outputs are renamed into place and flushed, atomically
+// itself (atomic-write.ts), so a crash at any point leaves the job unfinished for the next run. Markers live under DIR/.roi-ops-done/, one per job, named by a hash of its output's
+// path: shards sharing --out-dir write disjoint markers, as they write disjoint outputs
+// (docs/cli.md "Output files").
 import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, type BigIntStats } from 'node:fs';
 import { join, normalize } from 'node:path';
@@ -59,7 +59,10 @@ const record = (stats: BigIntStats): RecordedFile => ({
 export function recordDone(outDir: string, spec: JobSpec, written: readonly WrittenFile[]): void {
   const marker: Marker = { job: JSON.parse(canonicalJson(spec)), files: written.map(({ stats }) => record(stats)) };
   const bytes = Buffer.from(`${JSON.stringify(marker)}\n`);
-  writeFilesAtomically([{ path: markerPathFor(outDir, spec.output), bytes }]);
+  // Not flushed: the outputs are on the disk already, so a marker lost in a crash of the host
+  // (absent, or empty, which does not parse) only makes the next run redo the job; flushing it
+  // would double the flushes per job (docs/cli.md "Output files").
+  writeFilesAtomically([{ path: markerPathFor(outDir, spec.output), bytes }], { flush: false });
 }
 
 function readMarker(path: string): Marker | undefined {
