@@ -34,6 +34,7 @@ const reasons: Record<string, string> = {
   EPERM: 'permission denied',
   EISDIR: 'a directory has that name',
   ENOTDIR: 'a part of the path is not a directory',
+  EEXIST: 'a part of the path is not a directory', // as mkdir reports it
   ENOSPC: 'no space left on the device',
   EDQUOT: 'disk quota exceeded',
   EROFS: 'read-only file system',

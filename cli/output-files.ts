@@ -3,7 +3,7 @@
 // symbolically linked directory, and (when the file exists) a hard link or a link to it. A job
 // whose output is its other output, or one of its inputs, is refused; a batch refuses a line
 // whose output an earlier line writes (cli/batch.ts).
-import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 
 import { JobSpecError, type JobSpec } from './job-spec.js';
@@ -36,11 +36,20 @@ function realDirectory(directory: string): string {
   }
 }
 
+/** `lstat` or `stat` of `path`, or undefined for no file or none that can be looked at (the read or write says why). */
+export function statsOf(path: string, { follow }: { follow: boolean }): BigIntStats | undefined {
+  try {
+    return (follow ? statSync : lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return undefined; // ENAMETOOLONG, ENOTDIR, ELOOP, EACCES: not a file that is there
+  }
+}
+
 export function identify(path: string): FileIdentity {
   // Not path.resolve: it would take `link/..` lexically before the file system is asked.
   const absolute = isAbsolute(path) ? path : `${process.cwd()}${sep}${path}`;
   const entry = join(realDirectory(dirname(absolute)), basename(absolute));
-  const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
+  const stats = statsOf(path, { follow: true });
   return stats === undefined ? { entry } : { entry, file: `${stats.dev}:${stats.ino}` };
 }
 
@@ -87,7 +96,7 @@ export function checkJobFiles(spec: JobSpec, places: JobPlaces, spelling: (field
  */
 export function checkOutputsReplaceable(paths: readonly string[]): void {
   for (const path of paths) {
-    if (lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true)
+    if (statsOf(path, { follow: false })?.isDirectory() === true)
       throw new Error(`${path}: cannot write the file: it is a directory`);
   }
 }

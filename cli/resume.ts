@@ -9,11 +9,12 @@
 // path: shards sharing --out-dir write disjoint markers, as they write disjoint outputs
 // (docs/cli.md "Output files").
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, type BigIntStats } from 'node:fs';
+import { readFileSync, type BigIntStats } from 'node:fs';
 import { join, normalize } from 'node:path';
 
 import { writeFilesAtomically, type WrittenFile } from './atomic-write.js';
 import { jobOutputs, type JobSpec } from './job-spec.js';
+import { statsOf } from './output-files.js';
 
 /** The directory, under --out-dir, that holds the markers of finished jobs. */
 export const markerDirectory = '.roi-ops-done';
@@ -66,7 +67,7 @@ export function recordDone(outDir: string, spec: JobSpec, written: readonly Writ
 }
 
 function readMarker(path: string): Marker | undefined {
-  const stats = lstatSync(path, { throwIfNoEntry: false });
+  const stats = statsOf(path, { follow: false });
   if (stats === undefined || !stats.isFile() || stats.size > markerMaxBytes) return undefined;
   try {
     const marker = JSON.parse(readFileSync(path, 'utf8')) as Marker;
@@ -83,7 +84,7 @@ export function isRecordedDone(outDir: string, spec: JobSpec, outputPath: (outpu
   const outputs = jobOutputs(spec);
   if (marker.files.length !== outputs.length) return false;
   return outputs.every((output, i) => {
-    const stats = lstatSync(outputPath(output), { bigint: true, throwIfNoEntry: false });
+    const stats = statsOf(outputPath(output), { follow: false });
     // Compared as text, so that whatever a damaged marker holds is only a mismatch.
     return stats?.isFile() === true && canonicalJson(record(stats)) === canonicalJson(marker.files[i]);
   });

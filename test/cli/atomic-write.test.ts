@@ -200,6 +200,15 @@ describe('writeFilesAtomically', () => {
     expect(fs.readdirSync(here)).toEqual(['out.npy']);
   });
 
+  it('a file where the output needs a directory: the error names the output', () => {
+    const here = freshDirectory();
+    fs.writeFileSync(join(here, 'plain'), 'x');
+    const out = join(here, 'plain', 'out.npy');
+    expect(() => writeFilesAtomically([{ path: out, bytes: bytes('x') }])).toThrow(
+      `${out}: cannot write the file (EEXIST: a part of the path is not a directory)`,
+    );
+  });
+
   it('writeNpyFilesAtomically writes .npy files readNpy reads back', async () => {
     const here = freshDirectory();
     const tensor = { data: Float32Array.of(1, 2, 3, 4, 5, 6), shape: [2, 3] };

@@ -36,11 +36,13 @@ const boxes = [
   [0, 0, 2, 8, 7],
 ];
 const boxTensor = { data: Float32Array.from(boxes.flat()), shape: [2, 5] };
-const mapBytes = () => readFileSync(join(dir, 'map.npy'));
+// The input of the tests that try to write over it (so that a failure there spoils no other test).
+const inputBytes = () => readFileSync(join(dir, 'in.npy'));
 
 beforeAll(() => {
   ensureBuilt();
   writeNpy(join(dir, 'map.npy'), map);
+  writeNpy(join(dir, 'in.npy'), map);
   writeFileSync(join(dir, 'boxes.json'), JSON.stringify(boxes));
   mkdirSync(join(dir, 'real'));
   mkdirSync(join(dir, 'sub'));
@@ -102,16 +104,16 @@ describe('roi-ops pool: one file under two names', () => {
   });
 
   it.each([
-    ['the input itself', 'map.npy', '--output "map.npy" is the same file as --input "map.npy"'],
-    ['the input as ./', './map.npy', '--output "./map.npy" is the same file as --input "map.npy"'],
-    ['a hard link to the input', 'map-link.npy', '--output "map-link.npy" is the same file as --input "map.npy"'],
+    ['the input itself', 'in.npy', '--output "in.npy" is the same file as --input "in.npy"'],
+    ['the input as ./', './in.npy', '--output "./in.npy" is the same file as --input "in.npy"'],
+    ['a hard link to the input', 'in-link.npy', '--output "in-link.npy" is the same file as --input "in.npy"'],
   ])('--output names %s: usage error, the input untouched', (_, output, message) => {
-    if (output === 'map-link.npy' && !existsSync(join(dir, output))) linkSync(join(dir, 'map.npy'), join(dir, output));
-    const before = mapBytes();
-    const result = run(...roiAlignArgs(output));
+    if (output === 'in-link.npy' && !existsSync(join(dir, output))) linkSync(join(dir, 'in.npy'), join(dir, output));
+    const before = inputBytes();
+    const result = run(...roiAlignArgs(output).map((arg) => (arg === 'map.npy' ? 'in.npy' : arg)));
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`roi-ops pool: ${message}: roi-ops does not write over its inputs\n`);
-    expect(mapBytes()).toEqual(before);
+    expect(inputBytes()).toEqual(before);
   });
 
   it('--output names the boxes file (as .npy): usage error', () => {
@@ -219,8 +221,8 @@ describe('roi-ops batch: one file under two names', () => {
   });
 
   it('an output that is the job’s input fails that line; the input is untouched', () => {
-    const before = mapBytes();
-    writeManifest('self.jsonl', [job('map.npy'), job('fine.npy')]);
+    const before = inputBytes();
+    writeManifest('self.jsonl', [job('in.npy', { input: 'in.npy' }), job('fine.npy')]);
     // --out-dir is the manifest's directory, where the input is.
     const { status, summary } = batchJson('self.jsonl', '--out-dir', '.');
     expect(status).toBe(1);
@@ -228,10 +230,10 @@ describe('roi-ops batch: one file under two names', () => {
     expect(summary.failures).toEqual([
       {
         line: 1,
-        message: '"output" "map.npy" is the same file as "input" "map.npy": roi-ops does not write over its inputs',
+        message: '"output" "in.npy" is the same file as "input" "in.npy": roi-ops does not write over its inputs',
       },
     ]);
-    expect(mapBytes()).toEqual(before);
+    expect(inputBytes()).toEqual(before);
   });
 });
 
