@@ -66,26 +66,27 @@ export function recordDone(outDir: string, spec: JobSpec, written: readonly Writ
   writeFilesAtomically([{ path: markerPathFor(outDir, spec.output), bytes }], { flush: false });
 }
 
-function readMarker(path: string): Marker | undefined {
+/** A marker as read: its job and files each as canonical JSON, so comparing them cannot throw. */
+function readMarker(path: string): { job: string; files: string[] } | undefined {
   const stats = statsOf(path, { follow: false });
   if (stats === undefined || !stats.isFile() || stats.size > markerMaxBytes) return undefined;
   try {
-    const marker = JSON.parse(readFileSync(path, 'utf8')) as Marker;
-    return Array.isArray(marker?.files) ? marker : undefined;
+    const marker = JSON.parse(readFileSync(path, 'utf8')) as Partial<Marker> | null;
+    if (!Array.isArray(marker?.files)) return undefined;
+    return { job: canonicalJson(marker.job), files: marker.files.map(canonicalJson) };
   } catch {
-    return undefined;
+    return undefined; // not JSON, or nested too deeply to write out again: not a marker
   }
 }
 
 /** Whether `spec` is done under `outDir`: its marker is its own and every output is the file recorded. */
 export function isRecordedDone(outDir: string, spec: JobSpec, outputPath: (output: string) => string): boolean {
   const marker = readMarker(markerPathFor(outDir, spec.output));
-  if (marker === undefined || canonicalJson(marker.job) !== canonicalJson(spec)) return false;
+  if (marker === undefined || marker.job !== canonicalJson(spec)) return false;
   const outputs = jobOutputs(spec);
   if (marker.files.length !== outputs.length) return false;
   return outputs.every((output, i) => {
     const stats = statsOf(outputPath(output), { follow: false });
-    // Compared as text, so that whatever a damaged marker holds is only a mismatch.
-    return stats?.isFile() === true && canonicalJson(record(stats)) === canonicalJson(marker.files[i]);
+    return stats?.isFile() === true && canonicalJson(record(stats)) === marker.files[i];
   });
 }

@@ -103,6 +103,10 @@ describe('resume: a job is done when its marker and its outputs agree', () => {
     ['JSON of another shape', (marker: string) => writeFileSync(marker, '{"job": 1, "files": [null, 7]}')],
     ['a directory', (marker: string) => (rmSync(marker), mkdirSync(marker))],
     ['over 1 MiB', (marker: string) => writeFileSync(marker, ' '.repeat(2 << 20))],
+    [
+      'JSON nested too deeply to write out',
+      (marker: string) => writeFileSync(marker, `{"files": [], "job": ${'['.repeat(400_000)}${']'.repeat(400_000)}}`),
+    ],
   ])('a marker %s: not done (the job reruns), no error', (_, damage) => {
     damage(markerPathFor(outDir, spec.output));
     expect(done()).toBe(false);
