@@ -79,10 +79,19 @@ function readMarker(path: string): { job: string; files: string[] } | undefined 
   }
 }
 
+/** `spec` as canonical JSON, or undefined for a line nested too deeply to write out (never done: it runs). */
+function jobText(spec: JobSpec): string | undefined {
+  try {
+    return canonicalJson(spec);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `spec` is done under `outDir`: its marker is its own and every output is the file recorded. */
 export function isRecordedDone(outDir: string, spec: JobSpec, outputPath: (output: string) => string): boolean {
   const marker = readMarker(markerPathFor(outDir, spec.output));
-  if (marker === undefined || marker.job !== canonicalJson(spec)) return false;
+  if (marker === undefined || marker.job !== jobText(spec)) return false;
   const outputs = jobOutputs(spec);
   if (marker.files.length !== outputs.length) return false;
   return outputs.every((output, i) => {

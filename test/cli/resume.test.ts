@@ -72,6 +72,8 @@ describe('resume: a job is done when its marker and its outputs agree', () => {
     expect(done(specOf({ ...fields, spatialScale: 0.5 }))).toBe(false);
     expect(done(specOf({ ...fields, input: 'other.npy' }))).toBe(false);
     expect(done(specOf({ ...fields, argmaxOutput: 'pool/argmax2.npy' }))).toBe(false);
+    // A line nested too deeply to write out again is not done either, and is no error.
+    expect(done(specOf({ ...fields, extra: JSON.parse(`${'['.repeat(400_000)}${']'.repeat(400_000)}`) }))).toBe(false);
   });
 
   it.each([
