@@ -1,17 +1,18 @@
 // `roi-ops batch <manifest.jsonl> --out-dir DIR`: many jobs, one JSON object per line
-// (manifest.ts). Resumable: a job whose outputs all exist is skipped, and outputs are written
-// atomically, so whatever exists is complete. A bad job is reported and the others go on.
+// (manifest.ts). Resumable: a job recorded done by an earlier run (resume.ts) is skipped, and
+// outputs are written atomically (atomic-write.ts). A bad job is reported and the others go on.
 // SIGINT/SIGTERM abandon the jobs in flight (their outputs are never written) and exit
 // 130/143; rerunning the same command finishes the rest.
-import { existsSync } from 'node:fs';
-
 import { setNumThreads } from '../lib/index.js';
 import { parseValue, stringValue } from './args.js';
+import { removeStaleTemporaries } from './atomic-write.js';
 import { exitStatus, UsageError, type Command, type ParsedCommandLine } from './command.js';
 import { count, formatDuration } from './format.js';
 import { jobOutputs, JobSpecError, type JobSpec } from './job-spec.js';
 import { inShard, manifestPlaces, parseManifestEntry, readManifest, type ManifestEntry } from './manifest.js';
+import { checkJobFiles, checkOutputsReplaceable, OutputClaims } from './output-files.js';
 import { createProgress, type Progress, type ProgressMode } from './progress.js';
+import { isRecordedDone, markerPathFor, recordDone } from './resume.js';
 import { runJob, type JobPlaces } from './run-job.js';
 import type { ChosenShard } from './shard.js';
 import { onStopSignals, stoppedStatus, type StopSignal } from './signals.js';
@@ -42,7 +43,7 @@ export interface BatchSummary {
   manifestJobs: number;
   jobs: number;
   done: number;
-  /** Already done by an earlier run (every output exists). */
+  /** Already done by an earlier run (its marker and outputs verified: resume.ts). */
   skipped: number;
   failed: number;
   /** Not finished because of SIGINT/SIGTERM (abandoned in flight, or never started). */
@@ -85,6 +86,21 @@ interface Plan {
   toRun: PlannedJob[];
   skipped: number;
   failures: BatchFailure[];
+  /** Every file this shard's jobs write (outputs and markers): whose stale temporaries it may remove. */
+  ownFiles: string[];
+}
+
+/**
+ * Records the files `spec` writes; a file that an earlier line writes too, however spelled,
+ * fails this line, naming the earlier one.
+ */
+function claimOutputs(spec: JobSpec, line: number, places: JobPlaces, claims: OutputClaims): void {
+  checkJobFiles(spec, places, (field) => `"${field}"`);
+  for (const output of jobOutputs(spec)) {
+    const earlier = claims.claim(places.output(output), line);
+    if (earlier !== undefined)
+      throw new JobSpecError(`output ${JSON.stringify(output)} is also written by line ${earlier}`);
+  }
 }
 
 /**
@@ -92,28 +108,23 @@ interface Plan {
  * sorts this shard's jobs into those to run, those already done, and lines that are no job.
  */
 function planBatch(entries: ManifestEntry[], settings: Settings, places: JobPlaces): Plan {
-  const plan: Plan = { manifestJobs: entries.length, inShard: 0, toRun: [], skipped: 0, failures: [] };
-  const writers = new Map<string, number>();
+  const plan: Plan = { manifestJobs: entries.length, inShard: 0, toRun: [], skipped: 0, failures: [], ownFiles: [] };
+  const claims = new OutputClaims();
   for (const entry of entries) {
     const mine = inShard(entry, settings.shard);
     if (mine) plan.inShard += 1;
     let spec: JobSpec;
     try {
       spec = parseManifestEntry(entry);
-      for (const output of jobOutputs(spec)) {
-        const path = places.output(output);
-        const earlier = writers.get(path);
-        if (earlier !== undefined)
-          throw new JobSpecError(`output ${JSON.stringify(output)} is also written by line ${earlier}`);
-        writers.set(path, entry.line);
-      }
+      claimOutputs(spec, entry.line, places, claims);
+      if (mine) checkOutputsReplaceable(jobOutputs(spec).map(places.output));
     } catch (error) {
       if (mine) plan.failures.push({ line: entry.line, message: (error as Error).message });
       continue;
     }
     if (!mine) continue;
-    const done = !settings.force && jobOutputs(spec).every((output) => existsSync(places.output(output)));
-    if (done) plan.skipped += 1;
+    plan.ownFiles.push(...jobOutputs(spec).map(places.output), markerPathFor(settings.outDir, spec.output));
+    if (!settings.force && isRecordedDone(settings.outDir, spec, places.output)) plan.skipped += 1;
     else plan.toRun.push({ entry, spec });
   }
   return plan;
@@ -178,8 +189,14 @@ function stopOnSignals(
 
 async function runBatch(settings: Settings): Promise<BatchSummary> {
   const started = Date.now();
-  const places = manifestPlaces(settings.manifest, settings.outDir);
+  const places: JobPlaces = {
+    ...manifestPlaces(settings.manifest, settings.outDir),
+    jobWritten: (spec, written) => recordDone(settings.outDir, spec, written),
+  };
   const plan = planBatch(readManifest(settings.manifest), settings, places);
+  // Each output belongs to one line and each line to one shard, so no other run's write in
+  // progress can own these temporaries (unless the same shard runs twice at once).
+  const stale = removeStaleTemporaries(plan.ownFiles);
   if (settings.threads !== undefined) setNumThreads(settings.threads);
   const progress = createProgress(settings.progress);
   const { index, count: shards, source } = settings.shard;
@@ -191,6 +208,8 @@ async function runBatch(settings: Settings): Promise<BatchSummary> {
     `roi-ops batch: ${count(plan.inShard, 'job')}${shards > 1 || source !== undefined ? shardText : ''}: ` +
       `${plan.toRun.length} to run, ${plan.skipped} already done${unreadable}`,
   );
+  if (stale > 0)
+    progress.message(`roi-ops batch: removed ${count(stale, 'temporary file')} left by an interrupted run`);
   for (const failure of plan.failures) progress.message(`roi-ops batch: line ${failure.line}: ${failure.message}`);
   const controller = new AbortController();
   const signals = stopOnSignals(controller, progress);
@@ -243,8 +262,9 @@ export const batchCommand: Command = {
     '  {"op":"roiAlign","input":"a.npy","boxes":"a.json","output":"a-out.npy","outputSize":[7,7],"spatialScale":0.0625}',
     "Inputs resolve against the manifest's directory; outputs are written under --out-dir, each",
     'atomically (a temporary file, then a rename), so an interrupted run leaves no half-written',
-    'file and a rerun skips the jobs whose outputs exist. A job that fails is reported (with its',
-    'line) and the others go on. Progress goes to stderr: a bar on a terminal, else plain lines.',
+    'file and a rerun skips the jobs recorded done (under DIR/.roi-ops-done/) whose outputs are',
+    'unchanged. A job that fails is reported (with its line) and the others go on. Progress goes',
+    'to stderr: a bar on a terminal, else plain lines.',
     'Job j (0-based, counting non-blank lines) belongs to shard j mod n.',
   ].join('\n'),
   options: {
@@ -264,7 +284,7 @@ export const batchCommand: Command = {
       value: 'N',
       help: 'threads roi-ops computes with, shared by all jobs (default: every CPU)',
     },
-    force: { type: 'boolean', help: 'run every job, also those whose outputs exist' },
+    force: { type: 'boolean', help: 'run every job, also those recorded done' },
     progress: {
       type: 'string',
       value: 'MODE',

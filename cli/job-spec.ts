@@ -149,7 +149,6 @@ export function readJobSpec(fields: Record<string, unknown>, spelling: (field: s
   const argmaxOutput = read.npy('argmaxOutput');
   if (argmaxOutput !== undefined && op !== 'roiPool')
     read.fail(`${spelling('argmaxOutput')} is for roiPool, not ${op}`);
-  if (argmaxOutput === output) read.fail(`${spelling('argmaxOutput')} and ${spelling('output')} name the same file`);
   for (const field of ['boxIndices', 'cropSize']) {
     if (read.given(field) && op !== 'cropAndResize') read.fail(`${spelling(field)} is for cropAndResize, not ${op}`);
   }

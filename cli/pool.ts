@@ -2,16 +2,26 @@
 // (job-spec.ts), run by run-job.ts through the same library call a program would make, so
 // the .npy it writes equals that call's output on the same data.
 import { formatShape } from '../lib/internal.js';
+import { removeStaleTemporaries } from './atomic-write.js';
 import { UsageError, type Command, type ParsedCommandLine } from './command.js';
 import { formatMs } from './format.js';
 import { flagOf, jobFieldsFromFlags, jobFlags } from './job-flags.js';
-import { JobSpecError, readJobSpec, type JobSpec } from './job-spec.js';
-import { runJob, type JobReport } from './run-job.js';
+import { jobOutputs, JobSpecError, readJobSpec, type JobSpec } from './job-spec.js';
+import { checkJobFiles, checkOutputsReplaceable } from './output-files.js';
+import { runJob, type JobPlaces, type JobReport } from './run-job.js';
 
-/** What the flags describe; a job that cannot be run as written is a usage error. */
+const asGiven = (path: string) => path;
+const places: JobPlaces = { input: asGiven, output: asGiven };
+
+/**
+ * What the flags describe; a job that cannot be run as written (its outputs one file under two
+ * names, or an output that is one of its inputs: output-files.ts) is a usage error.
+ */
 function jobFromFlags(values: ParsedCommandLine['values']): JobSpec {
   try {
-    return readJobSpec(jobFieldsFromFlags(values), flagOf);
+    const spec = readJobSpec(jobFieldsFromFlags(values), flagOf);
+    checkJobFiles(spec, places, flagOf);
+    return spec;
   } catch (error) {
     throw error instanceof JobSpecError ? new UsageError(error.message) : error;
   }
@@ -24,8 +34,6 @@ function summary(report: JobReport): string {
     `(reading ${formatMs(report.ms.read)}, writing ${formatMs(report.ms.write)})`
   );
 }
-
-const asGiven = (path: string) => path;
 
 export const poolCommand: Command = {
   name: 'pool',
@@ -53,7 +61,10 @@ export const poolCommand: Command = {
   failure: 'the job failed (a file that cannot be read, or an option or tensor the library refuses)',
   async run({ values, json }) {
     const spec = jobFromFlags(values);
-    const report = await runJob(spec, { input: asGiven, output: asGiven });
+    checkOutputsReplaceable(jobOutputs(spec));
+    // A run killed mid-write may have left temporaries of these outputs; this run owns them now.
+    removeStaleTemporaries(jobOutputs(spec));
+    const report = await runJob(spec, places);
     for (const notice of report.notices) process.stderr.write(`roi-ops pool: note: ${notice}\n`);
     process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${summary(report)}\n`);
     return 0;

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 
 import { readBoxesFile } from './io/boxes-file.js';
 import { readTensorFile } from './io/tensor-file.js';
-import { writeNpyFilesAtomically } from './atomic-write.js';
+import { writeNpyFilesAtomically, type WrittenFile } from './atomic-write.js';
 import type { JobSpec } from './job-spec.js';
 import { operatorCalls, type LoadedJob } from './operators.js';
 
@@ -13,6 +13,8 @@ import { operatorCalls, type LoadedJob } from './operators.js';
 export interface JobPlaces {
   input(path: string): string;
   output(path: string): string;
+  /** Called once the job's outputs are in place (batch records the job done: resume.ts). */
+  jobWritten?(spec: JobSpec, written: WrittenFile[]): void;
 }
 
 export interface JobReport {
@@ -64,12 +66,13 @@ export async function runJob(spec: JobSpec, places: JobPlaces, signal?: AbortSig
   const computed = performance.now();
   const outputPath = places.output(spec.output);
   const argmaxPath = spec.argmaxOutput === undefined ? undefined : places.output(spec.argmaxOutput);
-  writeNpyFilesAtomically([
+  const written = writeNpyFilesAtomically([
     { path: outputPath, tensor: output },
     ...(argmaxPath !== undefined && argmax !== undefined
       ? [{ path: argmaxPath, tensor: { data: argmax, shape: output.shape } }]
       : []),
   ]);
+  places.jobWritten?.(spec, written);
   return {
     op: spec.op,
     output: outputPath,

@@ -238,7 +238,10 @@ export function encodeNpy(tensor: NpyWritable): Uint8Array {
   return bytes;
 }
 
-/** Writes `tensor` to `path` as encodeNpy encodes it. */
+/**
+ * Writes `tensor` to `path` as encodeNpy encodes it, in place (through a link, over an existing
+ * file): for tests and scripts. The command line writes its outputs with cli/atomic-write.ts.
+ */
 export function writeNpy(path: string, tensor: NpyWritable): void {
   writeFileSync(path, encodeNpy(tensor));
 }

@@ -16,6 +16,7 @@ import {
 } from '../../lib/index.js';
 import { writeNpy } from '../../cli/io/npy.js';
 import { readTensorFile } from '../../cli/io/tensor-file.js';
+import { markerDirectory } from '../../cli/resume.js';
 import type { Tensor } from '../../lib/types.js';
 import { ensureBuilt, listFiles, pattern, runCli, startCli, temporaryDirectory } from '../helpers/cli.js';
 
@@ -129,6 +130,11 @@ async function expectOutputsOfLibrary(outDir: string, selected: ManifestJob[] = 
 }
 
 const bytesOf = (outDir: string, path: string) => readFileSync(join(dir, outDir, path));
+/** The files under `outDir` apart from the markers of finished jobs (cli/resume.ts), which are listed apart. */
+const outputsIn = (outDir: string) =>
+  listFiles(join(dir, outDir)).filter((path) => !path.startsWith(`${markerDirectory}/`));
+const markersIn = (outDir: string) =>
+  listFiles(join(dir, outDir)).filter((path) => path.startsWith(`${markerDirectory}/`));
 
 describe('roi-ops batch', () => {
   it('runs every job: outputs equal the library calls, plain progress lines on stderr, no temporary file', async () => {
@@ -143,7 +149,8 @@ describe('roi-ops batch', () => {
     expect(lines[0]).toBe('roi-ops batch: 6 jobs: 6 to run, 0 already done');
     expect(lines[1]).toMatch(/^roi-ops batch: 1\/6 jobs \(16%\), [\d.]+ jobs\/s, ETA \d+:\d\d$/);
     expect(lines.at(-1)).toMatch(/^roi-ops batch: 6\/6 jobs \(100%\), [\d.]+ jobs\/s, ETA 0:00$/);
-    expect(listFiles(join(dir, 'out-all'))).toEqual(allOutputs);
+    expect(outputsIn('out-all')).toEqual(allOutputs);
+    expect(markersIn('out-all')).toHaveLength(jobs.length);
     await expectOutputsOfLibrary('out-all');
   });
 
@@ -206,7 +213,8 @@ describe('roi-ops batch', () => {
     ]);
     expect(result.stderr).toContain('roi-ops batch: line 2 (zero.npy): roiAlign: expected an integer >= 1');
     expect(result.stderr).toContain('roi-ops batch: line 4: not valid JSON');
-    expect(listFiles(join(dir, 'out-bad'))).toEqual(['align.npy', 'ps.npy', 'spp.npy']);
+    expect(outputsIn('out-bad')).toEqual(['align.npy', 'ps.npy', 'spp.npy']);
+    expect(markersIn('out-bad')).toHaveLength(3);
     await expectOutputsOfLibrary('out-bad', [jobs[0], jobs[2], jobs[3]] as ManifestJob[]);
 
     const text = batch('data/bad.jsonl', '--out-dir', 'out-bad');
@@ -228,7 +236,7 @@ describe('roi-ops batch', () => {
       { line: 2, message: 'output "align.npy" is also written by line 1' },
       { line: 3, message: 'output "../escape.npy" is not a relative path inside --out-dir' },
     ]);
-    expect(listFiles(join(dir, 'out-clash'))).toEqual(['align.npy']);
+    expect(outputsIn('out-clash')).toEqual(['align.npy']);
   });
 
   it('--shard i/n: job j runs in shard j mod n; shards are disjoint and their union is the full run', () => {
@@ -241,7 +249,7 @@ describe('roi-ops batch', () => {
         jobs: 3,
         done: 3,
       });
-      return listFiles(join(dir, `out-shard${i}`));
+      return outputsIn(`out-shard${i}`);
     });
     expect(shardOutputs[0]).toEqual(
       jobs
@@ -307,15 +315,16 @@ describe('roi-ops batch', () => {
       expect(summary.done).toBeGreaterThan(0);
       expect(summary.notRun).toBeGreaterThan(0);
       expect(summary.done + summary.notRun).toBe(1500);
-      const written = listFiles(join(dir, outDir));
+      const written = outputsIn(outDir);
       expect(written).toHaveLength(summary.done);
+      expect(markersIn(outDir)).toHaveLength(summary.done);
       const want = roiAlignSync(map, boxes, { outputSize: [2, 3], samplingRatio: 2, aligned: true });
       for (const path of written) expect((await readTensorFile(join(dir, outDir, path))).data).toEqual(want.data);
 
       const rerun = batch('data/many.jsonl', '--out-dir', outDir, '--json', '--progress', 'none');
       expect(rerun.status).toBe(0);
       expect(JSON.parse(rerun.stdout)).toMatchObject({ skipped: summary.done, done: 1500 - summary.done, failed: 0 });
-      expect(listFiles(join(dir, outDir))).toHaveLength(1500);
+      expect(outputsIn(outDir)).toHaveLength(1500);
     },
   );
 

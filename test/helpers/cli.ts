@@ -86,10 +86,13 @@ export function startCli(args: readonly string[], cwd: string) {
   return spawn(process.execPath, [cli, ...args], { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** A temporary directory removed after the test file. */
+/**
+ * A temporary directory removed after the test file (given a minute: a batch test leaves
+ * thousands of files, and unlinking them waits on a disk busy flushing other processes' files).
+ */
 export function temporaryDirectory(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `roi-ops-${prefix}-`));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }), 60_000);
   return dir;
 }
 
