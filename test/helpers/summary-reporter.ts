@@ -1,5 +1,5 @@
-// Ends every run with one plain line, `N passed, N failed` (and `, N skipped` when any were), so that a log reader (CI)
-// can tell the result without parsing vitest's own summary.
+// Ends every run with one plain line, `N passed, N failed` (and `, N skipped` when any
+// were), so that a log reader (CI) can tell the result without parsing vitest's own summary.
 import type { Reporter, TestModule } from 'vitest/node';
 
 export default class SummaryReporter implements Reporter {
