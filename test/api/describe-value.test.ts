@@ -48,7 +48,7 @@ group('describe', () => {
 
   it('through the API: an option whose constructor.name is a Symbol gives a TypeError naming the option', () => {
     const input = { data: new Float32Array(16), shape: [1, 1, 4, 4] };
-    const boxes = [[0, 0, 0, 2, 2]];
+    const boxes = { data: Float32Array.from([0, 0, 0, 2, 2]), shape: [1, 5] };
     const call = () => roiAlignSync(input, boxes, { outputSize: { constructor: { name: Symbol() } } as never });
     expect(call).toThrow(TypeError);
     expect(call).toThrow(/^roiAlignSync: expected .* for options\.outputSize but received Object \(object\)$/);
