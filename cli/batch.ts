@@ -18,9 +18,10 @@ import {
   type ManifestEntry,
   type Shard,
 } from './manifest.js';
+import { printable } from './printable.js';
 import { createProgress, type Progress, type ProgressMode } from './progress.js';
 import { runJob, type JobPlaces } from './run-job.js';
-import { onStopSignals, stoppedStatus, type StopSignal } from './signals.js';
+import { afterAbort, onStopSignals, stoppedStatus, type StopSignal } from './signals.js';
 
 interface Settings {
   manifest: string;
@@ -126,6 +127,9 @@ function planBatch(entries: ManifestEntry[], settings: Settings, places: JobPlac
 
 const isAbort = (error: unknown) => (error as { name?: unknown })?.name === 'AbortError';
 
+/** How long the jobs in flight get to settle after SIGINT/SIGTERM before they are left behind. */
+const abandonAfterMs = 250;
+
 /** Runs `jobs`, `concurrency` at a time, until done or `signal` fires; returns the failures. */
 async function runJobs(
   jobs: PlannedJob[],
@@ -156,14 +160,19 @@ async function runJobs(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(settings.concurrency, jobs.length) }, worker));
+  const workers = Promise.all(Array.from({ length: Math.min(settings.concurrency, jobs.length) }, worker));
+  // An aborted job settles as soon as its read reaches the next chunk or its call the next
+  // check; one blocked in the system (a stalled network file system) is not waited for.
+  await Promise.race([workers, afterAbort(signal, abandonAfterMs)]);
   return { done, failures };
 }
 
 /**
  * SIGINT and SIGTERM abort the run: jobs in flight are abandoned (their outputs are written
  * only after the library call returns, so none is half-written) and no new job starts. A
- * second signal exits at once: the writes are synchronous, so no temporary file is open then.
+ * second signal ends the process at once, as the signal does by default (exit() could wait
+ * for a read blocked in the system): the writes are synchronous, so no temporary file is
+ * open then.
  */
 function stopOnSignals(
   controller: AbortController,
@@ -171,7 +180,11 @@ function stopOnSignals(
 ): { stoppedBy: () => StopSignal | null; release: () => void } {
   let stoppedBy: StopSignal | null = null;
   const release = onStopSignals((signal) => {
-    if (stoppedBy !== null) process.exit(stoppedStatus(signal));
+    if (stoppedBy !== null) {
+      release();
+      process.kill(process.pid, signal);
+      return;
+    }
     stoppedBy = signal;
     progress.message(
       `roi-ops batch: ${signal}: abandoning the jobs in flight; run the same command again to resume (again to quit now)`,
@@ -200,7 +213,7 @@ async function runBatch(settings: Settings): Promise<BatchSummary> {
   try {
     const { done, failures } = await runJobs(plan.toRun, settings, places, progress, controller.signal);
     progress.finish();
-    const allFailures = [...plan.failures, ...failures].sort((a, b) => a.line - b.line);
+    const allFailures = [...plan.failures, ...failures].sort((a, b) => a.line - b.line).map(printableFailure);
     return {
       manifest: settings.manifest,
       outDir: settings.outDir,
@@ -218,6 +231,19 @@ async function runBatch(settings: Settings): Promise<BatchSummary> {
   } finally {
     signals.release();
   }
+}
+
+/**
+ * A failure as the summary reports it: its message and output quote the manifest and the
+ * files, so they are made printable and bounded, in --json too (JSON.stringify leaves C1
+ * controls and bidirectional overrides raw, and bounds nothing).
+ */
+function printableFailure(failure: BatchFailure): BatchFailure {
+  return {
+    ...failure,
+    ...(failure.output === undefined ? {} : { output: printable(failure.output) }),
+    message: printable(failure.message),
+  };
 }
 
 function formatSummary(summary: BatchSummary): string {

@@ -4,6 +4,7 @@
 import { formatShape } from '../lib/internal.js';
 import { UsageError, type Command, type ParsedCommandLine } from './command.js';
 import { formatMs } from './format.js';
+import { printable } from './printable.js';
 import { flagOf, jobFieldsFromFlags, jobFlags } from './job-flags.js';
 import { JobSpecError, readJobSpec, type JobSpec } from './job-spec.js';
 import { runJob, type JobReport } from './run-job.js';
@@ -55,7 +56,7 @@ export const poolCommand: Command = {
   async run({ values, json }) {
     const spec = jobFromFlags(values);
     const report = await runJob(spec, { input: asGiven, output: asGiven });
-    for (const notice of report.notices) process.stderr.write(`roi-ops pool: note: ${notice}\n`);
+    for (const notice of report.notices) process.stderr.write(`roi-ops pool: note: ${printable(notice)}\n`);
     process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${summary(report)}\n`);
     return 0;
   },

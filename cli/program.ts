@@ -9,6 +9,7 @@ import { demoCommand } from './demo.js';
 import { explainCommand } from './explain.js';
 import { infoCommand } from './info.js';
 import { poolCommand } from './pool.js';
+import { printable, printableLines } from './printable.js';
 
 const commands: Command[] = [infoCommand, poolCommand, batchCommand, explainCommand, demoCommand, benchCommand];
 
@@ -66,9 +67,10 @@ export async function runProgram(argv: readonly string[]): Promise<number> {
  * `roi-ops <command>: <message>`. The message is what a user can act on (roi-ops' errors name
  * the function, the argument and a fix; a file's error starts with the file); the stack of a
  * bundled file is not. A message already naming roi-ops (the addon's load error) is kept whole.
+ * It may quote a file's contents, so it is printed through printableLines (printable.ts).
  */
 function failureMessage(command: Command, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = printableLines(error instanceof Error ? error.message : String(error));
   return message.startsWith('roi-ops') ? message : `roi-ops ${command.name}: ${message}`;
 }
 
@@ -78,6 +80,6 @@ function print(text: string): number {
 }
 
 function usageError(message: string, usage: string): number {
-  process.stderr.write(`${message}\n\n${usage}\n`);
+  process.stderr.write(`${printable(message)}\n\n${usage}\n`);
   return exitStatus.usage;
 }
