@@ -70,8 +70,7 @@ export function renderMarkdown(report: Report): string {
           '| target | required | measured | met |',
           '|---|---|---|---|',
           ...report.targets.map(
-            (t) =>
-              `| ${t.target} | ${t.required} | ${t.measured} | ${t.met === null ? 'not measured' : t.met ? 'yes' : 'no'} |`,
+            (t) => `| ${t.target} | ${t.required} | ${t.measured} | ${t.met === null ? 'n/a' : t.met ? 'yes' : 'no'} |`,
           ),
           '',
           ...report.targets.filter((t) => t.met === false).map((t) => `- **${t.target}** is missed: ${t.boundBy}`),

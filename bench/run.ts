@@ -9,7 +9,8 @@
 // Usage: npm run bench [-- --quick] [-- --only=W1,W4] [-- --contenders=onnx,tfjs] [-- --out=DIR] [-- --json]
 //   --quick         1 s of calls per contender and workload instead of 3 s; writes quick.* instead of latest.*
 //   --only          a subset of the workloads (an unknown one: exit 2)
-//   --contenders    only the contenders whose name contains one of these words (the baseline always runs)
+//   --contenders    only the contenders whose name contains one of these words (the baseline and
+//                   the roi-ops side of the speed targets always run)
 //   --out           where the results go: default bench/results/ in a checkout, ./roi-ops-bench/ when built (bench/scripts.ts)
 //   --json          the report as JSON on stdout, the progress lines on stderr
 //   --command       the command line the report records (`roi-ops bench` passes its own)
@@ -23,7 +24,7 @@ import { performance } from 'node:perf_hooks';
 
 import { info, type RuntimeInfo } from 'roi-ops';
 
-import { checkTargets } from './targets.js';
+import { checkTargets, targetBaseline } from './targets.js';
 import { formatMs, renderMarkdown, renderSvg } from './report.js';
 import type { Agreement, ContenderInfo, Report, Result } from './types.js';
 import { roiSamples, samplesInside } from './roi-align-geometry.js';
@@ -280,8 +281,14 @@ const allContenders: Contender[] = [
   torchvision(2),
   detectron2,
 ];
+// The baseline of the ratios and the roi-ops side of the targets run whatever the filter says,
+// so that `--contenders torchvision` still checks the targets against torchvision.
 const contenders = allContenders.filter(
-  (c) => c.id === baseline || !contenderFilter || contenderFilter.some((word) => c.id.includes(word)),
+  (c) =>
+    c.id === baseline ||
+    c.id === targetBaseline ||
+    !contenderFilter ||
+    contenderFilter.some((word) => c.id.includes(word)),
 );
 
 // --- Measuring ----------------------------------------------------------------------------------

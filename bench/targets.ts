@@ -6,6 +6,8 @@ import type { Result, TargetCheck } from './types.js';
 // A user who wants throughput passes `out` (docs/api.md "Options every operator shares", docs/threads-and-sizing.md "Reusing `out`"); the targets are checked on that
 // configuration, and the report also gives the ratio with a fresh output per call.
 const oneThread = 'roi-ops native sync, 1 thread, reused out';
+/** The roi-ops side of every target against another library: it runs whatever --contenders selects. */
+export const targetBaseline = oneThread;
 const twoThreads = 'roi-ops native sync, 2 threads, reused out';
 const freshOneThread = 'roi-ops native sync, 1 thread';
 const asyncOneThread = 'roi-ops native async, 1 thread';
@@ -17,6 +19,15 @@ const asyncOneThread = 'roi-ops native async, 1 thread';
 export function checkTargets(results: Result[], roundTripMs?: number): TargetCheck[] {
   const median = (workload: string, contender: string): number | undefined =>
     results.find((r) => r.workload === workload && r.contender === contender && r.status === 'ok')?.medianMs;
+  /** Why a target has no figure: which side of it is missing from this run, and why. */
+  const missing = (workload: string, contenders: string[]): string => {
+    const why = contenders.map((contender) => {
+      const result = results.find((r) => r.workload === workload && r.contender === contender);
+      if (result === undefined) return `"${contender}" did not run`;
+      return result.status === 'ok' ? null : `"${contender}" failed`;
+    });
+    return `not measured: ${why.filter((reason) => reason !== null).join(', ')}`;
+  };
   const ms = (v: number | undefined) =>
     v === undefined ? 'n/a' : v < 1 ? `${(v * 1000).toFixed(1)} µs` : `${v.toFixed(2)} ms`;
 
@@ -32,7 +43,7 @@ export function checkTargets(results: Result[], roundTripMs?: number): TargetChe
     const a = median(workload, slower);
     const b = median(workload, faster);
     if (a === undefined || b === undefined)
-      return { target, required: `${required}x`, measured: 'not measured', met: null };
+      return { target, required: `>= ${required}x`, measured: missing(workload, [slower, faster]), met: null };
     const ratio = a / b;
     const met = ratio >= required;
     return {
@@ -51,7 +62,8 @@ export function checkTargets(results: Result[], roundTripMs?: number): TargetChe
     boundBy: string,
   ): TargetCheck => {
     const v = median(workload, contender);
-    if (v === undefined) return { target, required: `<= ${ms(limitMs)}`, measured: 'not measured', met: null };
+    if (v === undefined)
+      return { target, required: `<= ${ms(limitMs)}`, measured: missing(workload, [contender]), met: null };
     const met = v <= limitMs;
     return {
       target,

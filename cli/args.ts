@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 
 import { exitStatus, UsageError, type Command, type ParseArgsOption, type ParsedCommandLine } from './command.js';
+import { ShardError, shardFromScheduler, type ChosenShard } from './shard.js';
 
 /** The options every command has (their help lines are written by optionLines). */
 const commonOptions: Record<string, ParseArgsOption> = {
@@ -17,22 +18,84 @@ export function parseCommandLine(
   command: Command,
   argv: readonly string[],
 ): ParsedCommandLine & { help: boolean; json: boolean } {
+  const options = { ...command.options, ...commonOptions };
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: { ...command.options, ...commonOptions },
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (error) {
-    // parseArgs' own messages name the option ("Unknown option '--x'"); keep them.
-    throw new UsageError((error as Error).message);
+    const { code, message } = error as { code?: string; message: string };
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw unknownOption(command, argv, message);
+    // parseArgs' other messages name the option ("Option '--x <value>' argument missing"); keep them.
+    throw new UsageError(message);
   }
   const { values, positionals } = parsed;
   const help = values.help === true;
   if (!help) checkPositionals(command, positionals);
   return { values, positionals, help, json: values.json === true };
+}
+
+/** A number as a value may start with a minus sign: -1, -0.5, -.5, -inf, -1/16, -1,2. */
+const negativeNumber = /^-(?:\d|\.\d|inf)/i;
+
+/**
+ * `--sampling-ratio -1` as people type it. parseArgs reads every token that starts with '-' as
+ * an option, so a negative number after an option that takes a value is joined to it
+ * (`--sampling-ratio=-1`), which parseArgs reads as that option's value.
+ */
+function joinNegativeValues(argv: readonly string[], options: Record<string, ParseArgsOption>): string[] {
+  const takesValue = (token: string): string | undefined => {
+    const name = token.startsWith('--')
+      ? token.slice(2)
+      : Object.keys(options).find((key) => token === `-${options[key]?.short}`);
+    return name !== undefined && Object.hasOwn(options, name) && options[name]?.type === 'string' ? name : undefined;
+  };
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    if (token === '--') return [...joined, ...argv.slice(i)];
+    const name = takesValue(token);
+    const next = argv[i + 1];
+    if (name !== undefined && next !== undefined && negativeNumber.test(next)) {
+      joined.push(`--${name}=${next}`);
+      i += 1;
+    } else {
+      joined.push(token);
+    }
+  }
+  return joined;
+}
+
+/** The edit distance of `a` and `b` (insertions, deletions, substitutions), for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(substitution, (previous[j] as number) + 1, (current[j - 1] as number) + 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+/**
+ * parseArgs' message for an unknown option, with the option the user probably meant: the
+ * library's spelling (--samplingRatio, --sampling_ratio) of a flag, or a typo of one.
+ */
+function unknownOption(command: Command, argv: readonly string[], message: string): UsageError {
+  const typed = /'(-[^']*)'/.exec(message)?.[1] ?? argv.find((token) => token.startsWith('-')) ?? '';
+  const name = typed.replace(/^-+/, '').split('=')[0] as string;
+  const kebab = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/_/g, '-')
+    .toLowerCase();
+  const names = [...Object.keys(command.options), 'json', 'help'];
+  const meant =
+    names.find((option) => option === kebab) ??
+    names.find((option) => kebab.length > 2 && editDistance(option, kebab) <= (kebab.length > 5 ? 2 : 1));
+  const hint = meant === undefined ? `'roi-ops ${command.name} --help' lists the options.` : `Did you mean --${meant}?`;
+  return new UsageError(`Unknown option '${typed.split('=')[0]}'. ${hint}`);
 }
 
 function checkPositionals(command: Command, positionals: string[]): void {
@@ -159,12 +222,20 @@ export const parseValue = {
     };
   },
 
-  /** `i/n`: the i-th (0-based) of n parts. */
-  shard(flag: string, text: string): { index: number; count: number } {
-    const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  /** `i/n` (the i-th, 0-based, of n parts) or `auto` (the array-job index of the scheduler: ./shard.ts). */
+  shard(flag: string, text: string): ChosenShard {
+    if (text.trim() === 'auto') {
+      try {
+        return shardFromScheduler();
+      } catch (error) {
+        if (error instanceof ShardError) throw new UsageError(`--${flag} ${error.message}`);
+        throw error;
+      }
+    }
+    const match = /^(\d{1,15})\/(\d{1,15})$/.exec(text.trim());
     const index = Number(match?.[1]);
     const count = Number(match?.[2]);
-    if (!match || count < 1 || index >= count) throw expected('i/n with 0 <= i < n (like 0/4)', flag, text);
+    if (!match || count < 1 || index >= count) throw expected('i/n with 0 <= i < n (like 0/4) or auto', flag, text);
     return { index, count };
   },
 

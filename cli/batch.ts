@@ -10,23 +10,17 @@ import { parseValue, stringValue } from './args.js';
 import { exitStatus, UsageError, type Command, type ParsedCommandLine } from './command.js';
 import { count, formatDuration } from './format.js';
 import { jobOutputs, JobSpecError, type JobSpec } from './job-spec.js';
-import {
-  inShard,
-  manifestPlaces,
-  parseManifestEntry,
-  readManifest,
-  type ManifestEntry,
-  type Shard,
-} from './manifest.js';
+import { inShard, manifestPlaces, parseManifestEntry, readManifest, type ManifestEntry } from './manifest.js';
 import { printable } from './printable.js';
 import { createProgress, type Progress, type ProgressMode } from './progress.js';
 import { runJob, type JobPlaces } from './run-job.js';
+import type { ChosenShard } from './shard.js';
 import { afterAbort, onStopSignals, stoppedStatus, type StopSignal } from './signals.js';
 
 interface Settings {
   manifest: string;
   outDir: string;
-  shard: Shard;
+  shard: ChosenShard;
   concurrency: number;
   threads?: number;
   force: boolean;
@@ -43,7 +37,8 @@ export interface BatchFailure {
 export interface BatchSummary {
   manifest: string;
   outDir: string;
-  shard: Shard;
+  /** With `source` when `--shard auto` chose it: the scheduler and its variables. */
+  shard: ChosenShard;
   /** Jobs in the manifest, and in this shard. */
   manifestJobs: number;
   jobs: number;
@@ -200,11 +195,13 @@ async function runBatch(settings: Settings): Promise<BatchSummary> {
   const plan = planBatch(readManifest(settings.manifest), settings, places);
   if (settings.threads !== undefined) setNumThreads(settings.threads);
   const progress = createProgress(settings.progress);
-  const { index, count: shards } = settings.shard;
+  const { index, count: shards, source } = settings.shard;
+  // Which shard, and from where when a scheduler's variables chose it (--shard auto).
+  const shardText = ` in shard ${index}/${shards} (of ${plan.manifestJobs}${source === undefined ? '' : `; ${source}`})`;
   const unreadable = plan.failures.length > 0 ? `, ${plan.failures.length} not runnable as written (below)` : '';
   progress.start(
     plan.toRun.length,
-    `roi-ops batch: ${count(plan.inShard, 'job')}${shards > 1 ? ` in shard ${index}/${shards} (of ${plan.manifestJobs})` : ''}: ` +
+    `roi-ops batch: ${count(plan.inShard, 'job')}${shards > 1 || source !== undefined ? shardText : ''}: ` +
       `${plan.toRun.length} to run, ${plan.skipped} already done${unreadable}`,
   );
   for (const failure of plan.failures) progress.message(`roi-ops batch: line ${failure.line}: ${failure.message}`);
@@ -265,7 +262,7 @@ function formatSummary(summary: BatchSummary): string {
 export const batchCommand: Command = {
   name: 'batch',
   summary: 'run the jobs of a JSON Lines manifest (resumable, atomic outputs, shardable)',
-  usage: '<manifest.jsonl> --out-dir DIR [--shard i/n] [--concurrency N] [options]',
+  usage: '<manifest.jsonl> --out-dir DIR [--shard i/n|auto] [--concurrency N] [options]',
   description: [
     'Runs many pool jobs, one JSON object per line of the manifest, with the fields of',
     "'roi-ops pool' in camelCase (the library's option names):",
@@ -280,8 +277,8 @@ export const batchCommand: Command = {
     'out-dir': { type: 'string', value: 'DIR', help: 'where the outputs go (created if missing); required' },
     shard: {
       type: 'string',
-      value: 'i/n',
-      help: 'run only the jobs j with j mod n = i (0 <= i < n), for one machine of n',
+      value: 'i/n|auto',
+      help: 'run only the jobs j with j mod n = i (0 <= i < n), for one machine of n;\nauto: i and n from the array-job variables of Kubernetes Indexed Jobs,\nAWS Batch, Slurm or Cloud Run (docs/cli.md)',
     },
     concurrency: {
       type: 'string',

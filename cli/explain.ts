@@ -3,7 +3,8 @@
 // only reads the command line and the map file. Option values the operators validate
 // (mode, sizes, sampling ratio) are passed through, so the command refuses exactly what the
 // API refuses, with the API's own message, as a usage error.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 import {
   articleFigure,
@@ -40,7 +41,7 @@ const options: OptionSpecs = {
   'sampling-ratio': {
     type: 'string',
     value: 'N',
-    help: 'roiAlign: samples per bin along each axis, <= 0 adaptive (default -1;\na negative value: --sampling-ratio=-1)',
+    help: 'roiAlign: samples per bin along each axis, <= 0 adaptive (default -1)',
   },
   aligned: { type: 'boolean', help: 'roiAlign: shift the box by -0.5 pixel (pixel-centre model)' },
   mode: { type: 'string', value: 'MODE', help: 'roiAlign: avg (default), max or onnx-max' },
@@ -128,6 +129,21 @@ function figureFor(values: Values): ExplainFigure {
   return articleFigure();
 }
 
+/**
+ * Writes the figure to `path`, creating its directory as pool and batch do. A file that cannot
+ * be written is a one-line failure naming it and the reason (the system's code), not Node's
+ * raw error.
+ */
+function writeDocument(path: string, document: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, document);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new Error(`cannot write --output ${path} (${code})`, { cause: error });
+  }
+}
+
 export const explainCommand: Command = {
   name: 'explain',
   summary: 'draw what roiPool or roiAlign does to one box on a small map, as an SVG',
@@ -172,7 +188,7 @@ export const explainCommand: Command = {
     const document = json ? `${JSON.stringify(figure, null, 2)}\n` : renderSvg(figure);
     const output = stringValue(values, 'output');
     if (output === undefined) process.stdout.write(document);
-    else writeFileSync(output, document);
+    else writeDocument(output, document);
     const failed = (figure.checks ?? []).filter((c) => !c.outputMatches || !c.argmaxMatches);
     for (const c of failed)
       process.stderr.write(`roi-ops explain: the kernel's output or argmax differs from ${c.file}\n`);

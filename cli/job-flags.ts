@@ -71,7 +71,7 @@ export const jobFlags: Record<string, JobFlag> = {
   'spatial-scale': number('spatialScale', 'box coordinates times this reach the map (0.0625 or 1/16)'),
   'sampling-ratio': number(
     'samplingRatio',
-    'samples per bin along each axis; <= 0 adaptive (a negative value:\n--sampling-ratio=-1)',
+    'samples per bin along each axis; <= 0 adaptive (--sampling-ratio -1)',
     'N',
   ),
   aligned: { type: 'boolean', field: 'aligned', help: 'pixel-centre aligned boxes (shift by -0.5)' },

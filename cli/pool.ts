@@ -38,7 +38,6 @@ export const poolCommand: Command = {
     '(docs/api.md "Options every operator shares"); the library checks them, and its message is',
     'the error. Tensors are read from .npy (float32/float64/int32/int64) or .safetensors (--key),',
     'boxes from .npy, .json or .csv.',
-    'A value starting with "-" is written with "=": --sampling-ratio=-1.',
   ].join('\n'),
   options: jobFlags,
   jsonHelp: 'print the result as one JSON object: op, output, shape, times, notices',

@@ -327,7 +327,7 @@ describe('roi-ops batch', () => {
     [['data/jobs.jsonl'], 'missing --out-dir DIR: the directory the outputs go under'],
     [
       ['data/jobs.jsonl', '--out-dir', 'o', '--shard', '2/2'],
-      'expected i/n with 0 <= i < n (like 0/4) for --shard but received "2/2"',
+      'expected i/n with 0 <= i < n (like 0/4) or auto for --shard but received "2/2"',
     ],
     [
       ['data/jobs.jsonl', '--out-dir', 'o', '--concurrency', '0'],

@@ -27,10 +27,19 @@ describe('roi-ops bench', () => {
     expect(report.command).toBe('roi-ops bench --only W5 --contenders JavaScript');
     expect(report.mode).toBe('quick');
     expect(report.workloads.map((w) => w.id)).toEqual(['W5']);
+    // The baseline of the ratios and the roi-ops side of the targets run whatever --contenders
+    // selects, so the W5 target is measured.
     expect(report.results.map((r) => [r.contender, r.status])).toEqual([
       ['roi-ops native sync, 1 thread', 'ok'],
+      ['roi-ops native sync, 1 thread, reused out', 'ok'],
       ['roi-ops JavaScript', 'ok'],
     ]);
+    const perCall = report.targets?.find((t) => t.target === 'W5 tiny, per synchronous call');
+    expect(perCall?.met, perCall?.measured).not.toBeNull();
+    // The asynchronous contender was left out: its target says so.
+    expect(report.targets?.find((t) => t.target === 'W5 tiny, per asynchronous call')?.measured).toBe(
+      'not measured: "roi-ops native async, 1 thread" did not run',
+    );
     // The baseline ran on the addon in its child (it would be an error otherwise).
     expect((report.machine.roiOps as { native: boolean }).native).toBe(true);
   }, 60_000);

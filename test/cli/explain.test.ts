@@ -530,9 +530,14 @@ describe('roi-ops explain', () => {
     expect(result.stderr.endsWith(`\n\n${shortUsage(explainCommand)}\n`)).toBe(true);
   });
 
-  it('an output that cannot be written is a failure (exit 1), not a usage error', () => {
-    const result = command('--example', 'article', '--output', join('no-such-directory', 'article.svg'));
+  it('--output creates its directory; an output that cannot be written is a failure (exit 1) naming it', () => {
+    const nested = join('no-such-directory', 'deeper', 'article.svg');
+    const created = command('--example', 'article', '--output', nested);
+    expect([created.status, created.stderr]).toEqual([0, '']);
+    expect(readFileSync(file(nested), 'utf8')).toContain('<svg ');
+    // A directory where the file should go.
+    const result = command('--example', 'article', '--output', 'no-such-directory');
     expect([result.status, result.stdout]).toEqual([1, '']);
-    expect(result.stderr).toMatch(/^roi-ops explain: ENOENT: .*no-such-directory/);
+    expect(result.stderr).toBe('roi-ops explain: cannot write --output no-such-directory (EISDIR)\n');
   });
 });

@@ -378,6 +378,16 @@ describe('roi-ops pool writes what the library call returns', () => {
     expect(result.stderr).toMatch(/^roi-ops pool: note: map-f8\.npy/);
     expect((await readTensorFile(file('f8.npy'))).data).toEqual(roiAlignSync(map, boxes, { outputSize: 2 }).data);
   });
+
+  it('takes a negative number after a flag as its value (--sampling-ratio -1), as typed', async () => {
+    const result = pool(
+      ...['--op', 'roiAlign', '--input', 'map.npy', '--boxes', 'boxes.json', '--output', 'negative.npy'],
+      ...['--output-size', '2', '--sampling-ratio', '-1', '--spatial-scale', '1/2'],
+    );
+    expect(result.status, result.stderr).toBe(0);
+    const want = roiAlignSync(map, boxes, { outputSize: 2, samplingRatio: -1, spatialScale: 0.5 });
+    expect((await readTensorFile(file('negative.npy'))).data).toEqual(want.data);
+  });
 });
 
 describe('roi-ops pool failures', () => {
@@ -408,7 +418,6 @@ describe('roi-ops pool failures', () => {
       ['--op', 'roiAlign', '--input', 'map.npy', '--boxes', 'boxes.json', '--output', 'x.txt'],
       '--output must name a .npy file, not "x.txt"',
     ],
-    [[...base, '--sampling-ratio', '-1'], "Option '--sampling-ratio' argument is ambiguous"],
     [[...base, '--frobnicate'], "Unknown option '--frobnicate'"],
     [[...base, 'extra'], "unexpected argument 'extra'"],
   ])('usage error %#: exit 2, nothing written', (args, message) => {
