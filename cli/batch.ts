@@ -9,6 +9,7 @@ import { setNumThreads } from '../lib/index.js';
 import { parseValue, stringValue } from './args.js';
 import { exitStatus, UsageError, type Command, type ParsedCommandLine } from './command.js';
 import { count, formatDuration } from './format.js';
+import { defaultMaxJobBytes, maxJobBytesOption, parseByteSize } from './job-memory.js';
 import { jobOutputs, JobSpecError, type JobSpec } from './job-spec.js';
 import { inShard, manifestPlaces, parseManifestEntry, readManifest, type ManifestEntry } from './manifest.js';
 import { printable } from './printable.js';
@@ -25,6 +26,7 @@ interface Settings {
   threads?: number;
   force: boolean;
   progress: ProgressMode;
+  maxJobBytes: number;
 }
 
 export interface BatchFailure {
@@ -61,6 +63,9 @@ function readSettings({ values, positionals }: ParsedCommandLine): Settings {
   };
   const outDir = stringValue(values, 'out-dir');
   if (outDir === undefined) throw new UsageError('missing --out-dir DIR: the directory the outputs go under');
+  // An empty name would resolve to the current directory: say so rather than write there.
+  if (outDir === '')
+    throw new UsageError('expected a directory for --out-dir but received "" (for the current directory: --out-dir .)');
   const progress = option('progress', parseValue.choice(['auto', 'bar', 'lines', 'none'] as const), 'auto');
   const threads = option('threads', parseValue.integerIn(1, 65536), undefined);
   return {
@@ -70,6 +75,7 @@ function readSettings({ values, positionals }: ParsedCommandLine): Settings {
     concurrency: option('concurrency', parseValue.integerIn(1, 1024), 1),
     ...(threads === undefined ? {} : { threads }),
     force: values.force === true,
+    maxJobBytes: option('max-job-bytes', parseByteSize, defaultMaxJobBytes()),
     // A bar only where a person watches it; logs get lines they can read.
     progress: progress === 'auto' ? (process.stderr.isTTY ? 'bar' : 'lines') : progress,
   };
@@ -141,7 +147,7 @@ async function runJobs(
       const { entry, spec } = jobs[next++] as PlannedJob;
       const where = `roi-ops batch: line ${entry.line} (${spec.output})`;
       try {
-        const report = await runJob(spec, places, signal);
+        const report = await runJob(spec, places, { maxJobBytes: settings.maxJobBytes, signal });
         for (const notice of report.notices) progress.message(`${where}: note: ${notice}`);
         done += 1;
         progress.jobFinished(false);
@@ -192,7 +198,7 @@ function stopOnSignals(
 async function runBatch(settings: Settings): Promise<BatchSummary> {
   const started = Date.now();
   const places = manifestPlaces(settings.manifest, settings.outDir);
-  const plan = planBatch(readManifest(settings.manifest), settings, places);
+  const plan = planBatch(await readManifest(settings.manifest), settings, places);
   if (settings.threads !== undefined) setNumThreads(settings.threads);
   const progress = createProgress(settings.progress);
   const { index, count: shards, source } = settings.shard;
@@ -291,6 +297,7 @@ export const batchCommand: Command = {
       help: 'threads roi-ops computes with, shared by all jobs (default: every CPU)',
     },
     force: { type: 'boolean', help: 'run every job, also those whose outputs exist' },
+    'max-job-bytes': maxJobBytesOption,
     progress: {
       type: 'string',
       value: 'MODE',

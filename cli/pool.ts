@@ -6,6 +6,7 @@ import { UsageError, type Command, type ParsedCommandLine } from './command.js';
 import { formatMs } from './format.js';
 import { printable } from './printable.js';
 import { flagOf, jobFieldsFromFlags, jobFlags } from './job-flags.js';
+import { defaultMaxJobBytes, maxJobBytesOption, parseByteSize } from './job-memory.js';
 import { JobSpecError, readJobSpec, type JobSpec } from './job-spec.js';
 import { runJob, type JobReport } from './run-job.js';
 
@@ -39,7 +40,7 @@ export const poolCommand: Command = {
     'the error. Tensors are read from .npy (float32/float64/int32/int64) or .safetensors (--key),',
     'boxes from .npy, .json or .csv.',
   ].join('\n'),
-  options: jobFlags,
+  options: { ...jobFlags, 'max-job-bytes': maxJobBytesOption },
   jsonHelp: 'print the result as one JSON object: op, output, shape, times, notices',
   positionals: { min: 0, max: 0 },
   examples: [
@@ -54,7 +55,9 @@ export const poolCommand: Command = {
   failure: 'the job failed (a file that cannot be read, or an option or tensor the library refuses)',
   async run({ values, json }) {
     const spec = jobFromFlags(values);
-    const report = await runJob(spec, { input: asGiven, output: asGiven });
+    const text = values['max-job-bytes'];
+    const maxJobBytes = typeof text === 'string' ? parseByteSize('max-job-bytes', text) : defaultMaxJobBytes();
+    const report = await runJob(spec, { input: asGiven, output: asGiven }, { maxJobBytes });
     for (const notice of report.notices) process.stderr.write(`roi-ops pool: note: ${printable(notice)}\n`);
     process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${summary(report)}\n`);
     return 0;

@@ -348,6 +348,6 @@ describe('roi-ops batch', () => {
   it('an unreadable manifest: exit 1, naming it', () => {
     const result = batch('data/nowhere.jsonl', '--out-dir', 'o');
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe('roi-ops batch: cannot read the manifest data/nowhere.jsonl (ENOENT)\n');
+    expect(result.stderr).toBe('roi-ops batch: manifest data/nowhere.jsonl: cannot read the file (ENOENT)\n');
   });
 });
