@@ -2,7 +2,8 @@
 // job"). A manifest line of a few KB can name a 10 MB map a thousand times, or ask for an
 // output of K x C x 100 x 100 floats: the job's files are read once each (run-job.ts), their
 // sizes are summed from stat() before any is read, and the output's size is counted from the
-// loaded shapes before the library allocates it. Over the limit, the job fails with a
+// loaded shapes (with the kernels' working copy of the maps) before the library allocates
+// it. Over the limit, the job fails with a
 // message naming the flag that raises it.
 import { constrainedMemory } from 'node:process';
 import { totalmem } from 'node:os';
@@ -62,7 +63,7 @@ export function checkJobReads(reads: readonly JobRead[], limit: number): void {
   const largest = [...reads].sort((a, b) => b.bytes - a.bytes).slice(0, 3);
   const listed = largest.map((read) => `${read.name} ${formatBytes(read.bytes)}`).join(', ');
   const more = reads.length > largest.length ? `, and ${reads.length - largest.length} more` : '';
-  throw new Error(`the job's files are ${formatBytes(total)} (${listed}${more}), ${overLimit(limit)}`);
+  throw new Error(`the job's files are ${formatBytes(total)} (${listed}${more}); ${overLimit(limit)}`);
 }
 
 /** A positive integer, or a pair of them: outputSize and cropSize as the library takes them; else undefined. */
@@ -109,16 +110,23 @@ function outputElements(spec: JobSpec, job: LoadedJob): number | undefined {
 }
 
 /**
- * Throws when the job's files (`readBytes`, checked before reading) and its output (4 bytes
- * an element, twice for roiPool with its int32 argmax) add up to more than `limit`.
+ * Throws when the job, its files loaded, would need more than `limit` bytes in all: its files
+ * (`readBytes`, checked before reading), a working copy of each map (the native kernels copy
+ * an NCHW map to channels-last before pooling: docs/design.md "Kernel paths"), and its output
+ * (4 bytes a value, twice for roiPool with its int32 argmax), before the library allocates it.
  */
-export function checkJobOutput(spec: JobSpec, job: LoadedJob, readBytes: number, limit: number): void {
+export function checkJobMemory(spec: JobSpec, job: LoadedJob, readBytes: number, limit: number): void {
   const elements = outputElements(spec, job);
-  if (elements === undefined) return;
-  const outputBytes = elements * 4 * (spec.argmaxOutput === undefined ? 1 : 2);
-  if (readBytes + outputBytes <= limit) return;
+  const outputBytes = elements === undefined ? 0 : elements * 4 * (spec.argmaxOutput === undefined ? 1 : 2);
+  const workingBytes = job.inputs.reduce((sum, input) => sum + input.data.length * 4, 0);
+  const total = readBytes + workingBytes + outputBytes;
+  if (total <= limit) return;
+  const output =
+    elements === undefined
+      ? ''
+      : `, its output ${formatBytes(outputBytes)} (${elements} float32 values${spec.argmaxOutput === undefined ? '' : ' and as many int32 argmax'})`;
   throw new Error(
-    `the job's output would be ${formatBytes(outputBytes)} (${elements} float32 values${spec.argmaxOutput === undefined ? '' : ' and as many int32 argmax'}) ` +
-      `and its files ${formatBytes(readBytes)}, ${overLimit(limit)}`,
+    `the job needs about ${formatBytes(total)}: its files ${formatBytes(readBytes)}, ` +
+      `a working copy of its maps ${formatBytes(workingBytes)}${output}; ${overLimit(limit)}`,
   );
 }

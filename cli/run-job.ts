@@ -8,7 +8,7 @@ import { readBoxesFile, type BoxesFile } from './io/boxes-file.js';
 import type { LoadedTensor } from './io/elements.js';
 import { largestInputBytes } from './io/file-error.js';
 import { readTensorFile } from './io/tensor-file.js';
-import { checkJobOutput, checkJobReads } from './job-memory.js';
+import { checkJobMemory, checkJobReads } from './job-memory.js';
 import { writeNpyFilesAtomically } from './atomic-write.js';
 import type { JobSpec } from './job-spec.js';
 import { operatorCalls, type LoadedJob } from './operators.js';
@@ -124,7 +124,7 @@ export async function runJob(spec: JobSpec, places: JobPlaces, options: RunOptio
   const notices: string[] = [];
   const start = performance.now();
   const { job, readBytes } = await loadJob(spec, places, notices, options);
-  checkJobOutput(spec, job, readBytes, options.maxJobBytes);
+  checkJobMemory(spec, job, readBytes, options.maxJobBytes);
   const loaded = performance.now();
   const { output, argmax } = await operatorCalls[spec.op](
     job,

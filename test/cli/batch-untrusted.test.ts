@@ -57,12 +57,13 @@ describe('memory per job (item 7)', () => {
   });
 
   it('a file named as several levels, under several spellings, is read and counted once', async () => {
-    // Four levels, one file: 4 x 256 KiB would be over 600K; read once, it is under.
+    // Four levels, one 256 KiB file: the kernels' working copies of the four levels are
+    // 1 MiB; with the file read once the job needs about 1.25 MiB, four times about 2 MiB.
     const input = ['map.npy', './map.npy', 'sub/../map.npy', join(dir, 'map.npy')];
     const scales = [0.25, 0.25, 0.25, 0.25];
     const line = { ...align, op: 'multiScaleRoiAlign', input, scales, output: 'pyramid.npy' };
     const name = manifest('pyramid.jsonl', jsonl([line]));
-    const result = batch(name, '--out-dir', 'out-pyramid', '--max-job-bytes', '600K', '--json');
+    const result = batch(name, '--out-dir', 'out-pyramid', '--max-job-bytes', '1600K', '--json');
     expect(result.status, result.stdout + result.stderr).toBe(0);
     const want = multiScaleRoiAlignSync([map, map, map, map], boxes, { outputSize: 2, scales });
     expect((await readTensorFile(join(dir, 'out-pyramid', 'pyramid.npy'))).data).toEqual(want.data);
@@ -74,18 +75,19 @@ describe('memory per job (item 7)', () => {
     expect(result.status).toBe(1);
     const [failure] = JSON.parse(result.stdout).failures;
     expect(failure.message).toMatch(
-      /^the job's files are 256\.\d KiB \(map\.npy 256\.1 KiB, boxes\.json \d+ bytes\), over the limit of 100\.0 KiB per job; raise it with --max-job-bytes if the machine has the memory$/,
+      /^the job's files are 256\.\d KiB \(map\.npy 256\.1 KiB, boxes\.json \d+ bytes\); over the limit of 100\.0 KiB per job; raise it with --max-job-bytes if the machine has the memory$/,
     );
     expect(existsSync(join(dir, 'out-big'))).toBe(false);
   });
 
   it("an output over --max-job-bytes: refused before the library allocates it, with the output's size", () => {
-    // 2 boxes x 16 channels x 100 x 100 bins x 4 bytes = 1,280,000 bytes.
+    // 2 boxes x 16 channels x 100 x 100 bins x 4 bytes = 1,280,000 bytes (1.22 MiB); with
+    // the file and the map's working copy (256 KiB each), about 1.72 MiB.
     const name = manifest('wide.jsonl', jsonl([{ ...align, outputSize: [100, 100], output: 'w.npy' }]));
     const result = batch(name, '--out-dir', 'out-wide', '--max-job-bytes', '1M', '--json');
     expect(result.status).toBe(1);
     expect(JSON.parse(result.stdout).failures[0].message).toMatch(
-      /^the job's output would be 1\.22 MiB \(320000 float32 values\) and its files 256\.\d KiB, over the limit of 1\.00 MiB per job; raise it with --max-job-bytes/,
+      /^the job needs about 1\.72 MiB: its files 256\.\d KiB, a working copy of its maps 256\.0 KiB, its output 1\.22 MiB \(320000 float32 values\); over the limit of 1\.00 MiB per job; raise it with --max-job-bytes/,
     );
     // Raised, the same job runs.
     const raised = batch(name, '--out-dir', 'out-wide', '--max-job-bytes', '2M', '--json');
