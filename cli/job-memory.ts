@@ -17,7 +17,7 @@ import type { LoadedJob } from './operators.js';
 export const maxJobBytesOption: OptionSpec = {
   type: 'string',
   value: 'SIZE',
-  help: "the most a job may read and write, like 8G or 512M (default: half the\nmemory available: the container's limit, else the machine's)",
+  help: "the memory a job may take: its files, a copy of its maps, its output; like\n8G or 512M (default: half the memory available: the container's limit,\nelse the machine's)",
 };
 
 export const maxJobBytesFlag = '--max-job-bytes';
