@@ -2,6 +2,7 @@
 // API, and writes the output (and roiPool's argmax) atomically. `pool` runs one; `batch` runs
 // many, several at a time, each abortable by its signal.
 import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { readBoxesFile, type BoxesFile } from './io/boxes-file.js';
@@ -66,7 +67,9 @@ async function planReads(spec: JobSpec, places: JobPlaces, limit: number) {
   const distinct = new Map<string, { read: PlannedRead; bytes: number }>();
   const readOf = named.map((read, i) => {
     const info = stats[i];
-    const identity = `${read.kind}\0${read.key ?? ''}\0${info === undefined ? `path ${read.path}` : `${info.dev}:${info.ino}`}`;
+    // The extension too: it chooses the reader (a link named .npy to a .safetensors file).
+    const file = info === undefined ? `path ${read.path}` : `${info.dev}:${info.ino}`;
+    const identity = [read.kind, extname(read.path).toLowerCase(), read.key ?? '', file].join('\0');
     // Not a regular file (a FIFO, a device): its size says nothing, and its reader refuses it.
     if (!distinct.has(identity)) distinct.set(identity, { read, bytes: info?.isFile() ? info.size : 0 });
     return identity;
