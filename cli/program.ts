@@ -69,12 +69,13 @@ export async function runProgram(argv: readonly string[]): Promise<number> {
 /**
  * `roi-ops <command>: <message>`. The message is what a user can act on (roi-ops' errors name
  * the function, the argument and a fix; a file's error starts with the file); the stack of a
- * bundled file is not. A message already naming roi-ops (the addon's load error) is kept whole.
- * It may quote a file's contents, so it is printed through printableLines (printable.ts).
+ * bundled file is not. It may quote a file or a manifest, so it is printed as one printable
+ * line (printable.ts); only a message already naming roi-ops (the addon's load error, which
+ * lists the platform and the fixes) keeps its lines, each printable and indented.
  */
 function failureMessage(command: Command, error: unknown): string {
-  const message = printableLines(error instanceof Error ? error.message : String(error));
-  return message.startsWith('roi-ops') ? message : `roi-ops ${command.name}: ${message}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return message.startsWith('roi-ops') ? printableLines(message) : `roi-ops ${command.name}: ${printable(message)}`;
 }
 
 function print(text: string): number {

@@ -140,6 +140,14 @@ describe('what reaches the terminal (item 9)', () => {
     }
   });
 
+  it("pool's error printer escapes too: a file name with control characters is one line", () => {
+    const name = 'no\u001b[31mne\nroi-ops pool: done.npy';
+    const args = ['pool', '--op', 'roiAlign', '--input', name, '--boxes', 'boxes.json', '--output-size', '2'];
+    const result = runCli([...args, '--output', 'p.npy'], { cwd: dir });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('roi-ops pool: no\\x1b[31mne\\nroi-ops pool: done.npy: cannot read the file (ENOENT)\n');
+  });
+
   it('a message quoting a 100,000-character field is cut, saying how long it was', () => {
     const long = `${'a'.repeat(100_000)}.npy`;
     const name = manifest('long.jsonl', jsonl([{ ...align, input: long, output: 'z.npy' }]));
