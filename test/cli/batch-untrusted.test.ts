@@ -4,7 +4,7 @@
 // manifests as editors write them (BOM, CRLF) are read; a closed stdout ends the run quietly;
 // SIGTERM ends a run even while a read is blocked in the system.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -211,7 +211,7 @@ describe('what reaches the terminal (item 9)', () => {
     expect(listFiles(dir).filter((path) => path === 'o.npy')).toEqual([]);
   });
 
-  it('a manifest that is a directory or a FIFO is refused at once, naming it', () => {
+  it('a manifest that is a directory, a FIFO or over 256 MiB is refused at once, naming it', () => {
     expect(batch('sub', '--out-dir', 'o').stderr).toBe(
       'roi-ops batch: manifest sub: is a directory; expected a regular file\n',
     );
@@ -219,6 +219,12 @@ describe('what reaches the terminal (item 9)', () => {
     const fifo = batch('fifo.jsonl', '--out-dir', 'o');
     expect(fifo.status).toBe(1);
     expect(fifo.stderr).toBe('roi-ops batch: manifest fifo.jsonl: is a FIFO (named pipe); expected a regular file\n');
+    // A sparse file one byte over 256 MiB: refused by its size, before it is read.
+    writeFileSync(join(dir, 'huge.jsonl'), '');
+    truncateSync(join(dir, 'huge.jsonl'), 256 * 2 ** 20 + 1);
+    expect(batch('huge.jsonl', '--out-dir', 'o').stderr).toBe(
+      'roi-ops batch: manifest huge.jsonl: is 268435457 bytes, over the input size limit of 268435456 bytes\n',
+    );
   });
 
   it.each([
