@@ -37,7 +37,8 @@ function globalUsage(): string {
     '  --version     print the version of roi-ops',
     '',
     `Exit status: ${exitStatus.ok} success; ${exitStatus.failed} the command failed (batch: at least one job failed);`,
-    `${exitStatus.usage} usage error; ${exitStatus.interrupted} interrupted (SIGINT), ${exitStatus.terminated} stopped (SIGTERM).`,
+    `${exitStatus.usage} usage error; ${exitStatus.interrupted} interrupted (SIGINT), ${exitStatus.terminated} stopped (SIGTERM);`,
+    `${exitStatus.closedOutput} stdout or stderr closed by its reader (like \`| head -1\`).`,
   ].join('\n');
 }
 
