@@ -8,14 +8,16 @@ import { parseValue, stringValue } from './args.js';
 import { removeStaleTemporaries } from './atomic-write.js';
 import { exitStatus, UsageError, type Command, type ParsedCommandLine } from './command.js';
 import { count, formatDuration } from './format.js';
+import { defaultMaxJobBytes, maxJobBytesOption, parseByteSize } from './job-memory.js';
 import { jobOutputs, JobSpecError, type JobSpec } from './job-spec.js';
 import { inShard, manifestPlaces, parseManifestEntry, readManifest, type ManifestEntry } from './manifest.js';
 import { checkJobFiles, checkOutputsReplaceable, OutputClaims } from './output-files.js';
+import { printable } from './printable.js';
 import { createProgress, type Progress, type ProgressMode } from './progress.js';
 import { isRecordedDone, markerPathFor, recordDone } from './resume.js';
 import { runJob, type JobPlaces } from './run-job.js';
 import type { ChosenShard } from './shard.js';
-import { onStopSignals, stoppedStatus, type StopSignal } from './signals.js';
+import { afterAbort, onStopSignals, stoppedStatus, type StopSignal } from './signals.js';
 
 interface Settings {
   manifest: string;
@@ -25,6 +27,7 @@ interface Settings {
   threads?: number;
   force: boolean;
   progress: ProgressMode;
+  maxJobBytes: number;
 }
 
 export interface BatchFailure {
@@ -61,6 +64,9 @@ function readSettings({ values, positionals }: ParsedCommandLine): Settings {
   };
   const outDir = stringValue(values, 'out-dir');
   if (outDir === undefined) throw new UsageError('missing --out-dir DIR: the directory the outputs go under');
+  // An empty name would resolve to the current directory: say so rather than write there.
+  if (outDir === '')
+    throw new UsageError('expected a directory for --out-dir but received "" (for the current directory: --out-dir .)');
   const progress = option('progress', parseValue.choice(['auto', 'bar', 'lines', 'none'] as const), 'auto');
   const threads = option('threads', parseValue.integerIn(1, 65536), undefined);
   return {
@@ -70,6 +76,7 @@ function readSettings({ values, positionals }: ParsedCommandLine): Settings {
     concurrency: option('concurrency', parseValue.integerIn(1, 1024), 1),
     ...(threads === undefined ? {} : { threads }),
     force: values.force === true,
+    maxJobBytes: option('max-job-bytes', parseByteSize, defaultMaxJobBytes()),
     // A bar only where a person watches it; logs get lines they can read.
     progress: progress === 'auto' ? (process.stderr.isTTY ? 'bar' : 'lines') : progress,
   };
@@ -132,6 +139,9 @@ function planBatch(entries: ManifestEntry[], settings: Settings, places: JobPlac
 
 const isAbort = (error: unknown) => (error as { name?: unknown })?.name === 'AbortError';
 
+/** How long the jobs in flight get to settle after SIGINT/SIGTERM before they are left behind. */
+const abandonAfterMs = 250;
+
 /** Runs `jobs`, `concurrency` at a time, until done or `signal` fires; returns the failures. */
 async function runJobs(
   jobs: PlannedJob[],
@@ -148,7 +158,7 @@ async function runJobs(
       const { entry, spec } = jobs[next++] as PlannedJob;
       const where = `roi-ops batch: line ${entry.line} (${spec.output})`;
       try {
-        const report = await runJob(spec, places, signal);
+        const report = await runJob(spec, places, { maxJobBytes: settings.maxJobBytes, signal });
         for (const notice of report.notices) progress.message(`${where}: note: ${notice}`);
         done += 1;
         progress.jobFinished(false);
@@ -162,14 +172,19 @@ async function runJobs(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(settings.concurrency, jobs.length) }, worker));
+  const workers = Promise.all(Array.from({ length: Math.min(settings.concurrency, jobs.length) }, worker));
+  // An aborted job settles as soon as its read reaches the next chunk or its call the next
+  // check; one blocked in the system (a stalled network file system) is not waited for.
+  await Promise.race([workers, afterAbort(signal, abandonAfterMs)]);
   return { done, failures };
 }
 
 /**
  * SIGINT and SIGTERM abort the run: jobs in flight are abandoned (their outputs are written
  * only after the library call returns, so none is half-written) and no new job starts. A
- * second signal exits at once: the writes are synchronous, so no temporary file is open then.
+ * second signal ends the process at once, as the signal does by default (exit() could wait
+ * for a read blocked in the system): the writes are synchronous, so no temporary file is
+ * open then.
  */
 function stopOnSignals(
   controller: AbortController,
@@ -177,7 +192,11 @@ function stopOnSignals(
 ): { stoppedBy: () => StopSignal | null; release: () => void } {
   let stoppedBy: StopSignal | null = null;
   const release = onStopSignals((signal) => {
-    if (stoppedBy !== null) process.exit(stoppedStatus(signal));
+    if (stoppedBy !== null) {
+      release();
+      process.kill(process.pid, signal);
+      return;
+    }
     stoppedBy = signal;
     progress.message(
       `roi-ops batch: ${signal}: abandoning the jobs in flight; run the same command again to resume (again to quit now)`,
@@ -193,7 +212,7 @@ async function runBatch(settings: Settings): Promise<BatchSummary> {
     ...manifestPlaces(settings.manifest, settings.outDir),
     jobWritten: (spec, written) => recordDone(settings.outDir, spec, written),
   };
-  const plan = planBatch(readManifest(settings.manifest), settings, places);
+  const plan = planBatch(await readManifest(settings.manifest), settings, places);
   // Each output belongs to one line and each line to one shard, so no other run's write in
   // progress can own these temporaries (unless the same shard runs twice at once).
   const stale = removeStaleTemporaries(plan.ownFiles);
@@ -216,7 +235,7 @@ async function runBatch(settings: Settings): Promise<BatchSummary> {
   try {
     const { done, failures } = await runJobs(plan.toRun, settings, places, progress, controller.signal);
     progress.finish();
-    const allFailures = [...plan.failures, ...failures].sort((a, b) => a.line - b.line);
+    const allFailures = [...plan.failures, ...failures].sort((a, b) => a.line - b.line).map(printableFailure);
     return {
       manifest: settings.manifest,
       outDir: settings.outDir,
@@ -234,6 +253,19 @@ async function runBatch(settings: Settings): Promise<BatchSummary> {
   } finally {
     signals.release();
   }
+}
+
+/**
+ * A failure as the summary reports it: its message and output quote the manifest and the
+ * files, so they are made printable and bounded, in --json too (JSON.stringify leaves C1
+ * controls and bidirectional overrides raw, and bounds nothing).
+ */
+function printableFailure(failure: BatchFailure): BatchFailure {
+  return {
+    ...failure,
+    ...(failure.output === undefined ? {} : { output: printable(failure.output) }),
+    message: printable(failure.message),
+  };
 }
 
 function formatSummary(summary: BatchSummary): string {
@@ -285,6 +317,7 @@ export const batchCommand: Command = {
       help: 'threads roi-ops computes with, shared by all jobs (default: every CPU)',
     },
     force: { type: 'boolean', help: 'run every job, also those recorded done' },
+    'max-job-bytes': maxJobBytesOption,
     progress: {
       type: 'string',
       value: 'MODE',

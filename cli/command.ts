@@ -14,6 +14,11 @@ export const exitStatus = {
   interrupted: 130,
   /** Stopped by SIGTERM (128 + 15), as schedulers stop a job. */
   terminated: 143,
+  /**
+   * stdout or stderr was closed by its reader (`roi-ops batch --json | head -1`): 128 + 13,
+   * the status of a program that SIGPIPE stops, as `yes` in `yes | head -1`.
+   */
+  closedOutput: 141,
 } as const;
 
 /**

@@ -1,4 +1,4 @@
-// Text the commands print: aligned tables and durations.
+// Text the commands print: aligned tables, durations and sizes.
 
 /**
  * Rows of cells as aligned columns, two spaces apart. By default the first column is text
@@ -38,4 +38,12 @@ export function formatDuration(seconds: number): string {
 /** `3 jobs`, `1 job`. */
 export function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** A size in bytes for a message: 512 bytes, 2.0 KiB, 10.0 MiB, 4.00 GiB (powers of 1024). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const [value, unit] =
+    bytes < 2 ** 20 ? [bytes / 2 ** 10, 'KiB'] : bytes < 2 ** 30 ? [bytes / 2 ** 20, 'MiB'] : [bytes / 2 ** 30, 'GiB'];
+  return `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ${unit}`;
 }

@@ -47,7 +47,11 @@ const reservedOptions: Record<string, string> = {
   signal: 'roi-ops batch aborts jobs itself on SIGINT/SIGTERM',
 };
 
-/** Reads the fields of a job, failing with messages that spell each field as the user wrote it. */
+/**
+ * Reads the fields of a job, failing with messages that spell each field as the user wrote it.
+ * Only the fields' own properties count: a manifest line is untrusted JSON, and
+ * `{"op": "roiAlign"}` must not find a "constructor" or "toString" field on Object.prototype.
+ */
 class FieldReader {
   constructor(
     private readonly fields: Record<string, unknown>,
@@ -58,13 +62,18 @@ class FieldReader {
     throw new JobSpecError(problem);
   }
 
+  /** The field's value, undefined when it is not one of the fields' own. */
+  value(field: string): unknown {
+    return Object.hasOwn(this.fields, field) ? this.fields[field] : undefined;
+  }
+
   given(field: string): boolean {
-    return this.fields[field] !== undefined;
+    return this.value(field) !== undefined;
   }
 
   /** A non-empty string, if given. */
   name(field: string, what = 'a file name'): string | undefined {
-    const value = this.fields[field];
+    const value = this.value(field);
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || value === '')
       this.fail(`expected ${what} for ${this.spelling(field)} but received ${describe(value)}`);
@@ -73,7 +82,7 @@ class FieldReader {
 
   /** One non-empty string or a list of them; [] if not given. */
   names(field: string, what = 'a file name'): string[] {
-    const value = this.fields[field];
+    const value = this.value(field);
     if (value === undefined) return [];
     const list: unknown[] = Array.isArray(value) ? value : [value];
     if (list.length === 0 || list.some((item) => typeof item !== 'string' || item === '')) {
@@ -90,16 +99,21 @@ class FieldReader {
     return path;
   }
 
-  /** Every field that is not a file field: the operator's options, as given. */
+  /**
+   * Every field that is not a file field: the operator's options, as given. Built with
+   * Object.fromEntries, which makes a "__proto__" field an own option (that the library
+   * refuses as unknown) rather than the prototype of the options, whose fields the library
+   * would then read as options.
+   */
   options(): Record<string, unknown> {
-    const options: Record<string, unknown> = {};
+    const options: Array<[string, unknown]> = [];
     for (const [field, value] of Object.entries(this.fields)) {
       if ((fileFields as readonly string[]).includes(field) || value === undefined) continue;
-      const reserved = reservedOptions[field];
-      if (reserved !== undefined) this.fail(`${this.spelling(field)} is set by roi-ops itself: ${reserved}`);
-      options[field] = value;
+      if (Object.hasOwn(reservedOptions, field))
+        this.fail(`${this.spelling(field)} is set by roi-ops itself: ${reservedOptions[field]}`);
+      options.push([field, value]);
     }
-    return options;
+    return Object.fromEntries(options);
   }
 }
 
@@ -115,6 +129,13 @@ function readOperator(read: FieldReader): ForwardOperator {
   return op as ForwardOperator;
 }
 
+/**
+ * The most levels a multiScaleRoiAlign job takes. A feature pyramid has 4 to 6 (P2-P5, P2-P6,
+ * P3-P7); a list of hundreds is a mistake or an attack on memory (a short manifest line naming
+ * one large map a thousand times), refused before anything is read.
+ */
+export const maxLevels = 16;
+
 /** The input files and their .safetensors keys (one key for all inputs, or one each). */
 function readInputs(read: FieldReader, op: ForwardOperator): Pick<JobSpec, 'inputs' | 'keys'> {
   const inputs = read.names('input');
@@ -122,6 +143,11 @@ function readInputs(read: FieldReader, op: ForwardOperator): Pick<JobSpec, 'inpu
   if (op !== 'multiScaleRoiAlign' && inputs.length > 1) {
     read.fail(
       `${op} takes one ${read.spelling('input')}, not ${inputs.length} (several are the levels of multiScaleRoiAlign)`,
+    );
+  }
+  if (inputs.length > maxLevels) {
+    read.fail(
+      `multiScaleRoiAlign takes at most ${maxLevels} levels (one ${read.spelling('input')} each), not ${inputs.length}; feature pyramids have 4 to 6`,
     );
   }
   const keys = read.names('key', 'a tensor name');
@@ -159,7 +185,7 @@ export function readJobSpec(fields: Record<string, unknown>, spelling: (field: s
     keys,
     ...(boxes === undefined ? {} : { boxes }),
     ...(boxIndices === undefined ? {} : { boxIndices }),
-    ...(fields.cropSize === undefined ? {} : { cropSize: fields.cropSize }),
+    ...(read.given('cropSize') ? { cropSize: read.value('cropSize') } : {}),
     output,
     ...(argmaxOutput === undefined ? {} : { argmaxOutput }),
     options: read.options(),

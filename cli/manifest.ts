@@ -3,10 +3,10 @@
 // outputs under --out-dir. Job j (0-based, counting non-blank lines in file order) belongs to
 // shard j mod n, so `--shard i/n` for i = 0..n-1 split a manifest into disjoint parts that
 // every machine computes alike from the same file.
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 
 import { describe } from '../lib/internal.js';
+import { FileFormatError, readFileBytes } from './io/file-error.js';
 import { jobOutputs, JobSpecError, readJobSpec, type JobSpec } from './job-spec.js';
 import type { JobPlaces } from './run-job.js';
 
@@ -24,19 +24,33 @@ export interface ManifestEntry {
   text: string;
 }
 
-export function readManifest(path: string): ManifestEntry[] {
-  let text: string;
+/**
+ * The largest manifest read: 256 MiB, a million jobs of 250 bytes, well under the longest
+ * string V8 makes (2^29 - 24 characters). A larger one is refused before it is read; split it.
+ */
+export const maxManifestBytes = 256 * 2 ** 20;
+
+/**
+ * The jobs of the manifest at `path`, read by the readers' own rules (cli/io/file-error.ts:
+ * a regular file, never a FIFO or a device, at most maxManifestBytes). A UTF-8 byte order
+ * mark is dropped (the TextDecoder's default) and a line may end in CRLF, as editors on
+ * Windows write them.
+ */
+export async function readManifest(path: string): Promise<ManifestEntry[]> {
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = await readFileBytes(path, { maxInputBytes: maxManifestBytes });
   } catch (error) {
-    throw new Error(
-      `cannot read the manifest ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
+    throw error instanceof FileFormatError ? new Error(`manifest ${error.message}`, { cause: error }) : error;
   }
   const entries: ManifestEntry[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() !== '') entries.push({ line: i + 1, index: entries.length, text: line });
-  });
+  new TextDecoder()
+    .decode(bytes)
+    .split('\n')
+    .forEach((line, i) => {
+      const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+      if (text.trim() !== '') entries.push({ line: i + 1, index: entries.length, text });
+    });
   return entries;
 }
 

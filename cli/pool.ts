@@ -5,7 +5,9 @@ import { formatShape } from '../lib/internal.js';
 import { removeStaleTemporaries } from './atomic-write.js';
 import { UsageError, type Command, type ParsedCommandLine } from './command.js';
 import { formatMs } from './format.js';
+import { printable } from './printable.js';
 import { flagOf, jobFieldsFromFlags, jobFlags } from './job-flags.js';
+import { defaultMaxJobBytes, maxJobBytesOption, parseByteSize } from './job-memory.js';
 import { jobOutputs, JobSpecError, readJobSpec, type JobSpec } from './job-spec.js';
 import { checkJobFiles, checkOutputsReplaceable } from './output-files.js';
 import { runJob, type JobPlaces, type JobReport } from './run-job.js';
@@ -46,7 +48,7 @@ export const poolCommand: Command = {
     'the error. Tensors are read from .npy (float32/float64/int32/int64) or .safetensors (--key),',
     'boxes from .npy, .json or .csv.',
   ].join('\n'),
-  options: jobFlags,
+  options: { ...jobFlags, 'max-job-bytes': maxJobBytesOption },
   jsonHelp: 'print the result as one JSON object: op, output, shape, times, notices',
   positionals: { min: 0, max: 0 },
   examples: [
@@ -64,8 +66,10 @@ export const poolCommand: Command = {
     checkOutputsReplaceable(jobOutputs(spec));
     // A run killed mid-write may have left temporaries of these outputs; this run owns them now.
     removeStaleTemporaries(jobOutputs(spec));
-    const report = await runJob(spec, places);
-    for (const notice of report.notices) process.stderr.write(`roi-ops pool: note: ${notice}\n`);
+    const text = values['max-job-bytes'];
+    const maxJobBytes = typeof text === 'string' ? parseByteSize('max-job-bytes', text) : defaultMaxJobBytes();
+    const report = await runJob(spec, places, { maxJobBytes });
+    for (const notice of report.notices) process.stderr.write(`roi-ops pool: note: ${printable(notice)}\n`);
     process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${summary(report)}\n`);
     return 0;
   },

@@ -1,8 +1,10 @@
 // Progress of `roi-ops batch` on stderr. On a terminal: one bar redrawn in place, with the
 // rate and the time left. Elsewhere (a log file, CI, a scheduler's output): plain lines, at
 // most one a second, that read well in a log and never contain a carriage return. Messages
-// (a failed job) go above the bar, so the bar never overwrites them.
+// (a failed job) go above the bar, so the bar never overwrites them; they quote manifests and
+// files, so each is printed through printable() (one line, escaped, bounded).
 import { formatClock } from './format.js';
+import { printable } from './printable.js';
 
 export type ProgressMode = 'bar' | 'lines' | 'none';
 
@@ -11,7 +13,7 @@ export interface Progress {
   start(total: number, plan: string): void;
   /** A job has finished, well or not. */
   jobFinished(failed: boolean): void;
-  /** A line that must stay visible (an error, a notice). */
+  /** A line that must stay visible (an error, a notice); printed through printable(). */
   message(text: string): void;
   /** No more jobs: the last state is shown. */
   finish(): void;
@@ -69,7 +71,7 @@ function linesProgress(stream: NodeJS.WritableStream, now: () => number, interva
       // The first job (the run has started), then at most one line per interval, and the last.
       if (counter.finished === 1 || counter.finished === counter.total || now() - lastLine >= intervalMs) line();
     },
-    message: (text) => stream.write(`${text}\n`),
+    message: (text) => stream.write(`${printable(text)}\n`),
     finish() {
       if (counter.finished !== counter.total && counter.finished > 0) line();
     },
@@ -100,7 +102,7 @@ function barProgress(stream: NodeJS.WriteStream, now: () => number, intervalMs: 
       if (counter.finished === counter.total || now() - lastDraw >= intervalMs) draw();
     },
     message(text) {
-      stream.write(`${clear}${text}\n`);
+      stream.write(`${clear}${printable(text)}\n`);
       draw();
     },
     finish() {
@@ -118,5 +120,5 @@ export function createProgress(
 ): Progress {
   if (mode === 'bar') return barProgress(stream, now, 100);
   if (mode === 'lines') return linesProgress(stream, now, 1000);
-  return { start() {}, jobFinished() {}, message: (text) => stream.write(`${text}\n`), finish() {} };
+  return { start() {}, jobFinished() {}, message: (text) => stream.write(`${printable(text)}\n`), finish() {} };
 }

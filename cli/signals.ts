@@ -13,11 +13,28 @@ export function stoppedStatus(signal: StopSignal): number {
   return signal === 'SIGINT' ? exitStatus.interrupted : exitStatus.terminated;
 }
 
+/** The signal that `status` (an exit status of `stoppedStatus`) stands for; undefined for any other status. */
+export function stopSignalOf(status: number): StopSignal | undefined {
+  return (['SIGINT', 'SIGTERM'] as const).find((signal) => stoppedStatus(signal) === status);
+}
+
 /** Calls `handler` on each SIGINT and SIGTERM of this process until the returned function is called. */
 export function onStopSignals(handler: (signal: StopSignal) => void): () => void {
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, () => handler(signal)] as const);
   for (const [signal, listener] of handlers) process.on(signal, listener);
   return () => handlers.forEach(([signal, listener]) => process.off(signal, listener));
+}
+
+/**
+ * Resolves `ms` after `signal` aborts (never, if it does not). The timer starts only then,
+ * so a run that is not stopped has no timer keeping it alive.
+ */
+export function afterAbort(signal: AbortSignal, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const wait = () => setTimeout(resolve, ms);
+    if (signal.aborted) wait();
+    else signal.addEventListener('abort', wait, { once: true });
+  });
 }
 
 /**

@@ -2,11 +2,33 @@
 // what was expected and what came (docs/design.md "Validation and errors": sharp's lib/is).
 import { types } from 'node:util';
 
-/** A short, bounded description of any value, for error messages. */
+/**
+ * A short, bounded description of any value, for error messages. It never throws: the value
+ * may be a revoked Proxy, an object whose getters throw or whose `constructor.name` is a
+ * Symbol, and the message about it must still be built.
+ */
 export function describe(value: unknown): string {
+  try {
+    return describeValue(value);
+  } catch {
+    return 'an object that cannot be inspected (object)';
+  }
+}
+
+/**
+ * The name of `value`'s class when it reads as one (an identifier of at most 40 characters),
+ * else `fallback`: `constructor` is any object's own field to set, and its `name` may be
+ * anything, a Symbol or a long, multi-line string included.
+ */
+function className(value: object, fallback: string): string {
+  const name: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && /^[\p{L}_$][\p{L}\p{N}_$]{0,39}$/u.test(name) ? name : fallback;
+}
+
+function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
-  if (types.isTypedArray(value)) return `${value.constructor.name}(${value.length})`;
+  if (types.isTypedArray(value)) return `${className(value, 'TypedArray')}(${value.length})`;
   if (Array.isArray(value)) {
     // Array.from: a hole shows as undefined (map would skip it).
     const shown = Array.from(value.slice(0, 8), (v: unknown) => (typeof v === 'number' ? String(v) : typeof v));
@@ -15,14 +37,19 @@ export function describe(value: unknown): string {
   switch (typeof value) {
     case 'number':
     case 'boolean':
-    case 'bigint':
       return `${String(value)} (${typeof value})`;
+    case 'bigint': {
+      const digits = String(value);
+      return `${digits.length > 40 ? `${digits.slice(0, 40)}... (${digits.length} digits)` : digits} (bigint)`;
+    }
     case 'string':
       return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)} (string)`;
+    case 'symbol':
+      return 'a symbol';
     case 'function':
       return 'a function';
     default:
-      return `${(value as object).constructor?.name ?? 'Object'} (object)`;
+      return `${className(value as object, 'Object')} (object)`;
   }
 }
 

@@ -26,6 +26,7 @@ export type {
   AsyncOptions,
   BackwardOptions,
   Boxes,
+  BoxRows,
   CropAndResizeOptions,
   InvalidBoxPolicy,
   Layout,

@@ -21,8 +21,13 @@ export interface FeatureMap {
 export interface RoiRows {
   data: Float32Array;
   count: number;
-  /** How to name row k in a message: "boxes row 3", or "boxes[1] row 0" for a per-image list. */
+  /** How to name row k in a message: "boxes row 3", "boxes[1] row 0" for a per-image list, "boxes[3]" for number[][]. */
   rowName: (k: number) => string;
+  /**
+   * number[][] rows only: the numbers float32 could not hold where that makes the row invalid (a batch index
+   * it would round, now NaN in `data`; a coordinate that overflowed to an infinity), by index in `data`, as given.
+   */
+  narrowed?: ReadonlyMap<number, number>;
 }
 
 /** What a row holds: 5 columns (batchIndex, x1, y1, x2, y2) or 6 (batchIndex, cx, cy, w, h, angle). */

@@ -16,9 +16,17 @@ export type TensorLike = { data: Float32Array; shape: Shape } | { data: Float32A
  * - `[K,5]` rows `(batchIndex, x1, y1, x2, y2)`;
  * - `[K,4]` rows `(x1, y1, x2, y2)`, only when the input batch is 1;
  * - a list with one `[L_i,4]` tensor per image (torchvision's `List[Tensor[L,4]]`); output rows
- *   follow the concatenation order.
+ *   follow the concatenation order;
+ * - K rows of plain numbers (`number[][]`): 5 per row, or 4 when the input batch is 1, as the tensor forms.
+ * Rotated boxes (roiAlignRotated) have one column more.
  */
-export type Boxes = TensorLike | readonly TensorLike[];
+export type Boxes = TensorLike | readonly TensorLike[] | BoxRows;
+
+/**
+ * Boxes as plain rows of numbers, e.g. `[[0, 10, 10, 100, 80]]`, read once into a Float32Array. Each row
+ * is judged as written, before float32 rounds it (a batch index of 0.99999999 is not an integer).
+ */
+export type BoxRows = ReadonlyArray<readonly number[]>;
 
 export type Layout = 'NCHW' | 'NHWC';
 

@@ -277,7 +277,25 @@ export function readTensor(fn: string, argument: string, value: unknown, rank?: 
   return { data, shape };
 }
 
+/**
+ * A feature map given as plain numbers (nested arrays, or a tensor whose data is an array) is refused
+ * with how to wrap it: its values would have to be copied, and a map is the large argument
+ * (docs/api.md "Tensors": nothing is copied on the way in).
+ */
+function refusePlainArrayMap(fn: string, argument: string, value: unknown, layout: Layout): void {
+  const shape = layout === 'NCHW' ? '[N, C, H, W]' : '[N, H, W, C]';
+  const wrap = (values: unknown[]) => {
+    const flat = Array.isArray(values[0]) ? 'values.flat(3)' : 'values'; // nested [N][C][H][W] arrays
+    return `wrap plain numbers as { data: Float32Array.from(${flat}), shape: ${shape} }`;
+  };
+  if (Array.isArray(value)) throw invalidType(fn, argument, `a tensor, not an array (${wrap(value)})`, value);
+  if (is.object(value) && Array.isArray(value.data)) {
+    throw invalidType(fn, `${argument}.data`, `a typed array (${wrap(value.data)})`, value.data);
+  }
+}
+
 export function readFeatureMap(fn: string, argument: string, value: unknown, layout: Layout): FeatureMap {
+  refusePlainArrayMap(fn, argument, value, layout);
   const { data, shape } = readTensor(fn, argument, value, 4);
   const [batch, a, b, c] = shape as [number, number, number, number];
   const map: FeatureMap =

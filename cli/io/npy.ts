@@ -10,6 +10,7 @@ import { formatShape, invalidType, rangeError, read } from '../../lib/internal.j
 import { decodeElements, elementCount, hostLittleEndian, type LoadedTensor, type StoredElements } from './elements.js';
 import { failer, readFileBytes, type ReadFileOptions } from './file-error.js';
 import { parsePythonLiteral, type PyValue } from './python-literal.js';
+import { printable, quote } from './quote.js';
 
 export type NpyArray = LoadedTensor;
 
@@ -27,35 +28,65 @@ export const npyMaxHeaderLength = 10_000;
 /** The bytes before the header: magic, version, and the header length (u16 in 1.0, u32 after). */
 const lengthFieldSize: Record<string, 2 | 4> = { '1.0': 2, '2.0': 4, '3.0': 4 };
 
-/** The descr codes (without the byte order) that are read, and how they are stored. */
-const readable: Record<string, Omit<StoredElements, 'littleEndian'>> = {
-  f4: { kind: 'float', size: 4, name: 'float32' },
-  f8: { kind: 'float', size: 8, name: 'float64' },
-  i4: { kind: 'int', size: 4, name: 'int32' },
-  i8: { kind: 'int', size: 8, name: 'int64' },
-};
+type ReadableType = Omit<StoredElements, 'littleEndian'>;
+const float32: ReadableType = { kind: 'float', size: 4, name: 'float32' };
+const float64: ReadableType = { kind: 'float', size: 8, name: 'float64' };
+const int32: ReadableType = { kind: 'int', size: 4, name: 'int32' };
+const int64: ReadableType = { kind: 'int', size: 8, name: 'int64' };
+
+/**
+ * The type codes that are read, which may follow a byte order ('<f4', '>d'), as numpy.dtype()
+ * takes them: numpy writes 'f4'-style codes, and the one-letter codes are the same types on
+ * every platform. ('l', 'p' and the names 'int', 'long', 'intp' are not: C's long is 32 bits
+ * on Windows, so they are refused rather than read as one platform would.)
+ */
+const readableCodes = new Map<string, ReadableType>([
+  ['f4', float32],
+  ['f', float32],
+  ['f8', float64],
+  ['d', float64],
+  ['i4', int32],
+  ['i', int32],
+  ['i8', int64],
+  ['q', int64],
+]);
+
+/** The names numpy.dtype() also takes for these types, which take no byte order ('<float32' is refused). */
+const readableNames = new Map<string, ReadableType>([
+  ['float32', float32],
+  ['single', float32],
+  ['float64', float64],
+  ['double', float64],
+  ['float', float64],
+  ['int32', int32],
+  ['intc', int32],
+  ['int64', int64],
+  ['longlong', int64],
+]);
 
 /** numpy's names for the codes that are refused, so the message says what the file holds. */
-const refusedNames: Record<string, string> = {
-  f2: 'float16',
-  f16: 'float128',
-  i1: 'int8',
-  i2: 'int16',
-  u1: 'uint8',
-  u2: 'uint16',
-  u4: 'uint32',
-  u8: 'uint64',
-  b1: 'bool',
-  c8: 'complex64',
-  c16: 'complex128',
-  c32: 'complex256',
-  U: 'unicode strings',
-  S: 'byte strings',
-  a: 'byte strings',
-  V: 'raw bytes or records',
-  M: 'datetime64',
-  m: 'timedelta64',
-};
+const refusedNames = new Map<string, string>(
+  Object.entries({
+    f2: 'float16',
+    f16: 'float128',
+    i1: 'int8',
+    i2: 'int16',
+    u1: 'uint8',
+    u2: 'uint16',
+    u4: 'uint32',
+    u8: 'uint64',
+    b1: 'bool',
+    c8: 'complex64',
+    c16: 'complex128',
+    c32: 'complex256',
+    U: 'unicode strings',
+    S: 'byte strings',
+    a: 'byte strings',
+    V: 'raw bytes or records',
+    M: 'datetime64',
+    m: 'timedelta64',
+  }),
+);
 
 const expectedDtypes = 'expected float32, float64, int32 or int64';
 
@@ -125,61 +156,64 @@ function readHeader(
   fail: (problem: string) => never,
 ): { descr: PyValue; fortranOrder: boolean; shape: number[]; shapeText: string } {
   const trimmed = header.trimEnd();
-  const shown = JSON.stringify(trimmed.length > 200 ? `${trimmed.slice(0, 200)}...` : trimmed);
+  const shown = quote(trimmed, 200);
   let dict: PyValue;
   try {
     dict = parsePythonLiteral(header);
   } catch (error) {
-    return fail(`malformed header ${shown}: ${(error as SyntaxError).message}`);
+    return fail(`malformed header ${shown}: ${printable((error as SyntaxError).message)}`);
   }
   if (dict.type !== 'dict') return fail(`malformed header ${shown}: it is not a dict`);
   const entries = new Map(dict.entries.map(([key, value]) => [key.type === 'str' ? key.value : key.text, value]));
   const keys = [...entries.keys()];
   if (keys.length !== 3 || !['descr', 'fortran_order', 'shape'].every((key) => entries.has(key))) {
     fail(
-      `malformed header ${shown}: expected the keys 'descr', 'fortran_order' and 'shape', found ${keys.map((k) => `'${k}'`).join(', ')}`,
+      `malformed header ${shown}: expected the keys 'descr', 'fortran_order' and 'shape', found ${keys.map((k) => quote(k, 40)).join(', ')}`,
     );
   }
   const fortranOrder = entries.get('fortran_order') as PyValue;
   if (fortranOrder.type !== 'bool')
-    fail(`malformed header ${shown}: 'fortran_order' is ${fortranOrder.text}, not True or False`);
+    fail(`malformed header ${shown}: 'fortran_order' is ${printable(fortranOrder.text, 80)}, not True or False`);
   const shape = entries.get('shape') as PyValue;
   if (shape.type !== 'tuple' || !shape.items.every((item) => item.type === 'int')) {
-    return fail(`malformed header ${shown}: 'shape' is ${shape.text}, not a tuple of integers`);
+    return fail(`malformed header ${shown}: 'shape' is ${printable(shape.text, 80)}, not a tuple of integers`);
   }
   return {
     descr: entries.get('descr') as PyValue,
     fortranOrder: (fortranOrder as { value: boolean }).value,
     shape: shape.items.map((item) => (item as { value: number }).value),
-    shapeText: shape.text,
+    shapeText: printable(shape.text, 80),
   };
 }
 
 /** How a descr stores its elements, or a refusal that names what the file holds. */
 function storedElements(descr: PyValue, fail: (problem: string) => never): StoredElements {
   if (descr.type === 'list') {
-    fail(`dtype ${descr.text} is structured (a record of fields), which is not supported; ${expectedDtypes}`);
-  }
-  if (descr.type !== 'str') return fail(`malformed header: 'descr' is ${descr.text}, not a dtype string`);
-  const hasOrder = /^[<>|=]/.test(descr.value);
-  const code = hasOrder ? descr.value.slice(1) : descr.value;
-  const found = readable[code];
-  if (found !== undefined) {
-    // '|' (no byte order) and '=' (the writer's own) never describe a multi-byte type that numpy
-    // writes (it spells out '<' or '>'); they are read as little-endian, every platform numpy
-    // runs on in practice.
-    return { ...found, littleEndian: descr.value[0] !== '>' };
-  }
-  if (code.startsWith('O')) {
-    return fail(
-      `dtype '${descr.value}' is an object array (pickled Python objects), which is not supported; ${expectedDtypes}`,
+    fail(
+      `dtype ${printable(descr.text, 80)} is structured (a record of fields), which is not supported; ${expectedDtypes}`,
     );
   }
-  const known = refusedNames[code] ?? refusedNames[code.replace(/[\d[].*$/, '')];
+  if (descr.type !== 'str')
+    return fail(`malformed header: 'descr' is ${printable(descr.text, 80)}, not a dtype string`);
+  const hasOrder = /^[<>|=]/.test(descr.value);
+  const code = hasOrder ? descr.value.slice(1) : descr.value;
+  const found = readableCodes.get(code) ?? (hasOrder ? undefined : readableNames.get(code));
+  if (found !== undefined) {
+    // No byte order, '|' (none) and '=' (the writer's own) never describe a multi-byte type that
+    // numpy writes (it spells out '<' or '>'); they are read as little-endian, every platform
+    // numpy runs on in practice.
+    return { ...found, littleEndian: descr.value[0] !== '>' };
+  }
+  const shown = quote(descr.value);
+  if (code.startsWith('O')) {
+    return fail(
+      `dtype ${shown} is an object array (pickled Python objects), which is not supported; ${expectedDtypes}`,
+    );
+  }
+  const known = refusedNames.get(code) ?? refusedNames.get(code.replace(/[\d[].*$/, ''));
   const named = known === undefined ? '' : ` (${known})`;
-  if (code === 'f2')
-    fail(`dtype '${descr.value}'${named} is not supported; save it as float32 (array.astype(numpy.float32))`);
-  return fail(`dtype '${descr.value}'${named} is not supported; ${expectedDtypes}`);
+  if (code === 'f2') fail(`dtype ${shown}${named} is not supported; save it as float32 (array.astype(numpy.float32))`);
+  return fail(`dtype ${shown}${named} is not supported; ${expectedDtypes}`);
 }
 
 /**

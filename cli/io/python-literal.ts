@@ -1,6 +1,7 @@
 // A parser for the Python literals that a .npy header is written in (numpy writes the repr of
 // a dict and reads it back with ast.literal_eval). Only what a header can hold: dicts, tuples,
 // lists, strings, integers, True, False and None. Nothing is evaluated.
+import { quote } from './quote.js';
 
 export type PyValue = { text: string } & (
   | { type: 'dict'; entries: Array<[PyValue, PyValue]> }
@@ -43,7 +44,7 @@ class Parser {
     const found = word ? /[^\s,:()[\]{}]*/y : /./y;
     found.lastIndex = this.position;
     const text = found.exec(this.source)?.[0] || this.source[this.position];
-    const what = text === undefined ? 'the end' : JSON.stringify(text);
+    const what = text === undefined ? 'the end' : quote(text, 40);
     throw new SyntaxError(`expected ${expected} at offset ${this.position}, found ${what}`);
   }
 

@@ -2,7 +2,7 @@
 // file's extension. Every failure is a FileFormatError (./file-error.ts) naming the file.
 import { extname } from 'node:path';
 
-import { invalidType, readOptions } from '../../lib/internal.js';
+import { invalidType, read, readOptions } from '../../lib/internal.js';
 import type { LoadedTensor } from './elements.js';
 import { failer, type ReadFileOptions } from './file-error.js';
 import { readNpy } from './npy.js';
@@ -26,12 +26,12 @@ const optionTable = {
       return value;
     },
   },
+  maxInputBytes: { read: read.integer(0) },
 };
 
 /** Reads the tensor in `path`: a .npy file, or one tensor (`key`) of a .safetensors file. */
 export async function readTensorFile(path: string, options: TensorFileOptions = {}): Promise<LoadedTensor> {
-  const { key, signal } = readOptions('readTensorFile', options, optionTable) as TensorFileOptions;
-  const reading = signal === undefined ? {} : { signal };
+  const { key, ...reading } = readOptions('readTensorFile', options, optionTable) as TensorFileOptions;
   const extension = extname(path).toLowerCase();
   if (extension === '.safetensors') return readSafetensor(path, key, reading);
   const fail = failer(path);

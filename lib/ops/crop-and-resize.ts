@@ -2,8 +2,9 @@
 // (docs/semantics.md "cropAndResize"): normalized (y1, x1, y2, x2) boxes, a separate box index
 // per box, one bilinear (or nearest) sample per output cell with corner-aligned scaling,
 // `extrapolationValue` outside the image. NHWC by default, as TensorFlow.
+import { copyNumberRows } from '../boxes.js';
 import { formatShape, invalidType, rangeError } from '../errors.js';
-import type { AsyncOptions, CropAndResizeOptions, Tensor, TensorLike } from '../types.js';
+import type { AsyncOptions, BoxRows, CropAndResizeOptions, Tensor, TensorLike } from '../types.js';
 import { checkMemory, elementCount, outputBuffer, read, readFeatureMap, readTensor } from '../validate.js';
 import { operator } from './operator.js';
 import { poolingOptions, readCallOptions } from './pooling.js';
@@ -45,10 +46,38 @@ function readBoxIndices(fn: string, value: unknown, count: number): Int32Array {
   return indices;
 }
 
+/** The boxes as the kernel reads them, and the numbers float32 could not hold (see copyNumberRows). */
+interface CropBoxes {
+  data: Float32Array;
+  count: number;
+  /** "boxes row 3" (a tensor) or "boxes[3]" (number[][]), as RoiRows names rows. */
+  rowName: (k: number) => string;
+  narrowed?: ReadonlyMap<number, number>;
+}
+
+/** boxes: a [K,4] tensor, used in place, or K rows of 4 numbers (number[][]), copied. */
+function readCropBoxes(fn: string, boxes: unknown): CropBoxes {
+  const expectedShape = '[K,4] (y1, x1, y2, x2 normalized)';
+  if (Array.isArray(boxes) && boxes.length > 0) {
+    if (!Array.isArray(boxes[0])) {
+      throw invalidType(fn, 'boxes', `rows (number[][]) or a tensor of shape ${expectedShape}`, boxes);
+    }
+    const { data, narrowed } = copyNumberRows(fn, 'boxes', boxes, 4, 4, false);
+    return { data, count: boxes.length, rowName: (k) => `boxes[${k}]`, narrowed };
+  }
+  const rowName = (k: number) => `boxes row ${k}`;
+  if (Array.isArray(boxes)) return { data: new Float32Array(0), count: 0, rowName };
+  const box = readTensor(fn, 'boxes', boxes);
+  if (box.shape.length !== 2 || box.shape[1] !== 4) {
+    throw rangeError(fn, `expected shape ${expectedShape} for boxes but received ${formatShape(box.shape)}`);
+  }
+  return { data: box.data, count: box.shape[0] as number, rowName };
+}
+
 /** TensorFlow's checks (OutOfRange / InvalidArgument), unless such boxes are to give zeros. */
 function checkCropBoxes(
   fn: string,
-  boxes: Float32Array,
+  { data: boxes, rowName, narrowed }: CropBoxes,
   indices: Int32Array,
   batch: number,
   policy: 'error' | 'zero',
@@ -65,9 +94,14 @@ function checkCropBoxes(
     for (let j = 0; j < 4; j++) {
       const v = boxes[k * 4 + j] as number;
       if (!Number.isFinite(v)) {
+        const given = narrowed?.get(k * 4 + j);
+        const what =
+          given === undefined
+            ? `${rowName(k)} has a non-finite coordinate ${v}`
+            : `${rowName(k)} has a coordinate ${given} beyond float32's range (about 3.4e38; the kernels compute in float32)`;
         throw rangeError(
           fn,
-          `boxes row ${k} has a non-finite coordinate ${v} at column ${j}, expected finite numbers ` +
+          `${what} at column ${j}, expected finite numbers ` +
             "(or pass invalidBoxes: 'zero' to crop such boxes to zeros)",
         );
       }
@@ -78,16 +112,10 @@ function checkCropBoxes(
 const cropAndResizeOperator = operator('cropAndResize', 4, (fn, image, boxes, boxIndices, cropSize, options) => {
   const opts = readCallOptions(fn, options ?? {}, cropAndResizeOptions);
   const map = readFeatureMap(fn, 'image', image, opts.layout);
-  const box = readTensor(fn, 'boxes', boxes);
-  if (box.shape.length !== 2 || box.shape[1] !== 4) {
-    throw rangeError(
-      fn,
-      `expected shape [K,4] (y1, x1, y2, x2 normalized) for boxes but received ${formatShape(box.shape)}`,
-    );
-  }
-  const K = box.shape[0] as number;
+  const box = readCropBoxes(fn, boxes);
+  const K = box.count;
   const indices = readBoxIndices(fn, boxIndices, K);
-  checkCropBoxes(fn, box.data, indices, map.batch, opts.invalidBoxes);
+  checkCropBoxes(fn, box, indices, map.batch, opts.invalidBoxes);
   const [cropHeight, cropWidth] = read.outputSize(fn, 'cropSize', cropSize);
   const C = map.channels;
   const shape = opts.layout === 'NHWC' ? [K, cropHeight, cropWidth, C] : [K, C, cropHeight, cropWidth];
@@ -112,7 +140,7 @@ const cropAndResizeOperator = operator('cropAndResize', 4, (fn, image, boxes, bo
 /** TensorFlow crop_and_resize, blocking. */
 export const cropAndResizeSync: (
   image: TensorLike,
-  boxes: TensorLike,
+  boxes: TensorLike | BoxRows,
   boxIndices: Int32Array | readonly number[],
   cropSize: number | readonly [number, number],
   options?: CropAndResizeOptions,
@@ -121,7 +149,7 @@ export const cropAndResizeSync: (
 /** TensorFlow crop_and_resize, off the JavaScript thread. */
 export const cropAndResize: (
   image: TensorLike,
-  boxes: TensorLike,
+  boxes: TensorLike | BoxRows,
   boxIndices: Int32Array | readonly number[],
   cropSize: number | readonly [number, number],
   options?: CropAndResizeOptions & AsyncOptions,

@@ -59,7 +59,7 @@ describe('input', () => {
     expectError(
       alignError({ input: { data: [1, 2], shape: [1, 1, 1, 2] } }),
       TypeError,
-      'roiAlignSync: expected a Float32Array for input.data but received [1,2] (array)',
+      'roiAlignSync: expected a typed array (wrap plain numbers as { data: Float32Array.from(values), shape: [N, C, H, W] }) for input.data but received [1,2] (array)',
     );
     expectError(
       alignError({ input: { data: new Float32Array(300), dims: [1, 3, 10, 10], type: 'float16' } }),

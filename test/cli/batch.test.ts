@@ -18,7 +18,7 @@ import { writeNpy } from '../../cli/io/npy.js';
 import { readTensorFile } from '../../cli/io/tensor-file.js';
 import { markerDirectory } from '../../cli/resume.js';
 import type { Tensor } from '../../lib/types.js';
-import { ensureBuilt, listFiles, pattern, runCli, startCli, temporaryDirectory } from '../helpers/cli.js';
+import { ensureBuilt, listFiles, listOutputs, pattern, runCli, startCli, temporaryDirectory } from '../helpers/cli.js';
 
 const dir = temporaryDirectory('batch');
 const data = join(dir, 'data');
@@ -131,8 +131,7 @@ async function expectOutputsOfLibrary(outDir: string, selected: ManifestJob[] = 
 
 const bytesOf = (outDir: string, path: string) => readFileSync(join(dir, outDir, path));
 /** The files under `outDir` apart from the markers of finished jobs (cli/resume.ts), which are listed apart. */
-const outputsIn = (outDir: string) =>
-  listFiles(join(dir, outDir)).filter((path) => !path.startsWith(`${markerDirectory}/`));
+const outputsIn = (outDir: string) => listOutputs(join(dir, outDir));
 const markersIn = (outDir: string) =>
   listFiles(join(dir, outDir)).filter((path) => path.startsWith(`${markerDirectory}/`));
 
@@ -357,6 +356,6 @@ describe('roi-ops batch', () => {
   it('an unreadable manifest: exit 1, naming it', () => {
     const result = batch('data/nowhere.jsonl', '--out-dir', 'o');
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe('roi-ops batch: cannot read the manifest data/nowhere.jsonl (ENOENT)\n');
+    expect(result.stderr).toBe('roi-ops batch: manifest data/nowhere.jsonl: cannot read the file (ENOENT)\n');
   });
 });

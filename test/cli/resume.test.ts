@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { writeNpy } from '../../cli/io/npy.js';
+import { defaultMaxJobBytes } from '../../cli/job-memory.js';
 import { readJobSpec, type JobSpec } from '../../cli/job-spec.js';
 import { isRecordedDone, markerPathFor, recordDone } from '../../cli/resume.js';
 import { runJob, type JobPlaces } from '../../cli/run-job.js';
@@ -55,9 +56,12 @@ beforeAll(() => {
   writeFileSync(join(data, 'boxes.json'), '[[0, 1, 1, 6, 5], [0, 0, 2, 8, 7]]');
 });
 
+/** The jobs here are tiny; the default bound (half the memory) never matters. */
+const limits = { maxJobBytes: defaultMaxJobBytes() };
+
 beforeEach(async () => {
   outDir = join(dir, `out-${++serial}`);
-  await runJob(spec, placesIn(outDir));
+  await runJob(spec, placesIn(outDir), limits);
 });
 
 describe('resume: a job is done when its marker and its outputs agree', () => {
@@ -124,13 +128,13 @@ describe('resume: a job is done when its marker and its outputs agree', () => {
       const places = placesIn(out);
       failRenameTo = join(out, 'pool', 'argmax.npy');
       try {
-        await expect(runJob(spec, places)).rejects.toThrow(`${failRenameTo}: cannot write the file (EACCES: `);
+        await expect(runJob(spec, places, limits)).rejects.toThrow(`${failRenameTo}: cannot write the file (EACCES: `);
       } finally {
         failRenameTo = undefined;
       }
       // The values were renamed into place; whatever marker there is does not vouch for them.
       expect(isRecordedDone(out, spec, (path) => join(out, path))).toBe(false);
-      await runJob(spec, places);
+      await runJob(spec, places, limits);
       expect(isRecordedDone(out, spec, (path) => join(out, path))).toBe(true);
     },
   );

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { writeNpy } from '../../cli/io/npy.js';
 import { schedulers } from '../../cli/shard.js';
-import { cli, ensureBuilt, listFiles, pattern, runCli, temporaryDirectory } from '../helpers/cli.js';
+import { cli, ensureBuilt, listOutputs, pattern, runCli, temporaryDirectory } from '../helpers/cli.js';
 
 const dir = temporaryDirectory('shards');
 const jobCount = 7;
@@ -23,8 +23,7 @@ const batch = (outDir: string, extra: string[], env: Record<string, string> = {}
     env: { ...process.env, ...env },
   });
 
-/** The outputs under `outDir`, without batch's own bookkeeping (its done markers). */
-const outputsIn = (outDir: string) => listFiles(join(dir, outDir)).filter((path) => !path.startsWith('.roi-ops-done/'));
+const outputsIn = (outDir: string) => listOutputs(join(dir, outDir));
 
 const bytes = (outDir: string, path: string) => readFileSync(join(dir, outDir, path));
 

@@ -9,6 +9,8 @@ import { dirname, join, relative } from 'node:path';
 
 import { afterAll } from 'vitest';
 
+import { markerDirectory } from '../../cli/resume.js';
+
 export const root = join(import.meta.dirname, '..', '..');
 export const cli = join(root, 'dist', 'cli.js');
 /** What tsup builds from lib/, cli/ and bench/: each must be newer than every source. */
@@ -108,6 +110,11 @@ export function listFiles(dir: string): string[] {
   };
   walk(dir);
   return files.sort();
+}
+
+/** The files a batch wrote under `dir`, without its done markers (cli/resume.ts), sorted. */
+export function listOutputs(dir: string): string[] {
+  return listFiles(dir).filter((path) => !path.startsWith(`${markerDirectory}/`));
 }
 
 /** A float32 .safetensors file holding `tensors` (the format: u64 header length, JSON header, data). */

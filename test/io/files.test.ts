@@ -164,7 +164,7 @@ describe('readTensorFile', () => {
   it('checks its options as the operators do', async () => {
     const npy = join(dir, 't.npy');
     await expect(readTensorFile(npy, { name: 'x' } as never)).rejects.toThrow(
-      new TypeError('readTensorFile: unknown option options.name; expected one of key, signal'),
+      new TypeError('readTensorFile: unknown option options.name; expected one of key, signal, maxInputBytes'),
     );
     await expect(readTensorFile(npy, { key: 3 } as never)).rejects.toThrow(
       new TypeError('readTensorFile: expected a string for options.key but received 3 (number)'),

@@ -92,10 +92,10 @@ describe('bad fixtures: a FileFormatError that names the file and what is wrong'
     ],
     [
       'object.npy',
-      "dtype '|O' is an object array (pickled Python objects), which is not supported; expected float32, float64, int32 or int64",
+      'dtype "|O" is an object array (pickled Python objects), which is not supported; expected float32, float64, int32 or int64',
     ],
-    ['f2.npy', "dtype '<f2' (float16) is not supported; save it as float32 (array.astype(numpy.float32))"],
-    ['u1.npy', "dtype '|u1' (uint8) is not supported; expected float32, float64, int32 or int64"],
+    ['f2.npy', 'dtype "<f2" (float16) is not supported; save it as float32 (array.astype(numpy.float32))'],
+    ['u1.npy', 'dtype "|u1" (uint8) is not supported; expected float32, float64, int32 or int64'],
     [
       'i8-out-of-range.npy',
       "element 5 (index [1,2]) is 1099511627776, outside int32's range [-2147483648, 2147483647]",

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FileFormatError } from '../../cli/io/file-error.js';
 import { encodeNpy, npyHeader, npyMaxHeaderLength, parseNpy, readNpy, writeNpy } from '../../cli/io/npy.js';
 import { prng } from '../helpers/gradient-cases.js';
+import { badRefusal } from './messages.js';
 
 const fixture = (name: string) => join(import.meta.dirname, '..', 'fixtures', 'io', name);
 
@@ -92,6 +93,69 @@ describe('header parsing', () => {
     }
   });
 
+  // What numpy.dtype() (which numpy.load calls on the descr) takes for the four readable types,
+  // as checked with numpy 2.4: each spelling reads the same two values.
+  it.each([
+    ['float32', ['float32', 'single', 'f', '<f', 'f4', '>f4', '=f4', '|f4'], Float32Array],
+    ['float64', ['float64', 'double', 'float', 'd', '<d', '>d', 'f8', '|f8'], Float64Array],
+    ['int32', ['int32', 'intc', 'i', '<i', '>i4', 'i4'], Int32Array],
+    ['int64', ['int64', 'longlong', 'q', '<q', '>q', 'i8'], BigInt64Array],
+  ] as const)('reads every spelling numpy.dtype() takes for %s', (_, spellings, Type) => {
+    for (const descr of spellings) {
+      const big = descr.startsWith('>');
+      const values = Type === BigInt64Array ? [3n, -4n] : [3, -4];
+      const data = new (Type as unknown as new (n: number) => { buffer: ArrayBuffer; length: number })(2);
+      const view = new DataView(data.buffer);
+      const size = data.buffer.byteLength / 2;
+      values.forEach((value, i) => {
+        if (size === 8 && typeof value === 'bigint') view.setBigInt64(i * 8, value, !big);
+        else if (Type === Float32Array) view.setFloat32(i * 4, value as number, !big);
+        else if (Type === Float64Array) view.setFloat64(i * 8, value as number, !big);
+        else view.setInt32(i * 4, value as number, !big);
+      });
+      const header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (2,), }`;
+      const read = parseNpy(withHeader(header, new Uint8Array(data.buffer)), 'x.npy');
+      expect([descr, [...read.data]]).toEqual([descr, [3, -4]]);
+    }
+  });
+
+  // numpy refuses a byte order before a name ('<float32'); 'l', 'long', 'int' and 'intp' are C's
+  // long or ssize_t (32 bits on Windows), so they are not read as one platform would; names that
+  // are properties of every JavaScript object are names like any other.
+  it.each(['<float32', '>int64', 'l', 'long', 'int', 'intp', 'Float32', ' f4', 'constructor', '__proto__', 'toString'])(
+    'refuses the descr %j',
+    (descr) => {
+      const header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (2,), }`;
+      expect(() => parseNpy(withHeader(header, floats(1, 2)), 'x.npy')).toThrow(
+        new FileFormatError(
+          'x.npy',
+          `dtype ${JSON.stringify(descr)} is not supported; expected float32, float64, int32 or int64`,
+        ),
+      );
+    },
+  );
+
+  it('escapes control characters in a descr, a key and a header it shows', () => {
+    const descr = 'f4\x1b[2J\x9b\x85';
+    const header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (2,), }`;
+    expect(() => parseNpy(withHeader(header, floats(1, 2)), 'x.npy')).toThrow(
+      new FileFormatError(
+        'x.npy',
+        'dtype "f4\\u001b[2J\\u009b\\u0085" is not supported; expected float32, float64, int32 or int64',
+      ),
+    );
+    const keyed = `{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'a\rb': 1}`;
+    const error = (() => {
+      try {
+        parseNpy(withHeader(keyed, floats(1, 2)), 'x.npy');
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(badRefusal(error, 'x.npy')).toBeUndefined();
+    expect((error as Error).message).toContain('found "descr", "fortran_order", "shape", "a\\rb"');
+  });
+
   const malformed: Array<[string, string]> = [
     [
       "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3.5), }",
@@ -114,11 +178,11 @@ describe('header parsing', () => {
     ["['descr', '<f4']", 'it is not a dict'],
     [
       "{'descr': '<f4', 'shape': (2,), }",
-      "expected the keys 'descr', 'fortran_order' and 'shape', found 'descr', 'shape'",
+      "expected the keys 'descr', 'fortran_order' and 'shape', found \"descr\", \"shape\"",
     ],
     [
       "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'extra': 1}",
-      "expected the keys 'descr', 'fortran_order' and 'shape', found 'descr', 'fortran_order', 'shape', 'extra'",
+      'expected the keys \'descr\', \'fortran_order\' and \'shape\', found "descr", "fortran_order", "shape", "extra"',
     ],
     ["{'descr': '<f4', 'fortran_order': 0, 'shape': (2,), }", "'fortran_order' is 0, not True or False"],
     ["{'descr': '<f4', 'fortran_order': False, 'shape': (2), }", "'shape' is (2), not a tuple of integers"],
@@ -134,7 +198,7 @@ describe('header parsing', () => {
 
   it('refuses deep nesting before it reaches the call stack, and shows at most 200 characters of a header', () => {
     const header = `{'descr': '<f4', 'fortran_order': False, 'shape': ${'('.repeat(5000)}, }`;
-    const shown = JSON.stringify(`${header.slice(0, 200)}...`);
+    const shown = `${JSON.stringify(header.slice(0, 200))}... (${header.length} characters)`;
     expect(() => parseNpy(withHeader(header), 'x.npy')).toThrow(
       new FileFormatError(
         'x.npy',
@@ -151,19 +215,19 @@ describe('header parsing', () => {
     ],
     [
       "{'descr': '<U10', 'fortran_order': False, 'shape': (2,), }",
-      "dtype '<U10' (unicode strings) is not supported; expected float32, float64, int32 or int64",
+      'dtype "<U10" (unicode strings) is not supported; expected float32, float64, int32 or int64',
     ],
     [
       "{'descr': '<M8[ns]', 'fortran_order': False, 'shape': (2,), }",
-      "dtype '<M8[ns]' (datetime64) is not supported; expected float32, float64, int32 or int64",
+      'dtype "<M8[ns]" (datetime64) is not supported; expected float32, float64, int32 or int64',
     ],
     [
       "{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }",
-      "dtype '<c8' (complex64) is not supported; expected float32, float64, int32 or int64",
+      'dtype "<c8" (complex64) is not supported; expected float32, float64, int32 or int64',
     ],
     [
       "{'descr': '<q7', 'fortran_order': False, 'shape': (2,), }",
-      "dtype '<q7' is not supported; expected float32, float64, int32 or int64",
+      'dtype "<q7" is not supported; expected float32, float64, int32 or int64',
     ],
     [
       "{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000), }",

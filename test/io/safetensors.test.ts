@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { FileFormatError } from '../../cli/io/file-error.js';
 import { parseSafetensors, safetensorsMaxHeaderLength } from '../../cli/io/safetensors.js';
+import { badRefusal } from './messages.js';
 
 /** A file with `header` (an object, or JSON text as is) and `data` after it, unpadded. */
 function file(header: unknown, data: Uint8Array = new Uint8Array(0)): Uint8Array {
@@ -59,8 +60,8 @@ describe('parseSafetensors', () => {
   it('refuses dtypes it does not read, by name, and I64 values outside int32', () => {
     const table = parseSafetensors(
       file(
-        { h: entry('BF16', [2], 0, 4), u: entry('U8', [4], 0, 4), big: entry('I64', [2], 4, 20) },
-        new Uint8Array([0, 0, 0, 0, ...new Uint8Array(BigInt64Array.from([1n, -(2n ** 31n) - 1n]).buffer)]),
+        { h: entry('BF16', [2], 0, 4), u: entry('U8', [4], 4, 8), big: entry('I64', [2], 8, 24) },
+        new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, ...new Uint8Array(BigInt64Array.from([1n, -(2n ** 31n) - 1n]).buffer)]),
       ),
       'm.safetensors',
     );
@@ -84,12 +85,12 @@ describe('parseSafetensors', () => {
       Uint8Array.from([0, 0, 0, 0, 0, 1, 0, 0]),
       `the header length is 1099511627776 bytes, over the limit of ${safetensorsMaxHeaderLength}`,
     ],
-    ['a header that is not an object', file('[1, 2]'), 'the header is [1,2] (array), not a JSON object'],
+    ['a header that is not an object', file('[1, 2]'), 'the header is an array of 2 items, not a JSON object'],
     ['bad metadata', file({ __metadata__: { a: 1 } }), '"__metadata__" is not an object of strings'],
     [
       'an entry that is not an object',
       file({ w: [1] }),
-      'tensor "w" is [1] (array); expected {dtype, shape, data_offsets}',
+      'tensor "w" is an array of 1 item; expected {dtype, shape, data_offsets}',
     ],
     [
       'an unknown field',
@@ -97,11 +98,16 @@ describe('parseSafetensors', () => {
       'tensor "w" has an unknown field "offset"; expected dtype, shape and data_offsets',
     ],
     ['a missing field', file({ w: { dtype: 'F32', shape: [0] } }), 'tensor "w" has no field "data_offsets"'],
-    ['an unknown dtype', file({ w: entry('F128', [0], 0, 0) }), 'tensor "w" has an unknown dtype "F128"'],
+    [
+      'an unknown dtype',
+      file({ w: entry('F128', [0], 0, 0) }),
+      'tensor "w" has an unknown dtype "F128"; expected one of ' +
+        'BOOL, U8, I8, F8_E5M2, F8_E4M3, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64',
+    ],
     [
       'a shape of strings',
       file({ w: { dtype: 'F32', shape: ['2'], data_offsets: [0, 8] } }),
-      'tensor "w" has shape ["2"]; expected an array of integers',
+      'tensor "w" has a shape whose dimension 0 is the string "2"; expected an array of integers',
     ],
     [
       'a negative dimension',
@@ -123,3 +129,115 @@ describe('parseSafetensors', () => {
     expect(() => parseSafetensors(bytes, 'm.safetensors')).toThrow(problem(message));
   });
 });
+
+describe('parseSafetensors: the tensors tile the data section (as the reference implementation requires)', () => {
+  it('accepts tensors in any header order, empty ones anywhere', () => {
+    const table = parseSafetensors(
+      file({ b: entry('F32', [1], 4, 8), e: entry('F32', [0], 4, 4), a: entry('F32', [1], 0, 4) }, f32(1, 2)),
+      'm.safetensors',
+    );
+    expect([table.read('a').data, table.read('b').data]).toEqual([Float32Array.of(1), Float32Array.of(2)]);
+  });
+
+  it.each([
+    [
+      'overlapping tensors',
+      file({ a: entry('F32', [2], 0, 8), b: entry('F32', [1], 4, 8) }, f32(1, 2)),
+      'tensor "b" has data_offsets [4,8], overlapping tensor "a" (up to 8); tensors must not share bytes',
+    ],
+    [
+      'one tensor twice',
+      file({ a: entry('F32', [1], 0, 4), b: entry('F32', [1], 0, 4) }, f32(1)),
+      'tensor "b" has data_offsets [0,4], overlapping tensor "a" (up to 4); tensors must not share bytes',
+    ],
+    [
+      'a gap',
+      file({ a: entry('F32', [1], 0, 4), b: entry('F32', [1], 8, 12) }, f32(1, 2, 3)),
+      'tensor "b" has data_offsets [8,12], leaving bytes 4 to 8 of the data section to no tensor',
+    ],
+    [
+      'trailing bytes',
+      file({ a: entry('F32', [1], 0, 4) }, f32(1, 2)),
+      '4 trailing bytes: the tensors end at byte 4 of the data section, which is 8 bytes',
+    ],
+    [
+      'data and no tensors',
+      file({}, f32(1)),
+      '4 trailing bytes: the tensors end at byte 0 of the data section, which is 4 bytes',
+    ],
+  ])('refuses %s', (_, bytes, message) => {
+    expect(() => parseSafetensors(bytes, 'm.safetensors')).toThrow(problem(message));
+  });
+});
+
+describe('parseSafetensors: hostile headers', () => {
+  it('a shape nested a million deep: a message naming the file, not a stack overflow', () => {
+    const deep = `{"w":{"dtype":"F32","shape":${'['.repeat(1e6)}${']'.repeat(1e6)},"data_offsets":[0,0]}}`;
+    expect(() => parseSafetensors(file(deep), 'm.safetensors')).toThrow(
+      problem('tensor "w" has a shape whose dimension 0 is an array of 1 item; expected an array of integers'),
+    );
+  });
+
+  it('a huge shape or key: messages of bounded length', () => {
+    const dims = Array.from({ length: 1e6 }, () => -1);
+    const error = catchError(() => parseSafetensors(file({ w: entry('F32', dims, 0, 0) }), 'm.safetensors'));
+    expect(error.message).toMatch(
+      /^m\.safetensors: tensor "w": shape \[[-1,]+\.\.\. is not valid: dimension 0 is -1; expected non-negative integers$/,
+    );
+    expect(error.message.length).toBeLessThan(300);
+    const key = 'k'.repeat(5e6);
+    const table = parseSafetensors(file({ [key]: entry('F32', [0], 0, 0) }), 'm.safetensors');
+    const missing = catchError(() => table.read(`${key}x`));
+    expect(missing.message).toBe(
+      `m.safetensors: has no tensor "${'k'.repeat(80)}"... (5000001 characters); it holds "${'k'.repeat(40)}"... (5000000 characters)`,
+    );
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'the name %s is a name like any other: as a dtype, a key, a field',
+    (name) => {
+      expect(() => parseSafetensors(file({ w: entry(name, [0], 0, 0) }), 'm.safetensors')).toThrow(
+        problem(`tensor "w" has an unknown dtype "${name}"; expected one of ${dtypeList}`),
+      );
+      const table = parseSafetensors(
+        file(`{"${name}": ${JSON.stringify(entry('F32', [1], 0, 4))}}`, f32(3)),
+        'm.safetensors',
+      );
+      expect(table.read(name).data).toEqual(Float32Array.of(3));
+      expect(() => table.read('dtype')).toThrow(problem(`has no tensor "dtype"; it holds "${name}"`));
+      expect(() => parseSafetensors(file({}), 'm.safetensors').read(name)).toThrow(
+        problem(`has no tensor "${name}"; it holds none`),
+      );
+      const extra = `{"w": {"dtype": "F32", "shape": [0], "data_offsets": [0, 0], "${name}": 1}}`;
+      expect(() => parseSafetensors(file(extra), 'm.safetensors')).toThrow(
+        problem(`tensor "w" has an unknown field "${name}"; expected dtype, shape and data_offsets`),
+      );
+    },
+  );
+
+  it('control characters in a key or a dtype are escaped', () => {
+    const key = 'w\nroi-ops batch: done\u001b[2J\u202e';
+    const bytes = file({ [key]: entry('F32\r', [0], 0, 0) });
+    expect(() => parseSafetensors(bytes, 'm.safetensors')).toThrow(
+      problem(
+        'tensor "w\\nroi-ops batch: done\\u001b[2J\\u202e" has an unknown dtype "F32\\r"; ' +
+          `expected one of ${dtypeList}`,
+      ),
+    );
+    const invalid = file('{"a": 1, \u0007}');
+    const error = catchError(() => parseSafetensors(invalid, 'm.safetensors'));
+    expect(error.message).toMatch(/^m\.safetensors: the header is not valid JSON \(.*\)$/);
+    expect(badRefusal(error, 'm.safetensors')).toBeUndefined();
+  });
+});
+
+const dtypeList = 'BOOL, U8, I8, F8_E5M2, F8_E4M3, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64';
+
+function catchError(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error');
+}
