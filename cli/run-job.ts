@@ -3,7 +3,7 @@
 // many, several at a time, each abortable by its signal.
 import { performance } from 'node:perf_hooks';
 
-import { readBoxesFile } from './io/boxes-file.js';
+import { boxesArgument, readBoxesFile } from './io/boxes-file.js';
 import { readTensorFile } from './io/tensor-file.js';
 import { writeNpyFilesAtomically } from './atomic-write.js';
 import type { JobSpec } from './job-spec.js';
@@ -40,7 +40,7 @@ async function loadJob(spec: JobSpec, places: JobPlaces, notices: string[], sign
   if (spec.boxes !== undefined) {
     const boxes = await readBoxesFile(places.input(spec.boxes), reading);
     notices.push(...boxes.notices);
-    job.boxes = { data: boxes.data, shape: boxes.shape };
+    job.boxes = boxesArgument(boxes);
   }
   if (spec.boxIndices !== undefined) {
     const { data } = await readTensor(spec.boxIndices);

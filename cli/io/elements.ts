@@ -109,6 +109,14 @@ export function decodeElements(
   return { data, shape, dtype: 'int32', notices: [] };
 }
 
+/** `count` float64 elements stored from `offset` of `bytes`, as they are (a fresh array). */
+export function decodeFloat64(bytes: Uint8Array, offset: number, count: number, littleEndian: boolean): Float64Array {
+  const data = new Float64Array(count);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * 8);
+  for (let i = 0; i < count; i++) data[i] = view.getFloat64(i * 8, littleEndian);
+  return data;
+}
+
 /** The C-order multi-index of flat element `index`. */
 function unravel(index: number, shape: readonly number[]): number[] {
   const position = new Array<number>(shape.length);

@@ -97,6 +97,15 @@ export async function readNpy(path: string, options: ReadFileOptions = {}): Prom
 
 /** Parses the bytes of a .npy file; `name` (the file's name) starts every error message. */
 export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
+  const { shape, stored, dataOffset } = npyLayout(bytes, name);
+  return decodeElements(name, bytes, dataOffset, shape, stored);
+}
+
+/** Where a .npy file's elements are and how they are stored, every check made, nothing decoded. */
+export function npyLayout(
+  bytes: Uint8Array,
+  name: string,
+): { shape: number[]; stored: StoredElements; dataOffset: number } {
   const fail = failer(name);
   if (!magic.every((byte, i) => i >= bytes.length || bytes[i] === byte)) {
     fail('not a .npy file: it does not start with the magic string "\\x93NUMPY"');
@@ -147,7 +156,7 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
         `(${needed} bytes of data) but ${present} bytes follow`,
     );
   }
-  return decodeElements(name, bytes, dataOffset, shape, stored);
+  return { shape, stored, dataOffset };
 }
 
 /** The three entries of the header dict, each of the type numpy requires. */
