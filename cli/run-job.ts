@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 
 import { boxesArgument, readBoxesFile } from './io/boxes-file.js';
-import { readTensorFile } from './io/tensor-file.js';
+import { readIndicesFile, readTensorFile } from './io/tensor-file.js';
 import { writeNpyFilesAtomically } from './atomic-write.js';
 import type { JobSpec } from './job-spec.js';
 import { operatorCalls, type LoadedJob } from './operators.js';
@@ -43,10 +43,9 @@ async function loadJob(spec: JobSpec, places: JobPlaces, notices: string[], sign
     job.boxes = boxesArgument(boxes);
   }
   if (spec.boxIndices !== undefined) {
-    const { data } = await readTensor(spec.boxIndices);
-    // Indices saved as floats (numpy's default dtype) go to the library as numbers, which it
-    // accepts when they are integers and refuses, saying so, when they are not.
-    job.boxIndices = data instanceof Int32Array ? data : Array.from(data);
+    // Indices saved as floats (numpy's default dtype) go to the library as numbers, float64 ones
+    // unrounded, which it accepts when they are integers and refuses, saying so, when they are not.
+    job.boxIndices = await readIndicesFile(places.input(spec.boxIndices), reading);
   }
   return job;
 }

@@ -21,6 +21,14 @@ export interface StoredElements {
   name: string;
 }
 
+/** Where a file's tensor is, every check of its header made, nothing decoded: what decodeElements takes. */
+export interface TensorLayout {
+  shape: number[];
+  stored: StoredElements;
+  /** The byte offset of its first element in the file. */
+  dataOffset: number;
+}
+
 export const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**

@@ -5,7 +5,7 @@
 // implementation requires (no overlap, no gap, nothing after the last tensor); a tensor's
 // elements are decoded only when it is read. The header's names are untrusted: they are looked up
 // in Maps (a dtype "constructor" is unknown, not Object's constructor) and quoted when shown.
-import { decodeElements, elementCount, type LoadedTensor, type StoredElements } from './elements.js';
+import { decodeElements, elementCount, type LoadedTensor, type StoredElements, type TensorLayout } from './elements.js';
 import { failer, readFileBytes, type ReadFileOptions } from './file-error.js';
 import { describeJson, printable, quote } from './quote.js';
 
@@ -32,6 +32,8 @@ export interface SafetensorsTable {
    * keys otherwise). F64 becomes float32 with a notice, I64 int32 with a range check.
    */
   read(key?: string): LoadedTensor;
+  /** Where `key` (or the only tensor) is, as read() chooses it and checks its dtype, nothing decoded. */
+  locate(key?: string): TensorLayout;
 }
 
 /** The size of every dtype of the format, so each entry's byte count can be checked. */
@@ -106,7 +108,7 @@ export function parseSafetensors(bytes: Uint8Array, name: string): SafetensorsTa
   }
   checkTiling(name, tensors, dataLength);
 
-  const read = (key?: string): LoadedTensor => {
+  const locate = (key?: string): TensorLayout => {
     const keys = [...tensors.keys()];
     if (key === undefined && keys.length !== 1) {
       fail(
@@ -125,9 +127,13 @@ export function parseSafetensors(bytes: Uint8Array, name: string): SafetensorsTa
           : 'expected F32, F64, I32 or I64';
       return fail(`tensor ${quote(chosen)} has dtype ${info.dtype}, which is not supported; ${advice}`);
     }
-    return decodeElements(name, bytes, dataStart + info.dataOffsets[0], info.shape, stored);
+    return { shape: info.shape, stored, dataOffset: dataStart + info.dataOffsets[0] };
   };
-  return { file: name, metadata, tensors, read };
+  const read = (key?: string): LoadedTensor => {
+    const { shape, stored, dataOffset } = locate(key);
+    return decodeElements(name, bytes, dataOffset, shape, stored);
+  };
+  return { file: name, metadata, tensors, read, locate };
 }
 
 /** One header entry: exactly {dtype, shape, data_offsets}, its bytes inside the data section. */

@@ -95,6 +95,36 @@ describe('NaN rows are rows', () => {
   });
 });
 
+describe("cropAndResize's box indices in float64", () => {
+  it('0.9999999999 is not an integer: refused naming it, not rounded to image 1', () => {
+    const image = { data: pattern(2 * 6 * 6 * 1), shape: [2, 6, 6, 1] };
+    writeNpy(file('image.npy'), image);
+    writeNpy(file('crop-boxes.npy'), { data: Float32Array.of(0, 0, 1, 1), shape: [1, 4] });
+    const indices = Float64Array.of(0.9999999999);
+    writeFileSync(file('indices.npy'), new Uint8Array([...npyHeader('<f8', [1]), ...new Uint8Array(indices.buffer)]));
+    const result = runCli(
+      [
+        'pool',
+        '--op',
+        'cropAndResize',
+        '--input',
+        'image.npy',
+        '--boxes',
+        'crop-boxes.npy',
+        '--box-indices',
+        'indices.npy',
+        '--crop-size',
+        '2',
+        '--output',
+        'crops.npy',
+      ],
+      { cwd: dir },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^roi-ops pool: cropAndResize: .*boxIndices.*0\.9999999999.*\n$/);
+  });
+});
+
 describe('files that are not regular files', () => {
   it('a FIFO as the input: refused at once, exit 1, naming it', () => {
     execFileSync('mkfifo', [file('fifo.npy')]);

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readBoxesFile } from '../../cli/io/boxes-file.js';
 import { FileFormatError } from '../../cli/io/file-error.js';
 import { encodeNpy, npyHeader } from '../../cli/io/npy.js';
-import { readTensorFile } from '../../cli/io/tensor-file.js';
+import { readIndicesFile, readTensorFile } from '../../cli/io/tensor-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'roi-ops-io-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,7 +65,11 @@ describe('readBoxesFile: CSV', () => {
     ['a second header line', 'x1,y1,x2,y2\nx1,y1,x2,y2\n', 'line 2 column 1 is "x1"; expected a number (or nan, inf)'],
     ['a row longer than the header', 'x1,y1,x2,y2\n0,1,2,3,4\n', 'line 2 has 5 values but the header (line 1) has 4'],
     ['a trailing comma', '1,2,3,4,\n', 'line 1 column 5 is ""; expected a number (or nan, inf)'],
-    ['a semicolon separator', '1;2;3;4\n', 'line 1 has no comma; fields are separated by commas, not semicolons or tabs'],
+    [
+      'a semicolon separator',
+      '1;2;3;4\n',
+      'line 1 has no comma; fields are separated by commas, not semicolons or tabs',
+    ],
     [
       'a semicolon separator after a header',
       'x1;y1;x2;y2\n1;2;3;4\n',
@@ -214,6 +218,33 @@ describe('readBoxesFile: .npy and the rest', () => {
     );
     const missing = join(dir, 'missing.csv');
     await expect(readBoxesFile(missing)).rejects.toThrow(new FileFormatError(missing, 'cannot read the file (ENOENT)'));
+  });
+});
+
+describe('readIndicesFile', () => {
+  const npyOf = (descr: string, shape: number[], values: ArrayBufferView) =>
+    new Uint8Array([
+      ...npyHeader(descr, shape),
+      ...new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+    ]);
+
+  it('float64 indices as written (not rounded by float32), integers as int32, float32 as numbers', async () => {
+    expect(await readIndicesFile(write('i8.npy', npyOf('<f8', [3], Float64Array.of(0.9999999999, 1, 2))))).toEqual([
+      0.9999999999, 1, 2,
+    ]);
+    expect(await readIndicesFile(write('i64.npy', npyOf('<i8', [2], BigInt64Array.of(1n, 0n))))).toEqual(
+      Int32Array.of(1, 0),
+    );
+    expect(await readIndicesFile(write('f4.npy', npyOf('<f4', [2], Float32Array.of(1, 0.5))))).toEqual([1, 0.5]);
+    const values = Float64Array.of(0.99999999, 3);
+    const header = Buffer.from(JSON.stringify({ k: { dtype: 'F64', shape: [2], data_offsets: [0, 16] } }));
+    const length = new Uint8Array(BigUint64Array.of(BigInt(header.length)).buffer);
+    const safetensors = write(
+      'i.safetensors',
+      new Uint8Array([...length, ...header, ...new Uint8Array(values.buffer)]),
+    );
+    expect(await readIndicesFile(safetensors, { key: 'k' })).toEqual([0.99999999, 3]);
+    expect(await readIndicesFile(safetensors)).toEqual([0.99999999, 3]);
   });
 });
 
