@@ -11,6 +11,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { formatShape } from '../../lib/internal.js';
 import { decodeFloat64 } from './elements.js';
 import { failer, readFileBytes, type ReadFileOptions } from './file-error.js';
+import { parseJsonText } from './json-text.js';
 import { npyLayout, parseNpy } from './npy.js';
 import { describeJson, printable, quote } from './quote.js';
 
@@ -47,7 +48,21 @@ export async function readBoxesFile(path: string, options: ReadFileOptions = {})
       `is ${bytes.length} bytes, over the ${bufferConstants.MAX_STRING_LENGTH} characters a text file can hold here`,
     );
   }
-  if (extension === '.json') return parseBoxesJson(new TextDecoder().decode(bytes), path);
+  if (extension === '.json') {
+    let parsed: unknown;
+    try {
+      parsed = await parseJsonText(new TextDecoder().decode(bytes), options.signal);
+    } catch (error) {
+      if ((error as Error)?.name === 'AbortError') throw error;
+      return fail(`not valid JSON (${printable((error as Error).message)})`);
+    }
+    const steps = boxesFromJson(parsed, path);
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return step.value;
+      await nextTurn();
+      options.signal?.throwIfAborted();
+    }
+  }
   return readBoxesCsv(bytes, path, options.signal);
 }
 
@@ -76,7 +91,10 @@ export function parseBoxesNpy(bytes: Uint8Array, name: string): BoxesFile {
   return { data, shape: [rows, columns], notices: [] };
 }
 
-/** Rows of numbers, each `where` (a 1-based row or line) as it is added, all of one length. */
+/**
+ * Rows of numbers, all of one length, each named in messages by `where(number)` ("row 3",
+ * "line 7"), built only for a message: a 2-million-row file builds no 2 million strings.
+ */
 class BoxRows {
   // A growing Float64Array, not a number[]: 12 million values of a 100 MB CSV as one array of
   // doubles, no per-element boxing, no copy at the end but the final slice.
@@ -91,13 +109,13 @@ class BoxRows {
   }
 
   /** Starts a row of `length` values. */
-  row(where: string, length: number): void {
+  row(where: (number: number) => string, number: number, length: number): void {
     if (this.columns === 0) {
-      if (!allowedColumns.includes(length)) this.fail(`${where} has ${values(length)}; expected 4, 5 or 6`);
+      if (!allowedColumns.includes(length)) this.fail(`${where(number)} has ${values(length)}; expected 4, 5 or 6`);
       this.columns = length;
-      this.first = where;
+      this.first = where(number);
     } else if (length !== this.columns) {
-      this.fail(`${where} has ${values(length)} but ${this.first} has ${this.columns}`);
+      this.fail(`${where(number)} has ${values(length)} but ${this.first} has ${this.columns}`);
     }
   }
 
@@ -117,6 +135,18 @@ class BoxRows {
   }
 }
 
+const rowName = (number: number) => `row ${number}`;
+const lineName = (number: number) => `line ${number}`;
+const headerName = (number: number) => `the header (line ${number})`;
+
+/** What a generator of boxesFromJson's kind returns, run without pausing. */
+function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
 function values(count: number): string {
   return count === 1 ? '1 value' : `${count} values`;
 }
@@ -126,14 +156,22 @@ function values(count: number): string {
  * writes for NaN and the infinities, is read as NaN, an invalid value for the library to judge.
  */
 export function parseBoxesJson(text: string, name: string): BoxesFile {
-  const rows = new BoxRows(name);
-  const { fail } = rows;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    fail(`not valid JSON (${printable((error as Error).message)})`);
+    return failer(name)(`not valid JSON (${printable((error as Error).message)})`);
   }
+  return runToEnd(boxesFromJson(parsed, name));
+}
+
+/** Rows of a JSON file checked between two turns of the event loop (2 million take seconds). */
+const jsonRowsPerTurn = 1 << 16;
+
+/** Boxes from the parsed JSON of a file named `name`, pausing (yield) every jsonRowsPerTurn rows. */
+function* boxesFromJson(parsed: unknown, name: string): Generator<void, BoxesFile> {
+  const rows = new BoxRows(name);
+  const { fail } = rows;
   const expected = 'expected an array of rows [[x1, y1, x2, y2], ...] or {"boxes": rows}';
   let list = parsed;
   if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
@@ -143,15 +181,19 @@ export function parseBoxesJson(text: string, name: string): BoxesFile {
     if (!Array.isArray(list)) fail(`"boxes" is ${describeJson(list)}; ${expected}`);
   }
   if (!Array.isArray(list)) fail(`holds ${describeJson(parsed)}; ${expected}`);
-  (list as unknown[]).forEach((row, r) => {
+  const rowList = list as unknown[];
+  for (let r = 0; r < rowList.length; r++) {
+    if (r % jsonRowsPerTurn === jsonRowsPerTurn - 1) yield;
+    const row = rowList[r] as unknown[];
     if (!Array.isArray(row)) fail(`row ${r + 1} is ${describeJson(row)}; expected an array of 4, 5 or 6 numbers`);
-    rows.row(`row ${r + 1}`, (row as unknown[]).length);
-    for (const [c, value] of (row as unknown[]).entries()) {
+    rows.row(rowName, r + 1, row.length);
+    for (let c = 0; c < row.length; c++) {
+      const value: unknown = row[c];
       if (value === null) rows.value(NaN);
       else if (typeof value === 'number') rows.value(value);
       else fail(`row ${r + 1} column ${c + 1} is ${describeJson(value)}; expected a number (or null for NaN)`);
     }
-  });
+  }
   return rows.result();
 }
 
@@ -218,10 +260,10 @@ class CsvBoxes {
           `line ${number} is read as a header (every field is a name) but has ${fields.length} fields; expected 4, 5 or 6 comma-separated names`,
         );
       }
-      this.rows.row(`the header (line ${number})`, fields.length);
+      this.rows.row(headerName, number, fields.length);
       return;
     }
-    this.rows.row(`line ${number}`, fields.length);
+    this.rows.row(lineName, number, fields.length);
     fields.forEach((field, c) => {
       const value = csvNumber(field);
       if (value === undefined) {

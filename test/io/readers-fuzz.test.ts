@@ -6,7 +6,8 @@
 // huge numbers); and arbitrary bytes. Every input must be accepted, or refused with the parser's
 // own error (FileFormatError; SyntaxError for the literal parser; JobSpecError for a manifest
 // line) whose message is one printable line of bounded length starting with the file's name;
-// never another exception, and never a hang (a bound of seconds on inputs of kilobytes).
+// never another exception, and never a hang (a bound of seconds on inputs of kilobytes). The JSON
+// parser that long boxes files go through (cli/io/json-text.ts) must agree with JSON.parse.
 //
 // ROI_OPS_READERS_FUZZ_RUNS: runs per parser (default 1000: about 2 s in all here).
 // ROI_OPS_READERS_FUZZ_SECONDS: run each parser for this long instead (scripts/fuzz-cli.sh).
@@ -20,6 +21,7 @@ import { describe, it } from 'vitest';
 
 import { parseBoxesCsv, parseBoxesJson, parseBoxesNpy } from '../../cli/io/boxes-file.js';
 import { FileFormatError } from '../../cli/io/file-error.js';
+import { parseJsonIteratively } from '../../cli/io/json-text.js';
 import { parseNpy } from '../../cli/io/npy.js';
 import { parsePythonLiteral } from '../../cli/io/python-literal.js';
 import { parseSafetensors } from '../../cli/io/safetensors.js';
@@ -315,6 +317,22 @@ const targets: Array<[string, fc.Arbitrary<unknown>, (input: never) => void]> = 
     'parseBoxesNpy',
     npyInputs,
     (bytes: Uint8Array) => check(() => parseBoxesNpy(bytes, 'b.npy'), FileFormatError, 'b.npy'),
+  ],
+  [
+    'parseJsonIteratively (as JSON.parse)',
+    fc.oneof(jsonInputs, manifestLines),
+    (text: string) => {
+      const outcome = (parse: (text: string) => unknown) => {
+        try {
+          return JSON.stringify(parse(text));
+        } catch (error) {
+          if (!(error instanceof SyntaxError)) throw error;
+          return 'refused';
+        }
+      };
+      const [expected, got] = [outcome(JSON.parse), outcome(parseJsonIteratively)];
+      if (got !== expected) throw new Error(`JSON.parse gives ${expected}, parseJsonIteratively ${got}`);
+    },
   ],
   [
     'parseManifestEntry',
