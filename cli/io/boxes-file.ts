@@ -42,13 +42,14 @@ export async function readBoxesFile(path: string, options: ReadFileOptions = {})
   }
   const bytes = await readFileBytes(path, options);
   if (extension === '.npy') return parseBoxesNpy(bytes, path);
-  // A text longer than a string can be is refused here, not by a RangeError from the decoder.
-  if (bytes.length > bufferConstants.MAX_STRING_LENGTH) {
-    fail(
-      `is ${bytes.length} bytes, over the ${bufferConstants.MAX_STRING_LENGTH} characters a text file can hold here`,
-    );
-  }
   if (extension === '.json') {
+    // A text longer than a string can be is refused here, not by a RangeError from the decoder.
+    // (A CSV is decoded a chunk at a time, so it has no such limit.)
+    if (bytes.length > bufferConstants.MAX_STRING_LENGTH) {
+      fail(
+        `is ${bytes.length} bytes, over the ${bufferConstants.MAX_STRING_LENGTH} characters a JSON text can hold here`,
+      );
+    }
     let parsed: unknown;
     try {
       parsed = await parseJsonText(new TextDecoder().decode(bytes), options.signal);
@@ -72,7 +73,15 @@ export function boxesArgument(boxes: BoxesFile): { data: Float32Array; shape: nu
   if (data instanceof Float32Array) return { data, shape };
   if (shape[0] === 0) return { data: new Float32Array(0), shape };
   const [rows, columns] = shape;
-  return Array.from({ length: rows }, (_, k) => Array.from(data.subarray(k * columns, (k + 1) * columns)));
+  // Plain loops: Array.from over a subarray per row took three times as long (2 million rows:
+  // 17.9 s against 6.0 s here, on a machine under load).
+  const list = new Array<number[]>(rows);
+  for (let k = 0, at = 0; k < rows; k++) {
+    const row = new Array<number>(columns);
+    for (let j = 0; j < columns; j++) row[j] = data[at++] as number;
+    list[k] = row;
+  }
+  return list;
 }
 
 /** Boxes from the bytes of a .npy file named `name`. */

@@ -6,7 +6,7 @@
 // elements are decoded only when it is read. The header's names are untrusted: they are looked up
 // in Maps (a dtype "constructor" is unknown, not Object's constructor) and quoted when shown.
 import { decodeElements, elementCount, type LoadedTensor, type StoredElements, type TensorLayout } from './elements.js';
-import { failer, readFileBytes, type ReadFileOptions } from './file-error.js';
+import { failer } from './file-error.js';
 import { describeJson, printable, quote } from './quote.js';
 
 /** The limit the reference implementation sets, so a bad length cannot make us allocate gigabytes. */
@@ -65,11 +65,6 @@ const readable = new Map<string, StoredElements>([
 ]);
 
 const entryFields = ['dtype', 'shape', 'data_offsets'];
-
-/** Reads one tensor of a .safetensors file: `key`, or the only one when `key` is omitted. */
-export async function readSafetensor(path: string, key?: string, options: ReadFileOptions = {}): Promise<LoadedTensor> {
-  return parseSafetensors(await readFileBytes(path, options), path).read(key);
-}
 
 /** Parses and checks the header of a .safetensors file; `name` starts every error message. */
 export function parseSafetensors(bytes: Uint8Array, name: string): SafetensorsTable {
