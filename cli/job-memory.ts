@@ -86,7 +86,10 @@ function outputElements(spec: JobSpec, job: LoadedJob): number | undefined {
   // cropAndResize takes images NHWC unless told otherwise; the others NCHW.
   const layout = spec.options.layout ?? (spec.op === 'cropAndResize' ? 'NHWC' : 'NCHW');
   const channels = (layout === 'NHWC' ? input.shape[3] : input.shape[1]) as number;
-  const rows = job.boxes?.shape[0] ?? (input.shape[0] as number);
+  // Boxes are a float32 tensor or, read from float64 text or .npy, plain rows (boxesArgument).
+  const boxes = job.boxes;
+  const rows =
+    boxes === undefined ? (input.shape[0] as number) : Array.isArray(boxes) ? boxes.length : (boxes.shape[0] as number);
   switch (spec.op) {
     case 'psRoiPool':
     case 'psRoiAlign':

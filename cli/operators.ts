@@ -18,7 +18,8 @@ import type { ForwardOperator, JobSpec } from './job-spec.js';
 /** A job's files as read. Their dtypes are the library's to check (an int32 map is refused there). */
 export interface LoadedJob {
   inputs: Array<{ data: Float32Array | Int32Array; shape: number[] }>;
-  boxes?: { data: Float32Array; shape: number[] };
+  /** A float32 tensor, or float64 rows that the library judges before narrowing (io/boxes-file.ts boxesArgument). */
+  boxes?: { data: Float32Array; shape: number[] } | number[][];
   /** cropAndResize's box indices: int32 as read, or the values of a float file for the library to check. */
   boxIndices?: Int32Array | number[];
 }
@@ -64,7 +65,8 @@ export const operatorCalls: Record<ForwardOperator, Call> = {
   }),
   cropAndResize: async (job, spec, options) => {
     // Without a box-indices file every box crops image 0, the common single-image case.
-    const boxIndices = job.boxIndices ?? new Int32Array(job.boxes?.shape[0] ?? 0);
+    const boxCount = job.boxes === undefined ? 0 : Array.isArray(job.boxes) ? job.boxes.length : job.boxes.shape[0];
+    const boxIndices = job.boxIndices ?? new Int32Array(boxCount ?? 0);
     return {
       output: await cropAndResize(
         job.inputs[0] as never,

@@ -5,10 +5,10 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { readBoxesFile, type BoxesFile } from './io/boxes-file.js';
+import { boxesArgument, readBoxesFile, type BoxesFile } from './io/boxes-file.js';
 import type { LoadedTensor } from './io/elements.js';
 import { largestInputBytes } from './io/file-error.js';
-import { readTensorFile } from './io/tensor-file.js';
+import { readIndicesFile, readTensorFile } from './io/tensor-file.js';
 import { checkJobMemory, checkJobReads } from './job-memory.js';
 import { writeNpyFilesAtomically, type WrittenFile } from './atomic-write.js';
 import type { JobSpec } from './job-spec.js';
@@ -42,7 +42,7 @@ export interface RunOptions {
 
 /** One read of a job: a tensor file (with its .safetensors key) or the boxes file. */
 interface PlannedRead {
-  kind: 'tensor' | 'boxes';
+  kind: 'tensor' | 'boxes' | 'indices';
   /** As the job names it (for messages) and as placed (to open). */
   name: string;
   path: string;
@@ -63,7 +63,7 @@ async function planReads(spec: JobSpec, places: JobPlaces, limit: number) {
   }));
   if (spec.boxes !== undefined) named.push({ kind: 'boxes', name: spec.boxes, path: places.input(spec.boxes) });
   if (spec.boxIndices !== undefined)
-    named.push({ kind: 'tensor', name: spec.boxIndices, path: places.input(spec.boxIndices) });
+    named.push({ kind: 'indices', name: spec.boxIndices, path: places.input(spec.boxIndices) });
   // A file that cannot be stat'ed keeps its path as identity: its reader reports why.
   const stats = await Promise.all(named.map((read) => stat(read.path).catch(() => undefined)));
   const distinct = new Map<string, { read: PlannedRead; bytes: number }>();
@@ -96,9 +96,13 @@ async function loadJob(
     maxInputBytes: Math.min(maxJobBytes, largestInputBytes),
     ...(signal === undefined ? {} : { signal }),
   };
-  const loaded = new Map<string, LoadedTensor | BoxesFile>();
+  const loaded = new Map<string, LoadedTensor | BoxesFile | Int32Array | number[]>();
   // One at a time: the job's peak is its files, not its files and every parse in flight.
   for (const [identity, { read }] of distinct) {
+    if (read.kind === 'indices') {
+      loaded.set(identity, await readIndicesFile(read.path, reading));
+      continue;
+    }
     const file =
       read.kind === 'boxes'
         ? await readBoxesFile(read.path, reading)
@@ -112,14 +116,12 @@ async function loadJob(
   const job: LoadedJob = { inputs };
   let next = spec.inputs.length;
   if (spec.boxes !== undefined) {
-    const boxes = fileOf(next++) as BoxesFile;
-    job.boxes = { data: boxes.data, shape: boxes.shape };
+    job.boxes = boxesArgument(fileOf(next++) as BoxesFile);
   }
   if (spec.boxIndices !== undefined) {
-    const { data } = fileOf(next) as LoadedTensor;
-    // Indices saved as floats (numpy's default dtype) go to the library as numbers, which it
-    // accepts when they are integers and refuses, saying so, when they are not.
-    job.boxIndices = data instanceof Int32Array ? data : Array.from(data);
+    // Indices saved as floats (numpy's default dtype) go to the library as numbers, float64 ones
+    // unrounded, which it accepts when they are integers and refuses, saying so, when they are not.
+    job.boxIndices = fileOf(next) as Int32Array | number[];
   }
   return { job, readBytes };
 }

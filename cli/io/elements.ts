@@ -21,6 +21,14 @@ export interface StoredElements {
   name: string;
 }
 
+/** Where a file's tensor is, every check of its header made, nothing decoded: what decodeElements takes. */
+export interface TensorLayout {
+  shape: number[];
+  stored: StoredElements;
+  /** The byte offset of its first element in the file. */
+  dataOffset: number;
+}
+
 export const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
@@ -107,6 +115,14 @@ export function decodeElements(
     }
   }
   return { data, shape, dtype: 'int32', notices: [] };
+}
+
+/** `count` float64 elements stored from `offset` of `bytes`, as they are (a fresh array). */
+export function decodeFloat64(bytes: Uint8Array, offset: number, count: number, littleEndian: boolean): Float64Array {
+  const data = new Float64Array(count);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * 8);
+  for (let i = 0; i < count; i++) data[i] = view.getFloat64(i * 8, littleEndian);
+  return data;
 }
 
 /** The C-order multi-index of flat element `index`. */

@@ -7,7 +7,14 @@ import { writeFileSync } from 'node:fs';
 import { types } from 'node:util';
 
 import { formatShape, invalidType, rangeError, read } from '../../lib/internal.js';
-import { decodeElements, elementCount, hostLittleEndian, type LoadedTensor, type StoredElements } from './elements.js';
+import {
+  decodeElements,
+  elementCount,
+  hostLittleEndian,
+  type LoadedTensor,
+  type StoredElements,
+  type TensorLayout,
+} from './elements.js';
 import { failer, readFileBytes, type ReadFileOptions } from './file-error.js';
 import { parsePythonLiteral, type PyValue } from './python-literal.js';
 import { printable, quote } from './quote.js';
@@ -97,6 +104,12 @@ export async function readNpy(path: string, options: ReadFileOptions = {}): Prom
 
 /** Parses the bytes of a .npy file; `name` (the file's name) starts every error message. */
 export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
+  const { shape, stored, dataOffset } = npyLayout(bytes, name);
+  return decodeElements(name, bytes, dataOffset, shape, stored);
+}
+
+/** Where a .npy file's elements are and how they are stored, every check made, nothing decoded. */
+export function npyLayout(bytes: Uint8Array, name: string): TensorLayout {
   const fail = failer(name);
   if (!magic.every((byte, i) => i >= bytes.length || bytes[i] === byte)) {
     fail('not a .npy file: it does not start with the magic string "\\x93NUMPY"');
@@ -147,7 +160,7 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
         `(${needed} bytes of data) but ${present} bytes follow`,
     );
   }
-  return decodeElements(name, bytes, dataOffset, shape, stored);
+  return { shape, stored, dataOffset };
 }
 
 /** The three entries of the header dict, each of the type numpy requires. */

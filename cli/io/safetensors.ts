@@ -5,8 +5,8 @@
 // implementation requires (no overlap, no gap, nothing after the last tensor); a tensor's
 // elements are decoded only when it is read. The header's names are untrusted: they are looked up
 // in Maps (a dtype "constructor" is unknown, not Object's constructor) and quoted when shown.
-import { decodeElements, elementCount, type LoadedTensor, type StoredElements } from './elements.js';
-import { failer, readFileBytes, type ReadFileOptions } from './file-error.js';
+import { decodeElements, elementCount, type LoadedTensor, type StoredElements, type TensorLayout } from './elements.js';
+import { failer } from './file-error.js';
 import { describeJson, printable, quote } from './quote.js';
 
 /** The limit the reference implementation sets, so a bad length cannot make us allocate gigabytes. */
@@ -32,6 +32,8 @@ export interface SafetensorsTable {
    * keys otherwise). F64 becomes float32 with a notice, I64 int32 with a range check.
    */
   read(key?: string): LoadedTensor;
+  /** Where `key` (or the only tensor) is, as read() chooses it and checks its dtype, nothing decoded. */
+  locate(key?: string): TensorLayout;
 }
 
 /** The size of every dtype of the format, so each entry's byte count can be checked. */
@@ -63,11 +65,6 @@ const readable = new Map<string, StoredElements>([
 ]);
 
 const entryFields = ['dtype', 'shape', 'data_offsets'];
-
-/** Reads one tensor of a .safetensors file: `key`, or the only one when `key` is omitted. */
-export async function readSafetensor(path: string, key?: string, options: ReadFileOptions = {}): Promise<LoadedTensor> {
-  return parseSafetensors(await readFileBytes(path, options), path).read(key);
-}
 
 /** Parses and checks the header of a .safetensors file; `name` starts every error message. */
 export function parseSafetensors(bytes: Uint8Array, name: string): SafetensorsTable {
@@ -106,7 +103,7 @@ export function parseSafetensors(bytes: Uint8Array, name: string): SafetensorsTa
   }
   checkTiling(name, tensors, dataLength);
 
-  const read = (key?: string): LoadedTensor => {
+  const locate = (key?: string): TensorLayout => {
     const keys = [...tensors.keys()];
     if (key === undefined && keys.length !== 1) {
       fail(
@@ -125,9 +122,13 @@ export function parseSafetensors(bytes: Uint8Array, name: string): SafetensorsTa
           : 'expected F32, F64, I32 or I64';
       return fail(`tensor ${quote(chosen)} has dtype ${info.dtype}, which is not supported; ${advice}`);
     }
-    return decodeElements(name, bytes, dataStart + info.dataOffsets[0], info.shape, stored);
+    return { shape: info.shape, stored, dataOffset: dataStart + info.dataOffsets[0] };
   };
-  return { file: name, metadata, tensors, read };
+  const read = (key?: string): LoadedTensor => {
+    const { shape, stored, dataOffset } = locate(key);
+    return decodeElements(name, bytes, dataOffset, shape, stored);
+  };
+  return { file: name, metadata, tensors, read, locate };
 }
 
 /** One header entry: exactly {dtype, shape, data_offsets}, its bytes inside the data section. */

@@ -3,10 +3,11 @@
 import { extname } from 'node:path';
 
 import { invalidType, read, readOptions } from '../../lib/internal.js';
-import type { LoadedTensor } from './elements.js';
-import { failer, type ReadFileOptions } from './file-error.js';
-import { readNpy } from './npy.js';
-import { readSafetensor } from './safetensors.js';
+import { decodeElements, decodeFloat64, type LoadedTensor, type TensorLayout } from './elements.js';
+import { failer, readFileBytes, type ReadFileOptions } from './file-error.js';
+import { npyLayout } from './npy.js';
+import { quote } from './quote.js';
+import { parseSafetensors } from './safetensors.js';
 
 export interface TensorFileOptions extends ReadFileOptions {
   /** The tensor to read from a .safetensors file holding several. */
@@ -31,14 +32,43 @@ const optionTable = {
 
 /** Reads the tensor in `path`: a .npy file, or one tensor (`key`) of a .safetensors file. */
 export async function readTensorFile(path: string, options: TensorFileOptions = {}): Promise<LoadedTensor> {
-  const { key, ...reading } = readOptions('readTensorFile', options, optionTable) as TensorFileOptions;
+  const { bytes, layout } = await readLayout('readTensorFile', path, options);
+  return decodeElements(path, bytes, layout.dataOffset, layout.shape, layout.stored);
+}
+
+/**
+ * Reads indices (cropAndResize's box indices) from `path` as readTensorFile finds them: integers
+ * as int32, and floats as the numbers the file holds, float64 ones not narrowed to float32, so
+ * the library judges 0.9999999999 as written (not an integer) rather than as float32's 1.
+ */
+export async function readIndicesFile(path: string, options: TensorFileOptions = {}): Promise<Int32Array | number[]> {
+  const { bytes, layout } = await readLayout('readIndicesFile', path, options);
+  const { shape, stored, dataOffset } = layout;
+  if (stored.kind === 'float' && stored.size === 8) {
+    const count = shape.reduce((a, b) => a * b, 1);
+    return Array.from(decodeFloat64(bytes, dataOffset, count, stored.littleEndian));
+  }
+  const { data } = decodeElements(path, bytes, dataOffset, shape, stored);
+  return data instanceof Int32Array ? data : Array.from(data);
+}
+
+/** The bytes of `path` and where its tensor is, by the file's extension. */
+async function readLayout(
+  fn: string,
+  path: string,
+  options: TensorFileOptions,
+): Promise<{ bytes: Uint8Array; layout: TensorLayout }> {
+  const { key, ...reading } = readOptions(fn, options, optionTable) as TensorFileOptions;
   const extension = extname(path).toLowerCase();
-  if (extension === '.safetensors') return readSafetensor(path, key, reading);
   const fail = failer(path);
-  if (extension !== '.npy')
-    fail(`unknown tensor file type ${JSON.stringify(extension)}; expected .npy or .safetensors`);
+  if (extension !== '.npy' && extension !== '.safetensors') {
+    fail(`unknown tensor file type ${quote(extension)}; expected .npy or .safetensors`);
+  }
   // A key that a .npy file cannot use would be silently ignored; say so instead.
-  if (key !== undefined)
-    fail(`a key (${JSON.stringify(key)}) selects a tensor of a .safetensors file; a .npy file holds one array`);
-  return readNpy(path, reading);
+  if (extension === '.npy' && key !== undefined) {
+    fail(`a key (${quote(key)}) selects a tensor of a .safetensors file; a .npy file holds one array`);
+  }
+  const bytes = await readFileBytes(path, reading);
+  const layout = extension === '.npy' ? npyLayout(bytes, path) : parseSafetensors(bytes, path).locate(key);
+  return { bytes, layout };
 }

@@ -2,7 +2,18 @@
 // /dev/zero or a directory is refused at once, never read), a size limit checked before
 // allocating, files over 2 GiB read in chunks, and an abort seen between chunks.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,6 +153,28 @@ describe('readFileBytes: reading in chunks', () => {
     expect(positions.length).toBe(258);
     expect(positions.slice(-2)).toEqual([2 ** 31, size]);
     bytes = undefined;
+  });
+
+  it('a file that shrinks or grows while it is read is refused', async () => {
+    const path = join(dir, 'changing.npy');
+    execFileSync('truncate', ['-s', String(20 * 2 ** 20), path]);
+    let outcome: unknown;
+    await countingReads(
+      (call) => call === 1 && truncateSync(path, 2 ** 20),
+      () => readFileBytes(path).catch((error: unknown) => (outcome = error)),
+    );
+    expect(outcome).toEqual(
+      new FileFormatError(
+        path,
+        `shrank while it was read: ${20 * 2 ** 20} bytes when opened, ${2 ** 20} bytes at the end`,
+      ),
+    );
+    writeFileSync(path, 'abc');
+    await countingReads(
+      (call) => call === 1 && appendFileSync(path, 'more'),
+      () => readFileBytes(path).catch((error: unknown) => (outcome = error)),
+    );
+    expect(outcome).toEqual(new FileFormatError(path, 'grew while it was read: it was 3 bytes when opened'));
   });
 
   it('an aborted signal stops the read before anything is read', async () => {

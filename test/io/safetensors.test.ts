@@ -171,8 +171,8 @@ describe('parseSafetensors: the tensors tile the data section (as the reference 
 });
 
 describe('parseSafetensors: hostile headers', () => {
-  it('a shape nested a million deep: a message naming the file, not a stack overflow', () => {
-    const deep = `{"w":{"dtype":"F32","shape":${'['.repeat(1e6)}${']'.repeat(1e6)},"data_offsets":[0,0]}}`;
+  it('a shape nested 100,000 deep: a message naming the file, not a stack overflow', () => {
+    const deep = `{"w":{"dtype":"F32","shape":${'['.repeat(1e5)}${']'.repeat(1e5)},"data_offsets":[0,0]}}`;
     expect(() => parseSafetensors(file(deep), 'm.safetensors')).toThrow(
       problem('tensor "w" has a shape whose dimension 0 is an array of 1 item; expected an array of integers'),
     );
