@@ -31,6 +31,7 @@ export type {
   InvalidBoxPolicy,
   Layout,
   MultiScaleRoiAlignOptions,
+  OrtTensorLike,
   PreciseRoiPoolBackwardOptions,
   PreciseRoiPoolOptions,
   PsRoiAlignBackwardOptions,

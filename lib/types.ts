@@ -9,7 +9,20 @@ export interface Tensor {
 }
 
 /** A tensor as users hold it: a plain `{data, shape}` object or onnxruntime-node's `ort.Tensor` (`{data, dims}`). */
-export type TensorLike = { data: Float32Array; shape: Shape } | { data: Float32Array; dims: Shape };
+export type TensorLike = { data: Float32Array; shape: Shape } | { data: Float32Array; dims: Shape } | OrtTensorLike;
+
+/**
+ * onnxruntime-node's `ort.Tensor` as onnxruntime-common declares it (what `session.run()` resolves to):
+ * its `data` is typed as the union of every element type's array and its `type` as any type name, so
+ * the types cannot tell a float map from an int64 one; the run-time check does, by `type` and `data`
+ * (a TypeError saying what was expected). Written out here, not imported: roi-ops does not depend on
+ * onnxruntime.
+ */
+export interface OrtTensorLike {
+  readonly data: ArrayBufferView | readonly string[];
+  readonly dims: Shape;
+  readonly type: string;
+}
 
 /**
  * Boxes in image coordinates (multiplied by `spatialScale` to reach the feature map):
