@@ -6,6 +6,7 @@ import { copyNumberRows } from '../boxes.js';
 import { formatShape, invalidType, rangeError } from '../errors.js';
 import type { AsyncOptions, BoxRows, CropAndResizeOptions, Tensor, TensorLike } from '../types.js';
 import { checkMemory, elementCount, outputBuffer, read, readFeatureMap, readTensor } from '../validate.js';
+import { warnIfCropBoxesOutside } from '../warnings.js';
 import { operator } from './operator.js';
 import { poolingOptions, readCallOptions } from './pooling.js';
 
@@ -116,6 +117,7 @@ const cropAndResizeOperator = operator('cropAndResize', 4, (fn, image, boxes, bo
   const K = box.count;
   const indices = readBoxIndices(fn, boxIndices, K);
   checkCropBoxes(fn, box, indices, map.batch, opts.invalidBoxes);
+  warnIfCropBoxesOutside(fn, box.data, K, map);
   const [cropHeight, cropWidth] = read.outputSize(fn, 'cropSize', cropSize);
   const C = map.channels;
   const shape = opts.layout === 'NHWC' ? [K, cropHeight, cropWidth, C] : [K, C, cropHeight, cropWidth];

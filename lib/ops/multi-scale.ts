@@ -10,6 +10,7 @@ import { roiRowIsValid } from '../geometry/rows.js';
 import type { FeatureMap } from '../model.js';
 import type { AsyncOptions, Boxes, MultiScaleRoiAlignOptions, Tensor, TensorLike } from '../types.js';
 import { mapIndices, outputBuffer, read, readFeatureMap } from '../validate.js';
+import { warnIfBoxesOutside } from '../warnings.js';
 import { operator } from './operator.js';
 import { checkSampleBudget, poolingOptions, readCallOptions, samplingOptions } from './pooling.js';
 
@@ -87,6 +88,7 @@ export function prepareMultiScaleRoiAlign(fn: string, features: unknown, boxes: 
   const scales = levelScales(fn, levels, opts);
   const rows = readBoxes(fn, boxes, first.batch);
   checkBoxRows(fn, rows, first.batch, opts.invalidBoxes);
+  warnIfBoxesOutside(fn, rows, 5, first, scales[0] as number); // the finest level: every level covers the image
   const [pooledHeight, pooledWidth] = opts.outputSize;
   const K = rows.count;
   const C = first.channels;

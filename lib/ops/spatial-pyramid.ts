@@ -5,6 +5,7 @@
 import { checkBoxRows, readBoxes } from '../boxes.js';
 import type { AsyncOptions, SpatialPyramidPoolOptions, Tensor, TensorLike } from '../types.js';
 import { outputBuffer, read, readFeatureMap } from '../validate.js';
+import { warnIfBoxesOutside } from '../warnings.js';
 import { operator } from './operator.js';
 import { poolingOptions, readCallOptions } from './pooling.js';
 
@@ -29,6 +30,7 @@ const spatialPyramidPoolOperator = operator('spatialPyramidPool', 1, (fn, input,
   if (opts.boxes !== undefined) {
     const rows = readBoxes(fn, opts.boxes, map.batch, 5, 'options.boxes');
     checkBoxRows(fn, rows, map.batch, opts.invalidBoxes);
+    warnIfBoxesOutside(fn, rows, 5, map, opts.spatialScale);
     rois = rows.data;
     count = rows.count;
   }
