@@ -28,6 +28,8 @@ export type {
   Boxes,
   BoxRows,
   CropAndResizeOptions,
+  ForwardAsync,
+  ForwardSync,
   InvalidBoxPolicy,
   Layout,
   MultiScaleRoiAlignOptions,
@@ -50,5 +52,6 @@ export type {
   SimdLevel,
   SpatialPyramidPoolOptions,
   Tensor,
+  Tensor16,
   TensorLike,
 } from './types.js';

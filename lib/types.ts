@@ -212,6 +212,50 @@ export interface RoiPoolResult extends Tensor {
   argmax?: Int32Array;
 }
 
+/**
+ * A forward result of 16-bit bit patterns, what `outputDtype: 'float16'` or `'bfloat16'` gives
+ * (docs/api.md "16-bit feature maps"): onnxruntime-node takes it as `new ort.Tensor('float16', y.data, y.shape)`.
+ */
+export type Tensor16<Result extends Tensor = Tensor> = Omit<Result, 'data'> & { data: Uint16Array };
+
+/** The options argument: required, or optional (spatialPyramidPool, cropAndResize). */
+type OptionsArgument<Options, Optional extends boolean> = Optional extends true
+  ? [options?: Options]
+  : [options: Options];
+
+/**
+ * A forward operator's Sync form, `(...Args, options) => Result`, typed by the options' outputDtype:
+ * its data is a Float32Array when outputDtype is absent or 'float32' (so results go back into
+ * `new ort.Tensor('float32', y.data, y.shape)` without a cast), a Uint16Array when it is 'float16' or
+ * 'bfloat16', and either when the options' type leaves it open.
+ */
+export interface ForwardSync<
+  Args extends unknown[],
+  Options,
+  Result extends Tensor = Tensor,
+  Optional extends boolean = false,
+> {
+  (...args: [...Args, ...OptionsArgument<Options & { outputDtype?: 'float32' }, Optional>]): Result;
+  (...args: [...Args, options: Options & { outputDtype: 'float16' | 'bfloat16' }]): Tensor16<Result>;
+  (...args: [...Args, options: Options]): Result | Tensor16<Result>;
+}
+
+/** A forward operator's async form: ForwardSync's signatures, with `signal` and a promise. */
+export interface ForwardAsync<
+  Args extends unknown[],
+  Options,
+  Result extends Tensor = Tensor,
+  Optional extends boolean = false,
+> {
+  (
+    ...args: [...Args, ...OptionsArgument<Options & AsyncOptions & { outputDtype?: 'float32' }, Optional>]
+  ): Promise<Result>;
+  (
+    ...args: [...Args, options: Options & AsyncOptions & { outputDtype: 'float16' | 'bfloat16' }]
+  ): Promise<Tensor16<Result>>;
+  (...args: [...Args, options: Options & AsyncOptions]): Promise<Result | Tensor16<Result>>;
+}
+
 export type SimdLevel = 'avx512' | 'avx2' | 'sse2' | 'neon' | 'scalar' | 'js';
 
 export interface RuntimeInfo {

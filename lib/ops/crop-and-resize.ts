@@ -4,7 +4,7 @@
 // `extrapolationValue` outside the image. NHWC by default, as TensorFlow.
 import { copyNumberRows } from '../boxes.js';
 import { formatShape, invalidType, rangeError } from '../errors.js';
-import type { AsyncOptions, BoxRows, CropAndResizeOptions, Tensor, TensorLike } from '../types.js';
+import type { BoxRows, CropAndResizeOptions, ForwardAsync, ForwardSync, Tensor, TensorLike } from '../types.js';
 import { checkMemory, elementCount, outputBuffer, read, readFeatureMap, readTensor } from '../validate.js';
 import { warnIfCropBoxesOutside } from '../warnings.js';
 import { operator } from './operator.js';
@@ -139,20 +139,17 @@ const cropAndResizeOperator = operator('cropAndResize', 4, (fn, image, boxes, bo
   return { job, result: { data: job.out, shape } };
 });
 
-/** TensorFlow crop_and_resize, blocking. */
-export const cropAndResizeSync: (
+type CropAndResizeArguments = [
   image: TensorLike,
   boxes: TensorLike | BoxRows,
   boxIndices: Int32Array | readonly number[],
   cropSize: number | readonly [number, number],
-  options?: CropAndResizeOptions,
-) => Tensor = cropAndResizeOperator.sync;
+];
+
+/** TensorFlow crop_and_resize, blocking. */
+export const cropAndResizeSync: ForwardSync<CropAndResizeArguments, CropAndResizeOptions, Tensor, true> =
+  cropAndResizeOperator.sync as never;
 
 /** TensorFlow crop_and_resize, off the JavaScript thread. */
-export const cropAndResize: (
-  image: TensorLike,
-  boxes: TensorLike | BoxRows,
-  boxIndices: Int32Array | readonly number[],
-  cropSize: number | readonly [number, number],
-  options?: CropAndResizeOptions & AsyncOptions,
-) => Promise<Tensor> = cropAndResizeOperator.async;
+export const cropAndResize: ForwardAsync<CropAndResizeArguments, CropAndResizeOptions, Tensor, true> =
+  cropAndResizeOperator.async as never;

@@ -8,7 +8,7 @@ import { alignGeometry } from '../geometry/align.js';
 import { inferScales, mapLevels } from '../geometry/levels.js';
 import { roiRowIsValid } from '../geometry/rows.js';
 import type { FeatureMap } from '../model.js';
-import type { AsyncOptions, Boxes, MultiScaleRoiAlignOptions, Tensor, TensorLike } from '../types.js';
+import type { Boxes, ForwardAsync, ForwardSync, MultiScaleRoiAlignOptions, TensorLike } from '../types.js';
 import { mapIndices, outputBuffer, read, readFeatureMap } from '../validate.js';
 import { warnIfBoxesOutside } from '../warnings.js';
 import { operator } from './operator.js';
@@ -134,15 +134,13 @@ export function prepareMultiScaleRoiAlign(fn: string, features: unknown, boxes: 
 const multiScaleRoiAlignOperator = operator('multiScaleRoiAlign', 2, prepareMultiScaleRoiAlign);
 
 /** RoIAlign over a feature pyramid (torchvision MultiScaleRoIAlign), blocking. */
-export const multiScaleRoiAlignSync: (
-  features: readonly TensorLike[],
-  boxes: Boxes,
-  options: MultiScaleRoiAlignOptions,
-) => Tensor = multiScaleRoiAlignOperator.sync;
+export const multiScaleRoiAlignSync: ForwardSync<
+  [features: readonly TensorLike[], boxes: Boxes],
+  MultiScaleRoiAlignOptions
+> = multiScaleRoiAlignOperator.sync as never;
 
 /** RoIAlign over a feature pyramid, off the JavaScript thread. */
-export const multiScaleRoiAlign: (
-  features: readonly TensorLike[],
-  boxes: Boxes,
-  options: MultiScaleRoiAlignOptions & AsyncOptions,
-) => Promise<Tensor> = multiScaleRoiAlignOperator.async;
+export const multiScaleRoiAlign: ForwardAsync<
+  [features: readonly TensorLike[], boxes: Boxes],
+  MultiScaleRoiAlignOptions
+> = multiScaleRoiAlignOperator.async as never;
