@@ -214,9 +214,11 @@ export interface RoiPoolResult extends Tensor {
 
 /**
  * A forward result of 16-bit bit patterns, what `outputDtype: 'float16'` or `'bfloat16'` gives
- * (docs/api.md "16-bit feature maps"): onnxruntime-node takes it as `new ort.Tensor('float16', y.data, y.shape)`.
+ * (docs/api.md "Tensors"): onnxruntime-node takes it as `new ort.Tensor('float16', y.data, y.shape)`.
  */
 export type Tensor16<Result extends Tensor = Tensor> = Omit<Result, 'data'> & { data: Uint16Array };
+
+type SixteenBits = 'float16' | 'bfloat16';
 
 /** The options argument: required, or optional (spatialPyramidPool, cropAndResize). */
 type OptionsArgument<Options, Optional extends boolean> = Optional extends true
@@ -224,10 +226,14 @@ type OptionsArgument<Options, Optional extends boolean> = Optional extends true
   : [options: Options];
 
 /**
- * A forward operator's Sync form, `(...Args, options) => Result`, typed by the options' outputDtype:
- * its data is a Float32Array when outputDtype is absent or 'float32' (so results go back into
- * `new ort.Tensor('float32', y.data, y.shape)` without a cast), a Uint16Array when it is 'float16' or
- * 'bfloat16', and either when the options' type leaves it open.
+ * A forward operator's Sync form, `(...Args, options) => Result`, typed by the outputDtype its options'
+ * type states: 'float16' or 'bfloat16' gives a Tensor16 (Uint16Array data), 'float32' or none a Result
+ * (Float32Array data, so it goes back into `new ort.Tensor('float32', y.data, y.shape)` without a cast),
+ * an outputDtype typed as several of them either. Options typed as a whole (a `RoiAlignOptions`
+ * variable, whose outputDtype is optional) give a Result: keep a 16-bit outputDtype's literal type
+ * in such a variable (`outputDtype: 'float16' as const`, or `satisfies RoiAlignOptions`). (An overload taking
+ * `outputDtype?: 'float32'` would refuse such variables: TypeScript's weak-type check.) The 'float32'
+ * overload comes first so that options of type `any` or `never` give a Result, as before outputDtype.
  */
 export interface ForwardSync<
   Args extends unknown[],
@@ -235,9 +241,10 @@ export interface ForwardSync<
   Result extends Tensor = Tensor,
   Optional extends boolean = false,
 > {
-  (...args: [...Args, ...OptionsArgument<Options & { outputDtype?: 'float32' }, Optional>]): Result;
-  (...args: [...Args, options: Options & { outputDtype: 'float16' | 'bfloat16' }]): Tensor16<Result>;
-  (...args: [...Args, options: Options]): Result | Tensor16<Result>;
+  (...args: [...Args, options: Options & { outputDtype: 'float32' }]): Result;
+  (...args: [...Args, options: Options & { outputDtype: SixteenBits }]): Tensor16<Result>;
+  (...args: [...Args, options: Options & { outputDtype: SixteenBits | 'float32' }]): Result | Tensor16<Result>;
+  (...args: [...Args, ...OptionsArgument<Options, Optional>]): Result;
 }
 
 /** A forward operator's async form: ForwardSync's signatures, with `signal` and a promise. */
@@ -247,13 +254,12 @@ export interface ForwardAsync<
   Result extends Tensor = Tensor,
   Optional extends boolean = false,
 > {
+  (...args: [...Args, options: Options & AsyncOptions & { outputDtype: 'float32' }]): Promise<Result>;
+  (...args: [...Args, options: Options & AsyncOptions & { outputDtype: SixteenBits }]): Promise<Tensor16<Result>>;
   (
-    ...args: [...Args, ...OptionsArgument<Options & AsyncOptions & { outputDtype?: 'float32' }, Optional>]
-  ): Promise<Result>;
-  (
-    ...args: [...Args, options: Options & AsyncOptions & { outputDtype: 'float16' | 'bfloat16' }]
-  ): Promise<Tensor16<Result>>;
-  (...args: [...Args, options: Options & AsyncOptions]): Promise<Result | Tensor16<Result>>;
+    ...args: [...Args, options: Options & AsyncOptions & { outputDtype: SixteenBits | 'float32' }]
+  ): Promise<Result | Tensor16<Result>>;
+  (...args: [...Args, ...OptionsArgument<Options & AsyncOptions, Optional>]): Promise<Result>;
 }
 
 export type SimdLevel = 'avx512' | 'avx2' | 'sse2' | 'neon' | 'scalar' | 'js';
