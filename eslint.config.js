@@ -41,4 +41,9 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The CommonJS TypeScript consumer of the type tests imports as such consumers do: import x = require().
+    files: ['test/types/fixtures/*.cts'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

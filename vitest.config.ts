@@ -37,13 +37,15 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'js',
-          // test/io/: the file formats of the command line, and test/structure/: the import
-          // layout of the TypeScript sources; pure TypeScript both, so run once, here.
+          // test/io/: the file formats of the command line, test/structure/: the import layout
+          // of the TypeScript sources, and test/types/: the published types as consumers compile
+          // them; pure TypeScript all, so run once, here.
           include: [
             'test/api/**/*.test.ts',
             'test/reference/**/*.test.ts',
             'test/io/**/*.test.ts',
             'test/structure/**/*.test.ts',
+            'test/types/**/*.test.ts',
           ],
           env: { ROI_OPS_FORCE_JS: '1', ROI_OPS_EXPECT_BACKEND: 'js' },
         },

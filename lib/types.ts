@@ -9,7 +9,20 @@ export interface Tensor {
 }
 
 /** A tensor as users hold it: a plain `{data, shape}` object or onnxruntime-node's `ort.Tensor` (`{data, dims}`). */
-export type TensorLike = { data: Float32Array; shape: Shape } | { data: Float32Array; dims: Shape };
+export type TensorLike = { data: Float32Array; shape: Shape } | { data: Float32Array; dims: Shape } | OrtTensorLike;
+
+/**
+ * onnxruntime-node's `ort.Tensor` as onnxruntime-common declares it (what `session.run()` resolves to):
+ * its `data` is typed as the union of every element type's array and its `type` as any type name, so
+ * the types cannot tell a float map from an int64 one; the run-time check does, by `type` and `data`
+ * (a TypeError saying what was expected). Written out here, not imported: roi-ops does not depend on
+ * onnxruntime.
+ */
+export interface OrtTensorLike {
+  readonly data: ArrayBufferView | readonly string[];
+  readonly dims: Shape;
+  readonly type: string;
+}
 
 /**
  * Boxes in image coordinates (multiplied by `spatialScale` to reach the feature map):
@@ -197,6 +210,56 @@ export interface AsyncOptions {
 export interface RoiPoolResult extends Tensor {
   /** Present when `returnArgmax` is true. */
   argmax?: Int32Array;
+}
+
+/**
+ * A forward result of 16-bit bit patterns, what `outputDtype: 'float16'` or `'bfloat16'` gives
+ * (docs/api.md "Tensors"): onnxruntime-node takes it as `new ort.Tensor('float16', y.data, y.shape)`.
+ */
+export type Tensor16<Result extends Tensor = Tensor> = Omit<Result, 'data'> & { data: Uint16Array };
+
+type SixteenBits = 'float16' | 'bfloat16';
+
+/** The options argument: required, or optional (spatialPyramidPool, cropAndResize). */
+type OptionsArgument<Options, Optional extends boolean> = Optional extends true
+  ? [options?: Options]
+  : [options: Options];
+
+/**
+ * A forward operator's Sync form, `(...Args, options) => Result`, typed by the outputDtype its options'
+ * type states: 'float16' or 'bfloat16' gives a Tensor16 (Uint16Array data), 'float32' or none a Result
+ * (Float32Array data, so it goes back into `new ort.Tensor('float32', y.data, y.shape)` without a cast),
+ * an outputDtype typed as several of them either. Options typed as a whole (a `RoiAlignOptions`
+ * variable, whose outputDtype is optional) give a Result: keep a 16-bit outputDtype's literal type
+ * in such a variable (`outputDtype: 'float16' as const`, or `satisfies RoiAlignOptions`). (An overload taking
+ * `outputDtype?: 'float32'` would refuse such variables: TypeScript's weak-type check.) The 'float32'
+ * overload comes first so that options of type `any` or `never` give a Result, as before outputDtype.
+ */
+export interface ForwardSync<
+  Args extends unknown[],
+  Options,
+  Result extends Tensor = Tensor,
+  Optional extends boolean = false,
+> {
+  (...args: [...Args, options: Options & { outputDtype: 'float32' }]): Result;
+  (...args: [...Args, options: Options & { outputDtype: SixteenBits }]): Tensor16<Result>;
+  (...args: [...Args, options: Options & { outputDtype: SixteenBits | 'float32' }]): Result | Tensor16<Result>;
+  (...args: [...Args, ...OptionsArgument<Options, Optional>]): Result;
+}
+
+/** A forward operator's async form: ForwardSync's signatures, with `signal` and a promise. */
+export interface ForwardAsync<
+  Args extends unknown[],
+  Options,
+  Result extends Tensor = Tensor,
+  Optional extends boolean = false,
+> {
+  (...args: [...Args, options: Options & AsyncOptions & { outputDtype: 'float32' }]): Promise<Result>;
+  (...args: [...Args, options: Options & AsyncOptions & { outputDtype: SixteenBits }]): Promise<Tensor16<Result>>;
+  (
+    ...args: [...Args, options: Options & AsyncOptions & { outputDtype: SixteenBits | 'float32' }]
+  ): Promise<Result | Tensor16<Result>>;
+  (...args: [...Args, ...OptionsArgument<Options & AsyncOptions, Optional>]): Promise<Result>;
 }
 
 export type SimdLevel = 'avx512' | 'avx2' | 'sse2' | 'neon' | 'scalar' | 'js';

@@ -4,8 +4,9 @@
 // `extrapolationValue` outside the image. NHWC by default, as TensorFlow.
 import { copyNumberRows } from '../boxes.js';
 import { formatShape, invalidType, rangeError } from '../errors.js';
-import type { AsyncOptions, BoxRows, CropAndResizeOptions, Tensor, TensorLike } from '../types.js';
+import type { BoxRows, CropAndResizeOptions, ForwardAsync, ForwardSync, Tensor, TensorLike } from '../types.js';
 import { checkMemory, elementCount, outputBuffer, read, readFeatureMap, readTensor } from '../validate.js';
+import { warnIfCropBoxesOutside } from '../warnings.js';
 import { operator } from './operator.js';
 import { poolingOptions, readCallOptions } from './pooling.js';
 
@@ -116,6 +117,7 @@ const cropAndResizeOperator = operator('cropAndResize', 4, (fn, image, boxes, bo
   const K = box.count;
   const indices = readBoxIndices(fn, boxIndices, K);
   checkCropBoxes(fn, box, indices, map.batch, opts.invalidBoxes);
+  warnIfCropBoxesOutside(fn, box.data, K, map);
   const [cropHeight, cropWidth] = read.outputSize(fn, 'cropSize', cropSize);
   const C = map.channels;
   const shape = opts.layout === 'NHWC' ? [K, cropHeight, cropWidth, C] : [K, C, cropHeight, cropWidth];
@@ -137,20 +139,17 @@ const cropAndResizeOperator = operator('cropAndResize', 4, (fn, image, boxes, bo
   return { job, result: { data: job.out, shape } };
 });
 
-/** TensorFlow crop_and_resize, blocking. */
-export const cropAndResizeSync: (
+type CropAndResizeArguments = [
   image: TensorLike,
   boxes: TensorLike | BoxRows,
   boxIndices: Int32Array | readonly number[],
   cropSize: number | readonly [number, number],
-  options?: CropAndResizeOptions,
-) => Tensor = cropAndResizeOperator.sync;
+];
+
+/** TensorFlow crop_and_resize, blocking. */
+export const cropAndResizeSync: ForwardSync<CropAndResizeArguments, CropAndResizeOptions, Tensor, true> =
+  cropAndResizeOperator.sync as never;
 
 /** TensorFlow crop_and_resize, off the JavaScript thread. */
-export const cropAndResize: (
-  image: TensorLike,
-  boxes: TensorLike | BoxRows,
-  boxIndices: Int32Array | readonly number[],
-  cropSize: number | readonly [number, number],
-  options?: CropAndResizeOptions & AsyncOptions,
-) => Promise<Tensor> = cropAndResizeOperator.async;
+export const cropAndResize: ForwardAsync<CropAndResizeArguments, CropAndResizeOptions, Tensor, true> =
+  cropAndResizeOperator.async as never;

@@ -8,8 +8,9 @@ import { alignGeometry } from '../geometry/align.js';
 import { inferScales, mapLevels } from '../geometry/levels.js';
 import { roiRowIsValid } from '../geometry/rows.js';
 import type { FeatureMap } from '../model.js';
-import type { AsyncOptions, Boxes, MultiScaleRoiAlignOptions, Tensor, TensorLike } from '../types.js';
+import type { Boxes, ForwardAsync, ForwardSync, MultiScaleRoiAlignOptions, TensorLike } from '../types.js';
 import { mapIndices, outputBuffer, read, readFeatureMap } from '../validate.js';
+import { warnIfBoxesOutside } from '../warnings.js';
 import { operator } from './operator.js';
 import { checkSampleBudget, poolingOptions, readCallOptions, samplingOptions } from './pooling.js';
 
@@ -87,6 +88,7 @@ export function prepareMultiScaleRoiAlign(fn: string, features: unknown, boxes: 
   const scales = levelScales(fn, levels, opts);
   const rows = readBoxes(fn, boxes, first.batch);
   checkBoxRows(fn, rows, first.batch, opts.invalidBoxes);
+  warnIfBoxesOutside(fn, rows, 5, first, scales[0] as number); // the finest level: every level covers the image
   const [pooledHeight, pooledWidth] = opts.outputSize;
   const K = rows.count;
   const C = first.channels;
@@ -132,15 +134,13 @@ export function prepareMultiScaleRoiAlign(fn: string, features: unknown, boxes: 
 const multiScaleRoiAlignOperator = operator('multiScaleRoiAlign', 2, prepareMultiScaleRoiAlign);
 
 /** RoIAlign over a feature pyramid (torchvision MultiScaleRoIAlign), blocking. */
-export const multiScaleRoiAlignSync: (
-  features: readonly TensorLike[],
-  boxes: Boxes,
-  options: MultiScaleRoiAlignOptions,
-) => Tensor = multiScaleRoiAlignOperator.sync;
+export const multiScaleRoiAlignSync: ForwardSync<
+  [features: readonly TensorLike[], boxes: Boxes],
+  MultiScaleRoiAlignOptions
+> = multiScaleRoiAlignOperator.sync as never;
 
 /** RoIAlign over a feature pyramid, off the JavaScript thread. */
-export const multiScaleRoiAlign: (
-  features: readonly TensorLike[],
-  boxes: Boxes,
-  options: MultiScaleRoiAlignOptions & AsyncOptions,
-) => Promise<Tensor> = multiScaleRoiAlignOperator.async;
+export const multiScaleRoiAlign: ForwardAsync<
+  [features: readonly TensorLike[], boxes: Boxes],
+  MultiScaleRoiAlignOptions
+> = multiScaleRoiAlignOperator.async as never;

@@ -7,6 +7,7 @@ import { roiRowIsValid, rotatedRowIsValid } from '../geometry/rows.js';
 import { formatCount, rangeError } from '../errors.js';
 import type { BoxColumns, FeatureMap, PoolingJob, RoiRows } from '../model.js';
 import type { Layout } from '../types.js';
+import { warnIfBoxesOutside } from '../warnings.js';
 import { outputBuffer, read, readFeatureMap, readOptions, type OptionTable, type OptionValues } from '../validate.js';
 
 /** Options every RoI pooling operator takes (docs/api.md "Options every operator shares"). */
@@ -77,6 +78,7 @@ export function preparePooling(
   const map: FeatureMap = readFeatureMap(fn, 'input', input, options.layout);
   const rows = readBoxes(fn, boxes, map.batch, columns);
   checkBoxRows(fn, rows, map.batch, options.invalidBoxes, columns);
+  warnIfBoxesOutside(fn, rows, columns, map, options.spatialScale);
   const [pooledHeight, pooledWidth] = options.outputSize;
   const K = rows.count;
   const C = outputChannels(map.channels);

@@ -1,6 +1,6 @@
 // preciseRoiPool / preciseRoiPoolSync: Precise RoI Pooling (PrRoIPool, IoU-Net;
 // docs/semantics.md "preciseRoiPool"): each bin's exact mean of the bilinearly interpolated map.
-import type { AsyncOptions, Boxes, PreciseRoiPoolOptions, Tensor, TensorLike } from '../types.js';
+import type { Boxes, ForwardAsync, ForwardSync, PreciseRoiPoolOptions, TensorLike } from '../types.js';
 import { operator } from './operator.js';
 import { poolingOptions, preparePooling, readCallOptions } from './pooling.js';
 
@@ -11,12 +11,9 @@ const preciseRoiPoolOperator = operator('preciseRoiPool', 2, (fn, input, boxes, 
 });
 
 /** Precise RoI pooling (the exact integral over each bin), blocking. */
-export const preciseRoiPoolSync: (input: TensorLike, boxes: Boxes, options: PreciseRoiPoolOptions) => Tensor =
-  preciseRoiPoolOperator.sync;
+export const preciseRoiPoolSync: ForwardSync<[input: TensorLike, boxes: Boxes], PreciseRoiPoolOptions> =
+  preciseRoiPoolOperator.sync as never;
 
 /** Precise RoI pooling, off the JavaScript thread. */
-export const preciseRoiPool: (
-  input: TensorLike,
-  boxes: Boxes,
-  options: PreciseRoiPoolOptions & AsyncOptions,
-) => Promise<Tensor> = preciseRoiPoolOperator.async;
+export const preciseRoiPool: ForwardAsync<[input: TensorLike, boxes: Boxes], PreciseRoiPoolOptions> =
+  preciseRoiPoolOperator.async as never;

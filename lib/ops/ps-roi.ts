@@ -1,7 +1,7 @@
 // psRoiPool / psRoiAlign and their Sync twins: position-sensitive RoI pooling of R-FCN
 // (docs/api.md "psRoiPool and psRoiAlign"; docs/semantics.md "psRoiPool and psRoiAlign"). Input channels C = Cout * PH * PW; bin (ph, pw) of
 // output channel c reads input channel (c*PH + ph)*PW + pw.
-import type { AsyncOptions, Boxes, PsRoiAlignOptions, PsRoiPoolOptions, Tensor, TensorLike } from '../types.js';
+import type { Boxes, ForwardAsync, ForwardSync, PsRoiAlignOptions, PsRoiPoolOptions, TensorLike } from '../types.js';
 import { operator } from './operator.js';
 import {
   alignGrids,
@@ -34,20 +34,17 @@ const psRoiAlignOperator = operator('psRoiAlign', 2, (fn, input, boxes, options)
 });
 
 /** Position-sensitive RoI average pooling (torchvision ps_roi_pool), blocking. */
-export const psRoiPoolSync: (input: TensorLike, boxes: Boxes, options: PsRoiPoolOptions) => Tensor =
-  psRoiPoolOperator.sync;
+export const psRoiPoolSync: ForwardSync<[input: TensorLike, boxes: Boxes], PsRoiPoolOptions> =
+  psRoiPoolOperator.sync as never;
 
 /** Position-sensitive RoI average pooling (torchvision ps_roi_pool), off the JavaScript thread. */
-export const psRoiPool: (input: TensorLike, boxes: Boxes, options: PsRoiPoolOptions & AsyncOptions) => Promise<Tensor> =
-  psRoiPoolOperator.async;
+export const psRoiPool: ForwardAsync<[input: TensorLike, boxes: Boxes], PsRoiPoolOptions> =
+  psRoiPoolOperator.async as never;
 
 /** Position-sensitive RoIAlign (torchvision ps_roi_align; a zero-size box gives 0, not NaN), blocking. */
-export const psRoiAlignSync: (input: TensorLike, boxes: Boxes, options: PsRoiAlignOptions) => Tensor =
-  psRoiAlignOperator.sync;
+export const psRoiAlignSync: ForwardSync<[input: TensorLike, boxes: Boxes], PsRoiAlignOptions> =
+  psRoiAlignOperator.sync as never;
 
 /** Position-sensitive RoIAlign, off the JavaScript thread. */
-export const psRoiAlign: (
-  input: TensorLike,
-  boxes: Boxes,
-  options: PsRoiAlignOptions & AsyncOptions,
-) => Promise<Tensor> = psRoiAlignOperator.async;
+export const psRoiAlign: ForwardAsync<[input: TensorLike, boxes: Boxes], PsRoiAlignOptions> =
+  psRoiAlignOperator.async as never;

@@ -1,7 +1,7 @@
 // roiAlignRotated / roiAlignRotatedSync: RoIAlign over rotated boxes (detectron2
 // ROIAlignRotated, docs/semantics.md "roiAlignRotated"; mmcv's `aligned` and `clockwise`, same section).
 // Boxes are rows (batchIndex, cx, cy, w, h, angle in degrees), counter-clockwise as displayed.
-import type { AsyncOptions, Boxes, RoiAlignRotatedOptions, Tensor, TensorLike } from '../types.js';
+import type { Boxes, ForwardAsync, ForwardSync, RoiAlignRotatedOptions, TensorLike } from '../types.js';
 import { read } from '../validate.js';
 import { operator } from './operator.js';
 import {
@@ -35,12 +35,9 @@ const roiAlignRotatedOperator = operator('roiAlignRotated', 2, (fn, input, boxes
 });
 
 /** RoIAlign over rotated boxes, blocking. Angle 0 equals roiAlign with the same `aligned`. */
-export const roiAlignRotatedSync: (input: TensorLike, rboxes: Boxes, options: RoiAlignRotatedOptions) => Tensor =
-  roiAlignRotatedOperator.sync;
+export const roiAlignRotatedSync: ForwardSync<[input: TensorLike, rboxes: Boxes], RoiAlignRotatedOptions> =
+  roiAlignRotatedOperator.sync as never;
 
 /** RoIAlign over rotated boxes, off the JavaScript thread. */
-export const roiAlignRotated: (
-  input: TensorLike,
-  rboxes: Boxes,
-  options: RoiAlignRotatedOptions & AsyncOptions,
-) => Promise<Tensor> = roiAlignRotatedOperator.async;
+export const roiAlignRotated: ForwardAsync<[input: TensorLike, rboxes: Boxes], RoiAlignRotatedOptions> =
+  roiAlignRotatedOperator.async as never;

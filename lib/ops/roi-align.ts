@@ -1,7 +1,7 @@
 // roiAlign / roiAlignSync: RoIAlign in avg, max and onnx-max modes (docs/api.md "roiAlign";
 // docs/semantics.md "roiAlign", "The three modes").
 import type { AlignMode } from '../model.js';
-import type { AsyncOptions, Boxes, RoiAlignOptions, Tensor, TensorLike } from '../types.js';
+import type { Boxes, ForwardAsync, ForwardSync, RoiAlignOptions, TensorLike } from '../types.js';
 import { read } from '../validate.js';
 import { operator } from './operator.js';
 import {
@@ -39,9 +39,9 @@ export function prepareRoiAlign(fn: string, input: unknown, boxes: unknown, opti
 const roiAlignOperator = operator('roiAlign', 2, prepareRoiAlign);
 
 /** RoIAlign, blocking the calling thread. See docs/api.md "roiAlign" for the options. */
-export const roiAlignSync: (input: TensorLike, boxes: Boxes, options: RoiAlignOptions) => Tensor =
-  roiAlignOperator.sync;
+export const roiAlignSync: ForwardSync<[input: TensorLike, boxes: Boxes], RoiAlignOptions> =
+  roiAlignOperator.sync as never;
 
 /** RoIAlign off the JavaScript thread. See docs/api.md "roiAlign" for the options. */
-export const roiAlign: (input: TensorLike, boxes: Boxes, options: RoiAlignOptions & AsyncOptions) => Promise<Tensor> =
-  roiAlignOperator.async;
+export const roiAlign: ForwardAsync<[input: TensorLike, boxes: Boxes], RoiAlignOptions> =
+  roiAlignOperator.async as never;

@@ -1,6 +1,6 @@
 // roiPool / roiPoolSync: RoI max pooling (docs/api.md "roiPool"; docs/semantics.md "roiPool").
 import { rangeError } from '../errors.js';
-import type { AsyncOptions, Boxes, RoiPoolOptions, RoiPoolResult, Tensor, TensorLike } from '../types.js';
+import type { Boxes, ForwardAsync, ForwardSync, RoiPoolOptions, RoiPoolResult, Tensor, TensorLike } from '../types.js';
 import { outputBuffer, read } from '../validate.js';
 import { operator } from './operator.js';
 import { extendJob, poolingOptions, preparePooling, readCallOptions } from './pooling.js';
@@ -36,17 +36,17 @@ export function prepareRoiPool(fn: string, input: unknown, boxes: unknown, optio
 const roiPoolOperator = operator('roiPool', 2, prepareRoiPool);
 
 /** RoI max pooling, blocking the calling thread. See docs/api.md "roiPool" for the options. */
-export const roiPoolSync: {
-  (input: TensorLike, boxes: Boxes, options: RoiPoolOptions & { returnArgmax: true }): Tensor & { argmax: Int32Array };
-  (input: TensorLike, boxes: Boxes, options: RoiPoolOptions): RoiPoolResult;
-} = roiPoolOperator.sync as never;
+export const roiPoolSync: ForwardSync<
+  [input: TensorLike, boxes: Boxes],
+  RoiPoolOptions & { returnArgmax: true },
+  Tensor & { argmax: Int32Array }
+> &
+  ForwardSync<[input: TensorLike, boxes: Boxes], RoiPoolOptions, RoiPoolResult> = roiPoolOperator.sync as never;
 
 /** RoI max pooling off the JavaScript thread. See docs/api.md "roiPool" for the options. */
-export const roiPool: {
-  (
-    input: TensorLike,
-    boxes: Boxes,
-    options: RoiPoolOptions & AsyncOptions & { returnArgmax: true },
-  ): Promise<Tensor & { argmax: Int32Array }>;
-  (input: TensorLike, boxes: Boxes, options: RoiPoolOptions & AsyncOptions): Promise<RoiPoolResult>;
-} = roiPoolOperator.async as never;
+export const roiPool: ForwardAsync<
+  [input: TensorLike, boxes: Boxes],
+  RoiPoolOptions & { returnArgmax: true },
+  Tensor & { argmax: Int32Array }
+> &
+  ForwardAsync<[input: TensorLike, boxes: Boxes], RoiPoolOptions, RoiPoolResult> = roiPoolOperator.async as never;

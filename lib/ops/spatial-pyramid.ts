@@ -3,8 +3,9 @@
 // (or each box) over an l x l grid of roiPool's bins; the levels are flattened as
 // (C, l, l) and concatenated in the given order: [N or K, C * sum(l^2)].
 import { checkBoxRows, readBoxes } from '../boxes.js';
-import type { AsyncOptions, SpatialPyramidPoolOptions, Tensor, TensorLike } from '../types.js';
+import type { ForwardAsync, ForwardSync, SpatialPyramidPoolOptions, Tensor, TensorLike } from '../types.js';
 import { outputBuffer, read, readFeatureMap } from '../validate.js';
+import { warnIfBoxesOutside } from '../warnings.js';
 import { operator } from './operator.js';
 import { poolingOptions, readCallOptions } from './pooling.js';
 
@@ -29,6 +30,7 @@ const spatialPyramidPoolOperator = operator('spatialPyramidPool', 1, (fn, input,
   if (opts.boxes !== undefined) {
     const rows = readBoxes(fn, opts.boxes, map.batch, 5, 'options.boxes');
     checkBoxRows(fn, rows, map.batch, opts.invalidBoxes);
+    warnIfBoxesOutside(fn, rows, 5, map, opts.spatialScale);
     rois = rows.data;
     count = rows.count;
   }
@@ -51,11 +53,9 @@ const spatialPyramidPoolOperator = operator('spatialPyramidPool', 1, (fn, input,
 });
 
 /** Spatial pyramid pooling of each image (or each box in options.boxes), blocking. */
-export const spatialPyramidPoolSync: (input: TensorLike, options?: SpatialPyramidPoolOptions) => Tensor =
-  spatialPyramidPoolOperator.sync;
+export const spatialPyramidPoolSync: ForwardSync<[input: TensorLike], SpatialPyramidPoolOptions, Tensor, true> =
+  spatialPyramidPoolOperator.sync as never;
 
 /** Spatial pyramid pooling, off the JavaScript thread. */
-export const spatialPyramidPool: (
-  input: TensorLike,
-  options?: SpatialPyramidPoolOptions & AsyncOptions,
-) => Promise<Tensor> = spatialPyramidPoolOperator.async;
+export const spatialPyramidPool: ForwardAsync<[input: TensorLike], SpatialPyramidPoolOptions, Tensor, true> =
+  spatialPyramidPoolOperator.async as never;

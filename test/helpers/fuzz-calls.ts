@@ -346,7 +346,9 @@ export function validBoxes(r: BoxRegion): Arbitrary<{ boxes: unknown; count: num
       [list.length, r.columns],
     ).map((boxes) => ({ boxes, count: list.length })),
   );
-  if (r.forms === 'rows-only' || r.batch === 0) return asRows;
+  // The same rows as plain numbers (number[][]): they are float32 values already, so nothing is rounded.
+  const asNumberRows = rows.map((list) => ({ boxes: list.map(([b, c]) => [b, ...c]), count: list.length }));
+  if (r.forms === 'rows-only' || r.batch === 0) return fc.oneof(asRows, asRows, asNumberRows);
   // [K, columns - 1]: only for a batch of one image.
   const asCoordinates = fc
     .array(boxCoordinates(r), { maxLength: 4 })
@@ -364,8 +366,8 @@ export function validBoxes(r: BoxRegion): Arbitrary<{ boxes: unknown; count: num
       ).map((tensors) => ({ boxes: tensors, count: perImage.reduce((sum, list) => sum + list.length, 0) })),
     );
   return r.batch === 1
-    ? fc.oneof(asRows, asRows, asRows, asCoordinates, asList)
-    : fc.oneof(asRows, asRows, asRows, asList);
+    ? fc.oneof(asRows, asRows, asRows, asNumberRows, asCoordinates, asList)
+    : fc.oneof(asRows, asRows, asRows, asNumberRows, asList);
 }
 
 // ---- Valid calls, one builder per family.
@@ -1026,6 +1028,14 @@ function boxShapeCorruption(op: OperatorName, callArgs: unknown[]): Arbitrary<Co
     fc.integer({ min: 1, max: 4 }).map((images) => Array.from({ length: images }, () => tensor([1, 4]))),
     fc.tuple(rows, fc.integer({ min: 3, max: 6 })).map(([k, c]) => [tensor([k, c])]),
     wrongType.map((v) => [v]),
+    // number[][] gone wrong: a flat list of numbers, a row of a wrong width, a row that is not a row of numbers.
+    fc.integer({ min: 1, max: 3 }).map((k) => Array.from({ length: k * 5 }, () => 0)),
+    fc
+      .integer({ min: 0, max: 7 })
+      .filter((c) => c < 4 || c > 6)
+      .map((c) => [Array.from({ length: c }, () => 0)]),
+    wrongType.map((v) => [[0, 0, 0, 1, 1], v]),
+    wrongType.map((v) => [[0, v, 0, 1, 1]]),
   );
   return wrong.map((boxes) => ({
     args: set(args, where, boxes) as unknown[],

@@ -77,8 +77,28 @@ function pooledSize(value: unknown, name: string): [number, number] {
   return refuse(`${name} is not n or [h, w]`);
 }
 
-/** K, the number of box rows (docs/api.md "Tensors": [K, columns], [K, columns-1] for N == 1, or one [L_i, columns-1] per image). */
+/** K of number[][] boxes (docs/api.md "Tensors"): rows of numbers, all of one of the `widths`. */
+function numberRowCount(rows: unknown[], widths: number[], name: string): number {
+  const first = rows[0];
+  if (!Array.isArray(first)) refuse(`${name}[0] is not a row`);
+  const width = first.length;
+  if (!widths.includes(width)) refuse(`${name}[0] has ${width} numbers`);
+  Array.from(rows, (row: unknown, k) => {
+    if (!Array.isArray(row) || row.length !== width) refuse(`${name}[${k}] is not a row of ${width}`);
+    if (!Array.from(row, (v: unknown) => typeof v === 'number').every(Boolean))
+      refuse(`${name}[${k}] has a non-number`);
+  });
+  return rows.length;
+}
+
+/**
+ * K, the number of box rows (docs/api.md "Tensors": [K, columns], [K, columns-1] for N == 1, one
+ * [L_i, columns-1] per image, or number[][] rows of as many numbers as the tensor forms' columns).
+ */
 function roiCount(boxes: unknown, batch: number, columns: number, name: string): number {
+  if (Array.isArray(boxes) && Array.isArray(boxes[0])) {
+    return numberRowCount(boxes, batch === 1 ? [columns, columns - 1] : [columns], name);
+  }
   if (Array.isArray(boxes)) {
     if (boxes.length > batch) refuse(`${name} has more tensors than images`);
     return Array.from(boxes, (item: unknown, i) => {
@@ -156,7 +176,13 @@ export function documentedOutput(op: OperatorName, args: readonly unknown[]): Do
       const options = optionsObject(args[4], true);
       const layout = layoutOf(options, 'NHWC');
       const map = mapOf(args[0], 'image', layout);
-      const [K, c] = tensorDims(args[1], 'boxes', 2) as [number, number];
+      const boxes = args[1];
+      const [K, c] =
+        Array.isArray(boxes) && boxes.length > 0
+          ? [numberRowCount(boxes, [4], 'boxes'), 4]
+          : Array.isArray(boxes)
+            ? [0, 4] // no rows
+            : (tensorDims(boxes, 'boxes', 2) as [number, number]);
       if (c !== 4) refuse('boxes are not [K,4]');
       const [h, w] = pooledSize(args[3], 'cropSize');
       return output(layout === 'NHWC' ? [K, h, w, map.channels] : [K, map.channels, h, w]);
