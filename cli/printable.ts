@@ -16,6 +16,8 @@ export const maxPrintedLength = 2000;
  */
 const unprintable = /[\p{Cc}\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]|\p{Cs}/u;
 
+const unprintableEverywhere = new RegExp(unprintable.source, 'gu');
+
 const namedEscapes: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 function escapeCharacter(character: string): string {
@@ -23,6 +25,11 @@ function escapeCharacter(character: string): string {
   if (named !== undefined) return named;
   const code = character.codePointAt(0) as number;
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** `text` with every unprintable character written as its escape; no other change, no bound. */
+export function escapeUnprintable(text: string): string {
+  return text.replace(unprintableEverywhere, escapeCharacter);
 }
 
 /**

@@ -13,7 +13,8 @@ import { decodeFloat64 } from './elements.js';
 import { failer, readFileBytes, type ReadFileOptions } from './file-error.js';
 import { parseJsonText } from './json-text.js';
 import { npyLayout, parseNpy } from './npy.js';
-import { describeJson, printable, quote } from './quote.js';
+import { printable } from '../printable.js';
+import { describeJson, quote } from './quote.js';
 
 export interface BoxesFile {
   /**

@@ -17,7 +17,8 @@ import {
 } from './elements.js';
 import { failer, readFileBytes, type ReadFileOptions } from './file-error.js';
 import { parsePythonLiteral, type PyValue } from './python-literal.js';
-import { printable, quote } from './quote.js';
+import { printable } from '../printable.js';
+import { quote } from './quote.js';
 
 export type NpyArray = LoadedTensor;
 

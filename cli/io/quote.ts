@@ -2,23 +2,12 @@
 // one-line message: control characters and the invisible characters that reorder or hide text are
 // escaped, so a file cannot put a newline, a terminal escape sequence or a forged
 // "roi-ops batch: ..." line into stderr, and the text is cut to a prefix, so a 36 MB field makes
-// a short message. It imports nothing: the whole command line may use it.
+// a short message. Which characters are unprintable, and their escapes, is ../printable.ts's.
+
+import { escapeUnprintable } from '../printable.js';
 
 /** How many characters of an untrusted text a message shows by default. */
 export const shownCharacters = 80;
-
-// What JSON.stringify leaves as it is but a terminal would act on or hide: DEL and the C1
-// controls (0x9b is a one-byte CSI), the soft hyphen, the line and paragraph separators, the
-// bidirectional marks, embeddings and isolates (which reorder what follows), zero-width
-// characters, the byte order mark and the interlinear annotation marks.
-const invisible = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
-
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const controls = /[\u0000-\u001f]/g;
-
-function escapeInvisible(text: string): string {
-  return text.replace(invisible, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 /** At most `limit` UTF-16 units of `text`, never ending in half of a surrogate pair. */
 function prefix(text: string, limit: number): string {
@@ -34,17 +23,10 @@ function prefix(text: string, limit: number): string {
  * `"abc..."... (1234567 characters)`.
  */
 export function quote(text: string, limit = shownCharacters): string {
-  const shown = escapeInvisible(JSON.stringify(prefix(text, limit)));
+  // JSON.stringify escapes the quotes, backslashes and C0 controls; escapeUnprintable the rest
+  // that a terminal would act on or hide (DEL, C1 controls, bidirectional and zero-width marks).
+  const shown = escapeUnprintable(JSON.stringify(prefix(text, limit)));
   return text.length > limit ? `${shown}... (${text.length} characters)` : shown;
-}
-
-/**
- * `text` without quotes, escaped like quote()'s, cut to `limit` characters with "...": for text
- * that is mostly ours but may carry a piece of a file (JSON.parse's messages quote the input).
- */
-export function printable(text: string, limit = 4 * shownCharacters): string {
-  const escaped = escapeInvisible(prefix(text, limit)).replace(controls, (char) => JSON.stringify(char).slice(1, -1));
-  return text.length > limit ? `${escaped}...` : escaped;
 }
 
 /**

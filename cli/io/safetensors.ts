@@ -7,7 +7,8 @@
 // in Maps (a dtype "constructor" is unknown, not Object's constructor) and quoted when shown.
 import { decodeElements, elementCount, type LoadedTensor, type StoredElements, type TensorLayout } from './elements.js';
 import { failer } from './file-error.js';
-import { describeJson, printable, quote } from './quote.js';
+import { printable } from '../printable.js';
+import { describeJson, quote } from './quote.js';
 
 /** The limit the reference implementation sets, so a bad length cannot make us allocate gigabytes. */
 export const safetensorsMaxHeaderLength = 100_000_000;

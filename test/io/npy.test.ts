@@ -141,7 +141,7 @@ describe('header parsing', () => {
     expect(() => parseNpy(withHeader(header, floats(1, 2)), 'x.npy')).toThrow(
       new FileFormatError(
         'x.npy',
-        'dtype "f4\\u001b[2J\\u009b\\u0085" is not supported; expected float32, float64, int32 or int64',
+        'dtype "f4\\u001b[2J\\x9b\\x85" is not supported; expected float32, float64, int32 or int64',
       ),
     );
     const keyed = `{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'a\rb': 1}`;
