@@ -117,16 +117,25 @@ class FieldReader {
   }
 }
 
+/**
+ * `roi-align` and `roi_align` (torchvision's spelling) -> `roiAlign`: the command line takes an
+ * operator's name as the API spells it, in kebab-case or in snake_case.
+ */
+function camelCase(name: string): string {
+  return name.replace(/[-_]([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
 function readOperator(read: FieldReader): ForwardOperator {
   const op = read.name('op', 'an operator name');
   if (op === undefined)
     read.fail(`missing ${read.spelling('op')}: the operator to run (${forwardOperators.join(', ')})`);
-  if (!forwardOperators.includes(op as ForwardOperator)) {
+  const name = camelCase(op);
+  if (!forwardOperators.includes(name as ForwardOperator)) {
     read.fail(
-      `unknown operator ${describe(op)} for ${read.spelling('op')}; expected one of ${forwardOperators.join(', ')}`,
+      `unknown operator ${describe(op)} for ${read.spelling('op')}; expected one of ${forwardOperators.join(', ')} (or roi-align, roi_align)`,
     );
   }
-  return op as ForwardOperator;
+  return name as ForwardOperator;
 }
 
 /**

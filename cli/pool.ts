@@ -37,6 +37,18 @@ function summary(report: JobReport): string {
   );
 }
 
+/**
+ * The library's refusal of a required option left out (`for options.outputSize but received
+ * undefined`: its message for every required option, lib/validate.ts readOptions) is, on the
+ * command line, a flag left out: a usage error naming the flag, exit 2.
+ */
+function missingFlag(spec: JobSpec, error: unknown): UsageError | undefined {
+  if (!(error instanceof TypeError)) return undefined;
+  const missing = /expected a value \(it is required\) for options\.(\w+) but received undefined$/.exec(error.message);
+  const flag = missing === null ? undefined : flagOf(missing[1] as string);
+  return flag?.startsWith('--') ? new UsageError(`missing ${flag}: ${spec.op} requires it`) : undefined;
+}
+
 export const poolCommand: Command = {
   name: 'pool',
   summary: 'run one operator on a feature map file and a boxes file, write the result as .npy',
@@ -68,7 +80,9 @@ export const poolCommand: Command = {
     removeStaleTemporaries(jobOutputs(spec));
     const text = values['max-job-bytes'];
     const maxJobBytes = typeof text === 'string' ? parseByteSize('max-job-bytes', text) : defaultMaxJobBytes();
-    const report = await runJob(spec, places, { maxJobBytes });
+    const report = await runJob(spec, places, { maxJobBytes }).catch((error: unknown) => {
+      throw missingFlag(spec, error) ?? error;
+    });
     for (const notice of report.notices) process.stderr.write(`roi-ops pool: note: ${printable(notice)}\n`);
     process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${summary(report)}\n`);
     return 0;

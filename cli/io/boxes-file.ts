@@ -89,15 +89,18 @@ export function boxesArgument(boxes: BoxesFile): { data: Float32Array; shape: nu
 export function parseBoxesNpy(bytes: Uint8Array, name: string): BoxesFile {
   const fail = failer(name);
   const { shape, stored, dataOffset } = npyLayout(bytes, name);
-  if (stored.kind !== 'float') fail('holds integers; boxes must be float32 or float64');
   const [rows, columns] = shape as [number, number];
   if (shape.length !== 2 || !allowedColumns.includes(columns)) {
     fail(`has shape ${formatShape(shape)}; boxes must be [K, 4], [K, 5] or [K, 6]`);
   }
+  // float32 is passed as read (zero-copy); float64 and integer boxes (pixel coordinates saved
+  // as int32/int64) go to the library as float64 rows, judged before it narrows them.
   const data =
-    stored.size === 8
+    stored.kind === 'float' && stored.size === 8
       ? decodeFloat64(bytes, dataOffset, rows * columns, stored.littleEndian)
-      : (parseNpy(bytes, name).data as Float32Array);
+      : stored.kind === 'float'
+        ? (parseNpy(bytes, name).data as Float32Array)
+        : Float64Array.from(parseNpy(bytes, name).data);
   return { data, shape: [rows, columns], notices: [] };
 }
 

@@ -379,6 +379,42 @@ describe('roi-ops pool writes what the library call returns', () => {
     expect((await readTensorFile(file('f8.npy'))).data).toEqual(roiAlignSync(map, boxes, { outputSize: 2 }).data);
   });
 
+  it('takes operator names in kebab-case and snake_case (--op roi-align, roi_align)', async () => {
+    for (const op of ['roi-align', 'roi_align']) {
+      const result = pool(
+        ...['--op', op, '--input', 'map.npy', '--boxes', 'boxes.json', '--output', `${op}.npy`, '--output-size', '2'],
+      );
+      expect(result.status, result.stderr).toBe(0);
+      expect((await readTensorFile(file(`${op}.npy`))).data).toEqual(roiAlignSync(map, boxes, { outputSize: 2 }).data);
+    }
+  });
+
+  it('reads integer .npy boxes (int32 and int64, as pixel boxes are often saved)', async () => {
+    const rows = [0, 2, 3, 15, 20, 1, 0, 0, 27, 23];
+    writeNpy(file('boxes-i4.npy'), { data: Int32Array.from(rows), shape: [2, 5] });
+    writeFileSync(
+      file('boxes-i8.npy'),
+      Buffer.concat([npyHeader('<i8', [2, 5]), new Uint8Array(BigInt64Array.from(rows.map(BigInt)).buffer)]),
+    );
+    const want = roiAlignSync(map, { data: Float32Array.from(rows), shape: [2, 5] }, { outputSize: 2 }).data;
+    for (const name of ['boxes-i4.npy', 'boxes-i8.npy']) {
+      const result = pool(
+        ...['--op', 'roiAlign', '--input', 'map.npy', '--boxes', name, '--output', `${name}-out.npy`],
+        ...['--output-size', '2'],
+      );
+      expect(result.status, result.stderr).toBe(0);
+      expect((await readTensorFile(file(`${name}-out.npy`))).data).toEqual(want);
+    }
+  });
+
+  it('a missing --output-size is a usage error naming the flag (exit 2)', () => {
+    const result = pool('--op', 'psRoiAlign', '--input', 'map.npy', '--boxes', 'boxes.json', '--output', 'no-size.npy');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('roi-ops pool: missing --output-size: psRoiAlign requires it\n');
+    expect(result.stderr).toContain('Usage: roi-ops pool --op NAME');
+    expect(existsSync(file('no-size.npy'))).toBe(false);
+  });
+
   it('takes a negative number after a flag as its value (--sampling-ratio -1), as typed', async () => {
     const result = pool(
       ...['--op', 'roiAlign', '--input', 'map.npy', '--boxes', 'boxes.json', '--output', 'negative.npy'],

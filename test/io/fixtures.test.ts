@@ -145,7 +145,8 @@ describe('bad fixtures: a FileFormatError that names the file and what is wrong'
     ['boxes-ragged.csv', 'line 4 has 3 values but the header (line 1) has 4'],
     ['boxes-bad.json', 'row 2 column 3 is the string "2"; expected a number (or null for NaN)'],
     ['f4-1d.npy', 'has shape [3]; boxes must be [K, 4], [K, 5] or [K, 6]'],
-    ['i8.npy', 'holds integers; boxes must be float32 or float64'],
+    // Integers are read (pixel boxes saved as int64); this one has the wrong shape.
+    ['i8.npy', 'has shape [2,3]; boxes must be [K, 4], [K, 5] or [K, 6]'],
     ['f4.npy', 'has shape [2,3,4]; boxes must be [K, 4], [K, 5] or [K, 6]'],
   ])('boxes: %s', async (name, problem) => {
     const path = fixture(name);
