@@ -116,8 +116,7 @@ Status run_float32(const FeatureMap* maps, int64_t count, const PooledOutput& ou
   try {
     Float32Call call(execution);
     std::vector<FeatureMap> views(static_cast<size_t>(count));
-    for (int64_t i = 0; i < count; ++i)
-      if (!call.widen(maps[i], views[static_cast<size_t>(i)])) return kNoMemoryForFloat32;
+    if (!call.widen(maps, count, views.data())) return kNoMemoryForFloat32;
     PooledOutput out_view;
     if (!call.output(out, out_view)) return kNoMemoryForFloat32;
     const Status status = kernel(views.data(), out_view, execution);
