@@ -75,7 +75,11 @@ function bfloat16ToFloat32Bits(b: number): number {
 }
 
 /** `bits` (16-bit patterns of `type`) widened into `into` (default: a new array). */
-export function widen(bits: Uint16Array, type: HalfType, into = new Float32Array(bits.length)): Float32Array {
+export function widen(
+  bits: Uint16Array,
+  type: HalfType,
+  into: Float32Array = new Float32Array(bits.length),
+): Float32Array {
   if (type === 'float16') {
     const table = float16Values();
     for (let i = 0; i < bits.length; i++) into[i] = table[bits[i] as number] as number;
