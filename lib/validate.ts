@@ -343,17 +343,16 @@ const mapExpected =
   "a Float32Array, a Float16Array, or a Uint16Array of 16-bit patterns with dtype (or an ort.Tensor's type) 'float16' or 'bfloat16'";
 
 /**
- * What a map tensor says its elements are: `dtype` (plain objects) or `type` (ort.Tensor);
- * undefined when it says nothing.
+ * What a map tensor says its elements are, and under which key: `dtype` (plain objects) or
+ * `type` (ort.Tensor); `declared` is undefined when it says nothing.
  */
-function declaredType(fn: string, argument: string, value: Record<string, unknown>): DType | undefined {
+function declaredType(fn: string, argument: string, value: Record<string, unknown>) {
   const key = value.dtype !== undefined ? 'dtype' : 'type';
   const declared = value[key];
-  if (declared === undefined) return undefined;
-  if (declared !== 'float32' && declared !== 'float16' && declared !== 'bfloat16') {
+  if (declared !== undefined && declared !== 'float32' && declared !== 'float16' && declared !== 'bfloat16') {
     throw invalidType(fn, `${argument}.${key}`, "'float32', 'float16' or 'bfloat16'", declared);
   }
-  return declared;
+  return { key, declared: declared as DType | undefined };
 }
 
 /**
@@ -365,8 +364,7 @@ function declaredType(fn: string, argument: string, value: Record<string, unknow
 export function readInputMap(fn: string, argument: string, value: unknown, layout: Layout): InputMap {
   const expected = 'a tensor {data, shape} or {data, dims}';
   if (!is.object(value) || types.isTypedArray(value)) throw invalidType(fn, argument, expected, value);
-  const declared = declaredType(fn, argument, value);
-  const key = value.dtype !== undefined ? 'dtype' : 'type';
+  const { key, declared } = declaredType(fn, argument, value);
   const data = value.data;
   let bits: Uint16Array;
   let dtype: HalfType;
@@ -381,6 +379,7 @@ export function readInputMap(fn: string, argument: string, value: unknown, layou
     if (declared !== undefined && declared !== 'float16') {
       throw invalidType(fn, `${argument}.${key}`, "'float16' (the data is a Float16Array)", declared);
     }
+    checkMemory(fn, `${argument}.data`, 'a Float16Array', data); // before viewing its buffer
     bits = new Uint16Array(data.buffer, data.byteOffset, data.length);
     dtype = 'float16';
   } else if (types.isUint16Array(data)) {
@@ -392,6 +391,7 @@ export function readInputMap(fn: string, argument: string, value: unknown, layou
         declared,
       );
     }
+    checkMemory(fn, `${argument}.data`, 'a Uint16Array', data);
     bits = data;
     dtype = declared;
   } else if (Array.isArray(data)) {
@@ -399,7 +399,6 @@ export function readInputMap(fn: string, argument: string, value: unknown, layou
   } else {
     throw invalidType(fn, `${argument}.data`, mapExpected, data);
   }
-  checkMemory(fn, `${argument}.data`, `a ${data.constructor.name}`, data);
   const shape = readShape(fn, argument, value, elementCount(bits), 4);
   return { bits, dtype, ...mapDimensions(fn, argument, shape, layout) };
 }

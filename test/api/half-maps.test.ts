@@ -398,6 +398,18 @@ describe('16-bit maps: Float16Array and refusals', () => {
     expect(roiOps.spatialPyramidPoolSync(map).dtype).toBe('float32');
   });
 
+  it('refuses a detached 16-bit map, naming it', () => {
+    const bits = new Uint16Array(18);
+    structuredClone(bits.buffer, { transfer: [bits.buffer] });
+    expect(() =>
+      roiOps.roiAlignSync({ data: bits, shape, dtype: 'float16' } as never, boxes, { outputSize: 2 }),
+    ).toThrow(
+      new TypeError(
+        'roiAlignSync: expected a Uint16Array for input.data but received one whose ArrayBuffer is detached (transferred away, e.g. by postMessage or structuredClone)',
+      ),
+    );
+  });
+
   it('refuses a 16-bit out that overlaps the 16-bit map', () => {
     const bits = new Uint16Array(18 + 8);
     const map = { data: bits.subarray(0, 18), shape, dtype: 'float16' };
