@@ -7,7 +7,7 @@ import { formatShape, invalidType, rangeError } from '../errors.js';
 import { alignGeometry } from '../geometry/align.js';
 import { inferScales, mapLevels } from '../geometry/levels.js';
 import { roiRowIsValid } from '../geometry/rows.js';
-import { mapStorage, type FeatureMap, type InputMap } from '../model.js';
+import { isHalfMap, mapStorage, type FeatureMap, type InputMap } from '../model.js';
 import type { AsyncOptions, Boxes, MultiScaleRoiAlignOptions, Tensor, TensorLike } from '../types.js';
 import { forwardOutput, mapIndices, read, readInputMap } from '../validate.js';
 import { operator } from './operator.js';
@@ -41,7 +41,15 @@ function readPyramid(fn: string, features: unknown, layout: FeatureMap['layout']
   }
   const levels = mapIndices(features, (level, i) => readInputMap(fn, `features[${i}]`, level, layout));
   const first = levels[0] as InputMap;
+  const dtypeOf = (level: InputMap) => (isHalfMap(level) ? level.dtype : 'float32');
   levels.forEach((level, i) => {
+    // One element type for the pyramid: the kernels widen every level the same way.
+    if (dtypeOf(level) !== dtypeOf(first)) {
+      throw new TypeError(
+        `${fn}: features[${i}] holds ${dtypeOf(level)} values but features[0] holds ${dtypeOf(first)}; ` +
+          'every level must share its element type',
+      );
+    }
     if (level.batch !== first.batch || level.channels !== first.channels) {
       throw rangeError(
         fn,

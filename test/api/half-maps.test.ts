@@ -398,6 +398,22 @@ describe('16-bit maps: Float16Array and refusals', () => {
     expect(roiOps.spatialPyramidPoolSync(map).dtype).toBe('float32');
   });
 
+  it('refuses a pyramid whose levels hold different element types', () => {
+    const level = (dtype?: 'float16' | 'bfloat16') =>
+      dtype === undefined ? { data: new Float32Array(18), shape } : { data: new Uint16Array(18), shape, dtype };
+    const options = { outputSize: 2, scales: [1, 1] };
+    for (const [second, named] of [
+      ['bfloat16', 'bfloat16'],
+      [undefined, 'float32'],
+    ] as const) {
+      expect(() => roiOps.multiScaleRoiAlignSync([level('float16'), level(second)] as never, boxes, options)).toThrow(
+        new TypeError(
+          `multiScaleRoiAlignSync: features[1] holds ${named} values but features[0] holds float16; every level must share its element type`,
+        ),
+      );
+    }
+  });
+
   it('refuses a detached 16-bit map, naming it', () => {
     const bits = new Uint16Array(18);
     structuredClone(bits.buffer, { transfer: [bits.buffer] });
