@@ -269,8 +269,9 @@ Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows&
     const FeatureMap& map = levels.maps[l];
     const Status status = check_map(map);
     if (!status.ok()) return status;
-    if (map.batch != first.batch || map.channels != first.channels || map.layout != first.layout)
-      return Status::invalid("feature levels differ in batch size, channels or layout");
+    if (map.batch != first.batch || map.channels != first.channels || map.layout != first.layout ||
+        map.type != first.type)
+      return Status::invalid("feature levels differ in batch size, channels, layout or element type");
     if (!std::isfinite(levels.scales[l])) return Status::invalid("spatial scale must be finite");
   }
   if (rois.columns != 5) return Status::invalid("multiScaleRoiAlign takes RoI rows of 5");
