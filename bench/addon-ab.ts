@@ -48,7 +48,7 @@ function callOf(lib: typeof RoiOps, w: Workload): SyncCall {
   ) => { data: Float32Array };
   const input = w.op === 'multiScaleRoiAlign' ? w.inputs : w.inputs[0];
   const oneThreadNchw = { layout: 'NCHW', threads: 1 };
-  const options: { out?: Float32Array } = { ...w.options, ...oneThreadNchw };
+  const options: { out?: Float32Array | Uint16Array } = { ...w.options, ...oneThreadNchw };
   options.out = call(input, w.boxes, options).data;
   return () => call(input, w.boxes, options);
 }

@@ -17,6 +17,46 @@ export interface FeatureMap {
   layout: Layout;
 }
 
+/** The element types a map or an output may have (docs/api.md "16-bit feature maps"). */
+export type DType = 'float32' | 'float16' | 'bfloat16';
+export type HalfType = Exclude<DType, 'float32'>;
+
+/**
+ * A 16-bit feature map as the caller passed it: its elements are the bit patterns in `bits`,
+ * read in place; a backend widens them to float32 exactly before (or while) pooling.
+ */
+export interface HalfMap extends Omit<FeatureMap, 'data'> {
+  bits: Uint16Array;
+  dtype: HalfType;
+}
+
+/** A forward job's map: float32 elements, or 16-bit patterns. */
+export type InputMap = FeatureMap | HalfMap;
+
+export function isHalfMap(map: InputMap): map is HalfMap {
+  return 'bits' in map;
+}
+
+/** The typed array under a map, whichever its element type (for overlap checks). */
+export function mapStorage(map: InputMap): Float32Array | Uint16Array {
+  return isHalfMap(map) ? map.bits : map.data;
+}
+
+/**
+ * A forward job as validation builds it and the backends receive it: `Job` (what the float32
+ * kernels read) with every FeatureMap an InputMap, and its output float32 or, when
+ * `outputDtype` says so, a Uint16Array of 16-bit patterns rounded to nearest-even.
+ */
+export type ForwardCall<Job> = {
+  [K in keyof Job]: K extends 'out'
+    ? Float32Array | Uint16Array
+    : Job[K] extends FeatureMap
+      ? InputMap
+      : Job[K] extends FeatureMap[]
+        ? InputMap[]
+        : Job[K];
+} & { outputDtype: DType };
+
 /** The boxes of a call as the kernels read them: `count` rows of BoxColumns values, row-major (boxes.ts reads every box form into this). */
 export interface RoiRows {
   data: Float32Array;

@@ -2,14 +2,26 @@
 
 export type Shape = readonly number[];
 
-/** What every operator returns: a fresh (or caller-supplied) Float32Array and its shape. */
+/** The element types of maps and outputs (docs/api.md "16-bit feature maps"). */
+export type DType = 'float32' | 'float16' | 'bfloat16';
+
+/**
+ * What every operator returns: a fresh (or caller-supplied) array, its shape and its element
+ * type. With `outputDtype` 'float16' or 'bfloat16' the data is a Uint16Array of bit patterns
+ * (or the caller's Float16Array `out`); the type says Float32Array, the default.
+ */
 export interface Tensor {
   data: Float32Array;
   shape: number[];
+  /** Set by every operator; optional so that a `{data, shape}` built by hand is a Tensor too. */
+  dtype?: DType;
 }
 
 /** A tensor as users hold it: a plain `{data, shape}` object or onnxruntime-node's `ort.Tensor` (`{data, dims}`). */
-export type TensorLike = { data: Float32Array; shape: Shape } | { data: Float32Array; dims: Shape } | OrtTensorLike;
+export type TensorLike =
+  | { data: Float32Array | Uint16Array; shape: Shape; dtype?: DType }
+  | { data: Float32Array | Uint16Array; dims: Shape; type?: string }
+  | OrtTensorLike;
 
 /**
  * onnxruntime-node's `ort.Tensor` as onnxruntime-common declares it (what `session.run()` resolves to):
@@ -56,9 +68,11 @@ interface PoolingOptions {
   /** Reject invalid box rows ('error', default) or pool them to zeros ('zero'). */
   invalidBoxes?: InvalidBoxPolicy;
   /** Write the result here instead of a new array; its length must match the output shape. */
-  out?: Float32Array;
+  out?: Float32Array | Uint16Array;
   /** Threads this call may use (default: getNumThreads()). Results do not depend on it. */
   threads?: number;
+  /** The output's element type: 'float32' (default), or 'float16' / 'bfloat16' rounded to nearest-even. */
+  outputDtype?: DType;
 }
 
 export interface RoiPoolOptions extends PoolingOptions {
@@ -135,8 +149,9 @@ export interface SpatialPyramidPoolOptions {
   /** Layout of the input. The output is [N or K, C * sum(l*l)] either way. Default 'NCHW'. */
   layout?: Layout;
   invalidBoxes?: InvalidBoxPolicy;
-  out?: Float32Array;
+  out?: Float32Array | Uint16Array;
   threads?: number;
+  outputDtype?: DType;
 }
 
 /** cropAndResize (TensorFlow tf.image.crop_and_resize, docs/semantics.md "cropAndResize"). */
@@ -148,8 +163,9 @@ export interface CropAndResizeOptions {
   /** Layout of the image and the output. Default 'NHWC', as TensorFlow. */
   layout?: Layout;
   invalidBoxes?: InvalidBoxPolicy;
-  out?: Float32Array;
+  out?: Float32Array | Uint16Array;
   threads?: number;
+  outputDtype?: DType;
 }
 
 /** preciseRoiPool (PrRoIPool, docs/semantics.md "preciseRoiPool"): the exact integral of the bilinear interpolant. */

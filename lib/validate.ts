@@ -4,7 +4,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { types } from 'node:util';
 
 import { formatShape, invalidType, invalidValue, rangeError, unusableBuffer } from './errors.js';
-import type { FeatureMap } from './model.js';
+import type { DType, FeatureMap, HalfType, InputMap } from './model.js';
 import type { Layout } from './types.js';
 
 /** The longest typed array this engine can allocate, in elements (Node 20 on 64-bit: 2^32). */
@@ -141,6 +141,15 @@ export const read = {
     checkMemory(fn, argument, 'a Float32Array', value);
     return value;
   }) as Reader<Float32Array>,
+  /** A forward operator's `out`: float32, or 16-bit patterns (forwardOutput checks it against outputDtype). */
+  outputArray: ((fn, argument, value) => {
+    const expected = 'a Float32Array, a Uint16Array or a Float16Array';
+    if (!(is.float32Array(value) || types.isUint16Array(value) || isFloat16Array(value))) {
+      throw invalidType(fn, argument, expected, value);
+    }
+    checkMemory(fn, argument, `a ${value.constructor.name}`, value);
+    return value;
+  }) as Reader<OutputArray>,
   int32Array: ((fn, argument, value) => {
     if (!types.isInt32Array(value)) throw invalidType(fn, argument, 'an Int32Array', value);
     checkMemory(fn, argument, 'an Int32Array', value);
@@ -261,6 +270,17 @@ export function readTensor(fn: string, argument: string, value: unknown, rank?: 
   const data = value.data;
   if (!is.float32Array(data)) throw invalidType(fn, `${argument}.data`, 'a Float32Array', data);
   checkMemory(fn, `${argument}.data`, 'a Float32Array', data);
+  return { data, shape: readShape(fn, argument, value, elementCount(data), rank) };
+}
+
+/** A tensor's `shape` (or ort's `dims`): integers >= 0, `rank` of them when set, whose product is `length`. */
+function readShape(
+  fn: string,
+  argument: string,
+  value: Record<string, unknown>,
+  length: number,
+  rank: number | undefined,
+): number[] {
   const shapeKey = 'shape' in value && value.shape !== undefined ? 'shape' : 'dims';
   const rawShape = value[shapeKey];
   if (!Array.isArray(rawShape)) throw invalidType(fn, `${argument}.shape`, 'an array of dimensions', rawShape);
@@ -270,11 +290,10 @@ export function readTensor(fn: string, argument: string, value: unknown, rank?: 
     throw invalidValue(fn, `${argument}.${shapeKey}`, `${rank} dimensions`, rawShape);
   }
   const elements = shape.reduce((a, b) => a * b, 1);
-  const length = elementCount(data);
   if (length !== elements) {
     throw rangeError(fn, `${argument}.data has ${length} elements, shape ${formatShape(shape)} needs ${elements}`);
   }
-  return { data, shape };
+  return shape;
 }
 
 /**
@@ -294,21 +313,111 @@ function refusePlainArrayMap(fn: string, argument: string, value: unknown, layou
   }
 }
 
-export function readFeatureMap(fn: string, argument: string, value: unknown, layout: Layout): FeatureMap {
-  refusePlainArrayMap(fn, argument, value, layout);
-  const { data, shape } = readTensor(fn, argument, value, 4);
+/** A map's dimensions by name, from its 4-d shape in `layout`, with at least one pixel. */
+function mapDimensions(fn: string, argument: string, shape: number[], layout: Layout) {
   const [batch, a, b, c] = shape as [number, number, number, number];
-  const map: FeatureMap =
+  const dims =
     layout === 'NCHW'
-      ? { data, batch, channels: a, height: b, width: c, layout }
-      : { data, batch, height: a, width: b, channels: c, layout };
-  if (map.height < 1 || map.width < 1) {
+      ? { batch, channels: a, height: b, width: c, layout }
+      : { batch, height: a, width: b, channels: c, layout };
+  if (dims.height < 1 || dims.width < 1) {
     throw rangeError(
       fn,
       `${argument} has shape ${formatShape(shape)} (${layout}): height and width must be at least 1`,
     );
   }
-  return map;
+  return dims;
+}
+
+/**
+ * A float32 map (backward operators, whose maps and gradients stay float32). A 16-bit map is
+ * refused saying so, rather than as a wrong array type.
+ */
+export function readFeatureMap(fn: string, argument: string, value: unknown, layout: Layout): FeatureMap {
+  refusePlainArrayMap(fn, argument, value, layout);
+  refuseHalfTensor(fn, argument, value);
+  const { data, shape } = readTensor(fn, argument, value, 4);
+  return { data, ...mapDimensions(fn, argument, shape, layout) };
+}
+
+/** Backward operators take float32 only: a 16-bit tensor is refused with that reason. */
+export function refuseHalfTensor(fn: string, argument: string, value: unknown): void {
+  if (!is.object(value)) return;
+  const data = value.data;
+  if (types.isUint16Array(data) || isFloat16Array(data)) {
+    throw invalidType(fn, `${argument}.data`, 'a Float32Array (backward operators take and give float32 only)', data);
+  }
+}
+
+/** The brand check of %TypedArray%.prototype[@@toStringTag]: true for a real Float16Array (Node 24+) only. */
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)
+  ?.get as (this: unknown) => string | undefined;
+
+export function isFloat16Array(value: unknown): value is ArrayBufferView & { length: number } {
+  return ArrayBuffer.isView(value) && typedArrayTag.call(value) === 'Float16Array';
+}
+
+const mapExpected =
+  "a Float32Array, a Float16Array, or a Uint16Array of 16-bit patterns with dtype (or an ort.Tensor's type) 'float16' or 'bfloat16'";
+
+/**
+ * What a map tensor says its elements are, and under which key: `dtype` (plain objects) or
+ * `type` (ort.Tensor); `declared` is undefined when it says nothing.
+ */
+function declaredType(fn: string, argument: string, value: Record<string, unknown>) {
+  const key = value.dtype !== undefined ? 'dtype' : 'type';
+  const declared = value[key];
+  if (declared !== undefined && declared !== 'float32' && declared !== 'float16' && declared !== 'bfloat16') {
+    throw invalidType(fn, `${argument}.${key}`, "'float32', 'float16' or 'bfloat16'", declared);
+  }
+  return { key, declared: declared as DType | undefined };
+}
+
+/**
+ * A forward operator's map (docs/api.md "16-bit feature maps"): float32 data, a Float16Array,
+ * or a Uint16Array of float16 / bfloat16 patterns whose dtype (or ort.Tensor type) says which.
+ * Nothing is copied: a 16-bit map's patterns are read where they lie (a Float16Array through
+ * a Uint16Array view of its memory).
+ */
+export function readInputMap(fn: string, argument: string, value: unknown, layout: Layout): InputMap {
+  refusePlainArrayMap(fn, argument, value, layout);
+  const expected = 'a tensor {data, shape} or {data, dims}';
+  if (!is.object(value) || types.isTypedArray(value)) throw invalidType(fn, argument, expected, value);
+  const { key, declared } = declaredType(fn, argument, value);
+  const data = value.data;
+  let bits: Uint16Array;
+  let dtype: HalfType;
+  if (is.float32Array(data)) {
+    if (declared !== undefined && declared !== 'float32') {
+      throw invalidType(fn, `${argument}.${key}`, "'float32' (the data is a Float32Array)", declared);
+    }
+    checkMemory(fn, `${argument}.data`, 'a Float32Array', data);
+    const shape = readShape(fn, argument, value, elementCount(data), 4);
+    return { data, ...mapDimensions(fn, argument, shape, layout) };
+  } else if (isFloat16Array(data)) {
+    if (declared !== undefined && declared !== 'float16') {
+      throw invalidType(fn, `${argument}.${key}`, "'float16' (the data is a Float16Array)", declared);
+    }
+    checkMemory(fn, `${argument}.data`, 'a Float16Array', data); // before viewing its buffer
+    bits = new Uint16Array(data.buffer, data.byteOffset, data.length);
+    dtype = 'float16';
+  } else if (types.isUint16Array(data)) {
+    if (declared === undefined || declared === 'float32') {
+      throw invalidType(
+        fn,
+        `${argument}.${key}`,
+        "'float16' or 'bfloat16' (a Uint16Array holds 16-bit patterns; the tensor must say which format)",
+        declared,
+      );
+    }
+    checkMemory(fn, `${argument}.data`, 'a Uint16Array', data);
+    bits = data;
+    dtype = declared;
+  } else {
+    throw invalidType(fn, `${argument}.data`, mapExpected, data);
+  }
+  const shape = readShape(fn, argument, value, elementCount(bits), 4);
+  return { bits, dtype, ...mapDimensions(fn, argument, shape, layout) };
 }
 
 /**
@@ -316,7 +425,42 @@ export function readFeatureMap(fn: string, argument: string, value: unknown, lay
  * with the buffers in `avoid`, named for the message), else a new array. Refuses sizes over
  * the engine's limit before allocating anything.
  */
-export function outputBuffer<T extends Float32Array | Int32Array>(
+/** What a forward operator's `out` may be: float32, or 16-bit patterns (a Float16Array's are float16). */
+export type OutputArray = Float32Array | Uint16Array | (ArrayBufferView & { length: number });
+
+/**
+ * A forward operator's output for `outputDtype`: `out` when given (a Float32Array for float32;
+ * a Uint16Array, or a Float16Array for float16, for 16 bits), else a new array. `result` is
+ * what the caller gets back (their own array when they passed one), `data` what the kernels
+ * write (a Uint16Array view of a Float16Array's memory).
+ */
+export function forwardOutput(
+  fn: string,
+  shape: number[],
+  given: OutputArray | undefined,
+  dtype: DType,
+  avoid: ReadonlyArray<readonly [ArrayBufferView, string]>,
+): { data: Float32Array | Uint16Array; result: OutputArray } {
+  if (dtype === 'float32') {
+    if (given !== undefined && !is.float32Array(given)) {
+      throw invalidType(fn, 'options.out', "a Float32Array (options.outputDtype is 'float32')", given);
+    }
+    const data = outputBuffer(fn, 'options.out', shape, given, (n) => new Float32Array(n), avoid);
+    return { data, result: data };
+  }
+  let bits: Uint16Array | undefined;
+  if (given === undefined || types.isUint16Array(given)) bits = given;
+  else if (dtype === 'float16' && isFloat16Array(given)) {
+    bits = new Uint16Array(given.buffer, given.byteOffset, given.length);
+  } else {
+    const expected = dtype === 'float16' ? 'a Uint16Array or a Float16Array' : 'a Uint16Array';
+    throw invalidType(fn, 'options.out', `${expected} (options.outputDtype is '${dtype}')`, given);
+  }
+  const data = outputBuffer(fn, 'options.out', shape, bits, (n) => new Uint16Array(n), avoid);
+  return { data, result: given ?? data };
+}
+
+export function outputBuffer<T extends Float32Array | Int32Array | Uint16Array>(
   fn: string,
   argument: string,
   shape: number[],

@@ -162,7 +162,8 @@ for (const layout of ['NCHW', 'NHWC']) {
 const binding = createRequire(import.meta.url)('node-gyp-build')(root);
 const input = new Float32Array(1 * 2 * 4 * 4);
 const rois = new Float32Array([0, 0, 0, 3, 3]);
-const alignArgs = (out) => [input, 1, 2, 4, 4, 0, rois, 1, out, 2, 2, 1, 2, false, 0, 1 << 24, 0];
+// (input, inputType, N, C, H, W, layout, rois, K, out, outputType, PH, PW, scale, ratio, aligned, mode, budget, threads)
+const alignArgs = (out) => [input, 0, 1, 2, 4, 4, 0, rois, 1, out, 0, 2, 2, 1, 2, false, 0, 1 << 24, 0];
 // An Async entry takes its abort flag and the function it settles with last (lib/backend/native.ts).
 const callAsync = (fn, ...args) =>
   new Promise((resolve, reject) =>
@@ -172,7 +173,26 @@ assert.throws(() => binding.roiAlignSync(...alignArgs(new Float32Array(7))), Ran
 await assert.rejects(callAsync(binding.roiAlignAsync, ...alignArgs(new Float32Array(7))), RangeError);
 assert.throws(() => binding.roiAlignSync(...alignArgs(new Float64Array(8))), TypeError);
 await assert.rejects(
-  callAsync(binding.roiPoolAsync, input, 1, 2, 4, 4, 0, rois, 1, new Float32Array(8), new Int32Array(3), 2, 2, 1, 0, 0),
+  callAsync(
+    binding.roiPoolAsync,
+    input,
+    0,
+    1,
+    2,
+    4,
+    4,
+    0,
+    rois,
+    1,
+    new Float32Array(8),
+    0,
+    new Int32Array(3),
+    2,
+    2,
+    1,
+    0,
+    0,
+  ),
   RangeError,
 );
 

@@ -19,18 +19,49 @@ import { roiAlignRotatedReference } from '../reference/roi-align-rotated.js';
 import { roiAlignReference } from '../reference/roi-align.js';
 import { roiPoolReference } from '../reference/roi-pool.js';
 import { spatialPyramidReference } from '../reference/spatial-pyramid.js';
+import { isHalfMap, type FeatureMap, type ForwardCall, type HalfType, type InputMap } from '../model.js';
+import { narrow, widen } from '../reference/half.js';
 import type { Backend, Jobs, Operator } from './types.js';
 
+/**
+ * A forward job run on the float32 reference kernel: its 16-bit maps widened to float32
+ * first (a copy of each, 4 bytes per element, for the call), its output computed in a
+ * float32 array and rounded into the 16-bit one when outputDtype asks for it.
+ */
+function float32Kernel(kernel: (job: never) => void) {
+  return (call: ForwardCall<object>): void => {
+    const job: Record<string, unknown> = { ...call };
+    for (const [key, value] of Object.entries(call)) {
+      if (Array.isArray(value)) job[key] = value.map((item: unknown) => (isMap(item) ? widenMap(item) : item));
+      else if (isMap(value)) job[key] = widenMap(value);
+    }
+    const out = call.outputDtype === 'float32' ? null : (job.out as Uint16Array);
+    if (out !== null) job.out = new Float32Array(out.length);
+    kernel(job as never);
+    if (out !== null) narrow(job.out as Float32Array, call.outputDtype as HalfType, out);
+  };
+}
+
+function isMap(value: unknown): value is InputMap {
+  return typeof value === 'object' && value !== null && 'layout' in value && 'channels' in value;
+}
+
+function widenMap(map: InputMap): FeatureMap {
+  if (!isHalfMap(map)) return map;
+  const { bits, dtype, ...dims } = map;
+  return { ...dims, data: widen(bits, dtype) };
+}
+
 const kernels: { [Op in Operator]: (job: Jobs[Op]) => void } = {
-  roiPool: roiPoolReference,
-  roiAlign: roiAlignReference,
-  psRoiPool: psRoiPoolReference,
-  psRoiAlign: psRoiAlignReference,
-  roiAlignRotated: roiAlignRotatedReference,
-  multiScaleRoiAlign: multiScaleRoiAlignReference,
-  spatialPyramidPool: spatialPyramidReference,
-  cropAndResize: cropAndResizeReference,
-  preciseRoiPool: preciseRoiPoolReference,
+  roiPool: float32Kernel(roiPoolReference),
+  roiAlign: float32Kernel(roiAlignReference),
+  psRoiPool: float32Kernel(psRoiPoolReference),
+  psRoiAlign: float32Kernel(psRoiAlignReference),
+  roiAlignRotated: float32Kernel(roiAlignRotatedReference),
+  multiScaleRoiAlign: float32Kernel(multiScaleRoiAlignReference),
+  spatialPyramidPool: float32Kernel(spatialPyramidReference),
+  cropAndResize: float32Kernel(cropAndResizeReference),
+  preciseRoiPool: float32Kernel(preciseRoiPoolReference),
   roiPoolBackward: roiPoolBackwardReference,
   roiAlignBackward: roiAlignBackwardReference,
   psRoiPoolBackward: psRoiPoolBackwardReference,

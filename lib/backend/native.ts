@@ -3,7 +3,7 @@
 // interface.
 import { createRequire } from 'node:module';
 
-import type { FeatureMap } from '../model.js';
+import { isHalfMap, type DType, type FeatureMap, type InputMap } from '../model.js';
 import { operators, type Operator } from '../operators.js';
 import { packageRoot } from '../package.js';
 import type { SimdLevel } from '../types.js';
@@ -54,22 +54,34 @@ const binsCode = { overlap: 0, split: 1 } as const;
 const modeCode = { avg: 0, max: 1, 'onnx-max': 2 } as const;
 const poolModeCode = { max: 0, avg: 1 } as const;
 const methodCode = { bilinear: 0, nearest: 1 } as const;
+const typeCode = { float32: 0, float16: 1, bfloat16: 2 } as const;
 
 // Each operator's binding arguments by name (wire.ts orders them; wire-order.ts turns them into
 // the positional array). Built by assignment, never by object spread: on Node 20 a spread costs
 // microseconds a call, as much as a whole tiny pooling call.
 
+/** A map's elements as the addon reads them: the Float32Array, or a 16-bit map's patterns. */
+function mapData(map: InputMap): Float32Array | Uint16Array {
+  return isHalfMap(map) ? map.bits : map.data;
+}
+
+function mapType(map: InputMap): number {
+  return isHalfMap(map) ? typeCode[map.dtype] : typeCode.float32;
+}
+
 /** What every forward binding but multiScaleRoiAlign starts with: the input map, RoI rows and output. */
 function forwardArguments(job: {
-  input: FeatureMap;
+  input: InputMap;
   rois: Float32Array | null;
   roiCount: number;
-  out: Float32Array;
+  out: Float32Array | Uint16Array;
+  outputDtype: DType;
 }): WireGroup<'forward'> {
   const { input } = job;
   const { batch, channels, height, width } = input;
   return {
-    input: input.data,
+    input: mapData(input),
+    inputType: mapType(input),
     batch,
     channels,
     height,
@@ -78,6 +90,7 @@ function forwardArguments(job: {
     rois: job.rois,
     roiCount: job.roiCount,
     out: job.out,
+    outputType: typeCode[job.outputDtype],
   };
 }
 
@@ -156,9 +169,10 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => WireArguments<Op> } = 
   psRoiAlign: (job) => withPsAlignOptions(forwardArguments(job), job),
   roiAlignRotated: (job) => withRotatedOptions(forwardArguments(job), job),
   multiScaleRoiAlign: (job) => {
-    const first = job.levels[0] as FeatureMap;
+    const first = job.levels[0] as InputMap;
     return {
-      levels: job.levels.map((level) => level.data),
+      levels: job.levels.map(mapData),
+      inputType: mapType(first),
       batch: first.batch,
       channels: first.channels,
       levelSizes: job.levels.flatMap((level) => [level.height, level.width]),
@@ -168,6 +182,7 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => WireArguments<Op> } = 
       roiCount: job.roiCount,
       roiLevels: job.levelOfRoi,
       out: job.out,
+      outputType: typeCode[job.outputDtype],
       pooledHeight: job.pooledHeight,
       pooledWidth: job.pooledWidth,
       samplingRatio: job.samplingRatio,
@@ -183,6 +198,7 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => WireArguments<Op> } = 
       rois: job.rois,
       roiCount,
       out: job.out,
+      outputDtype: job.outputDtype,
     }) as WireArguments<'spatialPyramidPool'>;
     named.levels = Int32Array.from(job.levels);
     named.spatialScale = job.spatialScale;
@@ -196,6 +212,7 @@ const argumentsOf: { [Op in Operator]: (job: Jobs[Op]) => WireArguments<Op> } = 
       rois: job.boxes,
       roiCount: job.boxCount,
       out: job.out,
+      outputDtype: job.outputDtype,
     }) as WireArguments<'cropAndResize'>;
     named.boxIndices = job.boxIndices;
     named.cropHeight = job.cropHeight;

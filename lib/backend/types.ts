@@ -3,6 +3,7 @@
 // runs. A job is a validated call: every buffer allocated, every option resolved.
 import type {
   CropAndResizeJob,
+  ForwardCall,
   MultiScaleRoiAlignJob,
   PreciseRoiPoolBackwardJob,
   PreciseRoiPoolJob,
@@ -29,19 +30,21 @@ export interface AlignLimits {
 }
 
 /**
- * Every operator and direction a backend runs (lib/operators.ts), with the job it takes. The
+ * Every operator and direction a backend runs (lib/operators.ts), with the job it takes: a
+ * forward job's maps may hold 16-bit patterns and its output may be 16-bit (ForwardCall);
+ * backward jobs are float32 throughout. The
  * backends' tables ({ [Op in Operator]: ... Jobs[Op] }) index it, so a missing job is a type error.
  */
 export interface Jobs {
-  roiPool: RoiPoolJob;
-  roiAlign: RoiAlignJob & AlignLimits;
-  psRoiPool: PsRoiPoolJob;
-  psRoiAlign: PsRoiAlignJob & AlignLimits;
-  roiAlignRotated: RoiAlignRotatedJob & AlignLimits;
-  multiScaleRoiAlign: MultiScaleRoiAlignJob & AlignLimits;
-  spatialPyramidPool: SpatialPyramidJob;
-  cropAndResize: CropAndResizeJob;
-  preciseRoiPool: PreciseRoiPoolJob;
+  roiPool: ForwardCall<RoiPoolJob>;
+  roiAlign: ForwardCall<RoiAlignJob> & AlignLimits;
+  psRoiPool: ForwardCall<PsRoiPoolJob>;
+  psRoiAlign: ForwardCall<PsRoiAlignJob> & AlignLimits;
+  roiAlignRotated: ForwardCall<RoiAlignRotatedJob> & AlignLimits;
+  multiScaleRoiAlign: ForwardCall<MultiScaleRoiAlignJob> & AlignLimits;
+  spatialPyramidPool: ForwardCall<SpatialPyramidJob>;
+  cropAndResize: ForwardCall<CropAndResizeJob>;
+  preciseRoiPool: ForwardCall<PreciseRoiPoolJob>;
   roiPoolBackward: RoiPoolBackwardJob;
   roiAlignBackward: RoiAlignBackwardJob & AlignLimits;
   psRoiPoolBackward: PsRoiPoolBackwardJob;

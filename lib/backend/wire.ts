@@ -25,12 +25,17 @@ const rois = {
   roiCount: 'integer K',
 } as const;
 
+/** The element type of a forward map or output: a Uint16Array of 16-bit patterns unless float32. */
+const elementType = 'integer: 0 float32 (a Float32Array), 1 float16, 2 bfloat16 (a Uint16Array of bit patterns)';
+
 /** What every forward binding but multiScaleRoiAlign starts with. */
 const forward = {
-  input: 'Float32Array: [N,C,H,W] or [N,H,W,C]',
+  input: 'Float32Array or Uint16Array (inputType): [N,C,H,W] or [N,H,W,C]',
+  inputType: elementType,
   ...shape,
   ...rois,
-  out: 'Float32Array the kernel writes, in the layout of the input',
+  out: 'Float32Array or Uint16Array (outputType) the kernel writes, in the layout of the input',
+  outputType: elementType,
 } as const;
 
 /** What every backward binding starts with: the forward's (input, ..., rois, K, out) order. */
@@ -80,6 +85,7 @@ const rotatedRois = {
   rois: 'Float32Array: K rows of (batchIndex, cx, cy, w, h, angle in degrees, counter-clockwise)',
 } as const;
 const psPooled = 'Float32Array: [K,C/(PH*PW),PH,PW] or [K,PH,PW,C/(PH*PW)]';
+const psPooledOut = 'Float32Array or Uint16Array (outputType): [K,C/(PH*PW),PH,PW] or [K,PH,PW,C/(PH*PW)]';
 
 export const wire = {
   roiPool: {
@@ -90,11 +96,12 @@ export const wire = {
     ...threads,
   },
   roiAlign: { ...forward, ...alignOptions },
-  psRoiPool: { ...forward, out: psPooled, ...binsOnly },
-  psRoiAlign: { ...forward, out: psPooled, ...psAlignOptions },
+  psRoiPool: { ...forward, out: psPooledOut, ...binsOnly },
+  psRoiAlign: { ...forward, out: psPooledOut, ...psAlignOptions },
   roiAlignRotated: { ...forward, ...rotatedRois, ...rotatedOptions },
   multiScaleRoiAlign: {
-    levels: 'array of L Float32Arrays (finest first), each [N,C,H_l,W_l] or [N,H_l,W_l,C]',
+    levels: 'array of L Float32Arrays or Uint16Arrays (inputType, finest first), each [N,C,H_l,W_l] or [N,H_l,W_l,C]',
+    inputType: elementType,
     batch: 'integer N',
     channels: 'integer C',
     levelSizes: 'array of 2L integers [H_0, W_0, H_1, W_1, ...]',
@@ -103,7 +110,8 @@ export const wire = {
     rois: 'Float32Array: K rows of (batchIndex, x1, y1, x2, y2) in image coordinates',
     roiCount: 'integer K',
     roiLevels: 'Int32Array of K level indices (-1 or out of range: a row of zeros)',
-    out: 'Float32Array: [K,C,PH,PW] or [K,PH,PW,C]',
+    out: 'Float32Array or Uint16Array (outputType): [K,C,PH,PW] or [K,PH,PW,C]',
+    outputType: elementType,
     pooledHeight: 'integer PH >= 1',
     pooledWidth: 'integer PW >= 1',
     samplingRatio: 'integer (<= 0: adaptive)',
@@ -115,19 +123,21 @@ export const wire = {
     ...forward,
     rois: 'Float32Array: K rows of (batchIndex, x1, y1, x2, y2), or null: one row per image over its whole map',
     roiCount: 'integer K (0 when rois is null)',
-    out: 'Float32Array: [rows, C*sum(l*l)] in both layouts, each level flattened (C, l, l)',
+    out: 'Float32Array or Uint16Array (outputType): [rows, C*sum(l*l)] in both layouts, each level flattened (C, l, l)',
     levels: 'Int32Array of grid sizes l >= 1, in output order',
     spatialScale: 'finite number',
     mode: 'integer: 0 max, 1 avg',
     ...threads,
   },
   cropAndResize: {
-    input: 'Float32Array: the images, [N,C,H,W] or [N,H,W,C]',
+    input: 'Float32Array or Uint16Array (inputType): the images, [N,C,H,W] or [N,H,W,C]',
+    inputType: elementType,
     ...shape,
     rois: 'Float32Array: K rows of 4 normalized (y1, x1, y2, x2)',
     roiCount: 'integer K',
     boxIndices: 'Int32Array of K image indices',
-    out: 'Float32Array: [K,h,w,C] (NHWC) or [K,C,h,w] (NCHW)',
+    out: 'Float32Array or Uint16Array (outputType): [K,h,w,C] (NHWC) or [K,C,h,w] (NCHW)',
+    outputType: elementType,
     cropHeight: 'integer h >= 1',
     cropWidth: 'integer w >= 1',
     method: 'integer: 0 bilinear, 1 nearest',

@@ -25,6 +25,7 @@ import {
   read,
   readFeatureMap,
   readTensor,
+  refuseHalfTensor,
   type OptionValues,
 } from '../validate.js';
 import {
@@ -40,14 +41,15 @@ import {
 } from './pooling.js';
 import { operator } from './operator.js';
 
-const { spatialScale, layout, invalidBoxes, out, threads } = poolingOptions;
+const { spatialScale, layout, invalidBoxes, threads } = poolingOptions;
 
 const backwardOptions = {
   inputShape: { read: read.list(read.integer(0), 'non-negative integers'), required: true },
   outputSize: { read: read.outputSize, default: undefined as [number, number] | undefined },
   layout,
   invalidBoxes,
-  out,
+  // Backward operators take and give float32 only (docs/api.md "16-bit feature maps").
+  out: { read: read.float32Array, default: undefined as Float32Array | undefined },
   threads,
 };
 
@@ -87,6 +89,7 @@ function prepareBackward(
   if (shape.length !== 4) {
     throw rangeError(fn, `expected a 4-D shape for options.inputShape but received ${formatShape(shape)}`);
   }
+  refuseHalfTensor(fn, 'gradOutput', gradOutput);
   const grad = readTensor(fn, 'gradOutput', gradOutput, 4);
   const data = outputBuffer(fn, 'options.out', shape, opts.out, (n) => new Float32Array(n), [
     [grad.data, 'gradOutput'],
@@ -139,7 +142,7 @@ function prepareBackward(
 }
 
 function gradient(job: { gradInput: FeatureMap }, shape: number[]): Tensor {
-  return { data: job.gradInput.data, shape };
+  return { data: job.gradInput.data, shape, dtype: 'float32' };
 }
 
 // ---- roiPoolBackward: the gradient goes to each bin's argmax pixel (docs/semantics.md "roiPool").

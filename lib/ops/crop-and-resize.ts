@@ -4,13 +4,14 @@
 // `extrapolationValue` outside the image. NHWC by default, as TensorFlow.
 import { copyNumberRows } from '../boxes.js';
 import { formatShape, invalidType, rangeError } from '../errors.js';
+import { mapStorage } from '../model.js';
 import type { BoxRows, CropAndResizeOptions, ForwardAsync, ForwardSync, Tensor, TensorLike } from '../types.js';
-import { checkMemory, elementCount, outputBuffer, read, readFeatureMap, readTensor } from '../validate.js';
+import { checkMemory, elementCount, forwardOutput, read, readInputMap, readTensor } from '../validate.js';
 import { warnIfCropBoxesOutside } from '../warnings.js';
 import { operator } from './operator.js';
 import { poolingOptions, readCallOptions } from './pooling.js';
 
-const { invalidBoxes, out, threads } = poolingOptions;
+const { invalidBoxes, out, threads, outputDtype } = poolingOptions;
 
 const cropAndResizeOptions = {
   method: { read: read.oneOf(['bilinear', 'nearest'] as const), default: 'bilinear' as const },
@@ -19,6 +20,7 @@ const cropAndResizeOptions = {
   invalidBoxes,
   out,
   threads,
+  outputDtype,
 };
 
 /** Every entry, a hole included (every() skips holes), an integer an Int32Array holds. */
@@ -112,7 +114,7 @@ function checkCropBoxes(
 
 const cropAndResizeOperator = operator('cropAndResize', 4, (fn, image, boxes, boxIndices, cropSize, options) => {
   const opts = readCallOptions(fn, options ?? {}, cropAndResizeOptions);
-  const map = readFeatureMap(fn, 'image', image, opts.layout);
+  const map = readInputMap(fn, 'image', image, opts.layout);
   const box = readCropBoxes(fn, boxes);
   const K = box.count;
   const indices = readBoxIndices(fn, boxIndices, K);
@@ -121,9 +123,7 @@ const cropAndResizeOperator = operator('cropAndResize', 4, (fn, image, boxes, bo
   const [cropHeight, cropWidth] = read.outputSize(fn, 'cropSize', cropSize);
   const C = map.channels;
   const shape = opts.layout === 'NHWC' ? [K, cropHeight, cropWidth, C] : [K, C, cropHeight, cropWidth];
-  const data = outputBuffer(fn, 'options.out', shape, opts.out, (n) => new Float32Array(n), [
-    [map.data, 'the image data'],
-  ]);
+  const output = forwardOutput(fn, shape, opts.out, opts.outputDtype, [[mapStorage(map), 'the image data']]);
   const job = {
     image: map,
     boxes: box.data,
@@ -133,10 +133,11 @@ const cropAndResizeOperator = operator('cropAndResize', 4, (fn, image, boxes, bo
     cropWidth,
     method: opts.method,
     extrapolationValue: opts.extrapolationValue,
-    out: data,
+    out: output.data,
+    outputDtype: opts.outputDtype,
     threads: opts.threads ?? 0,
   };
-  return { job, result: { data: job.out, shape } };
+  return { job, result: { data: output.result as Tensor['data'], shape, dtype: opts.outputDtype } };
 });
 
 type CropAndResizeArguments = [

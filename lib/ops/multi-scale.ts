@@ -7,9 +7,9 @@ import { formatShape, invalidType, rangeError } from '../errors.js';
 import { alignGeometry } from '../geometry/align.js';
 import { inferScales, mapLevels } from '../geometry/levels.js';
 import { roiRowIsValid } from '../geometry/rows.js';
-import type { FeatureMap } from '../model.js';
-import type { Boxes, ForwardAsync, ForwardSync, MultiScaleRoiAlignOptions, TensorLike } from '../types.js';
-import { mapIndices, outputBuffer, read, readFeatureMap } from '../validate.js';
+import { isHalfMap, mapStorage, type FeatureMap, type InputMap } from '../model.js';
+import type { Boxes, ForwardAsync, ForwardSync, MultiScaleRoiAlignOptions, Tensor, TensorLike } from '../types.js';
+import { forwardOutput, mapIndices, read, readInputMap } from '../validate.js';
 import { warnIfBoxesOutside } from '../warnings.js';
 import { operator } from './operator.js';
 import { checkSampleBudget, poolingOptions, readCallOptions, samplingOptions } from './pooling.js';
@@ -36,13 +36,21 @@ const multiScaleOptions = {
 };
 
 /** The pyramid: 4-D maps of one layout, finest first, sharing N and C. */
-function readPyramid(fn: string, features: unknown, layout: FeatureMap['layout']): FeatureMap[] {
+function readPyramid(fn: string, features: unknown, layout: FeatureMap['layout']): InputMap[] {
   if (!Array.isArray(features) || features.length === 0) {
     throw invalidType(fn, 'features', 'a non-empty array of tensors (finest level first)', features);
   }
-  const levels = mapIndices(features, (level, i) => readFeatureMap(fn, `features[${i}]`, level, layout));
-  const first = levels[0] as FeatureMap;
+  const levels = mapIndices(features, (level, i) => readInputMap(fn, `features[${i}]`, level, layout));
+  const first = levels[0] as InputMap;
+  const dtypeOf = (level: InputMap) => (isHalfMap(level) ? level.dtype : 'float32');
   levels.forEach((level, i) => {
+    // One element type for the pyramid: the kernels widen every level the same way.
+    if (dtypeOf(level) !== dtypeOf(first)) {
+      throw new TypeError(
+        `${fn}: features[${i}] holds ${dtypeOf(level)} values but features[0] holds ${dtypeOf(first)}; ` +
+          'every level must share its element type',
+      );
+    }
     if (level.batch !== first.batch || level.channels !== first.channels) {
       throw rangeError(
         fn,
@@ -56,7 +64,7 @@ function readPyramid(fn: string, features: unknown, layout: FeatureMap['layout']
 
 function levelScales(
   fn: string,
-  levels: FeatureMap[],
+  levels: InputMap[],
   opts: { imageSizes?: Array<[number, number]>; scales?: number[] },
 ): number[] {
   if (opts.scales !== undefined && opts.imageSizes !== undefined) {
@@ -84,7 +92,7 @@ function levelScales(
 export function prepareMultiScaleRoiAlign(fn: string, features: unknown, boxes: unknown, options: unknown) {
   const opts = readCallOptions(fn, options, multiScaleOptions);
   const levels = readPyramid(fn, features, opts.layout);
-  const first = levels[0] as FeatureMap;
+  const first = levels[0] as InputMap;
   const scales = levelScales(fn, levels, opts);
   const rows = readBoxes(fn, boxes, first.batch);
   checkBoxRows(fn, rows, first.batch, opts.invalidBoxes);
@@ -93,13 +101,12 @@ export function prepareMultiScaleRoiAlign(fn: string, features: unknown, boxes: 
   const K = rows.count;
   const C = first.channels;
   const shape = opts.layout === 'NCHW' ? [K, C, pooledHeight, pooledWidth] : [K, pooledHeight, pooledWidth, C];
-  const out = outputBuffer(
+  const output = forwardOutput(
     fn,
-    'options.out',
     shape,
     opts.out,
-    (n) => new Float32Array(n),
-    levels.map((level, i) => [level.data, `features[${i}]`] as const),
+    opts.outputDtype,
+    levels.map((level, i) => [mapStorage(level), `features[${i}]`] as const),
   );
   const job = {
     levels,
@@ -107,7 +114,8 @@ export function prepareMultiScaleRoiAlign(fn: string, features: unknown, boxes: 
     rois: rows.data,
     roiCount: K,
     levelOfRoi: mapLevels(rows.data, K, scales, opts.canonicalScale, opts.canonicalLevel),
-    out,
+    out: output.data,
+    outputDtype: opts.outputDtype,
     pooledHeight,
     pooledWidth,
     samplingRatio: opts.samplingRatio,
@@ -128,7 +136,7 @@ export function prepareMultiScaleRoiAlign(fn: string, features: unknown, boxes: 
       pooledWidth,
     );
   });
-  return { job, result: { data: job.out, shape } };
+  return { job, result: { data: output.result as Tensor['data'], shape, dtype: opts.outputDtype } };
 }
 
 const multiScaleRoiAlignOperator = operator('multiScaleRoiAlign', 2, prepareMultiScaleRoiAlign);

@@ -24,12 +24,12 @@ function named<F extends (...args: never[]) => unknown>(fn: F, name: string): F 
  * not be bounded by the (empty) data, e.g. a [2^40, 2, 3, 0] map has no elements but 2^40
  * images of 6 pixels for a layout change to visit.
  */
-function writesNothing(result: { data: Float32Array }): boolean {
+function writesNothing(result: { data: ArrayBufferView & { BYTES_PER_ELEMENT: number } }): boolean {
   return elementCount(result.data) === 0;
 }
 
 /** The Sync and async functions of operator `op`, whose options are argument `optionsAt` (0-based). */
-export function operator<Op extends Operator, Result extends { data: Float32Array }>(
+export function operator<Op extends Operator, Result extends { data: Float32Array | Uint16Array }>(
   op: Op,
   optionsAt: number,
   prepare: Prepare<Op, Result>,

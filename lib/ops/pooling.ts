@@ -5,10 +5,18 @@ import { alignGeometry } from '../geometry/align.js';
 import { rotatedGeometry } from '../geometry/rotated.js';
 import { roiRowIsValid, rotatedRowIsValid } from '../geometry/rows.js';
 import { formatCount, rangeError } from '../errors.js';
-import type { BoxColumns, FeatureMap, PoolingJob, RoiRows } from '../model.js';
-import type { Layout } from '../types.js';
+import { mapStorage, type BoxColumns, type DType, type ForwardCall, type PoolingJob, type RoiRows } from '../model.js';
+import type { Layout, Tensor } from '../types.js';
+import {
+  forwardOutput,
+  read,
+  readInputMap,
+  readOptions,
+  type OptionTable,
+  type OptionValues,
+  type OutputArray,
+} from '../validate.js';
 import { warnIfBoxesOutside } from '../warnings.js';
-import { outputBuffer, read, readFeatureMap, readOptions, type OptionTable, type OptionValues } from '../validate.js';
 
 /** Options every RoI pooling operator takes (docs/api.md "Options every operator shares"). */
 export const poolingOptions = {
@@ -16,8 +24,9 @@ export const poolingOptions = {
   spatialScale: { read: read.positiveFinite, default: 1 },
   layout: { read: read.oneOf<Layout>(['NCHW', 'NHWC']), default: 'NCHW' as Layout },
   invalidBoxes: { read: read.oneOf(['error', 'zero'] as const), default: 'error' as const },
-  out: { read: read.float32Array, default: undefined as Float32Array | undefined },
+  out: { read: read.outputArray, default: undefined as OutputArray | undefined },
   threads: { read: read.integer(1, 65536), default: undefined as number | undefined },
+  outputDtype: { read: read.oneOf<DType>(['float32', 'float16', 'bfloat16']), default: 'float32' as DType },
 } satisfies OptionTable;
 
 /** The options of every RoIAlign-shaped operator's sampling grid. */
@@ -53,11 +62,13 @@ export function readCallOptions<Table extends OptionTable>(
 
 export type PoolingOptionValues = OptionValues<typeof poolingOptions>;
 
-/** A validated call: the job for the kernels and the shape of its output. */
+/** A validated call: the job for the kernels, the shape of its output and what the caller gets as its data. */
 export interface PreparedPooling {
-  job: PoolingJob;
+  job: ForwardCall<PoolingJob>;
   shape: number[];
   rows: RoiRows;
+  /** What the caller gets: its `out` when given (a Float16Array stays one), else the new output, and its dtype. */
+  result: Tensor;
 }
 
 /** How an operator's boxes and output differ from roiAlign's (the defaults). */
@@ -75,7 +86,7 @@ export function preparePooling(
   options: PoolingOptionValues,
   { columns = 5, outputChannels = (channels) => channels }: PoolingShape = {},
 ): PreparedPooling {
-  const map: FeatureMap = readFeatureMap(fn, 'input', input, options.layout);
+  const map = readInputMap(fn, 'input', input, options.layout);
   const rows = readBoxes(fn, boxes, map.batch, columns);
   checkBoxRows(fn, rows, map.batch, options.invalidBoxes, columns);
   warnIfBoxesOutside(fn, rows, columns, map, options.spatialScale);
@@ -83,15 +94,14 @@ export function preparePooling(
   const K = rows.count;
   const C = outputChannels(map.channels);
   const shape = options.layout === 'NCHW' ? [K, C, pooledHeight, pooledWidth] : [K, pooledHeight, pooledWidth, C];
-  const out = outputBuffer(fn, 'options.out', shape, options.out, (n) => new Float32Array(n), [
-    [map.data, 'the input data'],
-  ]);
+  const out = forwardOutput(fn, shape, options.out, options.outputDtype, [[mapStorage(map), 'the input data']]);
   return {
     job: {
       input: map,
       rois: rows.data,
       roiCount: K,
-      out,
+      out: out.data,
+      outputDtype: options.outputDtype,
       pooledHeight,
       pooledWidth,
       spatialScale: options.spatialScale,
@@ -99,6 +109,7 @@ export function preparePooling(
     },
     shape,
     rows,
+    result: { data: out.result as Tensor['data'], shape, dtype: options.outputDtype },
   };
 }
 

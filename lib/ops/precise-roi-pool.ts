@@ -6,8 +6,8 @@ import { poolingOptions, preparePooling, readCallOptions } from './pooling.js';
 
 const preciseRoiPoolOperator = operator('preciseRoiPool', 2, (fn, input, boxes, options) => {
   const opts = readCallOptions(fn, options, poolingOptions);
-  const { job, shape } = preparePooling(fn, input, boxes, opts);
-  return { job, result: { data: job.out, shape } };
+  const { job, result } = preparePooling(fn, input, boxes, opts);
+  return { job, result };
 });
 
 /** Precise RoI pooling (the exact integral over each bin), blocking. */

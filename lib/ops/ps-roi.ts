@@ -18,10 +18,10 @@ const psRoiAlignOptions = { ...poolingOptions, ...samplingOptions };
 
 const psRoiPoolOperator = operator('psRoiPool', 2, (fn, input, boxes, options) => {
   const opts = readCallOptions(fn, options, poolingOptions);
-  const { job, shape } = preparePooling(fn, input, boxes, opts, {
+  const { job, result } = preparePooling(fn, input, boxes, opts, {
     outputChannels: positionSensitiveChannels(fn, opts),
   });
-  return { job, result: { data: job.out, shape } };
+  return { job, result };
 });
 
 const psRoiAlignOperator = operator('psRoiAlign', 2, (fn, input, boxes, options) => {
@@ -30,7 +30,7 @@ const psRoiAlignOperator = operator('psRoiAlign', 2, (fn, input, boxes, options)
   const job = extendJob(prepared.job, { samplingRatio: opts.samplingRatio, maxSamplesPerRoi: opts.maxSamplesPerRoi });
   // docs/semantics.md "psRoiPool and psRoiAlign": always half-pixel aligned, no size clamp (alignGeometry's aligned form).
   checkSampleBudget(fn, job, prepared.rows, alignGrids(job, job.input.batch, true));
-  return { job, result: { data: job.out, shape: prepared.shape } };
+  return { job, result: prepared.result };
 });
 
 /** Position-sensitive RoI average pooling (torchvision ps_roi_pool), blocking. */

@@ -31,7 +31,7 @@ const roiAlignRotatedOperator = operator('roiAlignRotated', 2, (fn, input, boxes
     maxSamplesPerRoi: opts.maxSamplesPerRoi,
   });
   checkSampleBudget(fn, job, prepared.rows, rotatedGrids(job, job.input.batch, job.aligned));
-  return { job, result: { data: job.out, shape: prepared.shape } };
+  return { job, result: prepared.result };
 });
 
 /** RoIAlign over rotated boxes, blocking. Angle 0 equals roiAlign with the same `aligned`. */

@@ -25,7 +25,7 @@ const roiAlignOptions = {
 /** Validates a call and builds its kernel job and result, without running it. */
 export function prepareRoiAlign(fn: string, input: unknown, boxes: unknown, options: unknown) {
   const opts = readCallOptions(fn, options, roiAlignOptions);
-  const { job: pooling, shape, rows } = preparePooling(fn, input, boxes, opts);
+  const { job: pooling, rows, result } = preparePooling(fn, input, boxes, opts);
   const job = extendJob(pooling, {
     samplingRatio: opts.samplingRatio,
     aligned: opts.aligned,
@@ -33,7 +33,7 @@ export function prepareRoiAlign(fn: string, input: unknown, boxes: unknown, opti
     maxSamplesPerRoi: opts.maxSamplesPerRoi,
   });
   checkSampleBudget(fn, job, rows, alignGrids(job, job.input.batch, job.aligned));
-  return { job, result: { data: job.out, shape } };
+  return { job, result };
 }
 
 const roiAlignOperator = operator('roiAlign', 2, prepareRoiAlign);

@@ -1,5 +1,6 @@
 // roiPool / roiPoolSync: RoI max pooling (docs/api.md "roiPool"; docs/semantics.md "roiPool").
 import { rangeError } from '../errors.js';
+import { mapStorage } from '../model.js';
 import type { Boxes, ForwardAsync, ForwardSync, RoiPoolOptions, RoiPoolResult, Tensor, TensorLike } from '../types.js';
 import { outputBuffer, read } from '../validate.js';
 import { operator } from './operator.js';
@@ -15,7 +16,7 @@ const roiPoolOptions = {
 /** Validates a call and builds its kernel job and result, without running it. */
 export function prepareRoiPool(fn: string, input: unknown, boxes: unknown, options: unknown) {
   const opts = readCallOptions(fn, options, roiPoolOptions);
-  const { job: pooling, shape } = preparePooling(fn, input, boxes, opts);
+  const { job: pooling, shape, result: pooled } = preparePooling(fn, input, boxes, opts);
   if (opts.returnArgmax && pooling.input.height * pooling.input.width > 2 ** 31 - 1) {
     throw rangeError(fn, 'returnArgmax needs a plane of at most 2^31-1 pixels, as argmax is an Int32Array of h*W+w');
   }
@@ -24,12 +25,12 @@ export function prepareRoiPool(fn: string, input: unknown, boxes: unknown, optio
   }
   const argmax = opts.returnArgmax
     ? outputBuffer(fn, 'options.argmaxOut', shape, opts.argmaxOut, (n) => new Int32Array(n), [
-        [pooling.input.data, 'the input data'],
+        [mapStorage(pooling.input), 'the input data'],
         [pooling.out, 'options.out'],
       ])
     : null;
   const job = extendJob(pooling, { bins: opts.bins, argmax });
-  const result: RoiPoolResult = argmax ? { data: job.out, shape, argmax } : { data: job.out, shape };
+  const result: RoiPoolResult = argmax ? { ...pooled, argmax } : pooled;
   return { job, result };
 }
 

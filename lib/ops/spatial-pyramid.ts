@@ -3,13 +3,14 @@
 // (or each box) over an l x l grid of roiPool's bins; the levels are flattened as
 // (C, l, l) and concatenated in the given order: [N or K, C * sum(l^2)].
 import { checkBoxRows, readBoxes } from '../boxes.js';
+import { mapStorage } from '../model.js';
 import type { ForwardAsync, ForwardSync, SpatialPyramidPoolOptions, Tensor, TensorLike } from '../types.js';
-import { outputBuffer, read, readFeatureMap } from '../validate.js';
+import { forwardOutput, read, readInputMap } from '../validate.js';
 import { warnIfBoxesOutside } from '../warnings.js';
 import { operator } from './operator.js';
 import { poolingOptions, readCallOptions } from './pooling.js';
 
-const { spatialScale, layout, invalidBoxes, out, threads } = poolingOptions;
+const { spatialScale, layout, invalidBoxes, out, threads, outputDtype } = poolingOptions;
 
 const spatialPyramidOptions = {
   levels: { read: read.list(read.integer(1, 2 ** 16), 'positive integers'), default: [1, 2, 4] },
@@ -20,11 +21,12 @@ const spatialPyramidOptions = {
   invalidBoxes,
   out,
   threads,
+  outputDtype,
 };
 
 const spatialPyramidPoolOperator = operator('spatialPyramidPool', 1, (fn, input, options) => {
   const opts = readCallOptions(fn, options ?? {}, spatialPyramidOptions);
-  const map = readFeatureMap(fn, 'input', input, opts.layout);
+  const map = readInputMap(fn, 'input', input, opts.layout);
   let rois: Float32Array | null = null;
   let count = map.batch;
   if (opts.boxes !== undefined) {
@@ -36,9 +38,7 @@ const spatialPyramidPoolOperator = operator('spatialPyramidPool', 1, (fn, input,
   }
   const cells = opts.levels.reduce((sum, l) => sum + l * l, 0);
   const shape = [count, map.channels * cells];
-  const data = outputBuffer(fn, 'options.out', shape, opts.out, (n) => new Float32Array(n), [
-    [map.data, 'the input data'],
-  ]);
+  const output = forwardOutput(fn, shape, opts.out, opts.outputDtype, [[mapStorage(map), 'the input data']]);
   const job = {
     input: map,
     rois,
@@ -46,10 +46,11 @@ const spatialPyramidPoolOperator = operator('spatialPyramidPool', 1, (fn, input,
     levels: opts.levels,
     spatialScale: opts.spatialScale,
     mode: opts.mode,
-    out: data,
+    out: output.data,
+    outputDtype: opts.outputDtype,
     threads: opts.threads ?? 0,
   };
-  return { job, result: { data: job.out, shape } };
+  return { job, result: { data: output.result as Tensor['data'], shape, dtype: opts.outputDtype } };
 });
 
 /** Spatial pyramid pooling of each image (or each box in options.boxes), blocking. */

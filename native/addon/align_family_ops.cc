@@ -29,7 +29,8 @@ Napi::Value multi_scale_roi_align_forward(const Napi::CallbackInfo& info, bool a
   using Wire = wire::MultiScaleRoiAlign;
   const ArgReader args(info);
   CallMemory memory(async);
-  const std::vector<Napi::Float32Array> level_data = args.float32_arrays(Wire::levels, 1024);
+  const roiops::ElementType type = args.element_type(Wire::input_type);
+  const std::vector<Napi::TypedArray> level_data = args.map_arrays(Wire::levels, 1024, type);
   const auto level_count = static_cast<uint32_t>(level_data.size());
   const int64_t batch = args.integer(Wire::batch, 0, kMaxDimension);
   const int64_t channels = args.integer(Wire::channels, 0, kMaxDimension);
@@ -39,7 +40,7 @@ Napi::Value multi_scale_roi_align_forward(const Napi::CallbackInfo& info, bool a
   std::vector<roiops::FeatureMap> maps(level_count);
   for (uint32_t l = 0; l < level_count; ++l) {
     roiops::FeatureMap& map = maps[l];
-    hold_data(memory, level_data[l], map);
+    hold_map_data(memory, level_data[l], type, map);
     map.batch = batch;
     map.channels = channels;
     map.height = sizes[2 * l];

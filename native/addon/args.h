@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "roiops/tensor.h"
+
 namespace roiops_addon {
 
 class ArgReader {
@@ -33,6 +35,24 @@ class ArgReader {
     return v.As<Napi::Float32Array>();
   }
 
+  Napi::Uint16Array uint16_array(size_t index) const {
+    Napi::Value v = info_[index];
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint16_array)
+      fail(index, "a Uint16Array");
+    return v.As<Napi::Uint16Array>();
+  }
+
+  // A Float32Array (float32) or a Uint16Array (16-bit patterns), as `type` says.
+  Napi::TypedArray map_array(size_t index, roiops::ElementType type) const {
+    return type == roiops::ElementType::float32 ? Napi::TypedArray(float32_array(index))
+                                                : Napi::TypedArray(uint16_array(index));
+  }
+
+  // An element type: 0 float32, 1 float16, 2 bfloat16.
+  roiops::ElementType element_type(size_t index) const {
+    return static_cast<roiops::ElementType>(integer(index, 0, 2));
+  }
+
   Napi::Int32Array int32_array(size_t index) const {
     Napi::Value v = info_[index];
     if (!is_int32_array(v)) fail(index, "an Int32Array");
@@ -47,16 +67,20 @@ class ArgReader {
     return v.As<Napi::Int32Array>();
   }
 
-  // A JavaScript array of at most `max_count` Float32Arrays.
-  std::vector<Napi::Float32Array> float32_arrays(size_t index, uint32_t max_count) const {
+  // A JavaScript array of at most `max_count` Float32Arrays (float32) or Uint16Arrays (16-bit), as `type` says.
+  std::vector<Napi::TypedArray> map_arrays(size_t index, uint32_t max_count, roiops::ElementType type) const {
+    const bool float32 = type == roiops::ElementType::float32;
+    const std::string kind = float32 ? "Float32Arrays" : "Uint16Arrays";
     const Napi::Array array = this->array(index);
-    if (array.Length() > max_count) fail(index, "an array of at most " + std::to_string(max_count) + " Float32Arrays");
-    std::vector<Napi::Float32Array> elements;
+    if (array.Length() > max_count) fail(index, "an array of at most " + std::to_string(max_count) + " " + kind);
+    std::vector<Napi::TypedArray> elements;
     elements.reserve(array.Length());
     for (uint32_t i = 0; i < array.Length(); ++i) {
       Napi::Value v = array.Get(i);
-      if (!is_float32_array(v)) fail(index, "an array of Float32Arrays");
-      elements.push_back(v.As<Napi::Float32Array>());
+      const bool fits = float32 ? is_float32_array(v)
+                                : v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_uint16_array;
+      if (!fits) fail(index, "an array of " + kind);
+      elements.push_back(v.As<Napi::TypedArray>());
     }
     return elements;
   }

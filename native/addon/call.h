@@ -74,14 +74,41 @@ Pooled read_pooled(const ArgReader& args, CallMemory& memory, size_t index) {
   return pooled;
 }
 
-template <class Wire>
-roiops::FeatureMap read_input(const ArgReader& args, CallMemory& memory) {
-  return read_map<Wire, roiops::FeatureMap>(args, memory, Wire::input);
+// A forward map's elements, `array` of `type` (wire.ts "inputType"): float32 or 16-bit patterns.
+inline void hold_map_data(CallMemory& memory, Napi::TypedArray array, roiops::ElementType type,
+                          roiops::FeatureMap& map) {
+  map.type = type;
+  if (type == roiops::ElementType::float32) return hold_data(memory, array.As<Napi::Float32Array>(), map);
+  map.data = nullptr;
+  map.data16 = memory.input(array.As<Napi::Uint16Array>());
+  map.length = static_cast<int64_t>(array.ElementLength());
 }
 
+// A forward pass's input: data of its inputType, N, C, H, W and layout.
+template <class Wire>
+roiops::FeatureMap read_input(const ArgReader& args, CallMemory& memory) {
+  roiops::FeatureMap map;
+  const roiops::ElementType type = args.element_type(Wire::input_type);
+  hold_map_data(memory, args.map_array(Wire::input, type), type, map);
+  map.batch = args.integer(Wire::batch, 0, kMaxDimension);
+  map.channels = args.integer(Wire::channels, 0, kMaxDimension);
+  map.height = args.integer(Wire::height, 0, kMaxDimension);
+  map.width = args.integer(Wire::width, 0, kMaxDimension);
+  map.layout = static_cast<roiops::Layout>(args.integer(Wire::layout, 0, 1));
+  return map;
+}
+
+// A forward pass's output, float32 or 16-bit patterns (wire.ts "outputType").
 template <class Wire>
 roiops::PooledOutput read_output(const ArgReader& args, CallMemory& memory) {
-  return read_pooled<roiops::PooledOutput>(args, memory, Wire::out);
+  const roiops::ElementType type = args.element_type(Wire::output_type);
+  if (type == roiops::ElementType::float32) return read_pooled<roiops::PooledOutput>(args, memory, Wire::out);
+  roiops::PooledOutput out;
+  Napi::Uint16Array array = args.uint16_array(Wire::out);
+  out.type = type;
+  out.data16 = memory.output(array);
+  out.length = static_cast<int64_t>(array.ElementLength());
+  return out;
 }
 
 // What most bindings start with, a map, RoI rows and a pooled buffer: a forward pass's input,

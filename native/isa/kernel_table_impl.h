@@ -3,6 +3,7 @@
 // them as a dispatch table, one member per line of native/ops.def.
 #pragma once
 #include "kernels/crop_and_resize.h"
+#include "kernels/half.h"
 #include "kernels/multi_scale_roi_align.h"
 #include "kernels/pooling_backward.h"
 #include "kernels/precise_roi_pool.h"
@@ -25,6 +26,8 @@ inline const KernelTable& kernel_table(const char* simd) {
     // Each member by name: unqualified, `kernel` is this instruction set's instantiation.
 #define ROIOPS_OPERATOR(js_name, kernel) filled.kernel = &kernel;
 #include "ops.def"
+    filled.widen_elements = &widen_elements;
+    filled.narrow_elements = &narrow_elements;
     return filled;
   }();
   return table;

@@ -7,6 +7,7 @@ namespace roiops {
 namespace ROIOPS_ISA {
 using VectorLanes = ScalarLanes;
 using DoubleLanes = ScalarDoubleLanes;
+using HalfLanes = ScalarHalfLanes;
 }  // namespace ROIOPS_ISA
 }  // namespace roiops
 

@@ -43,7 +43,7 @@ CpuFeatures detect() {
   const uint32_t max_leaf = r[0];
   if (max_leaf < 7) return features;
   cpuid(1, 0, r);
-  const bool osxsave = (r[2] >> 27) & 1, avx = (r[2] >> 28) & 1, fma = (r[2] >> 12) & 1;
+  const bool osxsave = (r[2] >> 27) & 1, avx = (r[2] >> 28) & 1, fma = (r[2] >> 12) & 1, f16c = (r[2] >> 29) & 1;
   if (!osxsave || !avx) return features;
   const uint64_t xcr0 = xgetbv0();
   const bool ymm_state = (xcr0 & 0x6) == 0x6;    // SSE and AVX state
@@ -53,7 +53,9 @@ CpuFeatures detect() {
   const bool avx2 = (ebx >> 5) & 1;
   const bool avx512f = (ebx >> 16) & 1, avx512dq = (ebx >> 17) & 1, avx512bw = (ebx >> 30) & 1,
              avx512vl = (ebx >> 31) & 1;
-  features.avx2_fma = ymm_state && avx2 && fma;
+  // F16C is a CPUID bit of its own; every AVX2 CPU made has it, and the avx2 path's float16
+  // conversions use it, so that path requires it (a CPU without it gets sse2).
+  features.avx2_fma = ymm_state && avx2 && fma && f16c;
   features.avx512 = features.avx2_fma && zmm_state && avx512f && avx512dq && avx512bw && avx512vl;
   return features;
 }

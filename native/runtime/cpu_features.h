@@ -4,7 +4,7 @@
 namespace roiops {
 
 struct CpuFeatures {
-  bool avx2_fma = false;  // AVX2 and FMA, with the OS saving YMM state
+  bool avx2_fma = false;  // AVX2, FMA and F16C, with the OS saving YMM state
   bool avx512 = false;    // AVX-512 F, DQ, BW, VL, with the OS saving ZMM and mask state
 };
 

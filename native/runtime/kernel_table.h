@@ -12,6 +12,10 @@ struct KernelTable {
   // native/include/roiops; `execution.threads` is already resolved (>= 1) when it is called.
 #define ROIOPS_OPERATOR(js_name, kernel) decltype(&::roiops::kernel) kernel;
 #include "ops.def"
+  // 16-bit maps and outputs (kernels/half.h): count patterns of `type` -> floats, exactly,
+  // and floats -> patterns, nearest-even. The entry points convert around the float32 kernels.
+  void (*widen_elements)(const uint16_t* src, int64_t count, ElementType type, float* dst);
+  void (*narrow_elements)(const float* src, int64_t count, ElementType type, uint16_t* dst);
 };
 
 // One per translation unit of native/isa/; only those of the target architecture exist.

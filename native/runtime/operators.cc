@@ -7,7 +7,9 @@
 #include <initializer_list>
 #include <limits>
 #include <type_traits>
+#include <vector>
 
+#include "runtime/float32_call.h"
 #include "runtime/kernel_table.h"
 
 namespace roiops {
@@ -30,10 +32,26 @@ bool multiply(std::initializer_list<int64_t> factors, int64_t& product) {
   return true;
 }
 
-// A FeatureMap or a GradientMap (same fields).
+bool known_type(ElementType type) {
+  return type == ElementType::float32 || type == ElementType::float16 || type == ElementType::bfloat16;
+}
+
+// Where a map's or an output's elements are: `data`, or `data16` for 16-bit elements.
+const void* elements(const FeatureMap& map) {
+  return map.type == ElementType::float32 ? static_cast<const void*>(map.data) : map.data16;
+}
+const void* elements(const GradientMap& map) { return map.data; }
+const void* elements(const PooledOutput& out) {
+  return out.type == ElementType::float32 ? static_cast<const void*>(out.data) : out.data16;
+}
+ElementType type_of(const FeatureMap& map) { return map.type; }
+ElementType type_of(const GradientMap&) { return ElementType::float32; }
+
+// A FeatureMap or a GradientMap (same fields; a gradient is float32).
 template <class Map>
 Status check_map(const Map& map) {
   constexpr bool gradient = std::is_same<Map, GradientMap>::value;
+  if (!known_type(type_of(map))) return Status::invalid("unknown element type");
   if (map.layout != Layout::nchw && map.layout != Layout::nhwc) return Status::invalid("unknown layout");
   if (map.batch < 0 || map.channels < 0)
     return Status::invalid(gradient ? "negative input gradient dimension" : "negative input dimension");
@@ -46,7 +64,7 @@ Status check_map(const Map& map) {
   if (map.length < elements)
     return Status::invalid(gradient ? "input gradient buffer is shorter than its shape"
                                     : "input data is shorter than its shape");
-  if (elements > 0 && map.data == nullptr)
+  if (elements > 0 && roiops::elements(map) == nullptr)
     return Status::invalid(gradient ? "input gradient buffer is missing" : "input data is missing");
   return Status::success();
 }
@@ -67,7 +85,7 @@ Status check_output(const FeatureMap& map, const RoiRows& rois, int64_t pooled_h
   if (!multiply({rois.count, map.channels, pooled_h, pooled_w}, elements))
     return Status::invalid("output shape overflows");
   if (out.length < elements) return Status::invalid("output buffer is shorter than [K,C,PH,PW]");
-  if (elements > 0 && out.data == nullptr) return Status::invalid("output buffer is missing");
+  if (elements > 0 && roiops::elements(out) == nullptr) return Status::invalid("output buffer is missing");
   if (!wants_argmax) return Status::success();
   if (out.argmax_length < elements) return Status::invalid("argmax buffer is shorter than [K,C,PH,PW]");
   if (elements > 0 && out.argmax == nullptr) return Status::invalid("argmax buffer is missing");
@@ -80,6 +98,41 @@ Status check_output(const FeatureMap& map, const RoiRows& rois, int64_t pooled_h
 Execution resolve_threads(Execution execution) {
   if (execution.threads < 1) execution.threads = num_threads();
   return execution;
+}
+
+const Status kNoMemoryForFloat32 = {StatusCode::out_of_memory, -1,
+                                    "out of memory for the float32 copy of a 16-bit map or output"};
+
+// Runs kernel(maps, out, execution) on float32 views of `count` maps and of `out`: a forward
+// call's 16-bit maps widened and its 16-bit output rounded after (runtime/float32_call.h).
+template <class Kernel>
+Status run_float32(const FeatureMap* maps, int64_t count, const PooledOutput& out, Execution execution,
+                   Kernel&& kernel) {
+  if (!known_type(out.type)) return Status::invalid("unknown output element type");
+  execution = resolve_threads(execution);
+  bool all_float32 = out.type == ElementType::float32;
+  for (int64_t i = 0; i < count; ++i) all_float32 = all_float32 && maps[i].type == ElementType::float32;
+  if (all_float32) return kernel(maps, out, execution);
+  try {
+    Float32Call call(execution);
+    std::vector<FeatureMap> views(static_cast<size_t>(count));
+    if (!call.widen(maps, count, views.data())) return kNoMemoryForFloat32;
+    PooledOutput out_view;
+    if (!call.output(out, out_view)) return kNoMemoryForFloat32;
+    const Status status = kernel(views.data(), out_view, execution);
+    if (status.ok()) call.finish(out, out_view);
+    return status;
+  } catch (const std::bad_alloc&) {
+    return kNoMemoryForFloat32;
+  }
+}
+
+// The same for a call of one map.
+template <class Kernel>
+Status run_float32(const FeatureMap& map, const PooledOutput& out, Execution execution, Kernel&& kernel) {
+  return run_float32(&map, 1, out, execution, [&](const FeatureMap* view, const PooledOutput& out_view, Execution e) {
+    return kernel(*view, out_view, e);
+  });
 }
 
 // The checks every pooling operator shares, first failure wins.
@@ -159,7 +212,9 @@ Status roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const RoiP
   if (!status.ok()) return status;
   if (params.bins != BinRule::overlap && params.bins != BinRule::split) return Status::invalid("unknown bin rule");
   if (writes_nothing(input)) return Status::success();
-  return active_kernels().roi_pool_forward(input, rois, params, out, resolve_threads(execution));
+  return run_float32(input, out, execution, [&](const FeatureMap& map, const PooledOutput& pooled, Execution e) {
+    return active_kernels().roi_pool_forward(map, rois, params, pooled, e);
+  });
 }
 
 Status roi_align_forward(const FeatureMap& input, const RoiRows& rois, const RoiAlignParams& params,
@@ -172,18 +227,22 @@ Status roi_align_forward(const FeatureMap& input, const RoiRows& rois, const Roi
     return Status::invalid("unknown pooling mode");
   if (params.max_samples_per_roi < 1) return Status::invalid("max samples per RoI must be >= 1");
   if (writes_nothing(input)) return Status::success();
-  return active_kernels().roi_align_forward(input, rois, params, out, resolve_threads(execution));
+  return run_float32(input, out, execution, [&](const FeatureMap& map, const PooledOutput& pooled, Execution e) {
+    return active_kernels().roi_align_forward(map, rois, params, pooled, e);
+  });
 }
 
 Status ps_roi_align_forward(const FeatureMap& input, const RoiRows& rois, const PsRoiAlignParams& params,
                             const PooledOutput& out, Execution execution) {
   if (rois.columns != 5) return Status::invalid("psRoiAlign takes RoI rows of 5");
-  Status status = check_roi_call(input, rois, params.pooled_height, params.pooled_width, out.data, out.length, true,
-                                 "output buffer is shorter than [K,C/(PH*PW),PH,PW]");
+  Status status = check_roi_call(input, rois, params.pooled_height, params.pooled_width, roiops::elements(out),
+                                 out.length, true, "output buffer is shorter than [K,C/(PH*PW),PH,PW]");
   if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
   if (!status.ok()) return status;
   if (writes_nothing(input)) return Status::success();
-  return active_kernels().ps_roi_align_forward(input, rois, params, out, resolve_threads(execution));
+  return run_float32(input, out, execution, [&](const FeatureMap& map, const PooledOutput& pooled, Execution e) {
+    return active_kernels().ps_roi_align_forward(map, rois, params, pooled, e);
+  });
 }
 
 Status roi_align_rotated_forward(const FeatureMap& input, const RoiRows& rois, const RoiAlignRotatedParams& params,
@@ -194,7 +253,9 @@ Status roi_align_rotated_forward(const FeatureMap& input, const RoiRows& rois, c
   if (status.ok()) status = check_sampling(params.spatial_scale, params.max_samples_per_roi);
   if (!status.ok()) return status;
   if (writes_nothing(input)) return Status::success();
-  return active_kernels().roi_align_rotated_forward(input, rois, params, out, resolve_threads(execution));
+  return run_float32(input, out, execution, [&](const FeatureMap& map, const PooledOutput& pooled, Execution e) {
+    return active_kernels().roi_align_rotated_forward(map, rois, params, pooled, e);
+  });
 }
 
 Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows& rois,
@@ -208,8 +269,9 @@ Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows&
     const FeatureMap& map = levels.maps[l];
     const Status status = check_map(map);
     if (!status.ok()) return status;
-    if (map.batch != first.batch || map.channels != first.channels || map.layout != first.layout)
-      return Status::invalid("feature levels differ in batch size, channels or layout");
+    if (map.batch != first.batch || map.channels != first.channels || map.layout != first.layout ||
+        map.type != first.type)
+      return Status::invalid("feature levels differ in batch size, channels, layout or element type");
     if (!std::isfinite(levels.scales[l])) return Status::invalid("spatial scale must be finite");
   }
   if (rois.columns != 5) return Status::invalid("multiScaleRoiAlign takes RoI rows of 5");
@@ -220,8 +282,11 @@ Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows&
   if (status.ok()) status = check_sampling(1.0f, params.max_samples_per_roi);
   if (!status.ok()) return status;
   if (writes_nothing(first)) return Status::success();
-  return active_kernels().multi_scale_roi_align_forward(levels, rois, roi_levels, params, out,
-                                                        resolve_threads(execution));
+  return run_float32(
+      levels.maps, levels.count, out, execution, [&](const FeatureMap* maps, const PooledOutput& pooled, Execution e) {
+        const FeatureLevels views{maps, levels.scales, levels.count};
+        return active_kernels().multi_scale_roi_align_forward(views, rois, roi_levels, params, pooled, e);
+      });
 }
 
 Status roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois, const RoiAlignParams& params,
@@ -234,6 +299,7 @@ Status roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois
   if (params.mode != AlignMode::avg && params.mode != AlignMode::max && params.mode != AlignMode::onnx_max)
     return Status::invalid("unknown pooling mode");
   if (params.mode != AlignMode::avg) {
+    if (input.type != ElementType::float32) return Status::invalid("backward passes take a float32 input");
     if (!same_shape(input, grad_input) || (input.data == nullptr && grad_input.length > 0))
       return Status::invalid("the max modes need the forward input, with the gradient's shape and layout");
     status = check_map(input);
@@ -269,12 +335,14 @@ Status roi_align_rotated_backward(const PooledGradient& grad_output, const RoiRo
 Status ps_roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const PsRoiPoolParams& params,
                            const PooledOutput& out, Execution execution) {
   if (rois.columns != 5) return Status::invalid("psRoiPool takes RoI rows of 5");
-  Status status = check_roi_call(input, rois, params.pooled_height, params.pooled_width, out.data, out.length, true,
-                                 "output buffer is shorter than [K,C/(PH*PW),PH,PW]");
+  Status status = check_roi_call(input, rois, params.pooled_height, params.pooled_width, roiops::elements(out),
+                                 out.length, true, "output buffer is shorter than [K,C/(PH*PW),PH,PW]");
   if (status.ok() && !std::isfinite(params.spatial_scale)) status = Status::invalid("spatial scale must be finite");
   if (!status.ok()) return status;
   if (rois.count == 0 || writes_nothing(input)) return Status::success();
-  return active_kernels().ps_roi_pool_forward(input, rois, params, out, resolve_threads(execution));
+  return run_float32(input, out, execution, [&](const FeatureMap& map, const PooledOutput& pooled, Execution e) {
+    return active_kernels().ps_roi_pool_forward(map, rois, params, pooled, e);
+  });
 }
 
 Status spatial_pyramid_pool_forward(const FeatureMap& input, const RoiRows* rois, const SpatialPyramidParams& params,
@@ -299,12 +367,14 @@ Status spatial_pyramid_pool_forward(const FeatureMap& input, const RoiRows* rois
   int64_t elements;
   if (!multiply({count, input.channels, cells}, elements)) return Status::invalid("output shape overflows");
   if (out.length < elements) return Status::invalid("output buffer is shorter than [rows, C*sum(l*l)]");
-  if (elements > 0 && out.data == nullptr) return Status::invalid("output buffer is missing");
+  if (elements > 0 && roiops::elements(out) == nullptr) return Status::invalid("output buffer is missing");
   if (!std::isfinite(params.spatial_scale)) return Status::invalid("spatial scale must be finite");
   if (params.mode != PyramidMode::max && params.mode != PyramidMode::avg)
     return Status::invalid("unknown pooling mode");
   if (elements == 0) return Status::success();
-  return active_kernels().spatial_pyramid_pool_forward(input, rois, params, out, resolve_threads(execution));
+  return run_float32(input, out, execution, [&](const FeatureMap& map, const PooledOutput& pooled, Execution e) {
+    return active_kernels().spatial_pyramid_pool_forward(map, rois, params, pooled, e);
+  });
 }
 
 Status crop_and_resize_forward(const FeatureMap& image, const RoiRows& boxes, const int32_t* box_indices,
@@ -321,12 +391,13 @@ Status crop_and_resize_forward(const FeatureMap& image, const RoiRows& boxes, co
   if (!multiply({boxes.count, params.crop_height, params.crop_width, image.channels}, elements))
     return Status::invalid("output shape overflows");
   if (out.length < elements) return Status::invalid("output buffer is shorter than [K,h,w,C]");
-  if (elements > 0 && out.data == nullptr) return Status::invalid("output buffer is missing");
+  if (elements > 0 && roiops::elements(out) == nullptr) return Status::invalid("output buffer is missing");
   if (params.method != CropMethod::bilinear && params.method != CropMethod::nearest)
     return Status::invalid("unknown resize method");
   if (elements == 0) return Status::success();
-  return active_kernels().crop_and_resize_forward(image, boxes, box_indices, box_indices_length, params, out,
-                                                  resolve_threads(execution));
+  return run_float32(image, out, execution, [&](const FeatureMap& map, const PooledOutput& pooled, Execution e) {
+    return active_kernels().crop_and_resize_forward(map, boxes, box_indices, box_indices_length, params, pooled, e);
+  });
 }
 
 Status precise_roi_pool_forward(const FeatureMap& input, const RoiRows& rois, const PreciseRoiPoolParams& params,
@@ -336,7 +407,9 @@ Status precise_roi_pool_forward(const FeatureMap& input, const RoiRows& rois, co
       check_pooling_call(input, rois, params.pooled_height, params.pooled_width, out, false, params.spatial_scale);
   if (!status.ok()) return status;
   if (rois.count == 0 || writes_nothing(input)) return Status::success();
-  return active_kernels().precise_roi_pool_forward(input, rois, params, out, resolve_threads(execution));
+  return run_float32(input, out, execution, [&](const FeatureMap& map, const PooledOutput& pooled, Execution e) {
+    return active_kernels().precise_roi_pool_forward(map, rois, params, pooled, e);
+  });
 }
 
 Status roi_pool_backward(const PooledGradient& grad_output, const RoiRows& rois, const RoiPoolParams& params,

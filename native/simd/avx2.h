@@ -49,4 +49,17 @@ struct DoubleLanes {
                          _mm256_add_pd, _mm256_sub_pd, _mm256_mul_pd)
 };
 
+// F16C (built with -mf16c; the dispatcher requires its CPUID bit for this path): eight
+// float16 <-> float32 per instruction, exact one way, nearest-even the other.
+struct HalfLanes {
+  static constexpr int64_t width = 8;
+  static void widen_float16(const uint16_t* p, float* out) {
+    _mm256_storeu_ps(out, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
+  }
+  static void narrow_float16(const float* p, uint16_t* out) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out),
+                     _mm256_cvtps_ph(_mm256_loadu_ps(p), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+  }
+};
+
 }  // namespace roiops::ROIOPS_ISA

@@ -57,4 +57,16 @@ struct DoubleLanes {
                          _mm512_set1_pd, _mm512_add_pd, _mm512_sub_pd, _mm512_mul_pd)
 };
 
+// AVX-512F: sixteen float16 <-> float32 per instruction, exact one way, nearest-even the other.
+struct HalfLanes {
+  static constexpr int64_t width = 16;
+  static void widen_float16(const uint16_t* p, float* out) {
+    _mm512_storeu_ps(out, _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))));
+  }
+  static void narrow_float16(const float* p, uint16_t* out) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out),
+                        _mm512_cvtps_ph(_mm512_loadu_ps(p), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+  }
+};
+
 }  // namespace roiops::ROIOPS_ISA

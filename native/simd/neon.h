@@ -40,4 +40,16 @@ struct DoubleLanes {
                          vsubq_f64, vmulq_f64)
 };
 
+// AArch64 FCVTL/FCVTN: four float16 <-> float32 per instruction, exact one way, rounding by
+// FPCR the other (nearest-even: Node never changes it), a NaN kept quiet with its payload.
+struct HalfLanes {
+  static constexpr int64_t width = 4;
+  static void widen_float16(const uint16_t* p, float* out) {
+    vst1q_f32(out, vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p))));
+  }
+  static void narrow_float16(const float* p, uint16_t* out) {
+    vst1_u16(out, vreinterpret_u16_f16(vcvt_f16_f32(vld1q_f32(p))));
+  }
+};
+
 }  // namespace roiops::ROIOPS_ISA

@@ -45,6 +45,15 @@ struct ScalarLanes {
   static void stream_fence() {}
 };
 
+// 16-bit float conversions in vector registers (kernels/half.h): `width` float16 patterns
+// <-> floats at a time, rounding to nearest-even, NaN kept quiet with its top payload bits.
+// The portable path has none (width 0): kernels/half.h's bit arithmetic converts everything.
+struct ScalarHalfLanes {
+  static constexpr int64_t width = 0;
+  static void widen_float16(const uint16_t*, float*) {}
+  static void narrow_float16(const float*, uint16_t*) {}
+};
+
 // Doubles for the kernels that must reproduce a double-precision reference (crop_and_resize
 // matches TensorFlow.js, which computes in JavaScript numbers): `width` floats are widened
 // exactly, combined in double, and narrowed once, rounding to nearest even as a

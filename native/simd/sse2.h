@@ -53,4 +53,7 @@ struct DoubleLanes {
                          _mm_add_pd, _mm_sub_pd, _mm_mul_pd)
 };
 
+// SSE2 has no float16 conversion instruction: kernels/half.h's bit arithmetic.
+using HalfLanes = ScalarHalfLanes;
+
 }  // namespace roiops::ROIOPS_ISA

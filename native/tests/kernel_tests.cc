@@ -812,6 +812,86 @@ void refusals_in_kernels() {
 }
 
 // ---------------------------------------------------------------------------------------
+// 16-bit conversions (kernels/half.h): every instruction set's widen_elements and
+// narrow_elements against the scalar table's bit arithmetic (itself the twin of
+// lib/reference/half.ts, which test/reference/half.test.ts holds to independent oracles).
+
+uint32_t bits_of(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+void half_conversions() {
+  const Tally before = tally();
+  const KernelTable& scalar = scalar_kernel_table();
+  std::vector<uint16_t> all(65536);
+  for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<uint16_t>(i);
+  // Float32 patterns at, around and away from every float16 tie (low 13 bits 0x1000) and every
+  // bfloat16 tie (low 16 bits 0x8000), then random ones.
+  std::vector<float> floats;
+  auto add = [&](uint32_t u) {
+    float f;
+    std::memcpy(&f, &u, sizeof f);
+    floats.push_back(f);
+  };
+  for (uint32_t high = 0; high < (1u << 19); ++high)
+    for (uint32_t low : {0u, 0xfffu, 0x1000u, 0x1001u}) add((high << 13) | low);
+  for (uint32_t high = 0; high < (1u << 16); ++high)
+    for (uint32_t low : {0x7fffu, 0x8000u, 0x8001u}) add((high << 16) | low);
+  Random random(16);
+  for (int i = 0; i < 1 << 20; ++i) add(static_cast<uint32_t>(random.next()));
+  for (ElementType type : {ElementType::float16, ElementType::bfloat16}) {
+    const char* name = type == ElementType::float16 ? "float16" : "bfloat16";
+    std::vector<float> want(all.size());
+    scalar.widen_elements(all.data(), static_cast<int64_t>(all.size()), type, want.data());
+    std::vector<uint16_t> want_narrow(floats.size());
+    scalar.narrow_elements(floats.data(), static_cast<int64_t>(floats.size()), type, want_narrow.data());
+    // The scalar functions: every non-NaN pattern survives a round trip, a NaN stays a quiet NaN.
+    std::vector<uint16_t> back(all.size());
+    scalar.narrow_elements(want.data(), static_cast<int64_t>(want.size()), type, back.data());
+    int64_t round_trip_failures = 0;
+    const uint16_t exponent = type == ElementType::float16 ? 0x7c00 : 0x7f80;
+    for (size_t i = 0; i < all.size(); ++i) {
+      const bool ok = std::isnan(want[i]) ? (bits_of(want[i]) & 0x400000u) != 0 && (back[i] & exponent) == exponent &&
+                                                (back[i] & ~exponent & 0x7fff) != 0
+                                          : back[i] == all[i];
+      round_trip_failures += !ok;
+    }
+    check(round_trip_failures == 0, std::string(name) + ": every pattern survives widen then narrow");
+    for (const KernelTable* table : tables()) {
+      // Offset by one element, so that vector loads are unaligned and the tail is scalar.
+      std::vector<float> got(all.size() + 1);
+      table->widen_elements(all.data() + 1, static_cast<int64_t>(all.size()) - 1, type, got.data() + 1);
+      int64_t widen_mismatches = 0;
+      for (size_t i = 1; i < all.size(); ++i) widen_mismatches += bits_of(got[i]) != bits_of(want[i]);
+      check(widen_mismatches == 0, std::string(table->simd) + " widens every " + name + " pattern as scalar does");
+      std::vector<uint16_t> narrowed(floats.size());
+      table->narrow_elements(floats.data(), static_cast<int64_t>(floats.size()), type, narrowed.data());
+      int64_t narrow_mismatches = 0;
+      for (size_t i = 0; i < floats.size(); ++i) narrow_mismatches += narrowed[i] != want_narrow[i];
+      check(narrow_mismatches == 0, std::string(table->simd) + " rounds " + std::to_string(floats.size()) +
+                                        " float32 values to " + name + " as scalar does");
+    }
+  }
+  // Named cases: ties to even, overflow, underflow, NaN payloads (what F16C gives on x86-64).
+  const std::pair<float, uint16_t> float16_cases[] = {{65504.0f, 0x7bff},
+                                                      {65520.0f, 0x7c00},
+                                                      {std::ldexp(1.0f, -24), 0x0001},
+                                                      {std::ldexp(1.0f, -25), 0x0000},
+                                                      {std::ldexp(3.0f, -25), 0x0002},
+                                                      {1.0f + std::ldexp(1.0f, -11), 0x3c00},
+                                                      {-0.0f, 0x8000}};
+  for (const auto& [value, pattern] : float16_cases) {
+    for (const KernelTable* table : tables()) {
+      uint16_t got = 0;
+      table->narrow_elements(&value, 1, ElementType::float16, &got);
+      check(got == pattern, std::string(table->simd) + ": " + std::to_string(value) + " -> float16");
+    }
+  }
+  report_section("16-bit conversions", before);
+}
+
 // Dispatch
 
 void dispatch() {
@@ -840,6 +920,7 @@ void scale_tests();           // native/tests/scale_tests.cc
 int main() {
   set_num_threads(2);  // so that "2 threads" means two, even on a one-core machine
   dispatch();
+  half_conversions();
   known_answers();
   random_problems();
   paths_agree();

@@ -54,7 +54,7 @@ describe('psRoiPool and psRoiAlign', () => {
     expectError(
       () => psRoiPoolSync(map([1, 4, 8, 8]), box5, { outputSize: 2, samplingRatio: 2 } as never),
       TypeError,
-      'psRoiPoolSync: unknown option options.samplingRatio; expected one of outputSize, spatialScale, layout, invalidBoxes, out, threads',
+      'psRoiPoolSync: unknown option options.samplingRatio; expected one of outputSize, spatialScale, layout, invalidBoxes, out, threads, outputDtype',
     );
   });
 
@@ -152,7 +152,7 @@ describe('multiScaleRoiAlign', () => {
     expectError(
       () => multiScaleRoiAlignSync([, map([1, 2, 8, 8])] as never, boxes, { outputSize: 2, scales: [1, 0.5] }),
       TypeError,
-      'multiScaleRoiAlignSync: expected a tensor {data: Float32Array, shape} or {data: Float32Array, dims} for features[0] but received undefined',
+      'multiScaleRoiAlignSync: expected a tensor {data, shape} or {data, dims} for features[0] but received undefined',
     );
   });
 
@@ -160,7 +160,7 @@ describe('multiScaleRoiAlign', () => {
     expectError(
       () => multiScaleRoiAlignSync(levels, boxes, { outputSize: 2, scales: [1, 0.5], spatialScale: 1 } as never),
       TypeError,
-      'multiScaleRoiAlignSync: unknown option options.spatialScale; expected one of outputSize, layout, invalidBoxes, out, threads, samplingRatio, maxSamplesPerRoi, imageSizes, scales, canonicalScale, canonicalLevel, aligned',
+      'multiScaleRoiAlignSync: unknown option options.spatialScale; expected one of outputSize, layout, invalidBoxes, out, threads, outputDtype, samplingRatio, maxSamplesPerRoi, imageSizes, scales, canonicalScale, canonicalLevel, aligned',
     );
   });
 });

@@ -46,15 +46,22 @@ describe('input', () => {
     expectError(
       alignError({ input: 42 }),
       TypeError,
-      'roiAlignSync: expected a tensor {data: Float32Array, shape} or {data: Float32Array, dims} for input but received 42 (number)',
+      'roiAlignSync: expected a tensor {data, shape} or {data, dims} for input but received 42 (number)',
     );
   });
 
-  it('must hold float32 data', () => {
+  it('must hold float32 data or 16-bit patterns that say which format', () => {
+    const maps =
+      "a Float32Array, a Float16Array, or a Uint16Array of 16-bit patterns with dtype (or an ort.Tensor's type) 'float16' or 'bfloat16'";
     expectError(
       alignError({ input: { data: new Float64Array(300), shape: [1, 3, 10, 10] } }),
       TypeError,
-      'roiAlignSync: expected a Float32Array for input.data but received Float64Array(300)',
+      `roiAlignSync: expected ${maps} for input.data but received Float64Array(300)`,
+    );
+    expectError(
+      alignError({ input: { data: new Int32Array(300), shape: [1, 3, 10, 10] } }),
+      TypeError,
+      `roiAlignSync: expected ${maps} for input.data but received Int32Array(300)`,
     );
     expectError(
       alignError({ input: { data: [1, 2], shape: [1, 1, 1, 2] } }),
@@ -64,7 +71,27 @@ describe('input', () => {
     expectError(
       alignError({ input: { data: new Float32Array(300), dims: [1, 3, 10, 10], type: 'float16' } }),
       TypeError,
-      `roiAlignSync: expected 'float32' (only float32 tensors are accepted) for input.type but received "float16" (string)`,
+      `roiAlignSync: expected 'float32' (the data is a Float32Array) for input.type but received "float16" (string)`,
+    );
+    expectError(
+      alignError({ input: { data: new Uint16Array(300), shape: [1, 3, 10, 10] } }),
+      TypeError,
+      "roiAlignSync: expected 'float16' or 'bfloat16' (a Uint16Array holds 16-bit patterns; the tensor must say which format) for input.type but received undefined",
+    );
+    expectError(
+      alignError({ input: { data: new Uint16Array(300), shape: [1, 3, 10, 10], dtype: 'float32' } }),
+      TypeError,
+      "roiAlignSync: expected 'float16' or 'bfloat16' (a Uint16Array holds 16-bit patterns; the tensor must say which format) for input.dtype but received \"float32\" (string)",
+    );
+    expectError(
+      alignError({ input: { data: new Uint16Array(300), dims: [1, 3, 10, 10], type: 'int16' } }),
+      TypeError,
+      `roiAlignSync: expected 'float32', 'float16' or 'bfloat16' for input.type but received "int16" (string)`,
+    );
+    expectError(
+      alignError({ input: { data: new Uint16Array(299), shape: [1, 3, 10, 10], dtype: 'bfloat16' } }),
+      RangeError,
+      'roiAlignSync: input.data has 299 elements, shape [1,3,10,10] needs 300',
     );
   });
 
@@ -206,12 +233,12 @@ describe('options', () => {
     expectError(
       alignError({ options: { outputSize: 2, samplingratio: 2 } }),
       TypeError,
-      'roiAlignSync: unknown option options.samplingratio; expected one of outputSize, spatialScale, layout, invalidBoxes, out, threads, samplingRatio, aligned, mode, maxSamplesPerRoi',
+      'roiAlignSync: unknown option options.samplingratio; expected one of outputSize, spatialScale, layout, invalidBoxes, out, threads, outputDtype, samplingRatio, aligned, mode, maxSamplesPerRoi',
     );
     expectError(
       alignError({ options: { outputSize: 2, signal: new AbortController().signal } }),
       TypeError,
-      'roiAlignSync: unknown option options.signal; expected one of outputSize, spatialScale, layout, invalidBoxes, out, threads, samplingRatio, aligned, mode, maxSamplesPerRoi',
+      'roiAlignSync: unknown option options.signal; expected one of outputSize, spatialScale, layout, invalidBoxes, out, threads, outputDtype, samplingRatio, aligned, mode, maxSamplesPerRoi',
     );
   });
 
@@ -286,7 +313,32 @@ describe('options', () => {
       [
         { out: new Float64Array(12) },
         TypeError,
-        'expected a Float32Array for options.out but received Float64Array(12)',
+        'expected a Float32Array, a Uint16Array or a Float16Array for options.out but received Float64Array(12)',
+      ],
+      [
+        { out: new Uint16Array(12) },
+        TypeError,
+        "expected a Float32Array (options.outputDtype is 'float32') for options.out but received Uint16Array(12)",
+      ],
+      [
+        { out: new Float32Array(12), outputDtype: 'float16' },
+        TypeError,
+        "expected a Uint16Array or a Float16Array (options.outputDtype is 'float16') for options.out but received Float32Array(12)",
+      ],
+      [
+        { out: new Float32Array(12), outputDtype: 'bfloat16' },
+        TypeError,
+        "expected a Uint16Array (options.outputDtype is 'bfloat16') for options.out but received Float32Array(12)",
+      ],
+      [
+        { out: new Uint16Array(11), outputDtype: 'bfloat16' },
+        RangeError,
+        'options.out has 11 elements, the output [1,3,2,2] needs 12',
+      ],
+      [
+        { outputDtype: 'half' },
+        RangeError,
+        `expected one of 'float32', 'float16', 'bfloat16' for options.outputDtype but received "half" (string)`,
       ],
       [{ threads: 0 }, RangeError, 'expected an integer in [1, 65536] for options.threads but received 0 (number)'],
     ];

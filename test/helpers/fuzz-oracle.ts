@@ -32,12 +32,26 @@ export interface DocumentedOutput {
 
 type Layout = 'NCHW' | 'NHWC';
 
-/** The dims of a TensorLike (docs/api.md "Tensors"), checked against its data. */
-function tensorDims(value: unknown, name: string, rank?: number): number[] {
+/**
+ * The dims of a TensorLike (docs/api.md "Tensors"), checked against its data. A feature map
+ * (`map`) may also hold 16-bit patterns (a Uint16Array whose dtype, or ort type, is 'float16'
+ * or 'bfloat16'); a declared type of undefined says nothing. Boxes are float32 only.
+ */
+function tensorDims(value: unknown, name: string, rank?: number, map = false): number[] {
   if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) refuse(`${name} is not a tensor`);
-  const t = value as { data?: unknown; type?: unknown };
-  if ('type' in t && t.type !== 'float32') refuse(`${name}.type is not 'float32'`);
-  if (!types.isFloat32Array(t.data)) refuse(`${name}.data is not a Float32Array`);
+  const t = value as { data?: unknown; type?: unknown; dtype?: unknown };
+  if (map) {
+    const declared = t.dtype !== undefined ? t.dtype : t.type;
+    if (declared !== undefined && !['float32', 'float16', 'bfloat16'].includes(declared as string))
+      refuse(`${name} declares ${text(declared)}`);
+    const half = declared === 'float16' || declared === 'bfloat16';
+    if (half ? !types.isUint16Array(t.data) : !types.isFloat32Array(t.data))
+      refuse(`${name}.data does not hold what ${name} declares`);
+  } else {
+    if ('type' in t && t.type !== 'float32') refuse(`${name}.type is not 'float32'`);
+    if (!types.isFloat32Array(t.data)) refuse(`${name}.data is not a Float32Array`);
+  }
+  const data = t.data as Float32Array | Uint16Array;
   const dims = dimsOf(t);
   if (!Array.isArray(dims)) refuse(`${name} has no dims array`);
   const checked: number[] = [];
@@ -47,7 +61,7 @@ function tensorDims(value: unknown, name: string, rank?: number): number[] {
     checked.push(d);
   }
   if (rank !== undefined && checked.length !== rank) refuse(`${name} has rank ${checked.length}, not ${rank}`);
-  if (product(checked) !== t.data.length) refuse(`${name}.data has ${t.data.length} elements for dims [${checked}]`);
+  if (product(checked) !== data.length) refuse(`${name}.data has ${data.length} elements for dims [${checked}]`);
   return checked;
 }
 
@@ -63,7 +77,7 @@ interface Map {
 }
 
 function mapOf(value: unknown, name: string, layout: Layout): Map {
-  const [batch, a, , c] = tensorDims(value, name, 4) as [number, number, number, number];
+  const [batch, a, , c] = tensorDims(value, name, 4, true) as [number, number, number, number];
   return { batch, channels: layout === 'NCHW' ? a : c };
 }
 

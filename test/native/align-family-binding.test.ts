@@ -32,7 +32,17 @@ function shortGradients(gradientLength: number, pooledShape: string): Refusal[] 
 {
   const map = new Float32Array(1 * 8 * 4 * 4);
   const pooled = new Float32Array(8);
-  const shared = { batch: 1, channels: 8, height: 4, width: 4, layout: 0, rois: box, roiCount: 1 };
+  const shared = {
+    inputType: 0,
+    batch: 1,
+    channels: 8,
+    height: 4,
+    width: 4,
+    layout: 0,
+    rois: box,
+    roiCount: 1,
+    outputType: 0,
+  };
   const options = {
     pooledHeight: 2,
     pooledWidth: 2,
@@ -72,7 +82,17 @@ function shortGradients(gradientLength: number, pooledShape: string): Refusal[] 
   const map = new Float32Array(1 * 2 * 4 * 4);
   const pooled = new Float32Array(8);
   const rois = new Float32Array([0, 2, 2, 3, 3, 30]);
-  const shared = { batch: 1, channels: 2, height: 4, width: 4, layout: 0, rois, roiCount: 1 };
+  const shared = {
+    inputType: 0,
+    batch: 1,
+    channels: 2,
+    height: 4,
+    width: 4,
+    layout: 0,
+    rois,
+    roiCount: 1,
+    outputType: 0,
+  };
   const options = {
     pooledHeight: 2,
     pooledWidth: 2,
@@ -116,6 +136,7 @@ function shortGradients(gradientLength: number, pooledShape: string): Refusal[] 
   const rois = new Float32Array([0, 0, 0, 7, 7, 0, 1, 1, 5, 5]);
   const args = {
     levels: [level0, level1],
+    inputType: 0,
     batch: 1,
     channels: 2,
     levelSizes: [8, 8, 4, 4],
@@ -125,6 +146,7 @@ function shortGradients(gradientLength: number, pooledShape: string): Refusal[] 
     roiCount: 2,
     roiLevels: new Int32Array([0, -1]),
     out: new Float32Array(16),
+    outputType: 0,
     pooledHeight: 2,
     pooledWidth: 2,
     samplingRatio: 2,
@@ -159,7 +181,7 @@ function shortGradients(gradientLength: number, pooledShape: string): Refusal[] 
         [
           'an odd level-size list',
           { levelSizes: [8, 8, 4] },
-          typeError('argument 3 must be an array of two integers per level'),
+          typeError('argument 4 must be an array of two integers per level'),
         ],
         [
           'a level that is not a Float32Array',
@@ -169,7 +191,7 @@ function shortGradients(gradientLength: number, pooledShape: string): Refusal[] 
         [
           'fewer scales than levels',
           { scales: new Float32Array(1) },
-          typeError('argument 5 must be a Float32Array of one scale per level'),
+          typeError('argument 6 must be a Float32Array of one scale per level'),
         ],
       ],
     },

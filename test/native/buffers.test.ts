@@ -153,12 +153,33 @@ describe('a detached typed array', () => {
   });
 
   it('is never read by the raw binding either: its length is 0, so the shape check refuses it', () => {
-    const args = [map().data, 2, 4, 8, 8, 0, boxes().data, 2, new Float32Array(32), 2, 2, 1, -1, false, 0, 2 ** 24, 0];
+    // (input, inputType, N, C, H, W, layout, rois, K, out, outputType, PH, PW, scale, ratio, aligned, mode, budget, threads)
+    const args = [
+      map().data,
+      0,
+      2,
+      4,
+      8,
+      8,
+      0,
+      boxes().data,
+      2,
+      new Float32Array(32),
+      0,
+      2,
+      2,
+      1,
+      -1,
+      false,
+      0,
+      2 ** 24,
+      0,
+    ];
     expect(() => callBinding('roiAlignSync', detached(map().data), ...args.slice(1))).toThrow(
       new RangeError('roiAlign: input data is shorter than its shape'),
     );
     expect(() =>
-      callBinding('roiAlignSync', ...args.slice(0, 8), detached(new Float32Array(32)), ...args.slice(9)),
+      callBinding('roiAlignSync', ...args.slice(0, 9), detached(new Float32Array(32)), ...args.slice(10)),
     ).toThrow(new RangeError('roiAlign: output buffer is shorter than [K,C,PH,PW]'));
   });
 });

@@ -32,7 +32,8 @@ describe('the cmake-js build', () => {
       const [PH, PW] = c.params.outputSize as [number, number];
       const outputs = [cmakeBinding, gypBinding].map((binding) => {
         const out = new Float32Array(c.expected.data.length);
-        const common = [c.input.data, N, C, H, W, 0, c.rois.data, c.rois.shape[0], out];
+        // (input, inputType float32, N, C, H, W, NCHW, rois, K, out, outputType float32)
+        const common = [c.input.data, 0, N, C, H, W, 0, c.rois.data, c.rois.shape[0], out, 0];
         if (c.op === 'roiPool') binding.roiPoolSync?.(...common, null, PH, PW, c.params.spatialScale, 0, 0);
         else
           binding.roiAlignSync?.(

@@ -28,9 +28,10 @@ async function churn(rounds = 4): Promise<void> {
 function rawRoiAlignInputs(roiCount: number) {
   const { input, boxes } = largeCall(roiCount);
   const [N, C, H, W] = input.shape as [number, number, number, number];
-  return { input: input.data, rois: boxes.data, args: [input.data, N, C, H, W, 0, boxes.data, roiCount] };
+  return { input: input.data, rois: boxes.data, args: [input.data, 0, N, C, H, W, 0, boxes.data, roiCount] };
 }
-const rawRoiAlignOptions = [7, 7, 1 / 8, 2, false, 0, 2 ** 24, 0]; // PH, PW, scale, ratio, aligned, avg, budget, threads
+// After `out`: outputType float32, PH, PW, scale, ratio, aligned, avg, budget, threads.
+const rawRoiAlignOptions = [0, 7, 7, 1 / 8, 2, false, 0, 2 ** 24, 0];
 
 describe('garbage collection while async calls are pending', () => {
   it('frees no buffer the addon alone still refers to, and every one of them afterwards', async () => {
@@ -174,6 +175,7 @@ describe('a resizable ArrayBuffer', () => {
       callBindingAsync(
         'roiAlignAsync',
         input.data,
+        0,
         N,
         C,
         H,
@@ -209,6 +211,7 @@ describe('a resizable ArrayBuffer', () => {
       callBindingAsync(
         'roiAlignAsync',
         input.data,
+        0,
         N,
         C,
         H,
@@ -231,6 +234,7 @@ describe('a resizable ArrayBuffer', () => {
       callBindingAsync(
         'roiAlignAsync',
         plain.data,
+        0,
         N,
         C,
         H,

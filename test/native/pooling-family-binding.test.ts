@@ -20,6 +20,8 @@ const input = new Float32Array(1 * 4 * 4 * 4);
 const shape = { batch: 1, channels: 4, height: 4, width: 4, layout: 0 };
 const poolArgs = {
   input,
+  inputType: 0,
+  outputType: 0,
   ...shape,
   rois: box,
   roiCount: 1,
@@ -58,6 +60,8 @@ describeBinding(
         const out = new Float32Array(size * size);
         const corner = {
           input: map,
+          inputType: 0,
+          outputType: 0,
           batch: 1,
           channels: 1,
           height: 4,
@@ -90,6 +94,8 @@ describeBinding(
   // Whole maps (rois null), levels 1 and 2.
   const args = {
     input,
+    inputType: 0,
+    outputType: 0,
     ...shape,
     rois: null,
     roiCount: 0,
@@ -151,6 +157,8 @@ describeBinding(
             'spatialPyramidPoolSync',
             ...argsOf('spatialPyramidPool', {
               input: data,
+              inputType: 0,
+              outputType: 0,
               batch: N,
               channels: C,
               height: H,
@@ -173,6 +181,8 @@ describeBinding(
   const boxes = new Float32Array([0, 0, 1, 1, 0.2, 0.2, 0.8, 0.8]);
   const args = {
     input: new Float32Array(1 * 4 * 4 * 2),
+    inputType: 0,
+    outputType: 0,
     batch: 1,
     channels: 2,
     height: 4,
@@ -199,12 +209,12 @@ describeBinding(
         [
           'a zero crop',
           { cropHeight: 0 },
-          new TypeError('roi-ops native binding: argument 10 must be an integer in range'),
+          new TypeError('roi-ops native binding: argument 12 must be an integer in range'),
         ],
         [
           'indices that are not an Int32Array',
           { boxIndices: new Float32Array(2) },
-          new TypeError('roi-ops native binding: argument 8 must be an Int32Array'),
+          new TypeError('roi-ops native binding: argument 9 must be an Int32Array'),
         ],
         ['an overflowing output', { cropHeight: 2 ** 40, cropWidth: 2 ** 40 }, 'output shape overflows'],
       ],
@@ -235,6 +245,8 @@ describeBinding(
           const crop = { cropHeight: h, cropWidth: w, method, extrapolationValue: c.params.extrapolationValue };
           const call = {
             input: data,
+            inputType: 0,
+            outputType: 0,
             batch: N,
             channels: C,
             height: H,

@@ -7,12 +7,20 @@ namespace roiops {
 
 enum class Layout : int32_t { nchw = 0, nhwc = 1 };
 
-// A batch of feature maps, [N,C,H,W] or [N,H,W,C] depending on `layout`.
+// What a forward map's or output's elements are (docs/api.md "16-bit feature maps"). A 16-bit
+// map is widened to float32 exactly and pooled as that float32 map; a 16-bit output is the
+// float32 result rounded to nearest-even. The kernels themselves compute in float32 only.
+enum class ElementType : int32_t { float32 = 0, float16 = 1, bfloat16 = 2 };
+
+// A batch of feature maps, [N,C,H,W] or [N,H,W,C] depending on `layout`. Its elements are
+// `data` when `type` is float32, else the 16-bit patterns at `data16` (and `data` is null).
 struct FeatureMap {
   const float* data = nullptr;
-  int64_t length = 0;  // elements available at `data`
+  int64_t length = 0;  // elements available at `data` (or `data16`)
   int64_t batch = 0, channels = 0, height = 0, width = 0;
   Layout layout = Layout::nchw;
+  ElementType type = ElementType::float32;
+  const uint16_t* data16 = nullptr;
 };
 
 // K rows of (batchIndex, x1, y1, x2, y2) in image coordinates; rotated boxes have six
@@ -25,11 +33,14 @@ struct RoiRows {
 };
 
 // Where a pooled result goes: [K,C,PH,PW] or [K,PH,PW,C] following the map's layout.
+// Its elements go to `data` when `type` is float32, else to `data16` as 16-bit patterns.
 struct PooledOutput {
   float* data = nullptr;
-  int64_t length = 0;
+  int64_t length = 0;         // elements available at `data` (or `data16`)
   int32_t* argmax = nullptr;  // optional, same element order as data
   int64_t argmax_length = 0;
+  ElementType type = ElementType::float32;
+  uint16_t* data16 = nullptr;
 };
 
 // A flag another thread may raise to stop a running kernel between RoIs. It points
