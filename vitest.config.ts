@@ -29,7 +29,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'native',
-          include: ['test/api/**/*.test.ts', 'test/native/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          include: [
+            'test/api/**/*.test.ts',
+            'test/native/**/*.test.ts',
+            'test/cli/**/*.test.ts',
+            'test/onnx/**/*.test.ts',
+          ],
           env: { ROI_OPS_REQUIRE_NATIVE: '1', ROI_OPS_EXPECT_BACKEND: 'native' },
         },
       },
