@@ -9,7 +9,16 @@
 import { findNestedOp, isOnnxDomain, neededNodes, nodeLabel, onnxOpsetVersion, tensorsRead } from './graph.js';
 import { ElementTypes } from './element-types.js';
 import type { GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from './onnx-proto.js';
+import { recognizeMultiScale, type MultiScaleStage } from './multi-scale.js';
 import { roiOpTypes, roiStageOf, type RoiStage } from './roi-nodes.js';
+
+/** What a roi-ops step runs: one RoI node, or a whole exported MultiScaleRoIAlign. */
+export type Stage = RoiStage | MultiScaleStage;
+
+/** The tensors a stage reads. */
+export function stageInputs(stage: Stage): string[] {
+  return Object.values(stage.inputs).flat();
+}
 
 /** A sub-model run by onnxruntime: the nodes of one stage of the split. */
 export interface OrtPart {
@@ -23,7 +32,7 @@ export interface OrtPart {
 
 export interface RoiStep {
   kind: 'roi-ops';
-  stage: RoiStage;
+  stage: Stage;
 }
 
 export type Step = OrtPart | RoiStep;
@@ -38,17 +47,20 @@ export interface SplitModel {
   constants: Map<string, TensorProto>;
 }
 
+export interface SplitOptions {
+  /** Recognise torchvision's exported MultiScaleRoIAlign as one stage (default true). */
+  multiScale?: boolean;
+}
+
 /** Split `model` (already read) around its RoI nodes; `what` names the model in errors. */
-export function splitModel(model: ModelProto, what: string): SplitModel {
+export function splitModel(model: ModelProto, what: string, options: SplitOptions = {}): SplitModel {
   const graph = model.graph as GraphProto;
   const opset = onnxOpsetVersion(model, what);
-  const nodes = graph.node ?? [];
   const initializers = new Map((graph.initializer ?? []).map((tensor) => [tensor.name ?? '', tensor]));
   const inputNames = (graph.input ?? []).map((value) => value.name ?? '').filter((name) => !initializers.has(name));
   const outputNames = (graph.output ?? []).map((value) => value.name ?? '');
 
-  const isRoi = (node: NodeProto) => roiOpTypes.has(node.op_type ?? '') && isOnnxDomain(node.domain);
-  nodes.forEach((node, index) => {
+  (graph.node ?? []).forEach((node, index) => {
     const nested = findNestedOp(node, roiOpTypes);
     if (nested)
       throw new RangeError(
@@ -56,13 +68,17 @@ export function splitModel(model: ModelProto, what: string): SplitModel {
           'roi-ops runs RoI nodes of the main graph only',
       );
   });
+  const { nodes, stages } = withStages(graph, opset, options.multiScale ?? true);
+  const isRoi = (index: number) => stages.has(index);
   const needed = neededNodes(nodes, outputNames);
-  const roiIndices = [...needed].filter((index) => isRoi(nodes[index] as NodeProto)).sort((a, b) => a - b);
+  const roiIndices = [...needed].filter(isRoi).sort((a, b) => a - b);
   if (roiIndices.length === 0)
     throw new RangeError(
       `roi-ops/onnx: ${what}: no RoiAlign or MaxRoiPool node (of the ONNX domain) feeds the outputs; nothing for roi-ops to run`,
     );
-  const roiStages = new Map(roiIndices.map((index) => [index, roiStageOf(nodes[index] as NodeProto, index, opset)]));
+  for (const index of roiIndices)
+    if (!stages.get(index)) stages.set(index, roiStageOf(nodes[index] as NodeProto, index, opset));
+  const roiStages = stages as Map<number, Stage>;
 
   // Stage numbers, in topological order (a node's inputs come from graph inputs, initializers or
   // nodes already numbered; ONNX requires nodes to be listed topologically).
@@ -80,7 +96,7 @@ export function splitModel(model: ModelProto, what: string): SplitModel {
       stage = Math.max(stage, made ?? 0);
     }
     nodeStage.set(index, stage);
-    for (const name of node.output ?? []) if (name !== '') tensorStage.set(name, isRoi(node) ? stage + 1 : stage);
+    for (const name of node.output ?? []) if (name !== '') tensorStage.set(name, isRoi(index) ? stage + 1 : stage);
   }
 
   const types = new ElementTypes(graph);
@@ -99,17 +115,52 @@ export function splitModel(model: ModelProto, what: string): SplitModel {
         makePart(model, partNodes, nodes, stage, nodeStage, roiStages, consumers, outputNames, types, initializers),
       );
     for (const index of roiIndices)
-      if (nodeStage.get(index) === stage) steps.push({ kind: 'roi-ops', stage: roiStages.get(index) as RoiStage });
+      if (nodeStage.get(index) === stage) steps.push({ kind: 'roi-ops', stage: roiStages.get(index) as Stage });
   }
 
   const constants = new Map<string, TensorProto>();
   for (const step of steps)
     if (step.kind === 'roi-ops')
-      for (const name of Object.values(step.stage.inputs))
+      for (const name of stageInputs(step.stage))
         if (initializers.has(name)) constants.set(name, initializers.get(name) as TensorProto);
   for (const name of outputNames)
     if (initializers.has(name)) constants.set(name, initializers.get(name) as TensorProto);
   return { opset, inputNames, outputNames, steps, constants };
+}
+
+/**
+ * The graph's nodes with each recognised MultiScaleRoIAlign replaced by one node standing for it
+ * (where its last ScatterElements was: everything it reads comes earlier), and the stages known
+ * so far by node index (a RoI node's entry is filled in once the node is known to be needed).
+ */
+function withStages(
+  graph: GraphProto,
+  opset: number,
+  multiScale: boolean,
+): { nodes: NodeProto[]; stages: Map<number, Stage | undefined> } {
+  const original = graph.node ?? [];
+  const recognized = multiScale ? recognizeMultiScale(graph, opset) : [];
+  const coveredBy = new Map<number, MultiScaleStage>();
+  for (const stage of recognized) for (const index of stage.covered) coveredBy.set(index, stage);
+  const nodes: NodeProto[] = [];
+  const stages = new Map<number, Stage | undefined>();
+  original.forEach((node, index) => {
+    const stage = coveredBy.get(index);
+    if (stage === undefined) {
+      if (roiOpTypes.has(node.op_type ?? '') && isOnnxDomain(node.domain)) stages.set(nodes.length, undefined);
+      nodes.push(node);
+    } else if (index === stage.covered[stage.covered.length - 1]) {
+      stages.set(nodes.length, stage);
+      nodes.push({
+        name: stage.node,
+        op_type: 'MultiScaleRoIAlign',
+        domain: 'roi-ops',
+        input: stageInputs(stage),
+        output: [stage.output],
+      });
+    }
+  });
+  return { nodes, stages };
 }
 
 function makePart(
@@ -118,7 +169,7 @@ function makePart(
   nodes: readonly NodeProto[],
   stage: number,
   nodeStage: Map<number, number>,
-  roiStages: Map<number, RoiStage>,
+  roiStages: Map<number, Stage>,
   consumers: (name: string) => number[],
   outputNames: string[],
   types: ElementTypes,

@@ -32,56 +32,76 @@ describe.each([
 ])('%s', (file, pools, aligned) => {
   const bytes = readFileSync(join(fixtures, file));
 
-  it('finds one RoiAlign per pyramid level of each RoI pool, with the exported attributes', async () => {
+  it('recognises each exported MultiScaleRoIAlign as one multiScaleRoiAlign step', async () => {
     const pipe = await createOnnxPipeline(ort, bytes);
+    opened.push(pipe);
+    const roiSteps = pipe.plan.steps.filter((step) => step.kind === 'roi-ops');
+    expect(roiSteps.map((step) => step.node)).toEqual(pools.map((pool) => `/roi_heads/${pool}/ScatterElements_1`));
+    for (const step of roiSteps)
+      expect(step).toMatchObject({
+        operator: 'multiScaleRoiAlign',
+        // torchvision 0.14 writes no coordinate_transformation_mode, so the opset decides: opset 11
+        // binds RoiAlign-10 (output_half_pixel), opset 16 RoiAlign-16 (half_pixel by default).
+        options: {
+          aligned,
+          mode: 'avg',
+          samplingRatio: 2,
+          scales: [1 / 8, 1 / 16],
+          canonicalScale: 224,
+          canonicalLevel: 4,
+        },
+        semantics: expect.stringContaining('RoiAlign_1'),
+      });
+    // The mask head's stage reads the box head's detections: a later step than the box stage.
+    expect(pipe.plan.steps.map((step) => step.kind)).toEqual(
+      pools.length === 1
+        ? ['onnxruntime', 'roi-ops', 'onnxruntime']
+        : ['onnxruntime', 'roi-ops', 'onnxruntime', 'roi-ops', 'onnxruntime'],
+    );
+  });
+
+  it('with multiScale: false, runs one RoiAlign step per pyramid level instead', async () => {
+    const pipe = await createOnnxPipeline(ort, bytes, { multiScale: false });
     opened.push(pipe);
     const roiSteps = pipe.plan.steps.filter((step) => step.kind === 'roi-ops');
     expect(roiSteps.map((step) => step.node)).toEqual(
       pools.flatMap((pool) => [`/roi_heads/${pool}/RoiAlign`, `/roi_heads/${pool}/RoiAlign_1`]),
     );
-    // torchvision 0.14 writes no coordinate_transformation_mode, so the opset decides: opset 11
-    // binds RoiAlign-10 (output_half_pixel), opset 16 RoiAlign-16 (half_pixel by default).
     for (const step of roiSteps)
       expect(step).toMatchObject({ operator: 'roiAlign', options: { aligned, mode: 'avg' } });
-    expect(roiSteps.map((step) => (step.kind === 'roi-ops' ? step.options : {}))).toContainEqual(
-      expect.objectContaining({ spatialScale: 1 / 16, samplingRatio: 2 }),
-    );
-    // The mask head's stage reads the box head's detections: a later step than the box stage.
-    const kinds = pipe.plan.steps.map((step) => step.kind);
-    expect(kinds).toEqual(
-      pools.length === 1
-        ? ['onnxruntime', 'roi-ops', 'roi-ops', 'onnxruntime']
-        : ['onnxruntime', 'roi-ops', 'roi-ops', 'onnxruntime', 'roi-ops', 'roi-ops', 'onnxruntime'],
-    );
   });
 
   it.each([
-    [96, 128],
-    [120, 100],
-  ])('gives the detections onnxruntime gives on the whole model, at %ix%i', async (height, width) => {
-    const pipe = await createOnnxPipeline(ort, bytes);
-    opened.push(pipe);
-    const whole = await ort.InferenceSession.create(bytes);
-    const feeds = { image: image(height, width, height / 7) };
-    const expected = await whole.run(feeds);
-    const actual = await pipe.run(feeds);
-    await whole.release();
-    expect(pipe.outputNames).toEqual(whole.outputNames);
-    const count = expected.boxes!.dims[0]!;
-    expect(count).toBeGreaterThan(5); // the sharpened classifier keeps NMS busy
-    for (const name of whole.outputNames) {
-      const a = expected[name]!;
-      const b = actual[name]!;
-      expect([b.type, b.dims], name).toEqual([a.type, a.dims]);
-      if (name === 'masks') {
-        // The paste of the masks runs in a sub-model that onnxruntime optimizes on its own:
-        // float32 rounding may differ there, by a few units in the last place of values <= 1.
-        const x = a.data as Float32Array;
-        const y = b.data as Float32Array;
-        let largest = 0;
-        for (let i = 0; i < x.length; i++) largest = Math.max(largest, Math.abs(x[i]! - y[i]!));
-        expect(largest, name).toBeLessThanOrEqual(2 ** -20);
-      } else expect(b.data, name).toEqual(a.data);
-    }
-  });
+    [96, 128, true],
+    [120, 100, true],
+    [120, 100, false],
+  ])(
+    'gives the detections onnxruntime gives on the whole model, at %ix%i (multiScale %s)',
+    async (height, width, multiScale) => {
+      const pipe = await createOnnxPipeline(ort, bytes, { multiScale });
+      opened.push(pipe);
+      const whole = await ort.InferenceSession.create(bytes);
+      const feeds = { image: image(height, width, height / 7) };
+      const expected = await whole.run(feeds);
+      const actual = await pipe.run(feeds);
+      await whole.release();
+      expect(pipe.outputNames).toEqual(whole.outputNames);
+      const count = expected.boxes!.dims[0]!;
+      expect(count).toBeGreaterThan(5); // the sharpened classifier keeps NMS busy
+      for (const name of whole.outputNames) {
+        const a = expected[name]!;
+        const b = actual[name]!;
+        expect([b.type, b.dims], name).toEqual([a.type, a.dims]);
+        if (name === 'masks') {
+          // The paste of the masks runs in a sub-model that onnxruntime optimizes on its own:
+          // float32 rounding may differ there, by a few units in the last place of values <= 1.
+          const x = a.data as Float32Array;
+          const y = b.data as Float32Array;
+          let largest = 0;
+          for (let i = 0; i < x.length; i++) largest = Math.max(largest, Math.abs(x[i]! - y[i]!));
+          expect(largest, name).toBeLessThanOrEqual(2 ** -20);
+        } else expect(b.data, name).toEqual(a.data);
+      }
+    },
+  );
 });
