@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ort } from '../helpers/onnxruntime.js';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { AttributeType, DataType, readModel, writeModel, type ModelProto } from '../../onnx/onnx-proto.js';
@@ -239,5 +240,55 @@ describe('the wire codec on its own', () => {
     const bytes = encodeMessage({ c: 0.1, a: [1.5, -2], b: 2n ** 64n - 1n }, schema);
     expect(bytes[0]).toBe(0x0a); // field 1 first, packed
     expect(decodeMessage(bytes, schema, 'm')).toEqual({ a: [1.5, -2], b: 2n ** 64n - 1n, c: 0.1 });
+  });
+});
+
+describe('damaged model files (fast-check)', () => {
+  const valid = new GraphBuilder()
+    .input('X', DataType.FLOAT, ['N', 3])
+    .initializer('w', Float32Array.from([1, 2, 3]), [1, 3])
+    .initializer('k', BigInt64Array.from([-1n, 2n ** 40n]), [2], true)
+    .node('Add', ['X', 'w'], ['Y'], { alpha: { float: 0.5 }, tag: 'x', ints: [-3, 4] })
+    .output('Y', DataType.FLOAT)
+    .bytes(16);
+
+  it('are read into a model that writes back and reads the same, or refused with a ProtobufError', () => {
+    const damage = fc.oneof(
+      fc.record({
+        kind: fc.constant('flip' as const),
+        at: fc.nat(valid.length - 1),
+        value: fc.integer({ min: 0, max: 255 }),
+      }),
+      fc.record({ kind: fc.constant('cut' as const), at: fc.nat(valid.length - 1), value: fc.constant(0) }),
+      fc.record({
+        kind: fc.constant('insert' as const),
+        at: fc.nat(valid.length),
+        value: fc.integer({ min: 0, max: 255 }),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(damage, { minLength: 1, maxLength: 4 }), (damages) => {
+        let bytes = Uint8Array.from(valid);
+        for (const { kind, at, value } of damages) {
+          const where = Math.min(at, bytes.length);
+          if (kind === 'flip' && where < bytes.length) bytes[where] = value;
+          else if (kind === 'cut') bytes = bytes.slice(0, where);
+          else if (kind === 'insert')
+            bytes = Uint8Array.from([...bytes.subarray(0, where), value, ...bytes.subarray(where)]);
+        }
+        let model: ModelProto;
+        try {
+          model = readModel(bytes, 'damaged.onnx');
+        } catch (error) {
+          // ProtobufError, or the RangeError of an initializer that now claims external data.
+          expect(error).toBeInstanceOf(RangeError);
+          expect((error as Error).message).toMatch(/^damaged\.onnx: /);
+          return;
+        }
+        const again = readModel(writeModel(model), 'written.onnx');
+        expect(again).toEqual(model);
+      }),
+      { numRuns: 2000, seed: 15 },
+    );
   });
 });
