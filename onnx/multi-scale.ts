@@ -6,7 +6,7 @@
 // [K, C, PH, PW] tensor at those rows. The stage keeps the level arithmetic in onnxruntime, so
 // every box gets the exported graph's own level, and replaces everything from the row selection
 // to the last ScatterElements with one roi-ops step.
-import { tensorsRead } from './graph.js';
+import { isOnnxDomain, tensorsRead } from './graph.js';
 import { AttributeType, type GraphProto, type NodeProto, type TensorProto } from './onnx-proto.js';
 import { roiStageOf, type RoiAlignStage } from './roi-nodes.js';
 import { tensorValues } from './tensor-data.js';
@@ -65,9 +65,13 @@ class GraphView {
     const node = this.made(name);
     if (tensor === undefined && node?.op_type === 'Constant')
       tensor = node.attribute?.find((a) => a.name === 'value')?.t;
-    if (tensor === undefined) return undefined;
+    return tensor === undefined ? undefined : this.constantOf(tensor);
+  }
+
+  /** A tensor's numbers, or undefined for an element type tensor-data.ts does not read. */
+  constantOf(tensor: TensorProto): number[] | undefined {
     try {
-      return Array.from(tensorValues(tensor, name).data, Number);
+      return Array.from(tensorValues(tensor, tensor.name ?? 'a constant').data, Number);
     } catch {
       return undefined;
     }
@@ -118,8 +122,9 @@ export function recognizeMultiScale(graph: GraphProto, opset: number): MultiScal
     if (node.op_type !== 'ScatterElements' || (view.intAttribute(node, 'axis') ?? 0) !== 0) return;
     const base = view.made(node.input?.[0] ?? '');
     if (base?.op_type !== 'ConstantOfShape') return;
+    // Zeros: ConstantOfShape's default, or a value tensor holding 0.
     const value = base.attribute?.find((a) => a.name === 'value')?.t;
-    if (value && (tensorValues(value, 'ConstantOfShape value').data[0] as number) !== 0) return;
+    if (value && view.constantOf(value)?.join() !== '0') return;
     // The chain S_0 = Scatter(zeros, ...), S_l = Scatter(S_{l-1}, ...), each read only by the next.
     const chain = [index];
     for (;;) {
@@ -154,7 +159,7 @@ function matchChain(view: GraphView, chain: number[], opset: number): MultiScale
     // The updates: a RoiAlign's output (through a Cast to float).
     const roiIndex = view.producer.get(view.source(updates));
     const roiNode = roiIndex === undefined ? undefined : nodes[roiIndex];
-    if (roiNode?.op_type !== 'RoiAlign') return undefined;
+    if (roiNode?.op_type !== 'RoiAlign' || !isOnnxDomain(roiNode.domain)) return undefined;
     // The rows: Expand(Reshape(selection, [-1, 1, 1, 1]), shape) of the selection nonzero(levels == l).
     const expand = view.made(indices);
     const selection = expand?.op_type === 'Expand' ? view.source(expand.input?.[0] ?? '') : undefined;
