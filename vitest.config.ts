@@ -44,8 +44,10 @@ export default defineConfig({
           name: 'js',
           // test/io/: the file formats of the command line, and test/structure/: the import
           // layout of the TypeScript sources; pure TypeScript both, so run once, here.
+          // test/onnx/: roi-ops/onnx against onnxruntime on the JavaScript kernels too.
           include: [
             'test/api/**/*.test.ts',
+            'test/onnx/**/*.test.ts',
             'test/reference/**/*.test.ts',
             'test/io/**/*.test.ts',
             'test/structure/**/*.test.ts',
