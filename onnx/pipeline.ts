@@ -91,7 +91,8 @@ export async function createOnnxPipeline(
 
   // How many steps (and the caller, for an output) read each tensor: a tensor is dropped after its last reader.
   const readsOf = (step: Step) => (step.kind === 'onnxruntime' ? step.inputs : stageInputs(step.stage));
-  const plan: OnnxPipelinePlan = {
+  // The caller's copy: changing it changes nothing the pipeline runs.
+  const plan: OnnxPipelinePlan = structuredClone({
     opset: split.opset,
     steps: split.steps.map((step): PlanStep => {
       if (step.kind === 'onnxruntime')
@@ -113,7 +114,7 @@ export async function createOnnxPipeline(
         semantics: stage.semantics,
       };
     }),
-  };
+  });
   let released = false;
 
   async function run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>> {
@@ -157,8 +158,8 @@ export async function createOnnxPipeline(
   }
 
   return {
-    inputNames: split.inputNames,
-    outputNames: split.outputNames,
+    inputNames: [...split.inputNames],
+    outputNames: [...split.outputNames],
     plan,
     run,
     async release() {

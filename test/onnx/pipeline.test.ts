@@ -378,6 +378,16 @@ describe('what the pipeline refuses', () => {
     );
   });
 
+  it('keeps running as planned when the caller changes its copy of the plan or the names', async () => {
+    const bytes = convRoiAlignConv({ output_height: 3, output_width: 3 }, 16);
+    const pipe = await createOnnxPipeline(ort, bytes);
+    const step = pipe.plan.steps[1] as { inputs: string[]; options: { outputSize: number[] } };
+    step.inputs.length = 0;
+    step.options.outputSize[0] = 99;
+    (pipe.inputNames as string[]).push('extra');
+    await expectSameAsWholeModel(bytes, roiAlignFeeds(1, 8, 8, 3, 1), pipe);
+  });
+
   it('feeds that do not match the inputs, and a released pipeline', async () => {
     const pipe = await createOnnxPipeline(ort, convRoiAlignConv({}, 16));
     const feeds = roiAlignFeeds(1, 8, 8, 3, 1);
