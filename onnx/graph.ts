@@ -3,9 +3,10 @@
 // opset a node is bound to, and which nodes the outputs actually need.
 import type { AttributeProto, GraphProto, ModelProto, NodeProto } from './onnx-proto.js';
 
-/** The node's name for messages: its own name, else its op type and position. */
-export function nodeLabel(node: NodeProto, index: number): string {
-  return node.name ? `${node.op_type ?? '?'} node '${node.name}'` : `${node.op_type ?? '?'} node #${index}`;
+/** The node's name for messages: its own name, else its op type and position (in its graph, when known). */
+export function nodeLabel(node: NodeProto, index?: number): string {
+  if (node.name) return `${node.op_type ?? '?'} node '${node.name}'`;
+  return index === undefined ? `an unnamed ${node.op_type ?? '?'} node` : `${node.op_type ?? '?'} node #${index}`;
 }
 
 /** True for the default ONNX domain ('' and 'ai.onnx' name the same one). */

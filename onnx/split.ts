@@ -64,7 +64,7 @@ export function splitModel(model: ModelProto, what: string, options: SplitOption
     const nested = findNestedOp(node, roiOpTypes);
     if (nested)
       throw new RangeError(
-        `roi-ops/onnx: ${what}: ${nodeLabel(nested, -1).replace(' #-1', '')} lies inside the subgraph of ${nodeLabel(node, index)}; ` +
+        `roi-ops/onnx: ${what}: ${nodeLabel(nested)} lies inside the subgraph of ${nodeLabel(node, index)}; ` +
           'roi-ops runs RoI nodes of the main graph only',
       );
   });
