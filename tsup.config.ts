@@ -2,11 +2,13 @@ import { cp } from 'node:fs/promises';
 
 import { defineConfig } from 'tsup';
 
-// ESM and CommonJS builds of the library with their declarations, the CLI, and the benchmark
-// suite that `roi-ops bench` runs.
+// ESM and CommonJS builds of the library and of roi-ops/onnx with their declarations, the CLI,
+// and the benchmark suite that `roi-ops bench` runs.
 export default defineConfig([
   {
-    entry: { index: 'lib/index.ts' },
+    // One build of both entries, so the code they share (the library that onnx/ calls) is one
+    // chunk: roi-ops/onnx uses the same loaded addon and thread pool as roi-ops.
+    entry: { index: 'lib/index.ts', onnx: 'onnx/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     shims: true,

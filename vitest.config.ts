@@ -29,7 +29,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'native',
-          include: ['test/api/**/*.test.ts', 'test/native/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          include: [
+            'test/api/**/*.test.ts',
+            'test/native/**/*.test.ts',
+            'test/cli/**/*.test.ts',
+            'test/onnx/**/*.test.ts',
+          ],
           env: { ROI_OPS_REQUIRE_NATIVE: '1', ROI_OPS_EXPECT_BACKEND: 'native' },
         },
       },
@@ -39,9 +44,11 @@ export default defineConfig({
           name: 'js',
           // test/io/: the file formats of the command line, test/structure/: the import layout
           // of the TypeScript sources, and test/types/: the published types as consumers compile
-          // them; pure TypeScript all, so run once, here.
+          // them; pure TypeScript all, so run once, here. test/onnx/: roi-ops/onnx against
+          // onnxruntime on the JavaScript kernels too.
           include: [
             'test/api/**/*.test.ts',
+            'test/onnx/**/*.test.ts',
             'test/reference/**/*.test.ts',
             'test/io/**/*.test.ts',
             'test/structure/**/*.test.ts',

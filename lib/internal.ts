@@ -28,6 +28,10 @@ export { prepareMultiScaleRoiAlign } from './ops/multi-scale.js';
 export { prepareRoiAlign } from './ops/roi-align.js';
 export { prepareRoiPool } from './ops/roi-pool.js';
 
+// roi-ops/onnx (onnx/): checks torchvision's level assignment, as an exported graph computed it,
+// against roi-ops' own before it runs one multiScaleRoiAlign call for all levels.
+export { mapLevels } from './geometry/levels.js';
+
 // `roi-ops explain`: the bin and sample geometry the kernels use, so the figures draw the
 // numbers that are computed, not a copy of the rules.
 export {

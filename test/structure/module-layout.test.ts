@@ -2,7 +2,9 @@
 // command line (cli/) or the benchmark (bench/); the command line reaches the library through
 // its public entry (lib/index.ts) or the one internal entry (lib/internal.ts), and starts the
 // benchmark by its path, never by an import; the benchmark reaches the library through the
-// public entry (or `roi-ops` by name) and lib/package.ts (where the package's files are). And
+// public entry (or `roi-ops` by name) and lib/package.ts (where the package's files are);
+// roi-ops/onnx (onnx/) is an application of the library like the command line, through the
+// same two entries. And
 // no files import each other in a circle, type-only imports included. The imports are read
 // by TypeScript's scanner, as test/native/source-layout.test.ts reads the C++ includes.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -14,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../lib/package.js';
 
 const root = packageRoot();
-const folders = ['lib', 'cli', 'bench', 'scripts'];
+const folders = ['lib', 'cli', 'onnx', 'bench', 'scripts'];
 const sourceFile = /\.(ts|mts|cts|mjs|cjs|js)$/;
 
 function filesUnder(dir: string): string[] {
@@ -35,6 +37,7 @@ function specifiersOf(text: string): string[] {
 /** The repository file a specifier names (relative, or roi-ops itself by name or its build), or undefined for a dependency. */
 function resolveSpecifier(from: string, specifier: string): string | undefined {
   if (specifier === 'roi-ops') return 'lib/index.ts';
+  if (specifier === 'roi-ops/onnx') return 'onnx/index.ts';
   if (!specifier.startsWith('.')) return undefined;
   const path = resolve(dirname(join(root, from)), specifier);
   // The built public entry (a script that measures the build, such as bench/addon-builds.mjs).
@@ -126,9 +129,15 @@ describe('TypeScript module layout', () => {
     expect(outside.filter((edge) => !allowed.has(edge.split(' -> ')[1] as string))).toEqual([]);
   });
 
-  it('lets the benchmark reach the library through its public entry and lib/package.ts only', () => {
+  it('lets roi-ops/onnx reach the library through lib/index.ts and lib/internal.ts only, as the command line does', () => {
+    const outside = importsOf('onnx').filter((edge) => !into('onnx')(edge));
+    const allowed = new Set(['lib/index.ts', 'lib/internal.ts']);
+    expect(outside.filter((edge) => !allowed.has(edge.split(' -> ')[1] as string))).toEqual([]);
+  });
+
+  it('lets the benchmark reach the library through its public entries (roi-ops, roi-ops/onnx) and lib/package.ts only', () => {
     const outside = importsOf('bench').filter((edge) => !into('bench')(edge));
-    const allowed = new Set(['lib/index.ts', 'lib/package.ts']);
+    const allowed = new Set(['lib/index.ts', 'onnx/index.ts', 'lib/package.ts']);
     expect(outside.filter((edge) => !allowed.has(edge.split(' -> ')[1] as string))).toEqual([]);
   });
 

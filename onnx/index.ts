@@ -1,0 +1,5 @@
+// roi-ops/onnx: ONNX detectors on onnxruntime-node with roi-ops running their RoI stages
+// (docs/onnx.md). Named exports only.
+export { createOnnxPipeline } from './pipeline.js';
+export type { OnnxPipeline, OnnxPipelineOptions, OnnxPipelinePlan, PlanStep } from './pipeline.js';
+export type { OrtModule, OrtSession, OrtTensor } from './ort.js';
