@@ -5,7 +5,16 @@
 // Node and Node-API versions, the prebuilds that were there, the reason and the fixes.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,12 +23,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addonPath } from '../../lib/backend/native.js';
 import { ensureBuilt, root } from '../helpers/cli.js';
 
-/** The package as installed, minus any binary: package.json, the built entry points, the CLI. */
+/**
+ * The package as installed, minus any binary: package.json, the built entry points, the CLI and
+ * the chunks of code they share (tsup splits what the ESM entries have in common).
+ */
 function copyWithoutBinary(): string {
   const dir = mkdtempSync(join(tmpdir(), 'roi-ops-no-binary-'));
   mkdirSync(join(dir, 'dist'));
   copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
-  for (const file of ['index.js', 'index.cjs', 'cli.js'])
+  for (const file of readdirSync(join(root, 'dist')).filter((name) => /\.c?js$/.test(name)))
     copyFileSync(join(root, 'dist', file), join(dir, 'dist', file));
   // its dependencies (node-gyp-build) as an install has them
   symlinkSync(realpathSync(join(root, 'node_modules')), join(dir, 'node_modules'), 'dir');

@@ -98,8 +98,9 @@ describe('TypeScript consumers beside onnxruntime-node', () => {
     expect(of('esm-consumer.mts')).toEqual([]);
   });
 
-  it("README's example, as an ES module", () => {
+  it("README's example, float32 and float16, as an ES module", () => {
     expect(readmeExample()).toContain("new ort.Tensor('float32', pooled.data, pooled.shape)");
+    expect(readmeExample()).toContain("new ort.Tensor('float16', pooled.data, pooled.shape)");
     expect(of('readme-example.mts')).toEqual([]);
   });
 
