@@ -57,7 +57,7 @@ describe('parseSafetensors', () => {
     );
   });
 
-  it('refuses dtypes it does not read, by name, and I64 values outside int32', () => {
+  it('refuses dtypes it does not read, by name, and I64 values outside int32; reads BF16', () => {
     const table = parseSafetensors(
       file(
         { h: entry('BF16', [2], 0, 4), u: entry('U8', [4], 4, 8), big: entry('I64', [2], 8, 24) },
@@ -65,13 +65,10 @@ describe('parseSafetensors', () => {
       ),
       'm.safetensors',
     );
-    expect(() => table.read('h')).toThrow(
-      problem(
-        'tensor "h" has dtype BF16, which is not supported; convert it to F32 first (in PyTorch: tensor.float())',
-      ),
-    );
+    // BF16 (and F16) are read, as 16-bit maps: its bits, not refused.
+    expect(table.read('h')).toEqual({ data: new Uint16Array(2), shape: [2], dtype: 'bfloat16', notices: [] });
     expect(() => table.read('u')).toThrow(
-      problem('tensor "u" has dtype U8, which is not supported; expected F32, F64, I32 or I64'),
+      problem('tensor "u" has dtype U8, which is not supported; expected F16, BF16, F32, F64, I32 or I64'),
     );
     expect(() => table.read('big')).toThrow(
       problem("element 1 (index [1]) is -2147483649, outside int32's range [-2147483648, 2147483647]"),
