@@ -1,4 +1,4 @@
-// 16-bit feature maps on the command line (docs/cli.md "Input files", "roi-ops pool"): a float16
+// 16-bit feature maps on the command line (docs/cli.md "Input files"): a float16
 // .npy map and F16/BF16 .safetensors maps go to the library as their bit patterns, so `pool` and
 // `batch` write exactly what the library computes from the same { data: Uint16Array, shape, dtype };
 // `--output-dtype float16` writes a '<f2' .npy of the library's float16 result; bfloat16, which
@@ -179,6 +179,26 @@ describe('roi-ops pool --output-dtype', () => {
       /^roi-ops pool: roiAlign: expected .* for options\.outputDtype but received "float64"/,
     );
     expect(existsSync(file('f64.npy'))).toBe(false);
+  });
+});
+
+describe('memory per job with 16-bit maps', () => {
+  it('counts the map at 2 bytes a value read, 4 widened, and a float16 output at 6 (computed in float32)', () => {
+    // map-f2.npy: 128 + 2688 x 2 bytes; boxes.npy: 128 + 15 x 4; the widened map: 2688 x 4;
+    // the output: 3 x 8 x 3 x 3 = 216 values x 6. 17,740 bytes in all.
+    const run = (limit: string) =>
+      pool(
+        ...['--op', 'roiAlign', '--input', 'map-f2.npy', '--boxes', 'boxes.npy', '--output', `mem-${limit}.npy`],
+        ...['--output-dtype', 'float16', '--max-job-bytes', limit, ...flags],
+      );
+    const refused = run('17739');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe(
+      'roi-ops pool: the job needs about 17.3 KiB: its files 5.56 KiB, a working copy of its maps 10.5 KiB, ' +
+        'its output 1.27 KiB (216 float16 values (computed in float32)); over the limit of 17.3 KiB per job; ' +
+        'raise it with --max-job-bytes if the machine has the memory\n',
+    );
+    expect(run('17740').status).toBe(0);
   });
 });
 
