@@ -89,7 +89,7 @@ export const jobFlags: Record<string, JobFlag> = {
   'output-dtype': choice(
     'outputDtype',
     'DTYPE',
-    "the output's values: float32 (default) or float16 (a '<f2' .npy); any\nmap, 32- or 16-bit, gives either",
+    "the output's values: float32 (default) or float16 (a '<f2' .npy;\nbfloat16 has no numpy dtype)",
   ),
   threads: number('threads', 'threads the call may use (default: all)', 'N'),
   'max-samples-per-roi': number('maxSamplesPerRoi', 'refuse RoIs needing more bilinear samples than this', 'N'),

@@ -42,6 +42,22 @@ describe('parseSafetensors', () => {
     expect(() => table.read('x')).toThrow(problem('has no tensor "x"; it holds "w", "i"'));
   });
 
+  it('reads F16 and BF16 as bit patterns: in place when the data starts at an even byte, else a copy', () => {
+    const bits = Uint16Array.of(0x3c00, 0xc000, 0x7c00);
+    const data = new Uint8Array(bits.buffer);
+    for (const padding of ['', ' ']) {
+      // The header's length (JSON then `padding`) decides the data section's parity.
+      const header = JSON.stringify({ h: entry('F16', [3], 0, 6) }) + padding;
+      const bytes = file(header, data);
+      const read = parseSafetensors(bytes, 'm.safetensors').read('h');
+      expect(read).toEqual({ data: bits, shape: [3], dtype: 'float16', notices: [] });
+      const even = (8 + header.length) % 2 === 0;
+      expect(read.data.buffer === bytes.buffer).toBe(even);
+    }
+    const brain = parseSafetensors(file({ b: entry('BF16', [1, 3], 0, 6) }, data), 'm.safetensors').read();
+    expect(brain).toEqual({ data: bits, shape: [1, 3], dtype: 'bfloat16', notices: [] });
+  });
+
   it('reads the only tensor without a key; lists at most 20 keys', () => {
     expect(parseSafetensors(file({ only: entry('F32', [], 0, 4) }, f32(5)), 'm.safetensors').read().data).toEqual(
       Float32Array.from([5]),
