@@ -232,6 +232,13 @@ function storedElements(descr: PyValue, fail: (problem: string) => never): Store
       `dtype ${shown} is an object array (pickled Python objects), which is not supported; ${expectedDtypes}`,
     );
   }
+  // ml_dtypes' bfloat16 has no numpy descr of its own: np.save writes it as 2-byte raw records.
+  if (code === 'V2') {
+    return fail(
+      `dtype ${shown} is raw 2-byte records (how numpy saves ml_dtypes' bfloat16), which is not supported; ` +
+        'save the array as float32 (array.astype(numpy.float32)) or as a BF16 tensor of a .safetensors file',
+    );
+  }
   const known = refusedNames.get(code) ?? refusedNames.get(code.replace(/[\d[].*$/, ''));
   const named = known === undefined ? '' : ` (${known})`;
   return fail(`dtype ${shown}${named} is not supported; ${expectedDtypes}`);

@@ -335,6 +335,17 @@ describe('float16: read as bit patterns, written as numpy writes it', () => {
     expect(result).toEqual({ data: bits, shape: [2, 2], dtype: 'float16', notices: [] });
   });
 
+  it("refuses '<V2', how numpy saves ml_dtypes' bfloat16, saying what to save instead", () => {
+    const header = "{'descr': '<V2', 'fortran_order': False, 'shape': (4,), }";
+    expect(() => parseNpy(withHeader(header, bytesOf(true)), 'bf.npy')).toThrow(
+      new FileFormatError(
+        'bf.npy',
+        `dtype "<V2" is raw 2-byte records (how numpy saves ml_dtypes' bfloat16), which is not supported; ` +
+          'save the array as float32 (array.astype(numpy.float32)) or as a BF16 tensor of a .safetensors file',
+      ),
+    );
+  });
+
   it('a little-endian file is read in place (numpy pads its header to 64 bytes); big-endian is swapped into a copy', () => {
     const little = encodeNpy({ data: bits, shape: [4], dtype: 'float16' });
     const read = parseNpy(little, 'x.npy');
