@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { roiAlignSync, roiPoolSync } from '../../lib/index.js';
+import { cropAndResizeSync, roiAlignSync, roiPoolSync } from '../../lib/index.js';
 import { narrow } from '../../lib/reference/half.js';
 import { npyHeader, writeNpy } from '../../cli/io/npy.js';
 import { readTensorFile } from '../../cli/io/tensor-file.js';
@@ -118,6 +118,22 @@ describe('roi-ops pool with a 16-bit map', () => {
     );
     expect(result.status, result.stderr).toBe(0);
     expect((await readTensorFile(file('f2-boxes.npy'))).data).toEqual(roiAlignSync(half, boxes, options).data);
+  });
+});
+
+describe('cropAndResize with 16-bit files', () => {
+  it('a float16 NHWC image and float16 box indices (widened to the integers they hold)', async () => {
+    // The map above read as NHWC [2, 8, 12, 14]: 2 images of 8 x 12, 14 channels.
+    const cropBoxes = { data: Float32Array.from([0, 0, 1, 1, 0.8, 0.1, 0.2, 0.9]), shape: [2, 4] };
+    writeNpy(file('crop-boxes.npy'), cropBoxes);
+    writeNpy(file('indices-f2.npy'), { data: Uint16Array.of(0x3c00, 0x0000), shape: [2], dtype: 'float16' }); // 1, 0
+    const result = pool(
+      ...['--op', 'cropAndResize', '--input', 'map-f2.npy', '--boxes', 'crop-boxes.npy'],
+      ...['--box-indices', 'indices-f2.npy', '--crop-size', '3x2', '--output', 'crops.npy'],
+    );
+    expect(result.status, result.stderr).toBe(0);
+    const want = cropAndResizeSync(half, cropBoxes, Int32Array.of(1, 0), [3, 2]);
+    expect((await readTensorFile(file('crops.npy'))).data).toEqual(want.data);
   });
 });
 
