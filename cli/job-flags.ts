@@ -86,6 +86,11 @@ export const jobFlags: Record<string, JobFlag> = {
   bins: choice('bins', 'KIND', 'roiPool: overlap or split'),
   layout: choice('layout', 'LAYOUT', 'NCHW or NHWC, for the input and the output'),
   'invalid-boxes': choice('invalidBoxes', 'POLICY', 'error (a bad box row fails the job) or zero (it pools to zeros)'),
+  'output-dtype': choice(
+    'outputDtype',
+    'DTYPE',
+    "the output's values: float32 (default) or float16 (a '<f2' .npy;\nbfloat16 has no numpy dtype)",
+  ),
   threads: number('threads', 'threads the call may use (default: all)', 'N'),
   'max-samples-per-roi': number('maxSamplesPerRoi', 'refuse RoIs needing more bilinear samples than this', 'N'),
   'image-size': {

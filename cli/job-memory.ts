@@ -112,22 +112,33 @@ function outputElements(spec: JobSpec, job: LoadedJob): number | undefined {
   }
 }
 
+/** The bytes of one output value: float32, or a 16-bit value and the float32 it is rounded from. */
+function outputValueBytes(spec: JobSpec): { bytes: number; values: string } {
+  const dtype = spec.options.outputDtype;
+  // docs/api.md "16-bit feature maps": a 16-bit output is computed into float32 memory first.
+  if (dtype === 'float16' || dtype === 'bfloat16') return { bytes: 6, values: `${dtype} values (computed in float32)` };
+  return { bytes: 4, values: 'float32 values' };
+}
+
 /**
  * Throws when the job, its files loaded, would need more than `limit` bytes in all: its files
- * (`readBytes`, checked before reading), a working copy of each map (the native kernels copy
- * an NCHW map to channels-last before pooling: docs/design.md "Kernel paths"), and its output
- * (4 bytes a value, twice for roiPool with its int32 argmax), before the library allocates it.
+ * (`readBytes`, checked before reading; a 16-bit map is read in place, 2 bytes a value), a
+ * float32 working copy of each map (the native kernels copy an NCHW map to channels-last before
+ * pooling, docs/design.md "Kernel paths", and widen a 16-bit map into float32), and its output
+ * (outputValueBytes a value, and 4 more for roiPool's int32 argmax), before the library
+ * allocates it.
  */
 export function checkJobMemory(spec: JobSpec, job: LoadedJob, readBytes: number, limit: number): void {
   const elements = outputElements(spec, job);
-  const outputBytes = elements === undefined ? 0 : elements * 4 * (spec.argmaxOutput === undefined ? 1 : 2);
+  const value = outputValueBytes(spec);
+  const outputBytes = elements === undefined ? 0 : elements * (value.bytes + (spec.argmaxOutput === undefined ? 0 : 4));
   const workingBytes = job.inputs.reduce((sum, input) => sum + input.data.length * 4, 0);
   const total = readBytes + workingBytes + outputBytes;
   if (total <= limit) return;
   const output =
     elements === undefined
       ? ''
-      : `, its output ${formatBytes(outputBytes)} (${elements} float32 values${spec.argmaxOutput === undefined ? '' : ' and as many int32 argmax'})`;
+      : `, its output ${formatBytes(outputBytes)} (${elements} ${value.values}${spec.argmaxOutput === undefined ? '' : ' and as many int32 argmax'})`;
   throw new Error(
     `the job needs about ${formatBytes(total)}: its files ${formatBytes(readBytes)}, ` +
       `a working copy of its maps ${formatBytes(workingBytes)}${output}; ${overLimit(limit)}`,

@@ -13,11 +13,15 @@ import {
   spatialPyramidPool,
   type Tensor,
 } from '../lib/index.js';
+import type { LoadedTensor } from './io/elements.js';
 import type { ForwardOperator, JobSpec } from './job-spec.js';
 
-/** A job's files as read. Their dtypes are the library's to check (an int32 map is refused there). */
+/**
+ * A job's files as read. Their dtypes are the library's to check (an int32 map is refused there);
+ * a 16-bit map is its bit patterns with the dtype that says which (docs/api.md "16-bit feature maps").
+ */
 export interface LoadedJob {
-  inputs: Array<{ data: Float32Array | Int32Array; shape: number[] }>;
+  inputs: Array<Pick<LoadedTensor, 'data' | 'shape' | 'dtype'>>;
   /** A float32 tensor, or float64 rows that the library judges before narrowing (io/boxes-file.ts boxesArgument). */
   boxes?: { data: Float32Array; shape: number[] } | number[][];
   /** cropAndResize's box indices: int32 as read, or the values of a float file for the library to check. */
@@ -46,7 +50,8 @@ export const operatorCalls: Record<ForwardOperator, Call> = {
   roiPool: async (job, spec, options) => {
     const returnArgmax = spec.argmaxOutput !== undefined;
     const result = await roiPool(job.inputs[0] as never, job.boxes as never, { ...options, returnArgmax } as never);
-    return { output: { data: result.data, shape: result.shape }, ...(result.argmax ? { argmax: result.argmax } : {}) };
+    const output = { data: result.data, shape: result.shape, dtype: result.dtype };
+    return { output, ...(result.argmax ? { argmax: result.argmax } : {}) };
   },
   roiAlign: withBoxes(roiAlign),
   psRoiPool: withBoxes(psRoiPool),

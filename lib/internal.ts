@@ -15,6 +15,9 @@ export { forwardOperators, type ForwardOperator } from './operators.js';
 // The option tables and readers, reused by the CLI's file formats for their own options.
 export { maxTypedArrayLength, read, readOptions } from './validate.js';
 
+// The CLI's readers: a float16 boxes file is widened to float32 exactly as a 16-bit map is.
+export { widen as widenHalf } from './reference/half.js';
+
 // `roi-ops info`: which binary was chosen or why none, and what decides it.
 export { fallbackReason } from './backend/index.js';
 export { detectLibc, processReport, type ProcessReport } from './backend/platform.js';

@@ -80,11 +80,12 @@ save('empty.npy', np.zeros((0, 5), dtype=np.float32))
 save('f4-1d.npy', np.array([1.5, -0.25, 1e-8], dtype=np.float32))
 write_version('f4-v2.npy', f4[1], (2, 0))
 write_version('f4-v3.npy', f4[1], (3, 0))
+# float16, read as its bit patterns (a 16-bit map; test/io/fixtures.test.ts checks them).
+np.save(path('f2.npy'), np.arange(4, dtype=np.float16))
 
 # --- .npy files we refuse ---------------------------------------------------------------
 np.save(path('fortran.npy'), np.asfortranarray(np.arange(6, dtype=np.float32).reshape(2, 3)))
 np.save(path('object.npy'), np.array([1, 'two', None], dtype=object), allow_pickle=True)
-np.save(path('f2.npy'), np.arange(4, dtype=np.float16))
 np.save(path('u1.npy'), np.arange(4, dtype=np.uint8))
 np.save(path('i8-out-of-range.npy'), np.array([[1, 2, 3], [4, 5, 2**40]], dtype=np.int64))
 with open(path('f4.npy'), 'rb') as f:
@@ -110,6 +111,7 @@ record('i64.safetensors', st_i64, 'indices')
 safetensors('two.safetensors', [('a', 'F32', st_f32), ('b', 'I32', st_i32)], metadata={'format': 'pt'})
 record('two.safetensors', st_f32, 'a')
 record('two.safetensors', st_i32, 'b')
+# F16, read as its bit patterns, as f2.npy.
 safetensors('f16.safetensors', [('half', 'F16', np.arange(4, dtype=np.float16))])
 raw('header-past-end.safetensors', struct.pack('<Q', 4096) + b'{"a":{}}')
 safetensors('bad-json.safetensors', [], header_override=b'{"a": {"dtype": "F32",')

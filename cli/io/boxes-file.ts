@@ -8,7 +8,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { extname } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
-import { formatShape } from '../../lib/internal.js';
+import { formatShape, widenHalf } from '../../lib/internal.js';
 import { decodeFloat64 } from './elements.js';
 import { failer, readFileBytes, type ReadFileOptions } from './file-error.js';
 import { parseJsonText } from './json-text.js';
@@ -18,8 +18,9 @@ import { describeJson, quote } from './quote.js';
 
 export interface BoxesFile {
   /**
-   * float32 as a float32 .npy stores it (read without another copy), or float64 as the file
-   * wrote it (JSON, CSV, a float64 .npy); boxesArgument() hands either to the library.
+   * float32 as a float32 .npy stores it (read without another copy) or a float16 .npy widens
+   * to, or float64 as the file wrote it (JSON, CSV, a float64 .npy); boxesArgument() hands
+   * either to the library.
    */
   data: Float32Array | Float64Array;
   shape: [number, number];
@@ -94,13 +95,16 @@ export function parseBoxesNpy(bytes: Uint8Array, name: string): BoxesFile {
     fail(`has shape ${formatShape(shape)}; boxes must be [K, 4], [K, 5] or [K, 6]`);
   }
   // float32 is passed as read (zero-copy); float64 and integer boxes (pixel coordinates saved
-  // as int32/int64) go to the library as float64 rows, judged before it narrows them.
+  // as int32/int64) go to the library as float64 rows, judged before it narrows them; float16
+  // boxes are widened to float32, which holds every float16 value exactly.
   const data =
     stored.kind === 'float' && stored.size === 8
       ? decodeFloat64(bytes, dataOffset, rows * columns, stored.littleEndian)
       : stored.kind === 'float'
         ? (parseNpy(bytes, name).data as Float32Array)
-        : Float64Array.from(parseNpy(bytes, name).data);
+        : stored.kind === 'float16' || stored.kind === 'bfloat16'
+          ? widenHalf(parseNpy(bytes, name).data as Uint16Array, stored.kind)
+          : Float64Array.from(parseNpy(bytes, name).data);
   return { data, shape: [rows, columns], notices: [] };
 }
 

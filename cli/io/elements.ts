@@ -1,22 +1,30 @@
 // What .npy and .safetensors share once their headers are read: checking a shape against the
 // engine's limits, and turning the stored elements (float32/float64/int32/int64, either byte
-// order) into the fresh, aligned Float32Array or Int32Array that the operators take.
+// order) into the fresh, aligned Float32Array or Int32Array that the operators take, and
+// float16/bfloat16 into the Uint16Array of bit patterns that the operators take as a 16-bit map.
 import { formatCount, formatShape, maxTypedArrayLength } from '../../lib/internal.js';
 import { FileFormatError } from './file-error.js';
 
-/** A tensor read from a file: float data as float32, integer data (indices) as int32. */
+/**
+ * A tensor read from a file: float data as float32, integer data (indices) as int32, and
+ * float16/bfloat16 data as its 16-bit patterns (docs/api.md "16-bit feature maps"), which
+ * `dtype` names. `{ data, shape, dtype }` is a tensor argument of the library as it is.
+ */
 export interface LoadedTensor {
-  data: Float32Array | Int32Array;
+  data: Float32Array | Int32Array | Uint16Array;
   shape: number[];
-  dtype: 'float32' | 'int32';
+  dtype: 'float32' | 'int32' | 'float16' | 'bfloat16';
   /** Lossy conversions made on the way in, each a sentence starting with the file name. */
   notices: string[];
 }
 
-/** How the file stores its elements; `name` is the format's own name for them, for messages. */
+/**
+ * How the file stores its elements; `name` is the format's own name for them, for messages.
+ * 'float' and 'int' are 4 or 8 bytes; 'float16' and 'bfloat16' are 2.
+ */
 export interface StoredElements {
-  kind: 'float' | 'int';
-  size: 4 | 8;
+  kind: 'float' | 'int' | 'float16' | 'bfloat16';
+  size: 2 | 4 | 8;
   littleEndian: boolean;
   name: string;
 }
@@ -58,8 +66,9 @@ export function elementCount(file: string, subject: string, shape: readonly numb
 
 /**
  * Decodes `shape`'s elements stored from `offset` of `bytes` (whose length the caller has
- * checked). The result never shares memory with `bytes`: a Buffer from fs may sit at any
- * offset of a pooled ArrayBuffer, and a Float32Array over it would be unaligned or alias it.
+ * checked). A 32- or 64-bit result never shares memory with `bytes`: a Buffer from fs may sit at
+ * any offset of a pooled ArrayBuffer, and a Float32Array over it would be unaligned or alias it.
+ * A 16-bit result is a view of `bytes` when it can be (halfElements says when).
  */
 export function decodeElements(
   file: string,
@@ -69,6 +78,9 @@ export function decodeElements(
   stored: StoredElements,
 ): LoadedTensor {
   const count = shape.reduce((a, b) => a * b, 1);
+  if (stored.kind === 'float16' || stored.kind === 'bfloat16') {
+    return { data: halfElements(bytes, offset, count, stored.littleEndian), shape, dtype: stored.kind, notices: [] };
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * stored.size);
   const copyAsIs = stored.size === 4 && stored.littleEndian === hostLittleEndian;
   if (stored.kind === 'float') {
@@ -115,6 +127,24 @@ export function decodeElements(
     }
   }
   return { data, shape, dtype: 'int32', notices: [] };
+}
+
+/**
+ * `count` 16-bit patterns stored from `offset` of `bytes`, as the host reads them. The bytes of
+ * a map are most of a job's memory, so they are not copied when they need not be: a view of
+ * `bytes` when the file's byte order is the host's and the elements start at an even address
+ * (always in a .npy file, whose header is padded to 64 bytes; in a .safetensors file, when the
+ * offsets make it so), else a copy, byte-swapped where the orders differ. The CLI's readers
+ * read each file into a buffer of its own (file-error.ts readFileBytes), so the view shares
+ * memory with nothing else.
+ */
+function halfElements(bytes: Uint8Array, offset: number, count: number, littleEndian: boolean): Uint16Array {
+  const start = bytes.byteOffset + offset;
+  if (littleEndian === hostLittleEndian && start % 2 === 0) return new Uint16Array(bytes.buffer, start, count);
+  const data = new Uint16Array(count);
+  const view = new DataView(bytes.buffer, start, count * 2);
+  for (let i = 0; i < count; i++) data[i] = view.getUint16(i * 2, littleEndian);
+  return data;
 }
 
 /** `count` float64 elements stored from `offset` of `bytes`, as they are (a fresh array). */

@@ -1,12 +1,12 @@
 // numpy's .npy format (numpy/lib/format.py, format versions 1.0, 2.0 and 3.0): the magic
 // string, a version, the header length, a header that is the repr of a Python dict
 // {'descr', 'fortran_order', 'shape'}, then the elements. Reading accepts what numpy writes
-// for float32/float64/int32/int64 in C order, either byte order; writing produces the bytes
-// numpy itself writes for a float32 or int32 array.
+// for float16/float32/float64/int32/int64 in C order, either byte order; writing produces the
+// bytes numpy itself writes for a float32, int32 or float16 array.
 import { writeFileSync } from 'node:fs';
 import { types } from 'node:util';
 
-import { formatShape, invalidType, rangeError, read } from '../../lib/internal.js';
+import { formatShape, invalidType, invalidValue, rangeError, read } from '../../lib/internal.js';
 import {
   decodeElements,
   elementCount,
@@ -22,10 +22,14 @@ import { quote } from './quote.js';
 
 export type NpyArray = LoadedTensor;
 
-/** What encodeNpy writes: float32 or int32 data in C order. */
+/**
+ * What encodeNpy writes: float32 or int32 data, or float16 bit patterns (a Uint16Array whose
+ * `dtype` is 'float16', as an operator's `outputDtype: 'float16'` result is), in C order.
+ */
 export interface NpyWritable {
-  data: Float32Array | Int32Array;
+  data: Float32Array | Int32Array | Uint16Array;
   shape: readonly number[];
+  dtype?: string;
 }
 
 const magic = Uint8Array.of(0x93, ...Buffer.from('NUMPY', 'latin1'));
@@ -37,6 +41,7 @@ export const npyMaxHeaderLength = 10_000;
 const lengthFieldSize: Record<string, 2 | 4> = { '1.0': 2, '2.0': 4, '3.0': 4 };
 
 type ReadableType = Omit<StoredElements, 'littleEndian'>;
+const float16: ReadableType = { kind: 'float16', size: 2, name: 'float16' };
 const float32: ReadableType = { kind: 'float', size: 4, name: 'float32' };
 const float64: ReadableType = { kind: 'float', size: 8, name: 'float64' };
 const int32: ReadableType = { kind: 'int', size: 4, name: 'int32' };
@@ -49,6 +54,8 @@ const int64: ReadableType = { kind: 'int', size: 8, name: 'int64' };
  * on Windows, so they are refused rather than read as one platform would.)
  */
 const readableCodes = new Map<string, ReadableType>([
+  ['f2', float16],
+  ['e', float16],
   ['f4', float32],
   ['f', float32],
   ['f8', float64],
@@ -61,6 +68,8 @@ const readableCodes = new Map<string, ReadableType>([
 
 /** The names numpy.dtype() also takes for these types, which take no byte order ('<float32' is refused). */
 const readableNames = new Map<string, ReadableType>([
+  ['float16', float16],
+  ['half', float16],
   ['float32', float32],
   ['single', float32],
   ['float64', float64],
@@ -75,7 +84,6 @@ const readableNames = new Map<string, ReadableType>([
 /** numpy's names for the codes that are refused, so the message says what the file holds. */
 const refusedNames = new Map<string, string>(
   Object.entries({
-    f2: 'float16',
     f16: 'float128',
     i1: 'int8',
     i2: 'int16',
@@ -96,7 +104,7 @@ const refusedNames = new Map<string, string>(
   }),
 );
 
-const expectedDtypes = 'expected float32, float64, int32 or int64';
+const expectedDtypes = 'expected float16, float32, float64, int32 or int64';
 
 /** Reads a .npy file. Every problem is a FileFormatError whose message starts with `path`. */
 export async function readNpy(path: string, options: ReadFileOptions = {}): Promise<NpyArray> {
@@ -224,9 +232,15 @@ function storedElements(descr: PyValue, fail: (problem: string) => never): Store
       `dtype ${shown} is an object array (pickled Python objects), which is not supported; ${expectedDtypes}`,
     );
   }
+  // ml_dtypes' bfloat16 has no numpy descr of its own: np.save writes it as 2-byte raw records.
+  if (code === 'V2') {
+    return fail(
+      `dtype ${shown} is raw 2-byte records (how numpy saves ml_dtypes' bfloat16), which is not supported; ` +
+        'save the array as float32 (array.astype(numpy.float32)) or as a BF16 tensor of a .safetensors file',
+    );
+  }
   const known = refusedNames.get(code) ?? refusedNames.get(code.replace(/[\d[].*$/, ''));
   const named = known === undefined ? '' : ` (${known})`;
-  if (code === 'f2') fail(`dtype ${shown}${named} is not supported; save it as float32 (array.astype(numpy.float32))`);
   return fail(`dtype ${shown}${named} is not supported; ${expectedDtypes}`);
 }
 
@@ -257,30 +271,46 @@ export function npyHeader(descr: string, shape: readonly number[]): Uint8Array {
   return bytes;
 }
 
-/** The bytes of a .npy file holding `tensor`: '<f4' or '<i4', C order, numpy's header. */
+/** The .npy descr of `tensor`'s elements, or an error saying what encodeNpy writes. */
+function npyDescr(fn: string, tensor: NpyWritable): '<f4' | '<i4' | '<f2' {
+  const { data, dtype } = tensor;
+  if (types.isFloat32Array(data)) return '<f4';
+  if (types.isInt32Array(data)) return '<i4';
+  if (!types.isUint16Array(data)) {
+    throw invalidType(fn, 'tensor.data', 'a Float32Array, an Int32Array or a Uint16Array', data);
+  }
+  if (dtype === 'float16') return '<f2';
+  // numpy has no bfloat16: ml_dtypes saves one as raw 2-byte records ('<V2'), which numpy
+  // loads as bytes, not numbers. Nothing numpy reads as bfloat16 can be written.
+  if (dtype === 'bfloat16') {
+    throw rangeError(fn, 'tensor.dtype is "bfloat16", which a .npy file cannot hold: numpy has no bfloat16 dtype');
+  }
+  throw invalidValue(fn, 'tensor.dtype (a Uint16Array is written as float16)', "'float16'", dtype);
+}
+
+/** The bytes of a .npy file holding `tensor`: '<f4', '<i4' or '<f2', C order, numpy's header. */
 export function encodeNpy(tensor: NpyWritable): Uint8Array {
   const fn = 'encodeNpy';
   const { data } = tensor;
-  if (!types.isFloat32Array(data) && !types.isInt32Array(data)) {
-    throw invalidType(fn, 'tensor.data', 'a Float32Array or an Int32Array', data);
-  }
+  const descr = npyDescr(fn, tensor);
   if (!Array.isArray(tensor.shape)) throw invalidType(fn, 'tensor.shape', 'an array of dimensions', tensor.shape);
   const shape = tensor.shape.map((dim, i) => read.integer(0)(fn, `tensor.shape[${i}]`, dim));
   const elements = shape.reduce((a, b) => a * b, 1);
   if (data.length !== elements) {
     throw rangeError(fn, `tensor.data has ${data.length} elements, shape ${formatShape(shape)} needs ${elements}`);
   }
-  const header = npyHeader(types.isFloat32Array(data) ? '<f4' : '<i4', shape);
+  const header = npyHeader(descr, shape);
   const bytes = new Uint8Array(header.length + data.byteLength);
   bytes.set(header);
   if (hostLittleEndian) {
     bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), header.length);
   } else {
     const view = new DataView(bytes.buffer, header.length);
-    const float = types.isFloat32Array(data);
     for (let i = 0; i < data.length; i++) {
-      if (float) view.setFloat32(i * 4, data[i] as number, true);
-      else view.setInt32(i * 4, data[i] as number, true);
+      const value = data[i] as number;
+      if (descr === '<f4') view.setFloat32(i * 4, value, true);
+      else if (descr === '<i4') view.setInt32(i * 4, value, true);
+      else view.setUint16(i * 2, value, true);
     }
   }
   return bytes;

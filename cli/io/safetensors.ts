@@ -30,7 +30,8 @@ export interface SafetensorsTable {
   tensors: Map<string, SafetensorInfo>;
   /**
    * Decodes one tensor: `key`, or the only one when `key` is omitted (an error listing the
-   * keys otherwise). F64 becomes float32 with a notice, I64 int32 with a range check.
+   * keys otherwise). F64 becomes float32 with a notice, I64 int32 with a range check, F16 and
+   * BF16 stay 16-bit patterns (a view of the file's bytes when aligned).
    */
   read(key?: string): LoadedTensor;
   /** Where `key` (or the only tensor) is, as read() chooses it and checks its dtype, nothing decoded. */
@@ -59,6 +60,8 @@ const itemSizes = new Map<string, number>(
 );
 
 const readable = new Map<string, StoredElements>([
+  ['F16', { kind: 'float16', size: 2, littleEndian: true, name: 'F16' }],
+  ['BF16', { kind: 'bfloat16', size: 2, littleEndian: true, name: 'BF16' }],
   ['F32', { kind: 'float', size: 4, littleEndian: true, name: 'F32' }],
   ['F64', { kind: 'float', size: 8, littleEndian: true, name: 'F64' }],
   ['I32', { kind: 'int', size: 4, littleEndian: true, name: 'I32' }],
@@ -117,11 +120,9 @@ export function parseSafetensors(bytes: Uint8Array, name: string): SafetensorsTa
     const info = tensors.get(chosen) ?? fail(`has no tensor ${quote(chosen)}; it holds ${listKeys(keys)}`);
     const stored = readable.get(info.dtype);
     if (stored === undefined) {
-      const advice =
-        info.dtype === 'F16' || info.dtype === 'BF16'
-          ? 'convert it to F32 first (in PyTorch: tensor.float())'
-          : 'expected F32, F64, I32 or I64';
-      return fail(`tensor ${quote(chosen)} has dtype ${info.dtype}, which is not supported; ${advice}`);
+      return fail(
+        `tensor ${quote(chosen)} has dtype ${info.dtype}, which is not supported; expected F16, BF16, F32, F64, I32 or I64`,
+      );
     }
     return { shape: info.shape, stored, dataOffset: dataStart + info.dataOffsets[0] };
   };

@@ -2,7 +2,7 @@
 // file's extension. Every failure is a FileFormatError (./file-error.ts) naming the file.
 import { extname } from 'node:path';
 
-import { invalidType, read, readOptions } from '../../lib/internal.js';
+import { invalidType, read, readOptions, widenHalf } from '../../lib/internal.js';
 import { decodeElements, decodeFloat64, type LoadedTensor, type TensorLayout } from './elements.js';
 import { failer, readFileBytes, type ReadFileOptions } from './file-error.js';
 import { npyLayout } from './npy.js';
@@ -38,8 +38,9 @@ export async function readTensorFile(path: string, options: TensorFileOptions = 
 
 /**
  * Reads indices (cropAndResize's box indices) from `path` as readTensorFile finds them: integers
- * as int32, and floats as the numbers the file holds, float64 ones not narrowed to float32, so
- * the library judges 0.9999999999 as written (not an integer) rather than as float32's 1.
+ * as int32, and floats as the numbers the file holds (16-bit ones widened, exactly), float64
+ * ones not narrowed to float32, so the library judges 0.9999999999 as written (not an integer)
+ * rather than as float32's 1.
  */
 export async function readIndicesFile(path: string, options: TensorFileOptions = {}): Promise<Int32Array | number[]> {
   const { bytes, layout } = await readLayout('readIndicesFile', path, options);
@@ -48,7 +49,8 @@ export async function readIndicesFile(path: string, options: TensorFileOptions =
     const count = shape.reduce((a, b) => a * b, 1);
     return Array.from(decodeFloat64(bytes, dataOffset, count, stored.littleEndian));
   }
-  const { data } = decodeElements(path, bytes, dataOffset, shape, stored);
+  const { data, dtype } = decodeElements(path, bytes, dataOffset, shape, stored);
+  if (dtype === 'float16' || dtype === 'bfloat16') return Array.from(widenHalf(data as Uint16Array, dtype));
   return data instanceof Int32Array ? data : Array.from(data);
 }
 

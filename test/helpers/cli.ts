@@ -117,12 +117,18 @@ export function listOutputs(dir: string): string[] {
   return listFiles(dir).filter((path) => !path.startsWith(`${markerDirectory}/`));
 }
 
-/** A float32 .safetensors file holding `tensors` (the format: u64 header length, JSON header, data). */
-export function writeSafetensors(path: string, tensors: Record<string, { data: Float32Array; shape: number[] }>): void {
+/**
+ * A .safetensors file holding `tensors`, F32 unless a dtype says F16 or BF16 (the format: u64
+ * header length, JSON header, data).
+ */
+export function writeSafetensors(
+  path: string,
+  tensors: Record<string, { data: Float32Array | Uint16Array; shape: number[]; dtype?: 'F16' | 'BF16' }>,
+): void {
   const header: Record<string, unknown> = {};
   let offset = 0;
-  for (const [name, { data, shape }] of Object.entries(tensors)) {
-    header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + data.byteLength] };
+  for (const [name, { data, shape, dtype }] of Object.entries(tensors)) {
+    header[name] = { dtype: dtype ?? 'F32', shape, data_offsets: [offset, offset + data.byteLength] };
     offset += data.byteLength;
   }
   const json = Buffer.from(JSON.stringify(header));

@@ -46,7 +46,20 @@ describe('encodeNpy writes what numpy writes', () => {
 
   it('refuses a tensor it cannot write', () => {
     expect(() => encodeNpy({ data: new Float64Array(2) as never, shape: [2] })).toThrow(
-      new TypeError('encodeNpy: expected a Float32Array or an Int32Array for tensor.data but received Float64Array(2)'),
+      new TypeError(
+        'encodeNpy: expected a Float32Array, an Int32Array or a Uint16Array for tensor.data but received Float64Array(2)',
+      ),
+    );
+    // 16-bit patterns: numpy reads float16, and has no bfloat16 (ml_dtypes saves it as raw '<V2' records).
+    expect(() => encodeNpy({ data: new Uint16Array(2), shape: [2], dtype: 'bfloat16' })).toThrow(
+      new RangeError(
+        'encodeNpy: tensor.dtype is "bfloat16", which a .npy file cannot hold: numpy has no bfloat16 dtype',
+      ),
+    );
+    expect(() => encodeNpy({ data: new Uint16Array(2), shape: [2] })).toThrow(
+      new RangeError(
+        "encodeNpy: expected 'float16' for tensor.dtype (a Uint16Array is written as float16) but received undefined",
+      ),
     );
     expect(() => encodeNpy({ data: new Float32Array(5), shape: [2, 3] })).toThrow(
       new RangeError('encodeNpy: tensor.data has 5 elements, shape [2,3] needs 6'),
@@ -129,7 +142,7 @@ describe('header parsing', () => {
       expect(() => parseNpy(withHeader(header, floats(1, 2)), 'x.npy')).toThrow(
         new FileFormatError(
           'x.npy',
-          `dtype ${JSON.stringify(descr)} is not supported; expected float32, float64, int32 or int64`,
+          `dtype ${JSON.stringify(descr)} is not supported; expected float16, float32, float64, int32 or int64`,
         ),
       );
     },
@@ -141,7 +154,7 @@ describe('header parsing', () => {
     expect(() => parseNpy(withHeader(header, floats(1, 2)), 'x.npy')).toThrow(
       new FileFormatError(
         'x.npy',
-        'dtype "f4\\u001b[2J\\x9b\\x85" is not supported; expected float32, float64, int32 or int64',
+        'dtype "f4\\u001b[2J\\x9b\\x85" is not supported; expected float16, float32, float64, int32 or int64',
       ),
     );
     const keyed = `{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'a\rb': 1}`;
@@ -211,23 +224,23 @@ describe('header parsing', () => {
     ["{'descr': 3, 'fortran_order': False, 'shape': (2,), }", "malformed header: 'descr' is 3, not a dtype string"],
     [
       "{'descr': [('a', '<f4'), ('b', '<i4')], 'fortran_order': False, 'shape': (2,), }",
-      "dtype [('a', '<f4'), ('b', '<i4')] is structured (a record of fields), which is not supported; expected float32, float64, int32 or int64",
+      "dtype [('a', '<f4'), ('b', '<i4')] is structured (a record of fields), which is not supported; expected float16, float32, float64, int32 or int64",
     ],
     [
       "{'descr': '<U10', 'fortran_order': False, 'shape': (2,), }",
-      'dtype "<U10" (unicode strings) is not supported; expected float32, float64, int32 or int64',
+      'dtype "<U10" (unicode strings) is not supported; expected float16, float32, float64, int32 or int64',
     ],
     [
       "{'descr': '<M8[ns]', 'fortran_order': False, 'shape': (2,), }",
-      'dtype "<M8[ns]" (datetime64) is not supported; expected float32, float64, int32 or int64',
+      'dtype "<M8[ns]" (datetime64) is not supported; expected float16, float32, float64, int32 or int64',
     ],
     [
       "{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }",
-      'dtype "<c8" (complex64) is not supported; expected float32, float64, int32 or int64',
+      'dtype "<c8" (complex64) is not supported; expected float16, float32, float64, int32 or int64',
     ],
     [
       "{'descr': '<q7', 'fortran_order': False, 'shape': (2,), }",
-      'dtype "<q7" is not supported; expected float32, float64, int32 or int64',
+      'dtype "<q7" is not supported; expected float16, float32, float64, int32 or int64',
     ],
     [
       "{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000), }",
@@ -304,6 +317,59 @@ describe('header parsing', () => {
     expect(result.notices).toEqual([
       "x.npy: float64 converted to float32 (2 finite values beyond float32's range became infinite)",
     ]);
+  });
+});
+
+describe('float16: read as bit patterns, written as numpy writes it', () => {
+  const bits = Uint16Array.of(0x3c00, 0xc400, 0x7e00, 0x0001); // 1, -4, NaN, the smallest subnormal
+  const bytesOf = (littleEndian: boolean) => {
+    const view = new DataView(new ArrayBuffer(bits.length * 2));
+    bits.forEach((pattern, i) => view.setUint16(i * 2, pattern, littleEndian));
+    return new Uint8Array(view.buffer);
+  };
+
+  // Every spelling numpy.dtype() takes for float16 (checked with numpy 2.4), both byte orders.
+  it.each(['<f2', '>f2', 'f2', '|f2', '=f2', 'float16', 'half', 'e', '<e', '>e'])('reads %j', (descr) => {
+    const header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (2, 2), }`;
+    const result = parseNpy(withHeader(header, bytesOf(descr[0] !== '>')), 'x.npy');
+    expect(result).toEqual({ data: bits, shape: [2, 2], dtype: 'float16', notices: [] });
+  });
+
+  it("refuses '<V2', how numpy saves ml_dtypes' bfloat16, saying what to save instead", () => {
+    const header = "{'descr': '<V2', 'fortran_order': False, 'shape': (4,), }";
+    expect(() => parseNpy(withHeader(header, bytesOf(true)), 'bf.npy')).toThrow(
+      new FileFormatError(
+        'bf.npy',
+        `dtype "<V2" is raw 2-byte records (how numpy saves ml_dtypes' bfloat16), which is not supported; ` +
+          'save the array as float32 (array.astype(numpy.float32)) or as a BF16 tensor of a .safetensors file',
+      ),
+    );
+  });
+
+  it('a little-endian file is read in place (numpy pads its header to 64 bytes); big-endian is swapped into a copy', () => {
+    const little = encodeNpy({ data: bits, shape: [4], dtype: 'float16' });
+    const read = parseNpy(little, 'x.npy');
+    expect(read.data.buffer).toBe(little.buffer);
+    expect(read.data.byteOffset).toBe(little.length - 8);
+    const big = new Uint8Array([...npyHeader('>f2', [4]), ...bytesOf(false)]);
+    const swapped = parseNpy(big, 'x.npy');
+    expect(swapped.data).toEqual(bits);
+    expect(swapped.data.buffer).not.toBe(big.buffer);
+  });
+
+  it('a file at an odd byte offset is copied, not viewed unaligned', () => {
+    const bytes = encodeNpy({ data: bits, shape: [4], dtype: 'float16' });
+    const pooled = Buffer.alloc(bytes.length + 1);
+    pooled.set(bytes, 1);
+    const result = parseNpy(pooled.subarray(1), 'x.npy');
+    expect(result.data).toEqual(bits);
+    expect(result.data.byteOffset).toBe(0);
+  });
+
+  it("encodeNpy writes the bytes numpy wrote for numpy.arange(4, dtype=numpy.float16) ('<f2')", () => {
+    const numpyBytes = new Uint8Array(readFileSync(fixture('f2.npy')));
+    const data = Uint16Array.of(0x0000, 0x3c00, 0x4000, 0x4200);
+    expect(encodeNpy({ data, shape: [4], dtype: 'float16' })).toEqual(numpyBytes);
   });
 });
 

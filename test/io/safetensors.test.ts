@@ -42,6 +42,22 @@ describe('parseSafetensors', () => {
     expect(() => table.read('x')).toThrow(problem('has no tensor "x"; it holds "w", "i"'));
   });
 
+  it('reads F16 and BF16 as bit patterns: in place when the data starts at an even byte, else a copy', () => {
+    const bits = Uint16Array.of(0x3c00, 0xc000, 0x7c00);
+    const data = new Uint8Array(bits.buffer);
+    for (const padding of ['', ' ']) {
+      // The header's length (JSON then `padding`) decides the data section's parity.
+      const header = JSON.stringify({ h: entry('F16', [3], 0, 6) }) + padding;
+      const bytes = file(header, data);
+      const read = parseSafetensors(bytes, 'm.safetensors').read('h');
+      expect(read).toEqual({ data: bits, shape: [3], dtype: 'float16', notices: [] });
+      const even = (8 + header.length) % 2 === 0;
+      expect(read.data.buffer === bytes.buffer).toBe(even);
+    }
+    const brain = parseSafetensors(file({ b: entry('BF16', [1, 3], 0, 6) }, data), 'm.safetensors').read();
+    expect(brain).toEqual({ data: bits, shape: [1, 3], dtype: 'bfloat16', notices: [] });
+  });
+
   it('reads the only tensor without a key; lists at most 20 keys', () => {
     expect(parseSafetensors(file({ only: entry('F32', [], 0, 4) }, f32(5)), 'm.safetensors').read().data).toEqual(
       Float32Array.from([5]),
@@ -57,7 +73,7 @@ describe('parseSafetensors', () => {
     );
   });
 
-  it('refuses dtypes it does not read, by name, and I64 values outside int32', () => {
+  it('refuses dtypes it does not read, by name, and I64 values outside int32; reads BF16', () => {
     const table = parseSafetensors(
       file(
         { h: entry('BF16', [2], 0, 4), u: entry('U8', [4], 4, 8), big: entry('I64', [2], 8, 24) },
@@ -65,13 +81,10 @@ describe('parseSafetensors', () => {
       ),
       'm.safetensors',
     );
-    expect(() => table.read('h')).toThrow(
-      problem(
-        'tensor "h" has dtype BF16, which is not supported; convert it to F32 first (in PyTorch: tensor.float())',
-      ),
-    );
+    // BF16 (and F16) are read, as 16-bit maps: its bits, not refused.
+    expect(table.read('h')).toEqual({ data: new Uint16Array(2), shape: [2], dtype: 'bfloat16', notices: [] });
     expect(() => table.read('u')).toThrow(
-      problem('tensor "u" has dtype U8, which is not supported; expected F32, F64, I32 or I64'),
+      problem('tensor "u" has dtype U8, which is not supported; expected F16, BF16, F32, F64, I32 or I64'),
     );
     expect(() => table.read('big')).toThrow(
       problem("element 1 (index [1]) is -2147483649, outside int32's range [-2147483648, 2147483647]"),
