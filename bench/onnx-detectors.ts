@@ -42,7 +42,7 @@ export const onnxDetectors: readonly OnnxDetector[] = [
     id: 'O3',
     file: 'maskrcnn_resnet50_fpn-opset16.onnx',
     description: "torchvision's maskrcnn_resnet50_fpn (box and mask heads: two RoI stages) exported at opset 16",
-    runs: { quick: 2, full: 8 },
+    runs: { quick: 1, full: 8 },
   },
 ];
 
