@@ -11,10 +11,16 @@ export interface ChildCommand {
   env?: Record<string, string>;
 }
 
-/** What a failed child said: the error line Node prints amid the source excerpt and stack (e.g. "TypeError: … is not a function"), else its last lines. */
+/**
+ * What a failed child said: the error line Node prints amid the source excerpt and stack (e.g.
+ * "TypeError: … is not a function"), or the `roi-ops` command line's own error line (e.g.
+ * "roi-ops: unknown command 'onnx'", followed by its usage), else its last lines.
+ */
 export function stderrGist(stderr: string): string {
   const lines = stderr.trim().split('\n');
-  return lines.find((line) => /^[A-Z]\w*Error\b/.test(line)) ?? lines.slice(-6).join(' | ');
+  return (
+    lines.find((line) => /^[A-Z]\w*Error\b/.test(line) || /^roi-ops[\w -]*: /.test(line)) ?? lines.slice(-6).join(' | ')
+  );
 }
 
 /** Runs a child to its end: its JSON report, or why it failed (it is stopped after `timeoutMs`). */

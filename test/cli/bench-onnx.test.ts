@@ -212,6 +212,14 @@ describe('bench/onnx-detectors.ts: the suite section "ONNX detectors end to end"
       /^roi-ops onnx bench \S+fasterrcnn_mobilenet_v3_large_320_fpn-opset16\.onnx --threads 1 --runs 5 --json: exit 1: RangeError: model\.onnx: no RoI node$/,
     );
 
+    // A roi-ops without the command: its own error line, not the usage that follows it.
+    const older = executable(
+      `#!/bin/sh\necho "roi-ops: unknown command 'onnx'" >&2\necho >&2\necho 'Usage: roi-ops <command> [options]' >&2\nexit 2\n`,
+    );
+    expect(section({ detectors, command: command(older) }).section.results[0]?.reason).toMatch(
+      /--json: exit 2: roi-ops: unknown command 'onnx'$/,
+    );
+
     const odd = executable(
       `#!/usr/bin/env node\nconsole.log(JSON.stringify({ model: 'm', onnxruntime: '1.30.0', plan: 'p', threads: 1, runs: 5, speedup: 1, wholeModelMs: { median: 1 }, pipelineMs: { median: 1, q1: 1, q3: 1 }, outputs: {} }));\n`,
     );
