@@ -270,6 +270,8 @@ export const onnxBenchCommand: Command = {
         await whole.run(feeds);
         await pipe.run(feeds);
       }
+      // On stderr, so --json's stdout stays one object: a large model's runs take minutes.
+      if (stopped === undefined) process.stderr.write(`${name}: warmed up; timing ${runs} alternating runs of each\n`);
       const wholeTimes: number[] = [];
       const pipeTimes: number[] = [];
       let expected: Record<string, OrtTensor> = {};

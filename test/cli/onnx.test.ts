@@ -3,6 +3,7 @@
 // detectors of test/fixtures/onnx (scripts/make-onnx-detectors.py: two FPN levels at strides 8
 // and 16, a 7x7 box head, a 14x14 mask head, 30 detections); bench's JSON (the shape the
 // benchmark suite reads), its inputs from .npy files and their refusals. No time is judged.
+import { once } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -11,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeNpy, npyHeader } from '../../cli/io/npy.js';
 import { DataType } from '../../onnx/onnx-proto.js';
 import { planOnnxModel, type OnnxPipelinePlan } from '../../onnx/index.js';
-import { ensureBuilt, pattern, root, runCli, temporaryDirectory } from '../helpers/cli.js';
+import { ensureBuilt, pattern, root, runCli, startCli, temporaryDirectory } from '../helpers/cli.js';
 import { GraphBuilder } from '../helpers/onnx-builder.js';
 import { ortVersion } from '../helpers/onnxruntime.js';
 
@@ -318,4 +319,30 @@ describe('roi-ops onnx bench', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(`roi-ops onnx bench: ${missing}: cannot read the file (ENOENT)\n`);
   }, 60_000);
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    '%s during the timed runs: stops after the run under way, exit %i, nothing on stdout',
+    async (signal, status) => {
+      const child = startCli(['onnx', 'bench', fasterRcnn11, '--runs', '100000', '--size', '64,64', '--json'], root);
+      let stderr = '';
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const timing = new Promise<void>((resolve) =>
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('timing 100000 alternating runs')) resolve();
+        }),
+      );
+      await timing;
+      child.kill(signal);
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code, stderr).toBe(status);
+      expect(stderr).toMatch(new RegExp(`roi-ops onnx bench: stopped by ${signal} after \\d+ of 100000 runs\\n$`));
+      expect(stdout).toBe('');
+    },
+    60_000,
+  );
 });
