@@ -237,7 +237,7 @@ export const onnxBenchCommand: Command = {
     size: { type: 'string', value: 'H,W', help: 'the size of the generated image (default 320,320)' },
   },
   jsonHelp:
-    'print one JSON object: model, onnxruntime, threads, runs, inputs, plan, wholeModelMs,\npipelineMs, speedup, outputs (docs/cli.md "roi-ops onnx bench")',
+    'print one JSON object: model, onnxruntime, threads, runs, inputs, plan, wholeModelMs,\npipelineMs, speedup, outputs (docs/cli.md "`roi-ops onnx bench`")',
   positionals: { min: 1, max: 1 },
   examples: [
     'roi-ops onnx bench fasterrcnn.onnx',
