@@ -345,4 +345,22 @@ describe('roi-ops onnx bench', () => {
     },
     60_000,
   );
+
+  it("uses the onnxruntime-node of the current directory's project before the one beside roi-ops", () => {
+    // A stand-in that says when it is used: the checkout's own onnxruntime-node would run the model.
+    const project = join(dir, 'project');
+    const fake = join(project, 'node_modules', 'onnxruntime-node');
+    mkdirSync(fake, { recursive: true });
+    writeFileSync(join(project, 'package.json'), '{ "name": "user-project", "private": true }');
+    writeFileSync(join(fake, 'package.json'), '{ "name": "onnxruntime-node", "version": "0.0.0", "main": "index.js" }');
+    writeFileSync(
+      join(fake, 'index.js'),
+      "exports.env = { versions: { node: '0.0.0' } };\n" +
+        'exports.Tensor = class Tensor {};\n' +
+        "exports.InferenceSession = { create: async () => { throw new Error('the stand-in onnxruntime-node was used'); } };\n",
+    );
+    const result = runCli(['onnx', 'bench', fasterRcnn11, '--runs', '1'], { cwd: project });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('roi-ops onnx bench: the stand-in onnxruntime-node was used\n');
+  });
 });
