@@ -202,7 +202,8 @@ function outputLine(output: string, { dims, pipelineDims, largestDifference }: O
       : `, counts DIFFER (${dims[0]} whole, ${pipelineDims[0]} pipeline)`
     : '';
   const dimsText = sameDims ? shown(dims) : `${shown(dims)} whole, ${shown(pipelineDims)} pipeline`;
-  return `    ${output} ${dimsText}: largest difference ${largestDifference}${counts}`;
+  const difference = largestDifference === 0 ? '0' : largestDifference.toExponential(2);
+  return `    ${output} ${dimsText}: largest difference ${difference}${counts}`;
 }
 
 const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);
