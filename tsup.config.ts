@@ -7,9 +7,12 @@ import { defineConfig } from 'tsup';
 export default defineConfig([
   {
     // One build of both entries, so the code they share (the library that onnx/ calls) is one
-    // chunk: roi-ops/onnx uses the same loaded addon and thread pool as roi-ops.
+    // chunk: roi-ops/onnx uses the same loaded addon, thread pool and JavaScript-side state as
+    // roi-ops. tsup splits chunks for ESM by default; `splitting: true` asks for it in the
+    // CommonJS build too (docs/onnx.md "Where the code lives").
     entry: { index: 'lib/index.ts', onnx: 'onnx/index.ts' },
     format: ['esm', 'cjs'],
+    splitting: true,
     dts: true,
     shims: true,
     target: 'node20',

@@ -6,6 +6,7 @@
 import { extname } from 'node:path';
 
 import { describe, forwardOperators, type ForwardOperator } from '../lib/internal.js';
+import { npyCannotHoldBfloat16 } from './io/npy.js';
 
 export { forwardOperators, type ForwardOperator };
 
@@ -181,11 +182,10 @@ export function readJobSpec(fields: Record<string, unknown>, spelling: (field: s
     read.fail(`missing ${spelling('boxes')}: the boxes file (.npy, .json or .csv)`);
   const output = read.npy('output');
   if (output === undefined) return read.fail(`missing ${spelling('output')}: the .npy file to write`);
-  // The library computes a bfloat16 output, but the output is a .npy file, and numpy has no
-  // bfloat16 dtype (ml_dtypes saves one as raw '<V2' records, which numpy loads as bytes).
+  // The library computes a bfloat16 output, but the output is a .npy file.
   if (read.value('outputDtype') === 'bfloat16') {
     read.fail(
-      `${spelling('outputDtype')} bfloat16 cannot be written: numpy has no bfloat16 dtype, so a .npy file cannot hold it; use float16, or float32 (the default)`,
+      `${spelling('outputDtype')} bfloat16 cannot be written: ${npyCannotHoldBfloat16}; use float16, or float32 (the default)`,
     );
   }
   const argmaxOutput = read.npy('argmaxOutput');

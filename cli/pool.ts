@@ -32,7 +32,7 @@ function jobFromFlags(values: ParsedCommandLine['values']): JobSpec {
 function summary(report: JobReport): string {
   const argmax = report.argmaxOutput === undefined ? '' : ` (argmax -> ${report.argmaxOutput})`;
   return (
-    `${report.op} ${formatShape(report.shape)} -> ${report.output}${argmax} in ${formatMs(report.ms.compute)} ` +
+    `${report.op} ${formatShape(report.shape)} -> ${report.output} (${report.dtype})${argmax} in ${formatMs(report.ms.compute)} ` +
     `(reading ${formatMs(report.ms.read)}, writing ${formatMs(report.ms.write)})`
   );
 }

@@ -10,11 +10,25 @@ import { exitStatus, UsageError, type Command } from './command.js';
 import { demoCommand } from './demo.js';
 import { explainCommand } from './explain.js';
 import { infoCommand } from './info.js';
+import { onnxBenchCommand } from './onnx-bench.js';
+import { onnxInspectCommand } from './onnx-inspect.js';
 import { poolCommand } from './pool.js';
 import { printable, printableLines } from './printable.js';
 import { stopSignalOf } from './signals.js';
 
-const commands: Command[] = [infoCommand, poolCommand, batchCommand, explainCommand, demoCommand, benchCommand];
+const commands: Command[] = [
+  infoCommand,
+  poolCommand,
+  batchCommand,
+  explainCommand,
+  demoCommand,
+  benchCommand,
+  onnxInspectCommand,
+  onnxBenchCommand,
+];
+
+/** Commands named by two words (`roi-ops onnx inspect`): the first word, and its subcommands. */
+const groups = new Map([['onnx', ['inspect', 'bench']]]);
 
 function globalUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
@@ -44,10 +58,24 @@ function globalUsage(): string {
 
 /** Runs the command line `argv` (without node and the script); resolves to the exit status. */
 export async function runProgram(argv: readonly string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === '-h' || name === '--help') return print(globalUsage());
-  if (name === '--version') return print(packageVersion());
-  if (name === undefined) return usageError('roi-ops: missing command', globalUsage());
+  const [first, ...afterFirst] = argv;
+  if (first === '-h' || first === '--help') return print(globalUsage());
+  if (first === '--version') return print(packageVersion());
+  if (first === undefined) return usageError('roi-ops: missing command', globalUsage());
+  let name = first;
+  let rest = afterFirst;
+  const subcommands = groups.get(first);
+  if (subcommands !== undefined) {
+    const [sub, ...afterSub] = afterFirst;
+    const listed = subcommands.map((word) => `'${first} ${word}'`).join(' or ');
+    if (sub === '-h' || sub === '--help') return print(globalUsage());
+    if (sub === undefined || !subcommands.includes(sub)) {
+      const problem = sub === undefined ? 'missing subcommand' : `unknown subcommand '${sub}'`;
+      return usageError(`roi-ops ${first}: ${problem}; expected ${listed}`, globalUsage());
+    }
+    name = `${first} ${sub}`;
+    rest = afterSub;
+  }
   const command = commands.find((candidate) => candidate.name === name);
   if (command === undefined) {
     const problem = name.startsWith('-')

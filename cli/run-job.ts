@@ -28,6 +28,8 @@ export interface JobReport {
   output: string;
   argmaxOutput?: string;
   shape: number[];
+  /** The output's element type as written: '<f4' or, with outputDtype float16, '<f2'. */
+  dtype: 'float32' | 'float16';
   /** Wall times: reading the files, the library call, writing the outputs. */
   ms: { read: number; compute: number; write: number };
   /** Lossy conversions made reading the files (a float64 map read as float32), each naming its file. */
@@ -153,6 +155,7 @@ export async function runJob(spec: JobSpec, places: JobPlaces, options: RunOptio
     output: outputPath,
     ...(argmaxPath === undefined ? {} : { argmaxOutput: argmaxPath }),
     shape: output.shape,
+    dtype: output.dtype === 'float16' ? 'float16' : 'float32',
     ms: { read: loaded - start, compute: computed - loaded, write: performance.now() - computed },
     notices,
   };

@@ -1,39 +1,18 @@
 // createOnnxPipeline: an ONNX model run as onnxruntime-node sessions with roi-ops computing its
 // RoI nodes between them (docs/onnx.md). The model is read and split once; run() feeds each step
 // the tensors it reads and keeps each tensor only until its last reader has run.
-import { readFile } from 'node:fs/promises';
-
-import { readModel, writeModel } from './onnx-proto.js';
+import { writeModel } from './onnx-proto.js';
 import type { OrtModule, OrtSession, OrtTensor } from './ort.js';
-import { runStage, stageOptions } from './run-stage.js';
-import { splitModel, stageInputs, type Stage, type Step } from './split.js';
+import { modelBytes, planOf, splitWithOptions, type OnnxPipelinePlan, type PlanOptions } from './plan.js';
+import { runStage } from './run-stage.js';
+import { stageInputs, type Step } from './split.js';
 import { tensorValues } from './tensor-data.js';
 
-export interface OnnxPipelineOptions {
+export interface OnnxPipelineOptions extends PlanOptions {
   /** Passed to every InferenceSession.create (its intraOpNumThreads is overridden by `threads`). */
   sessionOptions?: object;
   /** Threads for onnxruntime's intra-op pool and for roi-ops' calls; default: each one's own default. */
   threads?: number;
-  /** Run torchvision's exported MultiScaleRoIAlign as one stage (default true); false: each RoiAlign alone. */
-  multiScale?: boolean;
-}
-
-/** One step of the plan, as `pipe.plan` shows it. */
-export type PlanStep =
-  | { kind: 'onnxruntime'; nodes: number; nodeNames: string[]; inputs: string[]; outputs: string[] }
-  | {
-      kind: 'roi-ops';
-      operator: Stage['operator'];
-      node: string;
-      inputs: string[];
-      output: string;
-      options: object;
-      semantics: string;
-    };
-
-export interface OnnxPipelinePlan {
-  opset: number;
-  steps: PlanStep[];
 }
 
 export interface OnnxPipeline {
@@ -56,22 +35,11 @@ export async function createOnnxPipeline(
     throw new TypeError(
       `${fn}: expected the onnxruntime-node module (import * as ort from 'onnxruntime-node') for ort`,
     );
-  let bytes: Uint8Array;
-  let what: string;
-  if (typeof model === 'string') {
-    bytes = await readFile(model);
-    what = model;
-  } else if (model instanceof Uint8Array) {
-    bytes = model;
-    what = 'the model bytes';
-  } else throw new TypeError(`${fn}: expected a file path or a Uint8Array for model`);
-  const { threads, sessionOptions = {}, multiScale = true } = options;
+  const { bytes, what } = await modelBytes(fn, model);
+  const { threads, sessionOptions = {}, multiScale } = options;
   if (threads !== undefined && (!Number.isSafeInteger(threads) || threads < 1))
     throw new RangeError(`${fn}: expected an integer >= 1 for options.threads, got ${String(threads)}`);
-
-  if (typeof multiScale !== 'boolean')
-    throw new TypeError(`${fn}: expected a boolean for options.multiScale, got ${typeof multiScale}`);
-  const split = splitModel(readModel(bytes, what), what, { multiScale });
+  const split = splitWithOptions(fn, bytes, what, multiScale);
   const sessionConfig = threads === undefined ? sessionOptions : { ...sessionOptions, intraOpNumThreads: threads };
   const sessions = new Map<Step, OrtSession>();
   try {
@@ -91,41 +59,24 @@ export async function createOnnxPipeline(
 
   // How many steps (and the caller, for an output) read each tensor: a tensor is dropped after its last reader.
   const readsOf = (step: Step) => (step.kind === 'onnxruntime' ? step.inputs : stageInputs(step.stage));
-  // The caller's copy: changing it changes nothing the pipeline runs.
-  const plan: OnnxPipelinePlan = structuredClone({
-    opset: split.opset,
-    steps: split.steps.map((step): PlanStep => {
-      if (step.kind === 'onnxruntime')
-        return {
-          kind: 'onnxruntime',
-          nodes: step.nodes.length,
-          nodeNames: step.nodes,
-          inputs: step.inputs,
-          outputs: step.outputs,
-        };
-      const { stage } = step;
-      return {
-        kind: 'roi-ops',
-        operator: stage.operator,
-        node: stage.node,
-        inputs: stageInputs(stage),
-        output: stage.output,
-        options: stageOptions(stage),
-        semantics: stage.semantics,
-      };
-    }),
-  });
+  const plan = planOf(split);
   let released = false;
 
   async function run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>> {
     if (released) throw new Error('OnnxPipeline.run: the pipeline was released');
     if (feeds === null || typeof feeds !== 'object')
       throw new TypeError('OnnxPipeline.run: expected an object of tensors for feeds');
-    for (const name of Object.keys(feeds))
+    for (const name of Object.keys(feeds)) {
+      if (split.initializerInputNames.includes(name))
+        throw new RangeError(
+          `OnnxPipeline.run: feeds.${name} is an initializer the model lists as an input too; onnxruntime-node ` +
+            'runs it as a constant and ignores a feed of it, so the pipeline refuses one (leave it out)',
+        );
       if (!split.inputNames.includes(name))
         throw new RangeError(
           `OnnxPipeline.run: feeds.${name} is not an input of the model (its inputs: ${split.inputNames.join(', ')})`,
         );
+    }
     const values = new Map<string, OrtTensor>(constants);
     for (const name of split.inputNames) {
       if (feeds[name] === undefined)

@@ -41,7 +41,15 @@ export interface SplitModel {
   opset: number;
   /** The inputs the caller feeds (graph inputs that no initializer provides). */
   inputNames: string[];
+  /**
+   * Graph inputs that an initializer provides (every initializer, before IR version 4). ONNX lets a
+   * caller override them; onnxruntime-node runs them as constants (its session lists them as no
+   * input and ignores a feed of them), and so does the pipeline, which refuses such a feed.
+   */
+  initializerInputNames: string[];
   outputNames: string[];
+  /** The declared type of each graph input, output and value_info entry, by name. */
+  declared: Map<string, ValueInfoProto>;
   steps: Step[];
   /** Initializers a RoI step reads directly or the caller gets as an output: materialized once. */
   constants: Map<string, TensorProto>;
@@ -57,7 +65,9 @@ export function splitModel(model: ModelProto, what: string, options: SplitOption
   const graph = model.graph as GraphProto;
   const opset = onnxOpsetVersion(model, what);
   const initializers = new Map((graph.initializer ?? []).map((tensor) => [tensor.name ?? '', tensor]));
-  const inputNames = (graph.input ?? []).map((value) => value.name ?? '').filter((name) => !initializers.has(name));
+  const graphInputs = (graph.input ?? []).map((value) => value.name ?? '');
+  const inputNames = graphInputs.filter((name) => !initializers.has(name));
+  const initializerInputNames = graphInputs.filter((name) => initializers.has(name));
   const outputNames = (graph.output ?? []).map((value) => value.name ?? '');
 
   (graph.node ?? []).forEach((node, index) => {
@@ -125,7 +135,16 @@ export function splitModel(model: ModelProto, what: string, options: SplitOption
         if (initializers.has(name)) constants.set(name, initializers.get(name) as TensorProto);
   for (const name of outputNames)
     if (initializers.has(name)) constants.set(name, initializers.get(name) as TensorProto);
-  return { opset, inputNames, outputNames, steps, constants };
+  return { opset, inputNames, initializerInputNames, outputNames, declared: declaredTypes(graph), steps, constants };
+}
+
+function declaredTypes(graph: GraphProto): Map<string, ValueInfoProto> {
+  return new Map(
+    [...(graph.input ?? []), ...(graph.value_info ?? []), ...(graph.output ?? [])].map((value) => [
+      value.name ?? '',
+      value,
+    ]),
+  );
 }
 
 /**
@@ -189,12 +208,7 @@ function makePart(
       outputNames.includes(name) ||
       consumers(name).some((index) => !members.has(index) && (roiStages.has(index) || nodeStage.get(index) !== stage)),
   );
-  const declared = new Map<string, ValueInfoProto>(
-    [...(graph.input ?? []), ...(graph.value_info ?? []), ...(graph.output ?? [])].map((value) => [
-      value.name ?? '',
-      value,
-    ]),
-  );
+  const declared = declaredTypes(graph);
   const inputInfo = inputs.map((name): ValueInfoProto => {
     const known = declared.get(name);
     if (known?.type?.tensor_type?.elem_type) return { name, type: known.type };
@@ -202,11 +216,15 @@ function makePart(
   });
   // Outputs keep a declared type; without one, onnxruntime infers it.
   const outputInfo = outputs.map((name): ValueInfoProto => declared.get(name) ?? { name });
+  // An initializer the model lists as a graph input too (every one before IR version 4, where
+  // ONNX requires it) is listed so in the part, so onnxruntime treats it in the part as in the
+  // whole model.
+  const listedInitializers = (graph.input ?? []).filter((value) => partInitializers.includes(value.name ?? ''));
   const partGraph: GraphProto = {
     name: `${graph.name ?? 'graph'}_part${stage}`,
     node: partNodes.map((index) => nodes[index] as NodeProto),
     initializer: partInitializers.map((name) => initializers.get(name) as TensorProto),
-    input: inputInfo,
+    input: [...inputInfo, ...listedInitializers],
     output: outputInfo,
     value_info: (graph.value_info ?? []).filter(
       (value) => made.has(value.name ?? '') && !outputs.includes(value.name ?? ''),

@@ -101,7 +101,7 @@ function inputLimit(maxInputBytes: number | undefined): number {
 }
 
 /** What a file that is not a regular file is, for the message. */
-function fileKind(stats: Stats): string {
+export function fileKind(stats: Stats): string {
   if (stats.isDirectory()) return 'a directory';
   if (stats.isFIFO()) return 'a FIFO (named pipe)';
   if (stats.isCharacterDevice()) return 'a character device';

@@ -271,6 +271,13 @@ export function npyHeader(descr: string, shape: readonly number[]): Uint8Array {
   return bytes;
 }
 
+/**
+ * Why no bfloat16 output can be written: numpy has no bfloat16 dtype (ml_dtypes saves one as raw
+ * 2-byte records, '<V2', which numpy loads as bytes, not numbers). Said by encodeNpy and by the
+ * job reader, which refuses `outputDtype: bfloat16` before anything is read.
+ */
+export const npyCannotHoldBfloat16 = 'numpy has no bfloat16 dtype, so a .npy file cannot hold it';
+
 /** The .npy descr of `tensor`'s elements, or an error saying what encodeNpy writes. */
 function npyDescr(fn: string, tensor: NpyWritable): '<f4' | '<i4' | '<f2' {
   const { data, dtype } = tensor;
@@ -280,11 +287,7 @@ function npyDescr(fn: string, tensor: NpyWritable): '<f4' | '<i4' | '<f2' {
     throw invalidType(fn, 'tensor.data', 'a Float32Array, an Int32Array or a Uint16Array', data);
   }
   if (dtype === 'float16') return '<f2';
-  // numpy has no bfloat16: ml_dtypes saves one as raw 2-byte records ('<V2'), which numpy
-  // loads as bytes, not numbers. Nothing numpy reads as bfloat16 can be written.
-  if (dtype === 'bfloat16') {
-    throw rangeError(fn, 'tensor.dtype is "bfloat16", which a .npy file cannot hold: numpy has no bfloat16 dtype');
-  }
+  if (dtype === 'bfloat16') throw rangeError(fn, `tensor.dtype is "bfloat16": ${npyCannotHoldBfloat16}`);
   throw invalidValue(fn, 'tensor.dtype (a Uint16Array is written as float16)', "'float16'", dtype);
 }
 

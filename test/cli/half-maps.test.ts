@@ -150,6 +150,8 @@ describe('roi-ops pool --output-dtype', () => {
         ...['--output-dtype', 'float16', ...flags],
       );
       expect(result.status, result.stderr).toBe(0);
+      // The summary names the dtype written, since --output-dtype changes what a reader gets.
+      expect(result.stdout).toMatch(new RegExp(`^roiAlign \\[3,8,3,3\\] -> ${output} \\(float16\\) in `));
       const want = roiAlignSync(map, boxes, { ...options, outputDtype: 'float16' });
       const bytes = readFileSync(file(output));
       expect(bytes.toString('latin1', 10, 128)).toContain(
@@ -170,6 +172,7 @@ describe('roi-ops pool --output-dtype', () => {
       ...['--output-dtype', 'float32', ...flags],
     );
     expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^roiAlign \[3,8,3,3\] -> f32\.npy \(float32\) in /);
     expect((await readTensorFile(file('f32.npy'))).data).toEqual(roiAlignSync(half, boxes, options).data);
   });
 

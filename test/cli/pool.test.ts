@@ -352,7 +352,13 @@ describe('roi-ops pool writes what the library call returns', () => {
     );
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(report).toMatchObject({ op: 'roiAlign', output: 'json.npy', shape: [3, 8, 2, 2], notices: [] });
+    expect(report).toMatchObject({
+      op: 'roiAlign',
+      output: 'json.npy',
+      shape: [3, 8, 2, 2],
+      dtype: 'float32',
+      notices: [],
+    });
     expect(Object.keys(report.ms)).toEqual(['read', 'compute', 'write']);
   });
 

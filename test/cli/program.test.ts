@@ -6,11 +6,11 @@ import { ensureBuilt, runCli } from '../helpers/cli.js';
 
 beforeAll(ensureBuilt, 120_000);
 
-const commands = ['info', 'pool', 'batch', 'explain', 'demo', 'bench'];
+const commands = ['info', 'pool', 'batch', 'explain', 'demo', 'bench', 'onnx inspect', 'onnx bench'];
 
 describe('roi-ops --help', () => {
   it.each(commands)('%s --help: exit 0, usage line, options, --json, an example, exit statuses', (name) => {
-    const result = runCli([name, '--help']);
+    const result = runCli([...name.split(' '), '--help']);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
     const help = result.stdout;

@@ -13,7 +13,7 @@ import { markerDirectory } from '../../cli/resume.js';
 
 export const root = join(import.meta.dirname, '..', '..');
 export const cli = join(root, 'dist', 'cli.js');
-/** What tsup builds from lib/, cli/ and bench/: each must be newer than every source. */
+/** What tsup builds from lib/, onnx/, cli/ and bench/: each must be newer than every source. */
 const builds = [cli, join(root, 'dist', 'bench', 'run.js')];
 
 function newestSource(dir: string): number {
@@ -47,7 +47,7 @@ export function ensureBuilt(): void {
   const lock = join(root, '.cli-build.lock');
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const sources = Math.max(...['lib', 'cli', 'bench'].map((dir) => newestSource(join(root, dir))));
+    const sources = Math.max(...['lib', 'cli', 'onnx', 'bench'].map((dir) => newestSource(join(root, dir))));
     if (builds.every((path) => builtAt(path) > sources)) return;
     try {
       mkdirSync(lock);

@@ -53,7 +53,7 @@ describe('encodeNpy writes what numpy writes', () => {
     // 16-bit patterns: numpy reads float16, and has no bfloat16 (ml_dtypes saves it as raw '<V2' records).
     expect(() => encodeNpy({ data: new Uint16Array(2), shape: [2], dtype: 'bfloat16' })).toThrow(
       new RangeError(
-        'encodeNpy: tensor.dtype is "bfloat16", which a .npy file cannot hold: numpy has no bfloat16 dtype',
+        'encodeNpy: tensor.dtype is "bfloat16": numpy has no bfloat16 dtype, so a .npy file cannot hold it',
       ),
     );
     expect(() => encodeNpy({ data: new Uint16Array(2), shape: [2] })).toThrow(
