@@ -31,7 +31,8 @@ export default defineConfig([
   {
     // bench/run.ts and the scripts it runs in child processes (bench/scripts.ts says which form
     // runs where), with the files the suite uses as they are (the Python contender, the ONNX
-    // models) copied beside them: dist/bench/ is the whole suite an installed package has.
+    // models, the script that makes the ONNX detectors) copied beside them: dist/bench/ is the
+    // whole suite an installed package has.
     // They load roi-ops by its own name, so they use dist/index.js rather than a copy of the
     // library each; the peers they measure are not bundled: a user installs them, and a peer
     // that is missing is recorded as skipped.
@@ -51,6 +52,8 @@ export default defineConfig([
     async onSuccess() {
       await cp('bench/models', 'dist/bench/models', { recursive: true });
       await cp('bench/contenders/torchvision_bench.py', 'dist/bench/contenders/torchvision_bench.py');
+      // The suite generates its ONNX detectors with it (bench/onnx-detectors.ts).
+      await cp('scripts/make-onnx-bench-models.py', 'dist/bench/make-onnx-bench-models.py');
     },
   },
 ]);

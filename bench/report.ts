@@ -1,7 +1,7 @@
 // Renders a benchmark run (bench/run.ts) as Markdown tables and as an SVG bar chart of the median
 // time per workload and contender on a log scale. The SVG is written by hand: no chart library.
 
-import type { Agreement, ContenderInfo, Report, Result } from './types.js';
+import type { Agreement, ContenderInfo, OnnxDetectorsSection, Report, Result } from './types.js';
 
 /** The machine's thread-pool round trip (bench/threadpool-round-trip.ts), when the run measured it. */
 function roundTripText(roundTrip: unknown): string {
@@ -38,6 +38,34 @@ function summaryCell(result: Result | undefined): string {
   if (result.status === 'error') return 'error';
   const ratio = result.ratio === undefined ? '' : ` (${result.ratio.toFixed(2)}×)`;
   return `${formatMs(result.medianMs as number)}${ratio}`;
+}
+
+const formatQuartiles = (q: { median: number; q1: number; q3: number } | undefined): string =>
+  q ? `${formatMs(q.median)} (${formatMs(q.q1)}..${formatMs(q.q3)})` : '';
+
+/** The section "ONNX detectors end to end": one row per model and thread count. */
+function onnxDetectorsMarkdown(section: OnnxDetectorsSection | undefined): string[] {
+  if (!section) return [];
+  return [
+    '## ONNX detectors end to end',
+    '',
+    `Whole model in onnxruntime-node against roi-ops/onnx's pipeline, median ms per run (quartiles). Models: ${section.models}.`,
+    '',
+    '| detector | model | threads | whole model ms | pipeline ms | speed-up | largest output difference | runs | plan |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|',
+    ...section.results.map((r) => {
+      const head = `| ${r.detector} | ${r.model} | ${r.threads}`;
+      if (r.status !== 'ok') return `${head} | ${r.status} | ${r.reason ?? ''} | | | | |`;
+      const difference =
+        r.largestDifference === undefined
+          ? ''
+          : Number.isFinite(r.largestDifference)
+            ? formatDiff(r.largestDifference)
+            : 'dims differ';
+      return `${head} | ${formatQuartiles(r.wholeModelMs)} | ${formatQuartiles(r.pipelineMs)} | ${r.speedup?.toFixed(2)}× | ${difference} | ${r.runs ?? ''} | \`${r.plan ?? ''}\` |`;
+    }),
+    '',
+  ];
 }
 
 export function renderMarkdown(report: Report): string {
@@ -77,6 +105,7 @@ export function renderMarkdown(report: Report): string {
           '',
         ]
       : []),
+    ...onnxDetectorsMarkdown(report.onnxDetectors),
     '## Workloads',
     '',
     ...report.workloads.flatMap((w) => {
@@ -125,6 +154,43 @@ const decadeLabel = (decade: number): string =>
 const escapeXml = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+interface OnnxBarGroup {
+  title: string;
+  /** A bar per side and thread count; `ms` undefined for a row that did not run (`note` says why). */
+  bars: Array<{ label: string; ms?: number; note: string; color: string }>;
+}
+
+/** The ONNX detectors as bar groups: per model, the whole model and the pipeline at each thread count. */
+function onnxDetectorBars(section: OnnxDetectorsSection | undefined): OnnxBarGroup[] {
+  const groups = new Map<string, OnnxBarGroup>();
+  for (const r of section?.results ?? []) {
+    const title = `${r.detector}: ${r.model} end to end`;
+    const group = groups.get(title) ?? { title, bars: [] };
+    groups.set(title, group);
+    const threads = `${r.threads} thread${r.threads > 1 ? 's' : ''}`;
+    const shade = r.threads > 1 ? 1 : 0;
+    if (r.status !== 'ok' || !r.wholeModelMs || !r.pipelineMs) {
+      group.bars.push({ label: `${threads}`, note: r.reason ?? r.status, color: '' });
+      continue;
+    }
+    group.bars.push(
+      {
+        label: `onnxruntime whole model, ${threads}`,
+        ms: r.wholeModelMs.median,
+        note: '',
+        color: familyColors.onnxruntime[shade] as string,
+      },
+      {
+        label: `roi-ops/onnx pipeline, ${threads}`,
+        ms: r.pipelineMs.median,
+        note: ` (${r.speedup?.toFixed(2)}× faster)`,
+        color: familyColors['roi-ops'][shade] as string,
+      },
+    );
+  }
+  return [...groups.values()];
+}
+
 export function renderSvg(report: Report): string {
   const colorOf = new Map<string, string>();
   const used = new Map<string, number>();
@@ -136,7 +202,11 @@ export function renderSvg(report: Report): string {
   }
 
   const measured = report.results.filter((r) => r.status === 'ok' && r.medianMs !== undefined && r.medianMs > 0);
-  const times = measured.map((r) => r.medianMs as number);
+  const onnxBars = onnxDetectorBars(report.onnxDetectors);
+  const times = [
+    ...measured.map((r) => r.medianMs as number),
+    ...onnxBars.flatMap((group) => group.bars.flatMap((bar) => (bar.ms === undefined ? [] : [bar.ms]))),
+  ];
   const lowDecade = Math.floor(Math.log10(Math.min(...times, 1)));
   const highDecade = Math.ceil(Math.log10(Math.max(...times, 10)));
 
@@ -176,6 +246,26 @@ export function renderSvg(report: Report): string {
           label,
           `<rect x="${plotLeft}" y="${y}" width="${Math.max(1, end - plotLeft).toFixed(1)}" height="${barHeight}" fill="${colorOf.get(c.id)}"><title>${escapeXml(`${w.id} ${c.id}: ${formatMs(median)} ms${ratio}`)}</title></rect>`,
           `<text x="${(end + 4).toFixed(1)}" y="${y + barHeight - 3}" class="value">${formatMs(median)} ms${ratio}</text>`,
+        );
+      }
+      y += barHeight + barGap;
+    }
+    y += groupGap;
+  }
+  for (const group of onnxBars) {
+    body.push(`<text x="8" y="${y + 16}" class="group">${escapeXml(group.title)}</text>`);
+    y += groupHeader;
+    for (const bar of group.bars) {
+      body.push(
+        `<text x="${plotLeft - 8}" y="${y + barHeight - 3}" class="label" text-anchor="end">${escapeXml(bar.label)}</text>`,
+      );
+      if (bar.ms === undefined) {
+        body.push(`<text x="${plotLeft + 4}" y="${y + barHeight - 3}" class="skipped">${escapeXml(bar.note)}</text>`);
+      } else {
+        const end = x(bar.ms);
+        body.push(
+          `<rect x="${plotLeft}" y="${y}" width="${Math.max(1, end - plotLeft).toFixed(1)}" height="${barHeight}" fill="${bar.color}"><title>${escapeXml(`${group.title}, ${bar.label}: ${formatMs(bar.ms)} ms${bar.note}`)}</title></rect>`,
+          `<text x="${(end + 4).toFixed(1)}" y="${y + barHeight - 3}" class="value">${escapeXml(`${formatMs(bar.ms)} ms${bar.note}`)}</text>`,
         );
       }
       y += barHeight + barGap;

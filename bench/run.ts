@@ -6,11 +6,15 @@
 // psRoiAlign, psRoiPool). Each contender's `supports` says which operators (and options) it has; a
 // contender that fails on a workload (for instance a native addon built before the operator
 // existed) is recorded as an error and the run goes on.
-// Usage: npm run bench [-- --quick] [-- --only=W1,W4] [-- --contenders=onnx,tfjs] [-- --out=DIR] [-- --json]
-//   --quick         1 s of calls per contender and workload instead of 3 s; writes quick.* instead of latest.*
-//   --only          a subset of the workloads (an unknown one: exit 2)
+// Then the section "ONNX detectors end to end" (bench/onnx-detectors.ts: O1-O3, real torchvision
+// exports, the whole model against roi-ops/onnx's pipeline at 1 and 2 threads, through
+// `roi-ops onnx bench`).
+// Usage: npm run bench [-- --quick] [-- --only=W1,W4,O2] [-- --contenders=onnx,tfjs] [-- --out=DIR] [-- --json]
+//   --quick         1 s of calls per contender and workload instead of 3 s, and fewer runs of each
+//                   ONNX detector; writes quick.* instead of latest.*
+//   --only          a subset of the workloads and ONNX detectors (an unknown one: exit 2)
 //   --contenders    only the contenders whose name contains one of these words (the baseline and
-//                   the roi-ops side of the speed targets always run)
+//                   the roi-ops side of the speed targets always run); not the ONNX detectors' rows
 //   --out           where the results go: default bench/results/ in a checkout, ./roi-ops-bench/ when built (bench/scripts.ts)
 //   --json          the report as JSON on stdout, the progress lines on stderr
 //   --command       the command line the report records (`roi-ops bench` passes its own)
@@ -24,11 +28,20 @@ import { performance } from 'node:perf_hooks';
 
 import { info, type RuntimeInfo } from 'roi-ops';
 
+import { type ChildCommand, runChild as runChildWithin } from './child-process.js';
 import { checkTargets, targetBaseline } from './targets.js';
 import { formatMs, renderMarkdown, renderSvg } from './report.js';
 import type { Agreement, ContenderInfo, Report, Result } from './types.js';
 import { roiSamples, samplesInside } from './roi-align-geometry.js';
-import { benchFile, benchScript, defaultResultsDirectory } from './scripts.js';
+import { onnxDetectors, onnxDetectorsNote, defaultModelCache, runOnnxDetectors } from './onnx-detectors.js';
+import {
+  benchFile,
+  benchScript,
+  defaultResultsDirectory,
+  onnxModelScript,
+  roiOpsBin,
+  roiOpsCommand,
+} from './scripts.js';
 import { kMaxCalls, type Timing } from './timing.js';
 import { onlyInput, readFloats, writeWorkloadFiles } from './workload-files.js';
 import { type Op, type OptionsOf, type Workload, workloads } from './workloads.js';
@@ -46,10 +59,12 @@ const command = valueOf('command') ?? `npm run bench${args.length ? ` -- ${args.
 const log = json ? console.error : console.log;
 
 const allWorkloads = workloads();
-const unknownWorkloads = (only ?? []).filter((id) => !allWorkloads.some((w) => w.id === id));
+const unknownWorkloads = (only ?? []).filter(
+  (id) => !allWorkloads.some((w) => w.id === id) && !onnxDetectors.some((d) => d.id === id),
+);
 if (unknownWorkloads.length > 0) {
   console.error(
-    `--only: unknown workload ${unknownWorkloads.join(', ')} (the workloads are ${allWorkloads.map((w) => w.id).join(', ')})`,
+    `--only: unknown workload ${unknownWorkloads.join(', ')} (the workloads are ${allWorkloads.map((w) => w.id).join(', ')}; the ONNX detectors ${onnxDetectors.map((d) => d.id).join(', ')})`,
   );
   process.exit(2);
 }
@@ -123,11 +138,7 @@ interface Contender extends ContenderInfo {
   /** Set when the contender cannot run on this machine: recorded as 'skipped', not an error. */
   skipReason?: string;
   /** The child process for one workload; it prints its timing as JSON and writes its output to `outputFile`. */
-  child(
-    workloadDirectory: string,
-    workload: string,
-    outputFile: string,
-  ): { file: string; args: string[]; env?: Record<string, string> };
+  child(workloadDirectory: string, workload: string, outputFile: string): ChildCommand;
   /** A roi-ops contender that must have run on the native addon (its child reports the backend). */
   native?: boolean;
   /** How its output is compared with roi-ops: all RoIs must agree, or only those sampling inside the map. */
@@ -293,30 +304,8 @@ const contenders = allContenders.filter(
 
 // --- Measuring ----------------------------------------------------------------------------------
 
-/** What a failed child said: the error line Node prints amid the source excerpt and stack (e.g. "TypeError: … is not a function"), else its last lines. */
-function stderrGist(stderr: string): string {
-  const lines = stderr.trim().split('\n');
-  return lines.find((line) => /^[A-Z]\w*Error\b/.test(line)) ?? lines.slice(-6).join(' | ');
-}
-
-/** Runs a child to its end: its JSON report, or why it failed. */
-function runChild({
-  file,
-  args: childArgs,
-  env,
-}: ReturnType<Contender['child']>): { report: Record<string, unknown> } | { failure: string } {
-  const child = spawnSync(file, childArgs, {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-    timeout: childTimeoutMs,
-    maxBuffer: 16 << 20,
-  });
-  if (child.error || child.status !== 0) {
-    const why = child.error?.message ?? `exit ${child.status ?? child.signal}`;
-    return { failure: `${why}: ${stderrGist(child.stderr ?? '')}`.slice(0, 600) };
-  }
-  return { report: JSON.parse(child.stdout) as Record<string, unknown> };
-}
+/** Runs a child to its end under the suite's time limit: its JSON report, or why it failed. */
+const runChild = (child: ChildCommand) => runChildWithin(child, childTimeoutMs);
 
 function measureInChild(contender: Contender, directory: string, workload: string, outputFile: string): Result {
   const child = runChild(contender.child(directory, workload, outputFile));
@@ -470,6 +459,23 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 
+const selectedDetectors = onnxDetectors.filter((d) => !only || only.includes(d.id));
+const onnxSection =
+  selectedDetectors.length === 0
+    ? undefined
+    : runOnnxDetectors({
+        detectors: selectedDetectors,
+        mode,
+        onnxruntime: ortVersion,
+        command: existsSync(roiOpsBin())
+          ? roiOpsCommand
+          : { missing: `${roiOpsBin()} is not built (npm run build:ts builds it)` },
+        python: torch?.python,
+        script: onnxModelScript(),
+        cache: defaultModelCache(),
+        log,
+      });
+
 for (const r of results) {
   const base = results.find((b) => b.workload === r.workload && b.contender === baseline && b.status === 'ok');
   if (r.status === 'ok' && base) r.ratio = (r.medianMs as number) / (base.medianMs as number);
@@ -550,6 +556,7 @@ const report: Report = {
     rois: w.boxes.shape[0] as number,
   })),
   results,
+  ...(onnxSection ? { onnxDetectors: onnxSection } : {}),
   targets: checkTargets(results, roundTrip?.medianMs),
   notes: [
     ...busyNote,
@@ -560,6 +567,7 @@ const report: Report = {
     'onnxruntime-node, tfjs and torchvision have no RoI max pooling with argmax except torchvision.ops.roi_pool, so W4 (roiPool) has roi-ops and torchvision only.',
     'onnxruntime-node and tfjs have only RoIAlign (avg), so W3, W7, W8 and W8b have roi-ops and the torch-based contenders only. W3: torchvision.ops.MultiScaleRoIAlign(["0", "1", "2", "3"], 7, 2) on an OrderedDict of the four levels, [boxes[:, 1:]] (made once, untimed) and [(800, 1088)]; it infers and caches its level scales on its first call, which is the warm-up. W8, W8b: torchvision.ops.ps_roi_align / ps_roi_pool.',
     "W7 (rotated): torchvision has no rotated RoIAlign; the reference implementation is detectron2's ROIAlignRotated, whose contender runs when detectron2 is importable and is recorded as skipped otherwise (mmcv's RoIAlignRotated has no contender).",
+    ...(onnxSection ? [onnxDetectorsNote] : []),
     'A roi-ops operator that the native addon of the run lacks (built before it) is an error on the native contenders; the agreement yardstick is then roi-ops\' JavaScript backend, marked "vs roi-ops JavaScript".',
   ],
 };

@@ -25,6 +25,25 @@ export function benchScript(name: string, args: string[]): { file: string; args:
 }
 
 /**
+ * How to run the `roi-ops` command line in a new Node process: the package's bin, dist/cli.js,
+ * by its path, in a checkout (after `npm run build:ts`) and in an installed package alike.
+ */
+export function roiOpsCommand(args: string[]): { file: string; args: string[] } {
+  return { file: process.execPath, args: [roiOpsBin(), ...args] };
+}
+
+/** The package's bin, dist/cli.js. */
+export function roiOpsBin(): string {
+  return join(packageRoot(), 'dist', 'cli.js');
+}
+
+/** The script that makes the suite's ONNX detectors: in scripts/ in a checkout, copied into dist/bench/ when built. */
+export function onnxModelScript(): string {
+  const name = 'make-onnx-bench-models.py';
+  return runsFromSource ? join(packageRoot(), 'scripts', name) : benchFile(name);
+}
+
+/**
  * Where a run writes its results when not told: bench/results/ in a checkout (the committed
  * runs the README quotes); ./roi-ops-bench/ when built, as an installed package's own folder
  * is neither writable everywhere nor the user's.

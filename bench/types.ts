@@ -68,6 +68,8 @@ export interface Report {
   workloads: WorkloadInfo[];
   results: Result[];
   notes: string[];
+  /** The section "ONNX detectors end to end" (bench/onnx-detectors.ts), when the run selected any. */
+  onnxDetectors?: OnnxDetectorsSection;
   /** The project's speed targets against this run (bench/targets.ts). */
   targets?: TargetCheck[];
 }
@@ -80,4 +82,40 @@ export interface TargetCheck {
   met: boolean | null;
   /** For a missed target: what limits it, from this run's own measurements. */
   boundBy?: string;
+}
+
+export interface Quartiles {
+  median: number;
+  q1: number;
+  q3: number;
+}
+
+/** One ONNX detector at one thread count: `roi-ops onnx bench MODEL --threads N --json`, as recorded. */
+export interface OnnxDetectorResult {
+  /** O1, O2, O3 (bench/onnx-detectors.ts). */
+  detector: string;
+  /** The model's file name. */
+  model: string;
+  threads: number;
+  status: 'ok' | 'skipped' | 'error';
+  /** Why the row was skipped, or what went wrong. */
+  reason?: string;
+  onnxruntime?: string;
+  runs?: number;
+  /** The pipeline's steps, e.g. "onnxruntime(1287) -> multiScaleRoiAlign -> onnxruntime(123)". */
+  plan?: string;
+  wholeModelMs?: Quartiles;
+  pipelineMs?: Quartiles;
+  /** The whole model's median ÷ the pipeline's. */
+  speedup?: number;
+  /** The largest |whole - pipeline| over every output (Infinity, written null in JSON, when dims differ). */
+  largestDifference?: number;
+  /** Per output: dims each way and the largest difference, as the command reported them. */
+  outputs?: Record<string, { dims: number[]; pipelineDims: number[]; largestDifference: number | null }>;
+}
+
+export interface OnnxDetectorsSection {
+  /** Where the models came from (the cache folder, reused or generated), or why there are none. */
+  models: string;
+  results: OnnxDetectorResult[];
 }

@@ -57,10 +57,17 @@ export const benchCommand: Command = {
     'far each peer is from roi-ops. A peer that is not installed is recorded as skipped. The quick',
     'run gives each contender 1 s per workload (a few minutes in all), --full 3 s. The results go to',
     'roi-ops-bench/ in the current directory: quick.json, quick.md and quick.svg (latest.* with --full).',
+    'Then "ONNX detectors end to end" (O1-O3: torchvision\'s Faster R-CNN at opsets 11 and 16 and Mask',
+    'R-CNN, docs/performance.md "ONNX detectors end to end"): `roi-ops onnx bench` on each at 1 and 2',
+    'threads, the models made once by python3 with torchvision into ~/.cache/roi-ops/onnx-models.',
   ].join('\n'),
   options: {
     full: { type: 'boolean', help: 'the full run: 3 s per contender and workload instead of 1 s' },
-    only: { type: 'string', value: 'W1,W3', help: 'only these workloads (comma-separated)' },
+    only: {
+      type: 'string',
+      value: 'W1,W3',
+      help: 'only these workloads and ONNX detectors (comma-separated: W1..W8b, O1, O2, O3)',
+    },
     contenders: {
       type: 'string',
       value: 'WORDS',

@@ -1,12 +1,14 @@
 #!/usr/bin/python3
-"""Writes the real-size torchvision detectors that bench/onnx-pipeline.ts times (docs/onnx.md
-"First measurement"): fasterrcnn_mobilenet_v3_large_320_fpn at opsets 11 and 16, and with --mask
-maskrcnn_resnet50_fpn at opset 16, with random weights (nothing is downloaded) and the box
-classifier's weights multiplied by 100, so that random weights still give about 100 detections and
-NMS has realistic work. Exported for a 320x320 image with a dynamic size. 78 MB (and 170 MB) each:
-never committed.
+"""Writes the real-size torchvision detectors of the bench suite's section "ONNX detectors end to end"
+(bench/onnx-detectors.ts, docs/performance.md "ONNX detectors end to end"): fasterrcnn_mobilenet_v3_large_320_fpn
+at opsets 11 and 16, and with --mask maskrcnn_resnet50_fpn at opset 16, with random weights (nothing
+is downloaded) and the box classifier's weights multiplied by 100, so that random weights still give
+about 100 detections and NMS has realistic work. Exported for a 320x320 image with a dynamic size.
+78 MB (and 178 MB) each: never committed.
 
-Developer machine only (Debian: apt-get install python3-torchvision python3-onnx):
+The suite runs it itself (`npm run bench`, `roi-ops bench`) with the first Python that imports
+torchvision, into a cache outside the repository, once per version of this file. By hand (Debian:
+apt-get install python3-torchvision python3-onnx):
     /usr/bin/python3 scripts/make-onnx-bench-models.py [OUTPUT_DIR] [--mask]
 OUTPUT_DIR defaults to $TMPDIR/roi-ops-onnx-models (or /tmp/...).
 """

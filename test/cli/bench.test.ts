@@ -27,6 +27,8 @@ describe('roi-ops bench', () => {
     expect(report.command).toBe('roi-ops bench --only W5 --contenders JavaScript');
     expect(report.mode).toBe('quick');
     expect(report.workloads.map((w) => w.id)).toEqual(['W5']);
+    // --only named no ONNX detector: the section is left out, not skipped.
+    expect(report.onnxDetectors).toBeUndefined();
     // The baseline of the ratios and the roi-ops side of the targets run whatever --contenders
     // selects, so the W5 target is measured.
     expect(report.results.map((r) => [r.contender, r.status])).toEqual([
@@ -58,6 +60,10 @@ describe('roi-ops bench', () => {
     const result = runCli(['bench', '--only', 'W99'], { cwd });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--only: unknown workload W99 (the workloads are W1,');
+    const onnx = runCli(['bench', '--only', 'O1,O9'], { cwd });
+    expect(onnx.status).toBe(2);
+    expect(onnx.stderr).toContain('; the ONNX detectors O1, O2, O3)');
+    expect(onnx.stderr).toMatch(/^--only: unknown workload O9 \(/);
     const help = runCli(['bench', '--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain(

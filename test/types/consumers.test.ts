@@ -55,14 +55,16 @@ function diagnostics(files: string[], extra: Record<string, string> = {}): strin
   });
 }
 
-/** The TypeScript block of README.md's "With onnxruntime-node" section, as it is printed there. */
-function readmeExample(): string {
+/** The TypeScript block of a README.md section (by its heading), as it is printed there. */
+function readmeExample(heading = 'With onnxruntime-node'): string {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const section = readme.split(/^## /m).find((part) => part.startsWith('With onnxruntime-node\n'));
+  const section = readme.split(/^## /m).find((part) => part.startsWith(`${heading}\n`));
   const block = section?.match(/^```ts\n([\s\S]*?)^```$/m)?.[1];
-  if (block === undefined) throw new Error('README.md has no ```ts block under "## With onnxruntime-node"');
+  if (block === undefined) throw new Error(`README.md has no \`\`\`ts block under "## ${heading}"`);
   return block;
 }
+
+const onnxHeading = 'ONNX detectors: roi-ops/onnx';
 
 /** The resolved declaration file of `specifier` imported from a module of kind `mode`, as tsc sees it. */
 function resolvedTypes(specifier: string, from: string, mode: ts.ResolutionMode): string | undefined {
@@ -77,7 +79,10 @@ describe('TypeScript consumers beside onnxruntime-node', () => {
     fixtureDiagnostics.filter((d) => d.startsWith(`${relative(root, join(fixtures, file))}:`));
   beforeAll(() => {
     ensureBuilt();
-    const readme = { [join(fixtures, 'readme-example.mts')]: readmeExample() }; // in memory only
+    const readme = {
+      [join(fixtures, 'readme-example.mts')]: readmeExample(), // in memory only
+      [join(fixtures, 'readme-onnx-example.mts')]: readmeExample(onnxHeading),
+    };
     fixtureDiagnostics = diagnostics(['esm-consumer.mts', 'cjs-consumer.cts', 'rejected.mts'], readme);
   }, 180_000);
 
@@ -102,6 +107,12 @@ describe('TypeScript consumers beside onnxruntime-node', () => {
     expect(readmeExample()).toContain("new ort.Tensor('float32', pooled.data, pooled.shape)");
     expect(readmeExample()).toContain("new ort.Tensor('float16', pooled.data, pooled.shape)");
     expect(of('readme-example.mts')).toEqual([]);
+  });
+
+  it("README's roi-ops/onnx detection service, as an ES module", () => {
+    expect(readmeExample(onnxHeading)).toContain("import { createOnnxPipeline } from 'roi-ops/onnx';");
+    expect(readmeExample(onnxHeading)).toContain('await detector.release();');
+    expect(of('readme-onnx-example.mts')).toEqual([]);
   });
 
   it('a CommonJS module does the same through the require types', () => {
