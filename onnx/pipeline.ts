@@ -61,6 +61,12 @@ export async function createOnnxPipeline(
   const readsOf = (step: Step) => (step.kind === 'onnxruntime' ? step.inputs : stageInputs(step.stage));
   const plan = planOf(split);
   let released = false;
+  // Output buffers of roi-ops steps that a finished run no longer reads, kept for the next run's
+  // step: a new [K, C, PH, PW] array per run (50 MB for 1000 RoIs of 256 channels at 7x7) costs
+  // its page faults every run, more than the pooling itself on a loaded machine (docs/onnx.md
+  // "Memory"). Each run takes its own buffer off the list, so runs in flight never share one;
+  // a model output is never kept (the caller owns it). Held until release().
+  const spareOutputs = new Map<Step, Float32Array[]>();
 
   async function run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>> {
     if (released) throw new Error('OnnxPipeline.run: the pipeline was released');
@@ -89,11 +95,17 @@ export async function createOnnxPipeline(
     for (const step of split.steps)
       for (const name of readsOf(step)) remaining.set(name, (remaining.get(name) ?? 0) + 1);
     for (const name of split.outputNames) remaining.set(name, Infinity);
+    // The buffers this run's roi-ops steps wrote, by tensor name, and those no step reads any more.
+    const lent = new Map<string, { step: Step; buffer: Float32Array }>();
+    const read: Array<{ step: Step; buffer: Float32Array }> = [];
     const consumed = (names: readonly string[]) => {
       for (const name of names) {
         const left = (remaining.get(name) ?? 1) - 1;
         remaining.set(name, left);
-        if (left === 0) values.delete(name);
+        if (left !== 0) continue;
+        values.delete(name);
+        const loan = lent.get(name);
+        if (loan !== undefined) read.push(loan);
       }
     };
     for (const step of split.steps) {
@@ -102,10 +114,27 @@ export async function createOnnxPipeline(
         const partFeeds = Object.fromEntries(step.inputs.map((name) => [name, values.get(name) as OrtTensor]));
         const results = await session.run(partFeeds, step.outputs);
         for (const name of step.outputs) values.set(name, results[name] as OrtTensor);
-      } else values.set(step.stage.output, await runStage(ort, step.stage, values, threads));
+      } else {
+        const { output } = step.stage;
+        const keep = !split.outputNames.includes(output);
+        const spare = keep ? spareOutputs.get(step)?.pop() : undefined;
+        const tensor = await runStage(ort, step.stage, values, threads, spare);
+        values.set(output, tensor);
+        const data = tensor.data as Float32Array;
+        if (keep)
+          lent.set(output, { step, buffer: spare !== undefined && data.buffer === spare.buffer ? spare : data });
+      }
       consumed(readsOf(step));
     }
-    return Object.fromEntries(split.outputNames.map((name) => [name, values.get(name) as OrtTensor]));
+    const outputs = Object.fromEntries(split.outputNames.map((name) => [name, values.get(name) as OrtTensor]));
+    // Kept for the next run, unless an output the caller gets shares its memory (onnxruntime may
+    // hand back an input's memory as an output of an Identity it optimized away).
+    const returned = new Set(Object.values(outputs).map((tensor) => (tensor.data as ArrayBufferView).buffer));
+    for (const { step, buffer } of read) {
+      if (released || returned.has(buffer.buffer)) continue;
+      spareOutputs.set(step, [...(spareOutputs.get(step) ?? []), buffer]);
+    }
+    return outputs;
   }
 
   return {
@@ -116,6 +145,7 @@ export async function createOnnxPipeline(
     async release() {
       if (released) return;
       released = true;
+      spareOutputs.clear();
       await Promise.all([...sessions.values()].map((session) => session.release()));
     },
   };

@@ -24,11 +24,17 @@ export function stageOptions(stage: Stage): object {
   };
 }
 
+/**
+ * Runs `stage` on `values`. Its output is written into the first elements of `spare` when that
+ * has enough of them (a buffer of an earlier run that nothing reads any more: pipeline.ts), else
+ * into a new array.
+ */
 export async function runStage(
   ort: OrtModule,
   stage: Stage,
   values: Map<string, OrtTensor>,
   threads: number | undefined,
+  spare?: Float32Array,
 ): Promise<OrtTensor> {
   const label = {
     roiAlign: 'RoiAlign node',
@@ -41,13 +47,23 @@ export async function runStage(
       stage.operator === 'roiPool'
         ? await runMaxRoiPool(stage, get, threads)
         : stage.operator === 'roiAlign'
-          ? await runRoiAlign(stage, get, threads)
-          : await runMultiScale(stage, get, threads);
+          ? await runRoiAlign(stage, get, threads, spare)
+          : await runMultiScale(stage, get, threads, spare);
     return new ort.Tensor('float32', result.data, result.shape);
   } catch (error) {
     if (error instanceof Error) error.message = `roi-ops/onnx: ${label} '${stage.node}': ${error.message}`;
     throw error;
   }
+}
+
+/** `length` elements of `spare` to write an output into, when it has that many; else undefined (a new array). */
+function outputIn(spare: Float32Array | undefined, length: number): Float32Array | undefined {
+  return spare !== undefined && spare.length >= length ? spare.subarray(0, length) : undefined;
+}
+
+/** The elements of a [count, C, PH, PW] output pooled from `map` ([N, C, H, W]). */
+function pooledLength(map: FeatureMap, count: number, [height, width]: readonly [number, number]): number {
+  return count * (map.shape[1] as number) * height * width;
 }
 
 function float32Of(tensor: OrtTensor, name: string): Float32Array {
@@ -103,7 +119,12 @@ async function runMaxRoiPool(stage: MaxRoiPoolStage, get: (name: string) => OrtT
   return roiPool(input, { data: rows, shape: [...get(rois).dims] }, { ...stage.options, threads });
 }
 
-async function runRoiAlign(stage: RoiAlignStage, get: (name: string) => OrtTensor, threads: number | undefined) {
+async function runRoiAlign(
+  stage: RoiAlignStage,
+  get: (name: string) => OrtTensor,
+  threads: number | undefined,
+  spare: Float32Array | undefined,
+) {
   const { features, rois, batchIndices } = stage.inputs;
   const input = featureMapOf(get(features), features);
   const boxes = roisOf(get(rois), rois, 4);
@@ -116,7 +137,8 @@ async function runRoiAlign(stage: RoiAlignStage, get: (name: string) => OrtTenso
     rows[k * 5] = Number(indices[k]);
     rows.set(boxes.subarray(k * 4, k * 4 + 4), k * 5 + 1);
   }
-  return roiAlign(input, { data: rows, shape: [count, 5] }, { ...stage.options, threads });
+  const out = outputIn(spare, pooledLength(input, count, stage.options.outputSize as [number, number]));
+  return roiAlign(input, { data: rows, shape: [count, 5] }, { ...stage.options, threads, out });
 }
 
 /**
@@ -125,7 +147,12 @@ async function runRoiAlign(stage: RoiAlignStage, get: (name: string) => OrtTenso
  * all levels; otherwise (onnxruntime's Log and Sqrt need not round as JavaScript's do, so a box on
  * a level boundary can differ) one roiAlign per level, written into the rows of its boxes.
  */
-async function runMultiScale(stage: MultiScaleStage, get: (name: string) => OrtTensor, threads: number | undefined) {
+async function runMultiScale(
+  stage: MultiScaleStage,
+  get: (name: string) => OrtTensor,
+  threads: number | undefined,
+  spare: Float32Array | undefined,
+) {
   const features = stage.inputs.features.map((name) => featureMapOf(get(name), name));
   const rows = roisOf(get(stage.inputs.rois), stage.inputs.rois, 5);
   const count = get(stage.inputs.rois).dims[0] as number;
@@ -134,6 +161,8 @@ async function runMultiScale(stage: MultiScaleStage, get: (name: string) => OrtT
   const shared = (stage.perLevel[0] as RoiAlignStage).options;
   const scales = stage.perLevel.map((each) => each.options.spatialScale);
   const boxes = { data: rows, shape: [count, 5] };
+  const outputSize = shared.outputSize as [number, number];
+  const length = pooledLength(features[0] as FeatureMap, count, outputSize);
   if (shared.mode === 'avg') {
     const ours = mapLevels(rows, count, scales, stage.canonicalScale, stage.canonicalLevel);
     if (ours.every((value, k) => value === level[k]))
@@ -145,11 +174,13 @@ async function runMultiScale(stage: MultiScaleStage, get: (name: string) => OrtT
         canonicalScale: stage.canonicalScale,
         canonicalLevel: stage.canonicalLevel,
         threads,
+        out: outputIn(spare, length),
       });
   }
-  const [outputHeight, outputWidth] = shared.outputSize as [number, number];
-  const rowSize = ((features[0] as FeatureMap).shape[1] as number) * outputHeight * outputWidth;
-  const out = new Float32Array(count * rowSize); // a box of no level stays 0, as the graph's zeros
+  const [outputHeight, outputWidth] = outputSize;
+  const rowSize = length / Math.max(count, 1);
+  // A box of no level stays 0, as the graph's zeros (a reused buffer holds the last run's values).
+  const out = outputIn(spare, length)?.fill(0) ?? new Float32Array(length);
   for (let l = 0; l < features.length; l++) {
     const picked: number[] = [];
     for (let k = 0; k < count; k++) if (level[k] === l) picked.push(k);

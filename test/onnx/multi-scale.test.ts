@@ -61,14 +61,14 @@ const rows = Float32Array.from([
 ]);
 const count = rows.length / 5;
 
-async function run(levels: number[]) {
+async function run(levels: number[], spare?: Float32Array) {
   const values = new Map<string, OrtTensor>([
     ['p2', new ort.Tensor('float32', p2.data, p2.shape)],
     ['p3', new ort.Tensor('float32', p3.data, p3.shape)],
     ['rois', new ort.Tensor('float32', rows, [count, 5])],
     ['levels', new ort.Tensor('int64', BigInt64Array.from(levels.map(BigInt)), [count])],
   ]);
-  return runStage(ort, stage, values, undefined);
+  return runStage(ort, stage, values, undefined, spare);
 }
 
 /** Box k pooled alone by roiAlign on the level given, or zeros for no level. */
@@ -105,6 +105,24 @@ describe('a MultiScaleRoIAlign stage', () => {
     const result = await run(graphs);
     expect(result.data).toEqual(expected(graphs));
     expect(Array.from((result.data as Float32Array).subarray(4 * 18, 5 * 18))).toEqual(new Array(18).fill(0));
+  });
+
+  it("writes into a spare buffer (an earlier run's) when it is large enough, on both paths", async () => {
+    const ours = Array.from(mapLevels(rows, count, [1 / 4, 1 / 8], 224, 4));
+    const graphs = ours.map((level, k) => (k === 2 ? 1 - level : k === 4 ? 7 : level));
+    for (const levels of [ours, graphs]) {
+      // NaN everywhere: a value the stage leaves unwritten (a box of no level must be 0) shows.
+      const spare = new Float32Array(count * 18 + 7).fill(NaN);
+      const result = await run(levels, spare);
+      expect(result.data).toEqual(expected(levels));
+      expect((result.data as Float32Array).buffer).toBe(spare.buffer);
+      // One element short: a new array, the spare untouched.
+      const small = new Float32Array(count * 18 - 1).fill(NaN);
+      const fresh = await run(levels, small);
+      expect(fresh.data).toEqual(expected(levels));
+      expect((fresh.data as Float32Array).buffer).not.toBe(small.buffer);
+      expect(small.every(Number.isNaN)).toBe(true);
+    }
   });
 
   it('names the stage when an input is not what the graph promised', async () => {

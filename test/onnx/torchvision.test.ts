@@ -104,4 +104,32 @@ describe.each([
       }
     },
   );
+
+  it("reuses its RoI steps' output memory across runs without changing any run's outputs", async () => {
+    // The pipeline keeps a RoI step's output once read and writes the next run's into it: runs at
+    // two sizes in turn, each equal to the whole model's, and the outputs already returned unchanged.
+    const pipe = await createOnnxPipeline(ort, bytes);
+    opened.push(pipe);
+    const whole = await ort.InferenceSession.create(bytes);
+    const sizes = [
+      [120, 100],
+      [96, 128],
+      [120, 100],
+    ];
+    const returned: Array<Record<string, { data: unknown }>> = [];
+    const copies: Array<Record<string, unknown>> = [];
+    for (const [height, width] of sizes) {
+      const feeds = { image: image(height!, width!, 0.3) };
+      const [expected, actual] = [await whole.run(feeds), await pipe.run(feeds)];
+      expect(actual.boxes!.data).toEqual(expected.boxes!.data);
+      expect(actual.scores!.data).toEqual(expected.scores!.data);
+      returned.push(actual);
+      copies.push(Object.fromEntries(Object.entries(actual).map(([name, t]) => [name, structuredClone(t.data)])));
+    }
+    await whole.release();
+    returned.forEach((outputs, i) => {
+      for (const [name, tensor] of Object.entries(outputs))
+        expect(tensor.data, `run ${i} ${name}`).toEqual(copies[i]![name]);
+    });
+  });
 });
