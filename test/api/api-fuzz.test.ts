@@ -22,7 +22,7 @@ import * as api from '../../lib/index.js';
 import { backwardOperators } from '../../lib/operators.js';
 import { maxTypedArrayLength } from '../../lib/validate.js';
 import { expectConfiguredBackend } from '../helpers/backend.js';
-import { isFloat16Array, narrowHalf, widenHalf, type HalfType } from '../helpers/fuzz-half.js';
+import { float32Bits, isFloat16Array, narrowHalf, widenHalf, type HalfType } from '../helpers/fuzz-half.js';
 import {
   fuzzCalls,
   operatorNames,
@@ -297,10 +297,17 @@ function checkAgainstWidened(op: OperatorName, args: unknown[], value: unknown, 
   const got = dtype === 'float32' ? result.data : halfOf({ data: result.data, dtype })!.bits;
   const [a, b] = [bytesOf(got), bytesOf(expected)];
   check(sameBytes(a, b), () => {
-    let i = 0;
-    while (i < a.length && a[i] === b[i]) i++;
     const width = dtype === 'float32' ? 4 : 2;
-    return `${what} differs from the float32 call on the maps widened by the test, first at element ${Math.floor(i / width)}`;
+    const word = (bytes: Uint8Array, k: number) =>
+      bytes
+        .slice(k * width, (k + 1) * width)
+        .reduceRight((hex, byte) => hex + byte.toString(16).padStart(2, '0'), '0x');
+    let k = 0;
+    while (word(a, k) === word(b, k)) k++;
+    return (
+      `${what} differs from the float32 call on the maps widened by the test, first at element ${k}: ` +
+      `${word(a, k)}, expected ${word(b, k)} (the float32 call's ${float32Bits(reference.data[k] as number).toString(16)})`
+    );
   });
   if (reference.argmax)
     check(
@@ -388,7 +395,13 @@ async function checkCall(call: FuzzCall, tally: Tally): Promise<void> {
       JSON.stringify(after.shape) === JSON.stringify(before?.shape) &&
         sameBytes(after.bytes, before?.bytes ?? null) &&
         sameBytes(after.argmax, before?.argmax ?? null),
-      () => `${syncName} and ${op} returned different results`,
+      () => {
+        const [a, b] = [before?.bytes ?? new Uint8Array(0), after.bytes];
+        let i = 0;
+        while (i < a.length && a[i] === b[i]) i++;
+        const at = (bytes: Uint8Array) => Buffer.from(bytes.subarray(i & ~3, (i & ~3) + 4)).toString('hex');
+        return `${syncName} and ${op} returned different results (first at byte ${i}: ${at(a)} and ${at(b)})`;
+      },
     );
   } else {
     check(settled.kind === 'threw', () => `${syncName} threw ${describeError(sync.error)} but ${op} resolved`);
