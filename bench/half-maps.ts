@@ -6,13 +6,23 @@
 //   float16 -> f16 out the float16 map with outputDtype 'float16'
 //   JS widen + float32 what a caller had to do before: widen the float16 map in JavaScript
 //                      (a table lookup per element), then the float32 call
+//   onnxruntime float32, onnxruntime float16 (Cast)
+//                      where onnxruntime-node is installed, on W1 and W1-1: its CPU RoiAlign on the
+//                      float32 map, and on the same float16 map through the model that casts it
+//                      to float first (its RoiAlign has no float16 kernel), 1 intra-op thread;
+//                      their outputs' largest difference from roi-ops' is printed
 // Sync calls, 1 thread, NCHW, into reused outputs; every timed call of a variant is paired with a
 // float32 call next to it (order alternating), in CPU time, so that a shared machine's drifting
 // load falls on both sides. Prints each variant's median per call and the median [quartiles] of
-// its paired ratios to float32. Measures, never asserts. Run after `npx tsup`:
+// its paired ratios to float32 (onnxruntime's session.run is awaited). Measures, never asserts.
+// The float16 model is made by scripts/make-onnx-roialign-model.ts. Run after `npx tsup`:
 //   npx tsx bench/half-maps.ts [--only=W1,W3,W1-1] [--budget=MS]
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
 import * as roiOps from 'roi-ops';
 
+import { modelDirectory, modelFileName, onnxAttributes, type OnnxInputType } from './onnx-models.js';
 import { workloads, type BenchTensor, type Workload } from './workloads.js';
 
 const args = process.argv.slice(2);
@@ -20,7 +30,7 @@ const valueOf = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.
 const only = (valueOf('only') ?? 'W1,W3,W1-1').split(',');
 const budget = Number(valueOf('budget') ?? 4000);
 
-type Call = () => unknown;
+type Call = () => unknown; // or a Promise, awaited
 type Api = Record<string, (input: unknown, boxes: unknown, options: object) => { data: ArrayBufferView }>;
 const api = roiOps as unknown as Api;
 
@@ -63,10 +73,10 @@ function widenInJavaScript(bits: Uint16Array, into: Float32Array): void {
   for (let i = 0; i < bits.length; i++) into[i] = float16Table[bits[i] as number] as number;
 }
 
-/** Milliseconds of CPU time (user + system) per call over `reps` calls (threads 1: this thread alone). */
-function time(call: Call, reps: number): number {
+/** Milliseconds of CPU time (user + system, every thread of the process) per call over `reps` calls. */
+async function time(call: Call, reps: number): Promise<number> {
   const start = process.cpuUsage();
-  for (let i = 0; i < reps; i++) call();
+  for (let i = 0; i < reps; i++) await call();
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1000 / reps;
 }
@@ -79,13 +89,13 @@ function quantile(values: number[], q: number): number {
 const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(1)} us` : `${ms.toFixed(2)} ms`);
 
 /** `variant` paired with `baseline` for `budgetMs`: the medians and the ratio's quartiles. */
-function paired(baseline: Call, variant: Call, budgetMs: number) {
+async function paired(baseline: Call, variant: Call, budgetMs: number) {
   for (let i = 0; i < 3; i++) {
     // warm-up
-    baseline();
-    variant();
+    await baseline();
+    await variant();
   }
-  const reps = Math.max(1, Math.ceil(5 / time(baseline, 3))); // ~5 ms of CPU time per sample
+  const reps = Math.max(1, Math.ceil(5 / (await time(baseline, 3)))); // ~5 ms of CPU time per sample
   const base: number[] = [],
     other: number[] = [],
     ratios: number[] = [];
@@ -93,17 +103,80 @@ function paired(baseline: Call, variant: Call, budgetMs: number) {
   for (let pair = 0; pair < 10 || (performance.now() < end && pair < 100000); pair++) {
     let tb: number, tv: number;
     if (pair % 2 === 0) {
-      tb = time(baseline, reps);
-      tv = time(variant, reps);
+      tb = await time(baseline, reps);
+      tv = await time(variant, reps);
     } else {
-      tv = time(variant, reps);
-      tb = time(baseline, reps);
+      tv = await time(variant, reps);
+      tb = await time(baseline, reps);
     }
     base.push(tb);
     other.push(tv);
     ratios.push(tv / tb);
   }
   return { base: quantile(base, 0.5), other: quantile(other, 0.5), ratios, reps };
+}
+
+type Ort = typeof import('onnxruntime-node');
+
+/** onnxruntime-node, or why it cannot run here. */
+async function loadOnnxruntime(): Promise<Ort | string> {
+  try {
+    return await import('onnxruntime-node');
+  } catch (error) {
+    return `onnxruntime-node is not installed (${(error as Error).message.split('\n')[0]})`;
+  }
+}
+
+/** The largest |a[i] - b[i]| (NaN if either holds one where the other does not). */
+function largestDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let largest = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    if (Number.isNaN(x) !== Number.isNaN(y)) return NaN;
+    if (!Number.isNaN(x)) largest = Math.max(largest, Math.abs(x - y));
+  }
+  return largest;
+}
+
+/**
+ * onnxruntime's RoiAlign on `w` with the map as `input` gives it: the float32 map, or the float16
+ * patterns through the model that casts them to float. A session.run call (it allocates its
+ * output, as its contender in bench/contenders/onnxruntime.ts does), or why it cannot run.
+ */
+async function onnxCall(
+  ort: Ort,
+  w: Workload,
+  input: OnnxInputType,
+  map: Float32Array | Uint16Array,
+): Promise<{ call: () => Promise<Float32Array> } | string> {
+  const attributes = w.op === 'roiAlign' ? onnxAttributes(w.options as roiOps.RoiAlignOptions) : undefined;
+  if (!attributes) return `onnxruntime's RoiAlign cannot express ${w.op}`;
+  const modelPath = join(modelDirectory, modelFileName(attributes, input));
+  if (!existsSync(modelPath)) return `${modelPath} is missing: run npx tsx scripts/make-onnx-roialign-model.ts`;
+  const session = await ort.InferenceSession.create(modelPath, {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+  const count = w.boxes.shape[0] as number;
+  const rois = new Float32Array(count * 4);
+  const batchIndices = new BigInt64Array(count);
+  for (let k = 0; k < count; k++) {
+    batchIndices[k] = BigInt(w.boxes.data[k * 5] as number);
+    rois.set(w.boxes.data.subarray(k * 5 + 1, k * 5 + 5), k * 4);
+  }
+  const shape = w.inputs[0]!.shape;
+  const feeds = {
+    X:
+      input === 'float16'
+        ? new ort.Tensor('float16', map as Uint16Array, shape)
+        : new ort.Tensor('float32', map, shape),
+    rois: new ort.Tensor('float32', rois, [count, 4]),
+    batch_indices: new ort.Tensor('int64', batchIndices, [count]),
+  };
+  return { call: async () => (await session.run(feeds)).Y!.data as Float32Array };
 }
 
 const all = workloads();
@@ -119,6 +192,7 @@ const cases: Workload[] = [
 ];
 
 const { simd, addon } = roiOps.info();
+const ort = await loadOnnxruntime();
 console.log(`roi-ops ${simd} (${addon?.build ?? 'js'}); sync, 1 thread, NCHW, reused out; CPU time per call`);
 console.log('variant/float32: median [quartiles] of paired ratios');
 for (const w of cases.filter((c) => only.includes(c.id))) {
@@ -142,10 +216,30 @@ for (const w of cases.filter((c) => only.includes(c.id))) {
       })(),
     ],
   ];
+  if (typeof ort === 'string') console.log(`  onnxruntime: skipped: ${ort}`);
+  else if (w.op !== 'roiAlign') console.log(`  onnxruntime: skipped: its RoiAlign cannot run ${w.op} (an FPN pooler)`);
+  else {
+    // The same map values as roi-ops' float32 and float16 variants, outputs compared with theirs.
+    const pairs: Array<[string, OnnxInputType, Float32Array | Uint16Array, Call]> = [
+      ['onnxruntime float32', 'float32', w.inputs[0]!.data, float32],
+      ['onnxruntime float16 (Cast)', 'float16', f16[0]!.data, variants[0]![1]],
+    ];
+    for (const [name, input, map, ours] of pairs) {
+      const made = await onnxCall(ort, w, input, map);
+      if (typeof made === 'string') {
+        console.log(`  ${name}: skipped: ${made}`);
+        continue;
+      }
+      const theirs = await made.call();
+      const difference = largestDifference(theirs, (ours() as { data: Float32Array }).data);
+      console.log(`  ${name}: largest |difference| from roi-ops ${input} map: ${difference.toExponential(2)}`);
+      variants.push([name, made.call]);
+    }
+  }
   for (const [name, call] of variants) {
-    const r = paired(float32, call, budget / variants.length);
+    const r = await paired(float32, call, budget / variants.length);
     console.log(
-      `  ${name.padEnd(20)} ${fmt(r.other).padStart(9)}  float32 ${fmt(r.base).padStart(9)}  ` +
+      `  ${name.padEnd(26)} ${fmt(r.other).padStart(9)}  float32 ${fmt(r.base).padStart(9)}  ` +
         `ratio ${quantile(r.ratios, 0.5).toFixed(3)} [${quantile(r.ratios, 0.25).toFixed(3)}..${quantile(r.ratios, 0.75).toFixed(3)}]` +
         `  (${r.ratios.length} pairs of ${r.reps})`,
     );

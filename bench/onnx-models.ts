@@ -33,6 +33,14 @@ export function onnxAttributes(options: RoiAlignOptions): OnnxRoiAlignAttributes
   };
 }
 
-export function modelFileName(a: OnnxRoiAlignAttributes): string {
-  return `roi-align-${a.outputHeight}x${a.outputWidth}-scale${a.spatialScale}-sr${a.samplingRatio}-${a.coordinateTransformationMode}-${a.mode}.onnx`;
+/**
+ * The element type of the model's X: float32, or float16, which the model casts to float32 before
+ * its RoiAlign (onnxruntime's CPU RoiAlign has no float16 kernel; a float16 export inserts the
+ * same Cast). bench/half-maps.ts runs the float16 one beside roi-ops' 16-bit maps.
+ */
+export type OnnxInputType = 'float32' | 'float16';
+
+export function modelFileName(a: OnnxRoiAlignAttributes, input: OnnxInputType = 'float32'): string {
+  const suffix = input === 'float16' ? '-float16-cast' : '';
+  return `roi-align-${a.outputHeight}x${a.outputWidth}-scale${a.spatialScale}-sr${a.samplingRatio}-${a.coordinateTransformationMode}-${a.mode}${suffix}.onnx`;
 }

@@ -1,6 +1,8 @@
 // Writes the one-node ONNX models (a single RoiAlign, opset 16) that the onnxruntime-node
 // contender of the benchmark runs: one file per distinct RoiAlign attribute set among the
-// benchmark's roiAlign workloads, into bench/models/.
+// benchmark's roiAlign workloads, into bench/models/; and, for W1's set, a float16 variant
+// whose X is float16, cast to float before the RoiAlign (bench/half-maps.ts; onnxruntime's CPU
+// RoiAlign has no float16 kernel, so this is what a float16 export runs).
 // Run: npx tsx scripts/make-onnx-roialign-model.ts
 //
 // No ONNX tooling is available here (no python `onnx`, no protobufjs at run time), and the model
@@ -8,7 +10,8 @@
 // (IR version 8, the one that goes with opset 16). The files are deterministic byte for byte.
 //
 // Inputs X [N,C,H,W] float, rois [num_rois,4] float (x1, y1, x2, y2 in image coordinates),
-// batch_indices [num_rois] int64; output Y [num_rois,C,output_height,output_width] float
+// batch_indices [num_rois] int64 (X float16 in the float16 variant, Cast to float as X_float);
+// output Y [num_rois,C,output_height,output_width] float
 // (docs/semantics.md "The three modes"). roi-ops maps onto the attributes as:
 //   aligned true / false -> coordinate_transformation_mode 'half_pixel' / 'output_half_pixel'
 //   samplingRatio <= 0 (adaptive) -> sampling_ratio 0 (ONNX's adaptive; onnxruntime rejects < 0)
@@ -17,7 +20,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { modelDirectory, modelFileName, onnxAttributes, type OnnxRoiAlignAttributes } from '../bench/onnx-models.js';
+import {
+  modelDirectory,
+  modelFileName,
+  onnxAttributes,
+  type OnnxInputType,
+  type OnnxRoiAlignAttributes,
+} from '../bench/onnx-models.js';
 import type { RoiAlignOptions } from '../lib/index.js';
 
 // --- A minimal protobuf writer: varints, length-delimited fields and fixed32 floats. ---
@@ -79,7 +88,7 @@ class ProtoMessage {
 
 // --- onnx.proto, the few messages and fields a one-node model needs. ---
 
-const TensorElementType = { FLOAT: 1, INT64: 7 } as const;
+const TensorElementType = { FLOAT: 1, INT64: 7, FLOAT16: 10 } as const;
 const AttributeType = { FLOAT: 1, INT: 2, STRING: 3 } as const;
 
 /** Dimensions: a number is a fixed size, a string a symbolic one (any size at run time). */
@@ -104,11 +113,18 @@ const attribute = {
     new ProtoMessage().string(1, name).string(4, value).int(20, AttributeType.STRING),
 };
 
-/** The serialized ModelProto of one RoiAlign node. */
-export function roiAlignModel(a: OnnxRoiAlignAttributes): Uint8Array {
+/** The serialized ModelProto of one RoiAlign node (after a Cast of a float16 X to float, for `input` float16). */
+export function roiAlignModel(a: OnnxRoiAlignAttributes, input: OnnxInputType = 'float32'): Uint8Array {
+  const half = input === 'float16';
   // NodeProto { input (1), output (2), name (3), op_type (4), attribute (5) }
-  const node = new ProtoMessage()
+  const cast = new ProtoMessage()
     .string(1, 'X')
+    .string(2, 'X_float')
+    .string(3, 'cast')
+    .string(4, 'Cast')
+    .message(5, attribute.int('to', TensorElementType.FLOAT));
+  const node = new ProtoMessage()
+    .string(1, half ? 'X_float' : 'X')
     .string(1, 'rois')
     .string(1, 'batch_indices')
     .string(2, 'Y')
@@ -121,10 +137,12 @@ export function roiAlignModel(a: OnnxRoiAlignAttributes): Uint8Array {
     .message(5, attribute.int('sampling_ratio', a.samplingRatio))
     .message(5, attribute.float('spatial_scale', a.spatialScale));
   // GraphProto { node (1), name (2), input (11), output (12) }
-  const graph = new ProtoMessage()
+  const graph = new ProtoMessage();
+  if (half) graph.message(1, cast);
+  graph
     .message(1, node)
     .string(2, 'roi_align')
-    .message(11, valueInfo('X', TensorElementType.FLOAT, ['N', 'C', 'H', 'W']))
+    .message(11, valueInfo('X', half ? TensorElementType.FLOAT16 : TensorElementType.FLOAT, ['N', 'C', 'H', 'W']))
     .message(11, valueInfo('rois', TensorElementType.FLOAT, ['num_rois', 4]))
     .message(11, valueInfo('batch_indices', TensorElementType.INT64, ['num_rois']))
     .message(12, valueInfo('Y', TensorElementType.FLOAT, ['num_rois', 'C', a.outputHeight, a.outputWidth]));
@@ -146,12 +164,16 @@ async function main(): Promise<void> {
     if (workload.op !== 'roiAlign') continue;
     const attributes = onnxAttributes(workload.options as RoiAlignOptions);
     if (!attributes) continue;
-    const name = modelFileName(attributes);
-    if (written.has(name)) continue;
-    const bytes = roiAlignModel(attributes);
-    writeFileSync(join(modelDirectory, name), bytes);
-    written.add(name);
-    console.log(`wrote bench/models/${name} (${bytes.length} bytes)`);
+    // bench/half-maps.ts runs W1 (and W1's map with one RoI) with a float16 map too.
+    const inputs: OnnxInputType[] = workload.id === 'W1' ? ['float32', 'float16'] : ['float32'];
+    for (const input of inputs) {
+      const name = modelFileName(attributes, input);
+      if (written.has(name)) continue;
+      const bytes = roiAlignModel(attributes, input);
+      writeFileSync(join(modelDirectory, name), bytes);
+      written.add(name);
+      console.log(`wrote bench/models/${name} (${bytes.length} bytes)`);
+    }
   }
 }
 

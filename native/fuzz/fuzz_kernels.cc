@@ -12,7 +12,11 @@
 //     NaN that no input holds; arithmetic quiets a signalling NaN, so only an unwritten
 //     element keeps its bits) and every roiPool argmax is in [-1, H*W);
 //   - the status and the outputs are bit-identical for threads 1 and 2;
-//   - a roiPool backward that succeeds had only argmax values in [-1, H*W).
+//   - a roiPool backward that succeeds had only argmax values in [-1, H*W);
+//   - a forward call with a 16-bit map (float16 or bfloat16 patterns, often raw: NaN, infinities,
+//     subnormals, -0) or a 16-bit output equals, bit for bit, the float32 call on the map
+//     widened here (widen_half below, this file's own scalar code), its output rounded here to
+//     nearest-even (narrow_half) when the call's output is 16-bit (docs/api.md "16-bit feature maps").
 // A violated check is reported with __builtin_trap() after a line on stderr.
 // Build: cmake -DROIOPS_BUILD_FUZZERS=ON with clang (scripts/fuzz.sh); native/fuzz/README.md.
 #include <cmath>
@@ -47,6 +51,49 @@ uint32_t float_bits(float f) {
   uint32_t b;
   std::memcpy(&b, &f, 4);
   return b;
+}
+
+// ---- 16-bit patterns, converted here from the IEEE 754 / bfloat16 definitions (not by roiops).
+
+bool is_half(ElementType t) { return t != ElementType::float32; }
+
+// A float16 or bfloat16 pattern as the float32 it is exactly; a NaN is made quiet and keeps its payload.
+float widen_half(uint16_t h, ElementType type) {
+  const uint32_t sign = uint32_t(h & 0x8000u) << 16;
+  if (type == ElementType::bfloat16) {
+    const uint32_t b = uint32_t(h) << 16;
+    const bool nan = (b & 0x7f800000u) == 0x7f800000u && (b & 0x007fffffu) != 0;
+    return bits_to_float(nan ? b | 0x00400000u : b);
+  }
+  const uint32_t exponent = (h >> 10) & 0x1fu, mantissa = h & 0x3ffu;
+  if (exponent == 0x1f) return bits_to_float(sign | 0x7f800000u | (mantissa ? 0x00400000u | (mantissa << 13) : 0));
+  if (exponent == 0) {  // zero or subnormal: mantissa * 2^-24, exact in float32
+    const float magnitude = std::ldexp(float(mantissa), -24);
+    return sign ? -magnitude : magnitude;
+  }
+  return bits_to_float(sign | ((exponent + 127 - 15) << 23) | (mantissa << 13));
+}
+
+// A float32 rounded to float16 or bfloat16, to nearest-even: overflow to infinity, subnormals
+// kept, a NaN a quiet NaN with the top bits of its payload.
+uint16_t narrow_half(float f, ElementType type) {
+  const uint32_t x = float_bits(f);
+  const uint32_t sign = (x >> 16) & 0x8000u;
+  const uint32_t magnitude = x & 0x7fffffffu;
+  const bool nan = magnitude > 0x7f800000u;
+  if (type == ElementType::bfloat16) {
+    if (nan) return uint16_t((x >> 16) | 0x0040u);
+    return uint16_t((x + 0x7fffu + ((x >> 16) & 1u)) >> 16);  // a carry into the exponent is right, up to infinity
+  }
+  if (nan) return uint16_t(sign | 0x7e00u | ((magnitude >> 13) & 0x3ffu));
+  if (magnitude >= 0x477ff000u) return uint16_t(sign | 0x7c00u);  // >= 65520, halfway past 65504: infinity
+  if (magnitude >= 0x38800000u) {                                 // >= 2^-14: a normal float16
+    const uint32_t rounded = magnitude + 0xfffu + ((magnitude >> 13) & 1u);
+    return uint16_t(sign | ((rounded - ((127u - 15u) << 23)) >> 13));
+  }
+  // Zero or subnormal: units of 2^-24, an exact product in double, rounded to even (the default mode).
+  const double units = std::nearbyint(double(bits_to_float(magnitude)) * 16777216.0);
+  return uint16_t(sign | uint32_t(units));
 }
 
 // Reads the fuzz input front to back; zeros once it runs out.
@@ -92,6 +139,15 @@ class Reader {
       v = raw_float();
     if (float_bits(v) == kSentinelBits) v = 0.0f;
     return v;
+  }
+  // A 16-bit map element: mostly small values, often raw patterns (NaN, infinities, subnormals, -0).
+  uint16_t half(ElementType type) {
+    const uint8_t sel = byte();
+    if (sel < 128) return narrow_half(float(int(byte()) - 128) * 0.125f, type);
+    if (sel < 224) return uint16_t(byte() | (uint16_t(byte()) << 8));
+    static const uint16_t f16[] = {0x7e00, 0x7c01, 0xfe55, 0x7c00, 0xfc00, 0x0001, 0x83ff, 0x8000, 0x7bff, 0x0400};
+    static const uint16_t bf16[] = {0x7fc0, 0x7f81, 0xffaa, 0x7f80, 0xff80, 0x0001, 0x807f, 0x8000, 0x7f7f, 0x0080};
+    return (type == ElementType::float16 ? f16 : bf16)[sel % 10];
   }
   float scale() {
     const uint8_t sel = byte() % 12;
@@ -221,15 +277,30 @@ void fill(Buffer<T>& b, T v) {
   for (int64_t i = 0; i < b.length; ++i) b.data[size_t(i)] = v;
 }
 void fill_sentinel(Buffer<float>& b) { fill(b, bits_to_float(kSentinelBits)); }
+// Signalling NaNs: rounding gives only quiet ones, so only an unwritten element keeps these.
+uint16_t half_sentinel(ElementType type) { return type == ElementType::float16 ? 0x7d5a : 0x7f85; }
 
 void check_written(const char* op, const Buffer<float>& b) {
   for (int64_t i = 0; i < b.length; ++i)
     if (float_bits(b.data[size_t(i)]) == kSentinelBits) fail(op, "an output element was not written");
 }
 
-bool same_bits(const Buffer<float>& a, const Buffer<float>& b) {
-  return a.length == b.length && std::memcmp(a.data.get(), b.data.get(), size_t(a.length) * sizeof(float)) == 0;
+template <class T>
+bool same_bits(const Buffer<T>& a, const Buffer<T>& b) {
+  return a.length == b.length && std::memcmp(a.data.get(), b.data.get(), size_t(a.length) * sizeof(T)) == 0;
 }
+
+// What one decoded call wrote: its outputs in order (each float32 or 16-bit) and argmaxes.
+struct Written {
+  std::vector<std::unique_ptr<Buffer<float>>> keep_f;
+  std::vector<std::unique_ptr<Buffer<int32_t>>> keep_i;
+  std::vector<std::unique_ptr<Buffer<uint16_t>>> keep_h;
+  std::vector<Buffer<float>*> outputs;
+  std::vector<Buffer<uint16_t>*> outputs16;  // the 16-bit outputs, in order
+  ElementType output_type = ElementType::float32;
+  std::vector<Buffer<int32_t>*> argmaxes;
+  bool half = false;  // a forward call whose map or output is 16-bit
+};
 
 struct Shape {
   int64_t n, c, h, w;
@@ -336,32 +407,45 @@ void fill_rois(Reader& in, Buffer<float>& b, int64_t columns, int64_t batch) {
   }
 }
 
-Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector<Buffer<float>*>& outputs,
-           std::vector<Buffer<int32_t>*>& argmaxes, bool& expect_invalid, bool& check_outputs,
-           std::vector<std::unique_ptr<Buffer<float>>>& keep_f, std::vector<std::unique_ptr<Buffer<int32_t>>>& keep_i);
+bool forward_with_map(Op op) {
+  return op == kRoiPoolForward || op == kRoiAlignForward || op == kPsRoiAlignForward || op == kRoiAlignRotatedForward ||
+         op == kMultiScaleRoiAlignForward || op == kPsRoiPoolForward || op == kSpatialPyramidPoolForward ||
+         op == kCropAndResizeForward || op == kPreciseRoiPoolForward;
+}
 
-}  // namespace
-
-// Decodes and runs one call with `threads` threads; the outputs it wrote are appended to
-// `outputs`/`argmaxes` (owned by keep_*). Decoding is deterministic, so two runs of the same
-// input with threads 1 and 2 make the same call.
-namespace {
-
-Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector<Buffer<float>*>& outputs,
-           std::vector<Buffer<int32_t>*>& argmaxes, bool& expect_invalid, bool& check_outputs,
-           std::vector<std::unique_ptr<Buffer<float>>>& keep_f, std::vector<std::unique_ptr<Buffer<int32_t>>>& keep_i) {
+// Decodes and runs one call with `threads` threads; what it wrote goes to `w`. Decoding is
+// deterministic, so runs of the same input with threads 1 and 2 make the same call. With
+// `widen`, a 16-bit map is widened here and passed as float32, and the output is float32: the
+// call a 16-bit one must equal.
+Status run(Op op, const uint8_t* data, size_t size, int32_t threads, bool widen, Written& w, bool& expect_invalid,
+           bool& check_outputs) {
   Reader in(data, size);
   in.byte();  // the op
   auto make_f = [&](int64_t n) -> Buffer<float>& {
-    keep_f.emplace_back(new Buffer<float>(n));
-    return *keep_f.back();
+    w.keep_f.emplace_back(new Buffer<float>(n));
+    return *w.keep_f.back();
   };
   auto make_i = [&](int64_t n) -> Buffer<int32_t>& {
-    keep_i.emplace_back(new Buffer<int32_t>(n));
-    return *keep_i.back();
+    w.keep_i.emplace_back(new Buffer<int32_t>(n));
+    return *w.keep_i.back();
   };
+  auto make_h = [&](int64_t n) -> Buffer<uint16_t>& {
+    w.keep_h.emplace_back(new Buffer<uint16_t>(n));
+    return *w.keep_h.back();
+  };
+  std::vector<Buffer<float>*>& outputs = w.outputs;
+  std::vector<Buffer<int32_t>*>& argmaxes = w.argmaxes;
 
   const uint8_t flags = in.byte();
+  // The map's and the output's element types (forward calls only): float32 half the time.
+  static const ElementType kTypes[] = {ElementType::float32, ElementType::float32, ElementType::float16,
+                                       ElementType::bfloat16};
+  const uint8_t types = in.byte();
+  ElementType map_type = forward_with_map(op) ? kTypes[types % 4] : ElementType::float32;
+  ElementType output_type = forward_with_map(op) ? kTypes[(types >> 2) % 4] : ElementType::float32;
+  w.half = is_half(map_type) || is_half(output_type);
+  if (widen) output_type = ElementType::float32;
+  w.output_type = output_type;
   Lengths lengths;
   if ((flags & 0x7) == 0) lengths.short_buffer = in.byte() % 6;
   const bool wrong_columns = (flags & 0xf8) == 0xf8;  // 1 in 32
@@ -369,7 +453,9 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
 
   Shape s;
   s.n = in.range(0, 3);
-  s.c = in.range(0, 8);
+  // Mostly C <= 8; now and then past 16, the planar kernels' chunk of channels per task.
+  const uint8_t channels = in.byte();
+  s.c = channels < 232 ? channels % 9 : 17 + channels % 8;
   s.h = in.range(0, 20);
   s.w = in.range(0, 20);
   if (s.h == 0 && in.byte() % 2) s.h = 1;
@@ -401,7 +487,33 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
 
   // The forward input (or the gradient's shape for a backward pass).
   const int64_t map_elements = product({s.n, s.c, s.h, s.w});
-  auto read_map = [&](Buffer<float>& b) { fill_values(in, b); };
+  // A forward map of `shape` needing `elements`: float32 values, or 16-bit patterns (widened
+  // here into float32 memory of the same length when `widen`).
+  auto read_map = [&](int64_t elements, const Shape& shape) -> FeatureMap {
+    const int64_t length = lengths.take(elements);
+    if (!is_half(map_type)) {
+      Buffer<float>& b = make_f(length);
+      fill_values(in, b);
+      return map_of(b, shape);
+    }
+    Buffer<uint16_t>& h = make_h(length);
+    for (int64_t i = 0; i < h.length; ++i) h.data[size_t(i)] = in.half(map_type);
+    if (widen) {
+      Buffer<float>& b = make_f(length);
+      for (int64_t i = 0; i < b.length; ++i) b.data[size_t(i)] = widen_half(h.data[size_t(i)], map_type);
+      return map_of(b, shape);
+    }
+    FeatureMap m;
+    m.data16 = h.data.get();
+    m.length = h.length;
+    m.batch = shape.n;
+    m.channels = shape.c;
+    m.height = shape.h;
+    m.width = shape.w;
+    m.layout = shape.layout;
+    m.type = map_type;
+    return m;
+  };
   auto read_rois = [&](int64_t count, int64_t cols) -> Buffer<float>& {
     Buffer<float>& b = make_f(lengths.take(product({count, cols})));
     fill_rois(in, b, cols, s.n);
@@ -421,7 +533,18 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
     outputs.push_back(&b);
     return b;
   };
-  auto pooled = [](const Buffer<float>& b) { return span_of<PooledOutput>(b); };
+  // A forward output of `needed` elements in the call's output type, prefilled with a sentinel.
+  auto pooled_output = [&](int64_t needed) -> PooledOutput {
+    if (!is_half(output_type)) return span_of<PooledOutput>(output(needed));
+    Buffer<uint16_t>& b = make_h(lengths.take(needed));
+    fill(b, half_sentinel(output_type));
+    w.outputs16.push_back(&b);
+    PooledOutput out;
+    out.data16 = b.data.get();
+    out.length = b.length;
+    out.type = output_type;
+    return out;
+  };
   if (!valid_shape || (!ps && !valid_pooled && op != kSpatialPyramidPoolForward && op != kCropAndResizeForward) ||
       !ps_ok)
     lengths.expect_invalid = true;
@@ -447,16 +570,15 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
       // the operator's options.
       const bool backward = op == kRoiPoolBackward || op == kRoiAlignBackward || op == kPsRoiAlignBackward ||
                             op == kRoiAlignRotatedBackward || op == kPsRoiPoolBackward || op == kPreciseRoiPoolBackward;
-      Buffer<float>& map_buffer = backward ? output(map_elements) : make_f(lengths.take(map_elements));
-      if (!backward) read_map(map_buffer);
+      Buffer<float>& map_buffer = backward ? output(map_elements) : make_f(0);  // the gradient written
+      const FeatureMap map = backward ? FeatureMap() : read_map(map_elements, s);
       Buffer<float>& r = read_rois(k, columns);
-      Buffer<float>& pooled_buffer = backward ? make_f(lengths.take(pooled_elements)) : output(pooled_elements);
+      Buffer<float>& pooled_buffer = backward ? make_f(lengths.take(pooled_elements)) : make_f(0);
+      PooledOutput out = backward ? PooledOutput() : pooled_output(pooled_elements);
       if (backward) fill_values(in, pooled_buffer);
       const float scale = in.scale();
       // roiPool's backward pass does not use the scale; every other pass checks it.
       if (op != kRoiPoolBackward && !std::isfinite(scale)) lengths.expect_invalid = true;
-      const FeatureMap map = map_of(map_buffer, s);
-      PooledOutput out = pooled(pooled_buffer);
       const GradientMap grad_map = gradient_of(map_buffer, s);
       PooledGradient grad = span_of<PooledGradient>(pooled_buffer);
       const RoiRows roi_rows = rows(r, k, columns);
@@ -535,9 +657,7 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
             lengths.expect_invalid = true;
           }
         }
-        Buffer<float>& x = make_f(lengths.take(product({ls.n, ls.c, ls.h, ls.w})));
-        fill_values(in, x);
-        maps.push_back(map_of(x, ls));
+        maps.push_back(read_map(product({ls.n, ls.c, ls.h, ls.w}), ls));
         scales.push_back(in.scale());
         if (!std::isfinite(scales.back())) lengths.expect_invalid = true;
       }
@@ -546,7 +666,7 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
       if (short_levels) lengths.expect_invalid = true;
       Buffer<int32_t>& levels = make_i(k - short_levels);
       for (int64_t i = 0; i < levels.length; ++i) levels.data[size_t(i)] = in.index(level_count);
-      Buffer<float>& y = output(pooled_elements);
+      const PooledOutput y = pooled_output(pooled_elements);
       MultiScaleRoiAlignParams p;
       p.pooled_height = ph;
       p.pooled_width = pw;
@@ -560,12 +680,11 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
       RoiLevelIndices ri;
       ri.data = levels.data.get();
       ri.length = levels.length;
-      status = multi_scale_roi_align_forward(fl, rows(r, k, columns), ri, p, pooled(y), execution);
+      status = multi_scale_roi_align_forward(fl, rows(r, k, columns), ri, p, y, execution);
       break;
     }
     case kSpatialPyramidPoolForward: {
-      Buffer<float>& x = make_f(lengths.take(map_elements));
-      read_map(x);
+      const FeatureMap x = read_map(map_elements, s);
       const bool whole = in.byte() % 4 == 0;
       rois_given = !whole;
       Buffer<float>& r = read_rois(whole ? 0 : k, columns);
@@ -582,7 +701,7 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
         cells = l < 1 ? cells : (product({l, l}) > kMaxElements ? kMaxElements + 1 : cells + l * l);
       }
       const int64_t count = whole ? s.n : k;
-      Buffer<float>& y = output(product({count, s.c, std::min(cells, kMaxElements + 1)}));
+      const PooledOutput y = pooled_output(product({count, s.c, std::min(cells, kMaxElements + 1)}));
       SpatialPyramidParams p;
       p.levels = levels.data();
       p.level_count = level_count;
@@ -591,12 +710,11 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
       const uint8_t mode = in.byte() % 5;
       p.mode = static_cast<PyramidMode>(mode < 4 ? mode % 2 : 3);
       if (mode == 4) lengths.expect_invalid = true;
-      status = spatial_pyramid_pool_forward(map_of(x, s), whole ? nullptr : &roi_rows, p, pooled(y), execution);
+      status = spatial_pyramid_pool_forward(x, whole ? nullptr : &roi_rows, p, y, execution);
       break;
     }
     case kCropAndResizeForward: {
-      Buffer<float>& x = make_f(lengths.take(map_elements));
-      read_map(x);
+      const FeatureMap x = read_map(map_elements, s);
       Buffer<float>& r = read_rois(k, columns);
       const int64_t short_indices = in.byte() % 16 == 0 && k > 0 ? 1 : 0;
       if (short_indices) lengths.expect_invalid = true;
@@ -610,9 +728,8 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, std::vector
       p.method = static_cast<CropMethod>(method < 4 ? method % 2 : 2);
       if (method == 4) lengths.expect_invalid = true;
       p.extrapolation_value = in.value();
-      Buffer<float>& y = output(product({k, p.crop_height, p.crop_width, s.c}));
-      status = crop_and_resize_forward(map_of(x, s), rows(r, k, columns), indices.data.get(), indices.length, p,
-                                       pooled(y), execution);
+      const PooledOutput y = pooled_output(product({k, p.crop_height, p.crop_width, s.c}));
+      status = crop_and_resize_forward(x, rows(r, k, columns), indices.data.get(), indices.length, p, y, execution);
       break;
     }
     default:
@@ -636,14 +753,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const char* name = kOpNames[op];
 
   Status statuses[2];
-  std::vector<Buffer<float>*> outputs[2];
-  std::vector<Buffer<int32_t>*> argmaxes[2];
-  std::vector<std::unique_ptr<Buffer<float>>> keep_f[2];
-  std::vector<std::unique_ptr<Buffer<int32_t>>> keep_i[2];
+  Written written[2];
   bool expect_invalid = false, check_outputs = true;
   for (int t = 0; t < 2; ++t)
-    statuses[t] =
-        run(op, data, size, t + 1, outputs[t], argmaxes[t], expect_invalid, check_outputs, keep_f[t], keep_i[t]);
+    statuses[t] = run(op, data, size, t + 1, /*widen=*/false, written[t], expect_invalid, check_outputs);
 
   for (const Status& st : statuses) {
     if (st.code < StatusCode::ok || st.code > StatusCode::aborted) fail(name, "unknown status code");
@@ -655,20 +768,54 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       fail(name, "unexpected status with the cancel flag raised");
   }
   if (statuses[0].code != statuses[1].code) fail(name, "status differs between threads 1 and 2");
+
+  // A 16-bit map or output: the same call on the map widened here, into float32.
+  Written wide;
+  Status wide_status;
+  if (written[0].half) {
+    bool wide_invalid = false, wide_check = true;
+    wide_status = run(op, data, size, 1, /*widen=*/true, wide, wide_invalid, wide_check);
+    if (wide_status.code != statuses[0].code && check_outputs)
+      fail(name, "status differs between the 16-bit call and the float32 call on the widened map");
+  }
   if (!check_outputs || !statuses[0].ok()) return 0;
 
+  const ElementType output_type = written[0].output_type;
   for (int t = 0; t < 2; ++t) {
-    for (const Buffer<float>* b : outputs[t]) check_written(name, *b);
+    for (const Buffer<float>* b : written[t].outputs) check_written(name, *b);
+    for (const Buffer<uint16_t>* b : written[t].outputs16)
+      for (int64_t i = 0; i < b->length; ++i)
+        if (b->data[size_t(i)] == half_sentinel(output_type)) fail(name, "a 16-bit output element was not written");
     const int64_t argmax_limit = g_pixels;
-    for (const Buffer<int32_t>* a : argmaxes[t])
+    for (const Buffer<int32_t>* a : written[t].argmaxes)
       for (int64_t i = 0; i < a->length; ++i)
         if (a->data[size_t(i)] < -1 || a->data[size_t(i)] >= argmax_limit)
           fail(name, "argmax not written or out of range");
   }
-  for (size_t i = 0; i < outputs[0].size(); ++i)
-    if (!same_bits(*outputs[0][i], *outputs[1][i])) fail(name, "outputs differ between threads 1 and 2");
-  for (size_t i = 0; i < argmaxes[0].size(); ++i)
-    if (std::memcmp(argmaxes[0][i]->data.get(), argmaxes[1][i]->data.get(), size_t(argmaxes[0][i]->length) * 4) != 0)
+  for (size_t i = 0; i < written[0].outputs.size(); ++i)
+    if (!same_bits(*written[0].outputs[i], *written[1].outputs[i]))
+      fail(name, "outputs differ between threads 1 and 2");
+  for (size_t i = 0; i < written[0].outputs16.size(); ++i)
+    if (!same_bits(*written[0].outputs16[i], *written[1].outputs16[i]))
+      fail(name, "16-bit outputs differ between threads 1 and 2");
+  for (size_t i = 0; i < written[0].argmaxes.size(); ++i)
+    if (!same_bits(*written[0].argmaxes[i], *written[1].argmaxes[i]))
       fail(name, "argmax differs between threads 1 and 2");
+
+  if (!written[0].half) return 0;
+  // The forward output is the call's last output: float32 in `wide`, float32 or 16-bit here.
+  const Buffer<float>& reference = *wide.outputs.back();
+  if (is_half(output_type)) {
+    const Buffer<uint16_t>& got = *written[0].outputs16.back();
+    if (got.length != reference.length) fail(name, "16-bit output length differs from the widened call's");
+    for (int64_t i = 0; i < got.length; ++i)
+      if (got.data[size_t(i)] != narrow_half(reference.data[size_t(i)], output_type))
+        fail(name, "16-bit output is not the widened call's output rounded to nearest-even");
+  } else if (!same_bits(*written[0].outputs.back(), reference)) {
+    fail(name, "output differs from the float32 call on the widened map");
+  }
+  for (size_t i = 0; i < written[0].argmaxes.size(); ++i)
+    if (!same_bits(*written[0].argmaxes[i], *wide.argmaxes[i]))
+      fail(name, "argmax differs from the float32 call on the widened map");
   return 0;
 }

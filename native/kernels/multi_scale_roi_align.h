@@ -106,9 +106,11 @@ inline Status multi_scale_roi_align_forward(const FeatureLevels& levels, const R
       align_roi_channels_last<AlignMode::avg>(plan.data + b * H * W * C, W, C, AxisSampler{taps, PW}, bins, writer,
                                               out.data + k * block);
     } else {
+      // Unsplit (no planar level has samples, yet this RoI's level is planar: it has none), the
+      // one task pools every channel; split, its chunk's.
       const int64_t c0 = chunk * kPlanarChannelsPerTask;
-      align_roi_planar<AlignMode::avg>(map.data + b * C * H * W, H, W, taps, PH, PW, c0,
-                                       std::min(c0 + kPlanarChannelsPerTask, C), out.data + k * block);
+      const int64_t c1 = chunks == 1 ? C : std::min(c0 + kPlanarChannelsPerTask, C);
+      align_roi_planar<AlignMode::avg>(map.data + b * C * H * W, H, W, taps, PH, PW, c0, c1, out.data + k * block);
     }
     return Status::success();
   });

@@ -70,8 +70,9 @@ class Float32Call {
   bool output(const PooledOutput& out, PooledOutput& view) {
     view = out;
     if (out.type == ElementType::float32) return true;
-    float* values = out_scratch().reserve(out.length);
-    if (values == nullptr) return false;
+    // An empty output needs no memory (and reserve(0) on a thread that never reserved gives null).
+    float* values = out.length > 0 ? out_scratch().reserve(out.length) : nullptr;
+    if (out.length > 0 && values == nullptr) return false;
     view.data = values;
     view.data16 = nullptr;
     view.type = ElementType::float32;

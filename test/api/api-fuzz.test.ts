@@ -6,6 +6,9 @@
 // with the function's name and names an argument or option; nothing else, and never a crash
 // or a hang. A call built valid must succeed. The two forms agree: the same shape and
 // bit-identical data, or the same error; an aborted signal rejects with its reason.
+// A valid forward call with a 16-bit map or outputDtype (docs/api.md "16-bit feature maps")
+// equals, bit for bit, the float32 call on the map widened by this test (test/helpers/fuzz-half.ts,
+// from the formats' definitions), its result rounded to nearest-even by the test when 16-bit.
 //
 // ROI_OPS_FUZZ_RUNS: runs per operator (default below, sized for CI: this file runs in six
 // projects). ROI_OPS_FUZZ_SEED: the seed (default: random; a failure prints the seed and path
@@ -16,8 +19,10 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 
 import * as api from '../../lib/index.js';
+import { backwardOperators } from '../../lib/operators.js';
 import { maxTypedArrayLength } from '../../lib/validate.js';
 import { expectConfiguredBackend } from '../helpers/backend.js';
+import { float32Bits, isFloat16Array, narrowHalf, widenHalf, type HalfType } from '../helpers/fuzz-half.js';
 import {
   fuzzCalls,
   operatorNames,
@@ -27,7 +32,7 @@ import {
   type OperatorName,
 } from '../helpers/fuzz-calls.js';
 import { documentedLength, documentedOutput, Undocumented } from '../helpers/fuzz-oracle.js';
-import { product } from '../helpers/fuzz-values.js';
+import { dimsOf, product } from '../helpers/fuzz-values.js';
 
 function integerFromEnvironment(name: string, fallback: number): number {
   const text = process.env[name];
@@ -110,20 +115,25 @@ function checkReturned(op: OperatorName, fn: string, args: unknown[], value: unk
     if (error instanceof Undocumented) throw new Violation(`${fn} returned although ${error.message}`);
     throw error;
   }
-  const { shape } = documented;
-  const result = value as { data?: unknown; shape?: unknown; argmax?: unknown } | null;
+  const { shape, dtype } = documented;
+  const result = value as { data?: unknown; shape?: unknown; argmax?: unknown; dtype?: unknown } | null;
   check(typeof result === 'object' && result !== null, () => `${fn} returned ${String(value)}, not a tensor`);
-  check(types.isFloat32Array(result.data), () => `${fn} returned data that is not a Float32Array`);
+  const options = (args[optionsIndex(op)] ?? {}) as { out?: unknown; argmaxOut?: unknown };
+  check(result.dtype === dtype, () => `${fn} returned dtype ${String(result.dtype)}, not ${dtype}`);
+  if (dtype === 'float32')
+    check(types.isFloat32Array(result.data), () => `${fn} returned data that is not a Float32Array`);
+  else if (isFloat16Array(options.out))
+    check(result.data === options.out, () => `${fn} did not return its Float16Array options.out as its data`);
+  else check(types.isUint16Array(result.data), () => `${fn} returned ${dtype} data that is not a Uint16Array`);
   check(
     sameDims(result.shape, shape),
     () => `${fn} returned shape ${JSON.stringify(result.shape)}, docs/api.md documents [${shape}]`,
   );
   check(
-    result.data.length === product(shape),
+    (result.data as Float32Array).length === product(shape),
     () => `${fn} returned ${(result.data as Float32Array).length} elements for shape [${shape}]`,
   );
-  const options = (args[optionsIndex(op)] ?? {}) as { out?: unknown; argmaxOut?: unknown };
-  if (types.isFloat32Array(options.out))
+  if (ArrayBuffer.isView(options.out))
     check(result.data === options.out, () => `${fn} did not return options.out as its data`);
   if (op !== 'roiPool') return;
   if (!documented.argmax) {
@@ -218,6 +228,8 @@ interface Tally {
   returned: number;
   refused: number;
   aborted: number;
+  /** Valid calls with a 16-bit map or output compared with the float32 call on the widened maps. */
+  widened: number;
 }
 
 /**
@@ -241,6 +253,69 @@ function refusedAsResizable(op: string, error: unknown): boolean {
   );
 }
 
+type Half = { bits: Uint16Array; type: HalfType };
+
+/** A feature map's 16-bit patterns and format, or null for a float32 map. */
+function halfOf(map: unknown): Half | null {
+  const { data, dtype, type } = map as { data: ArrayBufferView & { length: number }; dtype?: string; type?: string };
+  if (isFloat16Array(data))
+    return { bits: new Uint16Array(data.buffer, data.byteOffset, data.length), type: 'float16' };
+  if (!types.isUint16Array(data)) return null;
+  return { bits: data, type: (dtype ?? type) as HalfType };
+}
+
+/** The maps of a forward call: multiScaleRoiAlign's levels, else its first argument. */
+const mapsOf = (op: OperatorName, args: unknown[]): unknown[] =>
+  op === 'multiScaleRoiAlign' ? (args[0] as unknown[]) : [args[0]];
+
+/**
+ * A valid forward call with a 16-bit map or outputDtype returned `value`: it must equal the float32
+ * call on each map widened here (a new tensor, in the same layout), into a new output, bit for bit
+ * (argmax too); a 16-bit result must be that call's result rounded here to nearest-even.
+ */
+function checkAgainstWidened(op: OperatorName, args: unknown[], value: unknown, tally: Tally): void {
+  const at = optionsIndex(op);
+  const options = (args[at] ?? {}) as Record<string, unknown>;
+  const dtype = (options.outputDtype ?? 'float32') as 'float32' | HalfType;
+  const maps = mapsOf(op, args);
+  const halves = maps.map(halfOf);
+  if (dtype === 'float32' && halves.every((h) => h === null)) return;
+  tally.widened++;
+  const widened = maps.map((map, i) => {
+    const half = halves[i];
+    return half ? { data: widenHalf(half.bits, half.type), shape: [...(dimsOf(map) as number[])] } : map;
+  });
+  const { out: _out, argmaxOut: _argmaxOut, outputDtype: _dtype, ...float32Options } = options;
+  const float32Args = [...specs[op].params.map((_, i) => args[i])];
+  float32Args[0] = op === 'multiScaleRoiAlign' ? widened : widened[0];
+  float32Args[at] = float32Options;
+  const syncName = `${op}Sync`;
+  const reference = (functions[syncName] as Operator)(...float32Args) as { data: Float32Array; argmax?: Int32Array };
+  const result = value as { data: ArrayBufferView; argmax?: Int32Array };
+  const what = `${syncName} with ${halves.map((h) => h?.type ?? 'float32').join(', ')} map(s), outputDtype ${dtype}`;
+  const expected = dtype === 'float32' ? reference.data : narrowHalf(reference.data, dtype);
+  const got = dtype === 'float32' ? result.data : halfOf({ data: result.data, dtype })!.bits;
+  const [a, b] = [bytesOf(got), bytesOf(expected)];
+  check(sameBytes(a, b), () => {
+    const width = dtype === 'float32' ? 4 : 2;
+    const word = (bytes: Uint8Array, k: number) =>
+      bytes
+        .slice(k * width, (k + 1) * width)
+        .reduceRight((hex, byte) => hex + byte.toString(16).padStart(2, '0'), '0x');
+    let k = 0;
+    while (word(a, k) === word(b, k)) k++;
+    return (
+      `${what} differs from the float32 call on the maps widened by the test, first at element ${k}: ` +
+      `${word(a, k)}, expected ${word(b, k)} (the float32 call's ${float32Bits(reference.data[k] as number).toString(16)})`
+    );
+  });
+  if (reference.argmax)
+    check(
+      sameBytes(bytesOf(result.argmax!), bytesOf(reference.argmax)),
+      () => `${what}: argmax differs from the float32 call on the widened maps`,
+    );
+}
+
 /** The property: one call, Sync then async. */
 async function checkCall(call: FuzzCall, tally: Tally): Promise<void> {
   const { op, args } = call;
@@ -255,6 +330,8 @@ async function checkCall(call: FuzzCall, tally: Tally): Promise<void> {
   check(legalButLarge || ms < slowCallMs, () => `${syncName} took ${Math.round(ms)} ms`);
   if (sync.kind === 'returned') checkReturned(op, syncName, args, sync.value);
   else checkThrown(op, syncName, args, sync.error);
+  if (call.corruption === null && sync.kind === 'returned' && !(backwardOperators as readonly string[]).includes(op))
+    checkAgainstWidened(op, args, sync.value, tally);
   if (call.corruption === null)
     check(
       sync.kind === 'returned',
@@ -318,7 +395,13 @@ async function checkCall(call: FuzzCall, tally: Tally): Promise<void> {
       JSON.stringify(after.shape) === JSON.stringify(before?.shape) &&
         sameBytes(after.bytes, before?.bytes ?? null) &&
         sameBytes(after.argmax, before?.argmax ?? null),
-      () => `${syncName} and ${op} returned different results`,
+      () => {
+        const [a, b] = [before?.bytes ?? new Uint8Array(0), after.bytes];
+        let i = 0;
+        while (i < a.length && a[i] === b[i]) i++;
+        const at = (bytes: Uint8Array) => Buffer.from(bytes.subarray(i & ~3, (i & ~3) + 4)).toString('hex');
+        return `${syncName} and ${op} returned different results (first at byte ${i}: ${at(a)} and ${at(b)})`;
+      },
     );
   } else {
     check(settled.kind === 'threw', () => `${syncName} threw ${describeError(sync.error)} but ${op} resolved`);
@@ -336,7 +419,7 @@ describe(`the public API under fuzzing (ROI_OPS_FUZZ_SEED=${seed}, ${runs} runs 
   it.each(operatorNames)(
     '%s and its Sync twin return the documented shape or refuse with a TypeError or RangeError, alike',
     async (op) => {
-      const tally: Tally = { valid: 0, returned: 0, refused: 0, aborted: 0 };
+      const tally: Tally = { valid: 0, returned: 0, refused: 0, aborted: 0, widened: 0 };
       const started = performance.now();
       const details = await fc.check(
         fc.asyncProperty(fuzzCalls(op, documentedLength), (call) => checkCall(call, tally)),
@@ -346,7 +429,8 @@ describe(`the public API under fuzzing (ROI_OPS_FUZZ_SEED=${seed}, ${runs} runs 
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         console.log(
           `api-fuzz ${project} ${op}: ${details.numRuns} runs in ${seconds} s (${tally.valid} built valid, ${details.numSkips} skipped as too large); ` +
-            `Sync: ${tally.returned} returned, ${tally.refused} refused; async: the same, ${tally.aborted} of them aborted`,
+            `Sync: ${tally.returned} returned, ${tally.refused} refused; async: the same, ${tally.aborted} of them aborted; ` +
+            `${tally.widened} 16-bit calls equal to float32 on the widened maps`,
         );
       }
       if (details.failed) {

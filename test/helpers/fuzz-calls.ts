@@ -16,15 +16,19 @@ import {
   badBoxValue,
   dimsOf,
   floatTensor,
+  halfOut,
   isTensorValue,
   malformedData,
   malformedTensor,
+  mapTensor,
+  mapTensors,
   outBuffer,
   product,
   tensorOf,
   wrongType,
   type TensorValue,
 } from './fuzz-values.js';
+import { Float16ArrayConstructor, type HalfType } from './fuzz-half.js';
 import { backwardOperators, operators } from '../../lib/operators.js';
 
 export const operatorNames = operators;
@@ -73,7 +77,8 @@ type OptionKind =
   | 'scales'
   | 'canonicalLevel'
   | 'inputShape'
-  | 'tensor';
+  | 'tensor'
+  | 'outputDtype';
 
 interface OperatorSpec {
   /** Positional parameter names, as the error messages name them. */
@@ -93,6 +98,7 @@ const pooling = {
   invalidBoxes: 'invalidBoxes',
   out: 'out',
   threads: 'threads',
+  outputDtype: 'outputDtype',
 } as const;
 const sampling = { samplingRatio: 'samplingRatio', maxSamplesPerRoi: 'maxSamplesPerRoi' } as const;
 const backward = {
@@ -141,6 +147,7 @@ export const specs: Record<OperatorName, OperatorSpec> = {
       canonicalScale: 'positive',
       canonicalLevel: 'canonicalLevel',
       aligned: 'boolean',
+      outputDtype: 'outputDtype',
     },
     required: ['outputSize'],
     boxes: [1],
@@ -156,6 +163,7 @@ export const specs: Record<OperatorName, OperatorSpec> = {
       invalidBoxes: 'invalidBoxes',
       out: 'out',
       threads: 'threads',
+      outputDtype: 'outputDtype',
     },
     required: [],
     boxes: [1, 'boxes'],
@@ -169,6 +177,7 @@ export const specs: Record<OperatorName, OperatorSpec> = {
       invalidBoxes: 'invalidBoxes',
       out: 'out',
       threads: 'threads',
+      outputDtype: 'outputDtype',
     },
     required: [],
     boxes: [1],
@@ -275,6 +284,25 @@ function optionsWith(
   optional: Record<string, Arbitrary<unknown>>,
 ): Arbitrary<Record<string, unknown>> {
   return fc.record(optional, { requiredKeys: [] }).map((picked) => ({ ...base, ...picked }));
+}
+
+/**
+ * A forward operator's options (optionsWith), with outputDtype absent half the time, else any of
+ * docs/api.md's three, and an `out` (when there is one) of its element type: a 16-bit one is a
+ * Uint16Array (or a Float16Array) on the memory of the float32 `out` made for the call.
+ */
+function forwardOptionsWith(
+  base: Record<string, unknown>,
+  optional: Record<string, Arbitrary<unknown>>,
+): Arbitrary<Record<string, unknown>> {
+  const dtype = fc.option(fc.constantFrom('float32', 'float16', 'bfloat16'), { nil: undefined, freq: 2 });
+  return fc.tuple(optionsWith(base, optional), dtype, fc.boolean()).map(([options, outputDtype, asFloat16Array]) => {
+    if (outputDtype === undefined) return options;
+    const { out } = options;
+    const typedOut =
+      out instanceof Float32Array && outputDtype !== 'float32' ? halfOut(out, outputDtype, asFloat16Array) : out;
+    return { ...options, outputDtype, ...(out === undefined ? {} : { out: typedOut }) };
+  });
 }
 
 function inLayout(layout: Layout, n: number, c: number, h: number, w: number): number[] {
@@ -454,7 +482,7 @@ function roiForwardArgs(op: OperatorName): Arbitrary<unknown[]> {
       optional.returnArgmax = fc.boolean();
     }
     const options = fc
-      .record({ outputSize: outputSizeOf(p.ph, p.pw), picked: optionsWith(base, optional) })
+      .record({ outputSize: outputSizeOf(p.ph, p.pw), picked: forwardOptionsWith(base, optional) })
       .chain(({ outputSize, picked }) =>
         picked.returnArgmax === true
           ? fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }).map((skip) => ({
@@ -467,7 +495,7 @@ function roiForwardArgs(op: OperatorName): Arbitrary<unknown[]> {
           : fc.constant({ outputSize, ...picked }),
       );
     const dims = inLayout(p.layout.layout, p.batch, p.channels, p.height, p.width);
-    return fc.tuple(floatTensor(dims), fc.constant(p.boxes), options);
+    return fc.tuple(mapTensor(dims), fc.constant(p.boxes), options);
   });
 }
 
@@ -495,9 +523,7 @@ function multiScaleArgs(): Arbitrary<unknown[]> {
       // With imageSizes, level 0's scale is inferred from the tallest image (torchvision); boxes are sized for it.
       const imageHeight = g.height * g.imageGrowth;
       const scale = g.byImageSizes ? 2 ** Math.round(Math.log2(g.height / imageHeight)) : g.finest;
-      const features = fc.tuple(
-        ...sides.map(([h, w]) => floatTensor(inLayout(g.layout.layout, g.batch, g.channels, h, w))),
-      );
+      const features = mapTensors(sides.map(([h, w]) => inLayout(g.layout.layout, g.batch, g.channels, h, w)));
       const boxes = validBoxes({ batch: g.batch, height: g.height, width: g.width, scale, columns: 5, forms: 'any' });
       const images = fc.array(
         fc.tuple(fc.integer({ min: 1, max: imageHeight }), fc.integer({ min: 1, max: g.width * 4 })),
@@ -512,7 +538,7 @@ function multiScaleArgs(): Arbitrary<unknown[]> {
       return fc
         .tuple(features, boxes, pyramid, outputSizeOf(g.ph, g.pw))
         .chain(([levels, { boxes: b, count }, scaleOption, outputSize]) => {
-          const options = optionsWith(
+          const options = forwardOptionsWith(
             { outputSize, ...scaleOption, ...(g.layout.explicit ? { layout: g.layout.layout } : {}) },
             {
               samplingRatio: valid.samplingRatio,
@@ -555,7 +581,7 @@ function spatialPyramidArgs(): Arbitrary<unknown[]> {
           })
         : fc.constant({ boxes: undefined, count: g.batch });
       return fc
-        .tuple(floatTensor(inLayout(g.layout.layout, g.batch, g.channels, g.height, g.width)), boxes)
+        .tuple(mapTensor(inLayout(g.layout.layout, g.batch, g.channels, g.height, g.width)), boxes)
         .chain(([input, { boxes: b, count }]) => {
           const cells = (g.levels ?? [1, 2, 4]).reduce((sum, l) => sum + l * l, 0);
           const base = {
@@ -564,7 +590,7 @@ function spatialPyramidArgs(): Arbitrary<unknown[]> {
             ...(g.layout.explicit ? { layout: g.layout.layout } : {}),
             ...(g.scale.explicit ? { spatialScale: g.scale.scale } : {}),
           };
-          const options = optionsWith(base, {
+          const options = forwardOptionsWith(base, {
             mode: fc.constantFrom('max', 'avg'),
             invalidBoxes: valid.invalidBoxes,
             threads: valid.threads,
@@ -605,7 +631,7 @@ function cropAndResizeArgs(): Arbitrary<unknown[]> {
             );
       return fc
         .tuple(
-          floatTensor(inLayout(g.layout.layout, g.batch, g.channels, g.height, g.width)),
+          mapTensor(inLayout(g.layout.layout, g.batch, g.channels, g.height, g.width)),
           rows,
           outputSizeOf(g.ch, g.cw),
         )
@@ -621,7 +647,7 @@ function cropAndResizeArgs(): Arbitrary<unknown[]> {
               return view;
             },
           );
-          const options = optionsWith(g.layout.explicit ? { layout: g.layout.layout } : {}, {
+          const options = forwardOptionsWith(g.layout.explicit ? { layout: g.layout.layout } : {}, {
             method: fc.constantFrom('bilinear', 'nearest'),
             // Any number is a valid fill, NaN and the infinities included.
             extrapolationValue: fc.oneof(fc.constantFrom(0, -1, NaN, Infinity, -Infinity, -0, 1e300), fc.double()),
@@ -859,6 +885,7 @@ const wrongOption: Record<
     [1, 0.5, 0.25, 0.125],
   ),
   canonicalLevel: fc.constantFrom<unknown>(1.5, NaN, 1025, -1025, 2 ** 31, '4', Infinity),
+  outputDtype: fc.constantFrom<unknown>('float64', 'Float16', 'fp16', 'half', 'bf16', 'uint16', '', 'float32 ', 16),
 };
 
 /** A wrong value for option `key` of `op` given its current `value`; `outLength` is the length a valid `out` has. */
@@ -875,6 +902,8 @@ function wrongValueFor(op: OperatorName, key: string, value: unknown, outLength:
         () => new Int32Array(n),
         () => new Float32Array(n),
         () => new Uint32Array(n),
+        () => new Uint16Array(n), // right only with a 16-bit outputDtype
+        () => new Uint16Array(n + 1),
         () => Array.from({ length: n }, () => 0),
       ];
       return fc.oneof(
@@ -976,7 +1005,9 @@ function overlappingOut(op: OperatorName, args: unknown[], outLength: number | n
     (!isPlainObject(options) && options !== undefined)
   )
     return null;
-  const data = first.data as Float32Array;
+  // Built in float32 memory: a float32 map only.
+  if (!(first.data instanceof Float32Array)) return null;
+  const data = first.data;
   if (data.length === 0) return null;
   return fc.nat(data.length - 1).map((start) => {
     const memory = new Float32Array(start + Math.max(data.length - start, outLength));
@@ -987,6 +1018,50 @@ function overlappingOut(op: OperatorName, args: unknown[], outLength: number | n
       corruption: `options.out overlaps ${pathName(op, firstPath)}.data at element ${start}`,
     };
   });
+}
+
+/**
+ * A feature map (or a backward gradOutput, which must be float32) as a 16-bit tensor gone wrong:
+ * a Uint16Array that does not say its format, a dtype or type that is no format or contradicts
+ * the data, 16-bit patterns of the wrong length, a dtype with a Float32Array; or, on a backward
+ * pass, a well-formed 16-bit tensor (docs/api.md "16-bit feature maps": refused there).
+ */
+function halfMapCorruption(op: OperatorName, args: unknown[]): Arbitrary<Corrupted> | null {
+  const first = args[0];
+  const paths: Path[] = Array.isArray(first) ? first.map((_, i) => [0, i]) : [[0]];
+  const maps = paths.filter((path) => isTensorValue(get(args, path)));
+  if (maps.length === 0) return null;
+  const backward = (backwardOperators as readonly string[]).includes(op);
+  return fc
+    .tuple(fc.constantFrom(...maps), fc.nat(), fc.constantFrom<HalfType>('float16', 'bfloat16'))
+    .chain(([path, pick, type]) => {
+      const t = get(args, path) as Record<string, unknown>;
+      const dims = dimsOf(t) as number[];
+      const n = product(dims);
+      const key = 'shape' in t ? 'shape' : 'dims';
+      const bits = (length: number) => new Uint16Array(length);
+      const wrongFormat = ['float64', 'Float16', 'fp16', 'half', 'bf16', 'uint16', '', 'int16'][pick % 8];
+      const cases: Array<[string, unknown]> = [
+        ['Uint16Array without dtype', { data: bits(n), [key]: dims }],
+        ['Uint16Array with dtype float32', { data: bits(n), [key]: dims, dtype: 'float32' }],
+        ['Uint16Array with type float32', { data: bits(n), dims, type: 'float32' }],
+        [`Uint16Array with dtype ${wrongFormat}`, { data: bits(n), [key]: dims, dtype: wrongFormat }],
+        [`Float32Array with dtype ${type}`, { data: new Float32Array(n), [key]: dims, dtype: type }],
+        [`Float32Array with type ${type}`, { data: new Float32Array(n), dims, type }],
+        [`Uint16Array of ${n + 1} ${type}`, { data: bits(n + 1), [key]: dims, dtype: type }],
+        [`Uint16Array of ${Math.max(0, n - 1)} ${type}`, { data: bits(Math.max(0, n - 1)), dims, type }],
+      ];
+      if (Float16ArrayConstructor)
+        cases.push([
+          'Float16Array with dtype bfloat16',
+          { data: new Float16ArrayConstructor(new ArrayBuffer(2 * n)), [key]: dims, dtype: 'bfloat16' },
+        ]);
+      if (backward) cases.push([`a valid ${type} tensor`, { data: bits(n), [key]: dims, dtype: type }]);
+      return fc.constantFrom(...cases).map(([what, value]) => ({
+        args: set(args, path, value) as unknown[],
+        corruption: `${pathName(op, path)} = ${what}`,
+      }));
+    });
 }
 
 /** One cell of a box tensor set to a bad or extreme value (a batch index or a coordinate, depending on the column). */
@@ -1106,11 +1181,19 @@ function operatorCorruptions(op: OperatorName, args: unknown[]): Array<Arbitrary
         const other = dims.map((d, i) => (i === axis ? d + 1 : d));
         return [...features, { data: new Float32Array(product(other)), shape: other }];
       });
+      // Another level of the same shape but another element type (the levels share one).
+      const mixed = fc
+        .constantFrom<unknown>(
+          { data: new Float32Array(product(dims)), shape: dims },
+          { data: new Uint16Array(product(dims)), shape: dims, dtype: 'float16' },
+          { data: new Uint16Array(product(dims)), dims, type: 'bfloat16' },
+        )
+        .map((level) => [...features, level]);
       const options = args[2] as Record<string, unknown>;
       const both = { ...options, scales: features.map(() => 1), imageSizes: [[8, 8]] };
       const { scales: _s, imageSizes: _i, ...neither } = options;
       return [
-        replace(0, fc.oneof(fc.constant([]), mismatched, fc.constant(first), wrongType)),
+        replace(0, fc.oneof(fc.constant([]), mismatched, mixed, fc.constant(first), wrongType)),
         fc.constantFrom(
           { args: [args[0], args[1], both], corruption: 'both scales and imageSizes' },
           { args: [args[0], args[1], neither], corruption: 'neither scales nor imageSizes' },
@@ -1177,6 +1260,8 @@ function corruptionsOf(op: OperatorName, args: unknown[], outLength: number | nu
       }),
     );
   }
+  const half = halfMapCorruption(op, args);
+  if (half !== null) choices.push(half);
   const cells = boxCellCorruption(op, args);
   if (cells !== null) choices.push(cells, cells); // twice: the box checks are where most of the logic is
   const overlap = overlappingOut(op, args, outLength);

@@ -5,6 +5,7 @@
 // lenient. A call it calls undocumented must not succeed.
 import { types } from 'node:util';
 
+import { isFloat16Array } from './fuzz-half.js';
 import { dimsOf, product } from './fuzz-values.js';
 import type { OperatorName } from './fuzz-calls.js';
 
@@ -24,8 +25,12 @@ function text(value: unknown): string {
   }
 }
 
+export type OutputDtype = 'float32' | 'float16' | 'bfloat16';
+
 export interface DocumentedOutput {
   shape: number[];
+  /** docs/api.md "16-bit feature maps": a forward operator's outputDtype; float32 for backward. */
+  dtype: OutputDtype;
   /** roiPool with returnArgmax: true also returns an Int32Array argmax of the same length. */
   argmax: boolean;
 }
@@ -34,8 +39,9 @@ type Layout = 'NCHW' | 'NHWC';
 
 /**
  * The dims of a TensorLike (docs/api.md "Tensors"), checked against its data. A feature map
- * (`map`) may also hold 16-bit patterns (a Uint16Array whose dtype, or ort type, is 'float16'
- * or 'bfloat16'); a declared type of undefined says nothing. Boxes are float32 only.
+ * (`map`) may also hold 16-bit floats (docs/api.md "16-bit feature maps"): a Uint16Array whose
+ * dtype, or ort type, is 'float16' or 'bfloat16', or a Float16Array (declaring 'float16' if
+ * anything); a declared type of undefined says nothing. Boxes are float32 only.
  */
 function tensorDims(value: unknown, name: string, rank?: number, map = false): number[] {
   if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) refuse(`${name} is not a tensor`);
@@ -45,13 +51,17 @@ function tensorDims(value: unknown, name: string, rank?: number, map = false): n
     if (declared !== undefined && !['float32', 'float16', 'bfloat16'].includes(declared as string))
       refuse(`${name} declares ${text(declared)}`);
     const half = declared === 'float16' || declared === 'bfloat16';
-    if (half ? !types.isUint16Array(t.data) : !types.isFloat32Array(t.data))
-      refuse(`${name}.data does not hold what ${name} declares`);
+    const holds = isFloat16Array(t.data)
+      ? declared === undefined || declared === 'float16'
+      : half
+        ? types.isUint16Array(t.data)
+        : types.isFloat32Array(t.data);
+    if (!holds) refuse(`${name}.data does not hold what ${name} declares`);
   } else {
     if ('type' in t && t.type !== 'float32') refuse(`${name}.type is not 'float32'`);
     if (!types.isFloat32Array(t.data)) refuse(`${name}.data is not a Float32Array`);
   }
-  const data = t.data as Float32Array | Uint16Array;
+  const data = t.data as Float32Array | Uint16Array; // (or a Float16Array: its length is what matters)
   const dims = dimsOf(t);
   if (!Array.isArray(dims)) refuse(`${name} has no dims array`);
   const checked: number[] = [];
@@ -69,6 +79,12 @@ function layoutOf(options: Record<string, unknown>, fallback: Layout): Layout {
   const layout = options.layout ?? fallback;
   if (layout !== 'NCHW' && layout !== 'NHWC') refuse(`layout ${text(layout)}`);
   return layout;
+}
+
+/** A (checked) map's element type: what its data holds, 16-bit ones as declared. */
+function elementTypeOf(map: { data: unknown; dtype?: unknown; type?: unknown }): unknown {
+  if (types.isFloat32Array(map.data)) return 'float32';
+  return isFloat16Array(map.data) ? 'float16' : (map.dtype ?? map.type);
 }
 
 interface Map {
@@ -137,9 +153,29 @@ function pooledShape(layout: Layout, K: number, C: number, [ph, pw]: [number, nu
   return layout === 'NCHW' ? [K, C, ph, pw] : [K, ph, pw, C];
 }
 
+/**
+ * A forward operator's outputDtype (docs/api.md "16-bit feature maps"), and `out`, if it is a typed
+ * array, of its element type: a Float32Array for float32; a Uint16Array, or a Float16Array for
+ * float16, for 16 bits. (Any other `out` the oracle leaves to the operator.)
+ */
+function outputDtypeOf(options: Record<string, unknown>): OutputDtype {
+  const dtype = options.outputDtype ?? 'float32';
+  if (dtype !== 'float32' && dtype !== 'float16' && dtype !== 'bfloat16') refuse(`outputDtype ${text(dtype)}`);
+  const { out } = options;
+  if (ArrayBuffer.isView(out)) {
+    const fits =
+      dtype === 'float32'
+        ? types.isFloat32Array(out)
+        : types.isUint16Array(out) || (dtype === 'float16' && isFloat16Array(out));
+    if (!fits) refuse(`out is a ${out.constructor.name} for outputDtype ${dtype}`);
+  }
+  return dtype;
+}
+
 /** What docs/api.md's "Operators" table (and "Backward") says the call returns. */
 export function documentedOutput(op: OperatorName, args: readonly unknown[]): DocumentedOutput {
-  const output = (shape: number[], argmax = false) => ({ shape, argmax });
+  let dtype: OutputDtype = 'float32';
+  const output = (shape: number[], argmax = false) => ({ shape, argmax, dtype });
   switch (op) {
     case 'roiPool':
     case 'roiAlign':
@@ -148,6 +184,7 @@ export function documentedOutput(op: OperatorName, args: readonly unknown[]): Do
     case 'roiAlignRotated':
     case 'preciseRoiPool': {
       const options = optionsObject(args[2], false);
+      dtype = outputDtypeOf(options);
       const layout = layoutOf(options, 'NCHW');
       const map = mapOf(args[0], 'input', layout);
       const size = pooledSize(options.outputSize, 'outputSize');
@@ -162,11 +199,14 @@ export function documentedOutput(op: OperatorName, args: readonly unknown[]): Do
     }
     case 'multiScaleRoiAlign': {
       const options = optionsObject(args[2], false);
+      dtype = outputDtypeOf(options);
       const layout = layoutOf(options, 'NCHW');
       const features = args[0];
       if (!Array.isArray(features) || features.length === 0) refuse('features is not a non-empty list');
       const levels = Array.from(features, (level: unknown, i) => mapOf(level, `features[${i}]`, layout)); // holes too
       const first = levels[0] as Map;
+      // The levels are pooled in one call, which takes one element type (lib/ops/multi-scale.ts refuses a mix).
+      if (new Set(features.map(elementTypeOf)).size > 1) refuse('features mix element types');
       return output(
         pooledShape(
           layout,
@@ -179,6 +219,7 @@ export function documentedOutput(op: OperatorName, args: readonly unknown[]): Do
     case 'spatialPyramidPool': {
       // [N or K, C · Σ l²]
       const options = optionsObject(args[1], true);
+      dtype = outputDtypeOf(options);
       const map = mapOf(args[0], 'input', layoutOf(options, 'NCHW'));
       const levels = options.levels ?? [1, 2, 4];
       if (!Array.isArray(levels) || levels.length === 0 || !levels.every(isPositiveInteger)) refuse('levels');
@@ -188,6 +229,7 @@ export function documentedOutput(op: OperatorName, args: readonly unknown[]): Do
     case 'cropAndResize': {
       // [K, h, w, C] (NHWC, the default) or [K, C, h, w]
       const options = optionsObject(args[4], true);
+      dtype = outputDtypeOf(options);
       const layout = layoutOf(options, 'NHWC');
       const map = mapOf(args[0], 'image', layout);
       const boxes = args[1];
@@ -202,7 +244,10 @@ export function documentedOutput(op: OperatorName, args: readonly unknown[]): Do
       return output(layout === 'NHWC' ? [K, h, w, map.channels] : [K, map.channels, h, w]);
     }
     default: {
-      // Backward: the input gradient has options.inputShape.
+      // Backward: the input gradient has options.inputShape; gradOutput is float32 only.
+      const gradOutput = args[0] as { data?: unknown } | null;
+      if (typeof gradOutput === 'object' && gradOutput !== null && !types.isFloat32Array(gradOutput.data))
+        refuse('gradOutput.data is not a Float32Array');
       const options = optionsObject(args[op === 'roiPoolBackward' ? 3 : 2], false);
       const shape = options.inputShape;
       if (!Array.isArray(shape) || shape.length !== 4) refuse('inputShape is not 4 dims');

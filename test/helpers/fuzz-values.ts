@@ -3,6 +3,8 @@
 // TensorLikes in both of its spellings, and the malformed values a caller can pass instead.
 import fc, { type Arbitrary } from 'fast-check';
 
+import { Float16ArrayConstructor, halfPatterns, type HalfType } from './fuzz-half.js';
+
 export type Dims = readonly number[];
 
 export const product = (dims: Dims): number => dims.reduce((a, b) => a * b, 1);
@@ -58,34 +60,52 @@ type ResizableBufferConstructor<B> = new (byteLength: number, options: { maxByte
 const ResizableArrayBuffer = ArrayBuffer as unknown as ResizableBufferConstructor<ArrayBuffer>;
 const GrowableSharedArrayBuffer = SharedArrayBuffer as unknown as ResizableBufferConstructor<SharedArrayBuffer>;
 
-/** A new Float32Array of `where` holding `values`. */
-export function place(values: ArrayLike<number>, where: Storage): Float32Array {
+/** A typed array constructor this module places data in (Float32Array, or Uint16Array for 16-bit patterns). */
+type ElementArray = Float32Array | Uint16Array;
+interface ElementArrayConstructor<T extends ElementArray> {
+  new (length: number): T;
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+/** A new array of `Kind` in `where` holding `values`. */
+function placeAs<T extends ElementArray>(
+  Kind: ElementArrayConstructor<T>,
+  values: ArrayLike<number>,
+  where: Storage,
+): T {
   const n = values.length;
-  let array: Float32Array;
+  const size = Kind.BYTES_PER_ELEMENT;
+  let array: T;
   switch (where.kind) {
     case 'fresh':
-      array = new Float32Array(n);
+      array = new Kind(n);
       break;
     case 'offset':
-      array = new Float32Array(n + where.skip + 2).subarray(where.skip, where.skip + n);
+      array = new Kind(n + where.skip + 2).subarray(where.skip, where.skip + n) as T;
       break;
     case 'shared':
-      array = new Float32Array(new SharedArrayBuffer(4 * n));
+      array = new Kind(new SharedArrayBuffer(size * n));
       break;
     case 'resizable':
-      array = new Float32Array(new ResizableArrayBuffer(4 * n, { maxByteLength: 4 * n + 64 }));
+      array = new Kind(new ResizableArrayBuffer(size * n, { maxByteLength: size * n + 64 }));
       break;
     case 'growable-shared':
-      array = new Float32Array(new GrowableSharedArrayBuffer(4 * n, { maxByteLength: 4 * n + 64 }));
+      array = new Kind(new GrowableSharedArrayBuffer(size * n, { maxByteLength: size * n + 64 }));
       break;
     case 'node-buffer': {
-      const buffer = Buffer.alloc(4 * (n + where.skip));
-      array = new Float32Array(buffer.buffer, buffer.byteOffset + 4 * where.skip, n);
+      const buffer = Buffer.alloc(size * (n + where.skip));
+      array = new Kind(buffer.buffer, buffer.byteOffset + size * where.skip, n);
       break;
     }
   }
   array.set(values);
   return array;
+}
+
+/** A new Float32Array of `where` holding `values`. */
+export function place(values: ArrayLike<number>, where: Storage): Float32Array {
+  return placeAs(Float32Array, values, where);
 }
 
 /** `values` as a tensor of `dims`, in any storage and either spelling. */
@@ -101,6 +121,60 @@ export function tensorOf(values: ArrayLike<number>, dims: Dims): Arbitrary<Tenso
 export function floatTensor(dims: Dims): Arbitrary<TensorValue> {
   const n = product(dims);
   return fc.float32Array({ minLength: n, maxLength: n }).chain((values) => tensorOf(values, dims));
+}
+
+/**
+ * A 16-bit feature map as docs/api.md "16-bit feature maps" takes it: a Uint16Array of `type`
+ * patterns with `dtype` (plain object) or `type` (ort.Tensor), or, for float16 where the runtime
+ * has one, a Float16Array (with or without dtype 'float16'); in any storage.
+ */
+export interface HalfTensorValue {
+  data: Uint16Array | ArrayBufferView;
+  shape?: number[];
+  dims?: number[];
+  dtype?: HalfType;
+  type?: HalfType;
+}
+
+export function halfTensor(dims: Dims, types: HalfType[] = ['float16', 'bfloat16']): Arbitrary<HalfTensorValue> {
+  const n = product(dims);
+  const spellings = ['plain', 'ort', ...(Float16ArrayConstructor ? ['Float16Array', 'Float16Array+dtype'] : [])];
+  return fc
+    .record({ type: fc.constantFrom(...types), where: storage, spelling: fc.constantFrom(...spellings) })
+    .chain(({ type, where, spelling }) =>
+      halfPatterns(type, n).map((patterns): HalfTensorValue => {
+        const bits = placeAs(Uint16Array, patterns, where);
+        if (spelling === 'plain') return { data: bits, shape: [...dims], dtype: type };
+        if (spelling === 'ort' || type === 'bfloat16' || !Float16ArrayConstructor)
+          return { data: bits, dims: [...dims], type };
+        const data = new Float16ArrayConstructor(bits.buffer, bits.byteOffset, bits.length);
+        return spelling === 'Float16Array' ? { data, shape: [...dims] } : { data, dims: [...dims], type: 'float16' };
+      }),
+    );
+}
+
+/** A forward operator's feature map: float32 mostly (floatTensor), 16-bit one time in four. */
+export function mapTensor(dims: Dims): Arbitrary<TensorValue | HalfTensorValue> {
+  return mapTensors([dims]).map(([map]) => map!);
+}
+
+/** Feature maps of one element type (multiScaleRoiAlign's levels share it), as mapTensor. */
+export function mapTensors(dimsList: Dims[]): Arbitrary<Array<TensorValue | HalfTensorValue>> {
+  const half = fc
+    .constantFrom<HalfType>('float16', 'bfloat16')
+    .chain((type) => fc.tuple(...dimsList.map((dims) => halfTensor(dims, [type]))));
+  return fc.oneof({ weight: 3, arbitrary: fc.tuple(...dimsList.map(floatTensor)) }, { weight: 1, arbitrary: half });
+}
+
+/**
+ * `out` for a forward call whose outputDtype is `type`: the float32 `out` made for it, as a
+ * Uint16Array of as many elements on the same memory (or a Float16Array, for float16 where the
+ * runtime has one).
+ */
+export function halfOut(out: Float32Array, type: HalfType, asFloat16Array: boolean): ArrayBufferView {
+  if (asFloat16Array && type === 'float16' && Float16ArrayConstructor)
+    return new Float16ArrayConstructor(out.buffer, out.byteOffset, out.length);
+  return new Uint16Array(out.buffer, out.byteOffset, out.length);
 }
 
 /** A fresh output buffer of `length` elements in any storage (for `out`). */
