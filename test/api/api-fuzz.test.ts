@@ -80,11 +80,41 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
   return Uint8Array.from(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
 }
 
+/**
+ * On the JavaScript backend a NaN's bit pattern (sign, payload) is the engine's: ECMAScript lets
+ * it store any NaN into a typed array, and V8's pattern changes as it optimizes a kernel (the
+ * same call gives another NaN once warm). There a NaN is compared as a NaN, each one rewritten to
+ * one pattern; the native paths are compared bit for bit, NaNs included (docs/api.md
+ * "Instruction sets").
+ */
+function comparableBytes(view: ArrayBufferView, dtype: 'float32' | HalfType | 'int32'): Uint8Array {
+  const bytes = bytesOf(view);
+  if (project !== 'js' || dtype === 'int32') return bytes;
+  // Each format's exponent field and its quiet NaN: all exponent bits set and a nonzero fraction is a NaN.
+  const [words, exponent, quiet] =
+    dtype === 'float32'
+      ? [new Uint32Array(bytes.buffer), 0x7f800000, 0x7fc00000]
+      : dtype === 'float16'
+        ? [new Uint16Array(bytes.buffer), 0x7c00, 0x7e00]
+        : [new Uint16Array(bytes.buffer), 0x7f80, 0x7fc0];
+  const fraction = exponent === 0x7f800000 ? 0x7fffff : exponent === 0x7c00 ? 0x3ff : 0x7f;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as number;
+    if ((word & exponent) === exponent && (word & fraction) !== 0) words[i] = quiet;
+  }
+  return bytes;
+}
+
 function snapshot(value: unknown): Snapshot {
-  const { shape, data, argmax } = value as { shape: unknown; data: Float32Array; argmax?: Int32Array };
+  const { shape, data, argmax, dtype } = value as {
+    shape: unknown;
+    data: Float32Array;
+    argmax?: Int32Array;
+    dtype?: HalfType | 'float32';
+  };
   return {
     shape: Array.isArray(shape) ? [...shape] : shape,
-    bytes: bytesOf(data),
+    bytes: comparableBytes(data, dtype ?? 'float32'),
     argmax: argmax ? bytesOf(argmax) : null,
   };
 }
@@ -295,7 +325,7 @@ function checkAgainstWidened(op: OperatorName, args: unknown[], value: unknown, 
   const what = `${syncName} with ${halves.map((h) => h?.type ?? 'float32').join(', ')} map(s), outputDtype ${dtype}`;
   const expected = dtype === 'float32' ? reference.data : narrowHalf(reference.data, dtype);
   const got = dtype === 'float32' ? result.data : halfOf({ data: result.data, dtype })!.bits;
-  const [a, b] = [bytesOf(got), bytesOf(expected)];
+  const [a, b] = [comparableBytes(got, dtype), comparableBytes(expected, dtype)];
   check(sameBytes(a, b), () => {
     const width = dtype === 'float32' ? 4 : 2;
     const word = (bytes: Uint8Array, k: number) =>
