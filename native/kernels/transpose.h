@@ -56,20 +56,54 @@ inline Status run_pixel_tiles(const FeatureMap& map, const Execution& execution,
   });
 }
 
-// Pixels [p0, p0 + count) (count <= kPixelsPerTask) of the C 16-bit NCHW planes at `planes`
-// (plane c at planes + c * pixels, pixel p0 first) to dst[p * C + c] as floats: the widening
-// fused into the channels-last copy, so the map is read once at 2 bytes an element instead of
-// widened whole into float32 memory and read again at 4 (docs/performance.md "16-bit feature
-// maps"). 16 planes at a time are widened into a 16 KiB tile, which stays in L1 while it is
-// transposed (16 rows: whole transpose blocks for every instruction set's vector width).
+// Pixels [p0, p0 + count) of the C 16-bit NCHW planes at `planes` (plane c at planes + c *
+// pixels, pixel p0 first) to dst[p * C + c] as floats, with the conversion of an instruction
+// set whose HalfLanes load a whole vector (AVX2, AVX-512, NEON): each width x width block is
+// widened as it is loaded into registers and transposed there, so the map is read once at 2
+// bytes an element and the floats written once (docs/performance.md "16-bit feature maps").
+// The ragged edges element by element, as transpose() does.
+template <class Half, ElementType kType, class V = VectorLanes>
+inline void widen_transpose_in_registers(const uint16_t* planes, int64_t C, int64_t pixels, int64_t count, float* dst) {
+  constexpr int64_t w = V::width;
+  const auto load = [](const uint16_t* p) {
+    if constexpr (kType == ElementType::float16)
+      return Half::load_float16(p);
+    else
+      return Half::load_bfloat16(p);
+  };
+  const auto widen = [](uint16_t h) {
+    return kType == ElementType::float16 ? float16_to_float(h) : bfloat16_to_float(h);
+  };
+  const int64_t full_channels = C - C % w, full_pixels = count - count % w;
+  for (int64_t p = 0; p < full_pixels; p += w)
+    for (int64_t c = 0; c < full_channels; c += w)
+      V::transpose_rows([&](int i) { return load(planes + (c + i) * pixels + p); }, dst + p * C + c, C);
+  for (int64_t c = 0; c < full_channels; ++c)
+    for (int64_t p = full_pixels; p < count; ++p) dst[p * C + c] = widen(planes[c * pixels + p]);
+  for (int64_t c = full_channels; c < C; ++c)
+    for (int64_t p = 0; p < count; ++p) dst[p * C + c] = widen(planes[c * pixels + p]);
+}
+
+// The same for every instruction set (count <= kPixelsPerTask): in registers where the
+// instruction set can (above), else 16 planes at a time widened into a 16 KiB tile that stays
+// in L1 while it is transposed (SSE2 has no float16 conversion, the scalar path no vectors).
+// Templates on the lanes, so that the register path is only compiled where it exists.
+template <class Half = HalfLanes>
 inline void widen_to_channels_last(const uint16_t* planes, ElementType type, int64_t C, int64_t pixels, int64_t count,
                                    float* dst) {
-  constexpr int64_t kPlanesPerTile = 16;
-  float tile[kPlanesPerTile * kPixelsPerTask];
-  for (int64_t c0 = 0; c0 < C; c0 += kPlanesPerTile) {
-    const int64_t planes_here = std::min(kPlanesPerTile, C - c0);
-    for (int64_t c = 0; c < planes_here; ++c) widen_elements(planes + (c0 + c) * pixels, count, type, tile + c * count);
-    transpose(tile, planes_here, count, count, dst + c0, C);
+  if constexpr (Half::width > 1 && Half::width == VectorLanes::width) {
+    if (type == ElementType::float16)
+      return widen_transpose_in_registers<Half, ElementType::float16>(planes, C, pixels, count, dst);
+    return widen_transpose_in_registers<Half, ElementType::bfloat16>(planes, C, pixels, count, dst);
+  } else {
+    constexpr int64_t kPlanesPerTile = 16;
+    float tile[kPlanesPerTile * kPixelsPerTask];
+    for (int64_t c0 = 0; c0 < C; c0 += kPlanesPerTile) {
+      const int64_t planes_here = std::min(kPlanesPerTile, C - c0);
+      for (int64_t c = 0; c < planes_here; ++c)
+        widen_elements(planes + (c0 + c) * pixels, count, type, tile + c * count);
+      transpose(tile, planes_here, count, count, dst + c0, C);
+    }
   }
 }
 

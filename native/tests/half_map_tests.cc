@@ -5,8 +5,9 @@
 // that same table's result on the map widened first by the scalar table's widen_elements (the
 // conversion kernel_tests.cc "half_conversions" holds every table to), bit for bit:
 //   - NCHW with many RoIs on a small map (the channels-last path, with the widening fused into
-//     the transpose: channel counts that are not a multiple of its 16-plane tiles, images of
-//     more than one 256-pixel tile), NHWC (widened into the copy), on 1 and 2 threads;
+//     the transpose: a channel count that is not a multiple of the vector width or of the
+//     16-plane tiles, images of more than one 256-pixel tile; random values, then every 16-bit
+//     pattern, NaNs included), NHWC (widened into the copy), on 1 and 2 threads;
 //   - NCHW with few RoIs on a large map (the planar path, partial widening), with boxes off the
 //     map, an unusable row, adaptive grids (the windowed sub-path); before each such call the
 //     same table runs a call that widens every row of a different map, so that a row the
@@ -49,18 +50,30 @@ struct HalfMap {
   }
 };
 
-HalfMap random_half_map(Random& random, ElementType type, int64_t n, int64_t c, int64_t h, int64_t w) {
+// `any_bits`: every 16-bit pattern may come (NaNs signalling and quiet, infinities,
+// subnormals, -0), which the conversions must widen as the scalar table does.
+HalfMap random_half_map(Random& random, ElementType type, int64_t n, int64_t c, int64_t h, int64_t w,
+                        bool any_bits = false) {
   const KernelTable& scalar = scalar_kernel_table();
   const int64_t count = n * c * h * w;
-  std::vector<float> values(static_cast<size_t>(count));
-  for (float& v : values) v = random.uniform(-4, 4);
-  HalfMap m{n, c, h, w, type, std::vector<uint16_t>(values.size()), {}, std::vector<float>(values.size()), {}};
-  scalar.narrow_elements(values.data(), count, type, m.nchw16.data());
+  HalfMap m{n, c, h, w, type, std::vector<uint16_t>(static_cast<size_t>(count)), {}, {}, {}};
+  if (any_bits) {
+    for (uint16_t& pattern : m.nchw16) pattern = static_cast<uint16_t>(random.next());
+  } else {
+    std::vector<float> values(static_cast<size_t>(count));
+    for (float& v : values) v = random.uniform(-4, 4);
+    scalar.narrow_elements(values.data(), count, type, m.nchw16.data());
+  }
+  m.nhwc16.resize(m.nchw16.size());
+  for (int64_t image = 0; image < n; ++image)
+    for (int64_t channel = 0; channel < c; ++channel)
+      for (int64_t pixel = 0; pixel < h * w; ++pixel)
+        m.nhwc16[static_cast<size_t>((image * h * w + pixel) * c + channel)] =
+            m.nchw16[static_cast<size_t>((image * c + channel) * h * w + pixel)];
+  m.nchw.resize(m.nchw16.size());
+  m.nhwc.resize(m.nchw16.size());
   scalar.widen_elements(m.nchw16.data(), count, type, m.nchw.data());
-  // NHWC: the same patterns moved (bits, through float32 values that hold them exactly).
-  m.nhwc = swap_inner_axes(m.nchw, n, c, h * w);
-  m.nhwc16.resize(values.size());
-  scalar.narrow_elements(m.nhwc.data(), count, type, m.nhwc16.data());
+  scalar.widen_elements(m.nhwc16.data(), count, type, m.nhwc.data());
   return m;
 }
 
@@ -142,6 +155,12 @@ void roi_align_half_maps(Random& random) {
       expect_roi_align_widened(std::string("roiAlign channels-last") + (aligned ? " aligned" : ""), small, nullptr,
                                random_boxes(random, 40, 2, 20, 17, 0.8f), params, {Layout::nchw, Layout::nhwc});
     }
+    // The same copy from every 16-bit pattern: infinities, subnormals and NaN payloads widened
+    // in registers (AVX2, AVX-512, NEON) as the scalar table widens them. (Whether a signalling
+    // NaN was made quiet does not show here: roiAlign multiplies every value first, which
+    // quiets it.)
+    expect_roi_align_widened("roiAlign channels-last, any bits", random_half_map(random, type, 2, 37, 20, 17, true),
+                             nullptr, random_boxes(random, 40, 2, 20, 17, 0.8f), params, {Layout::nchw, Layout::nhwc});
     // Planar: 2 images of 60x70 = 8400 pixels (1176 ns of copy) and 19 channels; 3 RoIs of 24
     // samples (at most 39 ns saved): the copy does not pay. Small boxes, so most rows go unread.
     const HalfMap large = random_half_map(random, type, 2, 19, 60, 70);
