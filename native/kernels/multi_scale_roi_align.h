@@ -4,14 +4,14 @@
 // roi_align_forward of that level. The path (channels-last or planar) is chosen per level from
 // the RoIs it holds, as roi_align_forward would for that level alone; each level chosen for
 // the channels-last path is transposed once per call. A 16-bit level is widened in that copy,
-// or on the planar path only where its RoIs read (kernels/half_rows.h).
+// or on the planar path only where its RoIs read (kernels/partial_widening.h).
 #pragma once
 #include "roi_align.h"
 
 namespace roiops {
 namespace ROIOPS_ISA {
 
-// The 16-bit levels on the planar path (plans[l].channels_last false) in float32: the rows
+// The 16-bit levels on the planar path (plans[l].channels_last false) in float32: the pixels
 // their RoIs read widened into one per-thread block of `elements` floats (every such level
 // whole), and plans[l].data pointed there.
 template <class LevelPlan>
@@ -28,12 +28,12 @@ inline Status widen_planar_levels(const FeatureLevels& levels, const RoiRows& ro
   for (int64_t l = 0; l < levels.count; ++l) {
     const FeatureMap& map = levels.maps[l];
     if (plans[l].channels_last) continue;
-    RowsRead rows(map.batch, map.height);
+    PixelsRead read(map.batch, map.height);
     for (int64_t k = 0; k < rois.count; ++k)
       if (roi_levels.data[k] == l)
-        mark_rows_read(rois.data + k * 5, map.batch, map.height, map.width, levels.scales[l], align, rows);
+        mark_pixels_read(rois.data + k * 5, map.batch, map.height, map.width, levels.scales[l], align, read);
     FeatureMap view;
-    const Status status = widen_rows_read(map, rows, execution, dst, view);
+    const Status status = widen_pixels_read(map, read, execution, dst, view);
     if (!status.ok()) return status;
     plans[l].data = view.data;
     dst += map.batch * map.channels * map.height * map.width;
@@ -79,7 +79,7 @@ inline Status multi_scale_roi_align_forward(const FeatureLevels& levels, const R
     if (l >= 0) plans[l].samples += roi_samples(rois.data + k * 5, N, levels.scales[l], align);
   }
   // A 16-bit level is widened in its channels-last copy, or on the planar path into a float32
-  // copy of the rows its RoIs read (as roi_align_forward does for one map).
+  // copy of the pixels its RoIs read (as roi_align_forward does for one map).
   const bool half = first.type != ElementType::float32;
   int64_t copy_elements = 0, widened_elements = 0;
   bool any_planar = false;

@@ -9,7 +9,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "half_rows.h"
+#include "partial_widening.h"
 #include "roi_align_common.h"
 #include "roi_driver.h"
 
@@ -536,35 +536,35 @@ struct RoiAlignRows : MapAndRois {
   }
 };
 
-// Marks in `rows` the pixel rows that row `row` reads on a height x width map at `spatial_scale`:
-// those of its valid taps. Nothing for an unusable row or one whose grid is refused (its task
-// fills or refuses it without reading the map).
-inline void mark_rows_read(const float* row, int64_t batch, int64_t height, int64_t width, float spatial_scale,
-                           const RoiAlignParams& params, RowsRead& rows) {
+// Marks in `read` the pixels that row `row` reads on a height x width map at `spatial_scale`:
+// the window of its valid taps. Nothing for an unusable row or one whose grid is refused (its
+// task fills or refuses it without reading the map).
+inline void mark_pixels_read(const float* row, int64_t batch, int64_t height, int64_t width, float spatial_scale,
+                             const RoiAlignParams& params, PixelsRead& read) {
   thread_local RoiTaps taps;
   PixelWindow window;
   if (!roi_row_is_valid(row, batch) || !roi_taps(row, 0, height, width, spatial_scale, params, taps).ok() ||
       !tap_window(taps, window))
     return;
-  rows.mark(static_cast<int64_t>(row[0]), window.y0, window.y1);
+  read.mark(static_cast<int64_t>(row[0]), window.y0, window.y1, window.x0, window.x1);
 }
 
-// The float32 map the planar path reads for a 16-bit `map`: the rows the call's RoIs read,
-// widened into per-thread memory (kernels/half_rows.h), as big as the whole map widened.
+// The float32 map the planar path reads for a 16-bit `map`: the pixels the call's RoIs read,
+// widened into per-thread memory (kernels/partial_widening.h), as big as the whole map widened.
 inline Status planar_float32_map(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params,
                                  const Execution& execution, FeatureMap& view) {
   thread_local Scratch<float> widened;
   float* dst = nullptr;
   const Status reserved = reserve_map_copy(map, widened, "out of memory for the float32 copy of a 16-bit map", dst);
   if (!reserved.ok()) return reserved;
-  RowsRead rows(map.batch, map.height);
+  PixelsRead read(map.batch, map.height);
   for (int64_t k = 0; k < rois.count; ++k)
-    mark_rows_read(rois.data + k * 5, map.batch, map.height, map.width, params.spatial_scale, params, rows);
-  return widen_rows_read(map, rows, execution, dst, view);
+    mark_pixels_read(rois.data + k * 5, map.batch, map.height, map.width, params.spatial_scale, params, read);
+  return widen_pixels_read(map, read, execution, dst, view);
 }
 
 // A 16-bit map goes to the kernel as it is: the channels-last path widens it in its copy
-// (channels_last_map), the planar path reads the rows its RoIs need from a partial float32
+// (channels_last_map), the planar path reads the pixels its RoIs need from a partial float32
 // copy (planar_float32_map). The path is the one a float32 map would take.
 template <AlignMode M>
 inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params,

@@ -1,7 +1,7 @@
 // Kernel tests of 16-bit maps handed to the kernels as they are (native/tests/kernel_tests.cc
 // calls half_map_tests from its main): roiAlign and multiScaleRoiAlign widen a float16 or
 // bfloat16 map where they read it, in the channels-last copy (kernels/transpose.h) or, on the
-// planar path, in the rows their RoIs read (kernels/half_rows.h). Each table's result must be
+// planar path, in the pixels their RoIs read (kernels/partial_widening.h). Each table's result must be
 // that same table's result on the map widened first by the scalar table's widen_elements (the
 // conversion kernel_tests.cc "half_conversions" holds every table to), bit for bit:
 //   - NCHW with many RoIs on a small map (the channels-last path, with the widening fused into
@@ -10,7 +10,7 @@
 //     pattern, NaNs included), NHWC (widened into the copy), on 1 and 2 threads;
 //   - NCHW with few RoIs on a large map (the planar path, partial widening), with boxes off the
 //     map, an unusable row, adaptive grids (the windowed sub-path); before each such call the
-//     same table runs a call that widens every row of a different map, so that a row the
+//     same table runs a call that widens every pixel of a different map, so that a pixel the
 //     partial widening missed would be read stale and differ;
 //   - multiScaleRoiAlign with one level planar and the others channels-last.
 // Which path a call takes follows kernels/cost_model.h (copy_pays): the comments give the sums.
@@ -110,7 +110,7 @@ const char* name_of(ElementType type) { return type == ElementType::float16 ? "f
 
 // roiAlign on `map` (16-bit) against roiAlign on its widened twin, on every table, both
 // layouts where `layouts` says, 1 and 2 threads. `poison`: a call before each 16-bit one that
-// widens every row of another map of the same shape into the same per-thread memory.
+// widens every pixel of another map of the same shape into the same per-thread memory.
 void expect_roi_align_widened(const std::string& where, const HalfMap& map, const HalfMap* poison,
                               const std::vector<float>& rois, const RoiAlignParams& params,
                               std::initializer_list<Layout> layouts) {
@@ -162,7 +162,7 @@ void roi_align_half_maps(Random& random) {
     expect_roi_align_widened("roiAlign channels-last, any bits", random_half_map(random, type, 2, 37, 20, 17, true),
                              nullptr, random_boxes(random, 40, 2, 20, 17, 0.8f), params, {Layout::nchw, Layout::nhwc});
     // Planar: 2 images of 60x70 = 8400 pixels (1176 ns of copy) and 19 channels; 3 RoIs of 24
-    // samples (at most 39 ns saved): the copy does not pay. Small boxes, so most rows go unread.
+    // samples (at most 39 ns saved): the copy does not pay. Small boxes, so most pixels go unread.
     const HalfMap large = random_half_map(random, type, 2, 19, 60, 70);
     const HalfMap other = random_half_map(random, type, 2, 19, 60, 70);
     for (int trial = 0; trial < 4; ++trial)
