@@ -105,7 +105,7 @@ const Status kNoMemoryForFloat32 = {StatusCode::out_of_memory, -1,
 
 // How a kernel takes 16-bit maps: widened whole into float32 first (runtime/float32_call.h), or
 // as they are, because it widens them itself where it reads them (roiAlign and
-// multiScaleRoiAlign: kernels/transpose.h, kernels/half_rows.h).
+// multiScaleRoiAlign: kernels/transpose.h, kernels/partial_widening.h).
 enum class HalfMaps { widened_first, to_kernel };
 
 // Runs kernel(maps, out, execution) on float32 views of `count` maps (or, with
