@@ -48,6 +48,36 @@ class PixelsRead {
   std::vector<Span> spans_;
 };
 
+// Pixels per aligned group of a span: a span is widened from the group its first pixel is in
+// to the end of the group its last one is in (clipped to the row), so that a short span is
+// still whole vectors of conversions and whole cache lines (32 16-bit values: 64 bytes), and
+// rows whose spans reach across merge into one run. roiAlign on W1's map with its first RoI
+// (a C++ harness, one thread, AVX-512, best of 300, three runs): spans as they are 57-58 us,
+// whole rows 37-38 us, spans in groups of 32 pixels 28-30 us; the float32 map 23-25 us. The
+// runs are found once per image, not per plane: with a 1-pixel box, 31 us against 22 us.
+constexpr int64_t kSpanGroup = 32;
+
+// The runs of pixels to widen in each image: [begin, begin + count) in the image's pixel order
+// (y * W + x), consecutive runs merged, found once for all the planes of the image.
+struct PixelRun {
+  int64_t begin, count;
+};
+
+inline void pixel_runs(const PixelsRead& read, int64_t image, int64_t H, int64_t W, std::vector<PixelRun>& runs) {
+  runs.clear();
+  for (int64_t y = 0; y < H; ++y) {
+    int64_t x0, x1;
+    read.span(image, y, x0, x1);
+    if (x1 < x0) continue;
+    const int64_t begin = y * W + x0 - x0 % kSpanGroup;
+    const int64_t end = y * W + std::min(W, x1 - x1 % kSpanGroup + kSpanGroup);
+    if (!runs.empty() && runs.back().begin + runs.back().count >= begin)
+      runs.back().count = std::max(runs.back().count, end - runs.back().begin);
+    else
+      runs.push_back({begin, end - begin});
+  }
+}
+
 // `view` as `map` in float32 at `dst` (map.length floats), of which the pixels in `read` are
 // widened, on the call's threads: one task per (image, channel) plane for NCHW, per image for
 // NHWC (whose pixels hold every channel).
@@ -55,19 +85,18 @@ inline Status widen_pixels_read(const FeatureMap& map, const PixelsRead& read, c
                                 FeatureMap& view) {
   const int64_t N = map.batch, C = map.channels, H = map.height, W = map.width;
   const bool nchw = map.layout == Layout::nchw;
-  // Elements per pixel in a task's rows: 1 in a plane (NCHW), every channel (NHWC).
+  std::vector<std::vector<PixelRun>> runs(static_cast<size_t>(N));
+  for (int64_t image = 0; image < N; ++image) pixel_runs(read, image, H, W, runs[static_cast<size_t>(image)]);
+  // Elements per pixel in a task's planes: 1 (NCHW), every channel (NHWC).
   const int64_t pixel_elements = nchw ? 1 : C, tasks = nchw ? N * C : N;
   // The thread count as if every element were widened (an upper bound on the work).
   const Status status =
       run_tasks(tasks, for_work(execution, static_cast<double>(N * C * H * W) * kTransposeNs), [&](int64_t task) {
         const int64_t image = nchw ? task / C : task;
         const int64_t first = task * H * W * pixel_elements;  // the task's plane (NCHW) or image (NHWC)
-        for (int64_t y = 0; y < H; ++y) {
-          int64_t x0, x1;
-          read.span(image, y, x0, x1);
-          if (x1 < x0) continue;
-          const int64_t begin = first + (y * W + x0) * pixel_elements;
-          widen_elements(map.data16 + begin, (x1 - x0 + 1) * pixel_elements, map.type, dst + begin);
+        for (const PixelRun& run : runs[static_cast<size_t>(image)]) {
+          const int64_t begin = first + run.begin * pixel_elements;
+          widen_elements(map.data16 + begin, run.count * pixel_elements, map.type, dst + begin);
         }
         return Status::success();
       });
