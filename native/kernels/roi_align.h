@@ -570,8 +570,12 @@ template <AlignMode M>
 inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params,
                              const PooledOutput& out, const Execution& execution) {
   const double samples = total_samples(map.batch, rois, params);
-  const RowPlan plan = costed_plan(map, rois.count, map.channels * params.pooled_height * params.pooled_width, samples,
-                                   kAlignSample, out.data);
+  RowPlan plan = costed_plan(map, rois.count, map.channels * params.pooled_height * params.pooled_width, samples,
+                             kAlignSample, out.data);
+  if (out.type != ElementType::float32) {
+    plan.out16 = out.data16;
+    plan.out_type = out.type;
+  }
   if (plan.channels_last || map.type == ElementType::float32)
     return run_rows(RoiAlignRows<M>{{map, rois}, params}, map, plan, execution);
   FeatureMap view;

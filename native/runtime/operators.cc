@@ -108,12 +108,17 @@ const Status kNoMemoryForFloat32 = {StatusCode::out_of_memory, -1,
 // multiScaleRoiAlign: kernels/transpose.h, kernels/partial_widening.h).
 enum class HalfMaps { widened_first, to_kernel };
 
-// Runs kernel(maps, out, execution) on float32 views of `count` maps (or, with
-// HalfMaps::to_kernel, the maps as they are) and of `out`: a forward call's 16-bit maps widened
-// and its 16-bit output rounded after (runtime/float32_call.h).
+// How a kernel writes a 16-bit output: into float32 memory rounded after the call
+// (runtime/float32_call.h), or itself, each row rounded as soon as it is done (roiAlign:
+// kernels/roi_driver.h).
+enum class HalfOutput { rounded_after, to_kernel };
+
+// Runs kernel(maps, out, execution) on float32 views of `count` maps and of `out` (or, with
+// HalfMaps / HalfOutput::to_kernel, the maps / the output as they are): a forward call's 16-bit
+// maps widened and its 16-bit output rounded after (runtime/float32_call.h).
 template <class Kernel>
 Status run_float32(const FeatureMap* maps, int64_t count, const PooledOutput& out, Execution execution, Kernel&& kernel,
-                   HalfMaps half_maps = HalfMaps::widened_first) {
+                   HalfMaps half_maps = HalfMaps::widened_first, HalfOutput half_output = HalfOutput::rounded_after) {
   if (!known_type(out.type)) return Status::invalid("unknown output element type");
   execution = resolve_threads(execution);
   bool all_float32 = out.type == ElementType::float32;
@@ -123,6 +128,7 @@ Status run_float32(const FeatureMap* maps, int64_t count, const PooledOutput& ou
     Float32Call call(execution);
     std::vector<FeatureMap> views(maps, maps + count);
     if (half_maps == HalfMaps::widened_first && !call.widen(maps, count, views.data())) return kNoMemoryForFloat32;
+    if (half_output == HalfOutput::to_kernel) return kernel(views.data(), out, execution);
     PooledOutput out_view;
     if (!call.output(out, out_view)) return kNoMemoryForFloat32;
     const Status status = kernel(views.data(), out_view, execution);
@@ -136,11 +142,11 @@ Status run_float32(const FeatureMap* maps, int64_t count, const PooledOutput& ou
 // The same for a call of one map.
 template <class Kernel>
 Status run_float32(const FeatureMap& map, const PooledOutput& out, Execution execution, Kernel&& kernel,
-                   HalfMaps half_maps = HalfMaps::widened_first) {
+                   HalfMaps half_maps = HalfMaps::widened_first, HalfOutput half_output = HalfOutput::rounded_after) {
   return run_float32(
       &map, 1, out, execution,
       [&](const FeatureMap* view, const PooledOutput& out_view, Execution e) { return kernel(*view, out_view, e); },
-      half_maps);
+      half_maps, half_output);
 }
 
 // The checks every pooling operator shares, first failure wins.
@@ -240,7 +246,7 @@ Status roi_align_forward(const FeatureMap& input, const RoiRows& rois, const Roi
       [&](const FeatureMap& map, const PooledOutput& pooled, Execution e) {
         return active_kernels().roi_align_forward(map, rois, params, pooled, e);
       },
-      HalfMaps::to_kernel);
+      HalfMaps::to_kernel, HalfOutput::to_kernel);
 }
 
 Status ps_roi_align_forward(const FeatureMap& input, const RoiRows& rois, const PsRoiAlignParams& params,

@@ -1,5 +1,6 @@
 // Kernel tests of 16-bit maps handed to the kernels as they are (native/tests/kernel_tests.cc
-// calls half_map_tests from its main): roiAlign and multiScaleRoiAlign widen a float16 or
+// calls half_map_tests from its main), and of roiAlign's 16-bit outputs, rounded row by row
+// (kernels/roi_driver.h): roiAlign and multiScaleRoiAlign widen a float16 or
 // bfloat16 map where they read it, in the channels-last copy (kernels/transpose.h) or, on the
 // planar path, in the pixels their RoIs read (kernels/partial_widening.h). Each table's result must be
 // that same table's result on the map widened first by the scalar table's widen_elements (the
@@ -137,6 +138,17 @@ void expect_roi_align_widened(const std::string& where, const HalfMap& map, cons
         });
         check(want_ok && got_ok, name + ": status");
         check(same_bits(want, got), name + ": equals roiAlign on the widened map");
+        // Into a 16-bit output of the map's format, which roiAlign rounds row by row: the
+        // scalar table's rounding of the float32 result.
+        std::vector<uint16_t> rounded(want.size()), got16(want.size(), 0xdead);
+        scalar_kernel_table().narrow_elements(want.data(), elements, map.type, rounded.data());
+        PooledOutput out16;
+        out16.length = elements;
+        out16.type = map.type;
+        out16.data16 = got16.data();
+        const bool got16_ok =
+            table->roi_align_forward(map.half(layout), rows, params, out16, threads(thread_count)).ok();
+        check(got16_ok && got16 == rounded, name + ": into a 16-bit output, the float32 result rounded");
       }
 }
 
