@@ -123,7 +123,14 @@ inline Status multi_scale_roi_align_forward(const FeatureLevels& levels, const R
     if (!status.ok()) return status;
   }
 
-  const BlockWriter writer(first, rois.count * block);
+  // The output as the row driver sees it, for its 16-bit output handling (kernels/roi_driver.h:
+  // each row rounded as soon as it is done).
+  RowPlan rows_out{rois.count, block, C, false, 0.0, out.data};
+  if (out.type != ElementType::float32) {
+    rows_out.out16 = out.data16;
+    rows_out.out_type = out.type;
+  }
+  const BlockWriter writer(first, rows_out.out16 != nullptr ? 0 : rois.count * block);
   // With a planar level, RoIs split into channel chunks as roi_align_forward's planar path
   // does; a channels-last RoI is then done by its chunk 0.
   const int64_t chunks =
@@ -133,7 +140,7 @@ inline Status multi_scale_roi_align_forward(const FeatureLevels& levels, const R
     const float* row = rois.data + k * 5;
     const int64_t l = level_of(k);
     if (l < 0 || !roi_row_is_valid(row, N)) {
-      if (chunk == 0) fill_block(out.data + k * block, block, 0.0f);
+      if (chunk == 0) fill_unusable_row(rows_out, k);
       return Status::success();
     }
     const FeatureMap& map = levels.maps[l];
@@ -144,13 +151,15 @@ inline Status multi_scale_roi_align_forward(const FeatureLevels& levels, const R
     const Status status = roi_taps(row, k, H, W, levels.scales[l], align, taps);
     if (!status.ok()) return status;
     const int64_t b = static_cast<int64_t>(row[0]);
+    float* values = block_of(rows_out, k);
     if (plan.channels_last) {
       align_roi_channels_last<AlignMode::avg>(plan.data + b * H * W * C, W, C, AxisSampler{taps, PW}, bins, writer,
-                                              out.data + k * block);
+                                              values);
+      round_block(rows_out, k, values, 0, block);
     } else {
-      const int64_t c0 = chunk * kPlanarChannelsPerTask;
-      align_roi_planar<AlignMode::avg>(plan.data + b * C * H * W, H, W, taps, PH, PW, c0,
-                                       std::min(c0 + kPlanarChannelsPerTask, C), out.data + k * block);
+      const int64_t c0 = chunk * kPlanarChannelsPerTask, c1 = std::min(c0 + kPlanarChannelsPerTask, C);
+      align_roi_planar<AlignMode::avg>(plan.data + b * C * H * W, H, W, taps, PH, PW, c0, c1, values);
+      round_block(rows_out, k, values, c0 * bins, (c1 - c0) * bins);
     }
     return Status::success();
   });

@@ -40,7 +40,7 @@ struct RowPlan {
   int32_t* argmax = nullptr;  // roiPool's argmax output when the call wants it
   MapCopy copy = MapCopy::channels_last;
   int64_t bins = 1;  // for MapCopy::bin_major
-  // A 16-bit output (roiAlign's): its patterns, `out` unused. Each row's block is computed
+  // A 16-bit output (roiAlign's, multiScaleRoiAlign's): its patterns, `out` unused. Each row's block is computed
   // into per-thread float32 memory and rounded into out16 at once, while it is in cache,
   // instead of in a pass over a whole float32 output after the call.
   uint16_t* out16 = nullptr;

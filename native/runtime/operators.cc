@@ -109,8 +109,8 @@ const Status kNoMemoryForFloat32 = {StatusCode::out_of_memory, -1,
 enum class HalfMaps { widened_first, to_kernel };
 
 // How a kernel writes a 16-bit output: into float32 memory rounded after the call
-// (runtime/float32_call.h), or itself, each row rounded as soon as it is done (roiAlign:
-// kernels/roi_driver.h).
+// (runtime/float32_call.h), or itself, each row rounded as soon as it is done (roiAlign and
+// multiScaleRoiAlign: kernels/roi_driver.h).
 enum class HalfOutput { rounded_after, to_kernel };
 
 // Runs kernel(maps, out, execution) on float32 views of `count` maps and of `out` (or, with
@@ -305,7 +305,7 @@ Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows&
         const FeatureLevels views{maps, levels.scales, levels.count};
         return active_kernels().multi_scale_roi_align_forward(views, rois, roi_levels, params, pooled, e);
       },
-      HalfMaps::to_kernel);
+      HalfMaps::to_kernel, HalfOutput::to_kernel);
 }
 
 Status roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois, const RoiAlignParams& params,

@@ -1,5 +1,5 @@
 // Kernel tests of 16-bit maps handed to the kernels as they are (native/tests/kernel_tests.cc
-// calls half_map_tests from its main), and of roiAlign's 16-bit outputs, rounded row by row
+// calls half_map_tests from its main), and of their 16-bit outputs, rounded row by row
 // (kernels/roi_driver.h): roiAlign and multiScaleRoiAlign widen a float16 or
 // bfloat16 map where they read it, in the channels-last copy (kernels/transpose.h) or, on the
 // planar path, in the pixels their RoIs read (kernels/partial_widening.h). Each table's result must be
@@ -236,6 +236,17 @@ void multi_scale_half_maps(Random& random) {
           });
           check(want_ok && got_ok, name + ": status");
           check(same_bits(want, got), name + ": equals multiScaleRoiAlign on the widened levels");
+          std::vector<uint16_t> rounded(want.size()), got16(want.size(), 0xdead);
+          scalar_kernel_table().narrow_elements(want.data(), elements, type, rounded.data());
+          PooledOutput out16;
+          out16.length = elements;
+          out16.type = type;
+          out16.data16 = got16.data();
+          const bool got16_ok = table
+                                    ->multi_scale_roi_align_forward({half, scales, 3}, rows, {level_of.data(), K},
+                                                                    params, out16, threads(thread_count))
+                                    .ok();
+          check(got16_ok && got16 == rounded, name + ": into a 16-bit output, the float32 result rounded");
         }
   }
 }
