@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "partial_widening.h"
 #include "roi_align_common.h"
 #include "roi_driver.h"
 
@@ -535,13 +536,52 @@ struct RoiAlignRows : MapAndRois {
   }
 };
 
+// Marks in `read` the pixels that row `row` reads on a height x width map at `spatial_scale`:
+// the window of its valid taps. Nothing for an unusable row or one whose grid is refused (its
+// task fills or refuses it without reading the map).
+inline void mark_pixels_read(const float* row, int64_t batch, int64_t height, int64_t width, float spatial_scale,
+                             const RoiAlignParams& params, PixelsRead& read) {
+  thread_local RoiTaps taps;
+  PixelWindow window;
+  if (!roi_row_is_valid(row, batch) || !roi_taps(row, 0, height, width, spatial_scale, params, taps).ok() ||
+      !tap_window(taps, window))
+    return;
+  read.mark(static_cast<int64_t>(row[0]), window.y0, window.y1, window.x0, window.x1);
+}
+
+// The float32 map the planar path reads for a 16-bit `map`: the pixels the call's RoIs read,
+// widened into per-thread memory (kernels/partial_widening.h), as big as the whole map widened.
+inline Status planar_float32_map(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params,
+                                 const Execution& execution, FeatureMap& view) {
+  thread_local Scratch<float> widened;
+  float* dst = nullptr;
+  const Status reserved = reserve_map_copy(map, widened, "out of memory for the float32 copy of a 16-bit map", dst);
+  if (!reserved.ok()) return reserved;
+  PixelsRead read(map.batch, map.height);
+  for (int64_t k = 0; k < rois.count; ++k)
+    mark_pixels_read(rois.data + k * 5, map.batch, map.height, map.width, params.spatial_scale, params, read);
+  return widen_pixels_read(map, read, execution, dst, view);
+}
+
+// A 16-bit map goes to the kernel as it is: the channels-last path widens it in its copy
+// (channels_last_map), the planar path reads the pixels its RoIs need from a partial float32
+// copy (planar_float32_map). The path is the one a float32 map would take.
 template <AlignMode M>
 inline Status roi_align_mode(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params,
                              const PooledOutput& out, const Execution& execution) {
   const double samples = total_samples(map.batch, rois, params);
-  const RowPlan plan = costed_plan(map, rois.count, map.channels * params.pooled_height * params.pooled_width, samples,
-                                   kAlignSample, out.data);
-  return run_rows(RoiAlignRows<M>{{map, rois}, params}, map, plan, execution);
+  RowPlan plan = costed_plan(map, rois.count, map.channels * params.pooled_height * params.pooled_width, samples,
+                             kAlignSample, out.data);
+  if (out.type != ElementType::float32) {
+    plan.out16 = out.data16;
+    plan.out_type = out.type;
+  }
+  if (plan.channels_last || map.type == ElementType::float32)
+    return run_rows(RoiAlignRows<M>{{map, rois}, params}, map, plan, execution);
+  FeatureMap view;
+  const Status widened = planar_float32_map(map, rois, params, execution, view);
+  if (!widened.ok()) return widened;
+  return run_rows(RoiAlignRows<M>{{view, rois}, params}, view, plan, execution);
 }
 
 inline Status roi_align_forward(const FeatureMap& map, const RoiRows& rois, const RoiAlignParams& params,

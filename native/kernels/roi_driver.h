@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "cost_model.h"
+#include "half.h"
 #include "transpose.h"
 
 namespace roiops {
@@ -39,7 +40,25 @@ struct RowPlan {
   int32_t* argmax = nullptr;  // roiPool's argmax output when the call wants it
   MapCopy copy = MapCopy::channels_last;
   int64_t bins = 1;  // for MapCopy::bin_major
+  // A 16-bit output (roiAlign's, multiScaleRoiAlign's): its patterns, `out` unused. Each row's block is computed
+  // into per-thread float32 memory and rounded into out16 at once, while it is in cache,
+  // instead of in a pass over a whole float32 output after the call.
+  uint16_t* out16 = nullptr;
+  ElementType out_type = ElementType::float32;
 };
+
+// Where a row's task computes: its block of the output, or for a 16-bit output per-thread
+// float32 memory that round_block then rounds into the output.
+inline float* block_of(const RowPlan& plan, int64_t r) {
+  if (plan.out16 == nullptr) return plan.out + r * plan.block;
+  thread_local Scratch<float> block;
+  return block.reserve(plan.block);
+}
+
+// For a 16-bit output, elements [first, first + count) of row r's block, rounded.
+inline void round_block(const RowPlan& plan, int64_t r, const float* values, int64_t first, int64_t count) {
+  if (plan.out16 != nullptr) narrow_elements(values + first, count, plan.out_type, plan.out16 + r * plan.block + first);
+}
 
 // The plan of a kernel whose path the cost model picks from its work per channel (samples,
 // pixels or taps, summed over the rows): planar or channels-last, and the estimated time of
@@ -68,7 +87,10 @@ struct MapAndRois {
 
 // The outputs of an unusable row: 0, and -1 for its argmax when the call wants one.
 inline void fill_unusable_row(const RowPlan& plan, int64_t r) {
-  fill_block(plan.out + r * plan.block, plan.block, 0.0f);
+  if (plan.out16 != nullptr)
+    fill_block(plan.out16 + r * plan.block, plan.block, uint16_t(0));  // +0 in both formats
+  else
+    fill_block(plan.out + r * plan.block, plan.block, 0.0f);
   if (plan.argmax != nullptr) fill_block(plan.argmax + r * plan.block, plan.block, int32_t(-1));
 }
 
@@ -82,7 +104,13 @@ Status run_planar_rows(const Kernel& kernel, const RowPlan& plan, const Executio
       if (c0 == 0) fill_unusable_row(plan, r);
       return Status::success();
     }
-    return kernel.planar(r, c0, std::min(c0 + kPlanarChannelsPerTask, plan.channels), plan.out + r * plan.block);
+    const int64_t c1 = std::min(c0 + kPlanarChannelsPerTask, plan.channels);
+    float* values = block_of(plan, r);
+    const Status status = kernel.planar(r, c0, c1, values);
+    // The planar path writes an NCHW block: channels [c0, c1) are its elements [c0, c1) * bins.
+    const int64_t per_channel = plan.block / plan.channels;
+    if (status.ok()) round_block(plan, r, values, c0 * per_channel, (c1 - c0) * per_channel);
+    return status;
   });
 }
 
@@ -97,13 +125,17 @@ Status run_channels_last_rows(const Kernel& kernel, const FeatureMap& map, const
   const Status prepared = plan.copy == MapCopy::bin_major ? bin_major_map(map, plan.bins, execution, copy, map_copy)
                                                           : channels_last_map(map, execution, copy, map_copy);
   if (!prepared.ok()) return prepared;
-  const BlockWriter writer(map, plan.rows * plan.block);
+  // Per-thread float32 blocks of a 16-bit output are not streamed (they are read back at once).
+  const BlockWriter writer(map, plan.out16 != nullptr ? 0 : plan.rows * plan.block);
   return run_tasks(plan.rows, for_work(execution, plan.nanoseconds), [&](int64_t r) {
     if (!kernel.usable(r)) {
       fill_unusable_row(plan, r);
       return Status::success();
     }
-    return kernel.channels_last(r, map_copy, writer, plan.out + r * plan.block);
+    float* values = block_of(plan, r);
+    const Status status = kernel.channels_last(r, map_copy, writer, values);
+    if (status.ok()) round_block(plan, r, values, 0, plan.block);
+    return status;
   });
 }
 

@@ -1,9 +1,11 @@
 // Layout changes done by the channels-last kernels: the input map NCHW -> NHWC once per
-// call, and each RoI's [bins][C] tile -> [C][bins] when the output is NCHW.
+// call (a 16-bit map widened to float32 in the same pass), and each RoI's [bins][C] tile ->
+// [C][bins] when the output is NCHW.
 #pragma once
 #include <cstdint>
 
 #include "cost_model.h"
+#include "half.h"
 
 namespace roiops {
 namespace ROIOPS_ISA {
@@ -35,11 +37,14 @@ inline void tile_to_planar(const T* tile, int64_t bins, int64_t channels, T* out
   transpose(tile, bins, channels, channels, out, bins);
 }
 
-// Runs copy_tile(image, first_pixel, pixel_count) over every image's pixels in tiles of 256
-// pixels (a [C][256] -> [256][C] tile is a few hundred KiB at most), on the call's threads.
+// Pixels per task of run_pixel_tiles.
+constexpr int64_t kPixelsPerTask = 256;
+
+// Runs copy_tile(image, first_pixel, pixel_count) over every image's pixels in tiles of
+// kPixelsPerTask pixels (a [C][256] -> [256][C] tile is a few hundred KiB at most), on the
+// call's threads.
 template <class CopyTile>
 inline Status run_pixel_tiles(const FeatureMap& map, const Execution& execution, CopyTile&& copy_tile) {
-  constexpr int64_t kPixelsPerTask = 256;
   const int64_t pixels = map.height * map.width;
   const int64_t tasks_per_image = (pixels + kPixelsPerTask - 1) / kPixelsPerTask;
   const double elements = static_cast<double>(map.batch * pixels * map.channels);
@@ -51,11 +56,76 @@ inline Status run_pixel_tiles(const FeatureMap& map, const Execution& execution,
   });
 }
 
-// Writes the NCHW map as [N][H*W][C] to dst (N*H*W*C floats), on the call's threads.
+// Pixels [p0, p0 + count) of the C 16-bit NCHW planes at `planes` (plane c at planes + c *
+// pixels, pixel p0 first) to dst[p * C + c] as floats, with the conversion of an instruction
+// set whose HalfLanes load a whole vector (AVX2, AVX-512, NEON): each width x width block is
+// widened as it is loaded into registers and transposed there, so the map is read once at 2
+// bytes an element and the floats written once (docs/performance.md "16-bit feature maps").
+// The ragged edges element by element, as transpose() does.
+template <class Half, ElementType kType, class V = VectorLanes>
+inline void widen_transpose_in_registers(const uint16_t* planes, int64_t C, int64_t pixels, int64_t count, float* dst) {
+  constexpr int64_t w = V::width;
+  const auto load = [](const uint16_t* p) {
+    if constexpr (kType == ElementType::float16)
+      return Half::load_float16(p);
+    else
+      return Half::load_bfloat16(p);
+  };
+  const auto widen = [](uint16_t h) {
+    return kType == ElementType::float16 ? float16_to_float(h) : bfloat16_to_float(h);
+  };
+  const int64_t full_channels = C - C % w, full_pixels = count - count % w;
+  for (int64_t p = 0; p < full_pixels; p += w)
+    for (int64_t c = 0; c < full_channels; c += w)
+      V::transpose_rows([&](int i) { return load(planes + (c + i) * pixels + p); }, dst + p * C + c, C);
+  for (int64_t c = 0; c < full_channels; ++c)
+    for (int64_t p = full_pixels; p < count; ++p) dst[p * C + c] = widen(planes[c * pixels + p]);
+  for (int64_t c = full_channels; c < C; ++c)
+    for (int64_t p = 0; p < count; ++p) dst[p * C + c] = widen(planes[c * pixels + p]);
+}
+
+// The same for every instruction set (count <= kPixelsPerTask): in registers where the
+// instruction set can (above), else 16 planes at a time widened into a 16 KiB tile that stays
+// in L1 while it is transposed (SSE2 has no float16 conversion, the scalar path no vectors).
+// Templates on the lanes, so that the register path is only compiled where it exists.
+template <class Half = HalfLanes>
+inline void widen_to_channels_last(const uint16_t* planes, ElementType type, int64_t C, int64_t pixels, int64_t count,
+                                   float* dst) {
+  if constexpr (Half::width > 1 && Half::width == VectorLanes::width) {
+    if (type == ElementType::float16)
+      return widen_transpose_in_registers<Half, ElementType::float16>(planes, C, pixels, count, dst);
+    return widen_transpose_in_registers<Half, ElementType::bfloat16>(planes, C, pixels, count, dst);
+  } else {
+    constexpr int64_t kPlanesPerTile = 16;
+    float tile[kPlanesPerTile * kPixelsPerTask];
+    for (int64_t c0 = 0; c0 < C; c0 += kPlanesPerTile) {
+      const int64_t planes_here = std::min(kPlanesPerTile, C - c0);
+      for (int64_t c = 0; c < planes_here; ++c)
+        widen_elements(planes + (c0 + c) * pixels, count, type, tile + c * count);
+      transpose(tile, planes_here, count, count, dst + c0, C);
+    }
+  }
+}
+
+// Writes the NCHW map as [N][H*W][C] floats to dst (N*H*W*C floats), on the call's threads; a
+// 16-bit map is widened on the way (exactly: kernels/half.h).
 inline Status transpose_to_channels_last(const FeatureMap& map, const Execution& execution, float* dst) {
   const int64_t C = map.channels, pixels = map.height * map.width;
   return run_pixel_tiles(map, execution, [&](int64_t n, int64_t p0, int64_t count) {
-    transpose(map.data + n * C * pixels + p0, C, count, pixels, dst + n * C * pixels + p0 * C, C);
+    float* tile_dst = dst + n * C * pixels + p0 * C;
+    if (map.type == ElementType::float32)
+      transpose(map.data + n * C * pixels + p0, C, count, pixels, tile_dst, C);
+    else
+      widen_to_channels_last(map.data16 + n * C * pixels + p0, map.type, C, pixels, count, tile_dst);
+  });
+}
+
+// Writes a 16-bit NHWC map widened to floats, in the same order, to dst, on the call's threads.
+inline Status widen_channels_last(const FeatureMap& map, const Execution& execution, float* dst) {
+  const int64_t C = map.channels, pixels = map.height * map.width;
+  return run_pixel_tiles(map, execution, [&](int64_t n, int64_t p0, int64_t count) {
+    const int64_t first = (n * pixels + p0) * C;
+    widen_elements(map.data16 + first, count * C, map.type, dst + first);
   });
 }
 
@@ -69,10 +139,11 @@ inline Status reserve_map_copy(const FeatureMap& map, Scratch<float>& scratch, c
   return Status::success();
 }
 
-// The map as [N][H*W][C]: `map` itself when it is NHWC, else a transposed copy in `scratch`.
+// The map as [N][H*W][C] floats: `map` itself when it is a float32 NHWC map, else a copy in
+// `scratch` (transposed from NCHW, widened from 16 bits, or both in one pass).
 inline Status channels_last_map(const FeatureMap& map, const Execution& execution, Scratch<float>& scratch,
                                 const float*& result) {
-  if (map.layout == Layout::nhwc) {
+  if (map.layout == Layout::nhwc && map.type == ElementType::float32) {
     result = map.data;
     return Status::success();
   }
@@ -80,6 +151,7 @@ inline Status channels_last_map(const FeatureMap& map, const Execution& executio
   const Status reserved = reserve_map_copy(map, scratch, "out of memory for the channels-last copy of the input", dst);
   if (!reserved.ok()) return reserved;
   result = dst;
+  if (map.layout == Layout::nhwc) return widen_channels_last(map, execution, dst);
   return transpose_to_channels_last(map, execution, dst);
 }
 

@@ -10,6 +10,9 @@ struct KernelTable {
   const char* simd;  // the name info().simd reports
   // One member per operator of ops.def, named and typed as its entry point in
   // native/include/roiops; `execution.threads` is already resolved (>= 1) when it is called.
+  // Their maps and outputs are float32, except that roi_align_forward and
+  // multi_scale_roi_align_forward also take 16-bit maps (kernels/transpose.h,
+  // kernels/partial_widening.h) and 16-bit outputs (kernels/roi_driver.h).
 #define ROIOPS_OPERATOR(js_name, kernel) decltype(&::roiops::kernel) kernel;
 #include "ops.def"
   // 16-bit maps and outputs (kernels/half.h): count patterns of `type` -> floats, exactly,

@@ -103,11 +103,22 @@ Execution resolve_threads(Execution execution) {
 const Status kNoMemoryForFloat32 = {StatusCode::out_of_memory, -1,
                                     "out of memory for the float32 copy of a 16-bit map or output"};
 
-// Runs kernel(maps, out, execution) on float32 views of `count` maps and of `out`: a forward
-// call's 16-bit maps widened and its 16-bit output rounded after (runtime/float32_call.h).
+// How a kernel takes 16-bit maps: widened whole into float32 first (runtime/float32_call.h), or
+// as they are, because it widens them itself where it reads them (roiAlign and
+// multiScaleRoiAlign: kernels/transpose.h, kernels/partial_widening.h).
+enum class HalfMaps { widened_first, to_kernel };
+
+// How a kernel writes a 16-bit output: into float32 memory rounded after the call
+// (runtime/float32_call.h), or itself, each row rounded as soon as it is done (roiAlign and
+// multiScaleRoiAlign: kernels/roi_driver.h).
+enum class HalfOutput { rounded_after, to_kernel };
+
+// Runs kernel(maps, out, execution) on float32 views of `count` maps and of `out` (or, with
+// HalfMaps / HalfOutput::to_kernel, the maps / the output as they are): a forward call's 16-bit
+// maps widened and its 16-bit output rounded after (runtime/float32_call.h).
 template <class Kernel>
-Status run_float32(const FeatureMap* maps, int64_t count, const PooledOutput& out, Execution execution,
-                   Kernel&& kernel) {
+Status run_float32(const FeatureMap* maps, int64_t count, const PooledOutput& out, Execution execution, Kernel&& kernel,
+                   HalfMaps half_maps = HalfMaps::widened_first, HalfOutput half_output = HalfOutput::rounded_after) {
   if (!known_type(out.type)) return Status::invalid("unknown output element type");
   execution = resolve_threads(execution);
   bool all_float32 = out.type == ElementType::float32;
@@ -115,8 +126,9 @@ Status run_float32(const FeatureMap* maps, int64_t count, const PooledOutput& ou
   if (all_float32) return kernel(maps, out, execution);
   try {
     Float32Call call(execution);
-    std::vector<FeatureMap> views(static_cast<size_t>(count));
-    if (!call.widen(maps, count, views.data())) return kNoMemoryForFloat32;
+    std::vector<FeatureMap> views(maps, maps + count);
+    if (half_maps == HalfMaps::widened_first && !call.widen(maps, count, views.data())) return kNoMemoryForFloat32;
+    if (half_output == HalfOutput::to_kernel) return kernel(views.data(), out, execution);
     PooledOutput out_view;
     if (!call.output(out, out_view)) return kNoMemoryForFloat32;
     const Status status = kernel(views.data(), out_view, execution);
@@ -129,10 +141,12 @@ Status run_float32(const FeatureMap* maps, int64_t count, const PooledOutput& ou
 
 // The same for a call of one map.
 template <class Kernel>
-Status run_float32(const FeatureMap& map, const PooledOutput& out, Execution execution, Kernel&& kernel) {
-  return run_float32(&map, 1, out, execution, [&](const FeatureMap* view, const PooledOutput& out_view, Execution e) {
-    return kernel(*view, out_view, e);
-  });
+Status run_float32(const FeatureMap& map, const PooledOutput& out, Execution execution, Kernel&& kernel,
+                   HalfMaps half_maps = HalfMaps::widened_first, HalfOutput half_output = HalfOutput::rounded_after) {
+  return run_float32(
+      &map, 1, out, execution,
+      [&](const FeatureMap* view, const PooledOutput& out_view, Execution e) { return kernel(*view, out_view, e); },
+      half_maps, half_output);
 }
 
 // The checks every pooling operator shares, first failure wins.
@@ -227,9 +241,12 @@ Status roi_align_forward(const FeatureMap& input, const RoiRows& rois, const Roi
     return Status::invalid("unknown pooling mode");
   if (params.max_samples_per_roi < 1) return Status::invalid("max samples per RoI must be >= 1");
   if (writes_nothing(input)) return Status::success();
-  return run_float32(input, out, execution, [&](const FeatureMap& map, const PooledOutput& pooled, Execution e) {
-    return active_kernels().roi_align_forward(map, rois, params, pooled, e);
-  });
+  return run_float32(
+      input, out, execution,
+      [&](const FeatureMap& map, const PooledOutput& pooled, Execution e) {
+        return active_kernels().roi_align_forward(map, rois, params, pooled, e);
+      },
+      HalfMaps::to_kernel, HalfOutput::to_kernel);
 }
 
 Status ps_roi_align_forward(const FeatureMap& input, const RoiRows& rois, const PsRoiAlignParams& params,
@@ -283,10 +300,12 @@ Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows&
   if (!status.ok()) return status;
   if (writes_nothing(first)) return Status::success();
   return run_float32(
-      levels.maps, levels.count, out, execution, [&](const FeatureMap* maps, const PooledOutput& pooled, Execution e) {
+      levels.maps, levels.count, out, execution,
+      [&](const FeatureMap* maps, const PooledOutput& pooled, Execution e) {
         const FeatureLevels views{maps, levels.scales, levels.count};
         return active_kernels().multi_scale_roi_align_forward(views, rois, roi_levels, params, pooled, e);
-      });
+      },
+      HalfMaps::to_kernel, HalfOutput::to_kernel);
 }
 
 Status roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois, const RoiAlignParams& params,

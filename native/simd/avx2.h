@@ -21,8 +21,13 @@ struct VectorLanes {
   }
   // Transposes an 8x8 block: dst[j * dst_stride + i] = src[i * src_stride + j] (bits only).
   static void transpose_block(const float* src, int64_t src_stride, float* dst, int64_t dst_stride) {
+    transpose_rows([&](int i) { return load(src + i * src_stride); }, dst, dst_stride);
+  }
+  // The same from 8 rows made by row(i) (kernels/transpose.h widens 16-bit rows into them).
+  template <class Row>
+  static void transpose_rows(Row&& row, float* dst, int64_t dst_stride) {
     F r[8], t[8];
-    for (int i = 0; i < 8; ++i) r[i] = load(src + i * src_stride);
+    for (int i = 0; i < 8; ++i) r[i] = row(i);
     for (int i = 0; i < 8; i += 2) {
       t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
       t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
@@ -59,6 +64,18 @@ struct HalfLanes {
   static void narrow_float16(const float* p, uint16_t* out) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out),
                      _mm256_cvtps_ph(_mm256_loadu_ps(p), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+  }
+  // 8 patterns widened into a register: as widen_float16, and as bfloat16_to_float (the top
+  // half of a float32, a NaN made quiet).
+  static __m256 load_float16(const uint16_t* p) {
+    return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  }
+  static __m256 load_bfloat16(const uint16_t* p) {
+    const __m256i bits =
+        _mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))), 16);
+    const __m256i nan =
+        _mm256_cmpgt_epi32(_mm256_and_si256(bits, _mm256_set1_epi32(0x7fffffff)), _mm256_set1_epi32(0x7f800000));
+    return _mm256_castsi256_ps(_mm256_or_si256(bits, _mm256_and_si256(nan, _mm256_set1_epi32(0x00400000))));
   }
 };
 

@@ -20,8 +20,13 @@ struct VectorLanes {
   }
   // Transposes a 16x16 block: dst[j * dst_stride + i] = src[i * src_stride + j] (bits only).
   static void transpose_block(const float* src, int64_t src_stride, float* dst, int64_t dst_stride) {
+    transpose_rows([&](int i) { return load(src + i * src_stride); }, dst, dst_stride);
+  }
+  // The same from 16 rows made by row(i) (kernels/transpose.h widens 16-bit rows into them).
+  template <class Row>
+  static void transpose_rows(Row&& row, float* dst, int64_t dst_stride) {
     F r[16], t[16];
-    for (int i = 0; i < 16; ++i) r[i] = load(src + i * src_stride);
+    for (int i = 0; i < 16; ++i) r[i] = row(i);
     for (int i = 0; i < 16; i += 2) {  // interleave pairs of rows
       t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
       t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
@@ -66,6 +71,18 @@ struct HalfLanes {
   static void narrow_float16(const float* p, uint16_t* out) {
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(out),
                         _mm512_cvtps_ph(_mm512_loadu_ps(p), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+  }
+  // 16 patterns widened into a register: as widen_float16, and as bfloat16_to_float (the
+  // top half of a float32, a NaN made quiet).
+  static __m512 load_float16(const uint16_t* p) {
+    return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+  }
+  static __m512 load_bfloat16(const uint16_t* p) {
+    const __m512i bits =
+        _mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))), 16);
+    const __mmask16 nan =
+        _mm512_cmpgt_epi32_mask(_mm512_and_si512(bits, _mm512_set1_epi32(0x7fffffff)), _mm512_set1_epi32(0x7f800000));
+    return _mm512_castsi512_ps(_mm512_mask_or_epi32(bits, nan, bits, _mm512_set1_epi32(0x00400000)));
   }
 };
 

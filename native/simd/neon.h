@@ -21,8 +21,13 @@ struct VectorLanes {
   }
   // Transposes a 4x4 block: dst[j * dst_stride + i] = src[i * src_stride + j] (bits only).
   static void transpose_block(const float* src, int64_t src_stride, float* dst, int64_t dst_stride) {
-    const float32x4x2_t a = vtrnq_f32(load(src), load(src + src_stride));
-    const float32x4x2_t b = vtrnq_f32(load(src + 2 * src_stride), load(src + 3 * src_stride));
+    transpose_rows([&](int i) { return load(src + i * src_stride); }, dst, dst_stride);
+  }
+  // The same from 4 rows made by row(i) (kernels/transpose.h widens 16-bit rows into them).
+  template <class Row>
+  static void transpose_rows(Row&& row, float* dst, int64_t dst_stride) {
+    const float32x4x2_t a = vtrnq_f32(row(0), row(1));
+    const float32x4x2_t b = vtrnq_f32(row(2), row(3));
     store(dst, vcombine_f32(vget_low_f32(a.val[0]), vget_low_f32(b.val[0])));
     store(dst + dst_stride, vcombine_f32(vget_low_f32(a.val[1]), vget_low_f32(b.val[1])));
     store(dst + 2 * dst_stride, vcombine_f32(vget_high_f32(a.val[0]), vget_high_f32(b.val[0])));
@@ -49,6 +54,14 @@ struct HalfLanes {
   }
   static void narrow_float16(const float* p, uint16_t* out) {
     vst1_u16(out, vreinterpret_u16_f16(vcvt_f16_f32(vld1q_f32(p))));
+  }
+  // 4 patterns widened into a register: as widen_float16, and as bfloat16_to_float (the top
+  // half of a float32, a NaN made quiet).
+  static float32x4_t load_float16(const uint16_t* p) { return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p))); }
+  static float32x4_t load_bfloat16(const uint16_t* p) {
+    const uint32x4_t bits = vshll_n_u16(vld1_u16(p), 16);
+    const uint32x4_t nan = vcgtq_u32(vandq_u32(bits, vdupq_n_u32(0x7fffffff)), vdupq_n_u32(0x7f800000));
+    return vreinterpretq_f32_u32(vorrq_u32(bits, vandq_u32(nan, vdupq_n_u32(0x00400000))));
   }
 };
 

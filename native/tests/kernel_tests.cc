@@ -912,10 +912,11 @@ void dispatch() {
 
 // The other test files, each counted into the one tally (test_support.h) and reporting its
 // own section: psRoiAlign, roiAlignRotated, multiScaleRoiAlign and their backward passes;
-// the pooling family; maps past 2^31 elements.
+// the pooling family; maps past 2^31 elements; 16-bit maps handed to the kernels.
 void align_family_tests();    // native/tests/align_family_tests.cc
 void pooling_family_tests();  // native/tests/pooling_family_tests.cc
 void scale_tests();           // native/tests/scale_tests.cc
+void half_map_tests();        // native/tests/half_map_tests.cc
 
 int main() {
   set_num_threads(2);  // so that "2 threads" means two, even on a one-core machine
@@ -932,6 +933,7 @@ int main() {
   align_family_tests();
   pooling_family_tests();
   scale_tests();
+  half_map_tests();
   std::string names;
   for (const KernelTable* table : tables()) names += (names.empty() ? "" : " ") + std::string(table->simd);
   std::printf("kernel tests: %d passed, %d failed (tables: %s)\n", tally().passed, tally().failed, names.c_str());
