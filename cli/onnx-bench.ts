@@ -20,6 +20,7 @@ type OrtTensor = InstanceType<Ort['Tensor']>;
 
 const name = 'roi-ops onnx bench';
 /** Runs of each before the timed ones: the first runs allocate and page in the weights. */
+const settleMs = 20;
 const warmUpRuns = 2;
 
 /**
@@ -216,7 +217,8 @@ export const onnxBenchCommand: Command = {
   description: [
     'Runs the model whole in onnxruntime-node and through createOnnxPipeline (docs/onnx.md) on the',
     'same inputs: two warm-up runs of each, then --runs runs of each, alternating so both see the same',
-    'load. Prints both medians with their quartiles, the speed-up, the plan on one line, and for each',
+    "load, with a 20 ms pause after each (onnxruntime's workers spin after a run). Prints both medians",
+    'with their quartiles, the speed-up, the plan on one line, and for each',
     'output the largest absolute difference between the two (and, for boxes, labels and scores,',
     'whether the detection counts are equal). Inputs come from .npy files (--input); an image input',
     '[3,H,W] float32 that is not given gets a smooth deterministic image of --size. Needs',
@@ -267,6 +269,11 @@ export const onnxBenchCommand: Command = {
       const whole = await ort.InferenceSession.create(model, { ...sessionOptions, intraOpNumThreads: threads });
       opened.push(whole);
 
+      // A pause after each run, so that the other side does not start while this one's onnxruntime
+      // workers still spin (they do, after each run, unless told not to): a service runs one of the
+      // two, not both in turn. Measured on the Faster R-CNN at 2 threads: the pipeline took 46.5 ms
+      // with no pause and 37.9 ms with 20 ms (docs/onnx.md "Threads"); untimed.
+      const settle = () => new Promise((resolve) => setTimeout(resolve, settleMs));
       for (let i = 0; i < warmUpRuns && stopped === undefined; i++) {
         await whole.run(feeds);
         await pipe.run(feeds);
@@ -284,7 +291,9 @@ export const onnxBenchCommand: Command = {
       };
       for (let i = 0; i < runs && stopped === undefined; i++) {
         const w = await timed(() => whole.run(feeds));
+        await settle();
         const p = await timed(() => pipe.run(feeds));
+        await settle();
         wholeTimes.push(w.ms);
         pipeTimes.push(p.ms);
         [expected, actual] = [w.outputs, p.outputs];

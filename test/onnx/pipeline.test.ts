@@ -210,6 +210,49 @@ describe('RoiAlign nodes', () => {
   });
 });
 
+describe('session options', () => {
+  // docs/onnx.md "Threads": each part's pool would spin after its run and take the cores from the next part.
+  it("turns onnxruntime's intra-op spinning off in the parts, unless the caller sets it", async () => {
+    const bytes = convRoiAlignConv({ output_height: 2, output_width: 2 }, 16);
+    const given: object[] = [];
+    const recording = {
+      ...ort,
+      Tensor: ort.Tensor,
+      InferenceSession: {
+        create: (model: Uint8Array, options: object) => {
+          given.push(options);
+          return ort.InferenceSession.create(model, options);
+        },
+      },
+    } as unknown as typeof ort;
+    const cases: Array<[object, object]> = [
+      [{}, { extra: { session: { intra_op: { allow_spinning: '0' } } } }],
+      [
+        { threads: 2, sessionOptions: { logSeverityLevel: 3, extra: { session: { disable_prepacking: '1' } } } },
+        {
+          logSeverityLevel: 3,
+          intraOpNumThreads: 2,
+          extra: { session: { disable_prepacking: '1', intra_op: { allow_spinning: '0' } } },
+        },
+      ],
+      [
+        { sessionOptions: { extra: { session: { intra_op: { allow_spinning: '1' } } } } },
+        { extra: { session: { intra_op: { allow_spinning: '1' } } } },
+      ],
+      [
+        { sessionOptions: { extra: { 'session.intra_op.allow_spinning': '1' } } },
+        { extra: { 'session.intra_op.allow_spinning': '1' } },
+      ],
+    ];
+    for (const [options, expected] of cases) {
+      given.length = 0;
+      const pipe = await createOnnxPipeline(recording, bytes, options);
+      await pipe.release();
+      expect(given).toEqual([expected, expected]); // the parts before and after the RoiAlign
+    }
+  });
+});
+
 describe('MaxRoiPool nodes', () => {
   const model = (withRelu: boolean) => {
     const builder = new GraphBuilder()
