@@ -22,7 +22,15 @@ import { join } from 'node:path';
 
 import * as roiOps from 'roi-ops';
 
-import { modelDirectory, modelFileName, onnxAttributes, type OnnxInputType } from './onnx-models.js';
+import {
+  contenderSessionOptions,
+  missingModel,
+  modelDirectory,
+  modelFileName,
+  onnxAttributes,
+  roiAlignNodeInputs,
+  type OnnxInputType,
+} from './onnx-models.js';
 import { workloads, type BenchTensor, type Workload } from './workloads.js';
 
 const args = process.argv.slice(2);
@@ -153,20 +161,9 @@ async function onnxCall(
   const attributes = w.op === 'roiAlign' ? onnxAttributes(w.options as roiOps.RoiAlignOptions) : undefined;
   if (!attributes) return `onnxruntime's RoiAlign cannot express ${w.op}`;
   const modelPath = join(modelDirectory, modelFileName(attributes, input));
-  if (!existsSync(modelPath)) return `${modelPath} is missing: run npx tsx scripts/make-onnx-roialign-model.ts`;
-  const session = await ort.InferenceSession.create(modelPath, {
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
-  const count = w.boxes.shape[0] as number;
-  const rois = new Float32Array(count * 4);
-  const batchIndices = new BigInt64Array(count);
-  for (let k = 0; k < count; k++) {
-    batchIndices[k] = BigInt(w.boxes.data[k * 5] as number);
-    rois.set(w.boxes.data.subarray(k * 5 + 1, k * 5 + 5), k * 4);
-  }
+  if (!existsSync(modelPath)) return missingModel(modelPath);
+  const session = await ort.InferenceSession.create(modelPath, contenderSessionOptions(1));
+  const { count, rois, batchIndices } = roiAlignNodeInputs(w.boxes);
   const shape = w.inputs[0]!.shape;
   const feeds = {
     X:

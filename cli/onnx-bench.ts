@@ -20,8 +20,9 @@ type OrtTensor = InstanceType<Ort['Tensor']>;
 
 const name = 'roi-ops onnx bench';
 /** Runs of each before the timed ones: the first runs allocate and page in the weights. */
-const settleMs = 20;
 const warmUpRuns = 2;
+/** The untimed pause after each run (onnxruntime's workers spin for a while after a run: see settle below). */
+const settleMs = 20;
 
 /**
  * onnxruntime-node as the user installed it: from the current directory first (a project that

@@ -12,7 +12,14 @@ import { join } from 'node:path';
 
 import * as ort from 'onnxruntime-node';
 
-import { modelDirectory, modelFileName, onnxAttributes } from '../onnx-models.js';
+import {
+  contenderSessionOptions,
+  missingModel,
+  modelDirectory,
+  modelFileName,
+  onnxAttributes,
+  roiAlignNodeInputs,
+} from '../onnx-models.js';
 import { timeBudgetMs, timeCalls } from '../timing.js';
 import { onlyInput, readWorkload, writeOutput } from '../workload-files.js';
 
@@ -24,23 +31,12 @@ const attributes = workload.op === 'roiAlign' ? onnxAttributes(workload.options)
 if (!attributes)
   throw new Error(`${id}: onnxruntime's RoiAlign cannot express ${workload.op} ${JSON.stringify(workload.options)}`);
 const modelPath = join(modelDirectory, modelFileName(attributes));
-if (!existsSync(modelPath)) throw new Error(`${modelPath} is missing: run npx tsx scripts/make-onnx-roialign-model.ts`);
+if (!existsSync(modelPath)) throw new Error(missingModel(modelPath));
 
-const session = await ort.InferenceSession.create(modelPath, {
-  intraOpNumThreads: Number(threadsText ?? 1),
-  interOpNumThreads: 1,
-  executionMode: 'sequential',
-  graphOptimizationLevel: 'all',
-});
+const session = await ort.InferenceSession.create(modelPath, contenderSessionOptions(Number(threadsText ?? 1)));
 
 const input = onlyInput(workload);
-const count = workload.boxes.shape[0] as number;
-const rois = new Float32Array(count * 4);
-const batchIndices = new BigInt64Array(count);
-for (let k = 0; k < count; k++) {
-  batchIndices[k] = BigInt(workload.boxes.data[k * 5] as number);
-  rois.set(workload.boxes.data.subarray(k * 5 + 1, k * 5 + 5), k * 4);
-}
+const { count, rois, batchIndices } = roiAlignNodeInputs(workload.boxes);
 const feeds = {
   X: new ort.Tensor('float32', input.data, input.shape),
   rois: new ort.Tensor('float32', rois, [count, 4]),
