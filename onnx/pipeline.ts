@@ -118,17 +118,13 @@ export async function createOnnxPipeline(
     for (const step of split.steps)
       for (const name of readsOf(step)) remaining.set(name, (remaining.get(name) ?? 0) + 1);
     for (const name of split.outputNames) remaining.set(name, Infinity);
-    // The buffers this run's roi-ops steps wrote, by tensor name, and those no step reads any more.
+    // The buffers this run's roi-ops steps wrote, by tensor name.
     const lent = new Map<string, { step: Step; buffer: Float32Array }>();
-    const read: Array<{ step: Step; buffer: Float32Array }> = [];
     const consumed = (names: readonly string[]) => {
       for (const name of names) {
         const left = (remaining.get(name) ?? 1) - 1;
         remaining.set(name, left);
-        if (left !== 0) continue;
-        values.delete(name);
-        const loan = lent.get(name);
-        if (loan !== undefined) read.push(loan);
+        if (left === 0) values.delete(name);
       }
     };
     for (const step of split.steps) {
@@ -150,11 +146,12 @@ export async function createOnnxPipeline(
       consumed(readsOf(step));
     }
     const outputs = Object.fromEntries(split.outputNames.map((name) => [name, values.get(name) as OrtTensor]));
-    // Kept for the next run, unless an output the caller gets shares its memory (onnxruntime may
-    // hand back an input's memory as an output of an Identity it optimized away).
+    // Kept for the next run once every reader has run, unless an output the caller gets shares its
+    // memory (a guard: were onnxruntime to hand a part's input back as its output, the caller's
+    // output would change under it in the next run).
     const returned = new Set(Object.values(outputs).map((tensor) => (tensor.data as ArrayBufferView).buffer));
-    for (const { step, buffer } of read) {
-      if (released || returned.has(buffer.buffer)) continue;
+    for (const [name, { step, buffer }] of lent) {
+      if (released || remaining.get(name) !== 0 || returned.has(buffer.buffer)) continue;
       spareOutputs.set(step, [...(spareOutputs.get(step) ?? []), buffer]);
     }
     return outputs;

@@ -61,9 +61,9 @@ function outputIn(spare: Float32Array | undefined, length: number): Float32Array
   return spare !== undefined && spare.length >= length ? spare.subarray(0, length) : undefined;
 }
 
-/** The elements of a [count, C, PH, PW] output pooled from `map` ([N, C, H, W]). */
-function pooledLength(map: FeatureMap, count: number, [height, width]: readonly [number, number]): number {
-  return count * (map.shape[1] as number) * height * width;
+/** The elements of one RoI's [C, PH, PW] block pooled from `map` ([N, C, H, W]). */
+function blockSize(map: FeatureMap, [height, width]: readonly [number, number]): number {
+  return (map.shape[1] as number) * height * width;
 }
 
 function float32Of(tensor: OrtTensor, name: string): Float32Array {
@@ -137,7 +137,7 @@ async function runRoiAlign(
     rows[k * 5] = Number(indices[k]);
     rows.set(boxes.subarray(k * 4, k * 4 + 4), k * 5 + 1);
   }
-  const out = outputIn(spare, pooledLength(input, count, stage.options.outputSize as [number, number]));
+  const out = outputIn(spare, count * blockSize(input, stage.options.outputSize as [number, number]));
   return roiAlign(input, { data: rows, shape: [count, 5] }, { ...stage.options, threads, out });
 }
 
@@ -162,7 +162,8 @@ async function runMultiScale(
   const scales = stage.perLevel.map((each) => each.options.spatialScale);
   const boxes = { data: rows, shape: [count, 5] };
   const outputSize = shared.outputSize as [number, number];
-  const length = pooledLength(features[0] as FeatureMap, count, outputSize);
+  const rowSize = blockSize(features[0] as FeatureMap, outputSize);
+  const length = count * rowSize;
   if (shared.mode === 'avg') {
     const ours = mapLevels(rows, count, scales, stage.canonicalScale, stage.canonicalLevel);
     if (ours.every((value, k) => value === level[k]))
@@ -178,7 +179,6 @@ async function runMultiScale(
       });
   }
   const [outputHeight, outputWidth] = outputSize;
-  const rowSize = length / Math.max(count, 1);
   // A box of no level stays 0, as the graph's zeros (a reused buffer holds the last run's values).
   const out = outputIn(spare, length)?.fill(0) ?? new Float32Array(length);
   for (let l = 0; l < features.length; l++) {
