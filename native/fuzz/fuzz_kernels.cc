@@ -313,17 +313,24 @@ Layout read_layout(Reader& in) {
   return sel & 1 ? Layout::nhwc : Layout::nchw;
 }
 
-// A FeatureMap or GradientMap over `b` with the shape `s`.
+// A FeatureMap or GradientMap with the shape `s` and no data yet.
 template <class MapView>
-MapView map_view(const Buffer<float>& b, const Shape& s) {
+MapView shaped(const Shape& s) {
   MapView m;
-  m.data = b.data.get();
-  m.length = b.length;
   m.batch = s.n;
   m.channels = s.c;
   m.height = s.h;
   m.width = s.w;
   m.layout = s.layout;
+  return m;
+}
+
+// A FeatureMap or GradientMap over `b` with the shape `s`.
+template <class MapView>
+MapView map_view(const Buffer<float>& b, const Shape& s) {
+  MapView m = shaped<MapView>(s);
+  m.data = b.data.get();
+  m.length = b.length;
   return m;
 }
 FeatureMap map_of(const Buffer<float>& b, const Shape& s) { return map_view<FeatureMap>(b, s); }
@@ -503,14 +510,9 @@ Status run(Op op, const uint8_t* data, size_t size, int32_t threads, bool widen,
       for (int64_t i = 0; i < b.length; ++i) b.data[size_t(i)] = widen_half(h.data[size_t(i)], map_type);
       return map_of(b, shape);
     }
-    FeatureMap m;
+    FeatureMap m = shaped<FeatureMap>(shape);
     m.data16 = h.data.get();
     m.length = h.length;
-    m.batch = shape.n;
-    m.channels = shape.c;
-    m.height = shape.h;
-    m.width = shape.w;
-    m.layout = shape.layout;
     m.type = map_type;
     return m;
   };
