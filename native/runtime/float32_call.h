@@ -3,7 +3,7 @@
 // memory (4 bytes per element), the kernel runs on that, and a 16-bit output is computed into
 // float32 memory (4 bytes per output element) and rounded into the caller's patterns after.
 // roiAlign and multiScaleRoiAlign take their 16-bit maps as they are and widen only what they
-// read (operators.cc, HalfMaps::to_kernel).
+// read (operators.cc, HalfValues::in_kernel).
 // Float32 maps and outputs are used in place. Both conversions run on the call's threads, with
 // the instruction set's conversions (kernels/half.h).
 //

@@ -103,32 +103,29 @@ Execution resolve_threads(Execution execution) {
 const Status kNoMemoryForFloat32 = {StatusCode::out_of_memory, -1,
                                     "out of memory for the float32 copy of a 16-bit map or output"};
 
-// How a kernel takes 16-bit maps: widened whole into float32 first (runtime/float32_call.h), or
-// as they are, because it widens them itself where it reads them (roiAlign and
-// multiScaleRoiAlign: kernels/transpose.h, kernels/partial_widening.h).
-enum class HalfMaps { widened_first, to_kernel };
+// Where a forward call's 16-bit values are converted: around the kernel (its 16-bit maps widened
+// whole into float32 first and its 16-bit output rounded after: runtime/float32_call.h), or in
+// the kernel, which widens maps where it reads them and rounds each row as soon as it is done
+// (roiAlign and multiScaleRoiAlign: kernels/transpose.h, kernels/partial_widening.h,
+// kernels/roi_driver.h).
+enum class HalfValues { around_kernel, in_kernel };
 
-// How a kernel writes a 16-bit output: into float32 memory rounded after the call
-// (runtime/float32_call.h), or itself, each row rounded as soon as it is done (roiAlign and
-// multiScaleRoiAlign: kernels/roi_driver.h).
-enum class HalfOutput { rounded_after, to_kernel };
-
-// Runs kernel(maps, out, execution) on float32 views of `count` maps and of `out` (or, with
-// HalfMaps / HalfOutput::to_kernel, the maps / the output as they are): a forward call's 16-bit
-// maps widened and its 16-bit output rounded after (runtime/float32_call.h).
+// Runs kernel(maps, out, execution) on `count` maps and `out`: with HalfValues::around_kernel on
+// float32 views of them (a forward call's 16-bit maps widened and its 16-bit output rounded
+// after: runtime/float32_call.h), with in_kernel as they are.
 template <class Kernel>
 Status run_float32(const FeatureMap* maps, int64_t count, const PooledOutput& out, Execution execution, Kernel&& kernel,
-                   HalfMaps half_maps = HalfMaps::widened_first, HalfOutput half_output = HalfOutput::rounded_after) {
+                   HalfValues halves = HalfValues::around_kernel) {
   if (!known_type(out.type)) return Status::invalid("unknown output element type");
   execution = resolve_threads(execution);
   bool all_float32 = out.type == ElementType::float32;
   for (int64_t i = 0; i < count; ++i) all_float32 = all_float32 && maps[i].type == ElementType::float32;
   if (all_float32) return kernel(maps, out, execution);
   try {
+    if (halves == HalfValues::in_kernel) return kernel(maps, out, execution);
     Float32Call call(execution);
-    std::vector<FeatureMap> views(maps, maps + count);
-    if (half_maps == HalfMaps::widened_first && !call.widen(maps, count, views.data())) return kNoMemoryForFloat32;
-    if (half_output == HalfOutput::to_kernel) return kernel(views.data(), out, execution);
+    std::vector<FeatureMap> views(static_cast<size_t>(count));
+    if (!call.widen(maps, count, views.data())) return kNoMemoryForFloat32;
     PooledOutput out_view;
     if (!call.output(out, out_view)) return kNoMemoryForFloat32;
     const Status status = kernel(views.data(), out_view, execution);
@@ -142,11 +139,11 @@ Status run_float32(const FeatureMap* maps, int64_t count, const PooledOutput& ou
 // The same for a call of one map.
 template <class Kernel>
 Status run_float32(const FeatureMap& map, const PooledOutput& out, Execution execution, Kernel&& kernel,
-                   HalfMaps half_maps = HalfMaps::widened_first, HalfOutput half_output = HalfOutput::rounded_after) {
+                   HalfValues halves = HalfValues::around_kernel) {
   return run_float32(
       &map, 1, out, execution,
       [&](const FeatureMap* view, const PooledOutput& out_view, Execution e) { return kernel(*view, out_view, e); },
-      half_maps, half_output);
+      halves);
 }
 
 // The checks every pooling operator shares, first failure wins.
@@ -246,7 +243,7 @@ Status roi_align_forward(const FeatureMap& input, const RoiRows& rois, const Roi
       [&](const FeatureMap& map, const PooledOutput& pooled, Execution e) {
         return active_kernels().roi_align_forward(map, rois, params, pooled, e);
       },
-      HalfMaps::to_kernel, HalfOutput::to_kernel);
+      HalfValues::in_kernel);
 }
 
 Status ps_roi_align_forward(const FeatureMap& input, const RoiRows& rois, const PsRoiAlignParams& params,
@@ -305,7 +302,7 @@ Status multi_scale_roi_align_forward(const FeatureLevels& levels, const RoiRows&
         const FeatureLevels views{maps, levels.scales, levels.count};
         return active_kernels().multi_scale_roi_align_forward(views, rois, roi_levels, params, pooled, e);
       },
-      HalfMaps::to_kernel, HalfOutput::to_kernel);
+      HalfValues::in_kernel);
 }
 
 Status roi_align_backward(const PooledGradient& grad_output, const RoiRows& rois, const RoiAlignParams& params,
