@@ -33,7 +33,7 @@ const fn = 'createOnnxPipeline';
  * part's pool and from roi-ops' threads. Measured here on the Faster R-CNN at 2 threads
  * (onnxruntime-node 1.30): the part after the RoI stage took 25.0 ms with spinning, 13.6 ms
  * without; the whole pipeline 46.9 against 29.4 ms (docs/onnx.md "Threads"). A single whole-model
- * session, which has no neighbour, is best left spinning.
+ * session, which has no neighbour, is left as its caller makes it.
  */
 function withoutSpinning(sessionOptions: object): object {
   const extra = (sessionOptions as { extra?: Record<string, unknown> }).extra ?? {};
