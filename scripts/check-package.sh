@@ -19,6 +19,7 @@
 #      the same numbers as the JavaScript backend), TypeScript consumers (nodenext ESM and
 #      CommonJS) type-check against the installed declarations, and `npx roi-ops info`, `demo`,
 #      `explain --example article` and a one-workload `bench` run from the installed files;
+#      `onnx inspect` plans a test model, and `onnx bench` names the missing onnxruntime-node;
 #   5. an install with --ignore-scripts loads the prebuild too.
 # Usage: bash scripts/check-package.sh [--prebuilt]   (KEEP_WORK=1 keeps the temporary directory)
 #   --prebuilt: check the prebuilds already in ./prebuilds (`npm run prebuildify:all` of this
@@ -353,6 +354,26 @@ as_user npx --no roi-ops bench --only W5 --contenders JavaScript --out "$work/be
   { cat "$work/bench.log"; fail "roi-ops bench"; }
 [[ -f $work/bench/quick.json ]] || fail "roi-ops bench wrote no quick.json"
 echo "roi-ops bench: the suite built into dist/bench/ ran W5 ($(tail -n 1 "$work/bench.log"))"
+
+step "npx roi-ops onnx inspect and onnx bench in a project without onnxruntime-node"
+# inspect needs no onnxruntime; bench needs the user's and says so (exit 1) when neither the
+# current directory nor roi-ops' own folder resolves it: the consumer has none.
+model="$repo/test/fixtures/onnx/tiny-faster-rcnn-opset11.onnx"
+as_user npx --no roi-ops onnx inspect "$model" --json >"$work/inspect.json"
+node -e '
+  const { plan } = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const steps = plan.steps.map((s) => s.operator ?? s.kind);
+  if (steps.join(" ") !== "onnxruntime multiScaleRoiAlign onnxruntime") throw new Error(`onnx inspect: steps ${steps}`);
+  console.log(`roi-ops onnx inspect: ${steps.join(" -> ")}`);
+' "$work/inspect.json"
+status=0
+as_user npx --no roi-ops onnx bench "$model" >"$work/onnx-bench.log" 2>&1 || status=$?
+missing="roi-ops onnx bench: needs onnxruntime-node (npm install onnxruntime-node), found neither from the current directory nor beside roi-ops"
+if [[ $status != 1 ]] || ! grep -qxF "$missing" "$work/onnx-bench.log"; then
+  cat "$work/onnx-bench.log"
+  fail "roi-ops onnx bench without onnxruntime-node: exit $status, expected 1 and: $missing"
+fi
+echo "roi-ops onnx bench: exit 1, $missing"
 
 step "install with --ignore-scripts: the prebuild loads without the install script"
 # npm 11 warns about install scripts not approved through allowScripts; when they do not run,
