@@ -27,6 +27,7 @@ import {
   type OnnxInputType,
   type OnnxRoiAlignAttributes,
 } from '../bench/onnx-models.js';
+import type { Workload } from '../bench/workloads.js';
 import type { RoiAlignOptions } from '../lib/index.js';
 
 // --- A minimal protobuf writer: varints, length-delimited fields and fixed32 floats. ---
@@ -156,24 +157,39 @@ export function roiAlignModel(a: OnnxRoiAlignAttributes, input: OnnxInputType = 
     .encode();
 }
 
-async function main(): Promise<void> {
-  const { workloads } = await import('../bench/workloads.js');
-  mkdirSync(modelDirectory, { recursive: true });
-  const written = new Set<string>();
-  for (const workload of workloads()) {
+export interface ContenderModel {
+  name: string;
+  attributes: OnnxRoiAlignAttributes;
+  input: OnnxInputType;
+}
+
+/**
+ * The models the contenders run: one per distinct RoiAlign attribute set among the roiAlign
+ * workloads, and W1's with a float16 X too (bench/half-maps.ts runs W1, and W1's map with one
+ * RoI, with a float16 map).
+ */
+export function contenderModels(list: readonly Workload[]): ContenderModel[] {
+  const models = new Map<string, ContenderModel>();
+  for (const workload of list) {
     if (workload.op !== 'roiAlign') continue;
     const attributes = onnxAttributes(workload.options as RoiAlignOptions);
     if (!attributes) continue;
-    // bench/half-maps.ts runs W1 (and W1's map with one RoI) with a float16 map too.
     const inputs: OnnxInputType[] = workload.id === 'W1' ? ['float32', 'float16'] : ['float32'];
     for (const input of inputs) {
       const name = modelFileName(attributes, input);
-      if (written.has(name)) continue;
-      const bytes = roiAlignModel(attributes, input);
-      writeFileSync(join(modelDirectory, name), bytes);
-      written.add(name);
-      console.log(`wrote bench/models/${name} (${bytes.length} bytes)`);
+      if (!models.has(name)) models.set(name, { name, attributes, input });
     }
+  }
+  return [...models.values()];
+}
+
+async function main(): Promise<void> {
+  const { workloads } = await import('../bench/workloads.js');
+  mkdirSync(modelDirectory, { recursive: true });
+  for (const { name, attributes, input } of contenderModels(workloads())) {
+    const bytes = roiAlignModel(attributes, input);
+    writeFileSync(join(modelDirectory, name), bytes);
+    console.log(`wrote bench/models/${name} (${bytes.length} bytes)`);
   }
 }
 
