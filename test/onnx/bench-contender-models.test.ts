@@ -31,8 +31,8 @@ describe('bench/models: the onnxruntime-node contender', () => {
   const sessions: Array<{ release(): Promise<void> }> = [];
   afterAll(() => Promise.all(sessions.map((s) => s.release())));
 
-  // Every workload whose model is in the list, with a small map and boxes partly off it instead
-  // of the workload's own tensors: the model is chosen by the options alone.
+  // Each roiAlign workload's model(s), run on a small map and boxes partly off it instead of the
+  // workload's own tensors: the model is chosen by the options alone.
   const cases = roiAlignWorkloads.flatMap((w) => contenderModels([w]).map((m) => [`${w.id} ${m.name}`, w, m] as const));
   it.each(cases)('%s: onnxruntime-node gives roi-ops roiAlign numbers', async (_, w, { name, input }) => {
     const shape: Shape = { batch: 2, channels: 3, height: 13, width: 17 };
